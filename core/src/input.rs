@@ -1,0 +1,150 @@
+//! What the parsers produce: plain records of what a file said, before any interpretation.
+//!
+//! Keys are kept exactly as written (`cpuid.MDCLEAR`, `cpuid.mdclear`, `vpmc.genwidth`);
+//! the engine resolves them case-insensitively against the feature catalogue.
+//! Nothing here is dropped: unknown keys travel on to the report.
+
+use crate::value::{Mask, Requirement};
+
+/// A position in an input text. Lines and columns are 1-based; 0 means "unknown".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A non-fatal remark about an input (e.g. a duplicate key, a skipped unknown object).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// A fatal problem: the input is not what it claims to be. The message says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("line {}, column {}: {message}", pos.line, pos.col)]
+pub struct ParseError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(line: u32, col: u32, message: impl Into<String>) -> ParseError {
+        ParseError { pos: Pos { line, col }, message: message.into() }
+    }
+}
+
+/// One `key = value` record of a feature list, with where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<T> {
+    /// The key as written, e.g. `cpuid.MDCLEAR`.
+    pub key: String,
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// Everything a host dump told us.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HostInput {
+    /// `network.dnsConfig.hostName`, govc object name, … `None` → the caller names it (file name).
+    pub name: Option<String>,
+    /// `product.fullName` or built from `product.version`/`product.build`, e.g. "VMware ESXi 6.7.0 build-14320388".
+    pub product: Option<String>,
+    /// CPU brand string (`summary.hardware.cpuModel`, `cpuPkg.description`), if the input has it.
+    pub cpu_model: Option<String>,
+    /// `featureCapability` entries (raw, unmasked). Value = capability number.
+    pub capabilities: Vec<Entry<u64>>,
+    /// `maskedFeatureCapability` entries, if present.
+    pub masked_capabilities: Vec<Entry<u64>>,
+    /// Cluster EVC masks found with the host (`featMask.evc.*` lines of `/etc/vmware/config`).
+    pub evc_masks: Vec<Entry<Mask>>,
+    /// `summary.maxEVCModeKey` as the input reports it — a cross-check only, never the answer.
+    pub reported_max_evc: Option<String>,
+    /// `summary.currentEVCModeKey` as the input reports it.
+    pub reported_current_evc: Option<String>,
+    /// Where this host's record starts in the text.
+    pub pos: Pos,
+    /// True for partial input (e.g. `grep -A 2 MDCLEAR` output): only the listed keys are known,
+    /// a missing key does not mean 0.
+    pub fragment: bool,
+}
+
+/// Everything a VM dump told us.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VmInput {
+    pub name: Option<String>,
+    /// The host the VM runs on as the input names it (MoRef id such as `host-14`, or a name).
+    pub host: Option<String>,
+    pub power_state: Option<String>,
+    /// `runtime.featureRequirement`.
+    pub requirements: Vec<Entry<Requirement>>,
+    /// `runtime.offlineFeatureRequirement`.
+    pub offline_requirements: Vec<Entry<Requirement>>,
+    /// `runtime.featureMask` or `.vmx` `featMask.vm.*` lines (per-VM EVC).
+    pub masks: Vec<Entry<Mask>>,
+    /// `runtime.minRequiredEVCModeKey` as reported — a cross-check only.
+    pub reported_min_evc: Option<String>,
+    pub pos: Pos,
+}
+
+/// A standalone mask file: `/etc/vmware/config` (`featMask.evc.*`) or a `.vmx` (`featMask.vm.*`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MaskInput {
+    /// `featMask.evc.*` lines (cluster EVC masks as ESXi stores them).
+    pub evc_masks: Vec<Entry<Mask>>,
+    /// `featMask.vm.*` lines (per-VM EVC).
+    pub vm_masks: Vec<Entry<Mask>>,
+    /// `displayName` of a `.vmx`, when present.
+    pub name: Option<String>,
+}
+
+/// One EVC mode definition from an export of `ServiceInstance.Capability.SupportedEVCMode`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EvcModeInput {
+    pub key: String,
+    pub label: Option<String>,
+    pub vendor: Option<String>,
+    pub vendor_tier: Option<i64>,
+    pub track: Vec<String>,
+    pub feature_capability: Vec<Entry<u64>>,
+    pub feature_mask: Vec<Entry<Mask>>,
+    pub feature_requirement: Vec<Entry<Requirement>>,
+}
+
+/// One thing found in an input text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Document {
+    Host(HostInput),
+    Vm(VmInput),
+    Masks(MaskInput),
+    EvcModes(Vec<EvcModeInput>),
+}
+
+/// The input formats evcalc reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `vim-cmd hostsvc/hostconfig`, `vim-cmd vmsvc/get.runtime` and fragments of them.
+    VmodlText,
+    /// `/etc/vmware/config` or `.vmx` `featMask.*` lines.
+    MaskLines,
+    /// `govc object.save` SOAP XML.
+    GovcXml,
+    /// govc / govmomi JSON (`host.info -json`, `object.collect -json`, `mo.VirtualMachine`), and the
+    /// project's own extracts.
+    GovcJson,
+    /// PowerCLI `(Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json`.
+    SupportedEvcModeJson,
+    /// Raw CPUID dumps (InstLatX64, `cpuid -r`, libvirt, libcpuid, …).
+    CpuidDump,
+    /// `/proc/cpuinfo`.
+    ProcCpuinfo,
+}
+
+/// The result of parsing one input text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub format: Format,
+    pub documents: Vec<Document>,
+    pub warnings: Vec<Warning>,
+}
