@@ -1,0 +1,407 @@
+//! EVC modes: each mode's feature baseline, vendor, track and the evidence behind every feature.
+//!
+//! The built-in data is `core/data/evc-modes.txt` (mostly [R]/[I] — see its header). A user can
+//! replace it with a real `SupportedEVCMode` export ([`ModeCatalogue::from_export`]).
+//!
+//! Modes are not one chain: admission is decided per mode (does the host have every required
+//! feature?) and [`ModeCatalogue::admitted`] returns the whole set of modes a host supports.
+
+use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
+use crate::input::EvcModeInput;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// Evidence level of a fact, as in the research notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Tag {
+    /// Confirmed by a cited source.
+    C,
+    /// Seen in real data.
+    D,
+    /// Inferred.
+    I,
+    /// Recalled, unverified.
+    R,
+    /// Taken from a user-supplied SupportedEVCMode export.
+    Export,
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Tag::C => "[C]",
+            Tag::D => "[D]",
+            Tag::I => "[I]",
+            Tag::R => "[R]",
+            Tag::Export => "[export]",
+        })
+    }
+}
+
+/// Why a feature is in a mode: which mode introduced it, with what evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub feature: FeatureId,
+    /// The mode whose section added it.
+    pub introduced_by: String,
+    pub tag: Tag,
+    pub note: String,
+}
+
+/// CPU vendor of a mode or host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    Intel,
+    Amd,
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Vendor::Intel => "Intel",
+            Vendor::Amd => "AMD",
+        })
+    }
+}
+
+/// One EVC mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvcMode {
+    /// `intel-haswell`.
+    pub key: String,
+    /// `Intel® "Haswell" Generation`.
+    pub label: String,
+    pub vendor: Vendor,
+    /// Position in the vendor's list (vendorTier-like); higher = newer.
+    pub tier: u32,
+    /// Track names (AMD: `a`, `b`); empty for Intel.
+    pub tracks: Vec<String>,
+    /// Admission: a host must have every one of these.
+    pub required: FeatureSet,
+    /// What VMs may see under this mode (capped by the host): `required` ∪ pass-through features.
+    pub exposed: FeatureSet,
+    /// Identity values the mode's mask pins (FAMILY, MODEL, …).
+    pub pins: Vec<(FeatureId, u64)>,
+    /// One entry per feature of `exposed`.
+    pub evidence: Vec<Evidence>,
+}
+
+impl EvcMode {
+    /// Whether this mode's baseline is contained in `other`'s: same vendor, and both the
+    /// admission set and the exposed set are subsets. "Lowering" a cluster from `other` to
+    /// `self` is then safe for every VM.
+    pub fn is_at_most(&self, other: &EvcMode) -> bool {
+        self.vendor == other.vendor && self.required.is_subset(&other.required) && self.exposed.is_subset(&other.exposed)
+    }
+
+    pub fn evidence_for(&self, id: FeatureId) -> Option<&Evidence> {
+        self.evidence.iter().find(|e| e.feature == id)
+    }
+}
+
+/// A set of EVC modes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModeCatalogue {
+    pub modes: Vec<EvcMode>,
+    /// `built-in` or the export's name.
+    pub source: String,
+}
+
+/// The built-in mode catalogue.
+pub fn builtin_modes() -> &'static ModeCatalogue {
+    static MODES: OnceLock<ModeCatalogue> = OnceLock::new();
+    MODES.get_or_init(|| {
+        ModeCatalogue::from_text(include_str!("../data/evc-modes.txt"))
+            .unwrap_or_else(|e| panic!("built-in evc-modes.txt is invalid (a unit test guards this): {e}"))
+    })
+}
+
+impl ModeCatalogue {
+    /// Parses the `evc-modes.txt` format (see the file's header).
+    pub fn from_text(text: &str) -> Result<ModeCatalogue, String> {
+        let cat = catalogue();
+        let mut modes: Vec<EvcMode> = Vec::new();
+        let mut tiers = [0u32; 2];
+        for (index, raw) in text.lines().enumerate() {
+            let line_no = index + 1;
+            let err = |m: String| format!("evc-modes line {line_no}: {m}");
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(key) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                modes.push(EvcMode {
+                    key: key.to_string(),
+                    label: key.to_string(),
+                    vendor: Vendor::Intel,
+                    tier: 0,
+                    tracks: Vec::new(),
+                    required: FeatureSet::EMPTY,
+                    exposed: FeatureSet::EMPTY,
+                    pins: Vec::new(),
+                    evidence: Vec::new(),
+                });
+                continue;
+            }
+            let (known_modes, current) = match modes.split_last_mut() {
+                Some((last, rest)) => (rest, last),
+                None => return Err(err("statement before the first [mode] section".into())),
+            };
+            let (stmt, note) = match line.split_once('#') {
+                Some((s, n)) => (s.trim(), n.trim()),
+                None => (line, ""),
+            };
+            if let Some((name, value)) = stmt.split_once('=').filter(|(n, _)| !n.contains('[')) {
+                let value = value.trim();
+                match name.trim() {
+                    "label" => current.label = value.to_string(),
+                    "vendor" => {
+                        current.vendor = match value {
+                            "intel" => Vendor::Intel,
+                            "amd" => Vendor::Amd,
+                            _ => return Err(err(format!("unknown vendor {value}"))),
+                        };
+                        let slot = &mut tiers[current.vendor as usize];
+                        current.tier = *slot;
+                        *slot += 1;
+                    }
+                    "track" => current.tracks = value.split('+').map(str::to_string).collect(),
+                    "base" => {
+                        let base = known_modes
+                            .iter()
+                            .find(|m| m.key == value)
+                            .ok_or_else(|| err(format!("base {value} is not defined above")))?;
+                        current.required = base.required;
+                        current.exposed = base.exposed;
+                        current.pins = base.pins.clone();
+                        current.evidence = base.evidence.clone();
+                    }
+                    other => return Err(err(format!("unknown setting {other}"))),
+                }
+                continue;
+            }
+            let mut words = stmt.split_whitespace();
+            let verb = words.next().unwrap_or_default();
+            let tag = match words.next() {
+                Some("[C]") => Tag::C,
+                Some("[D]") => Tag::D,
+                Some("[I]") => Tag::I,
+                Some("[R]") => Tag::R,
+                other => return Err(err(format!("expected an evidence tag [C]/[D]/[I]/[R], found {other:?}"))),
+            };
+            for word in words {
+                if verb == "pin" {
+                    let (k, v) = word.split_once('=').ok_or_else(|| err(format!("pin needs KEY=value, got {word}")))?;
+                    let id = cat.lookup(&format!("cpuid.{k}")).ok_or_else(|| err(format!("unknown key {k}")))?;
+                    let v = crate::value::parse_number(v).map_err(|e| err(e.to_string()))?;
+                    current.pins.retain(|(p, _)| *p != id);
+                    current.pins.push((id, v));
+                    continue;
+                }
+                let id = cat.lookup(&format!("cpuid.{word}")).ok_or_else(|| err(format!("unknown key {word}")))?;
+                match verb {
+                    "add" | "expose" => {
+                        if verb == "add" {
+                            current.required.insert(id);
+                        }
+                        current.exposed.insert(id);
+                        current.evidence.retain(|e| e.feature != id);
+                        current.evidence.push(Evidence {
+                            feature: id,
+                            introduced_by: current.key.clone(),
+                            tag,
+                            note: note.to_string(),
+                        });
+                    }
+                    "remove" => {
+                        current.required.remove(id);
+                        current.exposed.remove(id);
+                        current.evidence.retain(|e| e.feature != id);
+                    }
+                    other => return Err(err(format!("unknown statement {other}"))),
+                }
+            }
+        }
+        Ok(ModeCatalogue { modes, source: "built-in".to_string() })
+    }
+
+    /// Builds a catalogue from a `SupportedEVCMode` export. Admission = boolean
+    /// `featureRequirement` entries; exposed = non-identity `featureMask` entries with a
+    /// non-zero value (falling back to `featureCapability`).
+    pub fn from_export(inputs: &[EvcModeInput], source: &str) -> Result<ModeCatalogue, String> {
+        let cat = catalogue();
+        let mut modes = Vec::new();
+        for (index, input) in inputs.iter().enumerate() {
+            let vendor = match input.vendor.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                Some("intel") => Vendor::Intel,
+                Some("amd") => Vendor::Amd,
+                _ if input.key.starts_with("intel") => Vendor::Intel,
+                _ if input.key.starts_with("amd") => Vendor::Amd,
+                other => return Err(format!("EVC mode {}: unknown vendor {other:?}", input.key)),
+            };
+            let mut mode = EvcMode {
+                key: input.key.clone(),
+                label: input.label.clone().unwrap_or_else(|| input.key.clone()),
+                vendor,
+                tier: input.vendor_tier.map(|t| t.max(0) as u32).unwrap_or(index as u32),
+                tracks: input.track.clone(),
+                required: FeatureSet::EMPTY,
+                exposed: FeatureSet::EMPTY,
+                pins: Vec::new(),
+                evidence: Vec::new(),
+            };
+            for req in &input.feature_requirement {
+                if let Some(id) = cat.lookup(&req.key) {
+                    if req.value.value > 0 && cat.def(id).kind != Kind::Identity {
+                        mode.required.insert(id);
+                        mode.exposed.insert(id);
+                    }
+                }
+            }
+            let exposing: Vec<(String, u64)> = if input.feature_mask.is_empty() {
+                input.feature_capability.iter().map(|e| (e.key.clone(), e.value)).collect()
+            } else {
+                input.feature_mask.iter().map(|e| (e.key.clone(), e.value.value)).collect()
+            };
+            for (key, value) in exposing {
+                if let Some(id) = cat.lookup(&key) {
+                    if cat.def(id).kind == Kind::Identity {
+                        mode.pins.push((id, value));
+                    } else if value > 0 {
+                        mode.exposed.insert(id);
+                    }
+                }
+            }
+            mode.evidence = mode
+                .exposed
+                .iter()
+                .map(|id| Evidence {
+                    feature: id,
+                    introduced_by: mode.key.clone(),
+                    tag: Tag::Export,
+                    note: source.to_string(),
+                })
+                .collect();
+            modes.push(mode);
+        }
+        if modes.is_empty() {
+            return Err("the SupportedEVCMode export lists no modes".to_string());
+        }
+        Ok(ModeCatalogue { modes, source: source.to_string() })
+    }
+
+    /// Finds a mode by key, case-insensitively (`intel-haswell`, `Intel-Haswell`).
+    pub fn get(&self, key: &str) -> Option<&EvcMode> {
+        let key = key.trim();
+        self.modes.iter().find(|m| m.key.eq_ignore_ascii_case(key))
+    }
+
+    /// Modes whose admission set the features satisfy, in catalogue order.
+    pub fn admitted(&self, present: &FeatureSet) -> Vec<&EvcMode> {
+        self.modes.iter().filter(|m| m.required.is_subset(present)).collect()
+    }
+
+    /// The highest (by tier) of `modes`; ties are broken by the larger baseline.
+    pub fn highest<'a>(modes: &[&'a EvcMode]) -> Option<&'a EvcMode> {
+        modes.iter().copied().max_by_key(|m| (m.tier, m.exposed.len()))
+    }
+
+    /// Modes of one vendor sorted by tier.
+    pub fn of_vendor(&self, vendor: Vendor) -> Vec<&EvcMode> {
+        let mut v: Vec<&EvcMode> = self.modes.iter().filter(|m| m.vendor == vendor).collect();
+        v.sort_by_key(|m| m.tier);
+        v
+    }
+
+    /// The next modes above `mode` in its vendor's order (same track where tracks are known).
+    pub fn next_above(&self, mode: &EvcMode) -> Vec<&EvcMode> {
+        let candidates: Vec<&EvcMode> = self
+            .of_vendor(mode.vendor)
+            .into_iter()
+            .filter(|m| m.tier > mode.tier && mode.is_at_most(m))
+            .collect();
+        let min_tier = candidates.iter().map(|m| m.tier).min();
+        candidates.into_iter().filter(|m| Some(m.tier) == min_tier).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(keys: &[&str]) -> FeatureSet {
+        let cat = catalogue();
+        keys.iter().map(|k| cat.id(&format!("cpuid.{k}"))).collect()
+    }
+
+    #[test]
+    fn builtin_has_all_25_vsphere9_modes_in_order() {
+        let modes = builtin_modes();
+        let keys: Vec<&str> = modes.modes.iter().map(|m| m.key.as_str()).collect();
+        // The vSphere 9 key list ([C] terraform-provider-vsphere docs), copied into core/data.
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../data/evc-mode-keys.vsphere9.terraform-provider-vsphere.json")).unwrap();
+        let expected: Vec<&str> = doc["modes"].as_array().unwrap().iter().map(|m| m["key"].as_str().unwrap()).collect();
+        assert_eq!(keys, expected);
+        assert_eq!(keys.len(), 25);
+        for m in &modes.modes {
+            assert_eq!(m.evidence.len(), m.exposed.len(), "{}: one evidence entry per exposed feature", m.key);
+            assert!(m.required.is_subset(&m.exposed));
+        }
+    }
+
+    #[test]
+    fn intel_modes_form_a_chain() {
+        let modes = builtin_modes();
+        let intel = modes.of_vendor(Vendor::Intel);
+        for pair in intel.windows(2) {
+            assert!(pair[0].is_at_most(pair[1]), "{} ≤ {}", pair[0].key, pair[1].key);
+            assert_ne!(pair[0].required, pair[1].required);
+        }
+    }
+
+    #[test]
+    fn amd_has_two_tracks_sharing_greyhound_no3dnow() {
+        let m = builtin_modes();
+        let g = m.get("amd-greyhound").unwrap();
+        let g0 = m.get("amd-greyhound-no3dnow").unwrap();
+        let bd = m.get("amd-bulldozer").unwrap();
+        let zen = m.get("amd-zen").unwrap();
+        let zen5 = m.get("amd-zen5").unwrap();
+        assert!(g0.is_at_most(g) && g0.is_at_most(bd) && g0.is_at_most(zen5));
+        assert!(!g.is_at_most(bd) && !bd.is_at_most(g), "3DNow! makes greyhound incomparable with bulldozer");
+        assert!(!bd.is_at_most(zen), "Zen lacks XOP/FMA4/TBM");
+        assert!(zen.required.contains(catalogue().id("cpuid.AVX2")));
+    }
+
+    #[test]
+    fn real_masks_cross_check() {
+        // The real per-VM masks (tests/data) expose exactly what the built-in modes expose,
+        // apart from non-CPUID keys and features the modes pass through conditionally.
+        let m = builtin_modes();
+        let westmere = m.get("intel-westmere").unwrap();
+        let real_westmere = set(&[
+            "Intel", "CMPXCHG16B", "DS", "LAHF64", "LM", "MWAIT", "NX", "SS", "SSE3", "SSSE3", "SSE41", "IBPB", "IBRS",
+            "STIBP", "SSBD", "FCMD", "POPCNT", "RDTSCP", "SSE42", "AES", "PCLMULQDQ",
+        ]);
+        assert_eq!(westmere.exposed, real_westmere);
+        let sandy = m.get("intel-sandybridge").unwrap();
+        let real_sandy = real_westmere.union(set(&["AVX", "XSAVE", "XCR0_MASTER_SSE", "XCR0_MASTER_YMM_H", "PCID", "MDCLEAR"]));
+        assert_eq!(sandy.exposed, real_sandy);
+        let merom = m.get("intel-merom").unwrap();
+        assert_eq!(merom.exposed, set(&["Intel", "SSE3", "SSSE3", "CMPXCHG16B", "LAHF64", "LM", "NX", "DS", "SS", "MWAIT"]));
+        let cat = catalogue();
+        assert!(merom.pins.contains(&(cat.id("cpuid.MODEL"), 0xf)));
+        assert!(sandy.pins.contains(&(cat.id("cpuid.MODEL"), 0x2d)));
+    }
+
+    #[test]
+    fn mdclear_is_pass_through_not_admission() {
+        let m = builtin_modes();
+        let h = m.get("intel-haswell").unwrap();
+        let md = catalogue().id("cpuid.MDCLEAR");
+        assert!(h.exposed.contains(md) && !h.required.contains(md));
+        assert!(!m.get("intel-westmere").unwrap().exposed.contains(md));
+    }
+}
