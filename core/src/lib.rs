@@ -8,9 +8,34 @@
 //! * [`parse`] — format detection and the parsers.
 //! * [`catalogue`] — every `cpuid.*` key: label, CPUID bit, kind; [`catalogue::FeatureSet`] bitsets.
 //! * [`evc`] — EVC modes with per-feature evidence.
+//! * [`model`] — hosts and VMs resolved against the catalogue.
+//! * [`check`] — host summary, VM at power-on, VM → host check, cluster matrix, maintenance plan.
+//! * [`remedy`] — what fixes a missing feature (data: `core/data/remedies.txt`).
+//! * [`report`] — the JSON schema shared by the CLI and the web page.
+//! * [`session`] — load many inputs at once, attributing errors to their source.
+//!
+//! ```
+//! use evcalc::{session, check};
+//! let dump = r#"(vim.host.ConfigInfo) {
+//!    featureCapability = (vim.host.FeatureCapability) [
+//!       (vim.host.FeatureCapability) { key = "cpuid.Intel", featureName = "cpuid.Intel", value = "1" },
+//!       (vim.host.FeatureCapability) { key = "cpuid.SSE3", featureName = "cpuid.SSE3", value = "1" }
+//!    ],
+//! }"#;
+//! let ws = session::load(&[session::Source { name: "host-a.txt", text: dump }]);
+//! assert!(ws.errors.is_empty());
+//! let report = check::host_report(&ws.hosts[0], &ws.modes);
+//! assert_eq!(report.name, "host-a");
+//! assert_eq!(report.max_evc_mode, None); // SSE3 alone is below intel-merom
+//! ```
 
 pub mod catalogue;
+pub mod check;
 pub mod evc;
 pub mod input;
+pub mod model;
 pub mod parse;
+pub mod remedy;
+pub mod report;
+pub mod session;
 pub mod value;

@@ -1,0 +1,347 @@
+//! The engine's view of hosts and VMs: raw input records resolved against the catalogue into
+//! bitsets, with unknown keys kept on the side.
+
+use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
+use crate::evc::Vendor;
+use crate::input::{Entry, HostInput, Pos, VmInput};
+use crate::value::{Mask, MaskOp, ReqOp, ReqType, Requirement};
+use std::collections::BTreeMap;
+
+/// A feature key: a catalogue feature, or a key the catalogue does not know (kept as written).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Known(FeatureId),
+    /// Lower-cased key.
+    Unknown(String),
+}
+
+impl Key {
+    pub fn resolve(key: &str) -> Key {
+        match catalogue().lookup(key) {
+            Some(id) => Key::Known(id),
+            None => Key::Unknown(key.trim().to_ascii_lowercase()),
+        }
+    }
+
+    /// Canonical spelling (`cpuid.MDCLEAR`) or the unknown key as lower-cased.
+    pub fn name(&self) -> &str {
+        match self {
+            Key::Known(id) => &catalogue().def(*id).key,
+            Key::Unknown(k) => k,
+        }
+    }
+
+    /// Human label, or "unknown feature" for keys the catalogue does not know.
+    pub fn label(&self) -> &str {
+        match self {
+            Key::Known(id) => &catalogue().def(*id).label,
+            Key::Unknown(_) => "(not in evcalc's feature catalogue)",
+        }
+    }
+}
+
+/// A feature capability vector: booleans as a bitset, other values on the side.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Capabilities {
+    /// Known features with a non-zero value.
+    pub present: FeatureSet,
+    /// Known features whose value is not 0/1 (FAMILY, MODEL, NUMLEVELS, …).
+    pub numbers: BTreeMap<FeatureId, u64>,
+    /// Keys the catalogue does not know: lower-cased key → (key as written, value).
+    pub unknown: BTreeMap<String, (String, u64)>,
+}
+
+impl Capabilities {
+    /// The value of a key; 0 when missing ("a missing capability key means 0").
+    pub fn value(&self, key: &Key) -> u64 {
+        match key {
+            Key::Known(id) => match self.numbers.get(id) {
+                Some(v) => *v,
+                None => u64::from(self.present.contains(*id)),
+            },
+            Key::Unknown(k) => self.unknown.get(k).map(|(_, v)| *v).unwrap_or(0),
+        }
+    }
+
+    /// Builds capabilities from entries; duplicate keys with different values give a warning
+    /// and the lower value wins (the conservative choice for compatibility).
+    pub fn from_entries(entries: &[Entry<u64>], warnings: &mut Vec<String>) -> Capabilities {
+        let cat = catalogue();
+        let mut caps = Capabilities::default();
+        let mut seen: BTreeMap<Key, (u64, Pos)> = BTreeMap::new();
+        for entry in entries {
+            let key = Key::resolve(&entry.key);
+            let mut value = entry.value;
+            if let Some((previous, pos)) = seen.get(&key) {
+                if *previous != value {
+                    warnings.push(format!(
+                        "line {}: {} is listed twice with different values ({} at line {}, {} here); using the lower",
+                        entry.pos.line, entry.key, previous, pos.line, value
+                    ));
+                    value = value.min(*previous);
+                } else {
+                    continue;
+                }
+            }
+            seen.insert(key.clone(), (value, entry.pos));
+            match key {
+                Key::Known(id) => {
+                    if value != 0 {
+                        caps.present.insert(id);
+                    } else {
+                        caps.present.remove(id);
+                    }
+                    if value > 1 || cat.def(id).kind == Kind::Identity {
+                        caps.numbers.insert(id, value);
+                    } else {
+                        caps.numbers.remove(&id);
+                    }
+                }
+                Key::Unknown(lower) => {
+                    caps.unknown.insert(lower, (entry.key.trim().to_string(), value));
+                }
+            }
+        }
+        caps
+    }
+}
+
+/// A host as the engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    pub name: String,
+    /// Where it came from (file name or paste label).
+    pub source: String,
+    pub product: Option<String>,
+    pub cpu_model: Option<String>,
+    pub vendor: Option<Vendor>,
+    /// Raw `featureCapability` — what vMotion checks VMs against.
+    pub caps: Capabilities,
+    /// `Some(keys)` for fragments (e.g. `grep -A 2 MDCLEAR` output): only these keys are known.
+    pub known_only: Option<Known>,
+    /// Cluster EVC masks stored on the host (`featMask.evc.*` of /etc/vmware/config).
+    pub evc_masks: Vec<(Key, Mask)>,
+    pub reported_max_evc: Option<String>,
+    pub reported_current_evc: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The keys a fragment lists.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Known {
+    pub features: FeatureSet,
+    pub unknown: Vec<String>,
+}
+
+impl Known {
+    pub fn knows(&self, key: &Key) -> bool {
+        match key {
+            Key::Known(id) => self.features.contains(*id),
+            Key::Unknown(k) => self.unknown.iter().any(|u| u == k),
+        }
+    }
+}
+
+impl Host {
+    /// Resolves a parsed host. `fallback_name` names hosts whose input has no host name.
+    pub fn from_input(input: &HostInput, fallback_name: &str, source: &str) -> Host {
+        let cat = catalogue();
+        let mut warnings = Vec::new();
+        let caps = Capabilities::from_entries(&input.capabilities, &mut warnings);
+        let vendor = if caps.present.contains(cat.id("cpuid.Intel")) {
+            Some(Vendor::Intel)
+        } else if caps.present.contains(cat.id("cpuid.AMD")) {
+            Some(Vendor::Amd)
+        } else {
+            input.cpu_model.as_deref().and_then(vendor_from_brand)
+        };
+        let known_only = input.fragment.then(|| {
+            let mut known = Known::default();
+            for e in &input.capabilities {
+                match Key::resolve(&e.key) {
+                    Key::Known(id) => known.features.insert(id),
+                    Key::Unknown(k) => known.unknown.push(k),
+                }
+            }
+            known
+        });
+        if input.capabilities.is_empty() && !input.fragment {
+            warnings.push("no featureCapability entries: every feature counts as absent".to_string());
+        }
+        Host {
+            name: input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| fallback_name.to_string()),
+            source: source.to_string(),
+            product: input.product.clone(),
+            cpu_model: input.cpu_model.clone(),
+            vendor,
+            caps,
+            known_only,
+            evc_masks: input.evc_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+            reported_max_evc: input.reported_max_evc.clone().filter(|s| !s.is_empty()),
+            reported_current_evc: input.reported_current_evc.clone().filter(|s| !s.is_empty()),
+            warnings,
+        }
+    }
+
+    /// Whether the host's data is a fragment.
+    pub fn is_fragment(&self) -> bool {
+        self.known_only.is_some()
+    }
+
+    /// Whether a key's value is known for this host (always for full dumps).
+    pub fn knows(&self, key: &Key) -> bool {
+        self.known_only.as_ref().is_none_or(|k| k.knows(key))
+    }
+}
+
+fn vendor_from_brand(brand: &str) -> Option<Vendor> {
+    let b = brand.to_ascii_lowercase();
+    if b.contains("intel") {
+        Some(Vendor::Intel)
+    } else if b.contains("amd") {
+        Some(Vendor::Amd)
+    } else {
+        None
+    }
+}
+
+/// One requirement of a VM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmRequirement {
+    pub key: Key,
+    /// The key as the input wrote it (or the canonical spelling for computed requirements).
+    pub written: String,
+    pub requirement: Requirement,
+}
+
+/// A VM's requirement list, compiled for fast checks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Requirements {
+    /// Known features required `Min:1` (the common case): met iff ⊆ host's present set.
+    pub bool_min: FeatureSet,
+    /// Everything else (Match, Min > 1, unknown keys).
+    pub other: Vec<VmRequirement>,
+    /// All requirements in input order, for display.
+    pub all: Vec<VmRequirement>,
+}
+
+impl Requirements {
+    pub fn from_list(list: Vec<VmRequirement>) -> Requirements {
+        let mut out = Requirements::default();
+        for r in &list {
+            match (&r.key, r.requirement) {
+                (Key::Known(id), Requirement { op: ReqOp::Min, value: 1, .. }) => out.bool_min.insert(*id),
+                _ => out.other.push(r.clone()),
+            }
+        }
+        out.all = list;
+        out
+    }
+
+    /// The requirements a VM carries after seeing `seen` at power-on: `Bool:Min:1` for every
+    /// requirable feature it saw ([D]: real lists are exactly such entries).
+    pub fn from_seen(seen: FeatureSet) -> Requirements {
+        let cat = catalogue();
+        let list = seen
+            .intersection(cat.requirable())
+            .iter()
+            .map(|id| VmRequirement {
+                key: Key::Known(id),
+                written: cat.def(id).key.clone(),
+                requirement: Requirement::BOOL_MIN_1,
+            })
+            .collect();
+        Requirements::from_list(list)
+    }
+
+    /// Known features the VM requires to be present (any Min ≥ 1 / Match ≥ 1).
+    pub fn required_features(&self) -> FeatureSet {
+        let mut set = self.bool_min;
+        for r in &self.other {
+            if let Key::Known(id) = r.key {
+                if r.requirement.value >= 1 {
+                    set.insert(id);
+                }
+            }
+        }
+        set
+    }
+}
+
+/// A VM as the engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vm {
+    pub name: String,
+    pub source: String,
+    /// Host the input says it runs on (a MoRef id or name), if any.
+    pub host: Option<String>,
+    pub power_state: Option<String>,
+    pub requirements: Requirements,
+    /// Per-VM masks (`runtime.featureMask` / `featMask.vm.*`).
+    pub masks: Vec<(Key, Mask)>,
+    pub reported_min_evc: Option<String>,
+    /// Whether the requirements were read from input (`true`) or computed from a host (`false`).
+    pub from_input: bool,
+    pub warnings: Vec<String>,
+}
+
+impl Vm {
+    pub fn from_input(input: &VmInput, fallback_name: &str, source: &str) -> Vm {
+        let mut warnings = Vec::new();
+        let mut seen: BTreeMap<Key, Requirement> = BTreeMap::new();
+        let mut list = Vec::new();
+        for e in &input.requirements {
+            let key = Key::resolve(&e.key);
+            if let Some(previous) = seen.get(&key) {
+                if *previous != e.value {
+                    warnings.push(format!(
+                        "line {}: requirement {} is listed twice ({} and {}); both are checked",
+                        e.pos.line, e.key, previous, e.value
+                    ));
+                } else {
+                    continue;
+                }
+            }
+            seen.insert(key.clone(), e.value);
+            if e.value.ty == ReqType::Bool && e.value.value > 1 {
+                warnings.push(format!("line {}: {} has a Bool requirement with value {}", e.pos.line, e.key, e.value.value));
+            }
+            list.push(VmRequirement { key, written: e.key.trim().to_string(), requirement: e.value });
+        }
+        if input.requirements.is_empty() {
+            warnings.push(
+                "no featureRequirement entries (VM powered off, or not a runtime dump): it can move anywhere it can power on"
+                    .to_string(),
+            );
+        }
+        Vm {
+            name: input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| fallback_name.to_string()),
+            source: source.to_string(),
+            host: input.host.clone(),
+            power_state: input.power_state.clone(),
+            requirements: Requirements::from_list(list),
+            masks: input.masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+            reported_min_evc: input.reported_min_evc.clone().filter(|s| !s.is_empty()),
+            from_input: true,
+            warnings,
+        }
+    }
+}
+
+/// The features a set of masks lets through (non-identity keys with `Val`/`Max` > 0 or `Min`).
+pub fn masks_expose(masks: &[(Key, Mask)]) -> FeatureSet {
+    let cat = catalogue();
+    masks
+        .iter()
+        .filter_map(|(k, m)| match k {
+            Key::Known(id) if cat.def(*id).kind != Kind::Identity => {
+                let lets_through = match m.op {
+                    MaskOp::Val | MaskOp::Max => m.value > 0,
+                    MaskOp::Min => true,
+                };
+                lets_through.then_some(*id)
+            }
+            _ => None,
+        })
+        .collect()
+}

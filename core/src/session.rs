@@ -1,0 +1,259 @@
+//! Front-end entry point: load several input texts (files, pastes) into hosts and VMs, with
+//! every error and warning attributed to its source. Used by the CLI and the web page alike.
+
+use crate::check::{EvcSetting, max_common_mode};
+use crate::evc::{EvcMode, ModeCatalogue, builtin_modes};
+use crate::input::{Document, Format};
+use crate::model::{Host, Key, Vm};
+use crate::value::Mask;
+use serde::Serialize;
+
+/// Inputs larger than this are refused with a clear error instead of exhausting memory.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// One input text and the name to report it under (file name, "paste 1", …).
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// What one input contributed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    pub source: String,
+    pub format: Option<Format>,
+    pub hosts: Vec<String>,
+    pub vms: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// An input that could not be read: which one, where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub source: String,
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.source, self.line, self.col, self.message)
+    }
+}
+
+/// Everything loaded from a set of inputs.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub hosts: Vec<Host>,
+    pub vms: Vec<Vm>,
+    /// `featMask.evc.*` sets that could not be attached to a host by name.
+    pub loose_evc_masks: Vec<(String, Vec<(Key, Mask)>)>,
+    /// The EVC mode catalogue: built-in, or the SupportedEVCMode export found among the inputs.
+    pub modes: ModeCatalogue,
+    pub inputs: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+}
+
+/// The stem of a file name: `dir/esxi01.txt` → `esxi01`.
+pub fn stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rfind('.') {
+        Some(i) if i > 0 => &base[..i],
+        _ => base,
+    }
+}
+
+/// Loads every source. Never fails as a whole: bad inputs become [`InputError`]s.
+pub fn load(sources: &[Source<'_>]) -> Workspace {
+    let mut ws = Workspace {
+        hosts: Vec::new(),
+        vms: Vec::new(),
+        loose_evc_masks: Vec::new(),
+        modes: builtin_modes().clone(),
+        inputs: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut pending_masks: Vec<(String, Vec<(Key, Mask)>)> = Vec::new();
+    for source in sources {
+        let mut summary = InputSummary {
+            source: source.name.to_string(),
+            format: None,
+            hosts: Vec::new(),
+            vms: Vec::new(),
+            warnings: Vec::new(),
+        };
+        if source.text.len() > MAX_INPUT_BYTES {
+            ws.errors.push(InputError {
+                source: source.name.to_string(),
+                line: 1,
+                col: 1,
+                message: format!(
+                    "input is {} MB; evcalc reads at most {} MB per input (split the file, or paste only the hosts you need)",
+                    source.text.len() / (1024 * 1024),
+                    MAX_INPUT_BYTES / (1024 * 1024)
+                ),
+            });
+            ws.inputs.push(summary);
+            continue;
+        }
+        if source.text.trim().is_empty() {
+            ws.errors.push(InputError {
+                source: source.name.to_string(),
+                line: 1,
+                col: 1,
+                message: "empty input".to_string(),
+            });
+            ws.inputs.push(summary);
+            continue;
+        }
+        let parsed = match crate::parse::parse(source.text) {
+            Ok(p) => p,
+            Err(e) => {
+                ws.errors.push(InputError {
+                    source: source.name.to_string(),
+                    line: e.pos.line,
+                    col: e.pos.col,
+                    message: e.message,
+                });
+                ws.inputs.push(summary);
+                continue;
+            }
+        };
+        summary.format = Some(parsed.format);
+        summary.warnings.extend(parsed.warnings.iter().map(|w| format!("line {}: {}", w.pos.line, w.message)));
+        let host_docs = parsed.documents.iter().filter(|d| matches!(d, Document::Host(_))).count();
+        let vm_docs = parsed.documents.iter().filter(|d| matches!(d, Document::Vm(_))).count();
+        let (mut host_n, mut vm_n) = (0, 0);
+        for doc in &parsed.documents {
+            match doc {
+                Document::Host(h) => {
+                    host_n += 1;
+                    let fallback = if host_docs > 1 {
+                        format!("{} #{host_n}", stem(source.name))
+                    } else {
+                        stem(source.name).to_string()
+                    };
+                    let mut host = Host::from_input(h, &fallback, source.name);
+                    host.name = unique_name(&host.name, ws.hosts.iter().map(|h| h.name.as_str()), &mut summary.warnings);
+                    summary.hosts.push(host.name.clone());
+                    ws.hosts.push(host);
+                }
+                Document::Vm(v) => {
+                    vm_n += 1;
+                    let fallback = if vm_docs > 1 {
+                        format!("{} #{vm_n}", stem(source.name))
+                    } else {
+                        stem(source.name).to_string()
+                    };
+                    let vm = Vm::from_input(v, &fallback, source.name);
+                    summary.vms.push(vm.name.clone());
+                    ws.vms.push(vm);
+                }
+                Document::Masks(m) => {
+                    if !m.vm_masks.is_empty() {
+                        let name = m.name.clone().unwrap_or_else(|| stem(source.name).to_string());
+                        let vm = Vm {
+                            name: name.clone(),
+                            source: source.name.to_string(),
+                            host: None,
+                            power_state: None,
+                            requirements: Default::default(),
+                            masks: m.vm_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+                            reported_min_evc: None,
+                            from_input: true,
+                            warnings: vec!["per-VM EVC masks only (a .vmx): no runtime requirements".to_string()],
+                        };
+                        summary.vms.push(name);
+                        ws.vms.push(vm);
+                    }
+                    if !m.evc_masks.is_empty() {
+                        pending_masks.push((
+                            source.name.to_string(),
+                            m.evc_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+                        ));
+                    }
+                }
+                Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
+                    Ok(modes) => ws.modes = modes,
+                    Err(message) => ws.errors.push(InputError { source: source.name.to_string(), line: 1, col: 1, message }),
+                },
+            }
+        }
+        ws.inputs.push(summary);
+    }
+    // Attach `/etc/vmware/config` masks to the host whose name starts their file name.
+    for (source, masks) in pending_masks {
+        let file = stem(&source).to_ascii_lowercase();
+        let mut candidates: Vec<&mut Host> =
+            ws.hosts.iter_mut().filter(|h| file.starts_with(&h.name.to_ascii_lowercase())).collect();
+        if candidates.len() == 1 {
+            candidates[0].evc_masks.extend(masks);
+        } else {
+            ws.loose_evc_masks.push((source, masks));
+        }
+    }
+    ws
+}
+
+fn unique_name<'a>(name: &str, existing: impl Iterator<Item = &'a str> + Clone, warnings: &mut Vec<String>) -> String {
+    if !existing.clone().any(|e| e.eq_ignore_ascii_case(name)) {
+        return name.to_string();
+    }
+    let mut n = 2;
+    loop {
+        let candidate = format!("{name} ({n})");
+        if !existing.clone().any(|e| e.eq_ignore_ascii_case(&candidate)) {
+            warnings.push(format!("a host named {name} was already loaded; this one is called {candidate}"));
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// How the cluster EVC setting was chosen.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenEvc<'a> {
+    pub setting: EvcSetting<'a>,
+    /// Why: "given", "reported by the hosts", "highest common mode", "no common mode".
+    pub why: &'static str,
+}
+
+/// Resolves `--evc`: a mode key, `none`/`disabled`, or (when absent) the mode the hosts report
+/// as current, else the highest mode every host supports.
+pub fn choose_evc<'m>(arg: Option<&str>, hosts: &[Host], modes: &'m ModeCatalogue) -> Result<ChosenEvc<'m>, String> {
+    match arg.map(str::trim) {
+        Some(a) if a.eq_ignore_ascii_case("none") || a.eq_ignore_ascii_case("disabled") || a.eq_ignore_ascii_case("off") => {
+            Ok(ChosenEvc { setting: EvcSetting::Disabled, why: "given" })
+        }
+        Some(a) => modes
+            .get(a)
+            .map(|m| ChosenEvc { setting: EvcSetting::Mode(m), why: "given" })
+            .ok_or_else(|| unknown_mode(a, modes)),
+        None => {
+            let reported: Vec<&str> = hosts.iter().filter_map(|h| h.reported_current_evc.as_deref()).collect();
+            if !reported.is_empty() && reported.len() == hosts.len() && reported.iter().all(|r| *r == reported[0]) {
+                if let Some(m) = modes.get(reported[0]) {
+                    return Ok(ChosenEvc { setting: EvcSetting::Mode(m), why: "reported by the hosts" });
+                }
+            }
+            Ok(match max_common_mode(hosts, modes) {
+                Some(m) => ChosenEvc { setting: EvcSetting::Mode(m), why: "highest common mode" },
+                None => ChosenEvc { setting: EvcSetting::Disabled, why: "no common mode" },
+            })
+        }
+    }
+}
+
+/// Resolves a per-VM EVC mode key.
+pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMode, String> {
+    modes.get(arg).ok_or_else(|| unknown_mode(arg, modes))
+}
+
+fn unknown_mode(arg: &str, modes: &ModeCatalogue) -> String {
+    format!(
+        "unknown EVC mode `{arg}`; expected `none` or one of: {}",
+        modes.modes.iter().map(|m| m.key.as_str()).collect::<Vec<_>>().join(", ")
+    )
+}
