@@ -183,6 +183,19 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         }
         ws.inputs.push(summary);
     }
+    // `vim-cmd vmsvc/get.runtime` names the host `ha-host`: take the host from the file name
+    // (`vm-app01-on-esxi01.runtime.txt`) when exactly one loaded host name appears in it.
+    for vm in &mut ws.vms {
+        let local = vm.host.as_deref().is_none_or(|h| h.is_empty() || h.eq_ignore_ascii_case("ha-host"));
+        let known = vm.host.as_deref().is_some_and(|h| ws.hosts.iter().any(|x| x.name.eq_ignore_ascii_case(h)));
+        if local && !known {
+            let file = stem(&vm.source).to_ascii_lowercase();
+            let matches: Vec<&Host> = ws.hosts.iter().filter(|h| file.contains(&h.name.to_ascii_lowercase())).collect();
+            if let [one] = matches.as_slice() {
+                vm.host = Some(one.name.clone());
+            }
+        }
+    }
     // Attach `/etc/vmware/config` masks to the host whose name starts their file name.
     for (source, masks) in pending_masks {
         let file = stem(&source).to_ascii_lowercase();
@@ -256,4 +269,116 @@ fn unknown_mode(arg: &str, modes: &ModeCatalogue) -> String {
         "unknown EVC mode `{arg}`; expected `none` or one of: {}",
         modes.modes.iter().map(|m| m.key.as_str()).collect::<Vec<_>>().join(", ")
     )
+}
+
+/// A whole-page / whole-command request: inputs plus options.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Request {
+    pub inputs: Vec<OwnedSource>,
+    /// Cluster EVC mode key, `none`, or absent (= chosen as in [`choose_evc`]).
+    pub evc: Option<String>,
+    /// Per-VM EVC mode key for the synthetic "any VM" of each host.
+    pub per_vm_evc: Option<String>,
+    /// Host renames applied after loading: old name → new name.
+    pub rename: std::collections::BTreeMap<String, String>,
+    /// Hosts to leave out.
+    pub remove: Vec<String>,
+    /// Hosts to plan maintenance for; empty = every host.
+    pub maintenance: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OwnedSource {
+    pub name: String,
+    pub text: String,
+}
+
+/// The EVC setting used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvcChoice {
+    /// `null` = EVC disabled.
+    pub mode: Option<String>,
+    pub why: String,
+}
+
+/// An EVC mode in a selector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModeOption {
+    pub key: String,
+    pub label: String,
+    pub vendor: crate::evc::Vendor,
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    pub inputs: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+    /// Problems with the options (unknown EVC mode, unknown host to rename, …).
+    pub option_errors: Vec<String>,
+    pub evc: EvcChoice,
+    pub modes: Vec<ModeOption>,
+    pub cluster: crate::report::ClusterReport,
+    pub vms: Vec<crate::report::VmReport>,
+    pub maintenance: Vec<crate::report::MaintenanceReport>,
+}
+
+/// Runs a whole request: load, rename/remove, choose EVC, cluster report, VM reports and a
+/// maintenance plan per host. Given VMs are planned with the host they name (by host name),
+/// else with every host's synthetic "any VM".
+pub fn analyze(request: &Request) -> Analysis {
+    let sources: Vec<Source<'_>> = request.inputs.iter().map(|s| Source { name: &s.name, text: &s.text }).collect();
+    let mut ws = load(&sources);
+    let mut option_errors = Vec::new();
+    for (old, new) in &request.rename {
+        match ws.hosts.iter_mut().find(|h| h.name == *old) {
+            Some(h) if !new.trim().is_empty() => h.name = new.trim().to_string(),
+            Some(_) => option_errors.push(format!("cannot rename {old} to an empty name")),
+            None => option_errors.push(format!("no host named {old} to rename")),
+        }
+    }
+    ws.hosts.retain(|h| !request.remove.contains(&h.name));
+    let modes = ws.modes.clone();
+    let chosen = match choose_evc(request.evc.as_deref().filter(|s| !s.is_empty()), &ws.hosts, &modes) {
+        Ok(c) => c,
+        Err(e) => {
+            option_errors.push(e);
+            choose_evc(None, &ws.hosts, &modes).unwrap_or(ChosenEvc { setting: EvcSetting::Disabled, why: "no common mode" })
+        }
+    };
+    let per_vm = match request.per_vm_evc.as_deref().filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none")) {
+        Some(k) => match choose_mode(k, &modes) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                option_errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let cluster = crate::check::cluster_report(&ws.hosts, chosen.setting, per_vm, &modes);
+    let targets: Vec<String> = if request.maintenance.is_empty() {
+        ws.hosts.iter().map(|h| h.name.clone()).collect()
+    } else {
+        request.maintenance.clone()
+    };
+    let mut maintenance = Vec::new();
+    for target in &targets {
+        let vms: Vec<Vm> = ws.vms.iter().filter(|v| v.host.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(target))).cloned().collect();
+        match crate::check::maintenance(&ws.hosts, target, &vms, chosen.setting, per_vm, &modes) {
+            Ok(plan) => maintenance.push(plan),
+            Err(e) => option_errors.push(e),
+        }
+    }
+    Analysis {
+        inputs: ws.inputs.clone(),
+        errors: ws.errors.clone(),
+        option_errors,
+        evc: EvcChoice { mode: chosen.setting.key(), why: chosen.why.to_string() },
+        modes: modes.modes.iter().map(|m| ModeOption { key: m.key.clone(), label: m.label.clone(), vendor: m.vendor }).collect(),
+        cluster,
+        vms: ws.vms.iter().map(|v| crate::check::vm_report(v, &modes)).collect(),
+        maintenance,
+    }
 }
