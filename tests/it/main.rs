@@ -1,1 +1,5 @@
+//! One integration-test binary over real fixtures (see `tests/data/README.md`).
 
+mod govc_real;
+mod mdclear;
+mod props;

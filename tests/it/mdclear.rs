@@ -1,0 +1,157 @@
+//! The field incident: EVC "Haswell" cluster, esxi01 reinstalled with MDCLEAR = 1, esxi02–04
+//! still at 0 until a cold power cycle. See `examples/mdclear-cluster/README.md`.
+
+use evcalc::check::{self, EvcSetting};
+use evcalc::session::{self, Source};
+use evcalc_tests::{MDCLEAR_HOSTS, load, read};
+
+fn haswell(ws: &session::Workspace) -> &evcalc::evc::EvcMode {
+    ws.modes.get("intel-haswell").expect("intel-haswell mode")
+}
+
+fn host<'a>(ws: &'a session::Workspace, name: &str) -> &'a evcalc::model::Host {
+    ws.hosts.iter().find(|h| h.name == name).unwrap_or_else(|| panic!("no host {name}"))
+}
+
+#[test]
+fn hosts_are_named_from_their_dumps_and_all_reach_haswell() {
+    let ws = load(&MDCLEAR_HOSTS);
+    let names: Vec<&str> = ws.hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
+    for h in &ws.hosts {
+        let r = check::host_report(h, &ws.modes);
+        assert_eq!(r.max_evc_mode.as_deref(), Some("intel-haswell"), "{}: {:?}", h.name, r.next_mode_blockers);
+        assert!(r.product.as_deref().unwrap_or_default().contains("6.7.0"));
+        assert!(check::admission(h, haswell(&ws)).admitted == Some(true));
+    }
+    assert_eq!(check::max_common_mode(&ws.hosts, &ws.modes).map(|m| m.key.as_str()), Some("intel-haswell"));
+}
+
+#[test]
+fn vms_from_esxi01_are_blocked_by_mdclear_and_only_by_it() {
+    let ws = load(&MDCLEAR_HOSTS);
+    let evc = EvcSetting::Mode(haswell(&ws));
+    let vm = check::power_on(host(&ws, "esxi01"), evc, None);
+    for dest in ["esxi02", "esxi03", "esxi04"] {
+        let r = check::check_vm(&vm, host(&ws, dest), evc);
+        assert!(!r.compatible, "esxi01 → {dest}");
+        let keys: Vec<&str> = r.missing.iter().map(|m| m.canonical_key.as_str()).collect();
+        assert_eq!(keys, ["cpuid.MDCLEAR"], "esxi01 → {dest}");
+        assert_eq!(r.missing[0].label, "Microarchitectural Data clear");
+        assert_eq!(r.missing[0].required, "Bool:Min:1");
+        assert_eq!(r.missing[0].available, 0);
+        assert_eq!(r.admission.as_ref().and_then(|a| a.admitted), Some(true), "{dest} is admitted to Haswell");
+    }
+}
+
+#[test]
+fn vms_from_esxi02_to_04_move_freely_also_to_esxi01() {
+    let ws = load(&MDCLEAR_HOSTS);
+    let evc = EvcSetting::Mode(haswell(&ws));
+    for from in ["esxi02", "esxi03", "esxi04"] {
+        let vm = check::power_on(host(&ws, from), evc, None);
+        for to in &ws.hosts {
+            let r = check::check_vm(&vm, to, evc);
+            assert!(r.compatible, "{from} → {}: {:?}", to.name, r.missing);
+        }
+    }
+}
+
+#[test]
+fn per_vm_evc_westmere_makes_the_esxi01_vm_go_anywhere() {
+    let ws = load(&MDCLEAR_HOSTS);
+    let evc = EvcSetting::Mode(haswell(&ws));
+    let westmere = ws.modes.get("intel-westmere").unwrap();
+    let vm = check::power_on(host(&ws, "esxi01"), evc, Some(westmere));
+    for to in &ws.hosts {
+        assert!(check::check_vm(&vm, to, evc).compatible, "esxi01 (per-VM Westmere) → {}", to.name);
+    }
+}
+
+#[test]
+fn cluster_report_shows_drift_and_the_matrix() {
+    let ws = load(&MDCLEAR_HOSTS);
+    let report = check::cluster_report(&ws.hosts, EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
+    assert_eq!(report.max_common_evc_mode.as_deref(), Some("intel-haswell"));
+    let blocking: Vec<&evcalc::report::Drift> = report.drift.iter().filter(|d| d.blocks_vmotion).collect();
+    assert_eq!(blocking.len(), 1, "{blocking:?}");
+    assert_eq!(blocking[0].key, "cpuid.MDCLEAR");
+    assert_eq!(blocking[0].hosts_with, ["esxi01"]);
+    assert_eq!(blocking[0].summary, "only 1 of 4 hosts: esxi01");
+    let verdicts: Vec<Vec<bool>> = report.matrix.iter().map(|r| r.cells.iter().map(|c| c.compatible).collect()).collect();
+    assert_eq!(
+        verdicts,
+        [
+            [true, false, false, false],
+            [true, true, true, true],
+            [true, true, true, true],
+            [true, true, true, true]
+        ]
+    );
+}
+
+#[test]
+fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_first() {
+    let ws = load(&MDCLEAR_HOSTS);
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    assert!(!plan.evacuable);
+    assert_eq!(plan.verdict, "esxi01 cannot be evacuated: 0 of 3 destinations possible for any VM powered on on esxi01");
+    let first = &plan.remedies[0];
+    assert_eq!(first.rank, 1);
+    assert_eq!(first.hosts, ["esxi02", "esxi03", "esxi04"]);
+    assert!(first.action.starts_with("Power-cycle esxi02–04"), "{}", first.action);
+    assert!(first.reference.as_deref().unwrap_or_default().contains("68024"));
+    assert!(first.verify.as_deref().unwrap_or_default().contains("grep -A 2 MDCLEAR"));
+    assert!(plan.remedies.iter().any(|r| r.action.contains("per-VM EVC") && r.action.contains("intel-westmere")), "{:#?}", plan.remedies);
+    let plan2 = check::maintenance(&ws.hosts, "esxi02", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    assert!(plan2.evacuable);
+    assert!(plan2.remedies.is_empty());
+}
+
+#[test]
+fn the_real_vm_runtime_files_of_the_example_agree() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
+    files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
+    files.push("examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt");
+    let ws = load(&files);
+    let evc = EvcSetting::Mode(haswell(&ws));
+    let app01 = ws.vms.iter().find(|v| v.source.contains("app01")).unwrap();
+    let db02 = ws.vms.iter().find(|v| v.source.contains("db02")).unwrap();
+    assert_eq!(app01.host.as_deref(), Some("esxi01"));
+    assert!(!check::check_vm(app01, host(&ws, "esxi02"), evc).compatible);
+    assert!(check::check_vm(db02, host(&ws, "esxi01"), evc).compatible);
+    // The computed minimum mode agrees with the dump's own field.
+    for vm in [app01, db02] {
+        let r = check::vm_report(vm, &ws.modes);
+        assert_eq!(r.min_evc_mode.as_deref(), Some("intel-haswell"), "{}", vm.name);
+        assert_eq!(r.min_evc_cross_check, evcalc::report::CrossCheck::Agrees);
+    }
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[app01.clone()], evc, None, &ws.modes).unwrap();
+    assert!(!plan.evacuable);
+}
+
+#[test]
+fn the_grep_fragment_alone_shows_the_drift() {
+    let text = read("examples/mdclear-cluster/grep-MDCLEAR.txt");
+    let ws = session::load(&[Source { name: "grep-MDCLEAR.txt", text: &text }]);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 4);
+    let report = check::cluster_report(&ws.hosts, EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap()), None, &ws.modes);
+    let md = report.drift.iter().find(|d| d.key == "cpuid.MDCLEAR").expect("MDCLEAR drift");
+    assert_eq!(md.hosts_with, ["esxi01"]);
+    assert!(!report.matrix[0].cells[1].compatible);
+    assert!(report.matrix[1].cells[0].compatible);
+}
+
+#[test]
+fn etc_vmware_config_masks_attach_to_esxi01() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
+    files.push("examples/mdclear-cluster/esxi01-etc-vmware-config.txt");
+    let ws = load(&files);
+    let esxi01 = host(&ws, "esxi01");
+    assert!(!esxi01.evc_masks.is_empty());
+    // Without --evc, the host's own featMask.evc lines decide what its VMs see.
+    let vm = check::power_on(esxi01, EvcSetting::Disabled, None);
+    let r = check::check_vm(&vm, host(&ws, "esxi02"), EvcSetting::Disabled);
+    assert_eq!(r.missing.iter().map(|m| m.canonical_key.as_str()).collect::<Vec<_>>(), ["cpuid.MDCLEAR"]);
+}

@@ -1,0 +1,199 @@
+//! Property tests over the engine and the parsers.
+
+use evcalc::catalogue::{FeatureId, FeatureSet, catalogue};
+use evcalc::check::{self, EvcSetting};
+use evcalc::evc::{EvcMode, builtin_modes};
+use evcalc::model::{Capabilities, Host};
+use evcalc_tests::{files_in, read};
+use proptest::prelude::*;
+
+/// A host whose features are a mode's baseline plus and minus some random features, so that
+/// generated hosts land on many different modes.
+fn arb_host() -> impl Strategy<Value = Host> {
+    let n_modes = builtin_modes().modes.len();
+    let n_features = catalogue().len() as u16;
+    (
+        0..n_modes,
+        proptest::collection::vec(0..n_features, 0..12),
+        proptest::collection::vec(0..n_features, 0..4),
+        "[a-z]{1,6}[0-9]{0,2}",
+    )
+        .prop_map(|(mode_index, add, remove, name)| {
+            let mode = &builtin_modes().modes[mode_index];
+            let mut present = mode.exposed;
+            for f in add {
+                present.insert(FeatureId(f));
+            }
+            for f in remove {
+                present.remove(FeatureId(f));
+            }
+            host_with(&name, present)
+        })
+}
+
+fn host_with(name: &str, present: FeatureSet) -> Host {
+    Host {
+        name: name.to_string(),
+        source: "generated".to_string(),
+        product: None,
+        cpu_model: None,
+        vendor: None,
+        caps: Capabilities { present, ..Default::default() },
+        known_only: None,
+        evc_masks: Vec::new(),
+        reported_max_evc: None,
+        reported_current_evc: None,
+        warnings: Vec::new(),
+    }
+}
+
+fn arb_mode() -> impl Strategy<Value = Option<&'static EvcMode>> {
+    let n = builtin_modes().modes.len();
+    prop_oneof![Just(None), (0..n).prop_map(|i| Some(&builtin_modes().modes[i]))]
+}
+
+fn setting(mode: Option<&EvcMode>) -> EvcSetting<'_> {
+    mode.map(EvcSetting::Mode).unwrap_or(EvcSetting::Disabled)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_vm_can_always_move_back_to_its_power_on_host(host in arb_host(), mode in arb_mode(), per_vm in arb_mode()) {
+        let evc = setting(mode);
+        let admitted = mode.is_none_or(|m| check::admission(&host, m).admitted == Some(true));
+        let vm = check::power_on(&host, evc, per_vm);
+        let result = check::check_vm(&vm, &host, evc);
+        prop_assert!(result.missing.is_empty(), "{:?}", result.missing);
+        prop_assert_eq!(result.compatible, admitted);
+    }
+
+    #[test]
+    fn lowering_the_evc_mode_never_breaks_a_compatible_pair(
+        a in arb_host(), b in arb_host(), low in 0..25usize, high in 0..25usize, per_vm in arb_mode()
+    ) {
+        let modes = builtin_modes();
+        let (low, high) = (&modes.modes[low], &modes.modes[high]);
+        prop_assume!(low.is_at_most(high));
+        let vm_high = check::power_on(&a, EvcSetting::Mode(high), per_vm);
+        let vm_low = check::power_on(&a, EvcSetting::Mode(low), per_vm);
+        if check::check_vm(&vm_high, &b, EvcSetting::Mode(high)).compatible {
+            let lowered = check::check_vm(&vm_low, &b, EvcSetting::Mode(low));
+            prop_assert!(lowered.compatible, "{} → {} under {} but not {}: {:?}", a.name, b.name, high.key, low.key, lowered);
+        }
+        // Disabling EVC is not "lowering"; but EVC on never exposes more than EVC off.
+        let vm_off = check::power_on(&a, EvcSetting::Disabled, per_vm);
+        prop_assert!(vm_high.requirements.bool_min.is_subset(&vm_off.requirements.bool_min));
+    }
+
+    #[test]
+    fn the_highest_common_mode_admits_every_host(hosts in proptest::collection::vec(arb_host(), 1..8)) {
+        let modes = builtin_modes();
+        if let Some(common) = check::max_common_mode(&hosts, modes) {
+            for h in &hosts {
+                prop_assert_eq!(check::admission(h, common).admitted, Some(true), "{} not admitted to {}", h.name, common.key);
+            }
+            // And no strictly higher mode admits them all.
+            for m in &modes.modes {
+                if m.tier > common.tier && m.vendor == common.vendor {
+                    prop_assert!(hosts.iter().any(|h| check::admission(h, m).admitted != Some(true)), "{} also admits all", m.key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn checks_do_not_depend_on_host_order(mut hosts in proptest::collection::vec(arb_host(), 2..6), mode in arb_mode()) {
+        for (i, h) in hosts.iter_mut().enumerate() { h.name = format!("h{i}"); }
+        let evc = setting(mode);
+        let forward = check::matrix(&hosts, evc, None);
+        let mut reversed_hosts = hosts.clone();
+        reversed_hosts.reverse();
+        let backward = check::matrix(&reversed_hosts, evc, None);
+        for row in &forward {
+            let other = backward.iter().find(|r| r.from == row.from).unwrap();
+            for cell in &row.cells {
+                let c2 = other.cells.iter().find(|c| c.to == cell.to).unwrap();
+                prop_assert_eq!(cell, c2);
+            }
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic_on_arbitrary_text(text in "\\PC{0,400}") {
+        let _ = evcalc::session::load(&[evcalc::session::Source { name: "arbitrary", text: &text }]);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_vmodl_like_noise(
+        parts in proptest::collection::vec(prop_oneof![
+            Just("(vim.host.ConfigInfo) {"), Just("(vim.host.FeatureCapability) ["), Just("{"), Just("}"), Just("["), Just("]"),
+            Just(","), Just("key = \"cpuid.SSE3\""), Just("value = \"1\""), Just("value = \"Bool:Min:1\""), Just("<unset>"),
+            Just("\n"), Just("\""), Just("'vim.HostSystem:ha-host'"), Just("(vim.vm.RuntimeInfo) {"), Just("null"), Just("="),
+            Just("<?xml version=\"1.0\"?>"), Just("<obj type=\"HostSystem\">"), Just("</obj>"), Just("featMask.evc.cpuid.MDCLEAR = \"Val:1\""),
+        ], 0..60)
+    ) {
+        let text: String = parts.concat();
+        let _ = evcalc::session::load(&[evcalc::session::Source { name: "noise", text: &text }]);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_mutated_fixtures(index in 0usize..1000, cut in 0usize..10_000, insert in "\\PC{0,8}") {
+        let files = small_fixtures();
+        let text = &files[index % files.len()].1;
+        let mut cut = cut.min(text.len());
+        while !text.is_char_boundary(cut) { cut -= 1; }
+        let mutated = format!("{}{}{}", &text[..cut], insert, &text[cut..]);
+        let _ = evcalc::session::load(&[evcalc::session::Source { name: "mutated", text: &mutated }]);
+    }
+}
+
+/// Every text fixture up to 200 KB.
+fn small_fixtures() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in ["examples/mdclear-cluster", "tests/data/real", "tests/data/real/govc", "tests/data/real/govc/object.save-vmc-sddc", "tests/data/synthetic"] {
+        if !evcalc_tests::repo_root().join(dir).is_dir() {
+            continue;
+        }
+        for f in files_in(dir) {
+            let text = read(&f);
+            if text.len() <= 200_000 {
+                out.push((f, text));
+            }
+        }
+    }
+    out
+}
+
+/// Every prefix of every fixture parses or fails cleanly (never panics). Small files: every
+/// character boundary. Larger files: every line boundary of the first 64 KB and 400 evenly
+/// spaced cuts (a full byte sweep of a 2.5 MB file would take hours).
+#[test]
+fn every_prefix_of_every_fixture_is_handled() {
+    let mut dirs = vec!["examples/mdclear-cluster", "tests/data/real", "tests/data/real/govc", "tests/data/real/govc/object.save-vmc-sddc", "tests/data/synthetic"];
+    dirs.retain(|d| evcalc_tests::repo_root().join(d).is_dir());
+    let mut checked = 0usize;
+    for dir in dirs {
+        for f in files_in(dir) {
+            let text = read(&f);
+            let mut cuts: Vec<usize> = Vec::new();
+            if text.len() <= 24_000 {
+                cuts.extend((0..=text.len()).filter(|i| text.is_char_boundary(*i)));
+            } else {
+                cuts.extend(text.match_indices('\n').map(|(i, _)| i).take_while(|i| *i < 65_536));
+                cuts.extend((0..400).map(|k| k * text.len() / 400));
+            }
+            for mut cut in cuts {
+                while !text.is_char_boundary(cut) { cut -= 1; }
+                let prefix = &text[..cut];
+                let ws = evcalc::session::load(&[evcalc::session::Source { name: &f, text: prefix }]);
+                for e in &ws.errors {
+                    assert!(e.line >= 1 && !e.message.is_empty(), "{f} cut at {cut}: {e:?}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "only {checked} prefixes checked");
+}
