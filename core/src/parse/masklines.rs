@@ -290,6 +290,28 @@ mod tests {
     }
 
     #[test]
+    fn bundled_example_etc_vmware_config() {
+        let text = include_str!("../../../examples/mdclear-cluster/esxi01-etc-vmware-config.txt");
+        assert!(looks_like(text));
+        let (m, warnings) = masks(text);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(m.vm_masks.is_empty());
+        assert_eq!(m.evc_masks.len(), 46);
+        let mdclear = m
+            .evc_masks
+            .iter()
+            .find(|e| e.key == "cpuid.MDCLEAR")
+            .map(|e| e.value);
+        assert_eq!(
+            mdclear,
+            Some(Mask {
+                op: MaskOp::Val,
+                value: 1
+            })
+        );
+    }
+
+    #[test]
     fn display_name() {
         let text = "displayName = \"app |2201|22\"\ndisplayNameX = \"no\"\nfeatMask.vm.cpuid.SSE3 = \"Val:1\"\n";
         let (m, _) = masks(text);

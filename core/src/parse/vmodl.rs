@@ -1817,12 +1817,89 @@ mod tests {
         }
     }
 
+    macro_rules! example {
+        ($file:literal) => {
+            include_str!(concat!("../../../examples/mdclear-cluster/", $file))
+        };
+    }
+
+    fn cap(entries: &[Entry<u64>], key: &str) -> Option<u64> {
+        entries.iter().find(|e| e.key == key).map(|e| e.value)
+    }
+
+    #[test]
+    fn bundled_example_hosts() {
+        let hosts = [
+            example!("esxi01.txt"),
+            example!("esxi02.txt"),
+            example!("esxi03.txt"),
+            example!("esxi04.txt"),
+        ];
+        for (n, text) in hosts.iter().enumerate() {
+            assert!(looks_like(text));
+            let (docs, warnings) = ok(text);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(docs.len(), 1);
+            let h = host(&docs[0]);
+            assert_eq!(h.name.as_deref(), Some(format!("esxi0{}", n + 1).as_str()));
+            assert_eq!(
+                h.product.as_deref(),
+                Some("VMware ESXi 6.7.0 build-15160138")
+            );
+            assert!(!h.fragment);
+            assert_eq!(h.capabilities.len(), 170);
+            let pairs = |v: &[Entry<u64>]| {
+                v.iter()
+                    .map(|e| (e.key.clone(), e.value))
+                    .collect::<Vec<_>>()
+            };
+            assert!(pairs(&h.masked_capabilities) == pairs(&h.capabilities));
+            let mdclear = if n == 0 { 1 } else { 0 };
+            assert_eq!(cap(&h.capabilities, "cpuid.MDCLEAR"), Some(mdclear));
+            assert_eq!(cap(&h.capabilities, "cpuid.MODEL"), Some(63));
+            assert_eq!(
+                cap(&h.capabilities, "cpuid.NUM_EXT_LEVELS"),
+                Some(0x8000_0008)
+            );
+            assert_eq!(cap(&h.capabilities, "cpuid.HLE"), Some(0));
+            assert_eq!(cap(&h.capabilities, "cpuid.AVX2"), Some(1));
+            assert_eq!(cap(&h.capabilities, "vpmc.genWidth"), Some(48));
+        }
+    }
+
+    #[test]
+    fn bundled_example_grep_and_vms() {
+        let (docs, warnings) = ok(example!("grep-MDCLEAR.txt"));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(docs.len(), 4);
+        for (n, doc) in docs.iter().enumerate() {
+            let h = host(doc);
+            assert!(h.fragment);
+            assert_eq!(h.name.as_deref(), Some(format!("esxi0{}", n + 1).as_str()));
+            let mdclear = if n == 0 { 1 } else { 0 };
+            assert_eq!(cap(&h.capabilities, "cpuid.MDCLEAR"), Some(mdclear));
+            assert_eq!(cap(&h.masked_capabilities, "cpuid.MDCLEAR"), Some(mdclear));
+        }
+        let (docs, _) = ok(example!("vm-app01-on-esxi01.runtime.txt"));
+        let app01 = vm(&docs[0]);
+        assert_eq!(app01.host.as_deref(), Some("esxi01"));
+        assert_eq!(app01.reported_min_evc.as_deref(), Some("intel-haswell"));
+        assert_eq!(app01.requirements.len(), 39);
+        assert!(app01.requirements.iter().any(|r| r.key == "cpuid.MDCLEAR"));
+        assert_eq!(app01.offline_requirements[0].key, "cpuid.LM");
+        let (docs, _) = ok(example!("vm-db02-on-esxi02.runtime.txt"));
+        let db02 = vm(&docs[0]);
+        assert_eq!(db02.host.as_deref(), Some("esxi02"));
+        assert_eq!(db02.requirements.len(), 38);
+        assert!(!db02.requirements.iter().any(|r| r.key == "cpuid.MDCLEAR"));
+    }
+
     #[test]
     #[ignore = "throughput measurement; run with --release -- --ignored --nocapture"]
     fn throughput() {
         let mut text = String::new();
         while text.len() < 64 << 20 {
-            text.push_str(HOSTCONFIG);
+            text.push_str(example!("esxi01.txt"));
             text.push_str(REAL_RUNTIME);
         }
         let start = std::time::Instant::now();
