@@ -1,1 +1,321 @@
-fn main() {}
+//! `evcalc`: can a VM vMotion from ESXi host A to host B under EVC — from text dumps, without
+//! vCenter. See `evcalc --help`.
+
+mod commands;
+mod inputs;
+mod local;
+mod table;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const ABOUT: &str = "Can a VM vMotion from ESXi host A to host B under EVC? Which CPU feature blocks it, why, \
+and what fixes it — from text dumps, without vCenter.";
+
+const LONG_ABOUT: &str = "\
+Can a VM vMotion from ESXi host A to host B under EVC? Which CPU feature blocks it, why, and what \
+fixes it — computed from text dumps, without vCenter.
+
+A VM keeps the CPU features it saw when it was powered on (its featureRequirement list). vMotion \
+needs every one of them on the destination host (featureCapability). EVC hides newer features, \
+but side-channel mitigations such as cpuid.MDCLEAR pass through where a host has them: a VM \
+powered on on a host with the new microcode cannot move to hosts without it.
+
+Inputs (one or more per file; a directory means every file in it):
+  vim-cmd hostsvc/hostconfig > esxi01.txt         host: featureCapability, maxEVCModeKey
+  vim-cmd vmsvc/get.runtime VMID > app01.txt      VM: featureRequirement (running VMs)
+  vim-cmd hostsvc/hostconfig | grep -A 2 MDCLEAR  a fragment: only the keys shown are known
+  govc object.save (XML), govc/govmomi JSON, .vmx featMask.vm.* lines, /etc/vmware/config";
+
+const AFTER_HELP: &str = "\
+Examples:
+  evcalc cluster dumps/                              matrix of who can vMotion where
+  evcalc maintenance dumps/ --host esxi01            can esxi01 be evacuated? what fixes it?
+  evcalc check dumps/ --from esxi01 --to esxi02      one move, feature by feature
+  evcalc host esxi01.txt                             highest EVC mode, mitigations
+  evcalc modes intel-haswell                         a mode's baseline with evidence
+
+Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable,
+2 = bad input or usage. Every command accepts --json (schema: docs/json.md).";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "evcalc",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    arg_required_else_help = true,
+    max_term_width = 100,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug)]
+struct Global {
+    /// Print the report as JSON on stdout (schema: docs/json.md).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Use this SupportedEVCMode export instead of the built-in EVC modes
+    /// (PowerCLI: (Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json -Depth 5).
+    #[arg(long, global = true, value_name = "FILE")]
+    modes: Option<PathBuf>,
+    /// Colour in human output.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ColorWhen {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// EVC options shared by `check`, `cluster` and `maintenance`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct EvcArgs {
+    /// Cluster EVC mode (e.g. intel-haswell), or `none` for EVC disabled. Default: the mode the
+    /// hosts report (currentEVCModeKey), else the highest mode all loaded hosts support.
+    #[arg(long, value_name = "MODE")]
+    pub evc: Option<String>,
+    /// Per-VM EVC mode of the VM (vSphere 6.7+, e.g. intel-westmere); `none` = not set.
+    #[arg(long = "vm-evc", value_name = "MODE")]
+    pub vm_evc: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Per host: CPU, ESXi, highest EVC mode, what blocks the next mode, mitigations.
+    #[command(
+        long_about = "Per host: vendor, CPU, ESXi version, the highest EVC mode the host can join \
+(computed from its featureCapability), every mode it supports, the features it lacks for the next \
+mode, its side-channel mitigations and keys evcalc does not know. When the dump carries \
+maxEVCModeKey, evcalc says whether it agrees.",
+        after_help = "Examples:\n  evcalc host esxi01.txt esxi02.txt\n  evcalc host dumps/ --json\n  evcalc host --local"
+    )]
+    Host(HostArgs),
+    /// Per VM: its CPU requirements and the lowest EVC mode that admits it.
+    #[command(
+        long_about = "Per VM: the requirements it carries (key, label, value), the lowest EVC mode that \
+admits it (computed), a cross-check with minRequiredEVCModeKey when the dump has it, and for \
+per-VM EVC masks (.vmx featMask.vm.*) the mode they correspond to.",
+        after_help = "Examples:\n  vim-cmd vmsvc/getallvms                     (find the VM id)\n  \
+vim-cmd vmsvc/get.runtime 12 > app01.txt\n  evcalc vm app01.txt"
+    )]
+    Vm(VmArgs),
+    /// List the EVC modes, or show one mode's feature baseline with evidence.
+    #[command(
+        long_about = "Without MODE: every EVC mode (key, vendor, number of required features, label). \
+With MODE: the mode's full baseline — the features a host must have to join, the features passed \
+through where the host has them (mitigations such as cpuid.MDCLEAR), pinned identity values — each \
+with its evidence: [C] confirmed by a cited source, [D] seen in real data, [I] inferred, \
+[R] recalled, [export] from a SupportedEVCMode export (--modes).",
+        after_help = "Examples:\n  evcalc modes\n  evcalc modes intel-haswell\n  evcalc modes --modes supported-evc-modes.json"
+    )]
+    Modes(ModesArgs),
+    /// Can a VM powered on on host A vMotion to host B? Which requirement is unmet?
+    #[command(
+        long_about = "Can a VM vMotion to the --to host? The VM is either \"any VM powered on on the \
+--from host\" (its requirements are computed from that host's features under the EVC mode) or a \
+real VM given with --vm (requirements read from its runtime dump). Prints each unmet requirement \
+(key, label, required value, the destination's value) and whether the destination can be \
+admitted to the EVC mode at all.
+
+--from, --to and --vm take a file (holding one host / the VM) or a name among the loaded inputs: \
+host names match case-insensitively, also by short name (esxi01 for esxi01.lab.local) or file \
+name (esxi01 for esxi01.txt). Load a cluster with FILE... and pick hosts by name.
+
+Exit status: 0 = compatible, 1 = not compatible, 2 = bad input.",
+        after_help = "Examples:\n  evcalc check --from esxi01.txt --to esxi02.txt --evc intel-haswell\n  \
+evcalc check dumps/ --from esxi01 --to esxi02\n  evcalc check dumps/ --vm app01.txt --to esxi03\n  \
+evcalc check dumps/ --from esxi01 --to esxi02 --vm-evc intel-westmere"
+    )]
+    Check(CheckArgs),
+    /// Whole cluster: EVC mode, drift between hosts, N×N vMotion matrix, blockers.
+    #[command(
+        long_about = "The whole cluster: a host table, the EVC mode used and why (given with --evc, \
+reported by the hosts, or the highest mode every host supports), the highest common mode, the \
+features on which hosts disagree (drift), and the N×N matrix \"can a VM powered on on ROW move to \
+COLUMN?\", followed by the blocking features of each blocked move in plain words.
+
+Exit status: 0 = every move possible, 1 = at least one move blocked, 2 = bad input.",
+        after_help = "Examples:\n  evcalc cluster esxi01.txt esxi02.txt esxi03.txt esxi04.txt\n  \
+evcalc cluster dumps/ --evc intel-haswell\n  evcalc cluster dumps/ --vm-evc intel-westmere"
+    )]
+    Cluster(ClusterArgs),
+    /// Can a host enter maintenance mode? Per VM destinations and ranked remedies.
+    #[command(
+        long_about = "Can --host be evacuated (enter maintenance mode with DRS moving its VMs)? For each \
+VM: the hosts it can move to, or the blocking features per destination; then the remedies, least \
+disruptive first, with why, disruption, how to verify, reference KB and evidence.
+
+Without --vm the plan is for \"any VM powered on on HOST\" (requirements computed from the host's \
+features under the EVC mode) — the worst case for VMs started there. With --vm, the given VMs' \
+real requirements are used (runtime dumps, files or names; repeatable).
+
+Exit status: 0 = evacuable, 1 = not evacuable, 2 = bad input.",
+        after_help = "Examples:\n  evcalc maintenance dumps/ --host esxi01\n  \
+evcalc maintenance dumps/ --host esxi01 --evc intel-haswell\n  \
+evcalc maintenance dumps/ --host esxi01 --vm app01.txt --vm db01.txt"
+    )]
+    Maintenance(MaintenanceArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HostArgs {
+    /// Host dumps (files or directories).
+    #[arg(value_name = "FILE", required_unless_present = "local")]
+    pub files: Vec<PathBuf>,
+    /// Also report the CPU of the machine evcalc runs on.
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VmArgs {
+    /// VM dumps (files or directories): get.runtime output, govc VM objects, .vmx files.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ModesArgs {
+    /// A mode key, e.g. intel-haswell (case-insensitive).
+    #[arg(value_name = "MODE")]
+    pub mode: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Inputs to load (files or directories) so that --from/--to/--vm can name hosts and VMs.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Source host: a file with one host, or a host name among the loaded inputs.
+    #[arg(long, value_name = "FILE|HOST", required_unless_present = "vm")]
+    pub from: Option<String>,
+    /// Destination host: a file with one host, or a host name among the loaded inputs.
+    #[arg(long, value_name = "FILE|HOST")]
+    pub to: String,
+    /// A real VM (runtime dump file or VM name): use its requirements instead of --from's.
+    #[arg(long, value_name = "VMFILE|VM")]
+    pub vm: Option<String>,
+    #[command(flatten)]
+    pub evc: EvcArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ClusterArgs {
+    /// Host dumps of the cluster (files or directories).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub evc: EvcArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MaintenanceArgs {
+    /// Host dumps of the cluster (files or directories).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The host to evacuate (name, short name or file name).
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    /// VMs running on HOST (runtime dumps, or VM names among the inputs); repeatable.
+    #[arg(long = "vm", value_name = "VMFILE", num_args = 1..)]
+    pub vms: Vec<String>,
+    #[command(flatten)]
+    pub evc: EvcArgs,
+}
+
+/// Options every command sees.
+pub struct Ctx {
+    pub json: bool,
+    pub modes: Option<PathBuf>,
+    pub style: table::Style,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = match cli.global.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let stderr_color = match cli.global.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let ctx = Ctx { json: cli.global.json, modes: cli.global.modes.clone(), style: table::Style { color } };
+    let result = match &cli.command {
+        Command::Host(a) => commands::host::run(a, &ctx),
+        Command::Vm(a) => commands::vm::run(a, &ctx),
+        Command::Modes(a) => commands::modes::run(a, &ctx),
+        Command::Check(a) => commands::check::run(a, &ctx),
+        Command::Cluster(a) => commands::cluster::run(a, &ctx),
+        Command::Maintenance(a) => commands::maintenance::run(a, &ctx),
+    };
+    let err_style = table::Style { color: stderr_color };
+    match result {
+        Ok(out) => {
+            let mut seen = std::collections::HashSet::new();
+            for w in out.warnings.iter().filter(|w| seen.insert(w.as_str())) {
+                eprint_line(&format!("{} {w}", err_style.paint(table::Paint::Warn, "warning:")));
+            }
+            if write_stdout(&out.stdout).is_err() {
+                return ExitCode::from(2);
+            }
+            ExitCode::from(out.code)
+        }
+        Err(fail) => {
+            commands::report_failure(&fail, &ctx, &err_style);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`evcalc … | head`) is not an error.
+fn write_stdout(text: &str) -> Result<(), ()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprint_line(&format!("evcalc: cannot write output: {e}"));
+            Err(())
+        }
+    }
+}
+
+/// Writes one line to stderr, ignoring errors (never panics like `eprintln!` can).
+pub fn eprint_line(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

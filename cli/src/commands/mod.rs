@@ -1,0 +1,199 @@
+//! The subcommands. Each returns an [`Output`] (stdout text, exit code, warnings) or a
+//! [`Fail`] (exit 2); `main` does the printing.
+
+pub mod check;
+pub mod cluster;
+pub mod host;
+pub mod maintenance;
+pub mod modes;
+pub mod vm;
+
+use crate::inputs::Fail;
+use crate::table::{Paint, Style};
+use crate::{Ctx, EvcArgs};
+use evcalc::check::EvcSetting;
+use evcalc::evc::{EvcMode, ModeCatalogue};
+use evcalc::model::Host;
+use evcalc::report::{CrossCheck, FeatureRef, Missing};
+use evcalc::session::{self, EvcChoice};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// What a command produced.
+pub struct Output {
+    pub stdout: String,
+    /// 0 = compatible / evacuable / done, 1 = not compatible / not evacuable.
+    pub code: u8,
+    /// Printed to stderr as `warning: …` (deduplicated), also in the JSON `warnings` field.
+    pub warnings: Vec<String>,
+}
+
+/// Appends a formatted line to a `String`.
+macro_rules! outln {
+    ($buf:expr) => { $buf.push('\n') };
+    ($buf:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($buf, $($arg)*);
+    }};
+}
+pub(crate) use outln;
+
+/// Serializes `report` and adds top-level fields (`inputs`, `warnings`, `evc`, …).
+pub fn json_with(report: &impl Serialize, extra: Vec<(&str, Value)>) -> String {
+    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
+    if !value.is_object() {
+        let mut map = Map::new();
+        map.insert("report".to_string(), value);
+        value = Value::Object(map);
+    }
+    if let Value::Object(map) = &mut value {
+        for (k, v) in extra {
+            map.insert(k.to_string(), v);
+        }
+    }
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+pub fn to_json(v: &impl Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Deduplicates warnings, keeping their order.
+pub fn dedup(warnings: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in warnings {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Prints a failure to stderr (and, with `--json`, a `{"errors": […]}` object to stdout).
+pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
+    let label = err_style.paint(Paint::Bad, "error:");
+    match fail {
+        Fail::Usage(msg) => crate::eprint_line(&format!("evcalc: {label} {msg}")),
+        Fail::Input(errors) => {
+            for e in errors {
+                crate::eprint_line(&format!("{}:{}:{}: {label} {}", e.source, e.line, e.col, e.message));
+            }
+            crate::eprint_line(&format!(
+                "evcalc: {} input{} could not be read (shown as file:line:column above); nothing was computed",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if ctx.json {
+        let errors: Vec<Value> = match fail {
+            Fail::Usage(msg) => vec![serde_json::json!({ "message": msg })],
+            Fail::Input(errors) => errors.iter().map(to_json).collect(),
+        };
+        let text = serde_json::to_string_pretty(&serde_json::json!({ "errors": errors })).unwrap_or_default();
+        let _ = crate::write_stdout(&format!("{text}\n"));
+    }
+}
+
+/// The EVC setting of a computation.
+pub struct Evc<'m> {
+    pub setting: EvcSetting<'m>,
+    pub why: &'static str,
+    pub per_vm: Option<&'m EvcMode>,
+}
+
+impl Evc<'_> {
+    pub fn choice(&self) -> EvcChoice {
+        EvcChoice { mode: self.setting.key(), why: self.why.to_string() }
+    }
+
+    /// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled".
+    pub fn describe(&self) -> String {
+        match self.setting.mode() {
+            Some(m) => format!("{} ({}), {}", m.key, m.label, self.why),
+            None if self.why == "given" => "disabled (--evc none)".to_string(),
+            None => format!("disabled ({})", self.why),
+        }
+    }
+}
+
+/// Resolves `--evc` and `--vm-evc` against the loaded hosts and modes.
+pub fn resolve_evc<'m>(args: &EvcArgs, hosts: &[Host], modes: &'m ModeCatalogue) -> Result<Evc<'m>, Fail> {
+    let chosen = session::choose_evc(args.evc.as_deref(), hosts, modes).map_err(|e| Fail::Usage(format!("--evc: {e}")))?;
+    let per_vm = match args.vm_evc.as_deref().map(str::trim) {
+        None => None,
+        Some(a) if a.eq_ignore_ascii_case("none") || a.is_empty() => None,
+        Some(a) => Some(session::choose_mode(a, modes).map_err(|e| Fail::Usage(format!("--vm-evc: {e}")))?),
+    };
+    if let (Some(p), Some(c)) = (per_vm, chosen.setting.mode())
+        && !p.is_at_most(c)
+    {
+        return Err(Fail::Usage(format!(
+            "--vm-evc {}: a per-VM EVC mode cannot be higher than the cluster's EVC mode ({})",
+            p.key, c.key
+        )));
+    }
+    Ok(Evc { setting: chosen.setting, why: chosen.why, per_vm })
+}
+
+/// `cpuid.MDCLEAR (Microarchitectural Data clear)`.
+pub fn feature(f: &FeatureRef) -> String {
+    format!("{} ({})", f.key, f.label)
+}
+
+/// `cpuid.MDCLEAR (Microarchitectural Data clear)` for an unmet requirement.
+pub fn missing_feature(m: &Missing) -> String {
+    format!("{} ({})", m.key, m.label)
+}
+
+/// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, esxi02 has 0`.
+pub fn missing_text(m: &Missing, dest: &str) -> String {
+    format!("{}: needs {}, {dest} has {}", missing_feature(m), m.required, m.available)
+}
+
+/// A mode key with its label, when the key is in the catalogue.
+pub fn mode_text(key: &str, modes: &ModeCatalogue) -> String {
+    match modes.get(key) {
+        Some(m) if m.label != m.key => format!("{} ({})", m.key, m.label),
+        _ => key.to_string(),
+    }
+}
+
+pub fn cross_check_text(c: CrossCheck) -> &'static str {
+    match c {
+        CrossCheck::Agrees => "agrees",
+        CrossCheck::Differs => "differs",
+        CrossCheck::NotReported => "not reported",
+    }
+}
+
+/// `Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz` → `Intel Xeon E5-2686 v4 @ 2.30GHz`.
+pub fn short_cpu(model: &str) -> String {
+    model
+        .replace("(R)", "")
+        .replace("(r)", "")
+        .replace("(TM)", "")
+        .replace("(tm)", "")
+        .split_whitespace()
+        .filter(|w| *w != "CPU")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `VMware ESXi 8.0.1 build-22513723` → `8.0.1 build-22513723`.
+pub fn short_product(product: &str) -> String {
+    product.trim().strip_prefix("VMware ESXi ").unwrap_or(product.trim()).to_string()
+}
+
+/// A wrapped list under a label: one item per line.
+pub fn list_field(buf: &mut String, indent: usize, label: &str, label_width: usize, items: &[String]) {
+    if items.is_empty() {
+        buf.push_str(&crate::table::field(indent, label, label_width, "none"));
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        buf.push_str(&crate::table::field(indent, if i == 0 { label } else { "" }, label_width, item));
+    }
+}

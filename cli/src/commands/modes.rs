@@ -1,0 +1,114 @@
+//! `evcalc modes`: the EVC mode catalogue.
+
+use super::{Output, json_with, outln, to_json};
+use crate::inputs::{self, Fail};
+use crate::table::{Cell, Paint, Table, field};
+use crate::{Ctx, ModesArgs};
+use evcalc::evc::builtin_modes;
+use evcalc::report::{FeatureEvidence, ModeReport};
+use evcalc::session;
+
+pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
+    let mut warnings = Vec::new();
+    let modes = match &ctx.modes {
+        Some(path) => inputs::load_modes(path, &mut warnings)?,
+        None => builtin_modes().clone(),
+    };
+    let selected: Vec<&evcalc::evc::EvcMode> = match &args.mode {
+        Some(key) => vec![session::choose_mode(key, &modes).map_err(Fail::Usage)?],
+        None => modes.modes.iter().collect(),
+    };
+    let reports: Vec<ModeReport> = selected.iter().map(|m| ModeReport::new(m, &modes.source)).collect();
+    let st = &ctx.style;
+    let stdout = if ctx.json {
+        json_with(
+            &serde_json::json!({ "modes": reports }),
+            vec![("source", to_json(&modes.source)), ("warnings", to_json(&warnings))],
+        )
+    } else if args.mode.is_none() {
+        let mut buf = String::new();
+        outln!(buf, "EVC modes ({}, {} modes)", modes.source, reports.len());
+        let mut t = Table::new(2).header(&["key", "vendor", "required", "+pass", "label"]);
+        for r in &reports {
+            t.row(vec![
+                Cell::new(r.key.clone()),
+                Cell::new(r.vendor.to_string()),
+                Cell::new(r.required.len().to_string()),
+                Cell::new(if r.pass_through.is_empty() { String::new() } else { format!("+{}", r.pass_through.len()) }),
+                Cell::new(r.label.clone()),
+            ]);
+        }
+        buf.push_str(&t.render(st));
+        outln!(buf);
+        outln!(buf, "required = features a host must have to join; +pass = features passed through where the");
+        outln!(buf, "host has them (mitigations). `evcalc modes MODE` shows one mode with evidence.");
+        buf
+    } else {
+        let mut buf = String::new();
+        for r in &reports {
+            render(&mut buf, r, ctx);
+        }
+        buf
+    };
+    Ok(Output { stdout, code: 0, warnings })
+}
+
+fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
+    let st = &ctx.style;
+    outln!(buf, "{}  {}", st.paint(Paint::Bold, &r.key), r.label);
+    buf.push_str(&field(2, "vendor", 10, &format!("{} (tier {})", r.vendor, r.tier)));
+    if !r.tracks.is_empty() {
+        buf.push_str(&field(2, "track", 10, &r.tracks.join(" + ")));
+    }
+    buf.push_str(&field(2, "source", 10, &r.source));
+    let mut notes: Vec<&str> = Vec::new();
+    outln!(buf);
+    outln!(buf, "Required to join ({}):", r.required.len());
+    buf.push_str(&evidence_table(&r.required, &mut notes).render(st));
+    if !r.pass_through.is_empty() {
+        outln!(buf);
+        outln!(buf, "Passed through where the host has them, not required to join ({}):", r.pass_through.len());
+        buf.push_str(&evidence_table(&r.pass_through, &mut notes).render(st));
+    }
+    if !r.pins.is_empty() {
+        outln!(buf);
+        let pins: Vec<String> = r.pins.iter().map(|p| format!("{} = {:#x}", p.key, p.value)).collect();
+        buf.push_str(&field(0, "Pinned identity values:", 0, &pins.join(", ")));
+    }
+    if !notes.is_empty() {
+        outln!(buf);
+        outln!(buf, "Notes:");
+        for (i, n) in notes.iter().enumerate() {
+            buf.push_str(&field(2, &format!("{}.", i + 1), 3, n));
+        }
+    }
+    outln!(buf);
+    outln!(buf, "Evidence: [C] confirmed by a cited source, [D] seen in real data, [I] inferred, [R] recalled,");
+    outln!(buf, "[export] from a SupportedEVCMode export. A real export (--modes FILE) settles [I]/[R].");
+}
+
+fn evidence_table<'a>(list: &'a [FeatureEvidence], notes: &mut Vec<&'a str>) -> Table {
+    let mut t = Table::new(2).header(&["", "key", "since", "note", "label"]);
+    for f in list {
+        let note = if f.note.is_empty() {
+            String::new()
+        } else {
+            let i = match notes.iter().position(|n| *n == f.note) {
+                Some(i) => i,
+                None => {
+                    notes.push(&f.note);
+                    notes.len() - 1
+                }
+            };
+            format!("{}", i + 1)
+        };
+        t.row(vec![
+            Cell::new(format!("{}", f.evidence)),
+            Cell::new(f.key.clone()),
+            Cell::new(f.introduced_by.clone()),
+            Cell::new(note),
+            Cell::new(f.label.clone()),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,87 @@
+//! `evcalc vm`: per-VM requirements and the lowest EVC mode that admits them.
+
+use super::{Output, cross_check_text, json_with, mode_text, outln, to_json};
+use crate::inputs::{self, Fail};
+use crate::table::{Cell, Paint, Table, field};
+use crate::{Ctx, VmArgs};
+use evcalc::check;
+use evcalc::evc::ModeCatalogue;
+use evcalc::report::{CrossCheck, VmReport};
+
+const LW: usize = 14;
+
+pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
+    let files = inputs::expand(&args.files)?;
+    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let ws = &loaded.ws;
+    if ws.vms.is_empty() {
+        return Err(Fail::Usage(if ws.hosts.is_empty() {
+            "no VM found in the inputs (expected `vim-cmd vmsvc/get.runtime` output, a govc VirtualMachine or .vmx lines)"
+                .to_string()
+        } else {
+            format!("no VM found in the inputs (they hold {} host dump(s): try `evcalc host`)", ws.hosts.len())
+        }));
+    }
+    let reports: Vec<VmReport> = ws.vms.iter().map(|v| check::vm_report(v, &ws.modes)).collect();
+    let mut warnings = loaded.warnings.clone();
+    for r in &reports {
+        warnings.extend(r.warnings.iter().map(|w| format!("{}: {w}", r.name)));
+    }
+    let warnings = super::dedup(warnings);
+    let stdout = if ctx.json {
+        json_with(
+            &serde_json::json!({ "vms": reports }),
+            vec![("modes_source", to_json(&ws.modes.source)), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
+        )
+    } else {
+        let mut buf = String::new();
+        for (i, r) in reports.iter().enumerate() {
+            if i > 0 {
+                buf.push('\n');
+            }
+            render(&mut buf, r, &ws.modes, ctx);
+        }
+        buf
+    };
+    Ok(Output { stdout, code: 0, warnings })
+}
+
+fn render(buf: &mut String, r: &VmReport, modes: &ModeCatalogue, ctx: &Ctx) {
+    let st = &ctx.style;
+    outln!(buf, "{}  ({})", st.paint(Paint::Bold, &r.name), r.source);
+    if let Some(h) = &r.host {
+        buf.push_str(&field(2, "host", LW, h));
+    }
+    if let Some(p) = &r.power_state {
+        buf.push_str(&field(2, "power state", LW, p));
+    }
+    let min = match &r.min_evc_mode {
+        Some(m) => mode_text(m, modes),
+        None if r.requirements.is_empty() => "any (no requirements)".to_string(),
+        None => "none: no EVC mode exposes all of its requirements".to_string(),
+    };
+    buf.push_str(&field(2, "min EVC mode", LW, &st.paint(Paint::Bold, &min)));
+    if let Some(k) = &r.reported_min_evc_mode {
+        let c = r.min_evc_cross_check;
+        let paint = if c == CrossCheck::Differs { Paint::Warn } else { Paint::Good };
+        buf.push_str(&field(2, "cross-check", LW, &format!("minRequiredEVCModeKey = {k}: {}", st.paint(paint, cross_check_text(c)))));
+    }
+    if let Some(m) = &r.per_vm_mask_mode {
+        let text = if m == "custom" {
+            format!("custom masks ({} featMask lines; no EVC mode matches them exactly)", r.masks.len())
+        } else {
+            format!("{} ({} featMask lines)", mode_text(m, modes), r.masks.len())
+        };
+        buf.push_str(&field(2, "per-VM EVC", LW, &text));
+    }
+    if r.requirements.is_empty() {
+        buf.push_str(&field(2, "requirements", LW, "none"));
+        return;
+    }
+    buf.push_str(&field(2, "requirements", LW, &r.requirements.len().to_string()));
+    let mut t = Table::new(4).header(&["key", "required", "label"]);
+    for q in &r.requirements {
+        t.row(vec![Cell::new(q.key.clone()), Cell::new(q.required.clone()), Cell::new(q.label.clone())]);
+    }
+    buf.push_str(&t.render(st));
+}

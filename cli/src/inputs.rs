@@ -1,0 +1,293 @@
+//! Files → [`Workspace`]: directory expansion, reading (UTF-8 / UTF-16), `--modes`, and
+//! resolving `--from`/`--to`/`--host`/`--vm` arguments that may be a file or a name.
+
+use evcalc::check;
+use evcalc::input::Format;
+use evcalc::model::{Host, Vm};
+use evcalc::session::{self, InputError, Source, Workspace};
+use std::path::{Path, PathBuf};
+
+/// Why a command could not run (exit code 2).
+#[derive(Debug)]
+pub enum Fail {
+    /// Bad arguments: unknown host or mode, missing file, …
+    Usage(String),
+    /// Inputs that could not be parsed.
+    Input(Vec<InputError>),
+}
+
+impl From<String> for Fail {
+    fn from(s: String) -> Fail {
+        Fail::Usage(s)
+    }
+}
+
+/// One input file, as given on the command line (or found in a directory).
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The path as the user wrote it (joined with the directory for directory members).
+    pub display: String,
+    pub canonical: PathBuf,
+}
+
+/// Everything loaded for a command.
+pub struct Loaded {
+    pub ws: Workspace,
+    pub files: Vec<InputFile>,
+    /// Warnings to print to stderr (`warning: …`) and to put into the JSON `warnings` field.
+    pub warnings: Vec<String>,
+}
+
+/// Expands directories (every regular file, sorted, non-recursive, skipping `README*` and hidden
+/// files) and checks that plain paths exist.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
+    let mut out: Vec<InputFile> = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Fail::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+        if meta.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| Fail::Usage(format!("cannot read directory {}: {}", path.display(), io_reason(&e))))?;
+            let mut members: Vec<PathBuf> = Vec::new();
+            for entry in entries {
+                let entry = entry
+                    .map_err(|e| Fail::Usage(format!("cannot read directory {}: {}", path.display(), io_reason(&e))))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
+                    continue;
+                }
+                let member = entry.path();
+                if std::fs::metadata(&member).is_ok_and(|m| m.is_file()) {
+                    members.push(member);
+                }
+            }
+            members.sort();
+            if members.is_empty() {
+                return Err(Fail::Usage(format!("directory {} contains no input files", path.display())));
+            }
+            for m in members {
+                push_unique(&mut out, &m);
+            }
+        } else {
+            push_unique(&mut out, path);
+        }
+    }
+    Ok(out)
+}
+
+fn push_unique(out: &mut Vec<InputFile>, path: &Path) {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !out.iter().any(|f| f.canonical == canonical) {
+        out.push(InputFile { display: path.display().to_string(), canonical });
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads a file as text: UTF-8 (with or without BOM), UTF-16 with BOM (Windows PowerShell's
+/// `>` redirection), else UTF-8 with invalid bytes replaced (and a warning).
+pub fn read_text(file: &InputFile, warnings: &mut Vec<String>) -> Result<String, Fail> {
+    let bytes = std::fs::read(&file.canonical)
+        .map_err(|e| Fail::Usage(format!("cannot read {}: {}", file.display, io_reason(&e))))?;
+    let utf16 = |be: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    if bytes.starts_with(&[0xff, 0xfe]) {
+        return Ok(utf16(false));
+    }
+    if bytes.starts_with(&[0xfe, 0xff]) {
+        return Ok(utf16(true));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            warnings.push(format!("{}: not valid UTF-8; invalid bytes were replaced", file.display));
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}
+
+/// Loads files into one workspace; `--modes FILE` replaces the mode catalogue.
+pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, Fail> {
+    let mut warnings = Vec::new();
+    let mut texts = Vec::new();
+    for f in &files {
+        texts.push(read_text(f, &mut warnings)?);
+    }
+    let sources: Vec<Source<'_>> =
+        files.iter().zip(&texts).map(|(f, t)| Source { name: &f.display, text: t }).collect();
+    let mut ws = session::load(&sources);
+    if !ws.errors.is_empty() {
+        return Err(Fail::Input(ws.errors));
+    }
+    if let Some(path) = modes_file {
+        ws.modes = load_modes(path, &mut warnings)?;
+    }
+    for input in &ws.inputs {
+        for w in &input.warnings {
+            warnings.push(format!("{}: {w}", input.source));
+        }
+        if input.format == Some(Format::SupportedEvcModeJson) && modes_file.is_none() {
+            warnings.push(format!("{}: using this SupportedEVCMode export instead of the built-in EVC modes", input.source));
+        }
+    }
+    for (source, _) in &ws.loose_evc_masks {
+        warnings.push(format!(
+            "{source}: featMask.evc.* lines not attached to any host (start the file name with the host name, \
+             e.g. esxi01-config.txt); they are ignored"
+        ));
+    }
+    Ok(Loaded { ws, files, warnings })
+}
+
+/// Loads a SupportedEVCMode export given with `--modes`.
+pub fn load_modes(path: &Path, warnings: &mut Vec<String>) -> Result<evcalc::evc::ModeCatalogue, Fail> {
+    let file = expand(&[path.to_path_buf()])?;
+    let [file] = file.as_slice() else {
+        return Err(Fail::Usage(format!("--modes expects one file, {} is a directory", path.display())));
+    };
+    let text = read_text(file, warnings)?;
+    let ws = session::load(&[Source { name: &file.display, text: &text }]);
+    if !ws.errors.is_empty() {
+        return Err(Fail::Input(ws.errors));
+    }
+    if ws.inputs.iter().any(|i| i.format == Some(Format::SupportedEvcModeJson)) || ws.modes.source == file.display {
+        Ok(ws.modes)
+    } else {
+        Err(Fail::Usage(format!(
+            "--modes {}: no SupportedEVCMode export found (expected PowerCLI \
+             `(Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json -Depth 5`)",
+            file.display
+        )))
+    }
+}
+
+impl Loaded {
+    /// The files among the loaded ones that `spec` names, if `spec` is an existing path.
+    fn files_for(&self, spec: &str) -> Option<Vec<&InputFile>> {
+        let path = Path::new(spec);
+        if !path.exists() {
+            return None;
+        }
+        let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let found: Vec<&InputFile> = self
+            .files
+            .iter()
+            .filter(|f| f.canonical == canon || (path.is_dir() && f.canonical.parent() == Some(canon.as_path())))
+            .collect();
+        Some(found)
+    }
+
+    /// Index into `ws.hosts` of the host `spec` names: a file holding exactly one host, a host
+    /// name (case-insensitive; the short name before the first dot also matches), or the file
+    /// stem of the host's input.
+    pub fn host_index(&self, spec: &str, option: &str) -> Result<usize, Fail> {
+        let hosts = &self.ws.hosts;
+        if let Some(files) = self.files_for(spec) {
+            let idx: Vec<usize> = (0..hosts.len())
+                .filter(|&i| files.iter().any(|f| f.display == hosts[i].source))
+                .collect();
+            return match idx.as_slice() {
+                [one] => Ok(*one),
+                [] => Err(Fail::Usage(format!("{option} {spec}: the file contains no host dump"))),
+                many => Err(Fail::Usage(format!(
+                    "{option} {spec}: the file contains {} hosts ({}); give one of these names instead",
+                    many.len(),
+                    many.iter().map(|&i| hosts[i].name.as_str()).collect::<Vec<_>>().join(", ")
+                ))),
+            };
+        }
+        let names: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
+        match find_by_name(spec, &names, |i| session::stem(&hosts[i].source)) {
+            Ok(i) => Ok(i),
+            Err(reason) => Err(Fail::Usage(format!(
+                "{option} {spec}: {}; loaded hosts: {}",
+                reason.unwrap_or_else(|| "no host of that name and no such file".to_string()),
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            ))),
+        }
+    }
+
+    /// The VMs `spec` names: every VM of a file (or directory), or a VM by name.
+    pub fn vms_for(&self, spec: &str) -> Result<Vec<&Vm>, Fail> {
+        let vms = &self.ws.vms;
+        if let Some(files) = self.files_for(spec) {
+            let found: Vec<&Vm> = vms.iter().filter(|v| files.iter().any(|f| f.display == v.source)).collect();
+            if found.is_empty() {
+                return Err(Fail::Usage(format!(
+                    "--vm {spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)"
+                )));
+            }
+            return Ok(found);
+        }
+        let names: Vec<&str> = vms.iter().map(|v| v.name.as_str()).collect();
+        match find_by_name(spec, &names, |i| session::stem(&vms[i].source)) {
+            Ok(i) => Ok(vec![&vms[i]]),
+            Err(reason) => Err(Fail::Usage(format!(
+                "--vm {spec}: {}; loaded VMs: {}",
+                reason.unwrap_or_else(|| "no VM of that name and no such file".to_string()),
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            ))),
+        }
+    }
+
+    /// Warnings a host carries (duplicate keys, fragment, maxEVCModeKey cross-check).
+    pub fn host_warnings(&self, host: &Host) -> Vec<String> {
+        check::host_report(host, &self.ws.modes).warnings.into_iter().map(|w| format!("{}: {w}", host.name)).collect()
+    }
+}
+
+/// Finds `spec` among `names`: exact (case-insensitive), then short name (before the first
+/// dot), then the stem of the input file.
+/// `Err(None)`: not found; `Err(Some(why))`: ambiguous.
+fn find_by_name<'a>(spec: &str, names: &[&str], stem_of: impl Fn(usize) -> &'a str) -> Result<usize, Option<String>> {
+    let spec = spec.trim();
+    let short = |n: &str| n.split('.').next().unwrap_or(n).to_string();
+    let passes: [&dyn Fn(usize) -> bool; 3] = [
+        &|i| names[i].eq_ignore_ascii_case(spec),
+        &|i| short(names[i]).eq_ignore_ascii_case(spec),
+        &|i| stem_of(i).eq_ignore_ascii_case(spec),
+    ];
+    for pass in passes {
+        let hits: Vec<usize> = (0..names.len()).filter(|&i| pass(i)).collect();
+        match hits.as_slice() {
+            [one] => return Ok(*one),
+            [] => {}
+            many => {
+                return Err(Some(format!(
+                    "ambiguous, matches {}",
+                    many.iter().map(|&i| names[i]).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+    }
+    Err(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_exact_then_short_then_stem() {
+        let names = ["esxi01.lab.local", "esxi02.lab.local", "10.0.0.3"];
+        let stems = ["a", "b", "esxi03"];
+        let f = |s| find_by_name(s, &names, |i| stems[i]);
+        assert_eq!(f("ESXI01.lab.local"), Ok(0));
+        assert_eq!(f("esxi02"), Ok(1));
+        assert_eq!(f("esxi03"), Ok(2));
+        assert!(f("esxi09").is_err());
+        let dup = ["esxi01.a", "esxi01.b"];
+        assert!(find_by_name("esxi01", &dup, |_| "x").unwrap_err().unwrap().contains("ambiguous"));
+    }
+}
