@@ -80,6 +80,21 @@ pub fn parse(text: &str) -> ParseResult {
     Ok((ctx.docs, ctx.warnings))
 }
 
+/// Whether `text` looks like JSON, as opposed to text that merely starts with `[` or `{` such as a
+/// shell prompt (`[root@esxi01:~] vim-cmd vmsvc/get.runtime 3`): the first character must be `{`
+/// followed by `"` or `}`, or `[` followed by the start of a JSON value.
+pub fn looks_like(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let mut chars = t.chars();
+    let first = chars.next();
+    let next = chars.as_str().trim_start().chars().next();
+    match (first, next) {
+        (Some('{'), Some('"' | '}')) => true,
+        (Some('['), Some(c)) => matches!(c, '{' | '[' | '"' | ']' | '-') || c.is_ascii_digit(),
+        _ => false,
+    }
+}
+
 /// Whether `text` looks like a PowerCLI / JSON API export of `SupportedEVCMode` (EVC mode objects
 /// with `Key`, `VendorTier` and feature lists), as opposed to host or VM JSON.
 pub fn looks_like_supported_evc_modes(text: &str) -> bool {
@@ -1442,6 +1457,31 @@ mod tests {
         }
         let err = parse(&HOST_JSON[..HOST_JSON.len() / 2]).unwrap_err();
         assert!(err.message.contains("truncated"), "{err}");
+    }
+
+    #[test]
+    fn looks_like_json() {
+        for text in [
+            HOST_JSON,
+            MO_VM,
+            HOST_INFO,
+            EVC_MODES,
+            "[]",
+            "{}",
+            "\u{feff} [\n {",
+            "[1]",
+        ] {
+            assert!(looks_like(text), "{text:.40}");
+        }
+        for text in [
+            "[root@esxi01:~] vim-cmd vmsvc/get.runtime 3",
+            "{ featureCapability",
+            "(vim.host.ConfigInfo) {",
+            "",
+            "[",
+        ] {
+            assert!(!looks_like(text), "{text:.40}");
+        }
     }
 
     #[test]
