@@ -670,11 +670,9 @@ fn handle_root<'a>(
         }
         return Ok(());
     }
-    // A prompt line (`[root@esxi01:~] vim-cmd …`) right before the dump names its host.
-    let prompt_host = match frag.flush(out)? {
-        Some((HeaderKind::Prompt, name, _)) => Some(name),
-        _ => None,
-    };
+    // A header right before the dump: a prompt (`[root@esxi01:~] vim-cmd …`) names the host
+    // the command ran on, a label (`# esxi01`, `app01:`) names the dump itself.
+    let header = frag.flush(out)?;
     let docs_before = out.docs.len();
     match ty {
         CONFIG_INFO => {
@@ -729,15 +727,19 @@ fn handle_root<'a>(
             }
         }
     }
-    if let Some(prompt_host) = prompt_host {
+    if let Some((kind, name, _)) = header {
         for doc in &mut out.docs[docs_before..] {
             match doc {
-                Document::Host(host) if host.name.is_none() => {
-                    host.name = Some(prompt_host.clone())
-                }
+                Document::Host(host) if host.name.is_none() => host.name = Some(name.clone()),
                 // A standalone host calls itself `ha-host`; the prompt says which host that is.
-                Document::Vm(vm) if vm.host.as_deref().is_none_or(|h| h == "ha-host") => {
-                    vm.host = Some(prompt_host.clone());
+                Document::Vm(vm)
+                    if kind == HeaderKind::Prompt
+                        && vm.host.as_deref().is_none_or(|h| h == "ha-host") =>
+                {
+                    vm.host = Some(name.clone());
+                }
+                Document::Vm(vm) if kind == HeaderKind::Label && vm.name.is_none() => {
+                    vm.name = Some(name.clone());
                 }
                 _ => {}
             }
@@ -1475,6 +1477,15 @@ mod tests {
         let text = format!("[root@esxi02:~] vim-cmd vmsvc/get.runtime 1\n{REAL_RUNTIME}");
         let (docs, _) = ok(&text);
         assert_eq!(vm(&docs[0]).host.as_deref(), Some("esxi02"));
+    }
+
+    #[test]
+    fn label_names_the_following_dump() {
+        let text = format!("# app01\n{REAL_RUNTIME}\nesxi07:\n(vim.host.ConfigInfo) {{\n}}\n");
+        let (docs, _) = ok(&text);
+        assert_eq!(vm(&docs[0]).name.as_deref(), Some("app01"));
+        assert_eq!(vm(&docs[0]).host.as_deref(), Some("ha-host"));
+        assert_eq!(host(&docs[1]).name.as_deref(), Some("esxi07"));
     }
 
     #[test]
