@@ -35,6 +35,7 @@ pub mod evc;
 pub mod input;
 pub mod model;
 pub mod parse;
+pub mod plan;
 pub mod remedy;
 pub mod report;
 pub mod session;

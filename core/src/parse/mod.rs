@@ -3,6 +3,8 @@
 //! [`parse`] detects the format and dispatches; each submodule owns one format and exposes
 //! `pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError>`.
 
+pub mod cpuid_dump;
+pub mod cpuinfo;
 pub mod govc_json;
 pub mod govc_xml;
 pub mod masklines;
@@ -30,9 +32,8 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         Format::MaskLines => masklines::parse(text)?,
         Format::GovcXml => govc_xml::parse(text)?,
         Format::GovcJson | Format::SupportedEvcModeJson => govc_json::parse(text)?,
-        Format::CpuidDump | Format::ProcCpuinfo => {
-            return Err(ParseError::new(1, 1, "CPUID dumps are not supported yet"));
-        }
+        Format::CpuidDump => cpuid_dump::parse(text)?,
+        Format::ProcCpuinfo => cpuinfo::parse(text)?,
     };
     Ok(Parsed { format, documents, warnings })
 }
@@ -40,11 +41,28 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
 /// Detects the input format from the text alone (the file name is never used).
 pub fn detect(text: &str) -> Option<Format> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    // Raw CPUID dumps: libvirt `<cpudata>` XML, InstLatX64/AIDA, `cpuid -r`, libcpuid, and
+    // `vim.host.CpuIdInfo` bit strings without any host feature capabilities.
+    if trimmed.starts_with('<') && trimmed.contains("<cpuid") && trimmed.contains("eax_in") {
+        return Some(Format::CpuidDump);
+    }
+    let json = govc_json::looks_like(trimmed);
+    if !trimmed.starts_with('<') && !json {
+        if cpuinfo::looks_like(trimmed) {
+            return Some(Format::ProcCpuinfo);
+        }
+        let cpu_id_info_only = trimmed.contains("vim.host.CpuIdInfo")
+            && !trimmed.contains("featureCapability")
+            && !trimmed.contains("(vim.vm.");
+        if cpu_id_info_only || (!trimmed.contains("(vim.") && cpuid_dump::looks_like(trimmed)) {
+            return Some(Format::CpuidDump);
+        }
+    }
     if trimmed.starts_with('<') {
         return Some(Format::GovcXml);
     }
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if trimmed.contains("\"Key\"") && trimmed.contains("VendorTier") {
+    if json {
+        if govc_json::looks_like_supported_evc_modes(trimmed) {
             return Some(Format::SupportedEvcModeJson);
         }
         return Some(Format::GovcJson);

@@ -1,0 +1,696 @@
+//! Planning: what-if questions over a set of hosts, as plain functions returning serializable
+//! reports (the CLI's `evcalc plan` prints them as text or JSON).
+//!
+//! * [`add_host`] — can a new host join the cluster's current EVC mode (and if not, which
+//!   features it lacks), what becomes the highest common mode, and which running VMs could not
+//!   move to it.
+//! * [`remove_host`] — the highest common mode without one host, and what it gains.
+//! * [`change_mode`] — raise, lower, enable or disable cluster EVC: which hosts cannot be
+//!   admitted, which running VMs need a power cycle to see raised features, and which block
+//!   lowering because they use features the lower mode hides (vCenter refuses to lower while
+//!   such VMs run).
+//! * [`parse_override`], [`apply_overrides`], [`apply_overrides_to_host`] — `--set cpuid.MDCLEAR=1`
+//!   adjustments, e.g. for a CPUID-derived host whose microcode differs from the dump's.
+//!
+//! "The highest EVC mode a CPU supports and what blocks the next one" is
+//! [`crate::check::host_report`] (`max_evc_mode`, `next_mode_blockers`).
+//!
+//! Running VMs are the given [`Vm`]s (their requirements, their host by name) or, when none are
+//! given, one synthetic "any VM powered on on H" per host under the current setting
+//! ([`crate::check::power_on`]).
+//!
+//! ```
+//! use evcalc::{check::EvcSetting, evc::builtin_modes, model::Host, parse, plan};
+//! use evcalc::input::Document;
+//!
+//! fn host(name: &str, text: &str) -> Host {
+//!     let parsed = parse::parse(text).unwrap();
+//!     let Document::Host(h) = &parsed.documents[0] else { unreachable!() };
+//!     Host::from_input(h, name, name)
+//! }
+//! // Two CPUID dumps (InstLatX64 lines, trimmed to what matters here).
+//! let haswell = host("hsw", "CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n\
+//!     CPUID 00000001: 000306F2-00200800-7FFEFBFF-BFEBFBFF\n\
+//!     CPUID 00000007: 00000000-000037AB-00000000-00000000 [SL 00]\n\
+//!     CPUID 0000000D: 00000007-00000340-00000340-00000000 [SL 00]\n\
+//!     CPUID 0000000D: 00000001-00000000-00000000-00000000 [SL 01]\n\
+//!     CPUID 80000000: 80000008-00000000-00000000-00000000\n\
+//!     CPUID 80000001: 00000000-00000000-00000021-2C100800\n");
+//! let westmere = host("wsm", "CPUID 00000000: 0000000B-756E6547-6C65746E-49656E69\n\
+//!     CPUID 00000001: 000206C2-00200800-029EE3FF-BFEBFBFF\n\
+//!     CPUID 80000000: 80000008-00000000-00000000-00000000\n\
+//!     CPUID 80000001: 00000000-00000000-00000001-2C100800\n");
+//! let modes = builtin_modes();
+//! let current = EvcSetting::Mode(modes.get("intel-haswell").unwrap());
+//! let report = plan::add_host(&[haswell.clone()], &westmere, current, &[], modes);
+//! assert_eq!(report.can_join, Some(false));
+//! assert_eq!(report.max_common_after.as_deref(), Some("intel-westmere"));
+//! assert!(report.admission.unwrap().missing.iter().any(|f| f.key == "cpuid.AVX"));
+//! ```
+
+use serde::Serialize;
+
+use crate::catalogue::{FeatureSet, Kind, catalogue};
+use crate::check::{EvcSetting, admission, check_vm, feature_ref, host_max_mode, max_common_mode, power_on};
+use crate::evc::{EvcMode, ModeCatalogue};
+use crate::input::{Entry, HostInput};
+use crate::model::{Host, Key, Vm, masks_expose};
+use crate::report::{Admission, FeatureRef, Missing};
+
+// ---------------------------------------------------------------------------------------------
+// Overrides
+
+/// One `--set KEY=VALUE` adjustment of a host's capabilities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Override {
+    /// As written, with `cpuid.` added when the key had no prefix (`MDCLEAR` → `cpuid.MDCLEAR`).
+    pub key: String,
+    pub value: u64,
+}
+
+/// Parses `cpuid.MDCLEAR=1`, `MDCLEAR=0`, `cpuid.FAMILY=0x19`.
+pub fn parse_override(text: &str) -> Result<Override, String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=VALUE such as cpuid.MDCLEAR=1, found `{text}`"))?;
+    let key = key.trim();
+    if key.is_empty() || key.contains(char::is_whitespace) {
+        return Err(format!("expected a feature key such as cpuid.MDCLEAR before `=`, found `{key}`"));
+    }
+    let value = crate::value::parse_number(value.trim())
+        .map_err(|e| format!("`{text}`: the value must be a number (0, 1, 0x19): {e}"))?;
+    let key = if key.contains('.') { key.to_string() } else { format!("cpuid.{key}") };
+    Ok(Override { key, value })
+}
+
+/// Applies overrides to a parsed host record: every entry of the same key (case-insensitive)
+/// is replaced by the override. Returns one note per override (`cpuid.MDCLEAR: 0 → 1`), which
+/// the caller should show with the host.
+pub fn apply_overrides(host: &mut HostInput, overrides: &[Override]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for o in overrides {
+        let key = Key::resolve(&o.key);
+        let before: Vec<u64> =
+            host.capabilities.iter().filter(|e| Key::resolve(&e.key) == key).map(|e| e.value).collect();
+        host.capabilities.retain(|e| Key::resolve(&e.key) != key);
+        let pos = host.pos;
+        host.capabilities.push(Entry { key: key_spelling(&key, &o.key), value: o.value, pos });
+        notes.push(override_note(&key, &o.key, before.first().copied(), o.value));
+    }
+    notes
+}
+
+/// Applies overrides to a loaded host (after [`crate::session::load`]); the notes are also added
+/// to the host's warnings. The vendor follows `cpuid.Intel`/`cpuid.AMD` overrides.
+pub fn apply_overrides_to_host(host: &mut Host, overrides: &[Override]) -> Vec<String> {
+    let cat = catalogue();
+    let mut notes = Vec::new();
+    for o in overrides {
+        let key = Key::resolve(&o.key);
+        let before = host.knows(&key).then(|| host.caps.value(&key));
+        match &key {
+            Key::Known(id) => {
+                if o.value != 0 {
+                    host.caps.present.insert(*id);
+                } else {
+                    host.caps.present.remove(*id);
+                }
+                if o.value > 1 || cat.def(*id).kind == Kind::Identity {
+                    host.caps.numbers.insert(*id, o.value);
+                } else {
+                    host.caps.numbers.remove(id);
+                }
+                if let Some(known) = host.known_only.as_mut() {
+                    known.features.insert(*id);
+                }
+            }
+            Key::Unknown(lower) => {
+                host.caps.unknown.insert(lower.clone(), (o.key.clone(), o.value));
+                if let Some(known) = host.known_only.as_mut()
+                    && !known.unknown.contains(lower)
+                {
+                    known.unknown.push(lower.clone());
+                }
+            }
+        }
+        notes.push(override_note(&key, &o.key, before, o.value));
+    }
+    let present = host.caps.present;
+    if present.contains(cat.id("cpuid.Intel")) {
+        host.vendor = Some(crate::evc::Vendor::Intel);
+    } else if present.contains(cat.id("cpuid.AMD")) {
+        host.vendor = Some(crate::evc::Vendor::Amd);
+    }
+    host.warnings.extend(notes.iter().cloned());
+    notes
+}
+
+fn key_spelling(key: &Key, written: &str) -> String {
+    match key {
+        Key::Known(id) => catalogue().def(*id).key.clone(),
+        Key::Unknown(_) => written.trim().to_string(),
+    }
+}
+
+fn override_note(key: &Key, written: &str, before: Option<u64>, after: u64) -> String {
+    let name = key_spelling(key, written);
+    let unknown = if matches!(key, Key::Unknown(_)) { " (not in evcalc's feature catalogue: kept as written)" } else { "" };
+    match before {
+        Some(b) => format!("override {name}: {b} → {after}{unknown}"),
+        None => format!("override {name}: (absent) → {after}{unknown}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+
+/// A VM (given or synthetic) that could not move to a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockedMove {
+    pub vm: String,
+    /// The host the VM runs on, when known.
+    pub from: Option<String>,
+    pub to: String,
+    pub missing: Vec<Missing>,
+}
+
+/// Answer to "what if this host joins the cluster?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddHostReport {
+    pub host: String,
+    /// The cluster's current EVC mode (`null` = EVC disabled).
+    pub evc_mode: Option<String>,
+    /// Admission of the new host to the current mode (`null` when EVC is disabled).
+    pub admission: Option<Admission>,
+    /// Whether the host can join the current mode (`null` when its data is a fragment).
+    pub can_join: Option<bool>,
+    /// The highest mode the new host supports on its own.
+    pub host_max_mode: Option<String>,
+    pub max_common_before: Option<String>,
+    pub max_common_after: Option<String>,
+    /// Whether the new host lowers the highest common mode.
+    pub lowers_max_common: bool,
+    /// Hosts whose own ceiling equals the new highest common mode (the cluster's bottleneck).
+    pub limiting_hosts: Vec<String>,
+    /// Running VMs that could not vMotion to the new host, and what blocks them.
+    pub blocked_moves: Vec<BlockedMove>,
+    /// One or two sentences.
+    pub summary: String,
+    pub warnings: Vec<String>,
+}
+
+/// Answer to "what if this host leaves the cluster?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemoveHostReport {
+    pub host: String,
+    pub evc_mode: Option<String>,
+    pub remaining_hosts: Vec<String>,
+    pub max_common_before: Option<String>,
+    pub max_common_after: Option<String>,
+    pub raises_max_common: bool,
+    /// Features the new highest common mode exposes that the old one did not.
+    pub gained_features: Vec<FeatureRef>,
+    pub limiting_hosts: Vec<String>,
+    /// The given VMs that run on the removed host (they must move first).
+    pub vms_on_host: Vec<String>,
+    pub summary: String,
+}
+
+/// Kind of EVC change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// The target mode's baseline contains the current one.
+    Raise,
+    /// The target mode's baseline is contained in the current one.
+    Lower,
+    Same,
+    /// EVC disabled → a mode.
+    Enable,
+    /// A mode → EVC disabled.
+    Disable,
+    /// Neither contains the other (AMD track A ↔ B, other vendor): both raising and lowering rules apply.
+    Incomparable,
+}
+
+/// A VM and the features a change affects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VmFeatures {
+    pub vm: String,
+    pub host: Option<String>,
+    /// `input` or how its features were computed.
+    pub requirements_from: String,
+    pub features: Vec<FeatureRef>,
+}
+
+/// Answer to "what if the cluster's EVC mode changes?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeModeReport {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub direction: Direction,
+    /// Whether vCenter would accept the change now: every host admitted and no running VM blocking.
+    pub allowed: bool,
+    /// Hosts that cannot be admitted to the target mode, with the missing features.
+    pub hosts_not_admitted: Vec<Admission>,
+    /// Running VMs that keep their old features until a full power cycle (a guest reboot is not
+    /// enough), with the features they would then see.
+    pub vms_needing_power_cycle: Vec<VmFeatures>,
+    /// Running VMs using features the target mode hides: vCenter refuses the change until they
+    /// are powered off (or moved out of the cluster).
+    pub vms_blocking: Vec<VmFeatures>,
+    /// Features the target mode exposes that the current one does not (all host features when
+    /// disabling EVC is not listed: that depends on each host).
+    pub features_added: Vec<FeatureRef>,
+    /// Features the current mode exposes that the target does not.
+    pub features_removed: Vec<FeatureRef>,
+    /// The highest mode every (non-fragment) host can join, for comparison.
+    pub max_common_mode: Option<String>,
+    pub summary: String,
+    pub notes: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions
+
+fn key_of(m: Option<&EvcMode>) -> Option<String> {
+    m.map(|m| m.key.clone())
+}
+
+fn limiting(hosts: &[Host], common: Option<&EvcMode>, modes: &ModeCatalogue) -> Vec<String> {
+    let Some(common) = common else { return Vec::new() };
+    hosts
+        .iter()
+        .filter(|h| host_max_mode(h, modes).is_some_and(|m| m.key == common.key))
+        .map(|h| h.name.clone())
+        .collect()
+}
+
+fn is_running(vm: &Vm) -> bool {
+    !vm.power_state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("poweredOff"))
+}
+
+/// The running VMs a question is about: the given ones, or one synthetic VM per host.
+fn running_vms(hosts: &[Host], vms: &[Vm], evc: EvcSetting<'_>) -> Vec<Vm> {
+    if vms.is_empty() {
+        hosts.iter().filter(|h| !h.is_fragment()).map(|h| power_on(h, evc, None)).collect()
+    } else {
+        vms.iter().filter(|v| is_running(v)).cloned().collect()
+    }
+}
+
+fn host_of<'h>(vm: &Vm, hosts: &'h [Host]) -> Option<&'h Host> {
+    let name = vm.host.as_deref()?;
+    hosts.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+}
+
+fn requirements_from(vm: &Vm) -> String {
+    if vm.from_input {
+        "input".to_string()
+    } else {
+        match &vm.host {
+            Some(h) => format!("computed: powered on on {h}"),
+            None => "computed".to_string(),
+        }
+    }
+}
+
+fn refs(set: FeatureSet) -> Vec<FeatureRef> {
+    set.iter().map(feature_ref).collect()
+}
+
+/// Can `new_host` join a cluster of `hosts` running under `evc`, and what changes if it does?
+/// `vms` are the running VMs of the existing hosts (empty: one synthetic VM per host).
+pub fn add_host(hosts: &[Host], new_host: &Host, evc: EvcSetting<'_>, vms: &[Vm], modes: &ModeCatalogue) -> AddHostReport {
+    let before = max_common_mode(hosts, modes);
+    let mut all: Vec<Host> = hosts.to_vec();
+    all.push(new_host.clone());
+    let after = max_common_mode(&all, modes);
+    let adm = evc.mode().map(|m| admission(new_host, m));
+    let can_join = match &adm {
+        Some(a) => a.admitted,
+        None if new_host.is_fragment() => None,
+        None => Some(true),
+    };
+    let lowers = match (before, after) {
+        (Some(b), Some(a)) => a.key != b.key && a.is_at_most(b),
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let mut blocked = Vec::new();
+    for vm in running_vms(hosts, vms, evc) {
+        let r = check_vm(&vm, new_host, evc);
+        if !r.missing.is_empty() {
+            blocked.push(BlockedMove { vm: vm.name.clone(), from: vm.host.clone(), to: new_host.name.clone(), missing: r.missing });
+        }
+    }
+    let mut warnings = new_host.warnings.clone();
+    if new_host.is_fragment() {
+        warnings.push(format!("{} is a fragment: its EVC admission cannot be judged", new_host.name));
+    }
+    let mode_text = evc.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
+    let mut summary = match (&adm, can_join) {
+        (Some(a), Some(false)) if a.vendor_mismatch => {
+            format!("{} cannot join {}: its CPU vendor differs from the mode's", new_host.name, mode_text)
+        }
+        (Some(a), Some(false)) => format!(
+            "{} cannot join {}: it lacks {}",
+            new_host.name,
+            mode_text,
+            a.missing.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        (Some(_), Some(true)) => format!("{} can join {}", new_host.name, mode_text),
+        (None, _) => format!("{} can join (EVC disabled: no admission check)", new_host.name),
+        (_, None) => format!("{}: admission to {} unknown (fragmentary data)", new_host.name, mode_text),
+    };
+    summary.push_str(&format!(
+        "; highest common mode {} → {}",
+        before.map(|m| m.key.as_str()).unwrap_or("none"),
+        after.map(|m| m.key.as_str()).unwrap_or("none")
+    ));
+    if !blocked.is_empty() {
+        summary.push_str(&format!("; {} running VM(s) could not move to it", blocked.len()));
+    }
+    AddHostReport {
+        host: new_host.name.clone(),
+        evc_mode: evc.key(),
+        admission: adm,
+        can_join,
+        host_max_mode: key_of(host_max_mode(new_host, modes)),
+        max_common_before: key_of(before),
+        max_common_after: key_of(after),
+        lowers_max_common: lowers,
+        limiting_hosts: limiting(&all, after, modes),
+        blocked_moves: blocked,
+        summary,
+        warnings,
+    }
+}
+
+/// What the cluster's highest common mode becomes without `host_name`. `vms` (optional) are
+/// listed when they run on that host.
+pub fn remove_host(
+    hosts: &[Host],
+    host_name: &str,
+    evc: EvcSetting<'_>,
+    vms: &[Vm],
+    modes: &ModeCatalogue,
+) -> Result<RemoveHostReport, String> {
+    let Some(index) = hosts.iter().position(|h| h.name.eq_ignore_ascii_case(host_name)) else {
+        return Err(format!(
+            "no host named {host_name}; hosts: {}",
+            hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    };
+    let removed = &hosts[index];
+    let rest: Vec<Host> = hosts.iter().enumerate().filter(|(i, _)| *i != index).map(|(_, h)| h.clone()).collect();
+    let before = max_common_mode(hosts, modes);
+    let after = max_common_mode(&rest, modes);
+    let raises = match (before, after) {
+        (Some(b), Some(a)) => a.key != b.key && b.is_at_most(a),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    let gained = match (before, after) {
+        (Some(b), Some(a)) => refs(a.exposed.difference(b.exposed)),
+        (None, Some(a)) => refs(a.exposed),
+        _ => Vec::new(),
+    };
+    let vms_on_host: Vec<String> =
+        vms.iter().filter(|v| host_of(v, hosts).is_some_and(|h| std::ptr::eq(h, removed))).map(|v| v.name.clone()).collect();
+    let b = before.map(|m| m.key.as_str()).unwrap_or("none");
+    let a = after.map(|m| m.key.as_str()).unwrap_or("none");
+    let mut summary = if rest.is_empty() {
+        format!("{} is the only host: no hosts remain", removed.name)
+    } else if raises {
+        format!("without {} the highest common mode rises {b} → {a}", removed.name)
+    } else if before.map(|m| &m.key) == after.map(|m| &m.key) {
+        format!("without {} the highest common mode stays {a}", removed.name)
+    } else {
+        format!("without {} the highest common mode changes {b} → {a}", removed.name)
+    };
+    if let Some(mode) = evc.mode()
+        && raises
+    {
+        summary.push_str(&format!(" (the cluster stays at {} until you raise it)", mode.key));
+    }
+    Ok(RemoveHostReport {
+        host: removed.name.clone(),
+        evc_mode: evc.key(),
+        remaining_hosts: rest.iter().map(|h| h.name.clone()).collect(),
+        max_common_before: key_of(before),
+        max_common_after: key_of(after),
+        raises_max_common: raises,
+        gained_features: gained,
+        limiting_hosts: limiting(&rest, after, modes),
+        vms_on_host,
+        summary,
+    })
+}
+
+/// What happens when the cluster's EVC setting changes from `from` to `to`: host admission,
+/// VMs needing a power cycle to see raised features, VMs blocking a lowering. `vms` are the
+/// running VMs (powered-off ones are ignored); empty → one synthetic VM per host powered on
+/// under `from`.
+pub fn change_mode(hosts: &[Host], vms: &[Vm], from: EvcSetting<'_>, to: EvcSetting<'_>, modes: &ModeCatalogue) -> ChangeModeReport {
+    let cat = catalogue();
+    let direction = match (from.mode(), to.mode()) {
+        (None, None) => Direction::Same,
+        (None, Some(_)) => Direction::Enable,
+        (Some(_), None) => Direction::Disable,
+        (Some(f), Some(t)) if f.key == t.key => Direction::Same,
+        (Some(f), Some(t)) if t.is_at_most(f) => Direction::Lower,
+        (Some(f), Some(t)) if f.is_at_most(t) => Direction::Raise,
+        _ => Direction::Incomparable,
+    };
+    let hosts_not_admitted: Vec<Admission> = match to.mode() {
+        Some(m) => hosts.iter().map(|h| admission(h, m)).filter(|a| a.admitted == Some(false)).collect(),
+        None => Vec::new(),
+    };
+    let mut notes = Vec::new();
+    for h in hosts.iter().filter(|h| h.is_fragment()) {
+        notes.push(format!("{} is a fragment: its admission cannot be judged", h.name));
+    }
+    let requirable = cat.requirable();
+    let identity: FeatureSet = cat.iter().filter(|(_, d)| d.kind == Kind::Identity).map(|(id, _)| id).collect();
+    let common_present = hosts
+        .iter()
+        .filter(|h| !h.is_fragment())
+        .map(|h| h.caps.present)
+        .reduce(FeatureSet::intersection)
+        .unwrap_or_default();
+    let mut needing = Vec::new();
+    let mut blocking = Vec::new();
+    for vm in running_vms(hosts, vms, from) {
+        let uses = vm.requirements.required_features().difference(identity);
+        let host = host_of(&vm, hosts);
+        let mut could_see = match host {
+            Some(h) => h.caps.present,
+            None => {
+                if vm.host.is_some() || !hosts.is_empty() {
+                    notes.push(format!(
+                        "{}: its host is not among the loaded hosts; features every host has are assumed",
+                        vm.name
+                    ));
+                }
+                common_present
+            }
+        };
+        if let Some(m) = to.mode() {
+            could_see = could_see.intersection(m.exposed);
+        }
+        if !vm.masks.is_empty() {
+            could_see = could_see.intersection(masks_expose(&vm.masks));
+        }
+        let gained = could_see.intersection(requirable).difference(uses);
+        if !gained.is_empty() {
+            needing.push(VmFeatures {
+                vm: vm.name.clone(),
+                host: vm.host.clone(),
+                requirements_from: requirements_from(&vm),
+                features: refs(gained),
+            });
+        }
+        if let Some(m) = to.mode() {
+            let hidden = uses.intersection(requirable).difference(m.exposed);
+            if !hidden.is_empty() {
+                blocking.push(VmFeatures {
+                    vm: vm.name.clone(),
+                    host: vm.host.clone(),
+                    requirements_from: requirements_from(&vm),
+                    features: refs(hidden),
+                });
+            }
+        }
+    }
+    let (added, removed) = match (from.mode(), to.mode()) {
+        (Some(f), Some(t)) => (refs(t.exposed.difference(f.exposed)), refs(f.exposed.difference(t.exposed))),
+        (None, Some(t)) => (Vec::new(), refs(common_present.intersection(requirable).difference(t.exposed))),
+        (Some(f), None) => (refs(common_present.intersection(requirable).difference(f.exposed)), Vec::new()),
+        (None, None) => (Vec::new(), Vec::new()),
+    };
+    if direction == Direction::Disable {
+        notes.push("with EVC disabled each VM sees all features of the host it powers on on".to_string());
+    }
+    let allowed = hosts_not_admitted.is_empty() && blocking.is_empty();
+    let f = from.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
+    let t = to.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
+    let mut parts = Vec::new();
+    if !hosts_not_admitted.is_empty() {
+        parts.push(format!(
+            "{} host(s) cannot be admitted ({})",
+            hosts_not_admitted.len(),
+            hosts_not_admitted.iter().map(|a| a.host.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !blocking.is_empty() {
+        parts.push(format!("{} running VM(s) use features {t} hides and must be powered off first", blocking.len()));
+    }
+    let mut summary = if allowed {
+        format!("{f} → {t} ({}): possible now", direction_word(direction))
+    } else {
+        format!("{f} → {t} ({}): not possible now: {}", direction_word(direction), parts.join("; "))
+    };
+    if !needing.is_empty() {
+        summary.push_str(&format!(
+            "; {} running VM(s) see the added features only after a full power cycle",
+            needing.len()
+        ));
+    }
+    ChangeModeReport {
+        from: from.key(),
+        to: to.key(),
+        direction,
+        allowed,
+        hosts_not_admitted,
+        vms_needing_power_cycle: needing,
+        vms_blocking: blocking,
+        features_added: added,
+        features_removed: removed,
+        max_common_mode: key_of(max_common_mode(hosts, modes)),
+        summary,
+        notes,
+    }
+}
+
+fn direction_word(d: Direction) -> &'static str {
+    match d {
+        Direction::Raise => "raise",
+        Direction::Lower => "lower",
+        Direction::Same => "no change",
+        Direction::Enable => "enable EVC",
+        Direction::Disable => "disable EVC",
+        Direction::Incomparable => "switch to an incomparable mode",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evc::builtin_modes;
+    use crate::input::Pos;
+
+    fn host(name: &str, keys: &[&str]) -> Host {
+        let input = HostInput {
+            capabilities: keys
+                .iter()
+                .map(|k| Entry { key: format!("cpuid.{k}"), value: 1, pos: Pos::default() })
+                .collect(),
+            ..HostInput::default()
+        };
+        Host::from_input(&input, name, name)
+    }
+
+    fn mode_keys(key: &str) -> Vec<String> {
+        let m = builtin_modes().get(key).unwrap();
+        m.required.iter().map(|id| catalogue().def(id).key["cpuid.".len()..].to_string()).collect()
+    }
+
+    fn host_at(name: &str, mode: &str, extra: &[&str]) -> Host {
+        let mut keys = mode_keys(mode);
+        keys.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        host(name, &refs)
+    }
+
+    #[test]
+    fn overrides() {
+        assert_eq!(parse_override("MDCLEAR=1").unwrap(), Override { key: "cpuid.MDCLEAR".into(), value: 1 });
+        assert_eq!(parse_override("cpuid.FAMILY=0x19").unwrap().value, 0x19);
+        assert!(parse_override("cpuid.MDCLEAR").is_err());
+        assert!(parse_override("cpuid.MDCLEAR=yes").is_err());
+        let mut input = HostInput {
+            capabilities: vec![Entry { key: "cpuid.mdclear".into(), value: 0, pos: Pos::default() }],
+            ..HostInput::default()
+        };
+        let notes = apply_overrides(&mut input, &[parse_override("cpuid.MDCLEAR=1").unwrap(), parse_override("vpmc.x=3").unwrap()]);
+        assert_eq!(notes[0], "override cpuid.MDCLEAR: 0 → 1");
+        assert!(notes[1].contains("not in evcalc's feature catalogue"));
+        assert_eq!(input.capabilities.len(), 2);
+        let mut h = host("a", &["Intel", "SSE3"]);
+        let notes = apply_overrides_to_host(&mut h, &[parse_override("MDCLEAR=1").unwrap(), parse_override("SSE3=0").unwrap()]);
+        assert_eq!(notes, ["override cpuid.MDCLEAR: 0 → 1", "override cpuid.SSE3: 1 → 0"]);
+        assert!(h.caps.present.contains(catalogue().id("cpuid.MDCLEAR")));
+        assert!(!h.caps.present.contains(catalogue().id("cpuid.SSE3")));
+        assert_eq!(h.warnings.len(), 2);
+    }
+
+    #[test]
+    fn add_remove_and_change() {
+        let modes = builtin_modes();
+        let a = host_at("a", "intel-broadwell", &["MDCLEAR"]);
+        let b = host_at("b", "intel-broadwell", &[]);
+        let old = host_at("old", "intel-haswell", &[]);
+        let hsw = modes.get("intel-haswell").unwrap();
+        let bdw = modes.get("intel-broadwell").unwrap();
+        let hosts = vec![a.clone(), b.clone()];
+
+        let r = add_host(&hosts, &old, EvcSetting::Mode(bdw), &[], modes);
+        assert_eq!(r.can_join, Some(false));
+        assert!(r.lowers_max_common);
+        assert_eq!(r.max_common_after.as_deref(), Some("intel-haswell"));
+        assert_eq!(r.limiting_hosts, ["old"]);
+        let missing: Vec<&str> = r.admission.as_ref().unwrap().missing.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(missing, ["cpuid.3DNPREFETCH", "cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP"]);
+        assert_eq!(r.blocked_moves.len(), 2, "{:?}", r.blocked_moves);
+        assert!(serde_json::to_string(&r).unwrap().contains("\"can_join\":false"));
+
+        let mut three = hosts.clone();
+        three.push(old.clone());
+        let r = remove_host(&three, "OLD", EvcSetting::Mode(hsw), &[], modes).unwrap();
+        assert!(r.raises_max_common);
+        assert_eq!(r.max_common_after.as_deref(), Some("intel-broadwell"));
+        assert!(r.gained_features.iter().any(|f| f.key == "cpuid.SMAP"));
+        assert!(remove_host(&three, "nope", EvcSetting::Mode(hsw), &[], modes).is_err());
+
+        // Raise haswell → broadwell: VMs keep Haswell features until power-cycled.
+        let r = change_mode(&hosts, &[], EvcSetting::Mode(hsw), EvcSetting::Mode(bdw), modes);
+        assert_eq!(r.direction, Direction::Raise);
+        assert!(r.allowed);
+        assert_eq!(r.vms_needing_power_cycle.len(), 2);
+        assert!(r.vms_needing_power_cycle[0].features.iter().any(|f| f.key == "cpuid.ADX"));
+        // Lower broadwell → haswell with VMs powered on under broadwell: blocked.
+        let r = change_mode(&hosts, &[], EvcSetting::Mode(bdw), EvcSetting::Mode(hsw), modes);
+        assert_eq!(r.direction, Direction::Lower);
+        assert!(!r.allowed);
+        assert_eq!(r.vms_blocking.len(), 2);
+        // Raise to a mode a host cannot join.
+        let skl = modes.get("intel-skylake").unwrap();
+        let r = change_mode(&hosts, &[], EvcSetting::Mode(bdw), EvcSetting::Mode(skl), modes);
+        assert_eq!(r.hosts_not_admitted.len(), 2);
+        assert!(!r.allowed);
+        // Powered-off VMs do not block.
+        let mut vm = power_on(&a, EvcSetting::Mode(bdw), None);
+        vm.power_state = Some("poweredOff".into());
+        let r = change_mode(&hosts, &[vm], EvcSetting::Mode(bdw), EvcSetting::Mode(hsw), modes);
+        assert!(r.allowed, "{}", r.summary);
+        // Enabling EVC under VMs that saw everything: they block.
+        let r = change_mode(&hosts, &[], EvcSetting::Disabled, EvcSetting::Mode(hsw), modes);
+        assert_eq!(r.direction, Direction::Enable);
+        assert!(!r.allowed);
+        let amd = modes.get("amd-zen").unwrap();
+        let r = change_mode(&hosts, &[], EvcSetting::Mode(hsw), EvcSetting::Mode(amd), modes);
+        assert_eq!(r.direction, Direction::Incomparable);
+        assert!(r.hosts_not_admitted.iter().all(|a| a.vendor_mismatch));
+    }
+}
