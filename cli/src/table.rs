@@ -186,12 +186,14 @@ pub fn wrap(text: &str, room: usize, indent: usize) -> String {
 pub fn field(indent: usize, label: &str, label_width: usize, value: &str) -> String {
     let prefix = indent + label_width.max(width(label)) + 2;
     let mut out = format!("{}{:<w$}  ", " ".repeat(indent), label, w = label_width);
-    if value.is_empty() {
+    let lead = value.len() - value.trim_start_matches(' ').len();
+    if value.trim().is_empty() {
         while out.ends_with(' ') {
             out.pop();
         }
     } else {
-        out.push_str(&wrap(value, WIDTH.saturating_sub(prefix), prefix));
+        out.push_str(&value[..lead]);
+        out.push_str(&wrap(&value[lead..], WIDTH.saturating_sub(prefix + lead), prefix + lead));
     }
     out.push('\n');
     out

@@ -23,13 +23,6 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     for h in &report.hosts {
         warnings.extend(h.warnings.iter().map(|w| format!("{}: {w}", h.name)));
     }
-    if !ws.vms.is_empty() {
-        warnings.push(format!(
-            "{} VM dump(s) in the inputs are not used by `cluster` (the matrix is for any VM powered on on each host; \
-             see `evcalc maintenance --vm`)",
-            ws.vms.len()
-        ));
-    }
     let warnings = super::dedup(warnings);
     let blocked = report.matrix.iter().any(|r| r.cells.iter().any(|c| !c.compatible));
     let stdout = if ctx.json {
@@ -38,12 +31,13 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
             vec![("evc", to_json(&evc.choice())), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
         )
     } else {
-        render(&report, &evc, &ws.modes, ctx)
+        let files: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+        render(&report, &evc, &ws.modes, &files, ws.vms.len(), ctx)
     };
     Ok(Output { stdout, code: u8::from(blocked), warnings })
 }
 
-fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, ctx: &Ctx) -> String {
+fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[String], vms: usize, ctx: &Ctx) -> String {
     let st = &ctx.style;
     let mut buf = String::new();
     outln!(buf, "{}", st.paint(Paint::Bold, &format!("Cluster of {} host{}", r.hosts.len(), if r.hosts.len() == 1 { "" } else { "s" })));
@@ -54,16 +48,35 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, ctx: &Ctx) ->
         buf.push_str(&field(2, "per-VM EVC", LW, &mode_text(p, modes)));
     }
     buf.push_str(&field(2, "EVC modes", LW, &r.modes_source));
+    if vms > 0 {
+        buf.push_str(&field(
+            2,
+            "VM dumps",
+            LW,
+            &format!("{vms} loaded, not used here: the matrix is for any VM powered on on each host (see `evcalc maintenance --vm`)"),
+        ));
+    }
 
     // Hosts.
     outln!(buf);
     outln!(buf, "{}", st.paint(Paint::Bold, "Hosts"));
     let joins = r.evc_mode.as_ref().map(|m| format!("joins {m}"));
-    let mut header = vec!["host", "max EVC", "reported"];
+    let show_reported = r.hosts.iter().any(|h| h.reported_max_evc_mode.is_some());
+    let show_esxi = r.hosts.iter().any(|h| h.product.is_some());
+    let show_cpu = r.hosts.iter().any(|h| h.cpu_model.is_some());
+    let mut header = vec!["host", "max EVC"];
+    if show_reported {
+        header.push("reported max");
+    }
     if let Some(j) = &joins {
         header.push(j);
     }
-    header.extend(["ESXi", "CPU"]);
+    if show_esxi {
+        header.push("ESXi");
+    }
+    if show_cpu {
+        header.push("CPU");
+    }
     let mut t = Table::new(2).header(&header);
     for h in &r.hosts {
         let reported = match (&h.reported_max_evc_mode, h.max_evc_cross_check) {
@@ -72,7 +85,10 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, ctx: &Ctx) ->
             (None, _) => Cell::new("-"),
         };
         let max = if h.fragment { "fragment".to_string() } else { h.max_evc_mode.clone().unwrap_or_else(|| "none".to_string()) };
-        let mut row = vec![Cell::new(h.name.clone()), Cell::new(max), reported];
+        let mut row = vec![Cell::new(h.name.clone()), Cell::new(max)];
+        if show_reported {
+            row.push(reported);
+        }
         if joins.is_some() {
             let adm = r.admissions.iter().find(|a| a.host == h.name);
             row.push(match adm.and_then(|a| a.admitted) {
@@ -81,8 +97,12 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, ctx: &Ctx) ->
                 None => Cell::new("?"),
             });
         }
-        row.push(Cell::new(h.product.as_deref().map(short_product).unwrap_or_else(|| "-".to_string())));
-        row.push(Cell::new(h.cpu_model.as_deref().map(short_cpu).unwrap_or_else(|| "-".to_string())));
+        if show_esxi {
+            row.push(Cell::new(h.product.as_deref().map(short_product).unwrap_or_else(|| "-".to_string())));
+        }
+        if show_cpu {
+            row.push(Cell::new(h.cpu_model.as_deref().map(short_cpu).unwrap_or_else(|| "-".to_string())));
+        }
         t.row(row);
     }
     buf.push_str(&t.render(st));
@@ -170,7 +190,10 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, ctx: &Ctx) ->
             .map(|row| row.from.as_str())
             .collect();
         outln!(buf);
-        outln!(buf, "Remedies: evcalc maintenance FILE... --host {}", sources.first().copied().unwrap_or("HOST"));
+        let files = if files.is_empty() { "FILE...".to_string() } else { files.join(" ") };
+        for s in sources {
+            outln!(buf, "Remedies: evcalc maintenance {files} --host {s}");
+        }
     }
     buf
 }

@@ -59,11 +59,14 @@ fn render(buf: &mut String, r: &HostReport, modes: &ModeCatalogue, ctx: &Ctx) {
     let st = &ctx.style;
     outln!(buf, "{}  ({})", st.paint(Paint::Bold, &r.name), r.source);
     let mut cpu = Vec::new();
-    if let Some(v) = r.vendor {
+    let model = r.cpu_model.as_deref().map(short_cpu);
+    if let Some(v) = r.vendor
+        && !model.as_deref().is_some_and(|m| m.to_ascii_lowercase().starts_with(&v.to_string().to_ascii_lowercase()))
+    {
         cpu.push(v.to_string());
     }
-    if let Some(m) = &r.cpu_model {
-        cpu.push(short_cpu(m));
+    if let Some(m) = model {
+        cpu.push(m);
     }
     let mut ids = Vec::new();
     if let Some(f) = r.family {
@@ -124,7 +127,7 @@ fn render(buf: &mut String, r: &HostReport, modes: &ModeCatalogue, ctx: &Ctx) {
     let mitigations: Vec<String> = r.mitigations.iter().map(feature).collect();
     list_field(buf, 2, "mitigations", LW, &mitigations);
     if !r.unknown_keys.is_empty() {
-        let keys: Vec<String> = r.unknown_keys.iter().map(|k| format!("{} = {}", k.key, k.value)).collect();
+        let keys: Vec<String> = r.unknown_keys.iter().map(|k| format!("{}={}", k.key, k.value)).collect();
         buf.push_str(&field(2, "unknown keys", LW, &keys.join(", ")));
     }
 }

@@ -51,24 +51,15 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
             vms.push(vm.clone());
         }
     }
-    if args.vms.is_empty() {
-        let on_host: Vec<&str> = ws
-            .vms
+    let on_host: Vec<&str> = if args.vms.is_empty() {
+        ws.vms
             .iter()
             .filter(|v| v.host.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(&source.name)))
             .map(|v| v.name.as_str())
-            .collect();
-        if !on_host.is_empty() {
-            warnings.push(format!(
-                "the inputs hold {} VM dump(s) on {} ({}): this plan is for any VM powered on on {}; \
-                 add --vm NAME to plan those VMs with their real requirements",
-                on_host.len(),
-                source.name,
-                on_host.join(", "),
-                source.name
-            ));
-        }
-    }
+            .collect()
+    } else {
+        Vec::new()
+    };
     for h in &ws.hosts {
         warnings.extend(loaded.host_warnings(h));
     }
@@ -80,7 +71,24 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
             vec![("evc", to_json(&evc.choice())), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
         )
     } else {
-        render(&report, &evc, ctx)
+        let mut text = render(&report, &evc, ctx);
+        if !on_host.is_empty() {
+            outln!(text);
+            let hint = format!(
+                "The inputs also hold {} VM dump{} on {}. To plan {} with {} real requirements, add:\n  {}",
+                on_host.len(),
+                if on_host.len() == 1 { "" } else { "s" },
+                source.name,
+                if on_host.len() == 1 { "it" } else { "them" },
+                if on_host.len() == 1 { "its" } else { "their" },
+                on_host.iter().map(|v| format!("--vm {v}")).collect::<Vec<_>>().join(" ")
+            );
+            for line in hint.lines() {
+                text.push_str(&wrap(line, WIDTH, 4));
+                text.push('\n');
+            }
+        }
+        text
     };
     Ok(Output { stdout, code: if report.evacuable { 0 } else { 1 }, warnings })
 }
