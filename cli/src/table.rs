@@ -164,20 +164,23 @@ pub fn width(s: &str) -> usize {
 /// are indented by `indent` spaces. The first line carries no indent (the caller placed it).
 pub fn wrap(text: &str, room: usize, indent: usize) -> String {
     let room = room.max(20);
-    let mut out = String::new();
-    let mut line_len = 0usize;
+    let lead = text.len() - text.trim_start_matches(' ').len();
+    let mut out = " ".repeat(lead);
+    let mut line_len = lead;
+    let mut at_line_start = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let w = width(word);
-        if line_len > 0 && line_len + 1 + w > room {
+        if !at_line_start && line_len + 1 + w > room {
             out.push('\n');
             out.push_str(&" ".repeat(indent));
             line_len = 0;
-        } else if line_len > 0 {
+        } else if !at_line_start {
             out.push(' ');
             line_len += 1;
         }
         out.push_str(word);
         line_len += w;
+        at_line_start = false;
     }
     out
 }

@@ -1,0 +1,451 @@
+//! End-to-end tests of the `evcalc` binary over the bundled example and the real fixtures.
+//!
+//! The example (`examples/mdclear-cluster/`, see its README): four ESXi 6.7 U3 Haswell-EP hosts
+//! in an EVC "Haswell" cluster; esxi01 reports `cpuid.MDCLEAR = 1`, esxi02–04 report 0 (their
+//! MDS microcode needs a cold power cycle). VMs powered on on esxi01 cannot move to 02–04;
+//! VMs from 02–04 move freely.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const EXAMPLE: &str = "examples/mdclear-cluster";
+const GOVC_HOST: &str = "tests/data/real/govc/object.save-vmc-sddc/0082-HostSystem-host-14.xml";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn evcalc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evcalc"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run evcalc")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", stdout(o), stderr(o)))
+}
+
+fn show(o: &Output) -> String {
+    format!("exit {:?}\n--- stdout\n{}--- stderr\n{}", o.status.code(), stdout(o), stderr(o))
+}
+
+fn no_panic(o: &Output) {
+    assert!(!stderr(o).contains("panicked"), "{}", show(o));
+    assert_ne!(code(o), 101, "{}", show(o));
+}
+
+/// A scratch file with the given content, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str, content: &[u8]) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("evcalc-cli-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        Scratch(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// maintenance
+
+#[test]
+fn maintenance_of_esxi01_is_blocked_by_mdclear_and_power_cycling_02_04_fixes_it() {
+    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--evc", "intel-haswell"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("esxi01 cannot be evacuated"), "{out}");
+    assert!(out.contains("cpuid.MDCLEAR (Microarchitectural Data clear)"), "{out}");
+    for h in ["esxi02", "esxi03", "esxi04"] {
+        assert!(out.contains(h), "{h} missing:\n{out}");
+    }
+    // Remedy 1: the rolling host power cycle of esxi02–04, with its KB.
+    let first = out.lines().find(|l| l.trim_start().starts_with("1. ")).unwrap_or_default();
+    assert!(first.contains("Power-cycle esxi02–04"), "{out}");
+    assert!(out.contains("68024"), "{out}");
+    assert!(out.contains("intel-westmere"), "per-VM EVC remedy expected:\n{out}");
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "lines over 100 columns:\n{out}");
+    no_panic(&o);
+}
+
+#[test]
+fn maintenance_json_names_mdclear_the_hosts_and_the_power_cycle() {
+    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--evc", "intel-haswell", "--json"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v = json(&o);
+    assert_eq!(v["host"], "esxi01");
+    assert_eq!(v["evacuable"], false);
+    assert_eq!(v["evc_mode"], "intel-haswell");
+    assert_eq!(v["evc"]["mode"], "intel-haswell");
+    assert_eq!(v["evc"]["why"], "given");
+    let plan = &v["vms"][0];
+    assert_eq!(plan["can_move"], false);
+    let dests = plan["destinations"].as_array().unwrap();
+    assert_eq!(dests.len(), 3, "three destinations, no phantom hosts from grep-MDCLEAR.txt: {dests:#?}");
+    for d in dests {
+        assert_eq!(d["compatible"], false);
+        assert_eq!(d["missing"][0]["canonical_key"], "cpuid.MDCLEAR");
+        assert_eq!(d["missing"][0]["available"], 0);
+    }
+    let first = &v["remedies"][0];
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["scope"], "hosts");
+    assert_eq!(first["hosts"], serde_json::json!(["esxi02", "esxi03", "esxi04"]));
+    assert_eq!(first["features"], serde_json::json!(["cpuid.MDCLEAR"]));
+    assert!(first["action"].as_str().unwrap().contains("Power-cycle"));
+    assert!(first["reference"].as_str().unwrap().contains("68024"));
+    assert!(v["inputs"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(v["warnings"].is_array());
+}
+
+#[test]
+fn maintenance_of_esxi02_is_possible() {
+    for extra in [&[][..], &["--evc", "intel-haswell"][..]] {
+        let mut args = vec!["maintenance", EXAMPLE, "--host", "esxi02"];
+        args.extend_from_slice(extra);
+        let o = evcalc(&args);
+        assert_eq!(code(&o), 0, "{}", show(&o));
+        assert!(stdout(&o).contains("esxi02 can enter maintenance mode"), "{}", show(&o));
+    }
+    let v = json(&evcalc(&["maintenance", EXAMPLE, "--host", "esxi02", "--json"]));
+    assert_eq!(v["evacuable"], true);
+    assert_eq!(v["remedies"], serde_json::json!([]));
+}
+
+#[test]
+fn maintenance_with_the_real_vm_dumps() {
+    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--vm", "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stdout(&o).contains("requirements read from its dump"), "{}", show(&o));
+    // db02 (powered on on esxi02) has no MDCLEAR requirement: esxi01 could be evacuated of it.
+    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--vm", "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    // A VM by name among the loaded inputs.
+    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--vm", "vm-app01-on-esxi01.runtime", "--json"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert_eq!(json(&o)["vms"][0]["requirements_from"], "input");
+}
+
+#[test]
+fn maintenance_of_an_unknown_host_is_a_usage_error() {
+    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi09"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("esxi09") && stderr(&o).contains("esxi01"), "{}", show(&o));
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+#[test]
+fn check_esxi01_to_esxi02_misses_mdclear() {
+    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--evc", "intel-haswell", "--json"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v = json(&o);
+    assert_eq!(v["compatible"], false);
+    assert_eq!(v["to"], "esxi02");
+    assert_eq!(v["from"], "esxi01");
+    let missing = v["missing"].as_array().unwrap();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert_eq!(missing[0]["key"], "cpuid.MDCLEAR");
+    assert_eq!(missing[0]["label"], "Microarchitectural Data clear");
+    assert_eq!(missing[0]["required"], "Bool:Min:1");
+    assert_eq!(missing[0]["available"], 0);
+    assert_eq!(v["admission"]["admitted"], true);
+
+    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stdout(&o).contains("cpuid.MDCLEAR (Microarchitectural Data clear)"), "{}", show(&o));
+}
+
+#[test]
+fn check_esxi02_to_esxi01_is_compatible() {
+    let o = evcalc(&["check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--evc", "intel-haswell"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v = json(&evcalc(&["check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--json"]));
+    assert_eq!(v["compatible"], true);
+    assert_eq!(v["missing"], serde_json::json!([]));
+}
+
+#[test]
+fn check_accepts_files_for_from_and_to() {
+    let o = evcalc(&[
+        "check",
+        "--from",
+        "examples/mdclear-cluster/esxi01.txt",
+        "--to",
+        "examples/mdclear-cluster/esxi02.txt",
+        "--evc",
+        "intel-haswell",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert_eq!(json(&o)["missing"][0]["canonical_key"], "cpuid.MDCLEAR");
+    let o = evcalc(&[
+        "check",
+        "--from",
+        "examples/mdclear-cluster/esxi02.txt",
+        "--to",
+        "examples/mdclear-cluster/esxi01.txt",
+        "--evc",
+        "intel-haswell",
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+}
+
+#[test]
+fn per_vm_evc_westmere_lets_esxi01_vms_move() {
+    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--evc", "intel-haswell", "--vm-evc", "intel-westmere"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let o = evcalc(&["cluster", EXAMPLE, "--evc", "intel-haswell", "--vm-evc", "intel-westmere", "--json"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+}
+
+#[test]
+fn check_with_a_real_vm_dump() {
+    let o = evcalc(&["check", EXAMPLE, "--vm", "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "--to", "esxi02"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stdout(&o).contains("cpuid.MDCLEAR"), "{}", show(&o));
+    let o = evcalc(&["check", EXAMPLE, "--vm", "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt", "--to", "esxi01"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+}
+
+#[test]
+fn check_with_an_unknown_host_or_missing_option_fails_with_2() {
+    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "nosuchhost"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("nosuchhost"), "{}", show(&o));
+    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+}
+
+// ---------------------------------------------------------------------------------------------
+// cluster
+
+#[test]
+fn cluster_shows_the_drift_and_the_matrix() {
+    let o = evcalc(&["cluster", EXAMPLE, "--evc", "intel-haswell"]);
+    assert_eq!(code(&o), 1, "a blocked move gives exit 1: {}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("only 1 of 4 hosts: esxi01"), "{out}");
+    assert!(out.contains("esxi02–04"), "{out}");
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+
+    let v = json(&evcalc(&["cluster", EXAMPLE, "--json"]));
+    assert_eq!(v["max_common_evc_mode"], "intel-haswell");
+    assert_eq!(v["hosts"].as_array().unwrap().len(), 4);
+    let md = v["drift"].as_array().unwrap().iter().find(|d| d["key"] == "cpuid.MDCLEAR").expect("MDCLEAR drift");
+    assert_eq!(md["hosts_with"], serde_json::json!(["esxi01"]));
+    assert_eq!(md["blocks_vmotion"], true);
+    let matrix = v["matrix"].as_array().unwrap();
+    assert_eq!(matrix[0]["from"], "esxi01");
+    let row0: Vec<bool> = matrix[0]["cells"].as_array().unwrap().iter().map(|c| c["compatible"].as_bool().unwrap()).collect();
+    assert_eq!(row0, [true, false, false, false]);
+    for row in &matrix[1..] {
+        assert!(row["cells"].as_array().unwrap().iter().all(|c| c["compatible"] == true), "{row:#?}");
+    }
+    assert!(v["evc"]["why"].is_string());
+}
+
+#[test]
+fn the_grep_fragment_alone_shows_the_drift() {
+    let o = evcalc(&["cluster", "examples/mdclear-cluster/grep-MDCLEAR.txt", "--evc", "intel-haswell", "--json"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v = json(&o);
+    assert_eq!(v["matrix"][0]["cells"][1]["compatible"], false);
+    assert_eq!(v["matrix"][1]["cells"][0]["compatible"], true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// host, vm, modes
+
+#[test]
+fn host_on_the_real_govc_xml_says_broadwell() {
+    let o = evcalc(&["host", GOVC_HOST]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("intel-broadwell"), "{}", show(&o));
+    assert!(stdout(&o).contains("agrees"), "{}", show(&o));
+    let v = json(&evcalc(&["host", GOVC_HOST, "--json"]));
+    let h = &v["hosts"][0];
+    assert_eq!(h["max_evc_mode"], "intel-broadwell");
+    assert_eq!(h["reported_max_evc_mode"], "intel-broadwell");
+    assert_eq!(h["max_evc_cross_check"], "agrees");
+    assert!(h["mitigations"].as_array().unwrap().iter().any(|m| m["key"] == "cpuid.MDCLEAR"));
+}
+
+#[test]
+fn host_on_the_example_lists_every_host_and_the_mitigations() {
+    let o = evcalc(&["host", EXAMPLE, "--json"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v = json(&o);
+    let hosts = v["hosts"].as_array().unwrap();
+    let names: Vec<&str> = hosts.iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
+    for h in hosts {
+        assert_eq!(h["max_evc_mode"], "intel-haswell");
+        let has_md = h["mitigations"].as_array().unwrap().iter().any(|m| m["key"] == "cpuid.MDCLEAR");
+        assert_eq!(has_md, h["name"] == "esxi01", "{h:#?}");
+    }
+    let o = evcalc(&["host", "examples/mdclear-cluster/esxi01.txt"]);
+    assert!(stdout(&o).contains("cpuid.MDCLEAR (Microarchitectural Data clear)"), "{}", show(&o));
+}
+
+#[test]
+fn vm_reports_requirements_and_minimum_mode() {
+    let o = evcalc(&["vm", "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "--json"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v = json(&o);
+    let vm = &v["vms"][0];
+    assert_eq!(vm["min_evc_mode"], "intel-haswell");
+    assert!(vm["requirements"].as_array().unwrap().iter().any(|r| r["key"] == "cpuid.MDCLEAR" && r["required"] == "Bool:Min:1"));
+    let o = evcalc(&["vm", "tests/data/real/vmx-featMask.vm.westmere.danielewood-misc.txt"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("per-VM EVC"), "{}", show(&o));
+}
+
+#[test]
+fn modes_lists_and_details() {
+    let o = evcalc(&["modes"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("intel-haswell") && stdout(&o).contains("amd-zen"), "{}", show(&o));
+    let v = json(&evcalc(&["modes", "--json"]));
+    assert_eq!(v["modes"].as_array().unwrap().len(), 25);
+    let o = evcalc(&["modes", "intel-haswell"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("cpuid.MDCLEAR") && stdout(&o).contains("[C]"), "{}", show(&o));
+    let v = json(&evcalc(&["modes", "Intel-Haswell", "--json"]));
+    assert_eq!(v["modes"][0]["key"], "intel-haswell");
+    assert!(v["modes"][0]["pass_through"].as_array().unwrap().iter().any(|f| f["key"] == "cpuid.MDCLEAR"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors, help, pipes
+
+#[test]
+fn garbage_input_exits_2_with_a_position() {
+    let g = Scratch::new("garbage.txt", b"this is not an ESXi dump\nat all\n");
+    let o = evcalc(&["host", g.path()]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("line"), "{}", show(&o));
+    assert!(stderr(&o).contains("garbage.txt:1:1:"), "{}", show(&o));
+    no_panic(&o);
+    let o = evcalc(&["maintenance", EXAMPLE, g.path(), "--host", "esxi01", "--json"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(json(&o)["errors"][0]["line"].is_number());
+    let broken = Scratch::new("broken.txt", b"(vim.host.ConfigInfo) {\n   featureCapability = (vim.host.FeatureCapability) [\n      (vim.host.FeatureCapability) {\n");
+    let o = evcalc(&["cluster", broken.path()]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("line"), "{}", show(&o));
+    no_panic(&o);
+}
+
+#[test]
+fn missing_files_exit_2_naming_the_file() {
+    let o = evcalc(&["host", "no/such/file.txt"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("no/such/file.txt"), "{}", show(&o));
+}
+
+#[test]
+fn unknown_modes_exit_2() {
+    for args in [
+        &["modes", "intel-pentium4"][..],
+        &["cluster", EXAMPLE, "--evc", "intel-pentium4"][..],
+        &["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--vm-evc", "bogus"][..],
+        &["maintenance", EXAMPLE, "--host", "esxi01", "--evc", "bogus"][..],
+    ] {
+        let o = evcalc(args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", show(&o));
+        assert!(stderr(&o).contains("unknown EVC mode"), "{args:?}: {}", show(&o));
+        no_panic(&o);
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [&["frobnicate"][..], &["maintenance", EXAMPLE][..], &["host", "--bogus"][..], &[][..]] {
+        let o = evcalc(args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", show(&o));
+    }
+}
+
+#[test]
+fn every_help_exits_0() {
+    let o = evcalc(&["--help"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    for sub in ["host", "vm", "modes", "check", "cluster", "maintenance"] {
+        assert!(stdout(&o).contains(sub), "{sub} not in --help");
+        let o = evcalc(&[sub, "--help"]);
+        assert_eq!(code(&o), 0, "{sub}: {}", show(&o));
+        assert!(stdout(&o).contains("Examples:"), "{sub}: {}", show(&o));
+        assert!(stdout(&o).lines().all(|l| l.chars().count() <= 100), "{sub}: {}", show(&o));
+        let o = evcalc(&[sub, "-h"]);
+        assert_eq!(code(&o), 0, "{sub}: {}", show(&o));
+    }
+    assert_eq!(code(&evcalc(&["--version"])), 0);
+}
+
+#[test]
+fn closed_stdout_does_not_panic() {
+    for args in [&["modes", "intel-icelake"][..], &["host", EXAMPLE][..], &["cluster", EXAMPLE, "--json"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_evcalc"))
+            .args(args)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        no_panic(&o);
+    }
+}
+
+#[test]
+fn color_never_and_always() {
+    let o = evcalc(&["cluster", EXAMPLE, "--color", "never"]);
+    assert!(!stdout(&o).contains('\x1b'));
+    let o = evcalc(&["cluster", EXAMPLE, "--color", "always"]);
+    assert!(stdout(&o).contains("\x1b["));
+    // Not a terminal: no colour by default.
+    let o = evcalc(&["cluster", EXAMPLE]);
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn utf16_powershell_files_are_read() {
+    let text = std::fs::read_to_string(root().join("examples/mdclear-cluster/esxi01.txt")).unwrap();
+    let mut bytes = vec![0xff, 0xfe];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let f = Scratch::new("esxi01-utf16.txt", &bytes);
+    let o = evcalc(&["host", f.path(), "--json"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert_eq!(json(&o)["hosts"][0]["max_evc_mode"], "intel-haswell");
+}
