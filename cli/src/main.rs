@@ -61,14 +61,23 @@ struct Cli {
 #[derive(Args, Debug)]
 struct Global {
     /// Print the report as JSON on stdout (schema: docs/json.md).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     json: bool,
-    /// Use this SupportedEVCMode export instead of the built-in EVC modes
-    /// (PowerCLI: (Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json -Depth 5).
-    #[arg(long, global = true, value_name = "FILE")]
+    /// Use a SupportedEVCMode export instead of the built-in EVC modes.
+    ///
+    /// Export it once from any vCenter with PowerCLI:
+    /// (Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json -Depth 5 > modes.json
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Global options")]
     modes: Option<PathBuf>,
     /// Colour in human output.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        help_heading = "Global options"
+    )]
     color: ColorWhen,
 }
 
@@ -76,7 +85,9 @@ struct Global {
 enum ColorWhen {
     /// Colour when stdout is a terminal and NO_COLOR is not set.
     Auto,
+    /// Always colour (e.g. for `less -R`).
     Always,
+    /// Plain text.
     Never,
 }
 
