@@ -3,3 +3,4 @@
 mod govc_real;
 mod mdclear;
 mod props;
+mod cpuid_validation;

@@ -488,22 +488,49 @@ fn parse_instlatx64(text: &str) -> Result<Leaves, ParseError> {
             },
             None => {
                 let n = implicit.entry(leaf).or_insert(0);
-                let s = *n;
+                let nth = *n;
                 *n += 1;
-                s
+                if leaf == 0xd { xsave_subleaf(&leaves, nth, regs) } else { nth }
             }
         };
         if started && leaf == 0 && subleaf == 0 {
             break; // the next logical CPU
         }
-        if leaves.recorded(leaf, subleaf).is_some() && explicit.is_some() {
-            break; // a repeated (leaf, sub-leaf): the next logical CPU
+        if leaves.recorded(leaf, subleaf).is_some() {
+            continue; // a repeated line (some dumps print `[SL 3E]` twice): the first one counts
         }
         started = true;
         let col = col_of(line, t.trim_start());
         leaves.insert_at(leaf, subleaf, regs, Pos { line: line_no, col });
     }
     Ok(leaves)
+}
+
+/// The sub-leaf of the `nth` (0-based) leaf-0xD line of a dump without `[SL nn]` markers.
+/// Older AIDA64 versions print sub-leaf 0 and then only the state components that
+/// CPUID.(0xD,0) lists (2, 5, 6, …), skipping sub-leaf 1; newer ones print sub-leaf 1 too.
+/// A second line that is the AVX component (EAX = 0x100 bytes at EBX = offset 0x240) means the
+/// dump skipped sub-leaf 1, which then stays unrecorded (and is reported as such).
+fn xsave_subleaf(leaves: &Leaves, nth: u32, regs: Regs) -> u32 {
+    if nth == 0 {
+        return 0;
+    }
+    let components = leaves.recorded(0xd, 0).map(|r| u64::from(r[0]) | (u64::from(r[3]) << 32)).unwrap_or(0) & !0b11;
+    let has_sub1 = match leaves.recorded(0xd, 1) {
+        Some(_) => true,
+        None if nth == 1 => !(regs[0] == 0x100 && regs[1] == 0x240 && components & 0b100 != 0),
+        None => false,
+    };
+    if has_sub1 && nth == 1 {
+        return 1;
+    }
+    let k = if has_sub1 { nth - 2 } else { nth - 1 };
+    // the k-th (0-based) set bit of `components`, or past the end
+    let mut bits = components;
+    for _ in 0..k {
+        bits &= bits.wrapping_sub(1);
+    }
+    if bits == 0 { 64 + nth } else { bits.trailing_zeros() }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -919,6 +946,23 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
         assert_eq!(f, DumpFormat::InstLatX64);
         assert_eq!(l.recorded(4, 1).map(|r| r[0]), Some(0x3C00_4122));
         assert_eq!(l.position(4, 1), Some(Pos { line: 4, col: 1 }));
+        // Old AIDA64: leaf 0xD without [SL], sub-leaf 1 skipped.
+        let text = "CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n\
+                    CPUID 0000000D: 00000007-00000340-00000340-00000000\n\
+                    CPUID 0000000D: 00000100-00000240-00000000-00000000\n";
+        let (l, _) = parse_leaves(text).unwrap();
+        assert_eq!(l.recorded(0xd, 2).map(|r| r[0]), Some(0x100));
+        assert!(l.missing(0xd, 1));
+        // Sub-leaf 1 present, then the components 2 and 5.
+        let text = "CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n\
+                    CPUID 0000000D: 00000027-00000340-00000340-00000000\n\
+                    CPUID 0000000D: 00000001-00000000-00000000-00000000\n\
+                    CPUID 0000000D: 00000100-00000240-00000000-00000000\n\
+                    CPUID 0000000D: 00000040-00000440-00000000-00000000\n";
+        let (l, _) = parse_leaves(text).unwrap();
+        assert_eq!(l.recorded(0xd, 1).map(|r| r[0]), Some(1));
+        assert_eq!(l.recorded(0xd, 2).map(|r| r[0]), Some(0x100));
+        assert_eq!(l.recorded(0xd, 5).map(|r| r[1]), Some(0x440));
     }
 
     #[test]
