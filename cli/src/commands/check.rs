@@ -1,6 +1,6 @@
 //! `evcalc check`: one VM → one destination host.
 
-use super::{Evc, Output, json_with, missing_feature, outln, resolve_evc, to_json};
+use super::{Common, Evc, Output, json, missing_feature, outln, resolve_evc};
 use crate::inputs::{self, Fail, Loaded};
 use crate::table::{Cell, Paint, Table, field};
 use crate::{CheckArgs, Ctx};
@@ -87,21 +87,30 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         format!("computed: powered on on {}", from_name.as_deref().unwrap_or("?"))
     };
     let stdout = if ctx.json {
-        json_with(
-            &report,
-            vec![
-                ("from", to_json(&from_name)),
-                ("requirements_from", to_json(&requirements_from)),
-                ("per_vm_evc_mode", to_json(&evc.per_vm.map(|m| m.key.clone()))),
-                ("evc", to_json(&evc.choice())),
-                ("inputs", to_json(&ws.inputs)),
-                ("warnings", to_json(&warnings)),
-            ],
-        )
+        json(&CheckJson {
+            report: &report,
+            from: from_name.as_deref(),
+            requirements_from: &requirements_from,
+            per_vm_evc_mode: evc.per_vm.map(|m| m.key.as_str()),
+            evc: evc.choice(),
+            common: Common { inputs: &ws.inputs, warnings: &warnings },
+        })
     } else {
         render(&report, &vm, &evc, &loaded, from_name.as_deref(), args, ctx)
     };
     Ok(Output { stdout, code: if report.compatible { 0 } else { 1 }, warnings })
+}
+
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    #[serde(flatten)]
+    report: &'a CheckReport,
+    from: Option<&'a str>,
+    requirements_from: &'a str,
+    per_vm_evc_mode: Option<&'a str>,
+    evc: evcalc::session::EvcChoice,
+    #[serde(flatten)]
+    common: Common<'a>,
 }
 
 fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option<&str>, args: &CheckArgs, ctx: &Ctx) -> String {

@@ -1,6 +1,6 @@
 //! `evcalc cluster`: host table, EVC choice, drift, the N×N matrix and its blockers.
 
-use super::{Evc, Output, json_with, mode_text, outln, resolve_evc, short_cpu, short_product, to_json};
+use super::{Common, Evc, Output, json, mode_text, outln, resolve_evc, short_cpu, short_product};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, WIDTH, field, width};
 use crate::{ClusterArgs, Ctx};
@@ -26,15 +26,21 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let warnings = super::dedup(warnings);
     let blocked = report.matrix.iter().any(|r| r.cells.iter().any(|c| !c.compatible));
     let stdout = if ctx.json {
-        json_with(
-            &report,
-            vec![("evc", to_json(&evc.choice())), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
-        )
+        json(&ClusterJson { report: &report, evc: evc.choice(), common: Common { inputs: &ws.inputs, warnings: &warnings } })
     } else {
         let files: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
         render(&report, &evc, &ws.modes, &files, ws.vms.len(), ctx)
     };
     Ok(Output { stdout, code: u8::from(blocked), warnings })
+}
+
+#[derive(serde::Serialize)]
+struct ClusterJson<'a> {
+    #[serde(flatten)]
+    report: &'a ClusterReport,
+    evc: evcalc::session::EvcChoice,
+    #[serde(flatten)]
+    common: Common<'a>,
 }
 
 fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[String], vms: usize, ctx: &Ctx) -> String {

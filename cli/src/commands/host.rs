@@ -1,6 +1,6 @@
 //! `evcalc host`: per-host summary.
 
-use super::{Output, cross_check_text, feature, json_with, list_field, mode_text, outln, short_cpu, to_json};
+use super::{Common, Output, cross_check_text, feature, json, list_field, mode_text, outln, short_cpu};
 use crate::inputs::{self, Fail};
 use crate::table::{Paint, field};
 use crate::{Ctx, HostArgs};
@@ -30,10 +30,11 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json_with(
-            &serde_json::json!({ "hosts": reports }),
-            vec![("modes_source", to_json(&ws.modes.source)), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
-        )
+        json(&HostsJson {
+            hosts: &reports,
+            modes_source: &ws.modes.source,
+            common: Common { inputs: &ws.inputs, warnings: &warnings },
+        })
     } else {
         let mut buf = String::new();
         for (i, r) in reports.iter().enumerate() {
@@ -45,6 +46,14 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
         buf
     };
     Ok(Output { stdout, code: 0, warnings })
+}
+
+#[derive(serde::Serialize)]
+struct HostsJson<'a> {
+    hosts: &'a [HostReport],
+    modes_source: &'a str,
+    #[serde(flatten)]
+    common: Common<'a>,
 }
 
 pub fn no_hosts_message(vms: usize) -> String {

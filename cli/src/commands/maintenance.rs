@@ -1,6 +1,6 @@
 //! `evcalc maintenance`: can a host be evacuated, and what fixes it.
 
-use super::{Evc, Output, json_with, missing_text, outln, resolve_evc, to_json};
+use super::{Common, Evc, Output, json, missing_text, outln, resolve_evc};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, WIDTH, field, wrap};
 use crate::{Ctx, MaintenanceArgs};
@@ -66,10 +66,7 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let report = check::maintenance(&ws.hosts, &source.name, &vms, evc.setting, evc.per_vm, &ws.modes).map_err(Fail::Usage)?;
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json_with(
-            &report,
-            vec![("evc", to_json(&evc.choice())), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
-        )
+        json(&MaintenanceJson { report: &report, evc: evc.choice(), common: Common { inputs: &ws.inputs, warnings: &warnings } })
     } else {
         let mut text = render(&report, &evc, ctx);
         if !on_host.is_empty() {
@@ -91,6 +88,15 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         text
     };
     Ok(Output { stdout, code: if report.evacuable { 0 } else { 1 }, warnings })
+}
+
+#[derive(serde::Serialize)]
+struct MaintenanceJson<'a> {
+    #[serde(flatten)]
+    report: &'a MaintenanceReport,
+    evc: evcalc::session::EvcChoice,
+    #[serde(flatten)]
+    common: Common<'a>,
 }
 
 fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {

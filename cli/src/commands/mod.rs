@@ -17,7 +17,7 @@ use evcalc::model::Host;
 use evcalc::report::{CrossCheck, FeatureRef, Missing};
 use evcalc::session::{self, EvcChoice};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// What a command produced.
 pub struct Output {
@@ -38,26 +38,21 @@ macro_rules! outln {
 }
 pub(crate) use outln;
 
-/// Serializes `report` and adds top-level fields (`inputs`, `warnings`, `evc`, …).
-pub fn json_with(report: &impl Serialize, extra: Vec<(&str, Value)>) -> String {
-    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
-    if !value.is_object() {
-        let mut map = Map::new();
-        map.insert("report".to_string(), value);
-        value = Value::Object(map);
-    }
-    if let Value::Object(map) = &mut value {
-        for (k, v) in extra {
-            map.insert(k.to_string(), v);
-        }
-    }
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+/// Pretty JSON with a trailing newline. Structs keep their field order (`#[serde(flatten)]`
+/// puts a core report's fields at the top level, followed by the CLI's own fields).
+pub fn json(value: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"errors\": [{{\"message\": \"{e}\"}}]}}"));
     s.push('\n');
     s
 }
 
-pub fn to_json(v: &impl Serialize) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// The fields every file-based command adds to its JSON.
+#[derive(Serialize)]
+pub struct Common<'a> {
+    /// What each input file contributed.
+    pub inputs: &'a [evcalc::session::InputSummary],
+    /// The warnings also printed to stderr.
+    pub warnings: &'a [String],
 }
 
 /// Deduplicates warnings, keeping their order.
@@ -90,7 +85,10 @@ pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
     if ctx.json {
         let errors: Vec<Value> = match fail {
             Fail::Usage(msg) => vec![serde_json::json!({ "message": msg })],
-            Fail::Input(errors) => errors.iter().map(to_json).collect(),
+            Fail::Input(errors) => errors
+                .iter()
+                .map(|e| serde_json::json!({ "source": e.source, "line": e.line, "col": e.col, "message": e.message }))
+                .collect(),
         };
         let text = serde_json::to_string_pretty(&serde_json::json!({ "errors": errors })).unwrap_or_default();
         let _ = crate::write_stdout(&format!("{text}\n"));

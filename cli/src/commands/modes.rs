@@ -1,6 +1,6 @@
 //! `evcalc modes`: the EVC mode catalogue.
 
-use super::{Output, json_with, outln, to_json};
+use super::{Output, json, outln};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, field};
 use crate::{Ctx, ModesArgs};
@@ -21,10 +21,7 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let reports: Vec<ModeReport> = selected.iter().map(|m| ModeReport::new(m, &modes.source)).collect();
     let st = &ctx.style;
     let stdout = if ctx.json {
-        json_with(
-            &serde_json::json!({ "modes": reports }),
-            vec![("source", to_json(&modes.source)), ("warnings", to_json(&warnings))],
-        )
+        json(&ModesJson { modes: &reports, source: &modes.source, warnings: &warnings })
     } else if args.mode.is_none() {
         let mut buf = String::new();
         outln!(buf, "EVC modes ({}, {} modes)", modes.source, reports.len());
@@ -51,6 +48,13 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         buf
     };
     Ok(Output { stdout, code: 0, warnings })
+}
+
+#[derive(serde::Serialize)]
+struct ModesJson<'a> {
+    modes: &'a [ModeReport],
+    source: &'a str,
+    warnings: &'a [String],
 }
 
 fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {

@@ -1,6 +1,6 @@
 //! `evcalc vm`: per-VM requirements and the lowest EVC mode that admits them.
 
-use super::{Output, cross_check_text, json_with, mode_text, outln, to_json};
+use super::{Common, Output, cross_check_text, json, mode_text, outln};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, field};
 use crate::{Ctx, VmArgs};
@@ -29,10 +29,7 @@ pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json_with(
-            &serde_json::json!({ "vms": reports }),
-            vec![("modes_source", to_json(&ws.modes.source)), ("inputs", to_json(&ws.inputs)), ("warnings", to_json(&warnings))],
-        )
+        json(&VmsJson { vms: &reports, modes_source: &ws.modes.source, common: Common { inputs: &ws.inputs, warnings: &warnings } })
     } else {
         let mut buf = String::new();
         for (i, r) in reports.iter().enumerate() {
@@ -44,6 +41,14 @@ pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
         buf
     };
     Ok(Output { stdout, code: 0, warnings })
+}
+
+#[derive(serde::Serialize)]
+struct VmsJson<'a> {
+    vms: &'a [VmReport],
+    modes_source: &'a str,
+    #[serde(flatten)]
+    common: Common<'a>,
 }
 
 fn render(buf: &mut String, r: &VmReport, modes: &ModeCatalogue, ctx: &Ctx) {
