@@ -80,11 +80,19 @@ fn real_vms_can_move_to_their_own_host_and_not_to_a_haswell_host() {
     for key in ["cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP", "cpuid.3DNPREFETCH"] {
         haswellish.caps.present.remove(cat.id(key));
     }
+    let broadwell_only = ["cpuid.3DNPREFETCH", "cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP"];
     for vm in &ws.vms {
         let result = check::check_vm(vm, &haswellish, EvcSetting::Disabled);
-        assert!(!result.compatible);
+        assert!(!result.compatible, "{}", vm.name);
         let keys: Vec<&str> = result.missing.iter().map(|m| m.canonical_key.as_str()).collect();
-        assert_eq!(keys, ["cpuid.3DNPREFETCH", "cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP"], "{}", vm.name);
+        // Exactly the Broadwell additions the VM requires (the vmx-10 `vcenter` VM only has 3DNPREFETCH).
+        let expected: Vec<&str> = broadwell_only
+            .iter()
+            .copied()
+            .filter(|k| vm.requirements.all.iter().any(|r| r.key.name() == *k))
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(keys, expected, "{}", vm.name);
     }
 }
 

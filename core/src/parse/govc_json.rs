@@ -646,7 +646,7 @@ impl Ctx<'_> {
         let has_runtime = find(ms, &["runtime"]).is_some()
             || ms
                 .iter()
-                .any(|m| m.name.len() > 8 && m.name[..8].eq_ignore_ascii_case("runtime."));
+                .any(|m| m.name.len() > 8 && m.name.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("runtime.")));
         let list_path = |field: &'static str| -> Vec<&'static str> {
             if has_runtime {
                 vec!["runtime", field]
