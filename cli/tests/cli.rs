@@ -449,3 +449,80 @@ fn utf16_powershell_files_are_read() {
     assert_eq!(code(&o), 0, "{}", show(&o));
     assert_eq!(json(&o)["hosts"][0]["max_evc_mode"], "intel-haswell");
 }
+
+// ---------------------------------------------------------------------------------------------
+// docs/json.md
+
+/// Removes the `…` lines the document uses to trim arrays, and the commas they leave dangling.
+fn strip_ellipsis(doc: &str) -> String {
+    let kept: Vec<&str> = doc.lines().filter(|l| !matches!(l.trim(), "…" | "…,")).collect();
+    let text = kept.join("\n");
+    let chars: Vec<char> = text.chars().collect();
+    let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            in_string = !(c == '"' && !escaped);
+            escaped = c == '\\' && !escaped;
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' && chars[i + 1..].iter().find(|c| !c.is_whitespace()).is_some_and(|n| *n == ']' || *n == '}') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The documented example must have the real output's shape: same keys in every object shown,
+/// same JSON types (null matches anything), array elements compared pairwise.
+fn same_shape(doc: &Value, real: &Value, path: &str, errors: &mut Vec<String>) {
+    match (doc, real) {
+        (Value::Object(d), Value::Object(r)) => {
+            let dk: Vec<&String> = d.keys().collect();
+            let rk: Vec<&String> = r.keys().collect();
+            if dk != rk {
+                errors.push(format!("{path}: documented keys {dk:?}, real keys {rk:?}"));
+            }
+            for (k, v) in d {
+                if let Some(rv) = r.get(k) {
+                    same_shape(v, rv, &format!("{path}.{k}"), errors);
+                }
+            }
+        }
+        (Value::Array(d), Value::Array(r)) => {
+            if d.len() > r.len() {
+                errors.push(format!("{path}: documented {} elements, real output has {}", d.len(), r.len()));
+            }
+            for (i, (dv, rv)) in d.iter().zip(r).enumerate() {
+                same_shape(dv, rv, &format!("{path}[{i}]"), errors);
+            }
+        }
+        (Value::Null, _) | (_, Value::Null) => {}
+        (Value::Bool(_), Value::Bool(_)) | (Value::Number(_), Value::Number(_)) | (Value::String(_), Value::String(_)) => {}
+        (d, r) => errors.push(format!("{path}: documented {d}, real {r}")),
+    }
+}
+
+#[test]
+fn docs_json_examples_match_the_real_output() {
+    let doc = std::fs::read_to_string(root().join("docs/json.md")).expect("docs/json.md");
+    let mut examples = 0;
+    let mut errors = Vec::new();
+    let mut rest = doc.as_str();
+    while let Some(start) = rest.find("```sh\n$ evcalc ") {
+        let after = &rest[start + "```sh\n$ ".len()..];
+        let cmd_end = after.find('\n').unwrap();
+        let command = &after[..cmd_end];
+        let json_start = after.find("```json\n").expect("a json block after the command") + "```json\n".len();
+        let json_len = after[json_start..].find("\n```").expect("end of the json block");
+        let documented: Value = serde_json::from_str(&strip_ellipsis(&after[json_start..json_start + json_len]))
+            .unwrap_or_else(|e| panic!("docs/json.md example for `{command}` is not JSON after removing `…`: {e}"));
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let real = json(&evcalc(&args));
+        same_shape(&documented, &real, command, &mut errors);
+        examples += 1;
+        rest = &after[json_start + json_len..];
+    }
+    assert_eq!(examples, 6, "one example per command");
+    assert!(errors.is_empty(), "docs/json.md disagrees with the binary:\n{}", errors.join("\n"));
+}
