@@ -646,13 +646,13 @@ fn remedies(
             rank: 0,
             scope: RemedyScope::Vms,
             disruption: "VM downtime: one full power cycle per VM (a guest reboot is not enough)".to_string(),
-            action: format!(
-                "Power off {} and power it on on {} (a host without {}): it then no longer requires {} and can move freely",
-                vm_list(blocked_vms),
-                target,
-                written,
-                written
-            ),
+            action: {
+                let (who, pronoun, verb) = vm_phrase(blocked_vms, vms);
+                format!(
+                    "Power off {who} and power {pronoun} on on {target} (a host without {written}): {pronoun_subject} then no longer {verb} {written} and can move freely",
+                    pronoun_subject = if pronoun == "it" { "it" } else { "they" },
+                )
+            },
             why: format!(
                 "a VM keeps the CPU features it saw at power-on on {}; {} ({}) is among them",
                 source.name,
@@ -694,7 +694,10 @@ fn remedies(
                     "VM downtime (power off to change per-VM EVC) and the VMs lose {} other features",
                     lost.len()
                 ),
-                action: format!("Set per-VM EVC of {} to {} ({}), then power them on", vm_list(&all_vms), best.key, best.label),
+                action: {
+                    let (who, pronoun, _) = vm_phrase(&all_vms, vms);
+                    format!("Set per-VM EVC of {who} to {} ({}), then power {pronoun} on", best.key, best.label)
+                },
                 why: format!(
                     "{} does not expose {}; it is the highest such mode at or below the cluster's",
                     best.key,
@@ -709,7 +712,6 @@ fn remedies(
             });
         }
     }
-    let _ = vms;
     for (i, r) in out.iter_mut().enumerate() {
         r.rank = i as u32 + 1;
     }
@@ -720,10 +722,17 @@ fn sort_like(names: &mut [String], hosts: &[&Host]) {
     names.sort_by_key(|n| hosts.iter().position(|h| h.name == *n).unwrap_or(usize::MAX));
 }
 
-fn vm_list(vms: &[String]) -> String {
-    match vms {
-        [one] => one.clone(),
-        _ => vms.join(", "),
+/// How to name blocked VMs in a sentence: ("the VMs powered on on esxi01", "them", "require")
+/// for the computed any-VM, ("app01", "it", "requires") for one real VM, a list otherwise.
+fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static str) {
+    let synthetic = |n: &String| vms.iter().any(|v| !v.from_input && v.name == *n);
+    match names {
+        [one] if synthetic(one) => {
+            let host = vms.iter().find(|v| v.name == *one).and_then(|v| v.host.clone()).unwrap_or_default();
+            (format!("the VMs powered on on {host}"), "them", "require")
+        }
+        [one] => (one.clone(), "it", "requires"),
+        _ => (names.join(", "), "them", "require"),
     }
 }
 
