@@ -1,1 +1,106 @@
+//! `evcalc-wasm`: thin wasm-bindgen exports of the evcalc core for the offline web page
+//! (`www/`). No domain logic lives here: every answer is [`evcalc::session::analyze`]'s
+//! [`Analysis`](evcalc::session::Analysis), serialised as JSON — the same schema as the CLI's
+//! `--json` (documented in `docs/json.md`).
 
+use evcalc::session::{Request, analyze as core_analyze};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/example.rs"));
+
+/// A request the module could not read. Returned instead of an `Analysis`; the page tells the
+/// two apart by the `request_error` field.
+#[derive(Serialize)]
+struct RequestError<'a> {
+    request_error: RequestErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct RequestErrorBody<'a> {
+    message: String,
+    line: usize,
+    column: usize,
+    /// What a request looks like.
+    expected: &'a str,
+}
+
+const EXPECTED: &str = r#"{"inputs":[{"name":"…","text":"…"}],"evc":"intel-haswell"|"none"|null,"per_vm_evc":null,"rename":{"old":"new"},"remove":[],"maintenance":[]}"#;
+
+/// Analyses a request (JSON of `evcalc::session::Request`) and returns the `Analysis` as JSON,
+/// or `{"request_error":{message,line,column,expected}}` when the request itself is malformed.
+/// Problems with the inputs are not request errors: they are in the analysis' `errors`.
+#[wasm_bindgen]
+pub fn analyze(request_json: &str) -> String {
+    match serde_json::from_str::<Request>(request_json) {
+        Ok(request) => match serde_json::to_string(&core_analyze(&request)) {
+            Ok(json) => json,
+            Err(e) => request_error(format!("could not serialise the analysis: {e}"), 0, 0),
+        },
+        Err(e) => request_error(format!("invalid request: {e}"), e.line(), e.column()),
+    }
+}
+
+fn request_error(message: String, line: usize, column: usize) -> String {
+    serde_json::to_string(&RequestError { request_error: RequestErrorBody { message, line, column, expected: EXPECTED } })
+        .unwrap_or_else(|_| r#"{"request_error":{"message":"invalid request","line":0,"column":0,"expected":""}}"#.to_string())
+}
+
+#[derive(Serialize)]
+struct ExampleFile<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+/// The bundled MDCLEAR example cluster (`examples/mdclear-cluster/*.txt`) as `[{name,text}]`,
+/// ready to be the `inputs` of a request.
+#[wasm_bindgen]
+pub fn example() -> String {
+    let files: Vec<ExampleFile<'_>> = EXAMPLE.iter().map(|(name, text)| ExampleFile { name, text }).collect();
+    serde_json::to_string(&files).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// The evcalc version the module was built from.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_request_is_a_json_error_not_a_panic() {
+        for bad in ["", "{", "[]", "null", r#"{"inputs":3}"#, r#"{"inputs":[{"name":1}]}"#, "\u{0}"] {
+            let out: serde_json::Value = serde_json::from_str(&analyze(bad)).unwrap();
+            assert!(out["request_error"]["message"].as_str().unwrap().starts_with("invalid request"), "{bad:?} -> {out}");
+        }
+    }
+
+    #[test]
+    fn empty_request_is_an_analysis() {
+        let out: serde_json::Value = serde_json::from_str(&analyze("{}")).unwrap();
+        assert!(out.get("request_error").is_none());
+        assert!(out["cluster"]["matrix"].is_array());
+        assert!(out["modes"].as_array().unwrap().len() > 10);
+    }
+
+    #[test]
+    fn garbage_input_is_reported_with_source_and_line() {
+        let out: serde_json::Value =
+            serde_json::from_str(&analyze(r#"{"inputs":[{"name":"paste","text":"\n\nhello world"}]}"#)).unwrap();
+        let err = &out["errors"][0];
+        assert_eq!(err["source"], "paste");
+        assert_eq!(err["line"], 3);
+    }
+
+    #[test]
+    fn example_is_a_list_of_named_texts() {
+        let files: Vec<serde_json::Value> = serde_json::from_str(&example()).unwrap();
+        for f in &files {
+            assert!(f["name"].as_str().unwrap().ends_with(".txt"));
+            assert!(!f["text"].as_str().unwrap().is_empty());
+        }
+    }
+}

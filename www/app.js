@@ -1,0 +1,872 @@
+// evcalc web page: the UI around the evcalc core (WebAssembly, run in worker.js).
+// No domain logic here: every verdict, blocker and remedy comes from the core's Analysis
+// (the same JSON as `evcalc --json`); this file only collects inputs and renders the answer.
+
+const $ = (id) => document.getElementById(id);
+
+/** Builds an element: h('td', {class: 'x', onclick: f}, 'text', child, …). Text is never parsed as HTML. */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  append(el, children);
+  return el;
+}
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+const code = (text) => h('code', null, text);
+
+// ------------------------------------------------------------------------------------------
+// State
+
+const state = {
+  files: [], // {name, text}
+  evc: '', // '' = automatic (the core chooses), 'none', or a mode key
+  perVmEvc: '',
+  rename: {}, // loaded name → displayed name
+  remove: [], // displayed names left out
+  analysis: null,
+  request: null,
+  selected: null, // {from, to}
+  version: '',
+  modesSignature: '',
+};
+
+// ------------------------------------------------------------------------------------------
+// The worker running the WebAssembly module
+
+let worker = null;
+let engineReady = null;
+const pending = new Map();
+let nextId = 1;
+
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  engineReady = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.kind === 'ready') {
+        state.version = data.version;
+        resolve();
+        return;
+      }
+      if (data.kind === 'fatal') {
+        reject(new Error(data.error));
+        return;
+      }
+      const p = pending.get(data.id);
+      if (!p) return;
+      pending.delete(data.id);
+      if (data.ok) p.resolve(data);
+      else p.reject(Object.assign(new Error(data.error), { crashed: data.crashed }));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      const err = new Error(`the analysis engine failed: ${e.message || 'unknown error'}`);
+      reject(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    };
+  });
+}
+
+async function call(message) {
+  await engineReady;
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...message, id });
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Analysis scheduling: debounced, never more than one request in flight, latest wins.
+
+let timer = null;
+let running = false;
+let dirty = false;
+let seq = 0;
+
+function schedule(delay = 0) {
+  clearTimeout(timer);
+  timer = setTimeout(run, delay);
+}
+
+function buildRequest() {
+  const inputs = [];
+  const paste = $('input').value;
+  if (paste.trim()) inputs.push({ name: 'paste', text: paste });
+  for (const f of state.files) inputs.push({ name: f.name, text: f.text });
+  return {
+    inputs,
+    evc: state.evc || null,
+    per_vm_evc: state.perVmEvc || null,
+    rename: state.rename,
+    remove: state.remove,
+    maintenance: [],
+  };
+}
+
+async function run() {
+  if (running) {
+    dirty = true;
+    return;
+  }
+  running = true;
+  const request = buildRequest();
+  const bytes = request.inputs.reduce((n, i) => n + i.text.length, 0);
+  document.body.dataset.state = 'busy';
+  setStatus(
+    request.inputs.length
+      ? `Analysing ${plural(request.inputs.length, 'input')} (${formatBytes(bytes)})…`
+      : 'Waiting for input.',
+  );
+  const t0 = performance.now();
+  try {
+    {
+      const answer = await call({ kind: 'analyze', request });
+      state.request = request;
+      if (answer.analysis.request_error) {
+        state.analysis = null;
+        render(null, [`The page sent a request the engine could not read: ${answer.analysis.request_error.message}`]);
+      } else {
+        state.analysis = answer.analysis;
+        pruneOptions(answer.analysis);
+        render(answer.analysis);
+      }
+      const t2 = performance.now();
+      const a = answer.analysis;
+      if (a.cluster && !request.inputs.length) {
+        setStatus('Ready. Paste dumps, drop files, or load the example.');
+      } else if (a.cluster) {
+        setStatus(
+          `${plural(a.cluster.hosts.length, 'host')}, ${plural(a.vms.length, 'VM')} from ${plural(a.inputs.length, 'input')} (${formatBytes(bytes)}) · ` +
+            `analysed in ${Math.round(answer.ms)} ms, shown in ${Math.round(t2 - t0)} ms`,
+        );
+        document.body.dataset.lastMs = String(Math.round(t2 - t0));
+        document.body.dataset.engineMs = String(Math.round(answer.ms));
+      }
+    }
+  } catch (e) {
+    state.analysis = null;
+    render(null, [`The analysis failed: ${e.message}. This is a bug in evcalc; the inputs stay here — please report them.`]);
+    setStatus('Analysis failed.', true);
+    if (e.crashed) {
+      worker.terminate();
+      startWorker();
+    }
+  }
+  seq += 1;
+  document.body.dataset.seq = String(seq);
+  document.body.dataset.state = 'done';
+  running = false;
+  if (dirty) {
+    dirty = false;
+    run();
+  }
+}
+
+/** Drops renames/removals that no longer match a loaded host (their input was changed or removed). */
+function pruneOptions(a) {
+  const loaded = new Set(a.inputs.flatMap((i) => i.hosts));
+  for (const old of Object.keys(state.rename)) if (!loaded.has(old)) delete state.rename[old];
+  const named = new Set([...loaded].map((n) => state.rename[n] ?? n));
+  state.remove = state.remove.filter((n) => named.has(n));
+}
+
+// ------------------------------------------------------------------------------------------
+// Rendering
+
+function setStatus(text, bad = false) {
+  const s = $('status');
+  s.textContent = text;
+  s.classList.toggle('bad', bad);
+}
+
+function render(a, extraErrors = []) {
+  renderErrors(a, extraErrors);
+  renderInputs(a);
+  renderModes(a);
+  const hosts = a?.cluster.hosts ?? [];
+  const show = (id, on) => ($(id).hidden = !on);
+  show('empty', !hosts.length && !state.remove.length);
+  show('hosts-panel', hosts.length > 0 || state.remove.length > 0);
+  show('matrix-panel', hosts.length > 0);
+  show('drift-panel', hosts.length > 1);
+  show('maint-panel', hosts.length > 0);
+  show('vms-panel', (a?.vms.length ?? 0) > 0);
+  $('download-json').disabled = !a;
+  $('download-md').disabled = !a;
+  if (!a) return;
+  renderHosts(a);
+  renderDrift(a);
+  renderMatrix(a);
+  renderDetail(a);
+  renderVms(a);
+  renderMaintenance(a);
+}
+
+function lineOf(text, line) {
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return null;
+    start = nl + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  return text.slice(start, Math.min(end, start + 300)).replace(/\r$/, '');
+}
+
+function renderErrors(a, extra) {
+  const box = $('errors');
+  box.replaceChildren();
+  const items = [];
+  for (const e of a?.errors ?? []) {
+    const input = state.request?.inputs.find((i) => i.name === e.source);
+    const line = input ? lineOf(input.text, e.line) : null;
+    items.push(
+      h('li', { class: 'error' },
+        h('div', { class: 'where' }, h('strong', null, e.source === 'paste' ? 'Pasted text' : e.source), ` — line ${e.line}, column ${e.col}`),
+        h('div', { class: 'what' }, e.message),
+        line !== null && line.trim() !== '' &&
+          h('pre', { class: 'excerpt' }, h('span', { class: 'ln' }, String(e.line).padStart(5) + ' │ '), line,
+            '\n', h('span', { class: 'ln' }, '      │ '), ' '.repeat(Math.max(0, e.col - 1)) + '^'),
+      ),
+    );
+  }
+  for (const m of a?.option_errors ?? []) items.push(h('li', { class: 'error' }, h('div', { class: 'what' }, m)));
+  for (const m of extra) items.push(h('li', { class: 'error' }, h('div', { class: 'what' }, m)));
+  box.hidden = items.length === 0;
+  if (items.length) {
+    box.append(
+      h('h2', null, items.length === 1 ? 'Could not read one input' : `${items.length} problems`),
+      h('ul', null, items),
+    );
+  }
+}
+
+function renderInputs(a) {
+  const panel = $('inputs-panel');
+  const body = $('inputs-table').tBodies[0];
+  body.replaceChildren();
+  panel.hidden = !a || !a.inputs.length;
+  if (!a) return;
+  for (const i of a.inputs) {
+    const failed = a.errors.some((e) => e.source === i.source);
+    body.append(
+      h('tr', { class: failed ? 'failed' : null },
+        h('td', { class: 'name' }, i.source,
+          i.warnings.length > 0 &&
+            h('details', { class: 'warn' }, h('summary', null, plural(i.warnings.length, 'warning')), h('ul', null, i.warnings.slice(0, 50).map((w) => h('li', null, w))))),
+        h('td', null, failed ? h('span', { class: 'tag bad' }, 'not read') : formatName(i.format)),
+        h('td', null, i.hosts.join(', ') || '—'),
+        h('td', null, i.vms.length > 3 ? `${i.vms.length} VMs` : i.vms.join(', ') || '—'),
+      ),
+    );
+  }
+}
+
+const formatName = (f) =>
+  ({ 'vmodl-text': 'vim-cmd VMODL text', 'mask-lines': 'featMask lines', 'govc-xml': 'govc XML', 'govc-json': 'govc/govmomi JSON', 'supported-evc-mode-json': 'SupportedEVCMode export' })[f] ?? f ?? '—';
+
+function modeLabel(a, key) {
+  if (!key) return 'none';
+  const m = a?.modes.find((x) => x.key === key);
+  return m ? m.label : key;
+}
+
+function renderModes(a) {
+  if (!a) return;
+  const sig = a.modes.map((m) => m.key).join(',');
+  const common = new Set(intersect(a.cluster.hosts.filter((h) => !h.fragment).map((h) => h.supported_evc_modes)));
+  const evcSel = $('evc');
+  const vmSel = $('per-vm-evc');
+  if (sig !== state.modesSignature) {
+    state.modesSignature = sig;
+    const groups = (withNone) => {
+      const out = [];
+      if (withNone) out.push(h('option', { value: 'none' }, 'none — EVC disabled'));
+      for (const vendor of ['intel', 'amd']) {
+        const ms = a.modes.filter((m) => m.vendor === vendor);
+        if (ms.length) out.push(h('optgroup', { label: vendor === 'intel' ? 'Intel' : 'AMD' }, ms.map((m) => h('option', { value: m.key }, `${m.key} — ${m.label}`))));
+      }
+      return out;
+    };
+    evcSel.replaceChildren(h('option', { value: '' }, 'Automatic'), ...groups(true));
+    vmSel.replaceChildren(h('option', { value: '' }, 'none (VMs see the cluster mode)'), ...groups(false));
+  }
+  // Mark the modes not every host can join.
+  for (const sel of [evcSel, vmSel]) {
+    for (const opt of sel.querySelectorAll('optgroup option')) {
+      const m = a.modes.find((x) => x.key === opt.value);
+      if (!m) continue;
+      const can = a.cluster.hosts.length === 0 || common.has(m.key);
+      opt.textContent = `${m.key} — ${m.label}${can || sel === vmSel ? '' : '  (not every host)'}`;
+      opt.classList.toggle('unsupported', !can);
+    }
+  }
+  const auto = evcSel.options[0];
+  if (!state.evc) auto.textContent = `Automatic: ${a.evc.mode ?? 'none'} (${a.evc.why})`;
+  else auto.textContent = 'Automatic';
+  evcSel.value = state.evc;
+  vmSel.value = state.perVmEvc;
+  const why = $('evc-why');
+  why.replaceChildren(
+    a.cluster.max_common_evc_mode
+      ? ['highest common mode: ', h('strong', null, a.cluster.max_common_evc_mode)]
+      : a.cluster.hosts.length ? 'no EVC mode every host can join' : '',
+  );
+}
+
+function intersect(lists) {
+  if (!lists.length) return [];
+  return lists.reduce((acc, l) => acc.filter((x) => l.includes(x)));
+}
+
+function renderHosts(a) {
+  const body = $('hosts-table').tBodies[0];
+  body.replaceChildren();
+  const admissions = new Map(a.cluster.admissions.map((x) => [x.host, x]));
+  const loadedName = (name) => Object.keys(state.rename).find((k) => state.rename[k] === name) ?? name;
+  for (const host of a.cluster.hosts) {
+    const adm = admissions.get(host.name);
+    let admCell;
+    if (!a.cluster.evc_mode) admCell = h('span', { class: 'muted' }, 'EVC disabled');
+    else if (!adm || adm.admitted === null) admCell = h('span', { class: 'tag unknown' }, 'unknown (fragment)');
+    else if (adm.admitted) admCell = h('span', { class: 'tag ok' }, 'can join');
+    else
+      admCell = [
+        h('span', { class: 'tag bad' }, adm.vendor_mismatch ? 'wrong vendor' : 'cannot join'),
+        adm.missing.length > 0 && h('div', { class: 'small' }, 'lacks ', featureList(adm.missing)),
+      ];
+    const renamedFrom = loadedName(host.name);
+    const warnings = host.warnings;
+    body.append(
+      h('tr', { dataset: { host: host.name } },
+        h('td', { class: 'hostname' },
+          h('span', { class: 'name' }, host.name),
+          renamedFrom !== host.name && h('div', { class: 'small muted' }, `renamed from ${renamedFrom}`),
+          h('div', { class: 'small muted', title: host.source }, host.source === 'paste' ? 'pasted' : host.source)),
+        h('td', null, host.cpu_model ?? h('span', { class: 'muted' }, 'not in the input'),
+          (host.family != null || host.model != null) &&
+            h('div', { class: 'small muted' }, `family ${hex(host.family)} · model ${hex(host.model)} · stepping ${host.stepping ?? '?'}`)),
+        h('td', null, host.product ?? h('span', { class: 'muted' }, 'not in the input')),
+        h('td', null,
+          host.max_evc_mode ? h('span', { class: 'mode' }, host.max_evc_mode) : h('span', { class: 'muted' }, host.fragment ? 'unknown (fragment)' : 'none'),
+          host.max_evc_mode && h('div', { class: 'small muted' }, modeLabel(a, host.max_evc_mode)),
+          host.max_evc_cross_check === 'agrees' && h('div', { class: 'small muted' }, 'agrees with the host’s maxEVCModeKey'),
+          host.max_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `host reports ${host.reported_max_evc_mode}`)),
+        h('td', null, admCell),
+        h('td', { class: 'warnings' },
+          warnings.length === 0 ? h('span', { class: 'muted' }, '—') :
+            warnings.length === 1 ? h('span', { class: 'warn-text' }, warnings[0]) :
+              h('details', { class: 'warn' }, h('summary', null, plural(warnings.length, 'warning')), h('ul', null, warnings.map((w) => h('li', null, w))))),
+        h('td', { class: 'right nowrap' },
+          h('button', { type: 'button', class: 'small-btn', onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
+          ' ',
+          h('button', { type: 'button', class: 'small-btn', onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
+      ),
+    );
+  }
+  $('hosts-count').textContent = `${plural(a.cluster.hosts.length, 'host')} · cluster EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''}`;
+  const removed = $('removed');
+  removed.replaceChildren();
+  if (state.remove.length) {
+    removed.append('Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', onclick: () => restoreHost(n) }, 'restore'))));
+  }
+}
+
+const hex = (n) => (n == null ? '?' : `0x${n.toString(16)}`);
+
+function startRename(row, name) {
+  const cell = row.querySelector('.hostname');
+  const input = h('input', { type: 'text', value: name, 'aria-label': `New name for ${name}`, class: 'rename-input' });
+  const commit = () => {
+    const to = input.value.trim();
+    if (to && to !== name) renameHost(name, to);
+    else render(state.analysis);
+  };
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') commit();
+    if (e.key === 'Escape') render(state.analysis);
+  });
+  cell.replaceChildren(input, ' ', h('button', { type: 'button', class: 'small-btn', onclick: commit }, 'OK'));
+  input.focus();
+  input.select();
+}
+
+function renameHost(from, to) {
+  const original = Object.keys(state.rename).find((k) => state.rename[k] === from) ?? from;
+  if (original === to) delete state.rename[original];
+  else state.rename[original] = to;
+  if (state.selected) {
+    if (state.selected.from === from) state.selected.from = to;
+    if (state.selected.to === from) state.selected.to = to;
+  }
+  schedule();
+}
+function removeHost(name) {
+  state.remove.push(name);
+  schedule();
+}
+function restoreHost(name) {
+  state.remove = state.remove.filter((n) => n !== name);
+  schedule();
+}
+
+function featureList(features, max = Infinity) {
+  const shown = features.slice(0, max);
+  const out = [];
+  shown.forEach((f, i) => {
+    if (i) out.push(', ');
+    out.push(h('span', { class: 'feat', title: f.cpuid ?? '' }, f.label || f.key, ' ', h('code', null, f.canonical_key ?? f.key)));
+  });
+  if (features.length > max) out.push(` +${features.length - max} more`);
+  return out;
+}
+
+function renderDrift(a) {
+  const list = $('drift');
+  list.replaceChildren();
+  if (!a.cluster.drift.length) {
+    list.append(h('li', { class: 'muted' }, 'None: every host reports the same CPU features.'));
+    return;
+  }
+  const sorted = [...a.cluster.drift].sort((x, y) => Number(y.blocks_vmotion) - Number(x.blocks_vmotion));
+  for (const d of sorted) {
+    const numeric = d.values.some((v) => v.value > 1);
+    list.append(
+      h('li', { class: d.blocks_vmotion ? 'blocks' : 'hidden-by-evc' },
+        h('code', { class: 'key' }, d.key), ' — ', h('span', { class: 'label' }, d.label || 'unknown feature'), ': ',
+        h('strong', null, d.summary),
+        ' ',
+        d.blocks_vmotion
+          ? h('span', { class: 'tag bad', title: 'VMs powered on on a host with this feature see it under the current EVC setting, so they cannot move to a host without it' }, 'can block vMotion')
+          : h('span', { class: 'tag muted-tag', title: 'The EVC setting hides this feature from VMs' }, 'hidden from VMs by EVC'),
+        numeric && h('div', { class: 'small muted' }, d.values.map((v) => `${v.host}=${hex(v.value)}`).join(' · ')),
+      ),
+    );
+  }
+}
+
+function renderMatrix(a) {
+  const rows = a.cluster.matrix;
+  const names = a.cluster.hosts.map((h) => h.name);
+  const t = $('matrix');
+  t.replaceChildren();
+  const wide = names.length > 10;
+  t.classList.toggle('wide', wide);
+  t.append(
+    h('thead', null,
+      h('tr', null,
+        h('th', { class: 'corner', scope: 'col' }, h('span', { class: 'down' }, 'VM powered on on ↓'), h('span', { class: 'across' }, 'destination →')),
+        names.map((n) => h('th', { scope: 'col', class: 'col' }, n)))),
+  );
+  const body = h('tbody');
+  let blocked = 0;
+  for (const row of rows) {
+    const tr = h('tr', null, h('th', { scope: 'row', class: 'rowhead' }, row.from));
+    for (const cell of row.cells) {
+      const self = cell.to === row.from;
+      const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
+      let cls = self ? 'self' : cell.compatible ? 'ok' : 'bad';
+      if (selected) cls += ' selected';
+      if (!self && !cell.compatible) blocked++;
+      const content = self
+        ? h('span', { class: 'muted' }, '—')
+        : cell.compatible
+          ? h('span', { class: 'verdict' }, '✓ can move')
+          : [
+              h('span', { class: 'verdict' }, cell.destination_not_admitted && !cell.missing.length ? '✕ destination not admitted' : '✕ blocked'),
+              cell.missing.slice(0, wide ? 2 : 4).map((m) => h('div', { class: 'mf' }, h('span', { class: 'ml' }, m.label || m.canonical_key), ' ', h('code', null, m.canonical_key))),
+              cell.missing.length > (wide ? 2 : 4) && h('div', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
+              cell.destination_not_admitted && cell.missing.length > 0 && h('div', { class: 'mf' }, `${cell.to} not admitted to the mode`),
+            ];
+      tr.append(
+        h('td', {
+          class: cls,
+          tabindex: self ? null : '0',
+          role: self ? null : 'button',
+          dataset: { from: row.from, to: cell.to },
+          title: self ? '' : `A VM powered on on ${row.from} → ${cell.to}: ${cell.compatible ? 'can move' : 'blocked'}. Click for details.`,
+          onclick: self ? null : () => select(row.from, cell.to),
+          onkeydown: self ? null : (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select(row.from, cell.to)),
+        }, content),
+      );
+    }
+    body.append(tr);
+  }
+  t.append(body);
+  const pairs = names.length * (names.length - 1);
+  $('matrix-caption').textContent =
+    `row = host a VM was powered on on, column = destination · EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? `, per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''} · ` +
+    (blocked ? `${blocked} of ${pairs} moves blocked` : pairs ? `all ${pairs} moves possible` : 'one host');
+}
+
+function select(from, to) {
+  state.selected = { from, to };
+  const a = state.analysis;
+  for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected');
+  for (const td of $('matrix').querySelectorAll('td[data-from]'))
+    if (td.dataset.from === from && td.dataset.to === to) td.classList.add('selected');
+  renderDetail(a);
+  $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
+}
+
+function cellOf(a, from, to) {
+  return a.cluster.matrix.find((r) => r.from === from)?.cells.find((c) => c.to === to);
+}
+
+function renderDetail(a) {
+  const box = $('detail');
+  box.replaceChildren();
+  const sel = state.selected;
+  const cell = sel && cellOf(a, sel.from, sel.to);
+  if (!cell) {
+    state.selected = null;
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const back = cellOf(a, sel.to, sel.from);
+  const adm = a.cluster.admissions.find((x) => x.host === sel.to);
+  const plan = a.maintenance.find((m) => m.host === sel.from);
+  const keys = new Set(cell.missing.map((m) => m.canonical_key.toLowerCase()));
+  let remedies = (plan?.remedies ?? []).filter(
+    (r) => r.hosts.includes(sel.to) || r.features.some((f) => keys.has(f.toLowerCase())),
+  );
+  if (!remedies.length && !cell.compatible) remedies = plan?.remedies ?? [];
+  box.append(
+    h('div', { class: 'detail-head' },
+      h('h3', null, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: cell.compatible ? 'ok-text' : 'bad-text' }, cell.compatible ? 'can move' : 'blocked')),
+      h('button', { type: 'button', class: 'small-btn', onclick: () => { state.selected = null; renderDetail(a); for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected'); } }, 'Close')),
+    h('p', { class: 'small muted' },
+      `Cluster EVC ${a.cluster.evc_mode ? `${a.cluster.evc_mode} (${modeLabel(a, a.cluster.evc_mode)})` : 'disabled'}`,
+      a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
+      back && ` · the other way (${sel.to} → ${sel.from}): ${back.compatible ? 'can move' : 'blocked'}`),
+  );
+  if (cell.missing.length) {
+    box.append(
+      h('p', null, `${sel.to} lacks ${cell.missing.length === 1 ? 'a feature' : `${cell.missing.length} features`} that a VM powered on on ${sel.from} already uses:`),
+      h('table', { class: 'grid compact' },
+        h('thead', null, h('tr', null, h('th', null, 'Feature'), h('th', null, 'Key'), h('th', null, 'CPUID bit'), h('th', null, 'Kind'), h('th', null, 'VM requires'), h('th', null, `${sel.to} has`))),
+        h('tbody', null, cell.missing.map((m) =>
+          h('tr', null,
+            h('td', null, m.label || '—'),
+            h('td', null, code(m.canonical_key), m.key !== m.canonical_key && h('span', { class: 'small muted' }, ` (as ${m.key})`)),
+            h('td', null, m.cpuid ? code(m.cpuid) : '—'),
+            h('td', null, m.kind ?? 'unknown'),
+            h('td', null, code(m.required)),
+            h('td', { class: 'bad-text' }, code(String(m.available))))))),
+    );
+  }
+  if (adm) {
+    box.append(
+      h('p', null, h('strong', null, 'Admission: '),
+        adm.admitted === null ? `${sel.to}'s data is a fragment: whether it can join ${adm.mode} is unknown.`
+          : adm.admitted ? `${sel.to} can join EVC mode ${adm.mode}.`
+            : [`${sel.to} cannot join EVC mode ${adm.mode}`, adm.vendor_mismatch ? ' (other CPU vendor)' : '', adm.missing.length ? ['; it lacks ', featureList(adm.missing)] : '', '.']),
+    );
+  } else if (!a.cluster.evc_mode) {
+    box.append(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
+  }
+  if (!cell.compatible) {
+    box.append(h('h4', null, 'What fixes it'));
+    box.append(remedies.length ? remedyList(remedies) : h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+  }
+}
+
+function remedyList(remedies) {
+  return h('ol', { class: 'remedies' },
+    remedies.map((r) =>
+      h('li', null,
+        h('div', { class: 'action' }, r.action),
+        h('div', { class: 'why' }, r.why),
+        h('dl', { class: 'meta' },
+          h('dt', null, 'Disruption'), h('dd', null, r.disruption),
+          r.verify && [h('dt', null, 'Verify'), h('dd', null, r.verify)],
+          r.reference && [h('dt', null, 'Reference'), h('dd', null, r.reference)],
+          r.evidence && [h('dt', null, 'Evidence'), h('dd', null, r.evidence)]),
+      )));
+}
+
+function renderVms(a) {
+  const body = $('vms-table').tBodies[0];
+  body.replaceChildren();
+  for (const vm of a.vms) {
+    body.append(
+      h('tr', null,
+        h('td', null, h('span', { class: 'name' }, vm.name), h('div', { class: 'small muted' }, vm.source)),
+        h('td', null, vm.host ?? h('span', { class: 'muted' }, 'unknown')),
+        h('td', null, vm.power_state ?? '—'),
+        h('td', null, vm.min_evc_mode ?? '—', vm.min_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `VM reports ${vm.reported_min_evc_mode}`)),
+        h('td', null, vm.per_vm_mask_mode ?? '—'),
+        h('td', { class: 'warnings' }, vm.warnings.length ? vm.warnings.map((w) => h('div', { class: 'warn-text' }, w)) : h('span', { class: 'muted' }, '—')),
+      ),
+    );
+  }
+}
+
+function renderMaintenance(a) {
+  const box = $('maintenance');
+  box.replaceChildren();
+  const many = a.maintenance.length > 6;
+  for (const m of a.maintenance) {
+    const blocked = m.vms.flatMap((v) => v.destinations.filter((d) => !d.compatible));
+    box.append(
+      h('details', { class: `maint ${m.evacuable ? 'ok' : 'bad'}`, open: !many || !m.evacuable ? true : null, dataset: { host: m.host } },
+        h('summary', null,
+          h('span', { class: 'host' }, m.host),
+          h('span', { class: `tag ${m.evacuable ? 'ok' : 'bad'}` }, m.evacuable ? 'can be evacuated' : 'cannot be evacuated'),
+          h('span', { class: 'verdict' }, m.verdict)),
+        h('div', { class: 'maint-body' },
+          h('table', { class: 'grid compact' },
+            h('thead', null, h('tr', null, h('th', null, 'VM'), h('th', null, 'Requirements'), h('th', null, 'Destinations'))),
+            h('tbody', null, m.vms.map((v) =>
+              h('tr', null,
+                h('td', null, v.vm),
+                h('td', { class: 'small' }, v.requirements_from),
+                h('td', null, v.destinations.map((d) =>
+                  h('span', { class: `dest ${d.compatible ? 'ok' : 'bad'}`, title: d.missing.map((x) => `${x.canonical_key} (${x.label})`).join(', ') },
+                    d.compatible ? '✓ ' : '✕ ', d.to,
+                    !d.compatible && d.missing.length > 0 && h('span', { class: 'small' }, ` — ${d.missing.slice(0, 3).map((x) => x.canonical_key.replace(/^cpuid\./, '')).join(', ')}${d.missing.length > 3 ? '…' : ''}`),
+                  ))))))),
+          m.remedies.length ? [h('h4', null, blocked.length ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
+        ),
+      ),
+    );
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Reports
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function stamp() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+const mdCell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function markdown(a) {
+  const L = [];
+  const c = a.cluster;
+  L.push('# evcalc report', '');
+  L.push(`Generated ${new Date().toISOString()} by the evcalc web page (engine ${state.version}), offline.`, '');
+  L.push(`- Cluster EVC mode: **${c.evc_mode ?? 'disabled'}**${c.evc_mode ? ` (${modeLabel(a, c.evc_mode)})` : ''} — ${a.evc.why}`);
+  L.push(`- Per-VM EVC: ${c.per_vm_evc_mode ?? 'none'}`);
+  L.push(`- Highest common EVC mode of these hosts: ${c.max_common_evc_mode ?? 'none'}`);
+  L.push(`- EVC mode definitions: ${c.modes_source}`, '');
+  if (a.errors.length || a.option_errors.length) {
+    L.push('## Problems', '');
+    for (const e of a.errors) L.push(`- ${e.source}, line ${e.line}, column ${e.col}: ${e.message}`);
+    for (const e of a.option_errors) L.push(`- ${e}`);
+    L.push('');
+  }
+  L.push('## Inputs', '', '| input | format | hosts | VMs |', '|---|---|---|---|');
+  for (const i of a.inputs) L.push(`| ${mdCell(i.source)} | ${mdCell(formatName(i.format))} | ${mdCell(i.hosts.join(', '))} | ${mdCell(i.vms.join(', '))} |`);
+  L.push('', '## Hosts', '', '| host | CPU | ESXi | highest EVC mode | joins cluster mode | warnings |', '|---|---|---|---|---|---|');
+  const adm = new Map(c.admissions.map((x) => [x.host, x]));
+  for (const h of c.hosts) {
+    const x = adm.get(h.name);
+    const joins = !c.evc_mode ? '—' : !x || x.admitted === null ? 'unknown' : x.admitted ? 'yes' : `no (lacks ${x.missing.map((f) => f.key).join(', ')})`;
+    L.push(`| ${mdCell(h.name)} | ${mdCell(h.cpu_model ?? '')} | ${mdCell(h.product ?? '')} | ${mdCell(h.max_evc_mode ?? 'none')} | ${mdCell(joins)} | ${mdCell(h.warnings.join('; '))} |`);
+  }
+  L.push('', '## Drift', '');
+  if (!c.drift.length) L.push('None: every host reports the same CPU features.');
+  for (const d of c.drift) L.push(`- \`${d.key}\` — ${d.label}: ${d.summary}${d.blocks_vmotion ? ' (can block vMotion)' : ' (hidden from VMs by EVC)'}`);
+  L.push('', '## vMotion matrix', '', 'Row: the host a VM was powered on on; column: the destination.', '');
+  const names = c.hosts.map((h) => h.name);
+  L.push(`| from \\ to | ${names.map(mdCell).join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`);
+  for (const r of c.matrix) {
+    L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.compatible ? 'ok' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
+  }
+  const blocked = c.matrix.flatMap((r) => r.cells.filter((x) => !x.compatible).map((x) => [r.from, x]));
+  if (blocked.length) {
+    L.push('', '### Blocked moves', '');
+    for (const [from, x] of blocked) {
+      L.push(`- ${from} → ${x.to}: ${x.missing.map((m) => `\`${m.canonical_key}\` (${m.label}; requires ${m.required}, ${x.to} has ${m.available})`).join(', ')}${x.destination_not_admitted ? `; ${x.to} is not admitted to the EVC mode` : ''}`);
+    }
+  }
+  L.push('', '## Maintenance', '');
+  for (const m of a.maintenance) {
+    L.push(`### ${m.host}`, '', m.verdict, '');
+    for (const v of m.vms) {
+      L.push(`- ${v.vm} (${v.requirements_from}): ${v.destinations.map((d) => `${d.to} ${d.compatible ? 'ok' : `blocked by ${d.missing.map((x) => x.canonical_key).join(', ')}`}`).join('; ')}`);
+    }
+    if (m.remedies.length) {
+      L.push('');
+      for (const r of m.remedies) {
+        L.push(`${r.rank}. **${r.action}** — ${r.why} _Disruption:_ ${r.disruption}.${r.verify ? ` _Verify:_ ${r.verify}` : ''}${r.reference ? ` _Reference:_ ${r.reference}` : ''}`);
+      }
+    }
+    L.push('');
+  }
+  if (a.vms.length) {
+    L.push('## VMs', '', '| VM | host | power | lowest EVC mode | warnings |', '|---|---|---|---|---|');
+    for (const v of a.vms) L.push(`| ${mdCell(v.name)} | ${mdCell(v.host ?? '')} | ${mdCell(v.power_state ?? '')} | ${mdCell(v.min_evc_mode ?? '')} | ${mdCell(v.warnings.join('; '))} |`);
+    L.push('');
+  }
+  return L.join('\n');
+}
+
+// ------------------------------------------------------------------------------------------
+// Inputs: paste, files, drag and drop
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function onPaste() {
+  const text = $('input').value;
+  $('paste-meta').textContent = text ? `${formatBytes(text.length)} pasted` : '';
+  // Bigger pastes: wait a little longer for the typing/pasting to settle.
+  schedule(text.length > 1e6 ? 400 : 250);
+}
+
+async function addFiles(fileList) {
+  const files = [...fileList];
+  if (!files.length) return;
+  setStatus(`Reading ${plural(files.length, 'file')}…`);
+  const read = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
+  for (const f of read) {
+    const i = state.files.findIndex((x) => x.name === f.name);
+    if (i >= 0) state.files[i] = f;
+    else state.files.push(f);
+  }
+  renderFileList();
+  schedule();
+}
+
+function renderFileList() {
+  const list = $('filelist');
+  list.replaceChildren(
+    ...state.files.map((f, i) =>
+      h('li', null,
+        h('span', { class: 'fname', title: f.name }, f.name),
+        h('span', { class: 'muted small' }, formatBytes(f.text.length)),
+        h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, onclick: () => { state.files.splice(i, 1); renderFileList(); schedule(); } }, '×'))),
+  );
+}
+
+async function loadExample() {
+  try {
+    const { files } = await call({ kind: 'example' });
+    if (!files.length) {
+      setStatus('This build has no bundled example.', true);
+      return;
+    }
+    state.files = files;
+    state.rename = {};
+    state.remove = [];
+    state.evc = '';
+    state.perVmEvc = '';
+    state.selected = null;
+    $('input').value = '';
+    $('paste-meta').textContent = '';
+    renderFileList();
+    schedule();
+  } catch (e) {
+    setStatus(`Could not load the example: ${e.message}`, true);
+  }
+}
+
+function clearAll() {
+  state.files = [];
+  state.rename = {};
+  state.remove = [];
+  state.selected = null;
+  $('input').value = '';
+  $('paste-meta').textContent = '';
+  renderFileList();
+  schedule();
+}
+
+function wire() {
+  $('input').addEventListener('input', onPaste);
+  $('files').addEventListener('change', (e) => {
+    addFiles(e.target.files);
+    e.target.value = '';
+  });
+  const zone = $('dropzone');
+  let depth = 0;
+  document.addEventListener('dragenter', (e) => {
+    if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
+    depth++;
+    document.body.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => {
+    if (--depth <= 0) {
+      depth = 0;
+      document.body.classList.remove('dragging');
+    }
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    depth = 0;
+    document.body.classList.remove('dragging');
+    if (e.dataTransfer?.files?.length) addFiles(e.dataTransfer.files);
+  });
+  zone.addEventListener('click', (e) => {
+    if (e.target === zone) $('files').click();
+  });
+  $('evc').addEventListener('change', (e) => {
+    state.evc = e.target.value;
+    schedule();
+  });
+  $('per-vm-evc').addEventListener('change', (e) => {
+    state.perVmEvc = e.target.value;
+    schedule();
+  });
+  $('load-example').addEventListener('click', loadExample);
+  $('load-example-2').addEventListener('click', loadExample);
+  $('clear-all').addEventListener('click', clearAll);
+  $('download-json').addEventListener('click', () => {
+    if (state.analysis) download(`evcalc-report-${stamp()}.json`, 'application/json', JSON.stringify(state.analysis, null, 2) + '\n');
+  });
+  $('download-md').addEventListener('click', () => {
+    if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis));
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+
+wire();
+startWorker();
+engineReady.then(
+  () => {
+    $('version').textContent = `evcalc ${state.version}`;
+    document.body.dataset.state = 'ready';
+    schedule();
+  },
+  (e) => {
+    document.body.dataset.state = 'failed';
+    setStatus(`${e.message}. The page cannot analyse anything without it.`, true);
+  },
+);
