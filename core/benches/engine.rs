@@ -1,0 +1,113 @@
+//! Engine benchmarks (docs/performance.md). Targets on the 2-core dev machine:
+//! one check ≤ 50 ns; maintenance plan of 64 hosts × 10,000 VMs ≤ 20 ms; 1,000-host matrix
+//! ≤ 100 ms. Inputs are generated from the real fixtures in `fleet` (not committed).
+//!
+//! `cargo bench -p evcalc --bench engine`
+
+mod fleet;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use evcalc::check::{self, EvcSetting};
+use evcalc::evc::builtin_modes;
+use std::hint::black_box;
+use std::time::Duration;
+
+/// One VM → one host, on prepared values (parsed and resolved once, outside the loop).
+fn one_check(c: &mut Criterion) {
+    let modes = builtin_modes();
+    let hosts = fleet::base_hosts();
+    let vms = fleet::base_vms();
+    let broadwell = EvcSetting::Mode(modes.get("intel-broadwell").expect("mode"));
+    let haswell = EvcSetting::Mode(modes.get("intel-haswell").expect("mode"));
+    let host14 = &hosts[0];
+    let (esxi01, esxi02) = (&hosts[1], &hosts[2]);
+    // A real VM of the SDDC (vm-1003, 43 requirements) → its real host: compatible.
+    let real_vm = vms.iter().find(|v| v.source.contains("vm-1003")).expect("vm-1003");
+    // The example VM app01 (powered on on esxi01, requires MDCLEAR) → esxi02: blocked.
+    let app01 = vms.iter().find(|v| v.source.contains("app01")).expect("app01");
+    assert!(check::check_vm(real_vm, host14, broadwell).compatible);
+    assert!(!check::check_vm(app01, esxi02, haswell).compatible);
+    assert!(check::check_vm(app01, esxi01, haswell).compatible);
+
+    let mut g = c.benchmark_group("check_vm");
+    g.bench_function("compatible (real vm-1003 -> host-14, intel-broadwell)", |b| {
+        b.iter(|| check::check_vm(black_box(real_vm), black_box(host14), black_box(broadwell)))
+    });
+    g.bench_function("compatible, EVC disabled (real vm-1003 -> host-14)", |b| {
+        b.iter(|| check::check_vm(black_box(real_vm), black_box(host14), black_box(EvcSetting::Disabled)))
+    });
+    g.bench_function("blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)", |b| {
+        b.iter(|| check::check_vm(black_box(app01), black_box(esxi02), black_box(haswell)))
+    });
+    g.bench_function("missing_requirements, compatible (vm-1003 -> host-14)", |b| {
+        b.iter(|| check::missing_requirements(black_box(real_vm), black_box(host14)))
+    });
+    g.finish();
+}
+
+/// Maintenance plan of a 64-host cluster with 10,000 VMs on the host being evacuated.
+fn maintenance(c: &mut Criterion) {
+    let modes = builtin_modes();
+    let hosts = fleet::hosts(64);
+    let vms = fleet::vms(10_000);
+    let evc = fleet::default_evc(&hosts, modes);
+    let source = hosts[0].name.clone();
+    let report = check::maintenance(&hosts, &source, &vms, evc, None, modes).expect("plan");
+    let blocked = report.vms.iter().filter(|p| !p.can_move).count();
+    eprintln!(
+        "maintenance fixture: 64 hosts, {} VMs, EVC {:?}, {} checks, {} VMs without a destination, {} remedies",
+        report.vms.len(),
+        evc.key(),
+        report.vms.iter().map(|p| p.destinations.len()).sum::<usize>(),
+        blocked,
+        report.remedies.len()
+    );
+    let mut g = c.benchmark_group("maintenance");
+    g.sample_size(20).measurement_time(Duration::from_secs(10));
+    // The report is dropped outside the timed section (criterion's large-drop batching).
+    g.bench_function("64 hosts x 10,000 VMs", |b| {
+        b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&vms), evc, None, modes).expect("plan"))
+    });
+    g.finish();
+}
+
+/// The N×N matrix of a 1,000-host cluster (1,000,000 cells).
+fn matrix(c: &mut Criterion) {
+    let modes = builtin_modes();
+    let hosts = fleet::hosts(1000);
+    let evc = fleet::default_evc(&hosts, modes);
+    let m = check::matrix(&hosts, evc, None);
+    let blocked: usize = m.iter().map(|r| r.cells.iter().filter(|c| !c.compatible).count()).sum();
+    eprintln!("matrix fixture: 1,000 hosts, EVC {:?}, {blocked} of 1,000,000 cells blocked", evc.key());
+    drop(m);
+    let mut g = c.benchmark_group("matrix");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("1,000 hosts", |b| b.iter_with_large_drop(|| check::matrix(black_box(&hosts), evc, None)));
+    g.finish();
+}
+
+/// The highest EVC mode common to 10,000 hosts.
+fn max_common_mode(c: &mut Criterion) {
+    let modes = builtin_modes();
+    let hosts = fleet::hosts(10_000);
+    let common = check::max_common_mode(&hosts, modes).map(|m| m.key.clone());
+    eprintln!("max_common_mode fixture: 10,000 hosts, common mode {common:?}");
+    let mut g = c.benchmark_group("max_common_mode");
+    g.bench_function("10,000 hosts", |b| b.iter(|| check::max_common_mode(black_box(&hosts), modes)));
+    g.finish();
+}
+
+/// Extra: the whole cluster report (hosts, drift, matrix) for 64 hosts, as `evcalc cluster`.
+fn cluster_report(c: &mut Criterion) {
+    let modes = builtin_modes();
+    let hosts = fleet::hosts(64);
+    let evc = fleet::default_evc(&hosts, modes);
+    let mut g = c.benchmark_group("cluster_report");
+    g.bench_function("64 hosts", |b| {
+        b.iter_batched(|| (), |_| check::cluster_report(black_box(&hosts), evc, None, modes), BatchSize::SmallInput)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, one_check, maintenance, matrix, max_common_mode, cluster_report);
+criterion_main!(benches);
