@@ -526,3 +526,37 @@ fn docs_json_examples_match_the_real_output() {
     assert_eq!(examples, 6, "one example per command");
     assert!(errors.is_empty(), "docs/json.md disagrees with the binary:\n{}", errors.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// several hosts per file, fragments
+
+#[test]
+fn a_grep_fragment_is_folded_into_the_full_dump_and_disagreements_are_warned() {
+    // The example directory holds both the full dumps and grep-MDCLEAR.txt: still four hosts.
+    let v = json(&evcalc(&["host", EXAMPLE, "--json"]));
+    assert_eq!(v["hosts"].as_array().unwrap().len(), 4);
+    // A later grep (after the power cycle) disagrees with the full dumps: the full dump wins,
+    // with a warning naming both files.
+    let text = std::fs::read_to_string(root().join("examples/mdclear-cluster/grep-MDCLEAR.txt")).unwrap();
+    let after = Scratch::new("grep-after.txt", text.replace("value = \"0\"", "value = \"1\"").as_bytes());
+    let mut args = vec!["cluster"];
+    let hosts = ["esxi01", "esxi02", "esxi03", "esxi04"].map(|h| format!("examples/mdclear-cluster/{h}.txt"));
+    args.extend(hosts.iter().map(String::as_str));
+    args.push(after.path());
+    let o = evcalc(&args);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stderr(&o).contains("warning: esxi02:") && stderr(&o).contains("cpuid.MDCLEAR = 1"), "{}", show(&o));
+}
+
+#[test]
+fn hosts_in_a_multi_host_file_are_picked_by_name() {
+    let grep = "examples/mdclear-cluster/grep-MDCLEAR.txt";
+    let o = evcalc(&["check", grep, "--from", "esxi01", "--to", "esxi03", "--evc", "intel-haswell"]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stdout(&o).contains("cpuid.MDCLEAR"), "{}", show(&o));
+    // A file with several hosts cannot stand for one host (its esxi02 fragment is folded into
+    // esxi02.txt, three remain).
+    let o = evcalc(&["check", "--from", grep, "--to", "examples/mdclear-cluster/esxi02.txt"]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("3 hosts (esxi01, esxi03, esxi04)"), "{}", show(&o));
+}
