@@ -219,7 +219,11 @@ pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m Ev
     if vm.masks.is_empty() {
         return Vec::new();
     }
-    let exposed = masks_expose(&vm.masks);
+    // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
+    // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
+    let cat = catalogue();
+    let exposed: FeatureSet =
+        masks_expose(&vm.masks).iter().filter(|id| cat.def(*id).kind != Kind::Virtualization).collect();
     modes.modes.iter().filter(|m| m.exposed == exposed).collect()
 }
 
