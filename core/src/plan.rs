@@ -369,7 +369,10 @@ pub fn add_host(hosts: &[Host], new_host: &Host, evc: EvcSetting<'_>, vms: &[Vm]
         after.map(|m| m.key.as_str()).unwrap_or("none")
     ));
     if !blocked.is_empty() {
-        summary.push_str(&format!("; {} running VM(s) could not move to it", blocked.len()));
+        let mut keys: Vec<&str> = blocked.iter().flat_map(|b| b.missing.iter().map(|m| m.canonical_key.as_str())).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        summary.push_str(&format!("; {} running VM(s) could not move to it (it lacks {})", blocked.len(), keys.join(", ")));
     }
     AddHostReport {
         host: new_host.name.clone(),
