@@ -461,7 +461,7 @@ fn strip_ellipsis(doc: &str) -> String {
     let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
     for (i, &c) in chars.iter().enumerate() {
         if in_string {
-            in_string = !(c == '"' && !escaped);
+            in_string = c != '"' || escaped;
             escaped = c == '\\' && !escaped;
         } else if c == '"' {
             in_string = true;
