@@ -16,7 +16,7 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
     if args.local {
         let input = crate::local::read_local_host().map_err(|e| Fail::Usage(format!("--local: {e}")))?;
-        let host = Host::from_input(&input, "local", "this machine (--local)");
+        let host = Host::from_input(&input, "local", "this machine");
         loaded.ws.hosts.push(host);
     }
     let ws = &loaded.ws;
@@ -92,7 +92,7 @@ fn render(buf: &mut String, r: &HostReport, modes: &ModeCatalogue, ctx: &Ctx) {
     }
     let cpu = if cpu.is_empty() { "unknown".to_string() } else { cpu.join("  ") };
     buf.push_str(&field(2, "CPU", LW, &cpu));
-    buf.push_str(&field(2, "ESXi", LW, r.product.as_deref().unwrap_or("unknown")));
+    buf.push_str(&field(2, "ESXi", LW, r.product.as_deref().unwrap_or("not in the input")));
     let features = if r.fragment {
         format!("{} present (a fragment: only the listed keys are known)", r.feature_count)
     } else {
