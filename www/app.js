@@ -30,7 +30,7 @@ const code = (text) => h('code', null, text);
 // State
 
 const state = {
-  files: [], // {name, text}
+  items: [], // inputs besides the editor: {name, text, kind: 'file' | 'paste'}
   evc: '', // '' = automatic (the core chooses), 'none', or a mode key
   perVmEvc: '',
   rename: {}, // loaded name → displayed name
@@ -104,8 +104,8 @@ function schedule(delay = 0) {
 function buildRequest() {
   const inputs = [];
   const paste = $('input').value;
-  if (paste.trim()) inputs.push({ name: 'paste', text: paste });
-  for (const f of state.files) inputs.push({ name: f.name, text: f.text });
+  if (paste.trim()) inputs.push({ name: editorName(), text: paste });
+  for (const f of state.items) inputs.push({ name: f.name, text: f.text });
   return {
     inputs,
     evc: state.evc || null,
@@ -255,24 +255,34 @@ function renderErrors(a, extra) {
   }
 }
 
+/** What each input gave: one muted line under the editor and under every listed file/paste. */
+function inputResult(a, name) {
+  if (!a) return null;
+  const summary = a.inputs.find((i) => i.source === name);
+  if (!summary) return null;
+  const err = a.errors.find((e) => e.source === name);
+  if (err) return h('div', { class: 'result bad' }, `not read — line ${err.line}: see the message on the right`);
+  const parts = [];
+  if (summary.hosts.length) parts.push([summary.hosts.length === 1 ? 'host ' : `${summary.hosts.length} hosts: `, hostNames(summary.hosts, 6)]);
+  if (summary.vms.length) parts.push([summary.vms.length === 1 ? 'VM ' : `${summary.vms.length} VMs: `, hostNames(summary.vms, 4)]);
+  if (!parts.length) parts.push(summary.format === 'mask-lines' ? 'EVC masks (featMask.evc lines)' : 'nothing usable');
+  const out = h('div', { class: 'result' }, '→ ', parts.map((p, i) => [i ? '; ' : '', p]), h('span', { class: 'muted' }, ` · ${formatName(summary.format)}`));
+  if (summary.warnings.length) {
+    out.append(h('details', { class: 'warn' }, h('summary', null, plural(summary.warnings.length, 'warning')), h('ul', null, summary.warnings.slice(0, 50).map((w) => h('li', null, w)))));
+  }
+  return out;
+}
+
 function renderInputs(a) {
-  const panel = $('inputs-panel');
-  const body = $('inputs-table').tBodies[0];
-  body.replaceChildren();
-  panel.hidden = !a || !a.inputs.length;
-  if (!a) return;
-  for (const i of a.inputs) {
-    const failed = a.errors.some((e) => e.source === i.source);
-    body.append(
-      h('tr', { class: failed ? 'failed' : null },
-        h('td', { class: 'name' }, i.source,
-          i.warnings.length > 0 &&
-            h('details', { class: 'warn' }, h('summary', null, plural(i.warnings.length, 'warning')), h('ul', null, i.warnings.slice(0, 50).map((w) => h('li', null, w))))),
-        h('td', null, failed ? h('span', { class: 'tag bad' }, 'not read') : formatName(i.format)),
-        h('td', null, i.hosts.join(', ') || '—'),
-        h('td', null, i.vms.length > 3 ? `${i.vms.length} VMs` : i.vms.join(', ') || '—'),
-      ),
-    );
+  renderFileList();
+  const text = $('input').value;
+  const meta = $('paste-meta');
+  if (text.trim()) {
+    meta.replaceChildren(`${formatBytes(text.length)} in the editor`);
+    const r = inputResult(a, editorName());
+    if (r) meta.append(r);
+  } else if (!meta.dataset.note) {
+    meta.replaceChildren();
   }
 }
 
@@ -316,16 +326,18 @@ function renderModes(a) {
     }
   }
   const auto = evcSel.options[0];
-  if (!state.evc) auto.textContent = `Automatic: ${a.evc.mode ?? 'none'} (${a.evc.why})`;
+  if (!state.evc) auto.textContent = `Automatic: ${a.evc.mode ?? 'EVC disabled'}`;
   else auto.textContent = 'Automatic';
   evcSel.value = state.evc;
   vmSel.value = state.perVmEvc;
   const why = $('evc-why');
-  why.replaceChildren(
-    a.cluster.max_common_evc_mode
-      ? ['highest common mode: ', h('strong', null, a.cluster.max_common_evc_mode)]
-      : a.cluster.hosts.length ? 'no EVC mode every host can join' : '',
-  );
+  why.replaceChildren();
+  if (!state.evc) append(why, [`Automatic = ${a.evc.mode ?? 'EVC disabled'} (${a.evc.why}). `]);
+  if (a.cluster.max_common_evc_mode) {
+    append(why, ['Highest mode every host can join: ', h('strong', null, a.cluster.max_common_evc_mode), ` (${modeLabel(a, a.cluster.max_common_evc_mode)})`]);
+  } else if (a.cluster.hosts.length) {
+    why.append('No EVC mode every host can join.');
+  }
 }
 
 function intersect(lists) {
@@ -355,16 +367,13 @@ function renderHosts(a) {
       h('tr', { dataset: { host: host.name } },
         h('td', { class: 'hostname' },
           h('span', { class: 'name' }, host.name),
-          renamedFrom !== host.name && h('div', { class: 'small muted' }, `renamed from ${renamedFrom}`),
-          h('div', { class: 'small muted', title: host.source }, host.source === 'paste' ? 'pasted' : host.source)),
-        h('td', null, host.cpu_model ?? h('span', { class: 'muted' }, 'not in the input'),
-          (host.family != null || host.model != null) &&
-            h('div', { class: 'small muted' }, `family ${hex(host.family)} · model ${hex(host.model)} · stepping ${host.stepping ?? '?'}`)),
-        h('td', null, host.product ?? h('span', { class: 'muted' }, 'not in the input')),
-        h('td', null,
-          host.max_evc_mode ? h('span', { class: 'mode' }, host.max_evc_mode) : h('span', { class: 'muted' }, host.fragment ? 'unknown (fragment)' : 'none'),
-          host.max_evc_mode && h('div', { class: 'small muted' }, modeLabel(a, host.max_evc_mode)),
-          host.max_evc_cross_check === 'agrees' && h('div', { class: 'small muted' }, 'agrees with the host’s maxEVCModeKey'),
+          h('div', { class: 'small muted src', title: `read from ${host.source}` }, host.source === 'paste' ? 'pasted' : host.source),
+          renamedFrom !== host.name && h('div', { class: 'small muted' }, `renamed from ${renamedFrom}`)),
+        h('td', { class: 'cpu' }, cpuText(host)),
+        h('td', null, host.product ? h('span', { title: host.product }, host.product.replace(/^VMware /, '')) : h('span', { class: 'muted' }, 'not in the input')),
+        h('td', { class: 'nowrap' },
+          host.max_evc_mode ? h('span', { class: 'mode', title: modeLabel(a, host.max_evc_mode) }, host.max_evc_mode) : h('span', { class: 'muted' }, host.fragment ? 'unknown (fragment)' : 'none'),
+          host.max_evc_cross_check === 'agrees' && h('span', { class: 'small muted', title: 'The input’s own maxEVCModeKey says the same' }, ' ✓ as reported'),
           host.max_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `host reports ${host.reported_max_evc_mode}`)),
         h('td', null, admCell),
         h('td', { class: 'warnings' },
@@ -382,11 +391,22 @@ function renderHosts(a) {
   const removed = $('removed');
   removed.replaceChildren();
   if (state.remove.length) {
-    removed.append('Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', onclick: () => restoreHost(n) }, 'restore'))));
+    append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', onclick: () => restoreHost(n) }, 'restore')))]);
   }
 }
 
 const hex = (n) => (n == null ? '?' : `0x${n.toString(16)}`);
+
+/** "Intel Xeon E5-2686 v4 …", else the family/model/stepping the dump has. */
+function cpuText(host) {
+  const fms = host.family != null || host.model != null
+    ? `family ${host.family ?? '?'} · model ${host.model ?? '?'}${host.model != null ? ` (${hex(host.model)})` : ''} · stepping ${host.stepping ?? '?'}`
+    : null;
+  const vendor = host.vendor === 'intel' ? 'Intel' : host.vendor === 'amd' ? 'AMD' : null;
+  if (host.cpu_model) return [host.cpu_model, fms && h('div', { class: 'small muted' }, fms)];
+  if (fms) return h('span', { title: 'The dump has no CPU model name; this is its CPUID signature' }, [vendor, fms].filter(Boolean).join(' '));
+  return h('span', { class: 'muted' }, 'not in the input');
+}
 
 function startRename(row, name) {
   const cell = row.querySelector('.hostname');
@@ -459,7 +479,134 @@ function renderDrift(a) {
   }
 }
 
+/** Above this many hosts the matrix is drawn as a scrolling grid that only builds the visible
+ * cells (a 300-host cluster has 90,000 pairs). */
+const VIRTUAL_N = 40;
+
 function renderMatrix(a) {
+  const names = a.cluster.hosts.map((h) => h.name);
+  const virtual = names.length > VIRTUAL_N;
+  $('matrix').hidden = virtual;
+  $('vmatrix').hidden = !virtual;
+  $('matrix-wrap').classList.toggle('virtual', virtual);
+  if (virtual) {
+    $('matrix').replaceChildren();
+    renderVirtualMatrix(a);
+  } else {
+    $('vmatrix').replaceChildren();
+    vgrid = null;
+    renderTableMatrix(a);
+  }
+  let blocked = 0;
+  for (const r of a.cluster.matrix) for (const c of r.cells) if (c.to !== r.from && !c.compatible) blocked++;
+  const pairs = names.length * (names.length - 1);
+  $('matrix-caption').textContent =
+    `row = host a VM was powered on on, column = destination · EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? `, per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''} · ` +
+    (blocked ? `${blocked} of ${pairs} moves blocked` : pairs ? `all ${pairs} moves possible` : 'one host');
+}
+
+const shortKey = (k) => k.replace(/^cpuid\./, '');
+const V = { CW: 124, CH: 40, RH: 150, HH: 28 };
+let vgrid = null;
+
+function renderVirtualMatrix(a) {
+  const wrap = $('matrix-wrap');
+  const host = $('vmatrix');
+  const names = a.cluster.hosts.map((x) => x.name);
+  const N = names.length;
+  const cells = new Map(a.cluster.matrix.map((r) => [r.from, new Map(r.cells.map((c) => [c.to, c]))]));
+  const W = V.RH + N * V.CW;
+  const canvas = h('div', { class: 'vcanvas' });
+  canvas.style.width = `${W}px`;
+  canvas.style.height = `${V.HH + N * V.CH}px`;
+  const head = h('div', { class: 'vhead' });
+  head.style.width = `${W}px`;
+  head.style.height = `${V.HH}px`;
+  const corner = h('div', { class: 'vcorner' }, h('span', null, 'VM powered on on ↓'), h('span', { class: 'across' }, 'destination →'));
+  corner.style.width = `${V.RH}px`;
+  const cols = h('div', { class: 'vcols' });
+  head.append(corner, cols);
+  const body = h('div', { class: 'vbody' });
+  body.style.height = `${N * V.CH}px`;
+  body.style.width = `${W}px`;
+  const rowhead = h('div', { class: 'vrowhead' });
+  rowhead.style.width = `${V.RH}px`;
+  rowhead.style.height = `${N * V.CH}px`;
+  const layer = h('div', { class: 'vcells' });
+  body.append(rowhead, layer);
+  canvas.append(head, body);
+  host.replaceChildren(canvas);
+  const activate = (e) => {
+    const el = e.target.closest('.vcell[data-from]');
+    if (el) select(el.dataset.from, el.dataset.to);
+  };
+  layer.addEventListener('click', activate);
+  layer.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), activate(e)));
+  vgrid = { names, cells, cols, rowhead, layer, draw: null };
+  let pending = false;
+  const draw = () => {
+    pending = false;
+    const top = wrap.scrollTop;
+    const left = wrap.scrollLeft;
+    const r0 = Math.max(0, Math.floor(top / V.CH) - 2);
+    const r1 = Math.min(N, Math.ceil((top + wrap.clientHeight) / V.CH) + 2);
+    const c0 = Math.max(0, Math.floor(left / V.CW) - 1);
+    const c1 = Math.min(N, Math.ceil((left + wrap.clientWidth) / V.CW) + 1);
+    const colEls = [];
+    for (let c = c0; c < c1; c++) {
+      const el = h('div', { class: 'vcol', title: names[c] }, names[c]);
+      el.style.left = `${V.RH + c * V.CW}px`;
+      el.style.width = `${V.CW}px`;
+      colEls.push(el);
+    }
+    cols.replaceChildren(...colEls);
+    const rowEls = [];
+    const cellEls = [];
+    for (let r = r0; r < r1; r++) {
+      const from = names[r];
+      const re = h('div', { class: 'vrow', title: from }, from);
+      re.style.top = `${r * V.CH}px`;
+      re.style.height = `${V.CH}px`;
+      rowEls.push(re);
+      const row = cells.get(from);
+      for (let c = c0; c < c1; c++) {
+        const to = names[c];
+        const cell = row?.get(to);
+        if (!cell) continue;
+        const self = to === from;
+        const sel = state.selected && state.selected.from === from && state.selected.to === to;
+        const el = h('div', {
+          class: `vcell ${self ? 'self' : cell.compatible ? 'ok' : 'bad'}${sel ? ' selected' : ''}`,
+          dataset: self ? null : { from, to },
+          tabindex: self ? null : '0',
+          role: self ? null : 'button',
+          title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${cell.compatible ? 'can move' : `blocked — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}`}`,
+        },
+        self ? '—' : cell.compatible ? '✓' : [
+          h('div', { class: 'vk' }, '✕ ', cell.missing.length ? cell.missing.slice(0, 2).map((m) => shortKey(m.canonical_key)).join(', ') + (cell.missing.length > 2 ? ` +${cell.missing.length - 2}` : '') : 'not admitted'),
+          cell.missing.length > 0 && h('div', { class: 'vl' }, cell.missing.map((m) => m.label).join(', ')),
+        ]);
+        el.style.left = `${V.RH + c * V.CW}px`;
+        el.style.top = `${r * V.CH}px`;
+        el.style.width = `${V.CW}px`;
+        el.style.height = `${V.CH}px`;
+        cellEls.push(el);
+      }
+    }
+    rowhead.replaceChildren(...rowEls);
+    layer.replaceChildren(...cellEls);
+  };
+  vgrid.draw = draw;
+  wrap.onscroll = () => {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(draw);
+    }
+  };
+  draw();
+}
+
+function renderTableMatrix(a) {
   const rows = a.cluster.matrix;
   const names = a.cluster.hosts.map((h) => h.name);
   const t = $('matrix');
@@ -473,7 +620,6 @@ function renderMatrix(a) {
         names.map((n) => h('th', { scope: 'col', class: 'col' }, n)))),
   );
   const body = h('tbody');
-  let blocked = 0;
   for (const row of rows) {
     const tr = h('tr', null, h('th', { scope: 'row', class: 'rowhead' }, row.from));
     for (const cell of row.cells) {
@@ -481,7 +627,6 @@ function renderMatrix(a) {
       const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
       let cls = self ? 'self' : cell.compatible ? 'ok' : 'bad';
       if (selected) cls += ' selected';
-      if (!self && !cell.compatible) blocked++;
       const content = self
         ? h('span', { class: 'muted' }, '—')
         : cell.compatible
@@ -507,10 +652,6 @@ function renderMatrix(a) {
     body.append(tr);
   }
   t.append(body);
-  const pairs = names.length * (names.length - 1);
-  $('matrix-caption').textContent =
-    `row = host a VM was powered on on, column = destination · EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? `, per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''} · ` +
-    (blocked ? `${blocked} of ${pairs} moves blocked` : pairs ? `all ${pairs} moves possible` : 'one host');
 }
 
 function select(from, to) {
@@ -519,6 +660,7 @@ function select(from, to) {
   for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected');
   for (const td of $('matrix').querySelectorAll('td[data-from]'))
     if (td.dataset.from === from && td.dataset.to === to) td.classList.add('selected');
+  vgrid?.draw();
   renderDetail(a);
   $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
 }
@@ -549,7 +691,7 @@ function renderDetail(a) {
   box.append(
     h('div', { class: 'detail-head' },
       h('h3', null, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: cell.compatible ? 'ok-text' : 'bad-text' }, cell.compatible ? 'can move' : 'blocked')),
-      h('button', { type: 'button', class: 'small-btn', onclick: () => { state.selected = null; renderDetail(a); for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected'); } }, 'Close')),
+      h('button', { type: 'button', class: 'small-btn', onclick: () => { state.selected = null; renderDetail(a); for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected'); vgrid?.draw(); } }, 'Close')),
     h('p', { class: 'small muted' },
       `Cluster EVC ${a.cluster.evc_mode ? `${a.cluster.evc_mode} (${modeLabel(a, a.cluster.evc_mode)})` : 'disabled'}`,
       a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
@@ -582,7 +724,11 @@ function renderDetail(a) {
   }
   if (!cell.compatible) {
     box.append(h('h4', null, 'What fixes it'));
-    box.append(remedies.length ? remedyList(remedies) : h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+    const elsewhere = a.cluster.matrix.find((r) => r.from === sel.from)?.cells.filter((c) => c.to !== sel.from && c.compatible).map((c) => c.to) ?? [];
+    if (remedies.length) box.append(remedyList(remedies));
+    else if (plan?.evacuable && elsewhere.length)
+      box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')} (`, hostNames(elsewhere, 8), `). For ${sel.to} to take them too, it would need `, featureList(cell.missing), ' — see the maintenance plan of a host that cannot be evacuated for how such a feature is restored.'));
+    else box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
   }
 }
 
@@ -617,12 +763,28 @@ function renderVms(a) {
   }
 }
 
+/** Destinations grouped by outcome: the same blockers → one line. */
+function groupDestinations(dests) {
+  const groups = new Map();
+  for (const d of dests) {
+    const key = d.compatible ? 'ok' : `bad:${d.missing.map((m) => m.canonical_key).join(',')}:${d.admitted}`;
+    if (!groups.has(key)) groups.set(key, { ok: d.compatible, missing: d.missing, admitted: d.admitted, hosts: [] });
+    groups.get(key).hosts.push(d.to);
+  }
+  return [...groups.values()].sort((x, y) => Number(x.ok) - Number(y.ok));
+}
+
+function hostNames(names, max = 12) {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? h('span', { title: names.join(', ') }, `${shown} … (+${names.length - max} more)`) : shown;
+}
+
 function renderMaintenance(a) {
   const box = $('maintenance');
   box.replaceChildren();
-  const many = a.maintenance.length > 6;
+  const many = a.maintenance.length > 8;
   for (const m of a.maintenance) {
-    const blocked = m.vms.flatMap((v) => v.destinations.filter((d) => !d.compatible));
+    const blocked = m.vms.some((v) => v.destinations.some((d) => !d.compatible));
     box.append(
       h('details', { class: `maint ${m.evacuable ? 'ok' : 'bad'}`, open: !many || !m.evacuable ? true : null, dataset: { host: m.host } },
         h('summary', null,
@@ -630,18 +792,17 @@ function renderMaintenance(a) {
           h('span', { class: `tag ${m.evacuable ? 'ok' : 'bad'}` }, m.evacuable ? 'can be evacuated' : 'cannot be evacuated'),
           h('span', { class: 'verdict' }, m.verdict)),
         h('div', { class: 'maint-body' },
-          h('table', { class: 'grid compact' },
-            h('thead', null, h('tr', null, h('th', null, 'VM'), h('th', null, 'Requirements'), h('th', null, 'Destinations'))),
-            h('tbody', null, m.vms.map((v) =>
-              h('tr', null,
-                h('td', null, v.vm),
-                h('td', { class: 'small' }, v.requirements_from),
-                h('td', null, v.destinations.map((d) =>
-                  h('span', { class: `dest ${d.compatible ? 'ok' : 'bad'}`, title: d.missing.map((x) => `${x.canonical_key} (${x.label})`).join(', ') },
-                    d.compatible ? '✓ ' : '✕ ', d.to,
-                    !d.compatible && d.missing.length > 0 && h('span', { class: 'small' }, ` — ${d.missing.slice(0, 3).map((x) => x.canonical_key.replace(/^cpuid\./, '')).join(', ')}${d.missing.length > 3 ? '…' : ''}`),
-                  ))))))),
-          m.remedies.length ? [h('h4', null, blocked.length ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
+          m.vms.map((v) =>
+            h('div', { class: 'vmplan' },
+              h('div', { class: 'vmname' }, v.vm, h('span', { class: 'small muted' }, v.requirements_from === 'input' ? ' · requirements from its runtime data' : ` · requirements ${v.requirements_from}`)),
+              v.destinations.length === 0 && h('div', { class: 'muted' }, 'no other host'),
+              groupDestinations(v.destinations).map((g) =>
+                h('div', { class: `destgroup ${g.ok ? 'ok' : 'bad'}` },
+                  h('span', { class: 'verdict' }, g.ok ? `✓ can move to ${g.hosts.length}:` : `✕ blocked to ${g.hosts.length}:`), ' ',
+                  h('span', { class: 'hosts' }, hostNames(g.hosts)),
+                  !g.ok && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
+                  !g.ok && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
+          m.remedies.length ? [h('h4', null, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
         ),
       ),
     );
@@ -733,6 +894,11 @@ function markdown(a) {
 // ------------------------------------------------------------------------------------------
 // Inputs: paste, files, drag and drop
 
+/** Pastes longer than this skip the editor: Chromium needs ~1 s to lay out a 2 MB textarea and
+ * ~20 s for 20 MB (and as long again for every keystroke afterwards). They become an input of
+ * their own, listed with the files. */
+const LARGE_PASTE = 512 * 1024;
+
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -742,22 +908,57 @@ function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function onPaste() {
+/** The editor's input name: "paste", unless a large paste already took it. */
+function editorName() {
+  return state.items.some((i) => i.name === 'paste') ? 'paste (editor)' : 'paste';
+}
+
+function onEdit() {
   const text = $('input').value;
-  $('paste-meta').textContent = text ? `${formatBytes(text.length)} pasted` : '';
-  // Bigger pastes: wait a little longer for the typing/pasting to settle.
-  schedule(text.length > 1e6 ? 400 : 250);
+  delete $('paste-meta').dataset.note;
+  $('paste-meta').textContent = text ? `${formatBytes(text.length)} in the editor` : '';
+  schedule(text.length > 100000 ? 400 : 250);
+}
+
+function addLargePaste(text) {
+  const taken = new Set(state.items.map((i) => i.name));
+  if ($('input').value.trim()) taken.add('paste');
+  let name = 'paste';
+  for (let n = 2; taken.has(name); n++) name = `paste ${n}`;
+  state.items.push({ name, text, kind: 'paste' });
+  const meta = $('paste-meta');
+  meta.dataset.note = '1';
+  meta.textContent = `Large paste (${formatBytes(text.length)}) kept as input “${name}” below instead of in the editor, so the page stays fast.`;
+  renderFileList();
+  schedule();
+}
+
+function onPaste(e) {
+  const text = e.clipboardData?.getData('text/plain') ?? '';
+  const inEditor = e.target === $('input');
+  if (!inEditor && e.target instanceof HTMLElement && e.target.closest('input, textarea, select')) return;
+  if (text.length > LARGE_PASTE) {
+    e.preventDefault();
+    addLargePaste(text);
+  } else if (!inEditor && text) {
+    // Pasted somewhere on the page: append to the editor.
+    e.preventDefault();
+    const ta = $('input');
+    const sep = ta.value && !ta.value.endsWith('\n') ? '\n' : '';
+    ta.setRangeText(sep + text, ta.value.length, ta.value.length, 'end');
+    onEdit();
+  }
 }
 
 async function addFiles(fileList) {
   const files = [...fileList];
   if (!files.length) return;
   setStatus(`Reading ${plural(files.length, 'file')}…`);
-  const read = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
+  const read = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text(), kind: 'file' })));
   for (const f of read) {
-    const i = state.files.findIndex((x) => x.name === f.name);
-    if (i >= 0) state.files[i] = f;
-    else state.files.push(f);
+    const i = state.items.findIndex((x) => x.name === f.name);
+    if (i >= 0) state.items[i] = f;
+    else state.items.push(f);
   }
   renderFileList();
   schedule();
@@ -766,11 +967,14 @@ async function addFiles(fileList) {
 function renderFileList() {
   const list = $('filelist');
   list.replaceChildren(
-    ...state.files.map((f, i) =>
-      h('li', null,
-        h('span', { class: 'fname', title: f.name }, f.name),
-        h('span', { class: 'muted small' }, formatBytes(f.text.length)),
-        h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, onclick: () => { state.files.splice(i, 1); renderFileList(); schedule(); } }, '×'))),
+    ...state.items.map((f, i) =>
+      h('li', { dataset: { name: f.name } },
+        h('div', { class: 'fline' },
+          h('span', { class: `kind ${f.kind}` }, f.kind === 'paste' ? 'paste' : 'file'),
+          h('span', { class: 'fname', title: f.name }, f.name),
+          h('span', { class: 'muted small' }, formatBytes(f.text.length)),
+          h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, title: `Remove ${f.name}`, onclick: () => { state.items.splice(i, 1); renderFileList(); schedule(); } }, '×')),
+        state.request?.inputs.some((x) => x.name === f.name) ? inputResult(state.analysis, f.name) : null)),
   );
 }
 
@@ -781,7 +985,7 @@ async function loadExample() {
       setStatus('This build has no bundled example.', true);
       return;
     }
-    state.files = files;
+    state.items = files.map((f) => ({ ...f, kind: 'file' }));
     state.rename = {};
     state.remove = [];
     state.evc = '';
@@ -789,6 +993,7 @@ async function loadExample() {
     state.selected = null;
     $('input').value = '';
     $('paste-meta').textContent = '';
+    delete $('paste-meta').dataset.note;
     renderFileList();
     schedule();
   } catch (e) {
@@ -797,18 +1002,29 @@ async function loadExample() {
 }
 
 function clearAll() {
-  state.files = [];
+  state.items = [];
   state.rename = {};
   state.remove = [];
   state.selected = null;
   $('input').value = '';
   $('paste-meta').textContent = '';
+  delete $('paste-meta').dataset.note;
   renderFileList();
   schedule();
 }
 
+async function downloadJson() {
+  try {
+    const { json } = await call({ kind: 'raw' });
+    download(`evcalc-report-${stamp()}.json`, 'application/json', json + '\n');
+  } catch (e) {
+    setStatus(`Could not build the JSON report: ${e.message}`, true);
+  }
+}
+
 function wire() {
-  $('input').addEventListener('input', onPaste);
+  $('input').addEventListener('input', onEdit);
+  document.addEventListener('paste', onPaste);
   $('files').addEventListener('change', (e) => {
     addFiles(e.target.files);
     e.target.value = '';
@@ -828,10 +1044,11 @@ function wire() {
   });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
+    if (!e.dataTransfer?.files?.length) return; // dropped text goes into the editor as usual
     e.preventDefault();
     depth = 0;
     document.body.classList.remove('dragging');
-    if (e.dataTransfer?.files?.length) addFiles(e.dataTransfer.files);
+    addFiles(e.dataTransfer.files);
   });
   zone.addEventListener('click', (e) => {
     if (e.target === zone) $('files').click();
@@ -847,9 +1064,7 @@ function wire() {
   $('load-example').addEventListener('click', loadExample);
   $('load-example-2').addEventListener('click', loadExample);
   $('clear-all').addEventListener('click', clearAll);
-  $('download-json').addEventListener('click', () => {
-    if (state.analysis) download(`evcalc-report-${stamp()}.json`, 'application/json', JSON.stringify(state.analysis, null, 2) + '\n');
-  });
+  $('download-json').addEventListener('click', downloadJson);
   $('download-md').addEventListener('click', () => {
     if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis));
   });

@@ -52,7 +52,7 @@ export async function startServer() {
   return { server, base };
 }
 
-export async function startBrowser() {
+export async function startBrowser(base) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'evcalc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -70,11 +70,16 @@ export async function startBrowser() {
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,
   });
+  // Real Ctrl+V pastes go through the system clipboard.
+  if (base) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(base).origin });
   const requests = [];
+  const failed = [];
   context.on('request', (r) => requests.push(r.url()));
+  context.on('requestfailed', (r) => failed.push({ url: r.url(), error: r.failure()?.errorText }));
   return {
     context,
     requests,
+    failed,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
@@ -104,6 +109,34 @@ export async function analysed(page, after, timeout = 30000) {
     after,
     { timeout, polling: 20 },
   );
+}
+
+/** Pastes `text` into the page's editor the way a person does: clipboard, then Ctrl+V. */
+export async function paste(page, text, selector = '#input') {
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.focus(selector);
+  await page.keyboard.press('Control+V');
+}
+
+/** Starts recording the longest stretch the page's main thread could not run a 10 ms timer. */
+export function watchMainThread(page) {
+  return page.evaluate(() => {
+    window.__stall = { max: 0, stop: false };
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__stall.max = Math.max(window.__stall.max, now - last - 10);
+      last = now;
+      if (!window.__stall.stop) setTimeout(tick, 10);
+    };
+    setTimeout(tick, 10);
+  });
+}
+export function longestStall(page) {
+  return page.evaluate(() => {
+    window.__stall.stop = true;
+    return Math.round(window.__stall.max);
+  });
 }
 
 export function example(name) {
