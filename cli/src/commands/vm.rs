@@ -72,12 +72,15 @@ fn render(buf: &mut String, r: &VmReport, modes: &ModeCatalogue, ctx: &Ctx) {
         buf.push_str(&field(2, "cross-check", LW, &format!("minRequiredEVCModeKey = {k}: {}", st.paint(paint, cross_check_text(c)))));
     }
     if let Some(m) = &r.per_vm_mask_mode {
-        let text = if m == "custom" {
-            format!("custom masks ({} featMask lines; no EVC mode matches them exactly)", r.masks.len())
+        let lines = format!("{} featMask line{}", r.masks.len(), if r.masks.len() == 1 { "" } else { "s" });
+        if m == "custom" {
+            let keys: Vec<String> = r.masks.iter().take(4).map(|k| format!("{}={}", k.key, k.mask)).collect();
+            let more = if r.masks.len() > 4 { ", …" } else { "" };
+            let text = format!("{lines} matching no EVC mode: {}{more}", keys.join(", "));
+            buf.push_str(&field(2, "VM masks", LW, &text));
         } else {
-            format!("{} ({} featMask lines)", mode_text(m, modes), r.masks.len())
-        };
-        buf.push_str(&field(2, "per-VM EVC", LW, &text));
+            buf.push_str(&field(2, "per-VM EVC", LW, &format!("{} ({lines})", mode_text(m, modes))));
+        }
     }
     if r.requirements.is_empty() {
         buf.push_str(&field(2, "requirements", LW, "none"));
