@@ -2,5 +2,7 @@
 
 mod govc_real;
 mod mdclear;
+mod modes_export;
 mod props;
 mod cpuid_validation;
+mod virsh_baseline;
