@@ -64,6 +64,16 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         warnings.extend(loaded.host_warnings(h));
     }
     let report = check::maintenance(&ws.hosts, &source.name, &vms, evc.setting, evc.per_vm, &ws.modes).map_err(Fail::Usage)?;
+    for plan in &report.vms {
+        for d in plan.destinations.iter().filter(|d| d.compatible && !d.unknown_on_destination.is_empty()) {
+            warnings.push(format!(
+                "{}: counted as a destination for {}, but its dump is a fragment: {} requirement(s) could not be checked",
+                d.to,
+                plan.vm,
+                d.unknown_on_destination.len()
+            ));
+        }
+    }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
         json(&MaintenanceJson { report: &report, evc: evc.choice(), common: Common { inputs: &ws.inputs, warnings: &warnings } })
@@ -118,6 +128,16 @@ fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
         outln!(buf, "{}  ({from})", st.paint(Paint::Bold, &plan.vm));
         let mut t = Table::new(2).header(&["destination", "", "blocking features"]);
         for d in &plan.destinations {
+            if d.compatible && !d.unknown_on_destination.is_empty() {
+                let note = format!(
+                    "unconfirmed: {}'s dump is a fragment; {} requirement{} not checked there",
+                    d.to,
+                    d.unknown_on_destination.len(),
+                    if d.unknown_on_destination.len() == 1 { "" } else { "s" }
+                );
+                t.row(vec![Cell::new(d.to.clone()), Cell::painted("ok?", Paint::Warn), Cell::new(note)]);
+                continue;
+            }
             if d.compatible {
                 t.row(vec![Cell::new(d.to.clone()), Cell::painted("ok", Paint::Good), Cell::new("")]);
                 continue;
