@@ -39,6 +39,7 @@ const state = {
   request: null,
   selected: null, // {from, to}
   version: '',
+  pasteAt: null,
   modesSignature: '',
 };
 
@@ -134,6 +135,8 @@ async function run() {
   try {
     {
       const answer = await call({ kind: 'analyze', request });
+      const received = performance.now();
+      const transferMs = performance.timeOrigin + received - answer.sentAt;
       state.request = request;
       if (answer.analysis.request_error) {
         state.analysis = null;
@@ -144,6 +147,12 @@ async function run() {
         render(answer.analysis);
       }
       const t2 = performance.now();
+      Object.assign(document.body.dataset, { transferMs: String(Math.round(transferMs)), renderMs: String(Math.round(t2 - received)) });
+      if (state.pasteAt) {
+        // From the paste event to the rendered answer (debounce included), for the tests' report.
+        document.body.dataset.pasteToRenderMs = String(Math.round(t2 - state.pasteAt));
+        state.pasteAt = null;
+      }
       const a = answer.analysis;
       if (a.cluster && !request.inputs.length) {
         setStatus('Ready. Paste dumps, drop files, or load the example.');
@@ -498,7 +507,9 @@ function renderMatrix(a) {
     renderTableMatrix(a);
   }
   let blocked = 0;
-  for (const r of a.cluster.matrix) for (const c of r.cells) if (c.to !== r.from && !c.compatible) blocked++;
+  const m = matrixIndex(a);
+  for (let r = 0; r < m.rows.length; r++)
+    for (let c = 0; c < m.cols.length; c++) if (m.rows[r] !== m.cols[c] && !m.sets[m.cells[r * m.cols.length + c]].compatible) blocked++;
   const pairs = names.length * (names.length - 1);
   $('matrix-caption').textContent =
     `row = host a VM was powered on on, column = destination · EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? `, per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''} · ` +
@@ -512,9 +523,9 @@ let vgrid = null;
 function renderVirtualMatrix(a) {
   const wrap = $('matrix-wrap');
   const host = $('vmatrix');
-  const names = a.cluster.hosts.map((x) => x.name);
+  const names = matrixIndex(a).cols;
   const N = names.length;
-  const cells = new Map(a.cluster.matrix.map((r) => [r.from, new Map(r.cells.map((c) => [c.to, c]))]));
+
   const W = V.RH + N * V.CW;
   const canvas = h('div', { class: 'vcanvas' });
   canvas.style.width = `${W}px`;
@@ -542,7 +553,7 @@ function renderVirtualMatrix(a) {
   };
   layer.addEventListener('click', activate);
   layer.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), activate(e)));
-  vgrid = { names, cells, cols, rowhead, layer, draw: null };
+  vgrid = { names, cols, rowhead, layer, draw: null };
   let pending = false;
   const draw = () => {
     pending = false;
@@ -568,10 +579,9 @@ function renderVirtualMatrix(a) {
       re.style.top = `${r * V.CH}px`;
       re.style.height = `${V.CH}px`;
       rowEls.push(re);
-      const row = cells.get(from);
       for (let c = c0; c < c1; c++) {
         const to = names[c];
-        const cell = row?.get(to);
+        const cell = cellOf(a, from, to);
         if (!cell) continue;
         const self = to === from;
         const sel = state.selected && state.selected.from === from && state.selected.to === to;
@@ -607,8 +617,8 @@ function renderVirtualMatrix(a) {
 }
 
 function renderTableMatrix(a) {
-  const rows = a.cluster.matrix;
-  const names = a.cluster.hosts.map((h) => h.name);
+  const names = matrixIndex(a).cols;
+  const rows = matrixIndex(a).rows.map((from) => ({ from, cells: rowCells(a, from) }));
   const t = $('matrix');
   t.replaceChildren();
   const wide = names.length > 10;
@@ -665,8 +675,28 @@ function select(from, to) {
   $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
 }
 
+// The matrix arrives packed (worker.js view()): these read it back cell by cell.
+function matrixIndex(a) {
+  const m = a.cluster.matrix_view;
+  if (!m.rowIndex) {
+    m.rowIndex = new Map(m.rows.map((n, i) => [n, i]));
+    m.colIndex = new Map(m.cols.map((n, i) => [n, i]));
+  }
+  return m;
+}
+function cellAt(m, r, c) {
+  return { from: m.rows[r], to: m.cols[c], ...m.sets[m.cells[r * m.cols.length + c]] };
+}
 function cellOf(a, from, to) {
-  return a.cluster.matrix.find((r) => r.from === from)?.cells.find((c) => c.to === to);
+  const m = matrixIndex(a);
+  const r = m.rowIndex.get(from);
+  const c = m.colIndex.get(to);
+  return r === undefined || c === undefined ? null : cellAt(m, r, c);
+}
+function rowCells(a, from) {
+  const m = matrixIndex(a);
+  const r = m.rowIndex.get(from);
+  return r === undefined ? [] : m.cols.map((_, c) => cellAt(m, r, c));
 }
 
 function renderDetail(a) {
@@ -724,7 +754,7 @@ function renderDetail(a) {
   }
   if (!cell.compatible) {
     box.append(h('h4', null, 'What fixes it'));
-    const elsewhere = a.cluster.matrix.find((r) => r.from === sel.from)?.cells.filter((c) => c.to !== sel.from && c.compatible).map((c) => c.to) ?? [];
+    const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.compatible).map((c) => c.to);
     if (remedies.length) box.append(remedyList(remedies));
     else if (plan?.evacuable && elsewhere.length)
       box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')} (`, hostNames(elsewhere, 8), `). For ${sel.to} to take them too, it would need `, featureList(cell.missing), ' — see the maintenance plan of a host that cannot be evacuated for how such a feature is restored.'));
@@ -763,17 +793,6 @@ function renderVms(a) {
   }
 }
 
-/** Destinations grouped by outcome: the same blockers → one line. */
-function groupDestinations(dests) {
-  const groups = new Map();
-  for (const d of dests) {
-    const key = d.compatible ? 'ok' : `bad:${d.missing.map((m) => m.canonical_key).join(',')}:${d.admitted}`;
-    if (!groups.has(key)) groups.set(key, { ok: d.compatible, missing: d.missing, admitted: d.admitted, hosts: [] });
-    groups.get(key).hosts.push(d.to);
-  }
-  return [...groups.values()].sort((x, y) => Number(x.ok) - Number(y.ok));
-}
-
 function hostNames(names, max = 12) {
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? h('span', { title: names.join(', ') }, `${shown} … (+${names.length - max} more)`) : shown;
@@ -784,7 +803,7 @@ function renderMaintenance(a) {
   box.replaceChildren();
   const many = a.maintenance.length > 8;
   for (const m of a.maintenance) {
-    const blocked = m.vms.some((v) => v.destinations.some((d) => !d.compatible));
+    const blocked = m.vms.some((v) => v.groups.some((g) => !g.compatible));
     box.append(
       h('details', { class: `maint ${m.evacuable ? 'ok' : 'bad'}`, open: !many || !m.evacuable ? true : null, dataset: { host: m.host } },
         h('summary', null,
@@ -795,13 +814,13 @@ function renderMaintenance(a) {
           m.vms.map((v) =>
             h('div', { class: 'vmplan' },
               h('div', { class: 'vmname' }, v.vm, h('span', { class: 'small muted' }, v.requirements_from === 'input' ? ' · requirements from its runtime data' : ` · requirements ${v.requirements_from}`)),
-              v.destinations.length === 0 && h('div', { class: 'muted' }, 'no other host'),
-              groupDestinations(v.destinations).map((g) =>
-                h('div', { class: `destgroup ${g.ok ? 'ok' : 'bad'}` },
-                  h('span', { class: 'verdict' }, g.ok ? `✓ can move to ${g.hosts.length}:` : `✕ blocked to ${g.hosts.length}:`), ' ',
+              v.destination_count === 0 && h('div', { class: 'muted' }, 'no other host'),
+              v.groups.map((g) =>
+                h('div', { class: `destgroup ${g.compatible ? 'ok' : 'bad'}` },
+                  h('span', { class: 'verdict' }, g.compatible ? `✓ can move to ${g.hosts.length}:` : `✕ blocked to ${g.hosts.length}:`), ' ',
                   h('span', { class: 'hosts' }, hostNames(g.hosts)),
-                  !g.ok && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
-                  !g.ok && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
+                  !g.compatible && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
+                  !g.compatible && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
           m.remedies.length ? [h('h4', null, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
         ),
       ),
@@ -857,12 +876,13 @@ function markdown(a) {
   if (!c.drift.length) L.push('None: every host reports the same CPU features.');
   for (const d of c.drift) L.push(`- \`${d.key}\` — ${d.label}: ${d.summary}${d.blocks_vmotion ? ' (can block vMotion)' : ' (hidden from VMs by EVC)'}`);
   L.push('', '## vMotion matrix', '', 'Row: the host a VM was powered on on; column: the destination.', '');
-  const names = c.hosts.map((h) => h.name);
-  L.push(`| from \\ to | ${names.map(mdCell).join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`);
-  for (const r of c.matrix) {
+  const mv = matrixIndex(a);
+  const rows = mv.rows.map((from) => ({ from, cells: rowCells(a, from) }));
+  L.push(`| from \\ to | ${mv.cols.map(mdCell).join(' | ')} |`, `|---|${mv.cols.map(() => '---').join('|')}|`);
+  for (const r of rows) {
     L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.compatible ? 'ok' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
   }
-  const blocked = c.matrix.flatMap((r) => r.cells.filter((x) => !x.compatible).map((x) => [r.from, x]));
+  const blocked = rows.flatMap((r) => r.cells.filter((x) => !x.compatible).map((x) => [r.from, x]));
   if (blocked.length) {
     L.push('', '### Blocked moves', '');
     for (const [from, x] of blocked) {
@@ -873,7 +893,7 @@ function markdown(a) {
   for (const m of a.maintenance) {
     L.push(`### ${m.host}`, '', m.verdict, '');
     for (const v of m.vms) {
-      L.push(`- ${v.vm} (${v.requirements_from}): ${v.destinations.map((d) => `${d.to} ${d.compatible ? 'ok' : `blocked by ${d.missing.map((x) => x.canonical_key).join(', ')}`}`).join('; ')}`);
+      L.push(`- ${v.vm} (requirements ${v.requirements_from}): ${v.groups.map((g) => `${g.compatible ? 'can move to' : 'blocked to'} ${g.hosts.join(', ')}${g.compatible ? '' : ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}`}`).join('; ') || 'no other host'}`);
     }
     if (m.remedies.length) {
       L.push('');
@@ -934,6 +954,7 @@ function addLargePaste(text) {
 }
 
 function onPaste(e) {
+  state.pasteAt = performance.now();
   const text = e.clipboardData?.getData('text/plain') ?? '';
   const inEditor = e.target === $('input');
   if (!inEditor && e.target instanceof HTMLElement && e.target.closest('input, textarea, select')) return;

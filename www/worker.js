@@ -1,8 +1,7 @@
 // Runs the evcalc WebAssembly module off the main thread, so a large paste never freezes the
 // page. Protocol (every reply carries the request's id):
-//   {kind: 'analyze', request} → {ok, analysis, ms, bytes}   analysis = the core's Analysis, with
-//       the per-destination details of maintenance plans trimmed to what the page shows (they
-//       repeat the matrix; a 300-host cluster would otherwise ship ~30 MB to the page);
+//   {kind: 'analyze', request} → {ok, analysis, ms, bytes}   analysis = the core's Analysis with
+//       the matrix and the maintenance destinations packed by view() below;
 //   {kind: 'raw'}              → {ok, json}   the last Analysis exactly as the core returned it
 //       (the JSON report download; same schema as `evcalc --json`);
 //   {kind: 'example'}          → {ok, files}  the bundled example as [{name, text}].
@@ -16,19 +15,54 @@ const ready = init().then(
   (e) => postMessage({ kind: 'fatal', error: `could not load the WebAssembly module: ${e}` }),
 );
 
-function trim(analysis) {
+/** The page's view of an analysis: the same data, packed so that even a 300-host cluster (90,000
+ * matrix cells, 90,000 maintenance destinations) crosses to the page in a few milliseconds.
+ * - cluster.matrix → cluster.matrix_view {rows, cols, sets, cells}: every distinct cell verdict
+ *   once in `sets` ({compatible, destination_not_admitted, missing}), and `cells`, a Uint32Array
+ *   (transferred, not copied) with the set index of cell (row r, column c) at r * cols.length + c.
+ * - maintenance[].vms[].destinations → groups [{compatible, admitted, missing: [{canonical_key,
+ *   label}], hosts: [...]}]: destinations with the same verdict and blockers, in one line each. */
+function view(analysis) {
+  const matrix = analysis.cluster.matrix;
+  const rows = matrix.map((r) => r.from);
+  const cols = matrix.length ? matrix[0].cells.map((c) => c.to) : [];
+  const colIndex = new Map(cols.map((c, i) => [c, i]));
+  const sets = [];
+  const setIndex = new Map();
+  const cells = new Uint32Array(rows.length * cols.length);
+  matrix.forEach((row, r) => {
+    for (const cell of row.cells) {
+      const c = colIndex.get(cell.to);
+      if (c === undefined) continue; // cannot happen: every row covers the same hosts
+      const key = JSON.stringify([cell.compatible, cell.destination_not_admitted, cell.missing]);
+      let k = setIndex.get(key);
+      if (k === undefined) {
+        k = sets.length;
+        sets.push({ compatible: cell.compatible, destination_not_admitted: cell.destination_not_admitted, missing: cell.missing });
+        setIndex.set(key, k);
+      }
+      cells[r * cols.length + c] = k;
+    }
+  });
+  analysis.cluster.matrix = null;
+  analysis.cluster.matrix_view = { rows, cols, sets, cells };
+
   for (const plan of analysis.maintenance ?? []) {
     for (const vm of plan.vms) {
-      vm.destinations = vm.destinations.map((d) => ({
-        to: d.to,
-        compatible: d.compatible,
-        missing: d.missing.map((m) => ({ canonical_key: m.canonical_key, label: m.label })),
-        admitted: d.admission ? d.admission.admitted : null,
-        unknown_on_destination: d.unknown_on_destination.length,
-      }));
+      const groups = new Map();
+      for (const d of vm.destinations) {
+        const admitted = d.admission ? d.admission.admitted : null;
+        const missing = d.missing.map((m) => ({ canonical_key: m.canonical_key, label: m.label }));
+        const key = JSON.stringify([d.compatible, admitted, missing]);
+        if (!groups.has(key)) groups.set(key, { compatible: d.compatible, admitted, missing, hosts: [] });
+        groups.get(key).hosts.push(d.to);
+      }
+      vm.destination_count = vm.destinations.length;
+      vm.groups = [...groups.values()].sort((x, y) => Number(y.compatible) - Number(x.compatible));
+      delete vm.destinations;
     }
   }
-  return analysis;
+  return { analysis, transfer: [cells.buffer] };
 }
 
 onmessage = async ({ data }) => {
@@ -42,7 +76,12 @@ onmessage = async ({ data }) => {
       const ms = performance.now() - t0;
       const analysis = JSON.parse(out);
       lastRaw = analysis.request_error ? null : out;
-      postMessage({ id, ok: true, analysis: trim(analysis), ms, bytes: json.length });
+      if (analysis.request_error) {
+        postMessage({ id, ok: true, analysis, ms, bytes: json.length, sentAt: performance.timeOrigin + performance.now() });
+      } else {
+        const packed = view(analysis);
+        postMessage({ id, ok: true, analysis: packed.analysis, ms, bytes: json.length, sentAt: performance.timeOrigin + performance.now() }, packed.transfer);
+      }
     } else if (kind === 'raw') {
       postMessage({ id, ok: lastRaw !== null, json: lastRaw, error: lastRaw === null ? 'no analysis yet' : undefined });
     } else if (kind === 'example') {

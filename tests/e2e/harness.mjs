@@ -113,7 +113,11 @@ export async function analysed(page, after, timeout = 30000) {
 
 /** Pastes `text` into the page's editor the way a person does: clipboard, then Ctrl+V. */
 export async function paste(page, text, selector = '#input') {
-  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await copy(page, text);
+  await pressPaste(page, selector);
+}
+export const copy = (page, text) => page.evaluate((t) => navigator.clipboard.writeText(t), text);
+export async function pressPaste(page, selector = '#input') {
   await page.focus(selector);
   await page.keyboard.press('Control+V');
 }

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, startServer, startBrowser, openPage, analysed, seqOf, example, shot, paste, watchMainThread, longestStall } from './harness.mjs';
+import { REPO, startServer, startBrowser, openPage, analysed, seqOf, example, shot, paste, watchMainThread, longestStall, copy, pressPaste } from './harness.mjs';
 
 const HOSTS = ['esxi01.txt', 'esxi02.txt', 'esxi03.txt', 'esxi04.txt'];
 let server, base, browser;
@@ -210,10 +210,11 @@ function renamedCopies(count, prefix) {
 test('32 hosts: paste-to-matrix time', async (t) => {
   const { page, problems } = await openPage(browser.context, base);
   const all = renamedCopies(32, 'esx');
+  await copy(page, all);
   await watchMainThread(page);
   const n = await seqOf(page);
   const t0 = Date.now();
-  await paste(page, all);
+  await pressPaste(page);
   await analysed(page, n);
   const ms = Date.now() - t0;
   const stall = await longestStall(page);
@@ -222,11 +223,9 @@ test('32 hosts: paste-to-matrix time', async (t) => {
   assert.match(await cell(page, 'esx01', 'esx02').getAttribute('class'), /\bbad\b/);
   assert.match(await cell(page, 'esx02', 'esx01').getAttribute('class'), /\bok\b/);
   assert.match(await page.locator('#filelist').innerText(), /paste/); // a 2 MB paste is kept out of the editor
-  const engine = await page.evaluate(() => Number(document.body.dataset.engineMs));
-  const shown = await page.evaluate(() => Number(document.body.dataset.lastMs));
-  const msg = `32 hosts (${(all.length / 1e6).toFixed(1)} MB pasted): Ctrl+V → matrix rendered in ${ms} ms; engine (wasm) ${engine} ms; request → rendered ${shown} ms; longest main-thread stall ${stall} ms`;
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  const msg = `32 hosts (${(all.length / 1e6).toFixed(1)} MB pasted): Ctrl+V → matrix rendered in ${ms} ms (paste event → rendered ${d.pasteToRenderMs} ms); engine (wasm) ${d.engineMs} ms, worker → page ${d.transferMs} ms, render ${d.renderMs} ms; longest main-thread stall ${stall} ms`;
   t.diagnostic(msg);
-  console.log(`# ${msg}`);
   await shot(page, 'hosts-32.png');
   assert.deepEqual(problems, []);
   await page.close();
@@ -235,10 +234,11 @@ test('32 hosts: paste-to-matrix time', async (t) => {
 test('20 MB paste (330 hosts): the page stays responsive', async (t) => {
   const { page, problems } = await openPage(browser.context, base);
   const all = renamedCopies(330, 'esx');
+  await copy(page, all);
   await watchMainThread(page);
   const n = await seqOf(page);
   const t0 = Date.now();
-  await paste(page, all);
+  await pressPaste(page);
   // While the engine works, the page still answers.
   const busyAnswer = Date.now();
   await page.evaluate(() => document.getElementById('status').textContent);
@@ -254,11 +254,9 @@ test('20 MB paste (330 hosts): the page stays responsive', async (t) => {
   assert.match(await c.innerText(), /MDCLEAR/);
   await c.click();
   assert.match(await page.locator('#detail').innerText(), /esx001 → esx002: blocked/);
-  const engine = await page.evaluate(() => Number(document.body.dataset.engineMs));
-  const shown = await page.evaluate(() => Number(document.body.dataset.lastMs));
-  const msg = `330 hosts (${(all.length / 1e6).toFixed(1)} MB pasted): Ctrl+V → everything rendered in ${ms} ms; engine (wasm) ${engine} ms; request → rendered ${shown} ms; longest main-thread stall ${stall} ms; page answered a query during the analysis in ${answerMs} ms`;
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  const msg = `330 hosts (${(all.length / 1e6).toFixed(1)} MB pasted): Ctrl+V → everything rendered in ${ms} ms (paste event → rendered ${d.pasteToRenderMs} ms); engine (wasm) ${d.engineMs} ms, worker → page ${d.transferMs} ms, render ${d.renderMs} ms; longest main-thread stall ${stall} ms; page answered a query during the analysis in ${answerMs} ms`;
   t.diagnostic(msg);
-  console.log(`# ${msg}`);
   await page.locator('#matrix-wrap').evaluate((w) => { w.scrollTop = 40 * 150; w.scrollLeft = 124 * 100; });
   await page.waitForTimeout(100);
   assert.ok((await page.locator('#vmatrix .vcell[data-from="esx160"]').count()) > 0);
