@@ -403,8 +403,11 @@ fn first_content(text: &str) -> (u32, u32) {
 }
 
 fn col_of(line: &str, part: &str) -> u32 {
-    // `part` is a sub-slice of `line`.
-    let offset = (part.as_ptr() as usize).saturating_sub(line.as_ptr() as usize).min(line.len());
+    // `part` is a sub-slice of `line`; anything else gives a column at a char boundary anyway.
+    let mut offset = (part.as_ptr() as usize).saturating_sub(line.as_ptr() as usize).min(line.len());
+    while !line.is_char_boundary(offset) {
+        offset -= 1;
+    }
     line[..offset].chars().count() as u32 + 1
 }
 
@@ -526,11 +529,11 @@ fn xsave_subleaf(leaves: &Leaves, nth: u32, regs: Regs) -> u32 {
     }
     let k = if has_sub1 { nth - 2 } else { nth - 1 };
     // the k-th (0-based) set bit of `components`, or past the end
-    let mut bits = components;
-    for _ in 0..k {
+    let mut bits = if k < 64 { components } else { 0 };
+    for _ in 0..k.min(64) {
         bits &= bits.wrapping_sub(1);
     }
-    if bits == 0 { 64 + nth } else { bits.trailing_zeros() }
+    if bits == 0 { nth.saturating_add(64) } else { bits.trailing_zeros() }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1014,6 +1017,13 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
         assert!(parse_leaves("hello").is_err());
         for text in ["CPUID 00000000:", "basic_cpuid[0]=1 2 3", "level = 1\neax = \"01x\"", "<cpuid", "0x0 0x0: eax=0x1"] {
             let _ = parse(text);
+        }
+        // Every prefix of real-looking dumps, with multi-byte characters sprinkled in.
+        let samples = [SKX.to_string(), SKX.replace("[SL 00]", "[SL ü]").replace('-', "–")];
+        for sample in &samples {
+            for (i, _) in sample.char_indices() {
+                let _ = parse(&sample[..i]);
+            }
         }
     }
 }

@@ -368,5 +368,8 @@ mod tests {
         assert!(e.message.contains("ARM"));
         let e = parse("processor\t: 0\ncpu family\t: six\nflags\t: fpu\n").unwrap_err();
         assert_eq!((e.pos.line, e.pos.col), (2, 14));
+        for (i, _) in BROADWELL.char_indices() {
+            let _ = parse(&BROADWELL[..i]);
+        }
     }
 }
