@@ -16,15 +16,26 @@ fn main() {
     files.retain(|p| {
         p.is_file()
             && p.extension().is_some_and(|e| e == "txt")
-            && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("grep-"))
+            && !p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("grep-"))
     });
     files.sort();
-    let mut out = String::from("/// The bundled example: (file name, text).\npub const EXAMPLE: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// The bundled example: (file name, text).\npub const EXAMPLE: &[(&str, &str)] = &[\n",
+    );
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().unwrap().to_string_lossy();
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.canonicalize().unwrap().display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.canonicalize().unwrap().display().to_string()
+        ));
     }
     out.push_str("];\n");
-    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("example.rs"), out).unwrap();
+    fs::write(
+        PathBuf::from(env::var("OUT_DIR").unwrap()).join("example.rs"),
+        out,
+    )
+    .unwrap();
 }

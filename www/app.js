@@ -422,9 +422,16 @@ function startRename(row, name) {
   const input = h('input', { type: 'text', value: name, 'aria-label': `New name for ${name}`, class: 'rename-input' });
   const commit = () => {
     const to = input.value.trim();
+    const taken = state.analysis?.cluster.hosts.some((x) => x.name !== name && x.name.toLowerCase() === to.toLowerCase());
+    if (taken) {
+      input.setCustomValidity(`${to} is already the name of another host`);
+      input.reportValidity();
+      return;
+    }
     if (to && to !== name) renameHost(name, to);
     else render(state.analysis);
   };
+  input.addEventListener('input', () => input.setCustomValidity(''));
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') commit();
     if (e.key === 'Escape') render(state.analysis);
@@ -757,7 +764,7 @@ function renderDetail(a) {
     const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.compatible).map((c) => c.to);
     if (remedies.length) box.append(remedyList(remedies));
     else if (plan?.evacuable && elsewhere.length)
-      box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')} (`, hostNames(elsewhere, 8), `). For ${sel.to} to take them too, it would need `, featureList(cell.missing), ' — see the maintenance plan of a host that cannot be evacuated for how such a feature is restored.'));
+      box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')}: `, hostNames(elsewhere, 8), `. For ${sel.to} to take them too, it would have to expose `, featureList(cell.missing), '.'));
     else box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
   }
 }

@@ -170,6 +170,27 @@ test('a real govc host file chosen with the file picker shows up as intel-broadw
   await page.close();
 });
 
+test('files dropped on the page are read, one input per file', async () => {
+  const { page, problems } = await openPage(browser.context, base);
+  const n = await seqOf(page);
+  const files = ['esxi01.txt', 'esxi02.txt'].map((name) => ({ name, text: example(name) }));
+  const dt = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([f.text], f.name, { type: 'text/plain' }));
+    return dt;
+  }, files);
+  await page.dispatchEvent('#dropzone', 'dragenter', { dataTransfer: dt });
+  assert.equal(await page.evaluate(() => document.body.classList.contains('dragging')), true);
+  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: dt });
+  await analysed(page, n);
+  assert.equal(await page.locator('#filelist li').count(), 2);
+  assert.match(await page.locator('#filelist li[data-name="esxi01.txt"]').innerText(), /host esxi01/);
+  assert.match(await cell(page, 'esxi01', 'esxi02').getAttribute('class'), /\bbad\b/);
+  assert.equal(await page.evaluate(() => document.body.classList.contains('dragging')), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('garbage input gives a readable error naming the input and the line', async () => {
   const { page, problems } = await openPage(browser.context, base);
   await pasteAndWait(page, '\n\nthis is not an ESXi dump\nat all\n');

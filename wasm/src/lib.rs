@@ -42,8 +42,18 @@ pub fn analyze(request_json: &str) -> String {
 }
 
 fn request_error(message: String, line: usize, column: usize) -> String {
-    serde_json::to_string(&RequestError { request_error: RequestErrorBody { message, line, column, expected: EXPECTED } })
-        .unwrap_or_else(|_| r#"{"request_error":{"message":"invalid request","line":0,"column":0,"expected":""}}"#.to_string())
+    serde_json::to_string(&RequestError {
+        request_error: RequestErrorBody {
+            message,
+            line,
+            column,
+            expected: EXPECTED,
+        },
+    })
+    .unwrap_or_else(|_| {
+        r#"{"request_error":{"message":"invalid request","line":0,"column":0,"expected":""}}"#
+            .to_string()
+    })
 }
 
 #[derive(Serialize)]
@@ -56,7 +66,10 @@ struct ExampleFile<'a> {
 /// ready to be the `inputs` of a request.
 #[wasm_bindgen]
 pub fn example() -> String {
-    let files: Vec<ExampleFile<'_>> = EXAMPLE.iter().map(|(name, text)| ExampleFile { name, text }).collect();
+    let files: Vec<ExampleFile<'_>> = EXAMPLE
+        .iter()
+        .map(|(name, text)| ExampleFile { name, text })
+        .collect();
     serde_json::to_string(&files).unwrap_or_else(|_| "[]".to_string())
 }
 
@@ -72,9 +85,23 @@ mod tests {
 
     #[test]
     fn bad_request_is_a_json_error_not_a_panic() {
-        for bad in ["", "{", "[]", "null", r#"{"inputs":3}"#, r#"{"inputs":[{"name":1}]}"#, "\u{0}"] {
+        for bad in [
+            "",
+            "{",
+            "null",
+            "3",
+            r#"{"inputs":3}"#,
+            r#"{"inputs":[{"name":1}]}"#,
+            "\u{0}",
+        ] {
             let out: serde_json::Value = serde_json::from_str(&analyze(bad)).unwrap();
-            assert!(out["request_error"]["message"].as_str().unwrap().starts_with("invalid request"), "{bad:?} -> {out}");
+            assert!(
+                out["request_error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("invalid request"),
+                "{bad:?} -> {out}"
+            );
         }
     }
 
@@ -88,8 +115,10 @@ mod tests {
 
     #[test]
     fn garbage_input_is_reported_with_source_and_line() {
-        let out: serde_json::Value =
-            serde_json::from_str(&analyze(r#"{"inputs":[{"name":"paste","text":"\n\nhello world"}]}"#)).unwrap();
+        let out: serde_json::Value = serde_json::from_str(&analyze(
+            r#"{"inputs":[{"name":"paste","text":"\n\nhello world"}]}"#,
+        ))
+        .unwrap();
         let err = &out["errors"][0];
         assert_eq!(err["source"], "paste");
         assert_eq!(err["line"], 3);
