@@ -52,7 +52,12 @@ const pending = new Map();
 let nextId = 1;
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  try {
+    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  } catch (e) {
+    engineReady = Promise.reject(new Error(`could not start the analysis worker (${e.message}); open the page through www/serve.sh`));
+    return;
+  }
   engineReady = new Promise((resolve, reject) => {
     worker.onmessage = ({ data }) => {
       if (data.kind === 'ready') {
@@ -307,7 +312,8 @@ function modeLabel(a, key) {
 function renderModes(a) {
   if (!a) return;
   const sig = a.modes.map((m) => m.key).join(',');
-  const common = new Set(intersect(a.cluster.hosts.filter((h) => !h.fragment).map((h) => h.supported_evc_modes)));
+  const complete = a.cluster.hosts.filter((h) => !h.fragment);
+  const common = new Set(intersect(complete.map((h) => h.supported_evc_modes)));
   const evcSel = $('evc');
   const vmSel = $('per-vm-evc');
   if (sig !== state.modesSignature) {
@@ -329,7 +335,7 @@ function renderModes(a) {
     for (const opt of sel.querySelectorAll('optgroup option')) {
       const m = a.modes.find((x) => x.key === opt.value);
       if (!m) continue;
-      const can = a.cluster.hosts.length === 0 || common.has(m.key);
+      const can = complete.length === 0 || common.has(m.key);
       opt.textContent = `${m.key} — ${m.label}${can || sel === vmSel ? '' : '  (not every host)'}`;
       opt.classList.toggle('unsupported', !can);
     }
@@ -344,6 +350,8 @@ function renderModes(a) {
   if (!state.evc) append(why, [`Automatic = ${a.evc.mode ?? 'EVC disabled'} (${a.evc.why}). `]);
   if (a.cluster.max_common_evc_mode) {
     append(why, ['Highest mode every host can join: ', h('strong', null, a.cluster.max_common_evc_mode), ` (${modeLabel(a, a.cluster.max_common_evc_mode)})`]);
+  } else if (a.cluster.hosts.length && !complete.length) {
+    why.append('EVC modes unknown: the hosts are known only from fragments. Pick the cluster’s mode.');
   } else if (a.cluster.hosts.length) {
     why.append('No EVC mode every host can join.');
   }
@@ -560,6 +568,7 @@ function renderVirtualMatrix(a) {
   };
   layer.addEventListener('click', activate);
   layer.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), activate(e)));
+  const partial = partialHosts(a);
   vgrid = { names, cols, rowhead, layer, draw: null };
   let pending = false;
   const draw = () => {
@@ -599,7 +608,7 @@ function renderVirtualMatrix(a) {
           role: self ? null : 'button',
           title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${cell.compatible ? 'can move' : `blocked — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}`}`,
         },
-        self ? '—' : cell.compatible ? '✓' : [
+        self ? '—' : cell.compatible ? (partial.has(from) || partial.has(to) ? '✓?' : '✓') : [
           h('div', { class: 'vk' }, '✕ ', cell.missing.length ? cell.missing.slice(0, 2).map((m) => shortKey(m.canonical_key)).join(', ') + (cell.missing.length > 2 ? ` +${cell.missing.length - 2}` : '') : 'not admitted'),
           cell.missing.length > 0 && h('div', { class: 'vl' }, cell.missing.map((m) => m.label).join(', ')),
         ]);
@@ -626,6 +635,7 @@ function renderVirtualMatrix(a) {
 function renderTableMatrix(a) {
   const names = matrixIndex(a).cols;
   const rows = matrixIndex(a).rows.map((from) => ({ from, cells: rowCells(a, from) }));
+  const partial = partialHosts(a);
   const t = $('matrix');
   t.replaceChildren();
   const wide = names.length > 10;
@@ -642,12 +652,16 @@ function renderTableMatrix(a) {
     for (const cell of row.cells) {
       const self = cell.to === row.from;
       const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
+      const unsure = !self && cell.compatible && (partial.has(row.from) || partial.has(cell.to));
       let cls = self ? 'self' : cell.compatible ? 'ok' : 'bad';
+      if (unsure) cls += ' unsure';
       if (selected) cls += ' selected';
       const content = self
         ? h('span', { class: 'muted' }, '—')
         : cell.compatible
-          ? h('span', { class: 'verdict' }, '✓ can move')
+          ? unsure
+            ? [h('span', { class: 'verdict' }, '✓ no blocker seen'), h('div', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
+            : h('span', { class: 'verdict' }, '✓ can move')
           : [
               h('span', { class: 'verdict' }, cell.destination_not_admitted && !cell.missing.length ? '✕ destination not admitted' : '✕ blocked'),
               cell.missing.slice(0, wide ? 2 : 4).map((m) => h('div', { class: 'mf' }, h('span', { class: 'ml' }, m.label || m.canonical_key), ' ', h('code', null, m.canonical_key))),
@@ -681,6 +695,10 @@ function select(from, to) {
   renderDetail(a);
   $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
 }
+
+/** Hosts known only from a fragment (e.g. `grep -A 2 MDCLEAR` output): a green cell involving
+ * them means "no blocker among the keys that were pasted", not a verified move. */
+const partialHosts = (a) => new Set(a.cluster.hosts.filter((x) => x.fragment).map((x) => x.name));
 
 // The matrix arrives packed (worker.js view()): these read it back cell by cell.
 function matrixIndex(a) {
@@ -734,6 +752,10 @@ function renderDetail(a) {
       a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
       back && ` · the other way (${sel.to} → ${sel.from}): ${back.compatible ? 'can move' : 'blocked'}`),
   );
+  const partial = partialHosts(a);
+  if (partial.has(sel.from) || partial.has(sel.to)) {
+    box.append(h('p', { class: 'warn-text' }, `Partial data: ${[...new Set([sel.from, sel.to].filter((n) => partial.has(n)))].join(' and ')} ${partial.has(sel.from) && partial.has(sel.to) && sel.from !== sel.to ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
+  }
   if (cell.missing.length) {
     box.append(
       h('p', null, `${sel.to} lacks ${cell.missing.length === 1 ? 'a feature' : `${cell.missing.length} features`} that a VM powered on on ${sel.from} already uses:`),

@@ -25,7 +25,8 @@ TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import j
 WASM="$TARGET_DIR/wasm32-unknown-unknown/release-wasm/evcalc_wasm.wasm"
 
 rm -rf www/pkg
-wasm-bindgen --target web --no-typescript --out-dir www/pkg "$WASM"
+# The name section (function names, ~200 KB) only helps debugging; panics abort anyway.
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir www/pkg "$WASM"
 if [ -n "${WASM_OPT:-}" ]; then
   "$WASM_OPT" -Oz www/pkg/evcalc_wasm_bg.wasm -o www/pkg/evcalc_wasm_bg.opt.wasm
   mv www/pkg/evcalc_wasm_bg.opt.wasm www/pkg/evcalc_wasm_bg.wasm

@@ -191,6 +191,24 @@ test('files dropped on the page are read, one input per file', async () => {
   await page.close();
 });
 
+test('a grep -A 2 MDCLEAR transcript is enough to see the blocker (partial data marked as such)', async () => {
+  const { page, problems } = await openPage(browser.context, base);
+  await pasteAndWait(page, example('grep-MDCLEAR.txt'));
+  await chooseEvc(page, 'intel-haswell');
+  assert.equal(await page.locator('#hosts-table tbody tr').count(), 4);
+  assert.match(await page.locator('#hosts-table tr[data-host="esxi02"]').innerText(), /partial input/);
+  const blocked = cell(page, 'esxi01', 'esxi02');
+  assert.match(await blocked.getAttribute('class'), /\bbad\b/);
+  assert.match(await blocked.innerText(), /cpuid\.MDCLEAR/);
+  const unsure = cell(page, 'esxi02', 'esxi01');
+  assert.match(await unsure.getAttribute('class'), /\bok\b.*\bunsure\b/);
+  assert.match(await unsure.innerText(), /partial data/);
+  assert.match(await page.locator('#drift').innerText(), /only 1 of 4 hosts: esxi01/);
+  await shot(page, 'grep-fragment.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('garbage input gives a readable error naming the input and the line', async () => {
   const { page, problems } = await openPage(browser.context, base);
   await pasteAndWait(page, '\n\nthis is not an ESXi dump\nat all\n');
