@@ -522,13 +522,20 @@ function renderMatrix(a) {
     renderTableMatrix(a);
   }
   let blocked = 0;
+  let unknown = 0;
   const m = matrixIndex(a);
   for (let r = 0; r < m.rows.length; r++)
-    for (let c = 0; c < m.cols.length; c++) if (m.rows[r] !== m.cols[c] && !m.sets[m.cells[r * m.cols.length + c]].compatible) blocked++;
+    for (let c = 0; c < m.cols.length; c++) {
+      if (m.rows[r] === m.cols[c]) continue;
+      const v = m.sets[m.cells[r * m.cols.length + c]].verdict;
+      if (v === 'blocked') blocked++;
+      else if (v === 'unknown') unknown++;
+    }
   const pairs = names.length * (names.length - 1);
   $('matrix-caption').textContent =
     `row = host a VM was powered on on, column = destination · EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? `, per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''} · ` +
-    (blocked ? `${blocked} of ${pairs} moves blocked` : pairs ? `all ${pairs} moves possible` : 'one host');
+    (blocked ? `${blocked} of ${pairs} moves blocked` : unknown ? 'no move blocked' : pairs ? `all ${pairs} moves possible` : 'one host') +
+    (unknown ? ` · ${unknown} not verifiable (partial data)` : '');
 }
 
 const shortKey = (k) => k.replace(/^cpuid\./, '');
@@ -568,7 +575,6 @@ function renderVirtualMatrix(a) {
   };
   layer.addEventListener('click', activate);
   layer.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), activate(e)));
-  const partial = partialHosts(a);
   vgrid = { names, cols, rowhead, layer, draw: null };
   let pending = false;
   const draw = () => {
@@ -602,13 +608,13 @@ function renderVirtualMatrix(a) {
         const self = to === from;
         const sel = state.selected && state.selected.from === from && state.selected.to === to;
         const el = h('div', {
-          class: `vcell ${self ? 'self' : cell.compatible ? 'ok' : 'bad'}${sel ? ' selected' : ''}`,
+          class: `vcell ${self ? 'self' : VCLASS[cell.verdict]}${sel ? ' selected' : ''}`,
           dataset: self ? null : { from, to },
           tabindex: self ? null : '0',
           role: self ? null : 'button',
-          title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${cell.compatible ? 'can move' : `blocked — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}`}`,
+          title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${VTEXT[cell.verdict]}${cell.verdict === 'blocked' ? ` — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}` : ''}`,
         },
-        self ? '—' : cell.compatible ? (partial.has(from) || partial.has(to) ? '✓?' : '✓') : [
+        self ? '—' : cell.verdict === 'compatible' ? '✓' : cell.verdict === 'unknown' ? '? partial data' : [
           h('div', { class: 'vk' }, '✕ ', cell.missing.length ? cell.missing.slice(0, 2).map((m) => shortKey(m.canonical_key)).join(', ') + (cell.missing.length > 2 ? ` +${cell.missing.length - 2}` : '') : 'not admitted'),
           cell.missing.length > 0 && h('div', { class: 'vl' }, cell.missing.map((m) => m.label).join(', ')),
         ]);
@@ -635,7 +641,6 @@ function renderVirtualMatrix(a) {
 function renderTableMatrix(a) {
   const names = matrixIndex(a).cols;
   const rows = matrixIndex(a).rows.map((from) => ({ from, cells: rowCells(a, from) }));
-  const partial = partialHosts(a);
   const t = $('matrix');
   t.replaceChildren();
   const wide = names.length > 10;
@@ -652,15 +657,13 @@ function renderTableMatrix(a) {
     for (const cell of row.cells) {
       const self = cell.to === row.from;
       const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
-      const unsure = !self && cell.compatible && (partial.has(row.from) || partial.has(cell.to));
-      let cls = self ? 'self' : cell.compatible ? 'ok' : 'bad';
-      if (unsure) cls += ' unsure';
+      let cls = self ? 'self' : VCLASS[cell.verdict];
       if (selected) cls += ' selected';
       const content = self
         ? h('span', { class: 'muted' }, '—')
-        : cell.compatible
-          ? unsure
-            ? [h('span', { class: 'verdict' }, '✓ no blocker seen'), h('div', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
+        : cell.verdict !== 'blocked'
+          ? cell.verdict === 'unknown'
+            ? [h('span', { class: 'verdict' }, '? no blocker seen'), h('div', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
             : h('span', { class: 'verdict' }, '✓ can move')
           : [
               h('span', { class: 'verdict' }, cell.destination_not_admitted && !cell.missing.length ? '✕ destination not admitted' : '✕ blocked'),
@@ -674,7 +677,7 @@ function renderTableMatrix(a) {
           tabindex: self ? null : '0',
           role: self ? null : 'button',
           dataset: { from: row.from, to: cell.to },
-          title: self ? '' : `A VM powered on on ${row.from} → ${cell.to}: ${cell.compatible ? 'can move' : 'blocked'}. Click for details.`,
+          title: self ? '' : `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
           onclick: self ? null : () => select(row.from, cell.to),
           onkeydown: self ? null : (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select(row.from, cell.to)),
         }, content),
@@ -695,6 +698,9 @@ function select(from, to) {
   renderDetail(a);
   $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
 }
+
+const VCLASS = { compatible: 'ok', blocked: 'bad', unknown: 'ok unsure' };
+const VTEXT = { compatible: 'can move', blocked: 'blocked', unknown: 'no blocker seen, but partial data' };
 
 /** Hosts known only from a fragment (e.g. `grep -A 2 MDCLEAR` output): a green cell involving
  * them means "no blocker among the keys that were pasted", not a verified move. */
@@ -742,15 +748,15 @@ function renderDetail(a) {
   let remedies = (plan?.remedies ?? []).filter(
     (r) => r.hosts.includes(sel.to) || r.features.some((f) => keys.has(f.toLowerCase())),
   );
-  if (!remedies.length && !cell.compatible) remedies = plan?.remedies ?? [];
+  if (!remedies.length && cell.verdict === 'blocked') remedies = plan?.remedies ?? [];
   box.append(
     h('div', { class: 'detail-head' },
-      h('h3', null, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: cell.compatible ? 'ok-text' : 'bad-text' }, cell.compatible ? 'can move' : 'blocked')),
+      h('h3', null, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
       h('button', { type: 'button', class: 'small-btn', onclick: () => { state.selected = null; renderDetail(a); for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected'); vgrid?.draw(); } }, 'Close')),
     h('p', { class: 'small muted' },
       `Cluster EVC ${a.cluster.evc_mode ? `${a.cluster.evc_mode} (${modeLabel(a, a.cluster.evc_mode)})` : 'disabled'}`,
       a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
-      back && ` · the other way (${sel.to} → ${sel.from}): ${back.compatible ? 'can move' : 'blocked'}`),
+      back && ` · the other way (${sel.to} → ${sel.from}): ${VTEXT[back.verdict]}`),
   );
   const partial = partialHosts(a);
   if (partial.has(sel.from) || partial.has(sel.to)) {
@@ -781,9 +787,9 @@ function renderDetail(a) {
   } else if (!a.cluster.evc_mode) {
     box.append(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
   }
-  if (!cell.compatible) {
+  if (cell.verdict === 'blocked') {
     box.append(h('h4', null, 'What fixes it'));
-    const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.compatible).map((c) => c.to);
+    const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.verdict === 'compatible').map((c) => c.to);
     if (remedies.length) box.append(remedyList(remedies));
     else if (plan?.evacuable && elsewhere.length)
       box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')}: `, hostNames(elsewhere, 8), `. For ${sel.to} to take them too, it would have to expose `, featureList(cell.missing), '.'));
@@ -832,7 +838,7 @@ function renderMaintenance(a) {
   box.replaceChildren();
   const many = a.maintenance.length > 8;
   for (const m of a.maintenance) {
-    const blocked = m.vms.some((v) => v.groups.some((g) => !g.compatible));
+    const blocked = m.vms.some((v) => v.groups.some((g) => g.verdict === 'blocked'));
     box.append(
       h('details', { class: `maint ${m.evacuable ? 'ok' : 'bad'}`, open: !many || !m.evacuable ? true : null, dataset: { host: m.host } },
         h('summary', null,
@@ -845,11 +851,11 @@ function renderMaintenance(a) {
               h('div', { class: 'vmname' }, v.vm, h('span', { class: 'small muted' }, v.requirements_from === 'input' ? ' · requirements from its runtime data' : ` · requirements ${v.requirements_from}`)),
               v.destination_count === 0 && h('div', { class: 'muted' }, 'no other host'),
               v.groups.map((g) =>
-                h('div', { class: `destgroup ${g.compatible ? 'ok' : 'bad'}` },
-                  h('span', { class: 'verdict' }, g.compatible ? `✓ can move to ${g.hosts.length}:` : `✕ blocked to ${g.hosts.length}:`), ' ',
+                h('div', { class: `destgroup ${VCLASS[g.verdict]}` },
+                  h('span', { class: 'verdict' }, { compatible: '✓ can move to', blocked: '✕ blocked to', unknown: '? not verifiable (partial data) to' }[g.verdict], ` ${g.hosts.length}:`), ' ',
                   h('span', { class: 'hosts' }, hostNames(g.hosts)),
-                  !g.compatible && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
-                  !g.compatible && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
+                  g.verdict === 'blocked' && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
+                  g.verdict === 'blocked' && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
           m.remedies.length ? [h('h4', null, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
         ),
       ),
@@ -909,9 +915,9 @@ function markdown(a) {
   const rows = mv.rows.map((from) => ({ from, cells: rowCells(a, from) }));
   L.push(`| from \\ to | ${mv.cols.map(mdCell).join(' | ')} |`, `|---|${mv.cols.map(() => '---').join('|')}|`);
   for (const r of rows) {
-    L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.compatible ? 'ok' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
+    L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.verdict === 'compatible' ? 'ok' : x.verdict === 'unknown' ? 'ok? (partial data)' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
   }
-  const blocked = rows.flatMap((r) => r.cells.filter((x) => !x.compatible).map((x) => [r.from, x]));
+  const blocked = rows.flatMap((r) => r.cells.filter((x) => x.verdict === 'blocked').map((x) => [r.from, x]));
   if (blocked.length) {
     L.push('', '### Blocked moves', '');
     for (const [from, x] of blocked) {
@@ -922,7 +928,7 @@ function markdown(a) {
   for (const m of a.maintenance) {
     L.push(`### ${m.host}`, '', m.verdict, '');
     for (const v of m.vms) {
-      L.push(`- ${v.vm} (requirements ${v.requirements_from}): ${v.groups.map((g) => `${g.compatible ? 'can move to' : 'blocked to'} ${g.hosts.join(', ')}${g.compatible ? '' : ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}`}`).join('; ') || 'no other host'}`);
+      L.push(`- ${v.vm} (requirements ${v.requirements_from}): ${v.groups.map((g) => `${{ compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[g.verdict]} ${g.hosts.join(', ')}${g.verdict === 'blocked' ? ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}` : ''}`).join('; ') || 'no other host'}`);
     }
     if (m.remedies.length) {
       L.push('');

@@ -18,11 +18,16 @@ const ready = init().then(
 /** The page's view of an analysis: the same data, packed so that even a 300-host cluster (90,000
  * matrix cells, 90,000 maintenance destinations) crosses to the page in a few milliseconds.
  * - cluster.matrix → cluster.matrix_view {rows, cols, sets, cells}: every distinct cell verdict
- *   once in `sets` ({compatible, destination_not_admitted, missing}), and `cells`, a Uint32Array
+ *   once in `sets` ({verdict, compatible, destination_not_admitted, missing}), and `cells`, a Uint32Array
  *   (transferred, not copied) with the set index of cell (row r, column c) at r * cols.length + c.
- * - maintenance[].vms[].destinations → groups [{compatible, admitted, missing: [{canonical_key,
+ * - maintenance[].vms[].destinations → groups [{verdict, compatible, admitted, missing: [{canonical_key,
  *   label}], hosts: [...]}]: destinations with the same verdict and blockers, in one line each. */
 function view(analysis) {
+  // `verdict` (compatible | blocked | unknown) is the core's; from a core without it, derive it
+  // the same way: a move involving a host known only from a fragment is unknown, not compatible.
+  const partial = new Set(analysis.cluster.hosts.filter((h) => h.fragment).map((h) => h.name));
+  const verdictOf = (x, from, to) =>
+    x.verdict ?? (!x.compatible ? 'blocked' : partial.has(from) || partial.has(to) ? 'unknown' : 'compatible');
   const matrix = analysis.cluster.matrix;
   const rows = matrix.map((r) => r.from);
   const cols = matrix.length ? matrix[0].cells.map((c) => c.to) : [];
@@ -34,11 +39,12 @@ function view(analysis) {
     for (const cell of row.cells) {
       const c = colIndex.get(cell.to);
       if (c === undefined) continue; // cannot happen: every row covers the same hosts
-      const key = JSON.stringify([cell.compatible, cell.destination_not_admitted, cell.missing]);
+      const verdict = verdictOf(cell, row.from, cell.to);
+      const key = JSON.stringify([verdict, cell.compatible, cell.destination_not_admitted, cell.missing]);
       let k = setIndex.get(key);
       if (k === undefined) {
         k = sets.length;
-        sets.push({ compatible: cell.compatible, destination_not_admitted: cell.destination_not_admitted, missing: cell.missing });
+        sets.push({ verdict, compatible: cell.compatible, destination_not_admitted: cell.destination_not_admitted, missing: cell.missing });
         setIndex.set(key, k);
       }
       cells[r * cols.length + c] = k;
@@ -53,12 +59,14 @@ function view(analysis) {
       for (const d of vm.destinations) {
         const admitted = d.admission ? d.admission.admitted : null;
         const missing = d.missing.map((m) => ({ canonical_key: m.canonical_key, label: m.label }));
-        const key = JSON.stringify([d.compatible, admitted, missing]);
-        if (!groups.has(key)) groups.set(key, { compatible: d.compatible, admitted, missing, hosts: [] });
+        const verdict = verdictOf(d, plan.host, d.to);
+        const key = JSON.stringify([verdict, admitted, missing]);
+        if (!groups.has(key)) groups.set(key, { verdict, compatible: d.compatible, admitted, missing, hosts: [] });
         groups.get(key).hosts.push(d.to);
       }
       vm.destination_count = vm.destinations.length;
-      vm.groups = [...groups.values()].sort((x, y) => Number(y.compatible) - Number(x.compatible));
+      const order = { compatible: 0, unknown: 1, blocked: 2 };
+      vm.groups = [...groups.values()].sort((x, y) => order[x.verdict] - order[y.verdict]);
       delete vm.destinations;
     }
   }
