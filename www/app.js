@@ -905,7 +905,8 @@ function markdown(a) {
   for (const h of c.hosts) {
     const x = adm.get(h.name);
     const joins = !c.evc_mode ? '—' : !x || x.admitted === null ? 'unknown' : x.admitted ? 'yes' : `no (lacks ${x.missing.map((f) => f.key).join(', ')})`;
-    L.push(`| ${mdCell(h.name)} | ${mdCell(h.cpu_model ?? '')} | ${mdCell(h.product ?? '')} | ${mdCell(h.max_evc_mode ?? 'none')} | ${mdCell(joins)} | ${mdCell(h.warnings.join('; '))} |`);
+    const cpu = h.cpu_model ?? (h.family != null ? `family ${h.family} model ${h.model ?? '?'} stepping ${h.stepping ?? '?'}` : '');
+    L.push(`| ${mdCell(h.name)} | ${mdCell(cpu)} | ${mdCell(h.product ?? '')} | ${mdCell(h.max_evc_mode ?? 'none')} | ${mdCell(joins)} | ${mdCell(h.warnings.join('; '))} |`);
   }
   L.push('', '## Drift', '');
   if (!c.drift.length) L.push('None: every host reports the same CPU features.');
@@ -928,7 +929,7 @@ function markdown(a) {
   for (const m of a.maintenance) {
     L.push(`### ${m.host}`, '', m.verdict, '');
     for (const v of m.vms) {
-      L.push(`- ${v.vm} (requirements ${v.requirements_from}): ${v.groups.map((g) => `${{ compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[g.verdict]} ${g.hosts.join(', ')}${g.verdict === 'blocked' ? ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}` : ''}`).join('; ') || 'no other host'}`);
+      L.push(`- ${v.vm} (requirements ${v.requirements_from === 'input' ? 'from its runtime data' : v.requirements_from}): ${v.groups.map((g) => `${{ compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[g.verdict]} ${g.hosts.join(', ')}${g.verdict === 'blocked' ? ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}` : ''}`).join('; ') || 'no other host'}`);
     }
     if (m.remedies.length) {
       L.push('');
