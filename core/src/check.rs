@@ -43,7 +43,7 @@ pub fn feature_ref(id: FeatureId) -> FeatureRef {
         key: def.key.clone(),
         label: def.label.clone(),
         kind: def.kind,
-        cpuid: def.cpuid.map(|c| c.to_string()),
+        cpuid: cpuid_text(id),
     }
 }
 
@@ -143,6 +143,19 @@ fn cross_check(reported: Option<&str>, computed: Option<&str>) -> CrossCheck {
     }
 }
 
+/// The verdict of [`admission`] alone (`admitted`), without building the report.
+///
+/// Performance: `max_common_mode` asks this for every (mode, host) pair — 250,000 pairs for
+/// 10,000 hosts — and only needs the boolean; building an [`Admission`] allocates two strings
+/// and a feature list each time (docs/performance.md).
+fn admission_verdict(host: &Host, mode: &EvcMode) -> Option<bool> {
+    if host.is_fragment() {
+        return None;
+    }
+    let vendor_mismatch = host.vendor.is_some_and(|v| v != mode.vendor);
+    Some(mode.required.is_subset(&host.caps.present) && !vendor_mismatch)
+}
+
 /// Whether `host` can be admitted to `mode`; the missing features otherwise.
 pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
     if host.is_fragment() {
@@ -194,6 +207,7 @@ pub fn power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> V
         masks: Vec::new(),
         reported_min_evc: None,
         from_input: false,
+        partial: host.is_fragment(),
         warnings: Vec::new(),
     }
 }
@@ -216,12 +230,18 @@ pub fn vm_min_mode<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Option<&'m EvcMode>
 
 /// The modes whose exposed set equals the features a per-VM mask lets through.
 pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m EvcMode> {
-    if vm.masks.is_empty() {
+    // Per-VM EVC masks pin the CPU identity (FAMILY, MODEL, …) and vendor; a VM's other masks
+    // (e.g. NSX Edge's lone `cpuid.PDPE1GB = Val:1`, [D]) are not an EVC mode.
+    let cat = catalogue();
+    let evc_like = vm.masks.iter().any(|(k, _)| match k {
+        Key::Known(id) => matches!(cat.def(*id).kind, Kind::Identity | Kind::Vendor),
+        Key::Unknown(_) => false,
+    });
+    if !evc_like {
         return Vec::new();
     }
     // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
     // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
-    let cat = catalogue();
     let exposed: FeatureSet =
         masks_expose(&vm.masks).iter().filter(|id| cat.def(*id).kind != Kind::Virtualization).collect();
     modes.modes.iter().filter(|m| m.exposed == exposed).collect()
@@ -238,7 +258,11 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
             min.as_deref().unwrap_or("none")
         ));
     }
-    let per_vm_mask_mode = if vm.masks.is_empty() {
+    let evc_like = vm.masks.iter().any(|(k, _)| match k {
+        Key::Known(id) => matches!(catalogue().def(*id).kind, Kind::Identity | Kind::Vendor),
+        Key::Unknown(_) => false,
+    });
+    let per_vm_mask_mode = if !evc_like {
         None
     } else {
         let matching = modes_matching_masks(vm, modes);
@@ -274,21 +298,35 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
     let missing = missing_requirements(vm, dest);
     let admission = evc.mode().map(|m| admission(dest, m));
     let admitted = admission.as_ref().is_none_or(|a| a.admitted != Some(false));
-    let unknown_on_destination: Vec<String> = vm
-        .requirements
-        .all
-        .iter()
-        .filter(|r| !dest.knows(&r.key))
-        .map(|r| r.written.clone())
-        .collect();
+    // Performance: a full dump knows every key, so only fragments can leave requirements
+    // unjudged; skip the scan over all requirements otherwise (same result: empty).
+    let unknown_on_destination: Vec<String> = if dest.is_fragment() {
+        vm.requirements.all.iter().filter(|r| !dest.knows(&r.key)).map(|r| r.written.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let fully_checked = !vm.partial
+        && unknown_on_destination.is_empty()
+        && admission.as_ref().is_none_or(|a| a.admitted.is_some())
+        && !(dest.is_fragment() && vm.requirements.all.is_empty());
+    let verdict = verdict(missing.is_empty() && admitted, fully_checked);
     CheckReport {
         vm: vm.name.clone(),
         to: dest.name.clone(),
         evc_mode: evc.key(),
-        compatible: missing.is_empty() && admitted,
+        compatible: verdict == Verdict::Compatible,
+        verdict,
         missing,
         admission,
         unknown_on_destination,
+    }
+}
+
+fn verdict(nothing_blocks: bool, fully_checked: bool) -> Verdict {
+    match (nothing_blocks, fully_checked) {
+        (false, _) => Verdict::Blocked,
+        (true, true) => Verdict::Compatible,
+        (true, false) => Verdict::Unknown,
     }
 }
 
@@ -300,7 +338,11 @@ pub fn missing_requirements(vm: &Vm, dest: &Host) -> Vec<Missing> {
     if fast_missing.is_empty() && vm.requirements.other.is_empty() {
         return out;
     }
-    for r in &vm.requirements.all {
+    // Performance: when every `Min:1` requirement is met, only the `other` list (Match,
+    // Min > 1, unknown keys; kept in input order) can block: scan it instead of all
+    // requirements. Same entries in the same order as the full scan below.
+    let list = if fast_missing.is_empty() { &vm.requirements.other } else { &vm.requirements.all };
+    for r in list {
         let blocked = match &r.key {
             Key::Known(id) if r.requirement.op == ReqOp::Min && r.requirement.value == 1 => fast_missing.contains(*id),
             key => !r.requirement.is_met_by(dest.caps.value(key)),
@@ -312,12 +354,46 @@ pub fn missing_requirements(vm: &Vm, dest: &Host) -> Vec<Missing> {
     out
 }
 
+/// Whether `dest`'s raw capabilities meet every requirement of `vm` that `dest` knows:
+/// exactly `missing_requirements(vm, dest).is_empty()`, without building report entries.
+/// With a precomputed admission it is the whole vMotion verdict of [`check_vm`]
+/// (`compatible`); planners use it to decide before asking for the detailed report.
+pub fn meets_requirements(vm: &Vm, dest: &Host) -> bool {
+    let fast_missing = vm.requirements.bool_min.difference(dest.caps.present);
+    let fast_ok = match &dest.known_only {
+        None => fast_missing.is_empty(),
+        Some(known) => fast_missing.intersection(known.features).is_empty(),
+    };
+    fast_ok
+        && vm
+            .requirements
+            .other
+            .iter()
+            .all(|r| r.requirement.is_met_by(dest.caps.value(&r.key)) || !dest.knows(&r.key))
+}
+
+/// `CpuidBit` texts (`CPUID.07H:EDX[10]`) per catalogue feature, formatted once.
+///
+/// Performance: every unmet requirement of every check carries its CPUID location as a
+/// string; formatting it each time dominated blocked checks in the maintenance benchmark
+/// (docs/performance.md). A clone of the cached text is the same string.
+fn cpuid_text(id: FeatureId) -> Option<String> {
+    static TEXTS: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
+    TEXTS
+        .get_or_init(|| catalogue().iter().map(|(_, def)| def.cpuid.map(|c| c.to_string())).collect())
+        .get(id.0 as usize)
+        .cloned()
+        .flatten()
+}
+
+/// `requirement.to_string()`, without the formatter for the common `Bool:Min:1`.
+fn requirement_text(requirement: Requirement) -> String {
+    if requirement == Requirement::BOOL_MIN_1 { "Bool:Min:1".to_string() } else { requirement.to_string() }
+}
+
 fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u64) -> Missing {
     let (kind, cpuid) = match &key {
-        Key::Known(id) => {
-            let def = catalogue().def(*id);
-            (Some(def.kind), def.cpuid.map(|c| c.to_string()))
-        }
+        Key::Known(id) => (Some(catalogue().def(*id).kind), cpuid_text(*id)),
         Key::Unknown(_) => (None, None),
     };
     Missing {
@@ -326,7 +402,7 @@ fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u
         label: key.label().to_string(),
         kind,
         cpuid,
-        required: requirement.to_string(),
+        required: requirement_text(requirement),
         available,
     }
 }
@@ -343,7 +419,7 @@ pub fn max_common_mode<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> Option<&
     let common: Vec<&EvcMode> = modes
         .modes
         .iter()
-        .filter(|m| full.iter().all(|h| admission(h, m).admitted == Some(true)))
+        .filter(|m| full.iter().all(|h| admission_verdict(h, m) == Some(true)))
         .collect();
     ModeCatalogue::highest(&common)
 }
@@ -465,11 +541,16 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
                 .iter()
                 .zip(&admissions)
                 .map(|(to, adm)| {
-                    let missing = if std::ptr::eq(from, to) { Vec::new() } else { missing_requirements(&vm, to) };
+                    let same = std::ptr::eq(from, to);
+                    let missing = if same { Vec::new() } else { missing_requirements(&vm, to) };
                     let admitted = adm.as_ref().is_none_or(|a| a.admitted != Some(false));
+                    let fully_checked = same
+                        || (!vm.partial && !to.is_fragment() && adm.as_ref().is_none_or(|a| a.admitted.is_some()));
+                    let verdict = verdict(missing.is_empty() && admitted, fully_checked);
                     MatrixCell {
                         to: to.name.clone(),
-                        compatible: missing.is_empty() && admitted,
+                        compatible: verdict == Verdict::Compatible,
+                        verdict,
                         missing,
                         destination_not_admitted: !admitted,
                     }
@@ -550,6 +631,15 @@ pub fn maintenance(
         } else {
             format!("{} cannot be evacuated: {blocked} of {} VMs have no destination", source.name, plans.len())
         }
+    };
+    let unverified = plans.iter().flat_map(|p| &p.destinations).filter(|d| d.verdict == Verdict::Unknown).count();
+    let verdict = if unverified > 0 && !evacuable {
+        format!(
+            "{verdict} ({unverified} move{} not fully checked: partial data such as grep output)",
+            if unverified == 1 { "" } else { "s" }
+        )
+    } else {
+        verdict
     };
     Ok(MaintenanceReport {
         host: source.name.clone(),
@@ -686,7 +776,7 @@ fn remedies(
             .iter()
             .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c)))
             .filter(|m| m.exposed.intersection(blocking).is_empty())
-            .filter(|m| destinations.iter().any(|d| admission(d, m).admitted != Some(false)))
+            .filter(|m| destinations.iter().any(|d| admission_verdict(d, m) != Some(false)))
             .collect();
         if let Some(best) = ModeCatalogue::highest(&candidates) {
             let all_vms: Vec<String> = plans.iter().filter(|p| !p.can_move).map(|p| p.vm.clone()).collect();
@@ -743,6 +833,93 @@ fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{Entry, HostInput, Pos, VmInput};
+    use crate::value::{ReqType, Requirement};
+
+    /// The performance shortcuts (docs/performance.md) give the same answers as the plain
+    /// definitions, over pseudo-random hosts (full and fragments) and VMs (Bool:Min:1, Match,
+    /// Min > 1, unknown keys).
+    #[test]
+    fn fast_paths_agree_with_the_definitions() {
+        let cat = catalogue();
+        let keys: Vec<String> = cat.iter().map(|(_, d)| d.key.clone()).chain(["vpmc.fixed".to_string(), "cpuid.FUTURE".to_string()]).collect();
+        let seed = std::cell::Cell::new(0x9e37_79b9_7f4a_7c15u64);
+        let next = || {
+            let mut x = seed.get();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            seed.set(x);
+            x
+        };
+        let pos = Pos { line: 1, col: 1 };
+        let mut hosts = Vec::new();
+        for i in 0..24 {
+            let capabilities = keys
+                .iter()
+                .filter(|_| next() % 4 != 0)
+                .map(|k| Entry { key: k.clone(), value: [0, 1, 1, 1, 2, 6][(next() % 6) as usize], pos })
+                .collect();
+            let input = HostInput { name: Some(format!("h{i}")), capabilities, fragment: i % 5 == 4, ..Default::default() };
+            hosts.push(Host::from_input(&input, "h", "test"));
+        }
+        let mut vms = Vec::new();
+        for i in 0..24 {
+            let requirements = keys
+                .iter()
+                .filter(|_| next() % 3 == 0)
+                .map(|k| {
+                    let value = match next() % 8 {
+                        0 => Requirement { ty: ReqType::Num, op: ReqOp::Match, value: next() % 3 },
+                        1 => Requirement { ty: ReqType::Num, op: ReqOp::Min, value: 2 + next() % 5 },
+                        2 => Requirement { ty: ReqType::Untyped, op: ReqOp::Min, value: 1 },
+                        _ => Requirement::BOOL_MIN_1,
+                    };
+                    Entry { key: k.clone(), value, pos }
+                })
+                .collect();
+            vms.push(Vm::from_input(&VmInput { name: Some(format!("v{i}")), requirements, ..Default::default() }, "v", "test"));
+        }
+        for h in &hosts {
+            vms.push(power_on(h, EvcSetting::Disabled, None));
+        }
+        let modes = crate::evc::builtin_modes();
+        for vm in &vms {
+            for h in &hosts {
+                let missing = missing_requirements(vm, h);
+                assert_eq!(meets_requirements(vm, h), missing.is_empty(), "{} -> {}", vm.name, h.name);
+                // The plain definition of the unmet list: every requirement in input order.
+                let plain: Vec<String> = vm
+                    .requirements
+                    .all
+                    .iter()
+                    .filter(|r| !r.requirement.is_met_by(h.caps.value(&r.key)) && h.knows(&r.key))
+                    .map(|r| r.written.clone())
+                    .collect();
+                assert_eq!(missing.iter().map(|m| m.key.clone()).collect::<Vec<_>>(), plain);
+                for m in &missing {
+                    let key = Key::resolve(&m.canonical_key);
+                    assert!(vm.requirements.all.iter().any(|x| x.key == key && x.requirement.to_string() == m.required));
+                    if let Key::Known(id) = key {
+                        assert_eq!(m.cpuid, cat.def(id).cpuid.map(|c| c.to_string()));
+                    }
+                }
+                let report = check_vm(vm, h, EvcSetting::Disabled);
+                let unknown: Vec<String> =
+                    vm.requirements.all.iter().filter(|r| !h.knows(&r.key)).map(|r| r.written.clone()).collect();
+                assert_eq!(report.unknown_on_destination, unknown);
+                for m in &modes.modes {
+                    assert_eq!(admission_verdict(h, m), admission(h, m).admitted);
+                }
+            }
+        }
+        for (id, def) in cat.iter() {
+            assert_eq!(cpuid_text(id), def.cpuid.map(|c| c.to_string()));
+        }
+        for r in [Requirement::BOOL_MIN_1, Requirement { ty: ReqType::Num, op: ReqOp::Min, value: 1 }] {
+            assert_eq!(requirement_text(r), r.to_string());
+        }
+    }
 
     #[test]
     fn host_lists_compress_runs() {

@@ -252,11 +252,12 @@ impl ModeCatalogue {
                 evidence: Vec::new(),
             };
             for req in &input.feature_requirement {
-                if let Some(id) = cat.lookup(&req.key) {
-                    if req.value.value > 0 && cat.def(id).kind != Kind::Identity {
-                        mode.required.insert(id);
-                        mode.exposed.insert(id);
-                    }
+                if let Some(id) = cat.lookup(&req.key)
+                    && req.value.value > 0
+                    && cat.def(id).kind != Kind::Identity
+                {
+                    mode.required.insert(id);
+                    mode.exposed.insert(id);
                 }
             }
             let exposing: Vec<(String, u64)> = if input.feature_mask.is_empty() {

@@ -258,10 +258,10 @@ impl Requirements {
     pub fn required_features(&self) -> FeatureSet {
         let mut set = self.bool_min;
         for r in &self.other {
-            if let Key::Known(id) = r.key {
-                if r.requirement.value >= 1 {
-                    set.insert(id);
-                }
+            if let Key::Known(id) = r.key
+                && r.requirement.value >= 1
+            {
+                set.insert(id);
             }
         }
         set
@@ -282,6 +282,8 @@ pub struct Vm {
     pub reported_min_evc: Option<String>,
     /// Whether the requirements were read from input (`true`) or computed from a host (`false`).
     pub from_input: bool,
+    /// Computed from a fragment: only some of the VM's requirements are known.
+    pub partial: bool,
     pub warnings: Vec<String>,
 }
 
@@ -323,6 +325,7 @@ impl Vm {
             masks: input.masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
             reported_min_evc: input.reported_min_evc.clone().filter(|s| !s.is_empty()),
             from_input: true,
+            partial: false,
             warnings,
         }
     }

@@ -44,7 +44,7 @@ pub fn rule_for(id: FeatureId) -> Option<&'static Rule> {
     let def = catalogue().def(id);
     let name = def.key.strip_prefix("cpuid.").unwrap_or(&def.key).to_ascii_uppercase();
     let rules = rules();
-    rules.iter().find(|r| r.keys.iter().any(|k| *k == name)).or_else(|| match def.kind {
+    rules.iter().find(|r| r.keys.contains(&name)).or_else(|| match def.kind {
         Kind::Feature | Kind::Mitigation | Kind::Virtualization => rules.iter().find(|r| r.keys.is_empty()),
         Kind::Vendor | Kind::Identity => None,
     })

@@ -130,12 +130,27 @@ pub struct Admission {
     pub vendor_mismatch: bool,
 }
 
+/// The outcome of a vMotion check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every requirement was checked and is met; the destination is admitted to the EVC mode.
+    Compatible,
+    /// A checked requirement is not met, or the destination cannot join the EVC mode.
+    Blocked,
+    /// Nothing checked blocks the move, but fragments (e.g. `grep` output) left requirements
+    /// or the destination's admission unchecked.
+    Unknown,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
     pub vm: String,
     pub to: String,
     pub evc_mode: Option<String>,
+    /// `verdict == "compatible"`.
     pub compatible: bool,
+    pub verdict: Verdict,
     pub missing: Vec<Missing>,
     /// Whether the destination can be admitted to the cluster's EVC mode at all.
     pub admission: Option<Admission>,
@@ -168,7 +183,9 @@ pub struct Drift {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatrixCell {
     pub to: String,
+    /// `verdict == "compatible"`.
     pub compatible: bool,
+    pub verdict: Verdict,
     pub missing: Vec<Missing>,
     pub destination_not_admitted: bool,
 }

@@ -56,13 +56,20 @@ pub struct Workspace {
     pub errors: Vec<InputError>,
 }
 
-/// The stem of a file name: `dir/esxi01.txt` → `esxi01`.
+/// The stem of a file name: `dir/esxi01.txt` → `esxi01`; also drops the inner kind suffixes
+/// of our fixture names: `vm-app01.runtime.txt` → `vm-app01`, `vm-20.evc.json` → `vm-20`.
 pub fn stem(name: &str) -> &str {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    match base.rfind('.') {
+    let mut stem = match base.rfind('.') {
         Some(i) if i > 0 => &base[..i],
         _ => base,
+    };
+    for inner in [".runtime", ".evc", ".vmx", ".hostconfig"] {
+        if stem.len() > inner.len() && stem.to_ascii_lowercase().ends_with(inner) {
+            stem = &stem[..stem.len() - inner.len()];
+        }
     }
+    stem
 }
 
 /// Loads every source. Never fails as a whole: bad inputs become [`InputError`]s.
@@ -76,6 +83,9 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         errors: Vec::new(),
     };
     let mut pending_masks: Vec<(String, Vec<(Key, Mask)>)> = Vec::new();
+    let mut taken = TakenNames::default();
+    // Host names as the inputs gave them, before de-duplication (parallel to `ws.hosts`).
+    let mut original_names: Vec<String> = Vec::new();
     for source in sources {
         let mut summary = InputSummary {
             source: source.name.to_string(),
@@ -136,7 +146,8 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                         stem(source.name).to_string()
                     };
                     let mut host = Host::from_input(h, &fallback, source.name);
-                    host.name = unique_name(&host.name, ws.hosts.iter().map(|h| h.name.as_str()), &mut summary.warnings);
+                    original_names.push(host.name.clone());
+                    host.name = taken.unique(&host.name, &mut summary.warnings);
                     summary.hosts.push(host.name.clone());
                     ws.hosts.push(host);
                 }
@@ -163,6 +174,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                             masks: m.vm_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
                             reported_min_evc: None,
                             from_input: true,
+                            partial: false,
                             warnings: vec!["per-VM EVC masks only (a .vmx): no runtime requirements".to_string()],
                         };
                         summary.vms.push(name);
@@ -183,6 +195,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         }
         ws.inputs.push(summary);
     }
+    fold_fragments(&mut ws, &original_names);
     // `vim-cmd vmsvc/get.runtime` names the host `ha-host`: take the host from the file name
     // (`vm-app01-on-esxi01.runtime.txt`) when exactly one loaded host name appears in it.
     for vm in &mut ws.vms {
@@ -210,19 +223,78 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     ws
 }
 
-fn unique_name<'a>(name: &str, existing: impl Iterator<Item = &'a str> + Clone, warnings: &mut Vec<String>) -> String {
-    if !existing.clone().any(|e| e.eq_ignore_ascii_case(name)) {
-        return name.to_string();
-    }
-    let mut n = 2;
-    loop {
-        let candidate = format!("{name} ({n})");
-        if !existing.clone().any(|e| e.eq_ignore_ascii_case(&candidate)) {
-            warnings.push(format!("a host named {name} was already loaded; this one is called {candidate}"));
-            return candidate;
+/// Host names given so far (lower-cased) and, per name, the next ` (n)` suffix to try. Linear
+/// scans over the loaded hosts made N hosts of the same name cost O(N³) (hardening probes:
+/// 2,000 took 4.4 s; a 64 MB input would never finish). Names are only ever added, so the
+/// suffixes below `next` stay taken and the answer is the same: the smallest free `name (n)`.
+#[derive(Default)]
+struct TakenNames {
+    names: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, u64>,
+}
+
+impl TakenNames {
+    fn unique(&mut self, name: &str, warnings: &mut Vec<String>) -> String {
+        let lower = name.to_ascii_lowercase();
+        if self.names.insert(lower.clone()) {
+            return name.to_string();
         }
-        n += 1;
+        let n = self.next.entry(lower).or_insert(2);
+        loop {
+            let candidate = format!("{name} ({n})");
+            *n += 1;
+            if self.names.insert(candidate.to_ascii_lowercase()) {
+                warnings.push(format!("a host named {name} was already loaded; this one is called {candidate}"));
+                return candidate;
+            }
+        }
     }
+}
+
+/// A fragment (e.g. `grep -A 2 MDCLEAR` output) of a host whose full dump is also loaded is
+/// not a second host: it is checked against the full dump (a disagreement is a warning — the
+/// two were taken at different times, e.g. before and after a power cycle) and dropped.
+fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
+    let full_by_name = |ws: &Workspace, name: &str| {
+        ws.hosts.iter().position(|h| !h.is_fragment() && h.name.eq_ignore_ascii_case(name))
+    };
+    let mut drop = vec![false; ws.hosts.len()];
+    for index in 0..ws.hosts.len() {
+        if !ws.hosts[index].is_fragment() {
+            continue;
+        }
+        let original = original_names.get(index).cloned().unwrap_or_else(|| ws.hosts[index].name.clone());
+        let Some(full) = full_by_name(ws, &original) else { continue };
+        let fragment = ws.hosts[index].clone();
+        let known = fragment.known_only.clone().unwrap_or_default();
+        let mut notes = Vec::new();
+        for id in known.features.iter() {
+            let key = Key::Known(id);
+            let (a, b) = (fragment.caps.value(&key), ws.hosts[full].caps.value(&key));
+            if a != b {
+                notes.push(format!(
+                    "{} ({}) says {} = {a}, the full dump ({}) says {b}; the full dump is used",
+                    fragment.source,
+                    fragment.name,
+                    key.name(),
+                    ws.hosts[full].source
+                ));
+            }
+        }
+        ws.hosts[full].warnings.extend(notes);
+        if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == fragment.source) {
+            summary.hosts.retain(|h| *h != fragment.name);
+            summary.warnings.push(format!(
+                "the fragment of {original} was checked against the full dump of {original} and not counted as another host"
+            ));
+        }
+        drop[index] = true;
+    }
+    let mut index = 0;
+    ws.hosts.retain(|_| {
+        index += 1;
+        !drop[index - 1]
+    });
 }
 
 /// How the cluster EVC setting was chosen.
@@ -246,10 +318,12 @@ pub fn choose_evc<'m>(arg: Option<&str>, hosts: &[Host], modes: &'m ModeCatalogu
             .ok_or_else(|| unknown_mode(a, modes)),
         None => {
             let reported: Vec<&str> = hosts.iter().filter_map(|h| h.reported_current_evc.as_deref()).collect();
-            if !reported.is_empty() && reported.len() == hosts.len() && reported.iter().all(|r| *r == reported[0]) {
-                if let Some(m) = modes.get(reported[0]) {
-                    return Ok(ChosenEvc { setting: EvcSetting::Mode(m), why: "reported by the hosts" });
-                }
+            if !reported.is_empty()
+                && reported.len() == hosts.len()
+                && reported.iter().all(|r| *r == reported[0])
+                && let Some(m) = modes.get(reported[0])
+            {
+                return Ok(ChosenEvc { setting: EvcSetting::Mode(m), why: "reported by the hosts" });
             }
             Ok(match max_common_mode(hosts, modes) {
                 Some(m) => ChosenEvc { setting: EvcSetting::Mode(m), why: "highest common mode" },
@@ -286,6 +360,8 @@ pub struct Request {
     pub remove: Vec<String>,
     /// Hosts to plan maintenance for; empty = every host.
     pub maintenance: Vec<String>,
+    /// Plan no maintenance at all (large clusters: the matrix alone).
+    pub skip_maintenance: bool,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -332,9 +408,20 @@ pub fn analyze(request: &Request) -> Analysis {
     let mut ws = load(&sources);
     let mut option_errors = Vec::new();
     for (old, new) in &request.rename {
+        let new = new.trim();
+        let taken = ws.hosts.iter().any(|h| h.name.eq_ignore_ascii_case(new) && !h.name.eq_ignore_ascii_case(old));
         match ws.hosts.iter_mut().find(|h| h.name == *old) {
-            Some(h) if !new.trim().is_empty() => h.name = new.trim().to_string(),
-            Some(_) => option_errors.push(format!("cannot rename {old} to an empty name")),
+            Some(_) if new.is_empty() => option_errors.push(format!("cannot rename {old} to an empty name")),
+            Some(_) if taken => option_errors.push(format!("cannot rename {old} to {new}: a host of that name exists")),
+            Some(h) => {
+                h.name = new.to_string();
+                // VMs placed on the host follow it.
+                for vm in &mut ws.vms {
+                    if vm.host.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(old)) {
+                        vm.host = Some(new.to_string());
+                    }
+                }
+            }
             None => option_errors.push(format!("no host named {old} to rename")),
         }
     }
@@ -358,7 +445,9 @@ pub fn analyze(request: &Request) -> Analysis {
         None => None,
     };
     let cluster = crate::check::cluster_report(&ws.hosts, chosen.setting, per_vm, &modes);
-    let targets: Vec<String> = if request.maintenance.is_empty() {
+    let targets: Vec<String> = if request.skip_maintenance {
+        Vec::new()
+    } else if request.maintenance.is_empty() {
         ws.hosts.iter().map(|h| h.name.clone()).collect()
     } else {
         request.maintenance.clone()

@@ -139,8 +139,38 @@ fn the_grep_fragment_alone_shows_the_drift() {
     let report = check::cluster_report(&ws.hosts, EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap()), None, &ws.modes);
     let md = report.drift.iter().find(|d| d.key == "cpuid.MDCLEAR").expect("MDCLEAR drift");
     assert_eq!(md.hosts_with, ["esxi01"]);
-    assert!(!report.matrix[0].cells[1].compatible);
-    assert!(report.matrix[1].cells[0].compatible);
+    use evcalc::report::Verdict;
+    // Blocked by what the fragments show; the reverse direction is not blocked by anything
+    // shown, but a fragment cannot prove compatibility.
+    assert_eq!(report.matrix[0].cells[1].verdict, Verdict::Blocked);
+    assert_eq!(report.matrix[1].cells[0].verdict, Verdict::Unknown);
+    assert!(!report.matrix[1].cells[0].compatible);
+}
+
+#[test]
+fn a_fragment_of_a_host_with_a_full_dump_is_folded_into_it() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
+    files.push("examples/mdclear-cluster/grep-MDCLEAR.txt");
+    let ws = load(&files);
+    let names: Vec<&str> = ws.hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    assert!(!plan.evacuable);
+}
+
+#[test]
+fn a_fragment_destination_cannot_make_a_host_evacuable() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS[..1].to_vec();
+    files.push("examples/mdclear-cluster/grep-MDCLEAR.txt");
+    let text = read("examples/mdclear-cluster/esxi01.txt");
+    let fragment = "key = \"cpuid.MDCLEAR\",\nfeatureName = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n";
+    let ws = session::load(&[Source { name: "esxi01.txt", text: &text }, Source { name: "esxi05.txt", text: fragment }]);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 2);
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    assert!(!plan.evacuable, "{}", plan.verdict);
+    assert_eq!(plan.vms[0].destinations[0].verdict, evcalc::report::Verdict::Unknown);
+    assert!(plan.verdict.contains("not fully checked"), "{}", plan.verdict);
 }
 
 #[test]
@@ -154,4 +184,27 @@ fn etc_vmware_config_masks_attach_to_esxi01() {
     let vm = check::power_on(esxi01, EvcSetting::Disabled, None);
     let r = check::check_vm(&vm, host(&ws, "esxi02"), EvcSetting::Disabled);
     assert_eq!(r.missing.iter().map(|m| m.canonical_key.as_str()).collect::<Vec<_>>(), ["cpuid.MDCLEAR"]);
+}
+
+#[test]
+fn analyze_renames_hosts_and_their_vms() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
+    files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
+    let inputs = files
+        .iter()
+        .map(|f| session::OwnedSource { name: f.to_string(), text: read(f) })
+        .collect();
+    let mut request = session::Request { inputs, evc: Some("intel-haswell".into()), ..Default::default() };
+    request.rename.insert("esxi01".into(), "host-a".into());
+    request.rename.insert("esxi02".into(), "esxi03".into());
+    request.maintenance = vec!["host-a".into()];
+    let answer = session::analyze(&request);
+    assert_eq!(answer.option_errors, ["cannot rename esxi02 to esxi03: a host of that name exists"]);
+    assert_eq!(answer.vms[0].host.as_deref(), Some("host-a"));
+    let plan = &answer.maintenance[0];
+    assert_eq!(plan.host, "host-a");
+    assert_eq!(plan.vms[0].requirements_from, "input", "the real VM follows its renamed host");
+    assert!(!plan.evacuable);
+    request.skip_maintenance = true;
+    assert!(session::analyze(&request).maintenance.is_empty());
 }

@@ -137,6 +137,8 @@ fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option
     }
     let verdict = if r.compatible {
         st.paint(Paint::Good, "compatible: vMotion is possible")
+    } else if r.verdict == evcalc::report::Verdict::Unknown {
+        st.paint(Paint::Warn, "unknown: nothing shown blocks the move, but partial data (a fragment) left requirements unchecked")
     } else if r.missing.is_empty() {
         st.paint(Paint::Bad, &format!("NOT compatible: {} cannot join the EVC mode", r.to))
     } else {

@@ -133,7 +133,6 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
     outln!(buf);
     outln!(buf, "{}", st.paint(Paint::Bold, "vMotion matrix: can a VM powered on on ROW move to COLUMN?"));
     let names: Vec<&str> = r.matrix.iter().map(|row| row.from.as_str()).collect();
-    let fragments: Vec<&str> = r.hosts.iter().filter(|h| h.fragment).map(|h| h.name.as_str()).collect();
     let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
     let numbered = 2 + name_w.max(18) + names.iter().map(|n| width(n).max(3) + 2).sum::<usize>() > WIDTH;
     let col_label = |i: usize| if numbered { (i + 1).to_string() } else { names[i].to_string() };
@@ -150,7 +149,7 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
         for c in &row.cells {
             cells.push(if c.to == row.from {
                 Cell::painted("-", Paint::Dim)
-            } else if c.compatible && fragments.contains(&c.to.as_str()) {
+            } else if c.verdict == evcalc::report::Verdict::Unknown {
                 Cell::painted("ok?", Paint::Warn)
             } else if c.compatible {
                 Cell::painted("ok", Paint::Good)
@@ -162,7 +161,7 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
     }
     buf.push_str(&t.render(st));
     outln!(buf, "  ok = vMotion possible, NO = blocked, - = same host");
-    if !fragments.is_empty() {
+    if r.matrix.iter().any(|row| row.cells.iter().any(|c| c.verdict == evcalc::report::Verdict::Unknown)) {
         outln!(buf, "  ok? = no blocker among the keys a fragment shows (the others are not known)");
     }
 

@@ -65,9 +65,9 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let report = check::maintenance(&ws.hosts, &source.name, &vms, evc.setting, evc.per_vm, &ws.modes).map_err(Fail::Usage)?;
     for plan in &report.vms {
-        for d in plan.destinations.iter().filter(|d| d.compatible && !d.unknown_on_destination.is_empty()) {
+        for d in plan.destinations.iter().filter(|d| d.verdict == evcalc::report::Verdict::Unknown) {
             warnings.push(format!(
-                "{}: counted as a destination for {}, but its dump is a fragment: {} requirement(s) could not be checked",
+                "{}: not counted as a destination for {}: partial data (a fragment), {} requirement(s) could not be checked",
                 d.to,
                 plan.vm,
                 d.unknown_on_destination.len()
@@ -128,13 +128,17 @@ fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
         outln!(buf, "{}  ({from})", st.paint(Paint::Bold, &plan.vm));
         let mut t = Table::new(2).header(&["destination", "", "blocking features"]);
         for d in &plan.destinations {
-            if d.compatible && !d.unknown_on_destination.is_empty() {
-                let note = format!(
-                    "unconfirmed: {}'s dump is a fragment; {} requirement{} not checked there",
-                    d.to,
-                    d.unknown_on_destination.len(),
-                    if d.unknown_on_destination.len() == 1 { "" } else { "s" }
-                );
+            if d.verdict == evcalc::report::Verdict::Unknown {
+                let note = if d.unknown_on_destination.is_empty() {
+                    "unconfirmed: partial data (a fragment); nothing shown blocks the move".to_string()
+                } else {
+                    format!(
+                        "unconfirmed: {}'s dump is a fragment; {} requirement{} not checked there",
+                        d.to,
+                        d.unknown_on_destination.len(),
+                        if d.unknown_on_destination.len() == 1 { "" } else { "s" }
+                    )
+                };
                 t.row(vec![Cell::new(d.to.clone()), Cell::painted("ok?", Paint::Warn), Cell::new(note)]);
                 continue;
             }
