@@ -37,6 +37,7 @@ pub mod model;
 pub mod parse;
 pub mod plan;
 pub mod remedy;
+pub mod render;
 pub mod report;
 pub mod session;
 pub mod value;

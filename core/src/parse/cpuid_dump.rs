@@ -411,6 +411,25 @@ fn col_of(line: &str, part: &str) -> u32 {
     line[..offset].chars().count() as u32 + 1
 }
 
+/// The index of the last line when the text does not end with a line break: a register there
+/// may have been cut (`edx=0x178b` of `edx=0x178bfbff`). `cpuid -r` and libcpuid print 8 hex
+/// digits per register, so fewer digits on such a line mean a paste cut short, which would
+/// silently clear the features of the missing bits (hardening: truncated pastes).
+fn open_last_line(text: &str) -> Option<usize> {
+    (!text.is_empty() && !text.ends_with('\n')).then(|| text.lines().count().saturating_sub(1))
+}
+
+fn cut_short(line: u32, col: u32, found: &str) -> ParseError {
+    ParseError::new(
+        line,
+        col,
+        format!(
+            "expected 8 hex digits, found `{found}` at the very end of the text: the paste looks cut short \
+             (copy the whole dump, or drop this last line)"
+        ),
+    )
+}
+
 fn is_hex8(s: &str) -> bool {
     s.len() == 8 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -554,6 +573,7 @@ fn cpuid_tool_line(t: &str) -> Option<(u32, u32, &str)> {
 fn parse_cpuid_tool(text: &str) -> Result<Leaves, ParseError> {
     let mut leaves = Leaves::new();
     let mut started = false;
+    let open_end = open_last_line(text);
     for (index, line) in text.lines().enumerate() {
         let line_no = index as u32 + 1;
         let t = line.trim().trim_end_matches('\r');
@@ -579,6 +599,9 @@ fn parse_cpuid_tool(text: &str) -> Result<Leaves, ParseError> {
             regs[slot] = Some(hex(value).ok_or_else(|| {
                 ParseError::new(line_no, col_of(line, field), format!("expected `{name}=0x` and up to 8 hex digits, found `{field}`"))
             })?);
+            if open_end == Some(index) && value.strip_prefix("0x").or_else(|| value.strip_prefix("0X")).unwrap_or(value).len() < 8 {
+                return Err(cut_short(line_no, col_of(line, field), field));
+            }
         }
         let names = ["eax", "ebx", "ecx", "edx"];
         let mut out = [0u32; 4];
@@ -688,6 +711,7 @@ fn line_col(text: &str, offset: usize) -> (u32, u32) {
 fn parse_libcpuid_raw(text: &str) -> Result<Leaves, ParseError> {
     let mut leaves = Leaves::new();
     let mut started = false;
+    let open_end = open_last_line(text);
     for (index, line) in text.lines().enumerate() {
         let line_no = index as u32 + 1;
         let t = line.trim().trim_end_matches('\r');
@@ -716,6 +740,11 @@ fn parse_libcpuid_raw(text: &str) -> Result<Leaves, ParseError> {
                 col_of(line, rest),
                 format!("expected four hex registers after `{name}[{n}]=`, found `{rest}`"),
             ));
+        }
+        if open_end == Some(index)
+            && let Some(short) = words.iter().find(|w| w.len() < 8)
+        {
+            return Err(cut_short(line_no, col_of(line, short), short));
         }
         if started && leaves.recorded(leaf, subleaf).is_some() {
             break;

@@ -297,6 +297,16 @@ pub fn parse(text: &str) -> ParseResult {
             unseen.join(", ")
         ));
     }
+    // /proc/cpuinfo prints `bugs`, `bogomips`, … after `flags`: a text that ends inside the
+    // `flags` line (no line break after it) may have been cut short, and every flag after the
+    // cut would read as absent without a word (hardening: truncated pastes).
+    if flags_pos.line as usize == text.lines().count() && !text.ends_with('\n') {
+        warnings.push(
+            "the text ends inside the `flags` line (nothing follows it; /proc/cpuinfo prints `bugs` and `bogomips` \
+             after it): if the paste was cut short, the flags after the cut read as absent"
+                .to_string(),
+        );
+    }
     if flags.contains("hypervisor") {
         warnings.push(
             "this /proc/cpuinfo comes from a virtual machine (`hypervisor` flag): it shows what that hypervisor exposes, \

@@ -41,7 +41,7 @@ pub fn parse(text: &str) -> ParseResult {
     loop {
         match stream.next() {
             Some(Ok(v)) => values.push(v),
-            Some(Err(e)) => return Err(json_error(&e, bom > 0)),
+            Some(Err(e)) => return Err(json_error(&e, body, bom > 0)),
             None => break,
         }
     }
@@ -119,7 +119,7 @@ fn expected_object(found: &str) -> String {
     format!("expected a HostSystem, VirtualMachine or EVC mode object ({found})")
 }
 
-fn json_error(e: &serde_json::Error, bom: bool) -> ParseError {
+fn json_error(e: &serde_json::Error, body: &str, bom: bool) -> ParseError {
     let full = e.to_string();
     // serde_json appends " at line L column C"; the position goes into `pos`.
     let message = match full.rfind(" at line ") {
@@ -127,7 +127,9 @@ fn json_error(e: &serde_json::Error, bom: bool) -> ParseError {
         None => &full,
     };
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
-    let mut col = u32::try_from(e.column()).unwrap_or(u32::MAX).max(1);
+    // serde_json's column counts bytes; evcalc's columns count characters (found by fuzzing:
+    // non-ASCII text before the error put the column past the end of the line).
+    let mut col = u32::try_from(char_column(body, e.line(), e.column())).unwrap_or(u32::MAX).max(1);
     if bom && line == 1 {
         col = col.saturating_add(1);
     }
@@ -137,6 +139,18 @@ fn json_error(e: &serde_json::Error, bom: bool) -> ParseError {
         ""
     };
     ParseError::new(line, col, format!("invalid JSON: {message}{hint}"))
+}
+
+/// The 1-based character column of the 1-based byte column `byte_col` of line `line` of `text`.
+fn char_column(text: &str, line: usize, byte_col: usize) -> usize {
+    let Some(line_text) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return byte_col;
+    };
+    let mut end = byte_col.saturating_sub(1).min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    line_text[..end].chars().count() + 1
 }
 
 // ---------------------------------------------------------------------------------------------

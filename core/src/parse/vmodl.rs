@@ -1161,6 +1161,11 @@ impl<'a> Fragments<'a> {
                 ..HostInput::default()
             };
             host.name = header.map(|(_, name, _)| name);
+            // Lower-cased keys already in each list: a linear scan per entry made a big
+            // fragment quadratic (found by the hardening probes: 20,000 keys took 0.7 s, a
+            // 64 MB paste would take hours).
+            let mut in_caps_keys = std::collections::HashSet::new();
+            let mut in_masked_keys = std::collections::HashSet::new();
             for entry in entries {
                 let (text, value_pos) = entry.value.unwrap_or_default();
                 let value = parse_number(&text).map_err(|e| {
@@ -1174,22 +1179,16 @@ impl<'a> Fragments<'a> {
                     )
                 })?;
                 let key = entry.key.into_owned();
-                let in_caps = host
-                    .capabilities
-                    .iter()
-                    .any(|e| e.key.eq_ignore_ascii_case(&key));
-                let in_masked = host
-                    .masked_capabilities
-                    .iter()
-                    .any(|e| e.key.eq_ignore_ascii_case(&key));
+                let lower = key.to_ascii_lowercase();
                 let record = Entry {
                     key,
                     value,
                     pos: entry.pos,
                 };
-                if !in_caps {
+                if !in_caps_keys.contains(&lower) {
+                    in_caps_keys.insert(lower);
                     host.capabilities.push(record);
-                } else if !in_masked {
+                } else if in_masked_keys.insert(lower) {
                     // hostconfig prints featureCapability before maskedFeatureCapability.
                     host.masked_capabilities.push(record);
                 } else {
