@@ -7,11 +7,6 @@
 use evcalc::input::HostInput;
 use evcalc::parse::cpuid_dump::{self, Leaves};
 
-/// Reads this machine's CPUID into a host record named `local`.
-pub fn read_local_host() -> Result<HostInput, String> {
-    read_local_host_with_warnings().map(|(host, _)| host)
-}
-
 /// [`read_local_host`] plus the host's warnings: the CPUID approximation note first, then
 /// what the decoder noticed (e.g. "taken inside a virtual machine").
 pub fn read_local_host_with_warnings() -> Result<(HostInput, Vec<String>), String> {

@@ -36,6 +36,7 @@ Examples:
   evcalc check dumps/ --from esxi01 --to esxi02      one move, feature by feature
   evcalc host esxi01.txt                             highest EVC mode, mitigations
   evcalc modes intel-haswell                         a mode's baseline with evidence
+  evcalc plan dumps/ --add new-host.txt              can a new host join? what changes?
 
 Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable,
 2 = bad input or usage. Every command accepts --json (schema: docs/json.md).";
@@ -179,6 +180,48 @@ evcalc maintenance dumps/ --host esxi01 --evc intel-haswell\n  \
 evcalc maintenance dumps/ --host esxi01 --vm app01.txt --vm db01.txt"
     )]
     Maintenance(MaintenanceArgs),
+    /// What-if: add a host, remove one, or change the cluster's EVC mode.
+    #[command(
+        long_about = "Planning questions over a cluster (FILE... are its hosts, plus running VMs' \
+runtime dumps if you have them; without VM dumps every host stands for \"any VM powered on on it\"):
+
+  --add FILE      can this host join the current EVC mode? what is the new highest common mode?
+                  which running VMs could not move to it? (any input: hostconfig dump, govc, a raw
+                  CPUID dump, /proc/cpuinfo; --set KEY=VALUE adjusts it, e.g. --set cpuid.MDCLEAR=1)
+  --remove HOST   the new highest common mode, the features it would add
+  --to-evc MODE   raise or lower the cluster's EVC mode: hosts that cannot join, running VMs that
+                  block lowering (they use features the lower mode hides), VMs that need a power
+                  cycle to see raised features
+
+Exit status: 0 = every answer is positive, 1 = an added host cannot join or the mode change is \
+refused, 2 = bad input or usage.",
+        after_help = "Examples:\n  evcalc plan dumps/ --add new-host.txt\n  \
+evcalc plan dumps/ --add quote-cpu.cpuid.txt --set cpuid.MDCLEAR=1\n  \
+evcalc plan dumps/ --remove esxi04\n  evcalc plan dumps/ --evc intel-haswell --to-evc intel-broadwell"
+    )]
+    Plan(PlanArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The cluster: host dumps and optionally VM runtime dumps (files or directories).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The cluster's current EVC mode, or `none`. Default: as for `cluster`.
+    #[arg(long, value_name = "MODE")]
+    pub evc: Option<String>,
+    /// A host to add (any host or CPU input); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub add: Vec<String>,
+    /// Adjust the added hosts' features, e.g. cpuid.MDCLEAR=1 (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A host to take out of the cluster; repeatable.
+    #[arg(long, value_name = "HOST")]
+    pub remove: Vec<String>,
+    /// Change the cluster's EVC mode to MODE (or `none`).
+    #[arg(long = "to-evc", value_name = "MODE")]
+    pub to_evc: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -186,9 +229,14 @@ pub struct HostArgs {
     /// Host dumps (files or directories).
     #[arg(value_name = "FILE", required_unless_present = "local")]
     pub files: Vec<PathBuf>,
-    /// Also report the CPU of the machine evcalc runs on.
+    /// Also report the CPU of the machine evcalc runs on (read with CPUID: an approximation
+    /// of what ESXi would report).
     #[arg(long)]
     pub local: bool,
+    /// Adjust every host's features before the report, e.g. --set cpuid.MDCLEAR=1 (repeatable;
+    /// useful for CPUID-derived hosts whose microcode or BIOS differs).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -281,6 +329,7 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::run(a, &ctx),
         Command::Cluster(a) => commands::cluster::run(a, &ctx),
         Command::Maintenance(a) => commands::maintenance::run(a, &ctx),
+        Command::Plan(a) => commands::plan::run(a, &ctx),
     };
     let err_style = table::Style { color: stderr_color };
     match result {

@@ -525,7 +525,7 @@ fn docs_json_examples_match_the_real_output() {
         examples += 1;
         rest = &after[json_start + json_len..];
     }
-    assert_eq!(examples, 6, "one example per command");
+    assert_eq!(examples, 7, "one example per command");
     assert!(errors.is_empty(), "docs/json.md disagrees with the binary:\n{}", errors.join("\n"));
 }
 
@@ -561,4 +561,70 @@ fn hosts_in_a_multi_host_file_are_picked_by_name() {
     let o = evcalc(&["check", "--from", grep, "--to", "examples/mdclear-cluster/esxi02.txt"]);
     assert_eq!(code(&o), 2, "{}", show(&o));
     assert!(stderr(&o).contains("3 hosts (esxi01, esxi03, esxi04)"), "{}", show(&o));
+}
+
+// ---------------------------------------------------------------------------------------------
+// plan
+
+const HOSTS: [&str; 4] = [
+    "examples/mdclear-cluster/esxi01.txt",
+    "examples/mdclear-cluster/esxi02.txt",
+    "examples/mdclear-cluster/esxi03.txt",
+    "examples/mdclear-cluster/esxi04.txt",
+];
+
+#[test]
+fn plan_add_a_broadwell_host_to_the_haswell_cluster() {
+    let mut a: Vec<&str> = vec!["plan"];
+    a.extend(HOSTS);
+    a.extend(["--evc", "intel-haswell", "--add", GOVC_HOST, "--json"]);
+    let o = evcalc(&a);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let v = json(&o);
+    let add = &v["add"][0];
+    assert_eq!(add["can_join"], true);
+    assert_eq!(add["host_max_mode"], "intel-broadwell");
+    assert_eq!(add["max_common_after"], "intel-haswell");
+}
+
+#[test]
+fn plan_add_a_cpuid_dump_with_an_override_and_raise_the_mode() {
+    let dump = "tests/data/cpuid/instlatx64/GenuineIntel00306F2_HaswellEP2_CPUID.txt";
+    let mut a: Vec<&str> = vec!["plan"];
+    a.extend(HOSTS);
+    a.extend(["--evc", "intel-haswell", "--add", dump, "--set", "cpuid.MDCLEAR=0", "--to-evc", "intel-broadwell"]);
+    let o = evcalc(&a);
+    // Raising to Broadwell is refused: the Haswell hosts cannot join.
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("Add "), "{out}");
+    assert!(out.contains("allowed now     NO"), "{out}");
+    assert!(out.contains("cpuid.ADX"), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("approximation"), "{err}");
+}
+
+#[test]
+fn plan_lowering_the_mode_is_blocked_by_running_vms_that_use_hidden_features() {
+    let mut a: Vec<&str> = vec!["plan"];
+    a.extend(HOSTS);
+    a.extend(["examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "--evc", "intel-haswell", "--to-evc", "intel-westmere", "--json"]);
+    let o = evcalc(&a);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let v = json(&o);
+    let change = &v["change_evc"];
+    assert_eq!(change["allowed"], false);
+    assert_eq!(change["direction"], "lower");
+    assert!(change["vms_blocking"].as_array().unwrap().iter().any(|b| b["vm"].as_str().unwrap().contains("app01")), "{change:#}");
+}
+
+#[test]
+fn plan_without_a_question_is_a_usage_error() {
+    let mut a: Vec<&str> = vec!["plan"];
+    a.extend(HOSTS);
+    assert_eq!(code(&evcalc(&a)), 2);
+    let mut a: Vec<&str> = vec!["plan"];
+    a.extend(HOSTS);
+    a.extend(["--add", GOVC_HOST, "--set", "MDCLEAR"]);
+    assert_eq!(code(&evcalc(&a)), 2);
 }

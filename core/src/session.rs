@@ -146,6 +146,10 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                         stem(source.name).to_string()
                     };
                     let mut host = Host::from_input(h, &fallback, source.name);
+                    if matches!(parsed.format, Format::CpuidDump | Format::ProcCpuinfo) {
+                        // The approximation warning belongs to the host, not only to the input.
+                        host.warnings.extend(parsed.warnings.iter().map(|w| w.message.clone()));
+                    }
                     original_names.push(host.name.clone());
                     host.name = taken.unique(&host.name, &mut summary.warnings);
                     summary.hosts.push(host.name.clone());

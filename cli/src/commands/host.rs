@@ -15,9 +15,21 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
     let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
     if args.local {
-        let input = crate::local::read_local_host().map_err(|e| Fail::Usage(format!("--local: {e}")))?;
-        let host = Host::from_input(&input, "local", "this machine");
+        let (input, notes) =
+            crate::local::read_local_host_with_warnings().map_err(|e| Fail::Usage(format!("--local: {e}")))?;
+        let mut host = Host::from_input(&input, "local", "this machine");
+        host.warnings.extend(notes);
         loaded.ws.hosts.push(host);
+    }
+    let overrides: Vec<evcalc::plan::Override> = args
+        .set
+        .iter()
+        .map(|s| evcalc::plan::parse_override(s).map_err(|e| Fail::Usage(format!("--set: {e}"))))
+        .collect::<Result<_, _>>()?;
+    if !overrides.is_empty() {
+        for host in &mut loaded.ws.hosts {
+            evcalc::plan::apply_overrides_to_host(host, &overrides);
+        }
     }
     let ws = &loaded.ws;
     if ws.hosts.is_empty() {

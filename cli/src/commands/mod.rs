@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod host;
 pub mod maintenance;
 pub mod modes;
+pub mod plan;
 pub mod vm;
 
 use crate::inputs::Fail;
