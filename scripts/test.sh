@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Runs every test of evcalc on a fresh machine: installs what is missing (wasm32 target,
-# pinned wasm-bindgen-cli, Debian chromium, npm packages), then the Rust tests, the wasm
-# build and the browser tests. Usage: scripts/test.sh   (from anywhere)
+# Runs every test of evcalc on a fresh machine: installs what is missing (libvirt-clients for
+# the differential check, the wasm32 target, the pinned wasm-bindgen-cli, Debian chromium, npm
+# packages, cargo-fuzz), then the Rust tests, the wasm build, the browser tests and a short fuzz
+# run. Usage: scripts/test.sh   (from anywhere; FUZZ_SECONDS=N sets the fuzz budget per target,
+# 0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 start=$(date +%s)
+step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
 
-echo "== Rust: build and test the workspace"
+step "Tools: libvirt-clients (virsh, the differential oracle)"
+bash scripts/virsh-baseline.sh --install-only
+
+step "Rust: build and test the workspace"
 cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 
-echo "== Browser: build the wasm module and run the page in headless Chromium"
+step "Browser: build the wasm module and run the page in headless Chromium"
 bash tests/e2e/run.sh
 
-echo "== all tests passed in $(( $(date +%s) - start )) s"
+fuzz_seconds=${FUZZ_SECONDS:-10}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  step "Fuzz: every parser, the format detection and the session, ${fuzz_seconds} s each"
+  bash scripts/fuzz.sh "$fuzz_seconds"
+fi
+
+step "all tests passed"
