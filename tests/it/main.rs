@@ -5,5 +5,6 @@ mod malformed;
 mod mdclear;
 mod modes_export;
 mod props;
+mod roundtrip;
 mod cpuid_validation;
 mod virsh_baseline;
