@@ -112,7 +112,8 @@ for t in "${targets[@]}"; do
     failed+=("$t")
     summary+=("$(printf '%-11s %12s execs %8s/s  corpus %5s  FAILED (exit %s)' "$t" "$execs" "$rate" "$corpus" "$status")")
     echo "!! $t failed (exit $status); last lines of $log:"
-    grep -E 'panicked|ERROR|SUMMARY|deadly signal|timeout|out-of-memory|Test unit written|Reproduce with' "$log" | tail -n 12 || tail -n 30 "$log"
+    grep -E -A1 'panicked at' "$log" | head -n 4 || true
+    grep -E 'ERROR: libFuzzer|SUMMARY|Test unit written' "$log" | tail -n 6 || tail -n 30 "$log"
     for a in $(grep -o 'Test unit written to [^ ]*' "$log" | awk '{print $5}'); do
       a=${a#"$root/"}
       echo "!! failing input: $a"
