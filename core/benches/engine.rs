@@ -9,6 +9,7 @@ mod fleet;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use evcalc::check::{self, EvcSetting};
 use evcalc::evc::builtin_modes;
+use evcalc::model::Host;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -42,32 +43,72 @@ fn one_check(c: &mut Criterion) {
     g.bench_function("missing_requirements, compatible (vm-1003 -> host-14)", |b| {
         b.iter(|| check::missing_requirements(black_box(real_vm), black_box(host14)))
     });
+    // The verdict on prepared values: the destination's admission computed once (as a planner
+    // does per host), then the requirement check alone.
+    let admitted = check::admission(host14, broadwell.mode().expect("mode")).admitted != Some(false);
+    g.bench_function("verdict on prepared admission (vm-1003 -> host-14)", |b| {
+        b.iter(|| black_box(admitted) && check::meets_requirements(black_box(real_vm), black_box(host14)))
+    });
+    let admitted02 = check::admission(esxi02, haswell.mode().expect("mode")).admitted != Some(false);
+    g.bench_function("verdict on prepared admission, blocked (app01 -> esxi02)", |b| {
+        b.iter(|| black_box(admitted02) && check::meets_requirements(black_box(app01), black_box(esxi02)))
+    });
     g.finish();
 }
 
 /// Maintenance plan of a 64-host cluster with 10,000 VMs on the host being evacuated.
 fn maintenance(c: &mut Criterion) {
     let modes = builtin_modes();
-    let hosts = fleet::hosts(64);
     let vms = fleet::vms(10_000);
-    let evc = fleet::default_evc(&hosts, modes);
-    let source = hosts[0].name.clone();
-    let report = check::maintenance(&hosts, &source, &vms, evc, None, modes).expect("plan");
-    let blocked = report.vms.iter().filter(|p| !p.can_move).count();
-    eprintln!(
-        "maintenance fixture: 64 hosts, {} VMs, EVC {:?}, {} checks, {} VMs without a destination, {} remedies",
-        report.vms.len(),
-        evc.key(),
-        report.vms.iter().map(|p| p.destinations.len()).sum::<usize>(),
-        blocked,
-        report.remedies.len()
-    );
     let mut g = c.benchmark_group("maintenance");
-    g.sample_size(20).measurement_time(Duration::from_secs(10));
-    // The report is dropped outside the timed section (criterion's large-drop batching).
-    g.bench_function("64 hosts x 10,000 VMs", |b| {
-        b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&vms), evc, None, modes).expect("plan"))
-    });
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for (label, hosts) in [
+        ("64 hosts x 10,000 VMs (one generation)", fleet::sddc_hosts(64)),
+        ("64 hosts x 10,000 VMs (mixed generations)", fleet::hosts(64)),
+    ] {
+        let evc = fleet::default_evc(&hosts, modes);
+        let source = hosts[0].name.clone();
+        let report = check::maintenance(&hosts, &source, &vms, evc, None, modes).expect("plan");
+        let checks: usize = report.vms.iter().map(|p| p.destinations.len()).sum();
+        let blocked_checks: usize = report.vms.iter().map(|p| p.destinations.iter().filter(|d| !d.compatible).count()).sum();
+        let missing: usize = report.vms.iter().map(|p| p.destinations.iter().map(|d| d.missing.len()).sum::<usize>()).sum();
+        eprintln!(
+            "maintenance fixture {label}: EVC {:?}, {checks} checks, {blocked_checks} blocked ({missing} unmet requirements listed), \
+             {} VMs without a destination, {} remedies",
+            evc.key(),
+            report.vms.iter().filter(|p| !p.can_move).count(),
+            report.remedies.len()
+        );
+        // The verdict-only plan below must agree with the full report, pair by pair.
+        let dests: Vec<&Host> = hosts.iter().filter(|h| h.name != source).collect();
+        for (plan, vm) in report.vms.iter().zip(&vms) {
+            for (d, host) in plan.destinations.iter().zip(&dests) {
+                assert_eq!(d.to, host.name);
+                let admitted = evc.mode().is_none_or(|m| check::admission(host, m).admitted != Some(false));
+                assert_eq!(d.compatible, admitted && check::meets_requirements(vm, host));
+            }
+        }
+        drop(report);
+        // The full report: 630,000 CheckReports. Dropped outside the timed section.
+        g.bench_function(format!("plan/{label}"), |b| {
+            b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&vms), evc, None, modes).expect("plan"))
+        });
+        // The decisions alone on prepared values: per VM, can it move, and where to.
+        g.bench_function(format!("verdicts/{label}"), |b| {
+            b.iter(|| {
+                let admitted: Vec<bool> =
+                    dests.iter().map(|d| evc.mode().is_none_or(|m| check::admission(d, m).admitted != Some(false))).collect();
+                let mut movable = 0usize;
+                let mut destinations = 0usize;
+                for vm in black_box(&vms) {
+                    let n = dests.iter().zip(&admitted).filter(|(d, a)| **a && check::meets_requirements(vm, d)).count();
+                    destinations += n;
+                    movable += usize::from(n > 0);
+                }
+                (movable == vms.len(), destinations)
+            })
+        });
+    }
     g.finish();
 }
 

@@ -356,8 +356,9 @@ pub fn missing_requirements(vm: &Vm, dest: &Host) -> Vec<Missing> {
 
 /// Whether `dest`'s raw capabilities meet every requirement of `vm` that `dest` knows:
 /// exactly `missing_requirements(vm, dest).is_empty()`, without building report entries.
-/// With a precomputed admission it is the whole vMotion verdict of [`check_vm`]
-/// (`compatible`); planners use it to decide before asking for the detailed report.
+/// Between full dumps, together with the destination's admission (computed once per host),
+/// it decides [`check_vm`]'s `compatible` without building a report: planners use it to
+/// decide first and ask for details only where needed.
 pub fn meets_requirements(vm: &Vm, dest: &Host) -> bool {
     let fast_missing = vm.requirements.bool_min.difference(dest.caps.present);
     let fast_ok = match &dest.known_only {

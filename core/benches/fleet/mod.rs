@@ -88,16 +88,26 @@ impl Lcg {
     }
 }
 
-/// `n` hosts: renamed copies of the base hosts (round-robin), with feature variation:
-/// about one host in five has MDCLEAR toggled (microcode drift, the incident's cause), one in
-/// seven lacks one of its other mitigations (IBRS/IBPB/STIBP/SSBD/FCMD), one in thirteen lacks
-/// PCID/INVPCID (a BIOS setting). Deterministic.
+/// `n` hosts: renamed copies of the base hosts (round-robin), with feature variation in the
+/// features EVC passes through (so the cluster's EVC mode stays intel-haswell): about one host
+/// in five has MDCLEAR toggled (microcode drift, the incident's cause), one in seven lacks one
+/// of its other mitigations (IBRS/IBPB/STIBP/SSBD/FCMD). Deterministic.
 pub fn hosts(n: usize) -> Vec<Host> {
-    let base = base_hosts();
+    vary(&base_hosts(), n)
+}
+
+/// `n` hosts of one generation: renamed copies of the real SDDC host (host-14, Broadwell, the
+/// host the real VMs run on) with the same feature variation as [`hosts`]. The real and
+/// example VMs all fit its EVC level, so blocked moves come from drift alone, as in a real
+/// cluster.
+pub fn sddc_hosts(n: usize) -> Vec<Host> {
+    vary(&base_hosts()[..1], n)
+}
+
+fn vary(base: &[Host], n: usize) -> Vec<Host> {
     let cat = catalogue();
     let mdclear = cat.id("cpuid.MDCLEAR");
     let mitigations = ["cpuid.IBRS", "cpuid.IBPB", "cpuid.STIBP", "cpuid.SSBD", "cpuid.FCMD"].map(|k| cat.id(k));
-    let bios = ["cpuid.PCID", "cpuid.INVPCID"].map(|k| cat.id(k));
     let mut rng = Lcg(0x5eed_e7c0);
     (0..n)
         .map(|i| {
@@ -113,9 +123,6 @@ pub fn hosts(n: usize) -> Vec<Host> {
                 }
                 if rng.next() % 7 == 0 {
                     h.caps.present.remove(mitigations[(rng.next() % 5) as usize]);
-                }
-                if rng.next() % 13 == 0 {
-                    h.caps.present.remove(bios[(rng.next() % 2) as usize]);
                 }
             }
             h
