@@ -202,14 +202,24 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     fold_fragments(&mut ws, &original_names);
     // `vim-cmd vmsvc/get.runtime` names the host `ha-host`: take the host from the file name
     // (`vm-app01-on-esxi01.runtime.txt`) when exactly one loaded host name appears in it.
+    // (Host names and the answer per file are computed once: scans of every host per VM made
+    // N VMs × N hosts in one input quadratic — hardening probes: 20,000 of each took 5.7 s.)
+    let host_names: std::collections::HashSet<String> = ws.hosts.iter().map(|h| h.name.to_ascii_lowercase()).collect();
+    let mut host_of_file: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     for vm in &mut ws.vms {
         let local = vm.host.as_deref().is_none_or(|h| h.is_empty() || h.eq_ignore_ascii_case("ha-host"));
-        let known = vm.host.as_deref().is_some_and(|h| ws.hosts.iter().any(|x| x.name.eq_ignore_ascii_case(h)));
+        let known = vm.host.as_deref().is_some_and(|h| host_names.contains(&h.to_ascii_lowercase()));
         if local && !known {
             let file = stem(&vm.source).to_ascii_lowercase();
-            let matches: Vec<&Host> = ws.hosts.iter().filter(|h| file.contains(&h.name.to_ascii_lowercase())).collect();
-            if let [one] = matches.as_slice() {
-                vm.host = Some(one.name.clone());
+            let host = host_of_file.entry(file).or_insert_with_key(|file| {
+                let matches: Vec<&Host> = ws.hosts.iter().filter(|h| file.contains(&h.name.to_ascii_lowercase())).collect();
+                match matches.as_slice() {
+                    [one] => Some(one.name.clone()),
+                    _ => None,
+                }
+            });
+            if let Some(host) = host {
+                vm.host = Some(host.clone());
             }
         }
     }
@@ -259,16 +269,24 @@ impl TakenNames {
 /// not a second host: it is checked against the full dump (a disagreement is a warning — the
 /// two were taken at different times, e.g. before and after a power cycle) and dropped.
 fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
-    let full_by_name = |ws: &Workspace, name: &str| {
-        ws.hosts.iter().position(|h| !h.is_fragment() && h.name.eq_ignore_ascii_case(name))
-    };
+    // The first full dump per lower-cased name, and the dropped fragments per input: a scan of
+    // every host (and of the input's host list) per fragment made big `grep` pastes quadratic
+    // (hardening probes: 20,000 fragments took 0.3 s, with 20,000 full dumps 1.6 s).
+    let mut full_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, h) in ws.hosts.iter().enumerate() {
+        if !h.is_fragment() {
+            full_index.entry(h.name.to_ascii_lowercase()).or_insert(i);
+        }
+    }
+    let full_by_name = |name: &str| full_index.get(&name.to_ascii_lowercase()).copied();
+    let mut dropped: std::collections::HashMap<String, std::collections::HashSet<String>> = std::collections::HashMap::new();
     let mut drop = vec![false; ws.hosts.len()];
     for index in 0..ws.hosts.len() {
         if !ws.hosts[index].is_fragment() {
             continue;
         }
         let original = original_names.get(index).cloned().unwrap_or_else(|| ws.hosts[index].name.clone());
-        let Some(full) = full_by_name(ws, &original) else { continue };
+        let Some(full) = full_by_name(&original) else { continue };
         let fragment = ws.hosts[index].clone();
         let known = fragment.known_only.clone().unwrap_or_default();
         let mut notes = Vec::new();
@@ -287,12 +305,17 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
         }
         ws.hosts[full].warnings.extend(notes);
         if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == fragment.source) {
-            summary.hosts.retain(|h| *h != fragment.name);
+            dropped.entry(fragment.source.clone()).or_default().insert(fragment.name.clone());
             summary.warnings.push(format!(
                 "the fragment of {original} was checked against the full dump of {original} and not counted as another host"
             ));
         }
         drop[index] = true;
+    }
+    for (source, names) in &dropped {
+        if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == *source) {
+            summary.hosts.retain(|h| !names.contains(h));
+        }
     }
     let mut index = 0;
     ws.hosts.retain(|_| {

@@ -486,21 +486,38 @@ fn json_error_columns_count_characters_not_bytes() {
 #[test]
 fn big_inputs_take_linear_time() {
     // Found by the hardening probes: a `grep` fragment with many distinct keys and a featMask
-    // file with many lines were quadratic (duplicate checks by linear scan), and many hosts of
-    // one name cubic (`session::load` renaming). 50,000 records each must load in well under a
-    // second even unoptimised.
-    let n = 50_000;
+    // file with many lines were quadratic (duplicate checks by linear scan); in `session::load`,
+    // many hosts of one name were cubic (renaming), and many VMs with many hosts, or many
+    // fragments with many full dumps, quadratic (a scan of every host per VM or fragment).
+    // Each case must load in a few seconds at most even unoptimised (before: minutes to hours).
+    let (n, m) = (50_000, 30_000);
     let mut fragment = String::new();
     let mut masks = String::new();
     let mut hosts = String::new();
+    let mut hosts_and_vms = String::new();
+    let mut dumps_and_fragments = String::new();
     for i in 0..n {
         let _ = write!(fragment, "key = \"cpuid.K{i}\",\nvalue = \"1\"\n");
         let _ = writeln!(masks, "featMask.evc.cpuid.K{i} = \"Val:1\"");
         if i < n / 10 {
             hosts.push_str("(vim.host.Summary) { config = (vim.host.ConfigInfo) { name = \"x\" } }\n");
         }
+        if i < m {
+            let _ = writeln!(hosts_and_vms, "(vim.host.Summary) {{ config = (vim.host.ConfigInfo) {{ name = \"h{i}\" }} }}");
+            hosts_and_vms.push_str("(vim.vm.RuntimeInfo) { host = 'vim.HostSystem:ha-host' }\n");
+            let _ = write!(
+                dumps_and_fragments,
+                "(vim.host.Summary) {{ config = (vim.host.ConfigInfo) {{ name = \"h{i}\" }} }}\n# h{i}\nkey = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n"
+            );
+        }
     }
-    for (what, text, expect_hosts) in [("fragment", &fragment, 1), ("featMask lines", &masks, 0), ("same-name hosts", &hosts, n / 10)] {
+    for (what, text, expect_hosts) in [
+        ("fragment", &fragment, 1),
+        ("featMask lines", &masks, 0),
+        ("same-name hosts", &hosts, n / 10),
+        ("hosts and VMs", &hosts_and_vms, m),
+        ("full dumps and fragments of them", &dumps_and_fragments, m),
+    ] {
         let started = std::time::Instant::now();
         let ws = load_one(text);
         let elapsed = started.elapsed();
