@@ -622,6 +622,10 @@ fn parse_cpuid_tool(text: &str) -> Result<Leaves, ParseError> {
 fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
     let mut leaves = Leaves::new();
     let mut from = 0;
+    // Performance: positions are counted incrementally (`Lines`) and only where needed;
+    // computing `line_col` from the start of the text for every attribute of every element
+    // made this parser quadratic in the file size (docs/performance.md).
+    let mut lines = Lines::default();
     while let Some(found) = text[from..].find("<cpuid") {
         let start = from + found;
         let after_name = start + "<cpuid".len();
@@ -638,8 +642,8 @@ fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
             let (line, col) = line_col(text, after_name + offset);
             ParseError::new(line, col, message)
         })?;
+        let (line, col) = lines.line_col(text, start);
         let get = |name: &str| -> Result<u32, ParseError> {
-            let (line, col) = line_col(text, start);
             match attrs.iter().find(|(n, _)| *n == name) {
                 Some((_, v)) => hex(v.trim()).ok_or_else(|| {
                     ParseError::new(line, col, format!("attribute {name}='{v}' is not a hex number such as 0x0000000d"))
@@ -651,7 +655,6 @@ fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
         let leaf = get("eax_in")?;
         let subleaf = get("ecx_in")?;
         let regs = [get("eax")?, get("ebx")?, get("ecx")?, get("edx")?];
-        let (line, col) = line_col(text, start);
         leaves.insert_at(leaf, subleaf, regs, Pos { line, col });
         from = end;
     }
@@ -695,6 +698,33 @@ fn parse_attrs(s: &str) -> Result<Vec<(&str, &str)>, (usize, String)> {
         i += 1;
     }
     Ok(out)
+}
+
+/// [`line_col`] for increasing offsets, counting each newline once.
+#[derive(Default)]
+struct Lines {
+    /// Offset up to which newlines are counted.
+    scanned: usize,
+    /// 1-based line number at `scanned` minus one (newlines before it).
+    newlines: u32,
+    /// Start of the line containing `scanned`.
+    line_start: usize,
+}
+
+impl Lines {
+    /// Same result as `line_col(text, offset)`; offsets must not decrease between calls.
+    fn line_col(&mut self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        debug_assert!(offset >= self.scanned);
+        for (i, b) in text.as_bytes()[self.scanned..offset].iter().enumerate() {
+            if *b == b'\n' {
+                self.newlines += 1;
+                self.line_start = self.scanned + i + 1;
+            }
+        }
+        self.scanned = offset;
+        (self.newlines + 1, text[self.line_start..offset].chars().count() as u32 + 1)
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
@@ -866,6 +896,15 @@ fn parse_cpu_id_info(text: &str) -> Result<Leaves, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn incremental_positions_match_line_col() {
+        let text = "<!-- é -->\r\n<cpudata arch='x86'>\n  <cpuid eax_in='0x0'/>\n\n\tü <cpuid/>\nend";
+        let mut lines = Lines::default();
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(lines.line_col(text, offset), line_col(text, offset), "offset {offset}");
+        }
+    }
 
     fn value(h: &HostInput, key: &str) -> Option<u64> {
         h.capabilities.iter().find(|e| e.key == key).map(|e| e.value)

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# evcalc vs libvirt on the same CPUs, whole process each (docs/performance.md).
+#
+#   scripts/bench-vs-libvirt.sh [--quick]
+#
+# For N = 2, 16 and 128 Intel CPUs (real CPUID dumps from tests/data/cpuid/: libvirt
+# <cpudata> captures and InstLatX64 dumps, repeated under new names to reach 128) it times
+#   evcalc cluster <N dump files> --json >/dev/null          (release build)
+#   virsh -c test:///default cpu-baseline --features <file with the same N CPUs>
+# with hyperfine and prints the mean times and the ratio virsh / evcalc per N.
+# The virsh input is generated from the same dumps by scripts/gen-fleet.py (each CPUID feature
+# bit named as libvirt's own cpu_map names it). Intel only: libvirt refuses mixed vendors.
+#
+# Installs libvirt-clients and hyperfine with apt-get when they are missing (needs root).
+# Output: the table on stdout, and target/bench-vs-libvirt/{results.md,N*.json,inputs/}.
+# --quick: fewer runs (for trying the script; the documented numbers use the default).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+
+need=()
+command -v virsh >/dev/null 2>&1 || need+=(libvirt-clients)
+command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+[[ -f /usr/share/libvirt/cpu_map/x86_features.xml ]] || need+=(libvirt0)
+if ((${#need[@]})); then
+    echo "installing ${need[*]} with apt-get" >&2
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v python3 >/dev/null 2>&1 || { echo "python3 is needed for scripts/gen-fleet.py" >&2; exit 2; }
+
+cargo build --release -q -p evcalc-cli
+evcalc="$here/target/release/evcalc"
+
+out="$here/target/bench-vs-libvirt"
+rm -rf "$out"
+mkdir -p "$out/inputs"
+
+# The CPUs, in a fixed order: the real libvirt captures of server CPUs first, then the
+# InstLatX64 dumps newest first (by file name: family/model signature, descending).
+data=tests/data/cpuid
+mapfile -t cpus < <(
+    ls "$data"/libvirt/x86_64-cpuid-*.xml | grep -v -i -e EPYC -e AMD
+    ls "$data"/instlatx64/GenuineIntel*_CPUID.txt | sort -r
+)
+((${#cpus[@]} >= 16)) || { echo "expected at least 16 Intel CPU dumps in $data" >&2; exit 2; }
+
+runs=(--warmup 3 --min-runs 20)
+((quick)) && runs=(--warmup 1 --runs 5)
+
+printf '| N CPUs | evcalc cluster --json | virsh cpu-baseline --features | virsh / evcalc |\n' >"$out/results.md"
+printf '|---:|---:|---:|---:|\n' >>"$out/results.md"
+
+for n in 2 16 128; do
+    dir="$out/inputs/n$n"
+    mkdir -p "$dir"
+    files=()
+    for ((i = 0; i < n; i++)); do
+        src=${cpus[i % ${#cpus[@]}]}
+        base=$(basename "$src")
+        dst=$(printf '%s/cpu%03d-%s' "$dir" "$i" "$base")
+        cp "$src" "$dst"
+        files+=("$dst")
+    done
+    xml="$out/inputs/n$n.cpus.xml"
+    python3 scripts/gen-fleet.py libvirt-cpus "$xml" "${files[@]}"
+
+    # Both must really work on these inputs before they are timed.
+    rc=0
+    "$evcalc" cluster "${files[@]}" --json >"$out/n$n.evcalc.json" 2>/dev/null || rc=$?
+    if ((rc > 1)); then
+        echo "evcalc cluster failed (exit $rc) on the N=$n inputs" >&2
+        exit 2
+    fi
+    hosts=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["hosts"]))' "$out/n$n.evcalc.json")
+    [[ "$hosts" == "$n" ]] || { echo "evcalc read $hosts hosts, expected $n" >&2; exit 2; }
+    virsh -c test:///default cpu-baseline --features "$xml" >"$out/n$n.virsh.xml"
+    grep -q "<model" "$out/n$n.virsh.xml" || { echo "virsh gave no baseline for N=$n" >&2; exit 2; }
+
+    # evcalc exits 1 when some move is blocked: not a failure here (-i).
+    hyperfine -N -i "${runs[@]}" --style none --export-json "$out/n$n.json" \
+        -n "evcalc N=$n" "$evcalc cluster ${files[*]} --json" \
+        -n "virsh N=$n" "virsh -c test:///default cpu-baseline --features $xml" >/dev/null
+    python3 - "$out/n$n.json" "$n" >>"$out/results.md" <<'EOF'
+import json, sys
+r = {x["command"].split()[0]: x for x in json.load(open(sys.argv[1]))["results"]}
+e, v = r["evcalc"], r["virsh"]
+ms = lambda x: f'{x["mean"] * 1e3:.2f} ms ± {x["stddev"] * 1e3:.2f}'
+print(f'| {sys.argv[2]} | {ms(e)} | {ms(v)} | {v["mean"] / e["mean"]:.1f}× |')
+EOF
+done
+
+{
+    echo
+    echo "evcalc: $("$evcalc" --version); $(virsh --version | sed 's/^/virsh /'); $(hyperfine --version)"
+    echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+} >>"$out/results.md"
+cat "$out/results.md"
