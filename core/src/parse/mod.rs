@@ -33,7 +33,8 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
                 col,
                 "unrecognised input: expected `vim-cmd hostsvc/hostconfig` or `vim-cmd vmsvc/get.runtime` output \
                  (VMODL text such as `(vim.host.ConfigInfo) {`), `featMask.*` lines from /etc/vmware/config or a .vmx, \
-                 govc object.save XML, or govc/govmomi JSON",
+                 govc object.save XML, govc/govmomi JSON, a raw CPUID dump (InstLatX64, `cpuid -r`, libvirt, libcpuid) \
+             or /proc/cpuinfo",
             )
         })
     })?;
