@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # evcalc vs libvirt on the same CPUs, whole process each (docs/performance.md).
 #
-#   scripts/bench-vs-libvirt.sh [--quick]
+#   scripts/bench-vs-libvirt.sh [--quick] [--with-vm-dumps]
 #
 # For N = 2, 16 and 128 Intel CPUs (real CPUID dumps from tests/data/cpuid/: libvirt
-# <cpudata> captures and InstLatX64 dumps, repeated under new names to reach 128) it times
+# <cpudata> captures and InstLatX64 dumps taken on bare metal, repeated under new names to
+# reach 128) it times
 #   evcalc cluster <N dump files> --json >/dev/null          (release build)
 #   virsh -c test:///default cpu-baseline --features <file with the same N CPUs>
 # with hyperfine and prints the mean times and the ratio virsh / evcalc per N.
@@ -14,12 +15,21 @@
 # Installs libvirt-clients and hyperfine with apt-get when they are missing (needs root).
 # Output: the table on stdout, and target/bench-vs-libvirt/{results.md,N*.json,inputs/}.
 # --quick: fewer runs (for trying the script; the documented numbers use the default).
+# --with-vm-dumps: keep the dumps taken inside a VM (two InstLatX64 dumps lack DS/MWAIT, so the
+# set has no common EVC mode: evcalc then reports the N×N matrix with EVC disabled).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 quick=0
-[[ "${1:-}" == "--quick" ]] && quick=1
+filter=physical
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick=1 ;;
+        --with-vm-dumps) filter=cat ;;
+        *) echo "usage: $0 [--quick] [--with-vm-dumps]" >&2; exit 2 ;;
+    esac
+done
 
 need=()
 command -v virsh >/dev/null 2>&1 || need+=(libvirt-clients)
@@ -40,12 +50,18 @@ rm -rf "$out"
 mkdir -p "$out/inputs"
 
 # The CPUs, in a fixed order: the real libvirt captures of server CPUs first, then the
-# InstLatX64 dumps newest first (by file name: family/model signature, descending).
+# InstLatX64 dumps newest first (by file name: family/model signature, descending). Dumps
+# taken inside a VM (hypervisor bit set) are left out: ESXi hosts are physical machines.
 data=tests/data/cpuid
-mapfile -t cpus < <(
+list() {
     ls "$data"/libvirt/x86_64-cpuid-*.xml | grep -v -i -e EPYC -e AMD
     ls "$data"/instlatx64/GenuineIntel*_CPUID.txt | sort -r
-)
+}
+if [[ $filter == physical ]]; then
+    mapfile -t cpus < <(python3 scripts/gen-fleet.py physical $(list))
+else
+    mapfile -t cpus < <(list)
+fi
 ((${#cpus[@]} >= 16)) || { echo "expected at least 16 Intel CPU dumps in $data" >&2; exit 2; }
 
 runs=(--warmup 3 --min-runs 20)
@@ -97,6 +113,7 @@ done
     echo
     echo "evcalc: $("$evcalc" --version); $(virsh --version | sed 's/^/virsh /'); $(hyperfine --version)"
     echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "CPU set: ${#cpus[@]} distinct Intel dumps ($([[ $filter == physical ]] && echo "bare metal only" || echo "including dumps taken in a VM")); EVC chosen by evcalc at N=128: $(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["evc"]; print(e["mode"] or "disabled", "-", e["why"])' "$out/n128.evcalc.json"); evcalc JSON at N=128: $(stat -c %s "$out/n128.evcalc.json") bytes"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 } >>"$out/results.md"
 cat "$out/results.md"

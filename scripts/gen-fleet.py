@@ -2,6 +2,12 @@
 """Turns raw CPUID dumps into libvirt host-CPU definitions for `virsh cpu-baseline`.
 
     gen-fleet.py libvirt-cpus OUT.xml DUMP...
+    gen-fleet.py physical DUMP...
+
+`physical` prints the DUMPs taken on bare metal, one a line: those whose CPUID.1:ECX[31]
+(hypervisor present) is clear. ESXi hosts are physical machines; a dump taken inside a VM shows
+what its hypervisor exposed (often without DS, MWAIT, …), not a host CPU.
+
 
 Each DUMP (an InstLatX64/AIDA64 text dump, `CPUID 00000007: EAX-EBX-ECX-EDX [SL 00]` lines, or
 a libvirt `<cpudata>` capture, `<cpuid eax_in=… ecx_in=… eax=… …/>` elements) becomes one
@@ -115,9 +121,19 @@ def cpu_xml(path, fmap):
     return "\n".join(lines) + "\n"
 
 
+def physical(path):
+    regs = read_leaves(path).get((1, 0))
+    return regs is not None and not regs[2] & (1 << 31)
+
+
 def main(argv):
+    if len(argv) >= 1 and argv[0] == "physical":
+        for d in argv[1:]:
+            if physical(d):
+                print(d)
+        return 0
     if len(argv) < 3 or argv[0] != "libvirt-cpus":
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
         return 2
     out, dumps = argv[1], argv[2:]
     fmap = feature_map()
