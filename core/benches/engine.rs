@@ -124,7 +124,11 @@ fn matrix(c: &mut Criterion) {
     let evc = fleet::default_evc(&hosts, modes);
     let m = check::matrix(&hosts, evc, None);
     let blocked: usize = m.iter().map(|r| r.cells.iter().filter(|c| !c.compatible).count()).sum();
-    eprintln!("matrix fixture: 1,000 hosts, EVC {:?}, {blocked} of 1,000,000 cells blocked", evc.key());
+    let missing: usize = m.iter().map(|r| r.cells.iter().map(|c| c.missing.len()).sum::<usize>()).sum();
+    eprintln!(
+        "matrix fixture: 1,000 hosts, EVC {:?}, {blocked} of 1,000,000 cells blocked ({missing} unmet requirements listed)",
+        evc.key()
+    );
     drop(m);
     let mut g = c.benchmark_group("matrix");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
