@@ -114,14 +114,14 @@ fn vary(base: &[Host], n: usize) -> Vec<Host> {
             let mut h = base[i % base.len()].clone();
             h.name = format!("esx-{i:05}");
             if i >= base.len() {
-                if rng.next() % 5 == 0 {
+                if rng.next().is_multiple_of(5) {
                     if h.caps.present.contains(mdclear) {
                         h.caps.present.remove(mdclear);
                     } else {
                         h.caps.present.insert(mdclear);
                     }
                 }
-                if rng.next() % 7 == 0 {
+                if rng.next().is_multiple_of(7) {
                     h.caps.present.remove(mitigations[(rng.next() % 5) as usize]);
                 }
             }
