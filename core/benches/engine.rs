@@ -69,9 +69,11 @@ fn maintenance(c: &mut Criterion) {
         let evc = fleet::default_evc(&hosts, modes);
         let source = hosts[0].name.clone();
         let report = check::maintenance(&hosts, &source, &vms, evc, None, modes).expect("plan");
-        let checks: usize = report.vms.iter().map(|p| p.destinations.len()).sum();
-        let blocked_checks: usize = report.vms.iter().map(|p| p.destinations.iter().filter(|d| !d.compatible).count()).sum();
-        let missing: usize = report.vms.iter().map(|p| p.destinations.iter().map(|d| d.missing.len()).sum::<usize>()).sum();
+        let checks: usize = report.vms.iter().map(|p| p.destinations.len() * p.vms.len()).sum();
+        let blocked_checks: usize =
+            report.vms.iter().map(|p| p.vms.len() * p.destinations.iter().filter(|d| !d.compatible).count()).sum();
+        let missing: usize =
+            report.vms.iter().map(|p| p.vms.len() * p.destinations.iter().map(|d| d.missing.len()).sum::<usize>()).sum();
         eprintln!(
             "maintenance fixture {label}, 10,000 VMs: EVC {:?}, {checks} checks, {blocked_checks} blocked ({missing} unmet requirements listed), \
              {} VMs without a destination, {} remedies",
@@ -81,7 +83,12 @@ fn maintenance(c: &mut Criterion) {
         );
         // The verdict-only plan below must agree with the full report, pair by pair.
         let dests: Vec<&Host> = hosts.iter().filter(|h| h.name != source).collect();
-        for (plan, vm) in report.vms.iter().zip(&vms) {
+        // Plans are per group of VMs with identical requirements; check each group's first VM.
+        let by_name: std::collections::HashMap<&str, &evcalc::model::Vm> = vms.iter().map(|v| (v.name.as_str(), v)).collect();
+        assert_eq!(report.vms.iter().map(|p| p.vms.len()).sum::<usize>(), vms.len());
+        eprintln!("maintenance fixture {label}: {} groups of VMs with identical requirements", report.vms.len());
+        for plan in &report.vms {
+            let vm = by_name[plan.vms[0].as_str()];
             for (d, host) in plan.destinations.iter().zip(&dests) {
                 assert_eq!(d.to, host.name);
                 let admitted = evc.mode().is_none_or(|m| check::admission(host, m).admitted != Some(false));
@@ -92,6 +99,11 @@ fn maintenance(c: &mut Criterion) {
         // The full report: 630,000 CheckReports. Dropped outside the timed section.
         g.bench_function(format!("plan, 10,000 VMs/{label}"), |b| {
             b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&vms), evc, None, modes).expect("plan"))
+        });
+        // Worst case for the grouping: 10,000 VMs whose requirement lists all differ.
+        let distinct = fleet::distinct_vms(10_000);
+        g.bench_function(format!("plan, 10,000 VMs with distinct requirements/{label}"), |b| {
+            b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&distinct), evc, None, modes).expect("plan"))
         });
         // One host's share of a 10,000-VM cluster of 64 hosts: 157 VMs to evacuate.
         let share = &vms[..10_000usize.div_ceil(64)];

@@ -602,11 +602,34 @@ pub fn maintenance(
     } else {
         vms.iter().collect()
     };
-    let mut plans = Vec::new();
+    // VMs with identical requirements get one plan: the checks depend on nothing else.
+    let mut groups: Vec<(&Vm, Vec<String>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<RequirementsKey<'_>, usize> = std::collections::HashMap::new();
     for vm in &vms {
-        let dests: Vec<CheckReport> = destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
+        let key = RequirementsKey::of(vm);
+        match group_of.get(&key) {
+            Some(&index) => groups[index].1.push(vm.name.clone()),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push((vm, vec![vm.name.clone()]));
+            }
+        }
+    }
+    let mut plans = Vec::new();
+    for (vm, names) in groups {
+        let label = match names.len() {
+            1 => vm.name.clone(),
+            n => format!("{} and {} other VMs with the same CPU requirements", vm.name, n - 1),
+        };
+        let mut dests: Vec<CheckReport> = destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
+        if names.len() > 1 {
+            for d in &mut dests {
+                d.vm.clone_from(&label);
+            }
+        }
         plans.push(VmPlan {
-            vm: vm.name.clone(),
+            vm: label,
+            vms: names,
             requirements_from: if vm.from_input { "input".to_string() } else { format!("computed: powered on on {}", source.name) },
             can_move: dests.iter().any(|d| d.compatible),
             destinations: dests,
@@ -614,14 +637,15 @@ pub fn maintenance(
     }
     let evacuable = !destinations.is_empty() && plans.iter().all(|p| p.can_move);
     let remedies = remedies(source, &destinations, &vms, &plans, evc, per_vm, modes);
-    let blocked = plans.iter().filter(|p| !p.can_move).count();
+    let blocked: usize = plans.iter().filter(|p| !p.can_move).map(|p| p.vms.len()).sum();
+    let vm_count: usize = plans.iter().map(|p| p.vms.len()).sum();
     let verdict = if destinations.is_empty() {
         format!("{} is the only host: there is nowhere to move its VMs", source.name)
     } else if evacuable {
         format!("{} can enter maintenance mode: every VM has a destination", source.name)
     } else {
         let possible = plans.first().map(|p| p.destinations.iter().filter(|d| d.compatible).count()).unwrap_or(0);
-        if plans.len() == 1 {
+        if plans.len() == 1 && vm_count == 1 {
             format!(
                 "{} cannot be evacuated: {} of {} destinations possible for {}",
                 source.name,
@@ -630,7 +654,7 @@ pub fn maintenance(
                 plans[0].vm
             )
         } else {
-            format!("{} cannot be evacuated: {blocked} of {} VMs have no destination", source.name, plans.len())
+            format!("{} cannot be evacuated: {blocked} of {vm_count} VMs have no destination", source.name)
         }
     };
     let unverified = plans.iter().flat_map(|p| &p.destinations).filter(|d| d.verdict == Verdict::Unknown).count();
@@ -680,8 +704,10 @@ fn remedies(
                 if !entry.2.contains(&dest.to) {
                     entry.2.push(dest.to.clone());
                 }
-                if !entry.3.contains(&plan.vm) {
-                    entry.3.push(plan.vm.clone());
+                for name in &plan.vms {
+                    if !entry.3.contains(name) {
+                        entry.3.push(name.clone());
+                    }
                 }
             }
         }
@@ -780,7 +806,7 @@ fn remedies(
             .filter(|m| destinations.iter().any(|d| admission_verdict(d, m) != Some(false)))
             .collect();
         if let Some(best) = ModeCatalogue::highest(&candidates) {
-            let all_vms: Vec<String> = plans.iter().filter(|p| !p.can_move).map(|p| p.vm.clone()).collect();
+            let all_vms: Vec<String> = plans.iter().filter(|p| !p.can_move).flat_map(|p| p.vms.iter().cloned()).collect();
             let lost = ceiling.map(|c| c.exposed.difference(best.exposed).difference(blocking)).unwrap_or_default();
             out.push(Remedy {
                 rank: 0,
@@ -817,6 +843,26 @@ fn sort_like(names: &mut [String], hosts: &[&Host]) {
     names.sort_by_key(|n| hosts.iter().position(|h| h.name == *n).unwrap_or(usize::MAX));
 }
 
+/// What makes two VMs' checks identical: their requirements (and whether they are complete).
+#[derive(PartialEq, Eq, Hash)]
+struct RequirementsKey<'v> {
+    from_input: bool,
+    partial: bool,
+    bool_min: FeatureSet,
+    other: Vec<(&'v Key, Requirement)>,
+}
+
+impl<'v> RequirementsKey<'v> {
+    fn of(vm: &'v Vm) -> RequirementsKey<'v> {
+        RequirementsKey {
+            from_input: vm.from_input,
+            partial: vm.partial,
+            bool_min: vm.requirements.bool_min,
+            other: vm.requirements.other.iter().map(|r| (&r.key, r.requirement)).collect(),
+        }
+    }
+}
+
 /// How to name blocked VMs in a sentence: ("the VMs powered on on esxi01", "them", "require")
 /// for the computed any-VM, ("app01", "it", "requires") for one real VM, a list otherwise.
 fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static str) {
@@ -827,6 +873,7 @@ fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static s
             (format!("the VMs powered on on {host}"), "them", "require")
         }
         [one] => (one.clone(), "it", "requires"),
+        _ if names.len() > 4 => (format!("{} and {} more VMs", names[..3].join(", "), names.len() - 3), "them", "require"),
         _ => (names.join(", "), "them", "require"),
     }
 }

@@ -213,7 +213,11 @@ pub struct ClusterReport {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VmPlan {
+    /// The VM, or for a group "app01 and 156 other VMs with the same CPU requirements".
     pub vm: String,
+    /// Every VM this plan covers: VMs with identical requirements share one plan (a cluster's
+    /// VMs mostly fall into a few such groups, which keeps fleet-scale plans small).
+    pub vms: Vec<String>,
     /// `input` or how the requirements were computed.
     pub requirements_from: String,
     pub can_move: bool,

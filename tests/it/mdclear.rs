@@ -208,3 +208,29 @@ fn analyze_renames_hosts_and_their_vms() {
     request.skip_maintenance = true;
     assert!(session::analyze(&request).maintenance.is_empty());
 }
+
+#[test]
+fn vms_with_identical_requirements_share_one_plan() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
+    files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
+    files.push("examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt");
+    let ws = load(&files);
+    let app01 = ws.vms.iter().find(|v| v.source.contains("app01")).unwrap().clone();
+    let db02 = ws.vms.iter().find(|v| v.source.contains("db02")).unwrap().clone();
+    let mut twins = Vec::new();
+    for i in 0..5 {
+        let mut v = app01.clone();
+        v.name = format!("app{i:02}");
+        twins.push(v);
+    }
+    twins.push(db02);
+    let plan = check::maintenance(&ws.hosts, "esxi01", &twins, EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    assert_eq!(plan.vms.len(), 2, "two distinct requirement lists");
+    assert_eq!(plan.vms[0].vms, ["app00", "app01", "app02", "app03", "app04"]);
+    assert_eq!(plan.vms[0].vm, "app00 and 4 other VMs with the same CPU requirements");
+    assert!(!plan.vms[0].can_move && plan.vms[1].can_move);
+    assert_eq!(plan.verdict, "esxi01 cannot be evacuated: 5 of 6 VMs have no destination");
+    let vm_remedy = plan.remedies.iter().find(|r| r.action.starts_with("Power off")).unwrap();
+    assert_eq!(vm_remedy.vms.len(), 5);
+    assert!(vm_remedy.action.starts_with("Power off app00, app01, app02 and 2 more VMs"), "{}", vm_remedy.action);
+}

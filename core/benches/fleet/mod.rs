@@ -142,6 +142,28 @@ pub fn vms(n: usize) -> Vec<Vm> {
         .collect()
 }
 
+/// `n` VMs whose requirement lists all differ: the base VMs with a different subset of up to
+/// 14 of their requirements dropped each (2^14 > 10,000 combinations), so no two plans can be
+/// shared. The worst case for `check::maintenance`'s grouping of identical VMs.
+pub fn distinct_vms(n: usize) -> Vec<Vm> {
+    let base = base_vms();
+    (0..n)
+        .map(|i| {
+            let mut v = base[i % base.len()].clone();
+            v.name = format!("vm-{i:05}");
+            let combo = i / base.len();
+            let mut all = v.requirements.all.clone();
+            let mut bit = 0;
+            all.retain(|_| {
+                bit += 1;
+                bit > 14 || combo & (1 << (bit - 1)) == 0
+            });
+            v.requirements = evcalc::model::Requirements::from_list(all);
+            v
+        })
+        .collect()
+}
+
 /// The EVC mode the CLI would pick without `--evc`: reported by the hosts, else the highest
 /// mode all hosts support.
 pub fn default_evc<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> EvcSetting<'m> {
