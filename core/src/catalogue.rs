@@ -339,11 +339,11 @@ mod tests {
         let cat = catalogue();
         let mut seen: HashMap<CpuidBit, &str> = HashMap::new();
         for (_, def) in cat.iter() {
-            if let Some(loc) = def.cpuid {
-                if let Some(prev) = seen.insert(loc, &def.key) {
-                    let pair = [prev, def.key.as_str()];
-                    assert!(pair.contains(&"cpuid.IBRS") && pair.contains(&"cpuid.IBPB"), "{pair:?} share {loc}");
-                }
+            if let Some(loc) = def.cpuid
+                && let Some(prev) = seen.insert(loc, &def.key)
+            {
+                let pair = [prev, def.key.as_str()];
+                assert!(pair.contains(&"cpuid.IBRS") && pair.contains(&"cpuid.IBPB"), "{pair:?} share {loc}");
             }
         }
     }

@@ -281,6 +281,7 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
     let full_by_name = |name: &str| full_index.get(&name.to_ascii_lowercase()).copied();
     let mut dropped: std::collections::HashMap<String, std::collections::HashSet<String>> = std::collections::HashMap::new();
     let mut drop = vec![false; ws.hosts.len()];
+    #[allow(clippy::needless_range_loop)] // `index` addresses three parallel vectors
     for index in 0..ws.hosts.len() {
         if !ws.hosts[index].is_fragment() {
             continue;

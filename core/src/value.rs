@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(parse_number("1"), Ok(1));
         assert_eq!(parse_number(" 0x2d "), Ok(0x2d));
         assert_eq!(parse_number("0x80000008"), Ok(0x8000_0008));
-        assert_eq!(parse_number("0xda08000000000d"), Ok(0xda08_0000_0000_0d));
+        assert_eq!(parse_number("0xda08000000000d"), Ok(0x00da_0800_0000_000d));
         assert_eq!(parse_number("18446744073709551615"), Ok(u64::MAX));
         assert!(parse_number("18446744073709551616").is_err());
         assert!(parse_number("0x").is_err());

@@ -126,7 +126,7 @@ fn the_real_vm_runtime_files_of_the_example_agree() {
         assert_eq!(r.min_evc_mode.as_deref(), Some("intel-haswell"), "{}", vm.name);
         assert_eq!(r.min_evc_cross_check, evcalc::report::CrossCheck::Agrees);
     }
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[app01.clone()], evc, None, &ws.modes).unwrap();
+    let plan = check::maintenance(&ws.hosts, "esxi01", std::slice::from_ref(app01), evc, None, &ws.modes).unwrap();
     assert!(!plan.evacuable);
 }
 
