@@ -563,8 +563,24 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
 }
 
 /// The whole cluster report.
+/// Above this many hosts the cluster report leaves the N×N matrix out (it grows with the square
+/// of the hosts: 2,000 hosts are 4 million cells) and says so in `matrix_omitted`; use
+/// [`matrix`] on a subset, or [`check_vm`] / [`meets_requirements`] pair by pair.
+pub const MAX_MATRIX_HOSTS: usize = 2_000;
+
 pub fn cluster_report(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>, modes: &ModeCatalogue) -> ClusterReport {
     let common = max_common_mode(hosts, modes);
+    let (matrix, matrix_omitted) = if hosts.len() > MAX_MATRIX_HOSTS {
+        (
+            Vec::new(),
+            Some(format!(
+                "{} hosts: the vMotion matrix is left out above {MAX_MATRIX_HOSTS} hosts (it grows with the square of the hosts); check pairs or smaller groups of hosts",
+                hosts.len()
+            )),
+        )
+    } else {
+        (matrix(hosts, evc, per_vm), None)
+    };
     ClusterReport {
         hosts: hosts.iter().map(|h| host_report(h, modes)).collect(),
         max_common_evc_mode: common.map(|m| m.key.clone()),
@@ -572,7 +588,8 @@ pub fn cluster_report(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMo
         per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
         admissions: evc.mode().map(|m| hosts.iter().map(|h| admission(h, m)).collect()).unwrap_or_default(),
         drift: drift(hosts, evc),
-        matrix: matrix(hosts, evc, per_vm),
+        matrix,
+        matrix_omitted,
         modes_source: modes.source.clone(),
     }
 }

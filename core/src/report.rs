@@ -207,6 +207,9 @@ pub struct ClusterReport {
     pub admissions: Vec<Admission>,
     pub drift: Vec<Drift>,
     pub matrix: Vec<MatrixRow>,
+    /// Why `matrix` is empty although there are hosts (more than
+    /// [`crate::check::MAX_MATRIX_HOSTS`]: the matrix grows with the square of the hosts).
+    pub matrix_omitted: Option<String>,
     /// `built-in` or the SupportedEVCMode export used.
     pub modes_source: String,
 }

@@ -475,6 +475,13 @@ pub fn analyze(request: &Request) -> Analysis {
     let cluster = crate::check::cluster_report(&ws.hosts, chosen.setting, per_vm, &modes);
     let targets: Vec<String> = if request.skip_maintenance {
         Vec::new()
+    } else if request.maintenance.is_empty() && ws.hosts.len() > crate::check::MAX_MATRIX_HOSTS {
+        option_errors.push(format!(
+            "{} hosts: maintenance plans for every host are left out above {} hosts; name the hosts to plan",
+            ws.hosts.len(),
+            crate::check::MAX_MATRIX_HOSTS
+        ));
+        Vec::new()
     } else if request.maintenance.is_empty() {
         ws.hosts.iter().map(|h| h.name.clone()).collect()
     } else {

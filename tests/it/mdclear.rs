@@ -234,3 +234,22 @@ fn vms_with_identical_requirements_share_one_plan() {
     assert_eq!(vm_remedy.vms.len(), 5);
     assert!(vm_remedy.action.starts_with("Power off app00, app01, app02 and 2 more VMs"), "{}", vm_remedy.action);
 }
+
+#[test]
+fn very_large_clusters_leave_the_quadratic_matrix_out() {
+    let ws = load(&MDCLEAR_HOSTS[..1]);
+    let hosts: Vec<evcalc::model::Host> = (0..=evcalc::check::MAX_MATRIX_HOSTS)
+        .map(|i| {
+            let mut h = ws.hosts[0].clone();
+            h.name = format!("esx{i:05}");
+            h
+        })
+        .collect();
+    let report = check::cluster_report(&hosts, EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
+    assert!(report.matrix.is_empty());
+    assert!(report.matrix_omitted.as_deref().unwrap_or_default().contains("2001 hosts"));
+    assert_eq!(report.max_common_evc_mode.as_deref(), Some("intel-haswell"));
+    let small = check::cluster_report(&hosts[..4], EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
+    assert_eq!(small.matrix.len(), 4);
+    assert_eq!(small.matrix_omitted, None);
+}

@@ -131,6 +131,12 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
 
     // Matrix.
     outln!(buf);
+    if let Some(note) = &r.matrix_omitted {
+        outln!(buf, "{}", st.paint(Paint::Bold, "vMotion matrix"));
+        buf.push_str(&crate::table::wrap(note, WIDTH, 2));
+        buf.push('\n');
+        return buf;
+    }
     outln!(buf, "{}", st.paint(Paint::Bold, "vMotion matrix: can a VM powered on on ROW move to COLUMN?"));
     let names: Vec<&str> = r.matrix.iter().map(|row| row.from.as_str()).collect();
     let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
