@@ -508,6 +508,15 @@ function renderDrift(a) {
 const VIRTUAL_N = 40;
 
 function renderMatrix(a) {
+  if (a.cluster.matrix_omitted) {
+    // The core leaves the N×N matrix out for very large clusters and says why.
+    $('matrix').hidden = false;
+    $('vmatrix').hidden = true;
+    $('vmatrix').replaceChildren();
+    vgrid = null;
+    $('matrix').replaceChildren(h('caption', null, a.cluster.matrix_omitted));
+    return;
+  }
   const names = a.cluster.hosts.map((h) => h.name);
   const virtual = names.length > VIRTUAL_N;
   $('matrix').hidden = virtual;
