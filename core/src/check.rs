@@ -192,6 +192,11 @@ pub fn seen_at_power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMod
 }
 
 /// A VM powered on on `host`: its requirements are frozen from what it saw.
+///
+/// [C] vSphere 6.7 docs, "Determine the EVC Mode of a Virtual Machine": "The EVC mode of a
+/// virtual machine is determined when the virtual machine is powered on … the virtual machine
+/// does not use any CPU features exposed by the new EVC mode until the virtual machine is
+/// powered off and powered on again."
 pub fn power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> Vm {
     let seen = seen_at_power_on(host, evc, per_vm);
     let name = match per_vm {
