@@ -67,6 +67,8 @@ pub struct HostInput {
     /// True for partial input (e.g. `grep -A 2 MDCLEAR` output): only the listed keys are known,
     /// a missing key does not mean 0.
     pub fragment: bool,
+    /// The vSphere managed-object id (`host-14`) when the input has it: VMs name their host by it.
+    pub moref: Option<String>,
 }
 
 /// Everything a VM dump told us.

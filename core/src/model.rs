@@ -123,6 +123,8 @@ pub struct Host {
     pub evc_masks: Vec<(Key, Mask)>,
     pub reported_max_evc: Option<String>,
     pub reported_current_evc: Option<String>,
+    /// vSphere managed-object id (`host-14`), when the input has it.
+    pub moref: Option<String>,
     pub warnings: Vec<String>,
 }
 
@@ -179,6 +181,7 @@ impl Host {
             evc_masks: input.evc_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
             reported_max_evc: input.reported_max_evc.clone().filter(|s| !s.is_empty()),
             reported_current_evc: input.reported_current_evc.clone().filter(|s| !s.is_empty()),
+            moref: input.moref.clone().filter(|s| !s.is_empty()),
             warnings,
         }
     }

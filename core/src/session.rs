@@ -205,6 +205,16 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     // (Host names and the answer per file are computed once: scans of every host per VM made
     // N VMs × N hosts in one input quadratic — hardening probes: 20,000 of each took 5.7 s.)
     let host_names: std::collections::HashSet<String> = ws.hosts.iter().map(|h| h.name.to_ascii_lowercase()).collect();
+    // govc data names a VM's host by its managed-object id (`runtime.host` = `host-14`).
+    let host_by_moref: std::collections::HashMap<&str, &str> =
+        ws.hosts.iter().filter_map(|h| Some((h.moref.as_deref()?, h.name.as_str()))).collect();
+    for vm in &mut ws.vms {
+        if let Some(name) = vm.host.as_deref().and_then(|m| host_by_moref.get(m))
+            && !host_names.contains(&vm.host.as_deref().unwrap_or_default().to_ascii_lowercase())
+        {
+            vm.host = Some(name.to_string());
+        }
+    }
     let mut host_of_file: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     for vm in &mut ws.vms {
         let local = vm.host.as_deref().is_none_or(|h| h.is_empty() || h.eq_ignore_ascii_case("ha-host"));

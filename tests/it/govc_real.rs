@@ -111,3 +111,23 @@ fn xml_and_json_extracts_agree() {
         assert_eq!(names(&a), names(&b), "{xml} vs {json}");
     }
 }
+
+#[test]
+fn real_vms_are_placed_on_their_host_by_moref_and_it_can_be_evacuated_nowhere() {
+    let mut files: Vec<String> = vm_files();
+    files.push(HOST_XML.to_string());
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let ws = load(&refs);
+    // `runtime.host` is `host-14`; the host's object id is `host-14` and its name `esx-0`.
+    assert_eq!(ws.hosts[0].name, "esx-0");
+    assert!(ws.vms.iter().all(|v| v.host.as_deref() == Some("esx-0")), "{:?}", ws.vms.iter().map(|v| &v.host).collect::<Vec<_>>());
+    let request = evcalc::session::Request {
+        inputs: files.iter().map(|f| evcalc::session::OwnedSource { name: f.clone(), text: read(f) }).collect(),
+        ..Default::default()
+    };
+    let answer = evcalc::session::analyze(&request);
+    let plan = &answer.maintenance[0];
+    assert_eq!(plan.vms.iter().map(|p| p.vms.len()).sum::<usize>(), 7, "the seven real VMs are planned");
+    assert!(plan.vms.iter().all(|p| p.requirements_from == "input"));
+    assert_eq!(plan.verdict, "esx-0 is the only host: there is nowhere to move its VMs");
+}

@@ -43,6 +43,7 @@ fn host_with(name: &str, present: FeatureSet) -> Host {
         evc_masks: Vec::new(),
         reported_max_evc: None,
         reported_current_evc: None,
+        moref: None,
         warnings: Vec::new(),
     }
 }

@@ -635,7 +635,9 @@ impl Ctx<'_> {
                 _ => None,
             })
         });
+        let moref = find_str(ms, &["moref"]).or_else(|| find_str(ms, &["self", "value"]));
         self.docs.push(Document::Host(HostInput {
+            moref,
             name,
             product: find_str(ms, &["config", "product", "fullName"])
                 .or_else(|| find_str(ms, &["summary", "config", "product", "fullName"])),

@@ -407,7 +407,9 @@ impl ObjAcc {
         }
         duplicate_warnings(&self.caps, List::Caps, &label, warnings);
         duplicate_warnings(&self.masked_caps, List::MaskedCaps, &label, warnings);
+        let moref = self.moref.clone();
         docs.push(Document::Host(HostInput {
+            moref,
             name: non_empty(self.dns_host_name).or(non_empty(self.name)),
             product: non_empty(self.product).or(non_empty(self.summary_product)),
             cpu_model: non_empty(self.cpu_model).or(non_empty(self.cpu_pkg_description)),
