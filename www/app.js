@@ -800,9 +800,34 @@ function renderDetail(a) {
     box.append(h('h4', null, 'What fixes it'));
     const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.verdict === 'compatible').map((c) => c.to);
     if (remedies.length) box.append(remedyList(remedies));
-    else if (plan?.evacuable && elsewhere.length)
-      box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')}: `, hostNames(elsewhere, 8), `. For ${sel.to} to take them too, it would have to expose `, featureList(cell.missing), '.'));
-    else box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+    else {
+      if (plan?.evacuable && elsewhere.length)
+        box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')}: `, hostNames(elsewhere, 8), `. For ${sel.to} to take them too, it would have to expose `, featureList(cell.missing), '.'));
+      // The core names a remedy rule per missing feature (Missing.remedy → Analysis.remedy_rules).
+      const rules = new Map((a.remedy_rules ?? []).map((r) => [r.name, r]));
+      const byRule = new Map();
+      for (const m of cell.missing) {
+        const rule = m.remedy && rules.get(m.remedy);
+        if (!rule) continue;
+        if (!byRule.has(rule.name)) byRule.set(rule.name, { rule, keys: [] });
+        byRule.get(rule.name).keys.push(m.canonical_key);
+      }
+      if (byRule.size) {
+        const DISRUPTION = {
+          'host-power-cycle': 'rolling host power cycle (VMs stay up)',
+          'host-bios': 'rolling host reboot with a BIOS change (VMs stay up)',
+          none: 'nothing to change on the host; VMs pick up a lower EVC mode at their next power cycle',
+        };
+        box.append(remedyList([...byRule.values()].map(({ rule, keys }) => ({
+          action: rule.action.replaceAll('{hosts}', sel.to).replaceAll('{features}', keys.join(', ')),
+          why: rule.cause,
+          disruption: DISRUPTION[rule.disruption] ?? rule.disruption,
+          verify: rule.verify,
+          reference: rule.reference,
+          evidence: rule.evidence,
+        }))));
+      } else if (!(plan?.evacuable && elsewhere.length)) box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+    }
   }
 }
 

@@ -398,9 +398,9 @@ fn requirement_text(requirement: Requirement) -> String {
 }
 
 fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u64) -> Missing {
-    let (kind, cpuid) = match &key {
-        Key::Known(id) => (Some(catalogue().def(*id).kind), cpuid_text(*id)),
-        Key::Unknown(_) => (None, None),
+    let (kind, cpuid, remedy) = match &key {
+        Key::Known(id) => (Some(catalogue().def(*id).kind), cpuid_text(*id), rule_for(*id).map(|r| r.name.as_str())),
+        Key::Unknown(_) => (None, None, None),
     };
     Missing {
         key: written.to_string(),
@@ -410,6 +410,7 @@ fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u
         cpuid,
         required: requirement_text(requirement),
         available,
+        remedy,
     }
 }
 

@@ -117,6 +117,42 @@ pub struct Missing {
     pub required: String,
     /// The destination's raw capability value (0 when the key is missing).
     pub available: u64,
+    /// Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
+    /// are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
+    pub remedy: Option<&'static str>,
+}
+
+/// One remedy rule of `core/data/remedies.txt`, as listed for front ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemedyRule {
+    pub name: String,
+    /// Why a host of the right generation can lack the feature.
+    pub cause: String,
+    /// What to do; `{hosts}` and `{features}` are placeholders.
+    pub action: String,
+    pub verify: String,
+    pub reference: String,
+    /// Evidence tag(s).
+    pub evidence: String,
+    /// `host-power-cycle`, `host-bios` or `none`.
+    pub disruption: crate::remedy::Disruption,
+}
+
+impl RemedyRule {
+    pub fn all() -> Vec<RemedyRule> {
+        crate::remedy::rules()
+            .iter()
+            .map(|r| RemedyRule {
+                name: r.name.clone(),
+                cause: r.cause.clone(),
+                action: r.action.clone(),
+                verify: r.verify.clone(),
+                reference: r.reference.clone(),
+                evidence: r.tag.clone(),
+                disruption: r.disruption,
+            })
+            .collect()
+    }
 }
 
 /// Can a host be admitted to an EVC mode?

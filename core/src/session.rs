@@ -436,6 +436,8 @@ pub struct Analysis {
     pub cluster: crate::report::ClusterReport,
     pub vms: Vec<crate::report::VmReport>,
     pub maintenance: Vec<crate::report::MaintenanceReport>,
+    /// The remedy rules `Missing.remedy` names.
+    pub remedy_rules: Vec<crate::report::RemedyRule>,
 }
 
 /// Runs a whole request: load, rename/remove, choose EVC, cluster report, VM reports and a
@@ -514,5 +516,6 @@ pub fn analyze(request: &Request) -> Analysis {
         cluster,
         vms: ws.vms.iter().map(|v| crate::check::vm_report(v, &modes)).collect(),
         maintenance,
+        remedy_rules: crate::report::RemedyRule::all(),
     }
 }

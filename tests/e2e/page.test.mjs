@@ -209,6 +209,26 @@ test('a grep -A 2 MDCLEAR transcript is enough to see the blocker (partial data 
   await page.close();
 });
 
+test('a blocked cell of an evacuable host still names its remedy (from the core\'s rule)', async () => {
+  // esxi05 is a second host with MDCLEAR = 1: esxi01 can be evacuated to it, so esxi01's
+  // maintenance plan has no remedies, yet esxi01 → esxi02 stays blocked by MDCLEAR.
+  const { page, problems } = await openPage(browser.context, base);
+  const esxi05 = example('esxi01.txt').replaceAll('"esxi01"', '"esxi05"');
+  await pasteAndWait(page, [...HOSTS.map(example), esxi05].join('\n'));
+  await chooseEvc(page, 'intel-haswell');
+  assert.match(await page.locator('#maintenance details[data-host="esxi01"]').innerText(), /can enter maintenance mode/);
+  await cell(page, 'esxi01', 'esxi02').click();
+  const detail = page.locator('#detail');
+  await detail.waitFor();
+  const d = await detail.innerText();
+  assert.match(d, /esxi01 → esxi02: blocked/);
+  assert.match(d, /Nothing needs fixing to evacuate esxi01/);
+  assert.match(d, /Power-cycle esxi02 one at a time/);
+  assert.match(d, /KB 68024/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('garbage input gives a readable error naming the input and the line', async () => {
   const { page, problems } = await openPage(browser.context, base);
   await pasteAndWait(page, '\n\nthis is not an ESXi dump\nat all\n');
