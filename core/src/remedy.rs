@@ -41,6 +41,16 @@ pub fn rules() -> &'static [Rule] {
 /// The rule for a feature: its own group, or the default for generational features.
 /// `None` for identity/vendor keys and unknown features.
 pub fn rule_for(id: FeatureId) -> Option<&'static Rule> {
+    // Resolved once per catalogue feature: every unmet requirement of every check asks.
+    static BY_FEATURE: OnceLock<Vec<Option<&'static Rule>>> = OnceLock::new();
+    BY_FEATURE
+        .get_or_init(|| catalogue().iter().map(|(id, _)| resolve_rule(id)).collect())
+        .get(id.0 as usize)
+        .copied()
+        .flatten()
+}
+
+fn resolve_rule(id: FeatureId) -> Option<&'static Rule> {
     let def = catalogue().def(id);
     let name = def.key.strip_prefix("cpuid.").unwrap_or(&def.key).to_ascii_uppercase();
     let rules = rules();
