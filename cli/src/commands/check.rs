@@ -165,6 +165,24 @@ fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option
             ]);
         }
         buf.push_str(&t.render(st));
+        // What makes each missing feature appear on the destination (core/data/remedies.txt).
+        let mut seen: Vec<&str> = Vec::new();
+        for m in &r.missing {
+            let Some(name) = m.remedy else { continue };
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            let Some(rule) = evcalc::remedy::rules().iter().find(|x| x.name == name) else { continue };
+            let keys: Vec<&str> =
+                r.missing.iter().filter(|x| x.remedy == Some(name)).map(|x| x.canonical_key.as_str()).collect();
+            outln!(buf);
+            let action = rule.action.replace("{hosts}", &r.to).replace("{features}", &keys.join(", "));
+            buf.push_str(&field(2, "fix", LW, &action));
+            buf.push_str(&field(2, "why", LW, &rule.cause));
+            buf.push_str(&field(2, "verify", LW, &rule.verify));
+            buf.push_str(&field(2, "reference", LW, &rule.reference));
+        }
         if let Some(from) = from.filter(|_| !vm.from_input) {
             outln!(buf);
             let files: Vec<String> = if args.files.is_empty() {
