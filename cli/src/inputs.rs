@@ -133,7 +133,7 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
     if let Some(path) = modes_file {
         ws.modes = load_modes(path, &mut warnings)?;
     }
-    merge_fragments(&mut ws, &mut warnings);
+    // (A grep fragment of a host loaded in full is folded into it by `session::load`.)
     for input in &ws.inputs {
         for w in &input.warnings {
             warnings.push(format!("{}: {w}", input.source));
@@ -151,84 +151,6 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
     Ok(Loaded { ws, files, warnings })
 }
 
-/// A `grep -A 2 MDCLEAR` fragment of a host that is also loaded in full (a directory holding
-/// both, as the bundled example does) would otherwise become a second host "esxi01 (2)" — a
-/// phantom destination. Fragments are folded into the full dump of the same name: their values
-/// are cross-checked (a disagreement is a warning; the full dump wins), their `featMask.evc.*`
-/// lines move over, and the "already loaded" renaming is undone.
-fn merge_fragments(ws: &mut Workspace, warnings: &mut Vec<String>) {
-    use evcalc::model::Key;
-    // Names `session::load` gave to duplicates: "esxi01 (2)" → "esxi01".
-    let mut renamed: Vec<(String, String)> = Vec::new();
-    for input in &ws.inputs {
-        for w in &input.warnings {
-            if let Some(rest) = w.strip_prefix("a host named ")
-                && let Some((base, new)) = rest.split_once(" was already loaded; this one is called ")
-            {
-                renamed.push((new.to_string(), base.to_string()));
-            }
-        }
-    }
-    let base_of = |name: &str| -> String {
-        renamed.iter().find(|(new, _)| new == name).map(|(_, base)| base.clone()).unwrap_or_else(|| name.to_string())
-    };
-    let bases: Vec<String> = ws.hosts.iter().map(|h| base_of(&h.name)).collect();
-    let mut drop = vec![false; ws.hosts.len()];
-    let mut merged_names: Vec<(String, String)> = Vec::new();
-    for base in bases.iter().collect::<std::collections::BTreeSet<_>>() {
-        let group: Vec<usize> = (0..ws.hosts.len()).filter(|&i| bases[i] == *base).collect();
-        let full: Vec<usize> = group.iter().copied().filter(|&i| !ws.hosts[i].is_fragment()).collect();
-        let frags: Vec<usize> = group.iter().copied().filter(|&i| ws.hosts[i].is_fragment()).collect();
-        let [keep] = full.as_slice() else { continue };
-        if frags.is_empty() {
-            continue;
-        }
-        for &f in &frags {
-            let (frag, host) = (&ws.hosts[f], &ws.hosts[*keep]);
-            let known = frag.known_only.clone().unwrap_or_default();
-            let keys = known.features.iter().map(Key::Known).chain(known.unknown.iter().cloned().map(Key::Unknown));
-            for key in keys {
-                let (a, b) = (frag.caps.value(&key), host.caps.value(&key));
-                if a != b {
-                    warnings.push(format!(
-                        "{base}: {} says {} = {a}, {} says {b}; using the full dump ({})",
-                        frag.source,
-                        key.name(),
-                        host.source,
-                        host.source
-                    ));
-                }
-            }
-            let masks = ws.hosts[f].evc_masks.clone();
-            ws.hosts[*keep].evc_masks.extend(masks);
-            drop[f] = true;
-            merged_names.push((ws.hosts[f].name.clone(), ws.hosts[f].source.clone()));
-        }
-        if ws.hosts[*keep].name != *base {
-            let old = std::mem::replace(&mut ws.hosts[*keep].name, base.clone());
-            merged_names.push((old, String::new()));
-        }
-    }
-    if merged_names.is_empty() {
-        return;
-    }
-    let mut i = 0;
-    ws.hosts.retain(|_| {
-        i += 1;
-        !drop[i - 1]
-    });
-    for input in &mut ws.inputs {
-        input.warnings.retain(|w| {
-            !merged_names.iter().any(|(name, _)| w.ends_with(&format!("this one is called {name}")))
-        });
-        input.hosts.retain(|h| !merged_names.iter().any(|(name, source)| h == name && *source == input.source));
-        for h in &mut input.hosts {
-            if let Some((_, base)) = renamed.iter().find(|(new, _)| new == h) {
-                *h = base.clone();
-            }
-        }
-    }
-}
 
 /// Loads a SupportedEVCMode export given with `--modes`.
 pub fn load_modes(path: &Path, warnings: &mut Vec<String>) -> Result<evcalc::evc::ModeCatalogue, Fail> {

@@ -283,9 +283,12 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
     // every host (and of the input's host list) per fragment made big `grep` pastes quadratic
     // (hardening probes: 20,000 fragments took 0.3 s, with 20,000 full dumps 1.6 s).
     let mut full_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Keyed by the name the input gave: when a fragment was loaded first, the full dump of the
+    // same host was renamed `esxi02 (2)` and gets its name back below.
     for (i, h) in ws.hosts.iter().enumerate() {
         if !h.is_fragment() {
-            full_index.entry(h.name.to_ascii_lowercase()).or_insert(i);
+            let original = original_names.get(i).unwrap_or(&h.name);
+            full_index.entry(original.to_ascii_lowercase()).or_insert(i);
         }
     }
     let full_by_name = |name: &str| full_index.get(&name.to_ascii_lowercase()).copied();
@@ -306,15 +309,27 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
             let (a, b) = (fragment.caps.value(&key), ws.hosts[full].caps.value(&key));
             if a != b {
                 notes.push(format!(
-                    "{} ({}) says {} = {a}, the full dump ({}) says {b}; the full dump is used",
+                    "{} says {} = {a}, the full dump ({}) says {b}; the full dump is used",
                     fragment.source,
-                    fragment.name,
                     key.name(),
                     ws.hosts[full].source
                 ));
             }
         }
         ws.hosts[full].warnings.extend(notes);
+        if ws.hosts[full].name != original && ws.hosts[index].name.eq_ignore_ascii_case(&original) {
+            // The fragment held the name; the full dump takes it back.
+            let renamed = std::mem::replace(&mut ws.hosts[full].name, original.clone());
+            let full_source = ws.hosts[full].source.clone();
+            if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == full_source) {
+                for h in &mut summary.hosts {
+                    if *h == renamed {
+                        h.clone_from(&original);
+                    }
+                }
+                summary.warnings.retain(|w| !w.ends_with(&format!("this one is called {renamed}")));
+            }
+        }
         if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == fragment.source) {
             dropped.entry(fragment.source.clone()).or_default().insert(fragment.name.clone());
             summary.warnings.push(format!(

@@ -253,3 +253,15 @@ fn very_large_clusters_leave_the_quadratic_matrix_out() {
     assert_eq!(small.matrix.len(), 4);
     assert_eq!(small.matrix_omitted, None);
 }
+
+#[test]
+fn a_fragment_loaded_before_the_full_dumps_is_folded_too() {
+    let mut files: Vec<&str> = vec!["examples/mdclear-cluster/grep-MDCLEAR.txt"];
+    files.extend(MDCLEAR_HOSTS);
+    let ws = load(&files);
+    let names: Vec<&str> = ws.hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
+    assert!(ws.hosts.iter().all(|h| !h.is_fragment()));
+    let hosts_listed: Vec<&String> = ws.inputs.iter().flat_map(|i| &i.hosts).collect();
+    assert_eq!(hosts_listed, ["esxi01", "esxi02", "esxi03", "esxi04"]);
+}
