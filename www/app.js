@@ -813,15 +813,10 @@ function renderDetail(a) {
         byRule.get(rule.name).keys.push(m.canonical_key);
       }
       if (byRule.size) {
-        const DISRUPTION = {
-          'host-power-cycle': 'rolling host power cycle (VMs stay up)',
-          'host-bios': 'rolling host reboot with a BIOS change (VMs stay up)',
-          none: 'nothing to change on the host; VMs pick up a lower EVC mode at their next power cycle',
-        };
         box.append(remedyList([...byRule.values()].map(({ rule, keys }) => ({
           action: rule.action.replaceAll('{hosts}', sel.to).replaceAll('{features}', keys.join(', ')),
           why: rule.cause,
-          disruption: DISRUPTION[rule.disruption] ?? rule.disruption,
+          disruption: rule.disruption_text,
           verify: rule.verify,
           reference: rule.reference,
           evidence: rule.evidence,

@@ -233,18 +233,21 @@ pub fn vm_min_mode<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Option<&'m EvcMode>
         .min_by_key(|m| (m.tier, m.exposed.len()))
 }
 
+/// Per-VM EVC masks pin the CPU identity (FAMILY, MODEL, …) and vendor; a VM's other masks
+/// (e.g. NSX Edge's lone `cpuid.PDPE1GB = Val:1`, [D]) are not an EVC mode.
+fn masks_are_per_vm_evc(vm: &Vm) -> bool {
+    vm.masks.iter().any(|(k, _)| match k {
+        Key::Known(id) => matches!(catalogue().def(*id).kind, Kind::Identity | Kind::Vendor),
+        Key::Unknown(_) => false,
+    })
+}
+
 /// The modes whose exposed set equals the features a per-VM mask lets through.
 pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m EvcMode> {
-    // Per-VM EVC masks pin the CPU identity (FAMILY, MODEL, …) and vendor; a VM's other masks
-    // (e.g. NSX Edge's lone `cpuid.PDPE1GB = Val:1`, [D]) are not an EVC mode.
-    let cat = catalogue();
-    let evc_like = vm.masks.iter().any(|(k, _)| match k {
-        Key::Known(id) => matches!(cat.def(*id).kind, Kind::Identity | Kind::Vendor),
-        Key::Unknown(_) => false,
-    });
-    if !evc_like {
+    if !masks_are_per_vm_evc(vm) {
         return Vec::new();
     }
+    let cat = catalogue();
     // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
     // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
     let exposed: FeatureSet =
@@ -263,11 +266,7 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
             min.as_deref().unwrap_or("none")
         ));
     }
-    let evc_like = vm.masks.iter().any(|(k, _)| match k {
-        Key::Known(id) => matches!(catalogue().def(*id).kind, Kind::Identity | Kind::Vendor),
-        Key::Unknown(_) => false,
-    });
-    let per_vm_mask_mode = if !evc_like {
+    let per_vm_mask_mode = if !masks_are_per_vm_evc(vm) {
         None
     } else {
         let matching = modes_matching_masks(vm, modes);
@@ -764,11 +763,7 @@ fn remedies(
                 Disruption::None => RemedyScope::Cluster,
                 _ => RemedyScope::Hosts,
             },
-            disruption: match rule.disruption {
-                Disruption::HostPowerCycle => "rolling host power cycle (VMs stay up)".to_string(),
-                Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)".to_string(),
-                Disruption::None => "VM power cycles (lowering EVC affects VMs at their next power cycle)".to_string(),
-            },
+            disruption: rule.disruption.describe().to_string(),
             action,
             why: rule.cause.clone(),
             verify: Some(rule.verify.clone()),

@@ -15,6 +15,17 @@ pub enum Disruption {
     None,
 }
 
+impl Disruption {
+    /// How the fix affects running VMs, in words (reports and the page use this one text).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Disruption::HostPowerCycle => "rolling host power cycle (VMs stay up)",
+            Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)",
+            Disruption::None => "VM power cycles (lowering EVC affects VMs at their next power cycle)",
+        }
+    }
+}
+
 /// One remedy rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {

@@ -136,6 +136,8 @@ pub struct RemedyRule {
     pub evidence: String,
     /// `host-power-cycle`, `host-bios` or `none`.
     pub disruption: crate::remedy::Disruption,
+    /// The same in words, as in `Remedy.disruption`.
+    pub disruption_text: &'static str,
 }
 
 impl RemedyRule {
@@ -150,6 +152,7 @@ impl RemedyRule {
                 reference: r.reference.clone(),
                 evidence: r.tag.clone(),
                 disruption: r.disruption,
+                disruption_text: r.disruption.describe(),
             })
             .collect()
     }

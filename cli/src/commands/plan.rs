@@ -96,6 +96,11 @@ struct PlanJson<'a> {
     common: Common<'a>,
 }
 
+/// `intel-haswell → intel-broadwell` (`none` for no mode).
+fn transition(before: &Option<String>, after: &Option<String>) -> String {
+    format!("{} → {}", before.as_deref().unwrap_or("none"), after.as_deref().unwrap_or("none"))
+}
+
 fn yes_no(v: Option<bool>) -> &'static str {
     match v {
         Some(true) => "yes",
@@ -130,16 +135,7 @@ fn render(
             buf.push_str(&field(2, "lacks", LW, &missing.join(", ")));
         }
         buf.push_str(&field(2, "its max mode", LW, a.host_max_mode.as_deref().unwrap_or("none")));
-        buf.push_str(&field(
-            2,
-            "common mode",
-            LW,
-            &format!(
-                "{} → {}",
-                a.max_common_before.as_deref().unwrap_or("none"),
-                a.max_common_after.as_deref().unwrap_or("none")
-            ),
-        ));
+        buf.push_str(&field(2, "common mode", LW, &transition(&a.max_common_before, &a.max_common_after)));
         for m in &a.blocked_moves {
             let missing: Vec<String> = m.missing.iter().map(|x| format!("{} ({})", x.key, x.label)).collect();
             buf.push_str(&field(2, "blocked", LW, &format!("{} → {}: {}", m.vm, m.to, missing.join(", "))));
@@ -150,16 +146,7 @@ fn render(
         outln!(buf, "Remove {}", r.host);
         buf.push_str(&wrap(&r.summary, WIDTH, 2));
         buf.push('\n');
-        buf.push_str(&field(
-            2,
-            "common mode",
-            LW,
-            &format!(
-                "{} → {}",
-                r.max_common_before.as_deref().unwrap_or("none"),
-                r.max_common_after.as_deref().unwrap_or("none")
-            ),
-        ));
+        buf.push_str(&field(2, "common mode", LW, &transition(&r.max_common_before, &r.max_common_after)));
         if !r.gained_features.is_empty() {
             let f: Vec<String> = r.gained_features.iter().map(|f| f.key.clone()).collect();
             buf.push_str(&field(2, "gained", LW, &f.join(", ")));
