@@ -10,7 +10,8 @@
 
 use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
 use crate::evc::{EvcMode, ModeCatalogue};
-use crate::model::{Host, Key, Requirements, Vm, masks_expose};
+use crate::exposure::{self, effective};
+use crate::model::{Host, Key, Provenance, Requirements, Vm, VmRequirement, masks_expose};
 use crate::remedy::{Disruption, rule_for};
 use crate::report::*;
 use crate::value::{ReqOp, Requirement};
@@ -90,7 +91,10 @@ pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
             .iter()
             .filter(|m| host.vendor.is_none_or(|v| v == m.vendor))
             .min_by_key(|m| m.tier)
-            .map(|lowest| ModeBlockers { mode: lowest.key.clone(), missing: refs(lowest.required.difference(host.caps.present)) })
+            .map(|lowest| ModeBlockers {
+                mode: lowest.key.clone(),
+                missing: refs(lowest.required.difference(host.caps.present)),
+            })
             .into_iter()
             .collect(),
         _ => Vec::new(),
@@ -124,13 +128,23 @@ pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
         model: host.caps.numbers.get(&cat.id("cpuid.MODEL")).copied(),
         stepping: host.caps.numbers.get(&cat.id("cpuid.STEPPING")).copied(),
         max_evc_mode: max_key,
-        supported_evc_modes: admitted.map(|a| a.iter().map(|m| m.key.clone()).collect()).unwrap_or_default(),
+        supported_evc_modes: admitted
+            .map(|a| a.iter().map(|m| m.key.clone()).collect())
+            .unwrap_or_default(),
         next_mode_blockers: next_blockers,
         reported_max_evc_mode: host.reported_max_evc.clone(),
         reported_current_evc_mode: host.reported_current_evc.clone(),
         max_evc_cross_check: cross_check,
         mitigations: refs(host.caps.present.intersection(cat.mitigations())),
-        unknown_keys: host.caps.unknown.values().map(|(k, v)| UnknownKey { key: k.clone(), value: *v }).collect(),
+        unknown_keys: host
+            .caps
+            .unknown
+            .values()
+            .map(|(k, v)| UnknownKey {
+                key: k.clone(),
+                value: *v,
+            })
+            .collect(),
         warnings,
     }
 }
@@ -159,7 +173,13 @@ fn admission_verdict(host: &Host, mode: &EvcMode) -> Option<bool> {
 /// Whether `host` can be admitted to `mode`; the missing features otherwise.
 pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
     if host.is_fragment() {
-        return Admission { host: host.name.clone(), mode: mode.key.clone(), admitted: None, missing: Vec::new(), vendor_mismatch: false };
+        return Admission {
+            host: host.name.clone(),
+            mode: mode.key.clone(),
+            admitted: None,
+            missing: Vec::new(),
+            vendor_mismatch: false,
+        };
     }
     let vendor_mismatch = host.vendor.is_some_and(|v| v != mode.vendor);
     let missing = mode.required.difference(host.caps.present);
@@ -175,45 +195,203 @@ pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
 // ---------------------------------------------------------------------------------------------
 // VMs
 
-/// What a VM powered on on `host` sees: the host's features, capped by the cluster EVC mode
-/// (or the host's own `featMask.evc.*` lines when no mode is given but the host has them) and
-/// by the per-VM EVC mode.
+/// What a VM of virtual hardware `vhw` powered on on `host` sees: the host's EVC-effective
+/// features ([`crate::exposure::effective`]), limited to what its vHW implements and by any
+/// per-VM EVC mode. Features the data cannot decide are returned separately.
 pub fn seen_at_power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> FeatureSet {
-    let mut seen = host.caps.present;
-    match evc {
-        EvcSetting::Mode(mode) => seen = seen.intersection(mode.exposed),
-        EvcSetting::Disabled if !host.evc_masks.is_empty() => seen = seen.intersection(masks_expose(&host.evc_masks)),
-        EvcSetting::Disabled => {}
-    }
-    if let Some(p) = per_vm {
-        seen = seen.intersection(p.exposed);
-    }
-    seen
+    seen_at(host, evc, per_vm, host.max_vhw.unwrap_or(MAX_VHW)).0
 }
 
-/// A VM powered on on `host`: its requirements are frozen from what it saw.
+/// The newest virtual hardware version evcalc knows (ESXi 9.0).
+pub const MAX_VHW: u8 = 22;
+/// The oldest virtual hardware version a band starts at.
+pub const MIN_VHW: u8 = 4;
+
+fn seen_at(
+    host: &Host,
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: u8,
+) -> (FeatureSet, FeatureSet) {
+    let eff = effective(host, evc);
+    let exposable = exposure::exposable_at(vhw);
+    let mut seen = eff.present.intersection(exposable);
+    let mut maybe = eff.unknown.intersection(exposable);
+    if let Some(p) = per_vm {
+        seen = seen.intersection(p.exposed);
+        maybe = maybe.intersection(p.exposed);
+    }
+    (seen, maybe)
+}
+
+/// A VM powered on on `host` at the host's highest virtual hardware version: its requirements
+/// are frozen from what it saw ([`power_on_at`]).
+pub fn power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> Vm {
+    power_on_at(host, evc, per_vm, None)
+}
+
+/// A VM of virtual hardware `vhw` (None: the host's maximum, assumed) powered on on `host`.
 ///
 /// [C] vSphere 6.7 docs, "Determine the EVC Mode of a Virtual Machine": "The EVC mode of a
 /// virtual machine is determined when the virtual machine is powered on … the virtual machine
 /// does not use any CPU features exposed by the new EVC mode until the virtual machine is
 /// powered off and powered on again."
-pub fn power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> Vm {
-    let seen = seen_at_power_on(host, evc, per_vm);
+///
+/// Requirements: the features it saw whose requirement role is proven (calibrated on real
+/// `featureRequirement` lists); `maybe`: features it may have seen or whose role is unproven.
+/// A per-VM mode named without masks is a what-if: the VM requires every feature of the mode
+/// ([C] per-VM EVC "determines the set of host CPU features that a virtual machine requires in
+/// order to power on and migrate").
+pub fn power_on_at(
+    host: &Host,
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+) -> Vm {
+    let (vhw_value, vhw_from) = match vhw {
+        Some(v) => (v, Provenance::Given),
+        None => (host.max_vhw.unwrap_or(MAX_VHW), Provenance::Assumed),
+    };
+    let (seen, maybe_seen) = seen_at(host, evc, per_vm, vhw_value);
+    let requirable = exposure::requirable_at(vhw_value);
+    let unproven = exposure::unproven();
+    let mask_required = per_vm.map(|p| per_vm_required(p)).unwrap_or_default();
+    let required = seen.intersection(requirable).union(mask_required);
+    let maybe = seen
+        .intersection(unproven)
+        .union(maybe_seen.intersection(requirable.union(unproven)))
+        .difference(required);
+    let eff = effective(host, evc);
+    let maybe_unknown_keys = match eff.basis {
+        exposure::Basis::Raw => host
+            .caps
+            .unknown
+            .iter()
+            .filter(|(k, (_, v))| k.starts_with("cpuid.") && *v != 0)
+            .map(|(k, _)| k.clone())
+            .collect(),
+        exposure::Basis::MaskedList => host
+            .masked
+            .as_ref()
+            .map(|m| {
+                m.unknown
+                    .iter()
+                    .filter(|(k, (_, v))| k.starts_with("cpuid.") && *v != 0)
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let name = match per_vm {
-        Some(p) => format!("any VM powered on on {} (per-VM EVC {})", host.name, p.key),
+        Some(p) => format!(
+            "any VM powered on on {} (per-VM EVC {}, what-if)",
+            host.name, p.key
+        ),
         None => format!("any VM powered on on {}", host.name),
     };
+    let list = required
+        .iter()
+        .map(|id| VmRequirement {
+            key: Key::Known(id),
+            written: catalogue().def(id).key.clone(),
+            requirement: Requirement::BOOL_MIN_1,
+        })
+        .collect();
     Vm {
         name,
         source: host.source.clone(),
         host: Some(host.name.clone()),
         power_state: Some("poweredOn".to_string()),
-        requirements: Requirements::from_seen(seen),
-        masks: Vec::new(),
-        reported_min_evc: None,
-        from_input: false,
-        partial: host.is_fragment(),
-        warnings: Vec::new(),
+        requirements: Requirements::from_list(list),
+        maybe,
+        maybe_unknown_keys,
+        mask_required,
+        per_vm_what_if: per_vm.map(|p| p.key.clone()),
+        vhw: Some(vhw_value),
+        vhw_from,
+        partial: host.is_fragment() || !maybe.is_empty(),
+        ..Vm::default()
+    }
+}
+
+/// The features a per-VM EVC mode named without masks requires (what-if): its booleans.
+fn per_vm_required(mode: &EvcMode) -> FeatureSet {
+    let cat = catalogue();
+    mode.exposed
+        .difference(exposure::patch_era())
+        .iter()
+        .filter(|id| !matches!(cat.def(*id).kind, Kind::Identity | Kind::Virtualization))
+        .collect()
+}
+
+/// "Any VM powered on on `host`", one per band of virtual hardware versions whose requirements
+/// differ (`breaks`: further versions where the answer may change, e.g. destinations' maxima).
+/// With `vhw` given, one VM of that version.
+pub fn power_on_bands(
+    host: &Host,
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+    breaks: &[u8],
+) -> Vec<Vm> {
+    if vhw.is_some() {
+        return vec![power_on_at(host, evc, per_vm, vhw)];
+    }
+    let top = host.max_vhw.unwrap_or(MAX_VHW);
+    let eff = effective(host, evc);
+    let relevant = eff.present.union(eff.unknown);
+    let mut starts: Vec<u8> = relevant
+        .iter()
+        .filter_map(exposure::first_vhw)
+        .filter(|v| *v > MIN_VHW && *v <= top)
+        .collect();
+    starts.extend(
+        breaks
+            .iter()
+            .map(|b| b + 1)
+            .filter(|v| *v > MIN_VHW && *v <= top),
+    );
+    starts.push(MIN_VHW);
+    starts.sort_unstable();
+    starts.dedup();
+    let mut out: Vec<Vm> = Vec::new();
+    for (i, lo) in starts.iter().enumerate() {
+        let hi = starts.get(i + 1).map(|n| n - 1).unwrap_or(top);
+        let mut vm = power_on_at(host, evc, per_vm, Some(hi));
+        vm.vhw_from = Provenance::Assumed;
+        vm.vhw_band = Some((*lo, hi));
+        // Adjacent bands with the same requirements and no destination break between them merge.
+        if let Some(last) = out.last_mut()
+            && last.requirements == vm.requirements
+            && last.maybe == vm.maybe
+            && !breaks
+                .iter()
+                .any(|b| (last.vhw_band.map_or(0, |x| x.1)..hi).contains(b))
+        {
+            last.vhw_band = last.vhw_band.map(|(l, _)| (l, hi));
+            last.vhw = Some(hi);
+            continue;
+        }
+        out.push(vm);
+    }
+    let single = out.len() == 1;
+    for vm in &mut out {
+        if let (Some((lo, hi)), false) = (vm.vhw_band, single) {
+            vm.name = format!("{} ({})", vm.name, band_text(lo, hi, top));
+        }
+    }
+    out
+}
+
+/// "vmx-11 and later", "vmx-10 and earlier", "vmx-9 to vmx-10".
+pub fn band_text(lo: u8, hi: u8, top: u8) -> String {
+    match (lo <= MIN_VHW, hi >= top) {
+        (true, true) => "every vHW".to_string(),
+        (true, false) => format!("vmx-{hi} and earlier"),
+        (false, true) => format!("vmx-{lo} and later"),
+        (false, false) if lo == hi => format!("vmx-{lo}"),
+        (false, false) => format!("vmx-{lo} to vmx-{hi}"),
     }
 }
 
@@ -250,9 +428,15 @@ pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m Ev
     let cat = catalogue();
     // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
     // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
-    let exposed: FeatureSet =
-        masks_expose(&vm.masks).iter().filter(|id| cat.def(*id).kind != Kind::Virtualization).collect();
-    modes.modes.iter().filter(|m| m.exposed == exposed).collect()
+    let exposed: FeatureSet = masks_expose(&vm.masks)
+        .iter()
+        .filter(|id| cat.def(*id).kind != Kind::Virtualization)
+        .collect();
+    modes
+        .modes
+        .iter()
+        .filter(|m| m.exposed == exposed)
+        .collect()
 }
 
 pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
@@ -270,14 +454,23 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
         None
     } else {
         let matching = modes_matching_masks(vm, modes);
-        Some(matching.first().map(|m| m.key.clone()).unwrap_or_else(|| "custom".to_string()))
+        Some(
+            matching
+                .first()
+                .map(|m| m.key.clone())
+                .unwrap_or_else(|| "custom".to_string()),
+        )
     };
     VmReport {
         name: vm.name.clone(),
         source: vm.source.clone(),
         host: vm.host.clone(),
         power_state: vm.power_state.clone(),
-        min_evc_mode: if vm.requirements.all.is_empty() { None } else { min },
+        min_evc_mode: if vm.requirements.all.is_empty() {
+            None
+        } else {
+            min
+        },
         reported_min_evc_mode: vm.reported_min_evc.clone(),
         min_evc_cross_check: cross,
         per_vm_mask_mode,
@@ -292,28 +485,122 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
                 required: r.requirement.to_string(),
             })
             .collect(),
-        masks: vm.masks.iter().map(|(k, m)| MaskReport { key: k.name().to_string(), mask: m.to_string() }).collect(),
+        masks: vm
+            .masks
+            .iter()
+            .map(|(k, m)| MaskReport {
+                key: k.name().to_string(),
+                mask: m.to_string(),
+            })
+            .collect(),
         warnings,
     }
 }
 
-/// Checks a VM against a destination host.
+/// Checks a VM against a destination host under the destination's cluster EVC setting `evc`:
+/// its requirements against the destination's EVC-effective capabilities, its per-VM masks, and
+/// its virtual hardware version against the destination ESXi's maximum.
 pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
-    let missing = missing_requirements(vm, dest);
+    let eff = effective(dest, evc);
+    let missing = missing_with(vm, dest, evc, &eff);
     let admission = evc.mode().map(|m| admission(dest, m));
     let admitted = admission.as_ref().is_none_or(|a| a.admitted != Some(false));
-    // Performance: a full dump knows every key, so only fragments can leave requirements
-    // unjudged; skip the scan over all requirements otherwise (same result: empty).
-    let unknown_on_destination: Vec<String> = if dest.is_fragment() {
-        vm.requirements.all.iter().filter(|r| !dest.knows(&r.key)).map(|r| r.written.clone()).collect()
+    let cat = catalogue();
+    let mut unknown: Vec<UnknownItem> = Vec::new();
+    let mut unknown_on_destination = Vec::new();
+    for r in &vm.requirements.all {
+        let known = match &r.key {
+            Key::Known(id) => eff.knows(*id) && dest.knows(&r.key),
+            Key::Unknown(_) => dest.knows(&r.key),
+        };
+        if !known {
+            unknown_on_destination.push(r.written.clone());
+            unknown.push(UnknownItem {
+                key: r.written.clone(),
+                why: format!("{}'s data does not show it", dest.name),
+            });
+        }
+    }
+    // A computed VM moving back to the host it was powered on on: what it may have seen, that
+    // host offers.
+    let home = !vm.from_input
+        && vm
+            .host
+            .as_deref()
+            .is_some_and(|h| h.eq_ignore_ascii_case(&dest.name));
+    let maybe = if home {
+        FeatureSet::default()
     } else {
-        Vec::new()
+        vm.maybe
     };
-    let fully_checked = !vm.partial
-        && unknown_on_destination.is_empty()
-        && admission.as_ref().is_none_or(|a| a.admitted.is_some())
-        && !(dest.is_fragment() && vm.requirements.all.is_empty());
-    let verdict = verdict(missing.is_empty() && admitted, fully_checked);
+    for id in maybe.difference(eff.present).iter() {
+        let key = cat.def(id).key.clone();
+        let why = if exposure::patch_era().contains(id) {
+            format!(
+                "whether the VM's host exposes it to VMs (its EVC masks) is not shown, and {} does not offer it",
+                dest.name
+            )
+        } else if exposure::unproven().contains(id) {
+            format!(
+                "no real requirement list shows whether VMs that see it require it; {} does not offer it",
+                dest.name
+            )
+        } else {
+            format!(
+                "the VM's host data does not show whether the VM saw it; {} does not offer it",
+                dest.name
+            )
+        };
+        unknown.push(UnknownItem { key, why });
+    }
+    for k in &vm.maybe_unknown_keys {
+        let dest_value = match eff.basis {
+            exposure::Basis::MaskedList => dest
+                .masked
+                .as_ref()
+                .map(|m| m.value(&Key::Unknown(k.clone())))
+                .unwrap_or(0),
+            _ => dest.caps.value(&Key::Unknown(k.clone())),
+        };
+        if dest_value == 0 {
+            unknown.push(UnknownItem {
+                key: k.clone(),
+                why: format!("not in evcalc's feature catalogue (a newer ESXi feature?): the VM's host offers it, {} does not", dest.name),
+            });
+        }
+    }
+    if let Some(a) = &admission
+        && a.admitted.is_none()
+    {
+        unknown.push(UnknownItem {
+            key: a.mode.clone(),
+            why: format!(
+                "{}'s admission to {} cannot be judged from its data",
+                dest.name, a.mode
+            ),
+        });
+    }
+    let vhw_block = match (vm.vhw, dest.max_vhw) {
+        (Some(v), Some(max)) if v > max => Some(format!(
+            "vmx-{v} needs {} or later; {} runs {} (vmx-{max} at most)",
+            crate::esxi::first_release_for(v),
+            dest.name,
+            dest.release
+                .map(|r| r.name())
+                .unwrap_or_else(|| "an older ESXi".to_string())
+        )),
+        _ => None,
+    };
+    if let (Some(v), None, true) = (vm.vhw, dest.max_vhw, vm.vhw_from != Provenance::Assumed) {
+        unknown.push(UnknownItem {
+            key: format!("vmx-{v}"),
+            why: format!("{}'s ESXi version is not in its data, so its highest virtual hardware version is unknown", dest.name),
+        });
+    }
+    let blocked = !missing.is_empty() || !admitted || vhw_block.is_some();
+    let fully_checked = unknown.is_empty()
+        && !(dest.is_fragment() && vm.requirements.all.is_empty() && vm.from_input);
+    let verdict = verdict(!blocked, fully_checked);
     CheckReport {
         vm: vm.name.clone(),
         to: dest.name.clone(),
@@ -323,6 +610,32 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
         missing,
         admission,
         unknown_on_destination,
+        unknown,
+        vhw_blocker: vhw_block,
+        vhw: vm.vhw,
+        vhw_from: vm.vhw_from,
+        vhw_band: vm.vhw_band,
+        guest_os: vm.guest_id.clone(),
+        per_vm_what_if: vm.per_vm_what_if.clone(),
+        basis: eff.basis,
+        requirements: vm
+            .requirements
+            .all
+            .iter()
+            .map(|r| CheckedRequirement {
+                key: r.written.clone(),
+                required: requirement_text(r.requirement),
+            })
+            .chain(
+                vm.mask_required
+                    .difference(vm.requirements.required_features())
+                    .iter()
+                    .map(|id| CheckedRequirement {
+                        key: cat.def(id).key.clone(),
+                        required: "Bool:Min:1 (per-VM EVC mask)".to_string(),
+                    }),
+            )
+            .collect(),
     }
 }
 
@@ -334,47 +647,101 @@ fn verdict(nothing_blocks: bool, fully_checked: bool) -> Verdict {
     }
 }
 
-/// The requirements of `vm` that `dest`'s raw capabilities do not meet. Keys a fragment
-/// destination does not list are not judged (they are reported as unknown instead).
-pub fn missing_requirements(vm: &Vm, dest: &Host) -> Vec<Missing> {
+/// The requirements of `vm` that `dest`'s EVC-effective capabilities under `evc` do not meet.
+/// Keys whose value on the destination is not known are not judged (they make the move unknown).
+pub fn missing_requirements(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> Vec<Missing> {
+    let eff = effective(dest, evc);
+    missing_with(vm, dest, evc, &eff)
+}
+
+fn missing_with(
+    vm: &Vm,
+    dest: &Host,
+    _evc: EvcSetting<'_>,
+    eff: &exposure::Effective,
+) -> Vec<Missing> {
     let mut out = Vec::new();
-    let fast_missing = vm.requirements.bool_min.difference(dest.caps.present);
-    if fast_missing.is_empty() && vm.requirements.other.is_empty() {
+    let offered = eff.present.union(eff.unknown);
+    let fast_missing = vm.requirements.bool_min.difference(offered);
+    let mask_missing = vm.mask_required.difference(offered);
+    if fast_missing.is_empty() && vm.requirements.other.is_empty() && mask_missing.is_empty() {
         return out;
     }
-    // Performance: when every `Min:1` requirement is met, only the `other` list (Match,
-    // Min > 1, unknown keys; kept in input order) can block: scan it instead of all
-    // requirements. Same entries in the same order as the full scan below.
-    let list = if fast_missing.is_empty() { &vm.requirements.other } else { &vm.requirements.all };
+    let list = if fast_missing.is_empty() {
+        &vm.requirements.other
+    } else {
+        &vm.requirements.all
+    };
     for r in list {
-        let blocked = match &r.key {
-            Key::Known(id) if r.requirement.op == ReqOp::Min && r.requirement.value == 1 => fast_missing.contains(*id),
-            key => !r.requirement.is_met_by(dest.caps.value(key)),
+        let (blocked, known) = match &r.key {
+            Key::Known(id) if r.requirement.op == ReqOp::Min && r.requirement.value == 1 => {
+                (fast_missing.contains(*id), true)
+            }
+            Key::Known(id) => (
+                !r.requirement
+                    .is_met_by(exposure::effective_value(dest, eff, &r.key)),
+                eff.knows(*id),
+            ),
+            key => (
+                !r.requirement
+                    .is_met_by(exposure::effective_value(dest, eff, key)),
+                true,
+            ),
         };
-        if blocked && dest.knows(&r.key) {
-            out.push(missing_entry(r.key.clone(), &r.written, r.requirement, dest.caps.value(&r.key)));
+        if blocked && known && dest.knows(&r.key) {
+            out.push(missing_entry(
+                r.key.clone(),
+                &r.written,
+                r.requirement,
+                exposure::effective_value(dest, eff, &r.key),
+                dest,
+                eff,
+                None,
+            ));
         }
+    }
+    for id in mask_missing.iter() {
+        if out
+            .iter()
+            .any(|m| Key::resolve(&m.canonical_key) == Key::Known(id))
+        {
+            continue;
+        }
+        let key = Key::Known(id);
+        let written = catalogue().def(id).key.clone();
+        out.push(missing_entry(
+            key,
+            &written,
+            Requirement::BOOL_MIN_1,
+            0,
+            dest,
+            eff,
+            Some(
+                "its per-VM EVC mask requires it: the VM cannot power on or resume there"
+                    .to_string(),
+            ),
+        ));
     }
     out
 }
 
-/// Whether `dest`'s raw capabilities meet every requirement of `vm` that `dest` knows:
-/// exactly `missing_requirements(vm, dest).is_empty()`, without building report entries.
-/// Between full dumps, together with the destination's admission (computed once per host),
-/// it decides [`check_vm`]'s `compatible` without building a report: planners use it to
-/// decide first and ask for details only where needed.
-pub fn meets_requirements(vm: &Vm, dest: &Host) -> bool {
-    let fast_missing = vm.requirements.bool_min.difference(dest.caps.present);
-    let fast_ok = match &dest.known_only {
-        None => fast_missing.is_empty(),
-        Some(known) => fast_missing.intersection(known.features).is_empty(),
-    };
-    fast_ok
-        && vm
-            .requirements
-            .other
-            .iter()
-            .all(|r| r.requirement.is_met_by(dest.caps.value(&r.key)) || !dest.knows(&r.key))
+/// Whether `dest`'s EVC-effective capabilities meet every requirement of `vm` that `dest`
+/// shows: exactly `missing_requirements(vm, dest, evc).is_empty()`, without building entries.
+pub fn meets_requirements(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> bool {
+    let eff = effective(dest, evc);
+    let offered = eff.present.union(eff.unknown);
+    vm.requirements.bool_min.difference(offered).is_empty()
+        && vm.mask_required.difference(offered).is_empty()
+        && vm.requirements.other.iter().all(|r| {
+            let known = match &r.key {
+                Key::Known(id) => eff.knows(*id),
+                Key::Unknown(_) => true,
+            };
+            r.requirement
+                .is_met_by(exposure::effective_value(dest, &eff, &r.key))
+                || !known
+                || !dest.knows(&r.key)
+        })
 }
 
 /// `CpuidBit` texts (`CPUID.07H:EDX[10]`) per catalogue feature, formatted once.
@@ -385,7 +752,12 @@ pub fn meets_requirements(vm: &Vm, dest: &Host) -> bool {
 fn cpuid_text(id: FeatureId) -> Option<String> {
     static TEXTS: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
     TEXTS
-        .get_or_init(|| catalogue().iter().map(|(_, def)| def.cpuid.map(|c| c.to_string())).collect())
+        .get_or_init(|| {
+            catalogue()
+                .iter()
+                .map(|(_, def)| def.cpuid.map(|c| c.to_string()))
+                .collect()
+        })
         .get(id.0 as usize)
         .cloned()
         .flatten()
@@ -393,14 +765,48 @@ fn cpuid_text(id: FeatureId) -> Option<String> {
 
 /// `requirement.to_string()`, without the formatter for the common `Bool:Min:1`.
 fn requirement_text(requirement: Requirement) -> String {
-    if requirement == Requirement::BOOL_MIN_1 { "Bool:Min:1".to_string() } else { requirement.to_string() }
+    if requirement == Requirement::BOOL_MIN_1 {
+        "Bool:Min:1".to_string()
+    } else {
+        requirement.to_string()
+    }
 }
 
-fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u64) -> Missing {
+fn missing_entry(
+    key: Key,
+    written: &str,
+    requirement: Requirement,
+    available: u64,
+    dest: &Host,
+    eff: &exposure::Effective,
+    why: Option<String>,
+) -> Missing {
     let (kind, cpuid, remedy) = match &key {
-        Key::Known(id) => (Some(catalogue().def(*id).kind), cpuid_text(*id), rule_for(*id).map(|r| r.name.as_str())),
+        Key::Known(id) => (
+            Some(catalogue().def(*id).kind),
+            cpuid_text(*id),
+            rule_for(*id).map(|r| r.name.as_str()),
+        ),
         Key::Unknown(_) => (None, None, None),
     };
+    let raw_available = dest.knows(&key).then(|| dest.caps.value(&key));
+    let why = why.or_else(|| match (&key, raw_available, eff.basis) {
+        (Key::Known(_), Some(raw), exposure::Basis::Raw) => {
+            Some(format!("{} has {raw}", dest.name))
+        }
+        (Key::Known(_), Some(0), _) => Some(format!(
+            "{}'s CPU does not offer it (featureCapability 0)",
+            dest.name
+        )),
+        (Key::Known(_), Some(_), exposure::Basis::MaskedList) => Some(format!(
+            "{}'s EVC masks hide it (featureCapability 1, maskedFeatureCapability 0)",
+            dest.name
+        )),
+        (Key::Known(_), Some(_), _) => {
+            Some(format!("the cluster's EVC mode hides it on {}", dest.name))
+        }
+        _ => None,
+    });
     Missing {
         key: written.to_string(),
         canonical_key: key.name().to_string(),
@@ -409,6 +815,8 @@ fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u
         cpuid,
         required: requirement_text(requirement),
         available,
+        raw_available,
+        why,
         remedy,
     }
 }
@@ -444,8 +852,16 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
         if values.iter().all(|v| *v == values[0]) {
             continue;
         }
-        let with: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) != 0).map(|h| h.name.clone()).collect();
-        let without: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) == 0).map(|h| h.name.clone()).collect();
+        let with: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) != 0)
+            .map(|h| h.name.clone())
+            .collect();
+        let without: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) == 0)
+            .map(|h| h.name.clone())
+            .collect();
         let exposed = match evc {
             EvcSetting::Mode(m) => m.exposed.contains(id),
             EvcSetting::Disabled => true,
@@ -454,7 +870,13 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             key: def.key.clone(),
             label: def.label.clone(),
             kind: Some(def.kind),
-            values: knowing.iter().map(|h| HostValue { host: h.name.clone(), value: h.caps.value(&key) }).collect(),
+            values: knowing
+                .iter()
+                .map(|h| HostValue {
+                    host: h.name.clone(),
+                    value: h.caps.value(&key),
+                })
+                .collect(),
             summary: drift_summary(&with, &without, knowing.len()),
             hosts_with: with,
             hosts_without: without,
@@ -472,14 +894,32 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
         if knowing.len() < 2 || values.iter().all(|v| *v == values[0]) {
             continue;
         }
-        let written = hosts.iter().find_map(|h| h.caps.unknown.get(lower)).map(|(k, _)| k.clone()).unwrap_or(lower.clone());
-        let with: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) != 0).map(|h| h.name.clone()).collect();
-        let without: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) == 0).map(|h| h.name.clone()).collect();
+        let written = hosts
+            .iter()
+            .find_map(|h| h.caps.unknown.get(lower))
+            .map(|(k, _)| k.clone())
+            .unwrap_or(lower.clone());
+        let with: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) != 0)
+            .map(|h| h.name.clone())
+            .collect();
+        let without: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) == 0)
+            .map(|h| h.name.clone())
+            .collect();
         out.push(Drift {
             key: written,
             label: key.label().to_string(),
             kind: None,
-            values: knowing.iter().map(|h| HostValue { host: h.name.clone(), value: h.caps.value(&key) }).collect(),
+            values: knowing
+                .iter()
+                .map(|h| HostValue {
+                    host: h.name.clone(),
+                    value: h.caps.value(&key),
+                })
+                .collect(),
             summary: drift_summary(&with, &without, knowing.len()),
             hosts_with: with,
             hosts_without: without,
@@ -497,7 +937,11 @@ fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
     if with.len() <= without.len() {
         format!("only {} of {total} hosts: {}", with.len(), host_list(with))
     } else {
-        format!("missing on {} of {total} hosts: {}", without.len(), host_list(without))
+        format!(
+            "missing on {} of {total} hosts: {}",
+            without.len(),
+            host_list(without)
+        )
     }
 }
 
@@ -505,9 +949,20 @@ fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
 /// `esxi02, esxi03, esxi04` → `esxi02–04`.
 pub fn host_list(names: &[String]) -> String {
     fn split(name: &str) -> (&str, Option<(u64, usize)>) {
-        let digits = name.bytes().rev().take_while(|b| b.is_ascii_digit()).count();
+        let digits = name
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         let (prefix, number) = name.split_at(name.len() - digits);
-        (prefix, number.parse().ok().filter(|_| digits > 0 && digits <= 9).map(|n| (n, digits)))
+        (
+            prefix,
+            number
+                .parse()
+                .ok()
+                .filter(|_| digits > 0 && digits <= 9)
+                .map(|n| (n, digits)),
+        )
     }
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -518,7 +973,11 @@ pub fn host_list(names: &[String]) -> String {
             while j + 1 < names.len() {
                 let (p2, n2) = split(&names[j + 1]);
                 match n2 {
-                    Some((n, w)) if p2 == prefix && w == width && n == start + (j + 1 - i) as u64 => j += 1,
+                    Some((n, w))
+                        if p2 == prefix && w == width && n == start + (j + 1 - i) as u64 =>
+                    {
+                        j += 1
+                    }
                     _ => break,
                 }
             }
@@ -537,34 +996,141 @@ pub fn host_list(names: &[String]) -> String {
 }
 
 /// The N×N matrix: can a VM powered on on the row host move to the column host?
+/// Without a given vHW each row host's VMs are checked per band of virtual hardware versions;
+/// a cell is the worst proven answer over its bands (blocked, else unknown, else compatible).
 pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> Vec<MatrixRow> {
-    let admissions: Vec<Option<Admission>> = hosts.iter().map(|h| evc.mode().map(|m| admission(h, m))).collect();
+    matrix_at(hosts, evc, per_vm, None)
+}
+
+/// [`matrix`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
+pub fn matrix_at(
+    hosts: &[Host],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+) -> Vec<MatrixRow> {
+    let mut breaks: Vec<u8> = hosts.iter().filter_map(|h| h.max_vhw).collect();
+    breaks.sort_unstable();
+    breaks.dedup();
     hosts
         .iter()
         .map(|from| {
-            let vm = power_on(from, evc, per_vm);
+            let vms = power_on_bands(from, evc, per_vm, vhw, &breaks);
             let cells = hosts
                 .iter()
-                .zip(&admissions)
-                .map(|(to, adm)| {
-                    let same = std::ptr::eq(from, to);
-                    let missing = if same { Vec::new() } else { missing_requirements(&vm, to) };
-                    let admitted = adm.as_ref().is_none_or(|a| a.admitted != Some(false));
-                    let fully_checked = same
-                        || (!vm.partial && !to.is_fragment() && adm.as_ref().is_none_or(|a| a.admitted.is_some()));
-                    let verdict = verdict(missing.is_empty() && admitted, fully_checked);
-                    MatrixCell {
-                        to: to.name.clone(),
-                        compatible: verdict == Verdict::Compatible,
-                        verdict,
-                        missing,
-                        destination_not_admitted: !admitted,
+                .map(|to| {
+                    if std::ptr::eq(from, to) {
+                        return MatrixCell {
+                            to: to.name.clone(),
+                            compatible: true,
+                            verdict: Verdict::Compatible,
+                            missing: Vec::new(),
+                            destination_not_admitted: false,
+                            unknown: Vec::new(),
+                            bands: Vec::new(),
+                        };
                     }
+                    let checks: Vec<CheckReport> =
+                        vms.iter().map(|vm| check_vm(vm, to, evc)).collect();
+                    cell_of(to, &checks)
                 })
                 .collect();
-            MatrixRow { from: from.name.clone(), cells }
+            MatrixRow {
+                from: from.name.clone(),
+                cells,
+            }
         })
         .collect()
+}
+
+/// Folds the per-band checks of one (from, to) pair into a matrix cell.
+fn cell_of(to: &Host, checks: &[CheckReport]) -> MatrixCell {
+    let verdict = worst(checks.iter().map(|c| c.verdict));
+    let mut missing: Vec<Missing> = Vec::new();
+    let mut unknown: Vec<UnknownItem> = Vec::new();
+    let mut not_admitted = false;
+    for c in checks {
+        for m in &c.missing {
+            if !missing.iter().any(|x| x.canonical_key == m.canonical_key) {
+                missing.push(m.clone());
+            }
+        }
+        for u in &c.unknown {
+            if !unknown.iter().any(|x| x.key == u.key) {
+                unknown.push(u.clone());
+            }
+        }
+        if let Some(v) = &c.vhw_blocker
+            && !unknown.iter().any(|x| x.why == *v)
+            && !missing.iter().any(|m| m.key.starts_with("vmx-"))
+        {
+            missing.push(vhw_missing(v, c.vhw.unwrap_or(0)));
+        }
+        not_admitted |= c
+            .admission
+            .as_ref()
+            .is_some_and(|a| a.admitted == Some(false));
+    }
+    let differ = checks.len() > 1
+        && checks
+            .iter()
+            .any(|c| c.verdict != checks[0].verdict || c.missing.len() != checks[0].missing.len());
+    let bands = if differ {
+        checks
+            .iter()
+            .map(|c| BandCell {
+                vhw_from: c.vhw_band.map_or(MIN_VHW, |b| b.0),
+                vhw_to: c.vhw_band.map_or(MAX_VHW, |b| b.1),
+                verdict: c.verdict,
+                missing: c
+                    .missing
+                    .iter()
+                    .map(|m| m.canonical_key.clone())
+                    .chain(
+                        c.vhw_blocker
+                            .iter()
+                            .map(|_| format!("vmx-{}", c.vhw.unwrap_or(0))),
+                    )
+                    .collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    MatrixCell {
+        to: to.name.clone(),
+        compatible: verdict == Verdict::Compatible,
+        verdict,
+        missing,
+        destination_not_admitted: not_admitted,
+        unknown,
+        bands,
+    }
+}
+
+/// A virtual hardware blocker as a missing entry (for lists of blocking features).
+fn vhw_missing(text: &str, vhw: u8) -> Missing {
+    Missing {
+        key: format!("vmx-{vhw}"),
+        canonical_key: format!("vmx-{vhw}"),
+        label: "virtual hardware version".to_string(),
+        kind: None,
+        cpuid: None,
+        required: format!("ESXi that runs vmx-{vhw}"),
+        available: 0,
+        raw_available: None,
+        why: Some(text.to_string()),
+        remedy: None,
+    }
+}
+
+/// The worst verdict: blocked, else unknown, else compatible (an empty list is compatible).
+pub fn worst(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
+    verdicts.fold(Verdict::Compatible, |acc, v| match (acc, v) {
+        (Verdict::Blocked, _) | (_, Verdict::Blocked) => Verdict::Blocked,
+        (Verdict::Unknown, _) | (_, Verdict::Unknown) => Verdict::Unknown,
+        _ => Verdict::Compatible,
+    })
 }
 
 /// The whole cluster report.
@@ -573,7 +1139,12 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
 /// [`matrix`] on a subset, or [`check_vm`] / [`meets_requirements`] pair by pair.
 pub const MAX_MATRIX_HOSTS: usize = 2_000;
 
-pub fn cluster_report(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>, modes: &ModeCatalogue) -> ClusterReport {
+pub fn cluster_report(
+    hosts: &[Host],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    modes: &ModeCatalogue,
+) -> ClusterReport {
     let common = max_common_mode(hosts, modes);
     let (matrix, matrix_omitted) = if hosts.len() > MAX_MATRIX_HOSTS {
         (
@@ -591,7 +1162,10 @@ pub fn cluster_report(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMo
         max_common_evc_mode: common.map(|m| m.key.clone()),
         evc_mode: evc.key(),
         per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
-        admissions: evc.mode().map(|m| hosts.iter().map(|h| admission(h, m)).collect()).unwrap_or_default(),
+        admissions: evc
+            .mode()
+            .map(|m| hosts.iter().map(|h| admission(h, m)).collect())
+            .unwrap_or_default(),
         drift: drift(hosts, evc),
         matrix,
         matrix_omitted,
@@ -615,7 +1189,16 @@ pub fn maintenance(
     let source = hosts
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case(host_name))
-        .ok_or_else(|| format!("no host named {host_name}; hosts: {}", hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")))?;
+        .ok_or_else(|| {
+            format!(
+                "no host named {host_name}; hosts: {}",
+                hosts
+                    .iter()
+                    .map(|h| h.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
     let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
@@ -626,7 +1209,8 @@ pub fn maintenance(
     };
     // VMs with identical requirements get one plan: the checks depend on nothing else.
     let mut groups: Vec<(&Vm, Vec<String>)> = Vec::new();
-    let mut group_of: std::collections::HashMap<RequirementsKey<'_>, usize> = std::collections::HashMap::new();
+    let mut group_of: std::collections::HashMap<RequirementsKey<'_>, usize> =
+        std::collections::HashMap::new();
     for vm in &vms {
         let key = RequirementsKey::of(vm);
         match group_of.get(&key) {
@@ -641,9 +1225,14 @@ pub fn maintenance(
     for (vm, names) in groups {
         let label = match names.len() {
             1 => vm.name.clone(),
-            n => format!("{} and {} other VMs with the same CPU requirements", vm.name, n - 1),
+            n => format!(
+                "{} and {} other VMs with the same CPU requirements",
+                vm.name,
+                n - 1
+            ),
         };
-        let mut dests: Vec<CheckReport> = destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
+        let mut dests: Vec<CheckReport> =
+            destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
         if names.len() > 1 {
             for d in &mut dests {
                 d.vm.clone_from(&label);
@@ -652,21 +1241,38 @@ pub fn maintenance(
         plans.push(VmPlan {
             vm: label,
             vms: names,
-            requirements_from: if vm.from_input { "input".to_string() } else { format!("computed: powered on on {}", source.name) },
+            requirements_from: if vm.from_input {
+                "input".to_string()
+            } else {
+                format!("computed: powered on on {}", source.name)
+            },
             can_move: dests.iter().any(|d| d.compatible),
             destinations: dests,
         });
     }
     let evacuable = !destinations.is_empty() && plans.iter().all(|p| p.can_move);
     let remedies = remedies(source, &destinations, &vms, &plans, evc, per_vm, modes);
-    let blocked: usize = plans.iter().filter(|p| !p.can_move).map(|p| p.vms.len()).sum();
+    let blocked: usize = plans
+        .iter()
+        .filter(|p| !p.can_move)
+        .map(|p| p.vms.len())
+        .sum();
     let vm_count: usize = plans.iter().map(|p| p.vms.len()).sum();
     let verdict = if destinations.is_empty() {
-        format!("{} is the only host: there is nowhere to move its VMs", source.name)
+        format!(
+            "{} is the only host: there is nowhere to move its VMs",
+            source.name
+        )
     } else if evacuable {
-        format!("{} can enter maintenance mode: every VM has a destination", source.name)
+        format!(
+            "{} can enter maintenance mode: every VM has a destination",
+            source.name
+        )
     } else {
-        let possible = plans.first().map(|p| p.destinations.iter().filter(|d| d.compatible).count()).unwrap_or(0);
+        let possible = plans
+            .first()
+            .map(|p| p.destinations.iter().filter(|d| d.compatible).count())
+            .unwrap_or(0);
         if plans.len() == 1 && vm_count == 1 {
             format!(
                 "{} cannot be evacuated: {} of {} destinations possible for {}",
@@ -676,10 +1282,17 @@ pub fn maintenance(
                 plans[0].vm
             )
         } else {
-            format!("{} cannot be evacuated: {blocked} of {vm_count} VMs have no destination", source.name)
+            format!(
+                "{} cannot be evacuated: {blocked} of {vm_count} VMs have no destination",
+                source.name
+            )
         }
     };
-    let unverified = plans.iter().flat_map(|p| &p.destinations).filter(|d| d.verdict == Verdict::Unknown).count();
+    let unverified = plans
+        .iter()
+        .flat_map(|p| &p.destinations)
+        .filter(|d| d.verdict == Verdict::Unknown)
+        .count();
     let verdict = if unverified > 0 && !evacuable {
         format!(
             "{verdict} ({unverified} move{} not fully checked: partial data such as grep output)",
@@ -756,7 +1369,10 @@ fn remedies(
         sort_like(&mut hosts, destinations);
         let host_text = host_list(&hosts);
         let feature_text = features.join(", ");
-        let action = rule.action.replace("{hosts}", &host_text).replace("{features}", &feature_text);
+        let action = rule
+            .action
+            .replace("{hosts}", &host_text)
+            .replace("{features}", &feature_text);
         out.push(Remedy {
             rank: 0,
             scope: match rule.disruption {
@@ -815,17 +1431,29 @@ fn remedies(
         })
         .collect();
     if !blocking.is_empty() {
-        let ceiling = per_vm.or(evc.mode()).or_else(|| host_max_mode(source, modes));
+        let ceiling = per_vm
+            .or(evc.mode())
+            .or_else(|| host_max_mode(source, modes));
         let candidates: Vec<&EvcMode> = modes
             .modes
             .iter()
             .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c)))
             .filter(|m| m.exposed.intersection(blocking).is_empty())
-            .filter(|m| destinations.iter().any(|d| admission_verdict(d, m) != Some(false)))
+            .filter(|m| {
+                destinations
+                    .iter()
+                    .any(|d| admission_verdict(d, m) != Some(false))
+            })
             .collect();
         if let Some(best) = ModeCatalogue::highest(&candidates) {
-            let all_vms: Vec<String> = plans.iter().filter(|p| !p.can_move).flat_map(|p| p.vms.iter().cloned()).collect();
-            let lost = ceiling.map(|c| c.exposed.difference(best.exposed).difference(blocking)).unwrap_or_default();
+            let all_vms: Vec<String> = plans
+                .iter()
+                .filter(|p| !p.can_move)
+                .flat_map(|p| p.vms.iter().cloned())
+                .collect();
+            let lost = ceiling
+                .map(|c| c.exposed.difference(best.exposed).difference(blocking))
+                .unwrap_or_default();
             out.push(Remedy {
                 rank: 0,
                 scope: RemedyScope::Vms,
@@ -858,7 +1486,12 @@ fn remedies(
 }
 
 fn sort_like(names: &mut [String], hosts: &[&Host]) {
-    names.sort_by_key(|n| hosts.iter().position(|h| h.name == *n).unwrap_or(usize::MAX));
+    names.sort_by_key(|n| {
+        hosts
+            .iter()
+            .position(|h| h.name == *n)
+            .unwrap_or(usize::MAX)
+    });
 }
 
 /// What makes two VMs' checks identical: their requirements (and whether they are complete).
@@ -876,7 +1509,12 @@ impl<'v> RequirementsKey<'v> {
             from_input: vm.from_input,
             partial: vm.partial,
             bool_min: vm.requirements.bool_min,
-            other: vm.requirements.other.iter().map(|r| (&r.key, r.requirement)).collect(),
+            other: vm
+                .requirements
+                .other
+                .iter()
+                .map(|r| (&r.key, r.requirement))
+                .collect(),
         }
     }
 }
@@ -887,11 +1525,19 @@ fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static s
     let synthetic = |n: &String| vms.iter().any(|v| !v.from_input && v.name == *n);
     match names {
         [one] if synthetic(one) => {
-            let host = vms.iter().find(|v| v.name == *one).and_then(|v| v.host.clone()).unwrap_or_default();
+            let host = vms
+                .iter()
+                .find(|v| v.name == *one)
+                .and_then(|v| v.host.clone())
+                .unwrap_or_default();
             (format!("the VMs powered on on {host}"), "them", "require")
         }
         [one] => (one.clone(), "it", "requires"),
-        _ if names.len() > 4 => (format!("{} and {} more VMs", names[..3].join(", "), names.len() - 3), "them", "require"),
+        _ if names.len() > 4 => (
+            format!("{} and {} more VMs", names[..3].join(", "), names.len() - 3),
+            "them",
+            "require",
+        ),
         _ => (names.join(", "), "them", "require"),
     }
 }
@@ -908,7 +1554,11 @@ mod tests {
     #[test]
     fn fast_paths_agree_with_the_definitions() {
         let cat = catalogue();
-        let keys: Vec<String> = cat.iter().map(|(_, d)| d.key.clone()).chain(["vpmc.fixed".to_string(), "cpuid.FUTURE".to_string()]).collect();
+        let keys: Vec<String> = cat
+            .iter()
+            .map(|(_, d)| d.key.clone())
+            .chain(["vpmc.fixed".to_string(), "cpuid.FUTURE".to_string()])
+            .collect();
         let seed = std::cell::Cell::new(0x9e37_79b9_7f4a_7c15u64);
         let next = || {
             let mut x = seed.get();
@@ -924,9 +1574,18 @@ mod tests {
             let capabilities = keys
                 .iter()
                 .filter(|_| next() % 4 != 0)
-                .map(|k| Entry { key: k.clone(), value: [0, 1, 1, 1, 2, 6][(next() % 6) as usize], pos })
+                .map(|k| Entry {
+                    key: k.clone(),
+                    value: [0, 1, 1, 1, 2, 6][(next() % 6) as usize],
+                    pos,
+                })
                 .collect();
-            let input = HostInput { name: Some(format!("h{i}")), capabilities, fragment: i % 5 == 4, ..Default::default() };
+            let input = HostInput {
+                name: Some(format!("h{i}")),
+                capabilities,
+                fragment: i % 5 == 4,
+                ..Default::default()
+            };
             hosts.push(Host::from_input(&input, "h", "test"));
         }
         let mut vms = Vec::new();
@@ -936,15 +1595,39 @@ mod tests {
                 .filter(|_| next() % 3 == 0)
                 .map(|k| {
                     let value = match next() % 8 {
-                        0 => Requirement { ty: ReqType::Num, op: ReqOp::Match, value: next() % 3 },
-                        1 => Requirement { ty: ReqType::Num, op: ReqOp::Min, value: 2 + next() % 5 },
-                        2 => Requirement { ty: ReqType::Untyped, op: ReqOp::Min, value: 1 },
+                        0 => Requirement {
+                            ty: ReqType::Num,
+                            op: ReqOp::Match,
+                            value: next() % 3,
+                        },
+                        1 => Requirement {
+                            ty: ReqType::Num,
+                            op: ReqOp::Min,
+                            value: 2 + next() % 5,
+                        },
+                        2 => Requirement {
+                            ty: ReqType::Untyped,
+                            op: ReqOp::Min,
+                            value: 1,
+                        },
                         _ => Requirement::BOOL_MIN_1,
                     };
-                    Entry { key: k.clone(), value, pos }
+                    Entry {
+                        key: k.clone(),
+                        value,
+                        pos,
+                    }
                 })
                 .collect();
-            vms.push(Vm::from_input(&VmInput { name: Some(format!("v{i}")), requirements, ..Default::default() }, "v", "test"));
+            vms.push(Vm::from_input(
+                &VmInput {
+                    name: Some(format!("v{i}")),
+                    requirements,
+                    ..Default::default()
+                },
+                "v",
+                "test",
+            ));
         }
         for h in &hosts {
             vms.push(power_on(h, EvcSetting::Disabled, None));
@@ -952,8 +1635,14 @@ mod tests {
         let modes = crate::evc::builtin_modes();
         for vm in &vms {
             for h in &hosts {
-                let missing = missing_requirements(vm, h);
-                assert_eq!(meets_requirements(vm, h), missing.is_empty(), "{} -> {}", vm.name, h.name);
+                let missing = missing_requirements(vm, h, EvcSetting::Disabled);
+                assert_eq!(
+                    meets_requirements(vm, h, EvcSetting::Disabled),
+                    missing.is_empty(),
+                    "{} -> {}",
+                    vm.name,
+                    h.name
+                );
                 // The plain definition of the unmet list: every requirement in input order.
                 let plain: Vec<String> = vm
                     .requirements
@@ -962,17 +1651,30 @@ mod tests {
                     .filter(|r| !r.requirement.is_met_by(h.caps.value(&r.key)) && h.knows(&r.key))
                     .map(|r| r.written.clone())
                     .collect();
-                assert_eq!(missing.iter().map(|m| m.key.clone()).collect::<Vec<_>>(), plain);
+                assert_eq!(
+                    missing.iter().map(|m| m.key.clone()).collect::<Vec<_>>(),
+                    plain
+                );
                 for m in &missing {
                     let key = Key::resolve(&m.canonical_key);
-                    assert!(vm.requirements.all.iter().any(|x| x.key == key && x.requirement.to_string() == m.required));
+                    assert!(
+                        vm.requirements
+                            .all
+                            .iter()
+                            .any(|x| x.key == key && x.requirement.to_string() == m.required)
+                    );
                     if let Key::Known(id) = key {
                         assert_eq!(m.cpuid, cat.def(id).cpuid.map(|c| c.to_string()));
                     }
                 }
                 let report = check_vm(vm, h, EvcSetting::Disabled);
-                let unknown: Vec<String> =
-                    vm.requirements.all.iter().filter(|r| !h.knows(&r.key)).map(|r| r.written.clone()).collect();
+                let unknown: Vec<String> = vm
+                    .requirements
+                    .all
+                    .iter()
+                    .filter(|r| !h.knows(&r.key))
+                    .map(|r| r.written.clone())
+                    .collect();
                 assert_eq!(report.unknown_on_destination, unknown);
                 for m in &modes.modes {
                     assert_eq!(admission_verdict(h, m), admission(h, m).admitted);
@@ -982,7 +1684,14 @@ mod tests {
         for (id, def) in cat.iter() {
             assert_eq!(cpuid_text(id), def.cpuid.map(|c| c.to_string()));
         }
-        for r in [Requirement::BOOL_MIN_1, Requirement { ty: ReqType::Num, op: ReqOp::Min, value: 1 }] {
+        for r in [
+            Requirement::BOOL_MIN_1,
+            Requirement {
+                ty: ReqType::Num,
+                op: ReqOp::Min,
+                value: 1,
+            },
+        ] {
             assert_eq!(requirement_text(r), r.to_string());
         }
     }
@@ -992,8 +1701,14 @@ mod tests {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(host_list(&s(&["esxi02", "esxi03", "esxi04"])), "esxi02–04");
         assert_eq!(host_list(&s(&["esxi02", "esxi03"])), "esxi02, esxi03");
-        assert_eq!(host_list(&s(&["a", "esxi01", "esxi02", "esxi03", "b9"])), "a, esxi01–03, b9");
-        assert_eq!(host_list(&s(&["10.0.0.1", "10.0.0.2", "10.0.0.3"])), "10.0.0.1–3");
+        assert_eq!(
+            host_list(&s(&["a", "esxi01", "esxi02", "esxi03", "b9"])),
+            "a, esxi01–03, b9"
+        );
+        assert_eq!(
+            host_list(&s(&["10.0.0.1", "10.0.0.2", "10.0.0.3"])),
+            "10.0.0.1–3"
+        );
         assert_eq!(host_list(&[]), "");
     }
 }

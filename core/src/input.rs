@@ -30,7 +30,10 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(line: u32, col: u32, message: impl Into<String>) -> ParseError {
-        ParseError { pos: Pos { line, col }, message: message.into() }
+        ParseError {
+            pos: Pos { line, col },
+            message: message.into(),
+        }
     }
 }
 
@@ -86,6 +89,10 @@ pub struct VmInput {
     pub masks: Vec<Entry<Mask>>,
     /// `runtime.minRequiredEVCModeKey` as reported — a cross-check only.
     pub reported_min_evc: Option<String>,
+    /// Virtual hardware version (govc `config.version` `vmx-19`, `.vmx` `virtualHW.version`).
+    pub vhw: Option<u8>,
+    /// Guest OS (`config.guestId`, `.vmx` `guestOS`).
+    pub guest_id: Option<String>,
     pub pos: Pos,
 }
 
@@ -98,6 +105,10 @@ pub struct MaskInput {
     pub vm_masks: Vec<Entry<Mask>>,
     /// `displayName` of a `.vmx`, when present.
     pub name: Option<String>,
+    /// `virtualHW.version` of a `.vmx`.
+    pub vhw: Option<u8>,
+    /// `guestOS` of a `.vmx`.
+    pub guest_id: Option<String>,
 }
 
 /// One EVC mode definition from an export of `ServiceInstance.Capability.SupportedEVCMode`.

@@ -30,8 +30,11 @@
 //! ```
 
 pub mod catalogue;
+mod catalogue_compat;
 pub mod check;
+pub mod esxi;
 pub mod evc;
+pub mod exposure;
 pub mod input;
 pub mod model;
 pub mod parse;

@@ -98,7 +98,8 @@ impl Capabilities {
                     }
                 }
                 Key::Unknown(lower) => {
-                    caps.unknown.insert(lower, (entry.key.trim().to_string(), value));
+                    caps.unknown
+                        .insert(lower, (entry.key.trim().to_string(), value));
                 }
             }
         }
@@ -107,7 +108,7 @@ impl Capabilities {
 }
 
 /// A host as the engine sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Host {
     pub name: String,
     /// Where it came from (file name or paste label).
@@ -115,10 +116,23 @@ pub struct Host {
     pub product: Option<String>,
     pub cpu_model: Option<String>,
     pub vendor: Option<Vendor>,
-    /// Raw `featureCapability` — what vMotion checks VMs against.
+    /// Raw `featureCapability`: what the CPU and ESXi offer, before EVC masks.
     pub caps: Capabilities,
     /// `Some(keys)` for fragments (e.g. `grep -A 2 MDCLEAR` output): only these keys are known.
     pub known_only: Option<Known>,
+    /// `maskedFeatureCapability` (EVC-effective: what VMs powered on here may see and what moves
+    /// here are checked against in an EVC cluster), when the input has it.
+    pub masked: Option<Capabilities>,
+    /// For fragments: the keys the masked list shows.
+    pub masked_known_only: Option<Known>,
+    /// Features whose value the input did not record (raw CPUID dumps without a leaf).
+    pub unrecorded: FeatureSet,
+    /// The ESXi release (`product.fullName`), when known.
+    pub release: Option<crate::esxi::Release>,
+    /// The highest virtual hardware version the host's ESXi runs, when known.
+    pub max_vhw: Option<u8>,
+    /// Cluster-level evidence about patch-era features ([`crate::exposure::resolve_cluster`]).
+    pub cluster_evidence: Vec<crate::exposure::ClusterEvidence>,
     /// Cluster EVC masks stored on the host (`featMask.evc.*` of /etc/vmware/config).
     pub evc_masks: Vec<(Key, Mask)>,
     pub reported_max_evc: Option<String>,
@@ -168,17 +182,50 @@ impl Host {
             known
         });
         if input.capabilities.is_empty() && !input.fragment {
-            warnings.push("no featureCapability entries: every feature counts as absent".to_string());
+            warnings
+                .push("no featureCapability entries: every feature counts as absent".to_string());
         }
+        let masked = (!input.masked_capabilities.is_empty()).then(|| {
+            let mut ignored = Vec::new();
+            Capabilities::from_entries(&input.masked_capabilities, &mut ignored)
+        });
+        let masked_known_only = (input.fragment && masked.is_some()).then(|| {
+            let mut known = Known::default();
+            for e in &input.masked_capabilities {
+                match Key::resolve(&e.key) {
+                    Key::Known(id) => known.features.insert(id),
+                    Key::Unknown(k) => known.unknown.push(k),
+                }
+            }
+            known
+        });
+        let release = input
+            .product
+            .as_deref()
+            .and_then(crate::esxi::Release::parse);
         Host {
-            name: input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| fallback_name.to_string()),
+            name: input
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| fallback_name.to_string()),
             source: source.to_string(),
             product: input.product.clone(),
             cpu_model: input.cpu_model.clone(),
             vendor,
             caps,
             known_only,
-            evc_masks: input.evc_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+            masked,
+            masked_known_only,
+            unrecorded: FeatureSet::default(),
+            max_vhw: release.and_then(crate::esxi::Release::max_vhw),
+            release,
+            cluster_evidence: Vec::new(),
+            evc_masks: input
+                .evc_masks
+                .iter()
+                .map(|e| (Key::resolve(&e.key), e.value))
+                .collect(),
             reported_max_evc: input.reported_max_evc.clone().filter(|s| !s.is_empty()),
             reported_current_evc: input.reported_current_evc.clone().filter(|s| !s.is_empty()),
             moref: input.moref.clone().filter(|s| !s.is_empty()),
@@ -233,7 +280,14 @@ impl Requirements {
         let mut out = Requirements::default();
         for r in &list {
             match (&r.key, r.requirement) {
-                (Key::Known(id), Requirement { op: ReqOp::Min, value: 1, .. }) => out.bool_min.insert(*id),
+                (
+                    Key::Known(id),
+                    Requirement {
+                        op: ReqOp::Min,
+                        value: 1,
+                        ..
+                    },
+                ) => out.bool_min.insert(*id),
                 _ => out.other.push(r.clone()),
             }
         }
@@ -271,8 +325,21 @@ impl Requirements {
     }
 }
 
+/// Where a VM's virtual hardware version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// Given on the command line / the page (`--vm-hw`).
+    Given,
+    /// Read from the input (govc `config.version`, `.vmx` `virtualHW.version`).
+    Read,
+    /// Assumed: a band or the host's maximum.
+    #[default]
+    Assumed,
+}
+
 /// A VM as the engine sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Vm {
     pub name: String,
     pub source: String,
@@ -280,9 +347,26 @@ pub struct Vm {
     pub host: Option<String>,
     pub power_state: Option<String>,
     pub requirements: Requirements,
+    /// Features the VM may require: the data cannot tell (exposure unknown, requirement role
+    /// unproven, unrecorded leaves). A destination lacking one makes a move `unknown`.
+    pub maybe: FeatureSet,
+    /// `cpuid.*` keys outside the catalogue that the VM may have seen (its host offers them).
+    pub maybe_unknown_keys: Vec<String>,
     /// Per-VM masks (`runtime.featureMask` / `featMask.vm.*`).
     pub masks: Vec<(Key, Mask)>,
+    /// Features the VM's per-VM EVC masks set to `Val:1`: needed to power on and to migrate
+    /// ([C] vSphere 6.7 docs: the per-VM EVC mode "determines the set of host CPU features that a
+    /// virtual machine requires in order to power on and migrate").
+    pub mask_required: FeatureSet,
+    /// Per-VM EVC named without masks (a what-if): the mode's key.
+    pub per_vm_what_if: Option<String>,
     pub reported_min_evc: Option<String>,
+    /// Virtual hardware version and where it came from.
+    pub vhw: Option<u8>,
+    pub vhw_from: Provenance,
+    /// For "any VM powered on on X": the band of vHW versions this VM stands for.
+    pub vhw_band: Option<(u8, u8)>,
+    pub guest_id: Option<String>,
     /// Whether the requirements were read from input (`true`) or computed from a host (`false`).
     pub from_input: bool,
     /// Computed from a fragment: only some of the VM's requirements are known.
@@ -309,9 +393,16 @@ impl Vm {
             }
             seen.insert(key.clone(), e.value);
             if e.value.ty == ReqType::Bool && e.value.value > 1 {
-                warnings.push(format!("line {}: {} has a Bool requirement with value {}", e.pos.line, e.key, e.value.value));
+                warnings.push(format!(
+                    "line {}: {} has a Bool requirement with value {}",
+                    e.pos.line, e.key, e.value.value
+                ));
             }
-            list.push(VmRequirement { key, written: e.key.trim().to_string(), requirement: e.value });
+            list.push(VmRequirement {
+                key,
+                written: e.key.trim().to_string(),
+                requirement: e.value,
+            });
         }
         if input.requirements.is_empty() {
             warnings.push(
@@ -319,19 +410,57 @@ impl Vm {
                     .to_string(),
             );
         }
+        let masks: Vec<(Key, Mask)> = input
+            .masks
+            .iter()
+            .map(|e| (Key::resolve(&e.key), e.value))
+            .collect();
         Vm {
-            name: input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| fallback_name.to_string()),
+            name: input
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| fallback_name.to_string()),
             source: source.to_string(),
             host: input.host.clone(),
             power_state: input.power_state.clone(),
             requirements: Requirements::from_list(list),
-            masks: input.masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+            mask_required: mask_required(&masks),
+            masks,
             reported_min_evc: input.reported_min_evc.clone().filter(|s| !s.is_empty()),
+            vhw: input.vhw,
+            vhw_from: if input.vhw.is_some() {
+                Provenance::Read
+            } else {
+                Provenance::Assumed
+            },
+            guest_id: input.guest_id.clone(),
             from_input: true,
             partial: false,
             warnings,
+            ..Vm::default()
         }
     }
+}
+
+/// The boolean features a VM's per-VM masks set to `Val:1` (or `Min:1`): the VM requires them.
+/// Numeric entries (FAMILY, MODEL, STEPPING, NUMLEVELS) set what the guest sees and are not
+/// requirements; keys outside the catalogue (`hv.capable`, `vt.realmode`) are not CPUID bits.
+pub fn mask_required(masks: &[(Key, Mask)]) -> FeatureSet {
+    let cat = catalogue();
+    masks
+        .iter()
+        .filter_map(|(k, m)| match k {
+            Key::Known(id) if !matches!(cat.def(*id).kind, Kind::Identity) => {
+                let forces = match m.op {
+                    MaskOp::Val | MaskOp::Min => m.value >= 1,
+                    MaskOp::Max => false,
+                };
+                forces.then_some(*id)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The features a set of masks lets through (non-identity keys with `Val`/`Max` > 0 or `Min`).

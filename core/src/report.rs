@@ -115,8 +115,13 @@ pub struct Missing {
     pub cpuid: Option<String>,
     /// e.g. `Bool:Min:1`.
     pub required: String,
-    /// The destination's raw capability value (0 when the key is missing).
+    /// The destination's EVC-effective value (0 when the key is missing): what the move is
+    /// checked against (`maskedFeatureCapability` in an EVC cluster, raw without EVC).
     pub available: u64,
+    /// The destination's raw `featureCapability` value, when its data shows it.
+    pub raw_available: Option<u64>,
+    /// Why the destination does not offer it, in words.
+    pub why: Option<String>,
     /// Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
     /// are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
     pub remedy: Option<&'static str>,
@@ -195,6 +200,36 @@ pub struct CheckReport {
     pub admission: Option<Admission>,
     /// Requirements the destination's (fragmentary) data does not show.
     pub unknown_on_destination: Vec<String>,
+    /// Everything that keeps the move from being proven: what and why.
+    pub unknown: Vec<UnknownItem>,
+    /// The VM's virtual hardware version exceeds what the destination's ESXi runs.
+    pub vhw_blocker: Option<String>,
+    /// The VM's virtual hardware version used, where it came from, and its band (any-VM checks).
+    pub vhw: Option<u8>,
+    pub vhw_from: crate::model::Provenance,
+    pub vhw_band: Option<(u8, u8)>,
+    /// The guest OS, when the input names it (`null`: unknown; guest OS masks not applied).
+    pub guest_os: Option<String>,
+    /// Per-VM EVC mode applied as a what-if (named without the VM's stored masks).
+    pub per_vm_what_if: Option<String>,
+    /// What the destination's capabilities were read from.
+    pub basis: crate::exposure::Basis,
+    /// The VM's requirement list that was checked.
+    pub requirements: Vec<CheckedRequirement>,
+}
+
+/// Something that keeps a move from being proven.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownItem {
+    pub key: String,
+    pub why: String,
+}
+
+/// One requirement as checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckedRequirement {
+    pub key: String,
+    pub required: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -227,6 +262,20 @@ pub struct MatrixCell {
     pub verdict: Verdict,
     pub missing: Vec<Missing>,
     pub destination_not_admitted: bool,
+    /// What keeps an unproven move from being judged.
+    pub unknown: Vec<UnknownItem>,
+    /// Per band of virtual hardware versions, when the answer differs between bands.
+    pub bands: Vec<BandCell>,
+}
+
+/// The answer for VMs of one band of virtual hardware versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BandCell {
+    pub vhw_from: u8,
+    pub vhw_to: u8,
+    pub verdict: Verdict,
+    /// Blocking feature keys.
+    pub missing: Vec<String>,
 }
 
 /// "A VM powered on on `from` can move to each column host?"
@@ -350,8 +399,20 @@ impl ModeReport {
             tier: mode.tier,
             tracks: mode.tracks.clone(),
             required: mode.required.iter().map(ev).collect(),
-            pass_through: mode.exposed.difference(mode.required).iter().map(ev).collect(),
-            pins: mode.pins.iter().map(|(id, v)| UnknownKey { key: cat.def(*id).key.clone(), value: *v }).collect(),
+            pass_through: mode
+                .exposed
+                .difference(mode.required)
+                .iter()
+                .map(ev)
+                .collect(),
+            pins: mode
+                .pins
+                .iter()
+                .map(|(id, v)| UnknownKey {
+                    key: cat.def(*id).key.clone(),
+                    value: *v,
+                })
+                .collect(),
             source: source.to_string(),
         }
     }

@@ -124,6 +124,8 @@ enum Node {
     Name,
     Config,
     ConfigName,
+    ConfigVersion,
+    ConfigGuestId,
     ConfigNetwork,
     DnsConfig,
     DnsHostName,
@@ -188,6 +190,8 @@ impl Node {
             (Node::Root, b"hardware") if host => Node::Hardware,
             (Node::Root, b"runtime") if vm => Node::Runtime(false),
             (Node::Config, b"name") if vm => Node::ConfigName,
+            (Node::Config, b"version") if vm => Node::ConfigVersion,
+            (Node::Config, b"guestId") if vm => Node::ConfigGuestId,
             (Node::Config, b"network") if host => Node::ConfigNetwork,
             (Node::Config, b"product") if host => Node::ConfigProduct,
             (Node::Config, b"featureCapability") if host => Node::List(List::Caps),
@@ -258,6 +262,10 @@ struct ObjAcc {
     moref: Option<String>,
     name: Option<String>,
     config_name: Option<String>,
+    /// `config.version` (`vmx-19`).
+    config_version: Option<String>,
+    /// `config.guestId`.
+    guest_id: Option<String>,
     summary_config_name: Option<String>,
     dns_host_name: Option<String>,
     product: Option<String>,
@@ -282,6 +290,8 @@ impl ObjAcc {
             moref: None,
             name: None,
             config_name: None,
+            config_version: None,
+            guest_id: None,
             summary_config_name: None,
             dns_host_name: None,
             product: None,
@@ -332,6 +342,8 @@ impl ObjAcc {
         match node {
             Node::Name => self.name = text,
             Node::ConfigName => self.config_name = text,
+            Node::ConfigVersion => self.config_version = text,
+            Node::ConfigGuestId => self.guest_id = text,
             Node::SummaryConfigName => self.summary_config_name = text,
             Node::DnsHostName => self.dns_host_name = text,
             Node::ProductFullName => self.product = text,
@@ -467,6 +479,11 @@ impl ObjAcc {
             offline_requirements,
             masks,
             reported_min_evc: non_empty(rt.min_evc).or(non_empty(srt.min_evc)),
+            vhw: self
+                .config_version
+                .as_deref()
+                .and_then(crate::esxi::parse_vhw),
+            guest_id: non_empty(self.guest_id),
             pos: self.pos,
         }));
     }

@@ -41,8 +41,14 @@ pub fn parse(text: &str) -> ParseResult {
             u32::try_from(chars + 1).unwrap_or(u32::MAX)
         };
         let is_mask = has_prefix(body, PREFIX);
-        let is_name = has_prefix(body, "displayName")
-            && !body[11..].starts_with(|c: char| c.is_alphanumeric() || c == '.');
+        let meta_key = |name: &str| {
+            has_prefix(body, name)
+                && !body[name.len()..]
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == '_')
+        };
+        let is_vhw = meta_key("virtualHW.version");
+        let is_guest = meta_key("guestOS");
+        let is_name = meta_key("displayName") || is_vhw || is_guest;
         if !is_mask && !is_name {
             continue;
         }
@@ -99,6 +105,14 @@ pub fn parse(text: &str) -> ParseResult {
             },
             None => value_part.split_whitespace().next().unwrap_or_default(),
         };
+        if is_vhw {
+            masks.vhw = crate::esxi::parse_vhw(&decode_vmx(value));
+            continue;
+        }
+        if is_guest {
+            masks.guest_id = Some(decode_vmx(value));
+            continue;
+        }
         if is_name {
             masks.name = Some(decode_vmx(value));
             continue;

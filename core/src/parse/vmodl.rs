@@ -831,6 +831,8 @@ fn vm_from_runtime(runtime: &Node, root: &Node, out: &mut Out) -> Result<VmInput
             .get("minRequiredEVCModeKey")
             .and_then(Node::string)
             .filter(|s| !s.is_empty()),
+        vhw: None,
+        guest_id: None,
         pos: root.pos,
     })
 }

@@ -1,0 +1,506 @@
+//! What a host's EVC masks expose to VMs powered on there: its EVC-effective capabilities.
+//!
+//! The model ([C] KB 52085/55111/68024 "vMotion and EVC Information", Dell VxRail KB 524619,
+//! vSphere API `FeatureEVCMode`; evc-domain.md §0, §2.5, §5.2):
+//!
+//! * Without EVC a VM sees its host's raw `featureCapability` and a destination is judged by its
+//!   raw capabilities (raw = masked).
+//! * In an EVC cluster vCenter writes the baseline's masks into each host's `/etc/vmware/config`
+//!   (`featMask.evc.*`); `maskedFeatureCapability` is the result. A VM powered on there sees at
+//!   most that, and a destination is judged by *its* masked capabilities. The masks are per host
+//!   and can differ between members.
+//! * Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR; FCMD [I]) are hidden from guests of an
+//!   EVC cluster until vCenter considers every host updated; then they join the baseline and
+//!   hosts without them are no longer admitted. Whether a host's masks expose one is decided
+//!   from evidence, strongest first: the host's `maskedFeatureCapability`, its `featMask.evc.*`
+//!   lines, a VM powered on there that requires it, `--evc-exposes`, the cluster's `evcState`.
+//!   Without evidence the exposure is unknown — "every member has it" makes it probable, never
+//!   proven — and moves that depend on it are `unknown`.
+//! * A mask cannot create a feature the CPU lacks: masked = min(raw, mask) [I] (evc-domain.md
+//!   §2.5 open point; consistent with every real masked list, which never exceeds raw).
+
+use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
+use crate::check::EvcSetting;
+use crate::model::{Capabilities, Host, Key};
+use std::sync::OnceLock;
+
+/// Patch-era features: the features KBs 52085 (IBRS, IBPB, STIBP), 54951/55111 (SSBD) and 68024
+/// (MDCLEAR) describe as hidden until every host is updated; FCMD (L1TF, KB 55636) by analogy [I].
+pub fn patch_era() -> FeatureSet {
+    static SET: OnceLock<FeatureSet> = OnceLock::new();
+    *SET.get_or_init(|| {
+        let cat = catalogue();
+        [
+            "cpuid.IBRS",
+            "cpuid.IBPB",
+            "cpuid.STIBP",
+            "cpuid.SSBD",
+            "cpuid.MDCLEAR",
+            "cpuid.FCMD",
+        ]
+        .iter()
+        .filter_map(|k| cat.lookup(k))
+        .collect()
+    })
+}
+
+/// Every catalogue feature.
+pub fn all_features() -> FeatureSet {
+    static SET: OnceLock<FeatureSet> = OnceLock::new();
+    *SET.get_or_init(|| catalogue().iter().map(|(id, _)| id).collect())
+}
+
+/// Features that can be VM requirements: booleans that are not identity values.
+fn booleans() -> FeatureSet {
+    static SET: OnceLock<FeatureSet> = OnceLock::new();
+    *SET.get_or_init(|| {
+        catalogue()
+            .iter()
+            .filter(|(_, d)| d.kind != Kind::Identity)
+            .map(|(id, _)| id)
+            .collect()
+    })
+}
+
+/// Where the exposure of a patch-era feature on a host was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExposureSource {
+    /// The host's `maskedFeatureCapability`.
+    MaskedList,
+    /// The host's `featMask.evc.*` / `featureCompat.evc.*` lines.
+    FeatMaskLines,
+    /// A VM powered on on the host requires the feature.
+    VmRequirement,
+    /// `--evc-exposes` (every host's masks expose exactly these patch-era features).
+    Option,
+    /// The cluster's `ClusterEVCManager.evcState` export.
+    EvcState,
+    /// No evidence: the feature's exposure is unknown.
+    None,
+}
+
+/// Cluster-level evidence about one patch-era feature on one host (set by [`resolve_cluster`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterEvidence {
+    pub feature: FeatureId,
+    pub exposed: bool,
+    pub source: ExposureSource,
+    /// What proves it, in words ("app01 requires cpuid.MDCLEAR").
+    pub detail: String,
+}
+
+/// The exposure of one patch-era feature on one host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    pub feature: FeatureId,
+    /// `Some(true)` exposed to VMs powered on there, `Some(false)` hidden, `None` unknown.
+    pub exposed: Option<bool>,
+    pub source: ExposureSource,
+    pub detail: String,
+}
+
+/// What decided a host's EVC-effective capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// No EVC: raw `featureCapability`.
+    Raw,
+    /// The host's `maskedFeatureCapability`.
+    MaskedList,
+    /// Raw capabilities under the host's `featMask.evc.*` lines.
+    FeatMaskLines,
+    /// Raw capabilities under evcalc's baseline of the cluster mode, patch-era features by evidence.
+    ModeBaseline,
+}
+
+/// A host's EVC-effective capabilities under a cluster EVC setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    /// Features known to be offered to VMs (and checked for moves to the host).
+    pub present: FeatureSet,
+    /// Features whose effective value is not known (fragments, unrecorded leaves, patch-era
+    /// features without exposure evidence).
+    pub unknown: FeatureSet,
+    pub basis: Basis,
+    /// One entry per patch-era feature the host's raw capabilities have or may have.
+    pub exposure: Vec<Exposure>,
+}
+
+impl Effective {
+    /// Whether the effective value of `id` is known.
+    pub fn knows(&self, id: FeatureId) -> bool {
+        !self.unknown.contains(id)
+    }
+}
+
+/// Features whose raw value the host's input does not show.
+pub fn raw_unknown(host: &Host) -> FeatureSet {
+    let mut unknown = host.unrecorded;
+    if let Some(known) = &host.known_only {
+        unknown = unknown.union(all_features().difference(known.features));
+    }
+    unknown
+}
+
+/// Features whose masked value the host's input does not show (`None`: no masked list at all).
+fn masked_unknown(host: &Host) -> Option<FeatureSet> {
+    host.masked.as_ref()?;
+    Some(match &host.masked_known_only {
+        Some(known) => all_features()
+            .difference(known.features)
+            .union(host.unrecorded),
+        None => host.unrecorded,
+    })
+}
+
+/// The masks a host's `featMask.evc.*` lines let through.
+fn lines_expose(host: &Host) -> FeatureSet {
+    crate::model::masks_expose(&host.evc_masks)
+}
+
+/// The EVC-effective capabilities of `host` under `evc`.
+pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
+    let raw = host.caps.present;
+    let raw_unknown = raw_unknown(host);
+    let patch = patch_era();
+    match evc {
+        EvcSetting::Disabled if host.evc_masks.is_empty() => Effective {
+            present: raw,
+            unknown: raw_unknown,
+            basis: Basis::Raw,
+            exposure: Vec::new(),
+        },
+        EvcSetting::Disabled => {
+            let lines = lines_expose(host);
+            Effective {
+                present: raw.intersection(lines),
+                unknown: raw_unknown.intersection(lines),
+                basis: Basis::FeatMaskLines,
+                exposure: patch_exposure(host, patch.intersection(lines), None),
+            }
+        }
+        EvcSetting::Mode(mode) => {
+            let ceiling = mode.exposed;
+            let mode_patch = patch.intersection(ceiling);
+            let masked_applies = host.masked.is_some()
+                && host
+                    .reported_current_evc
+                    .as_deref()
+                    .is_none_or(|k| k.eq_ignore_ascii_case(&mode.key));
+            if let (true, Some(masked), Some(m_unknown)) =
+                (masked_applies, &host.masked, masked_unknown(host))
+            {
+                // A fragment lists only some keys: the rest of the masked list is unknown, and
+                // features neither list shows stay unknown.
+                let exposure = patch_exposure(host, mode_patch, None);
+                return Effective {
+                    present: masked.present.intersection(ceiling),
+                    unknown: m_unknown
+                        .intersection(ceiling)
+                        .difference(masked.present.intersection(ceiling)),
+                    basis: Basis::MaskedList,
+                    exposure,
+                };
+            }
+            if !host.evc_masks.is_empty() {
+                let lines = lines_expose(host).intersection(ceiling);
+                return Effective {
+                    present: raw.intersection(lines),
+                    unknown: raw_unknown.intersection(lines),
+                    basis: Basis::FeatMaskLines,
+                    exposure: patch_exposure(host, mode_patch.intersection(lines), None),
+                };
+            }
+            let generational = ceiling.difference(patch);
+            let mut present = raw.intersection(generational);
+            let mut unknown = raw_unknown.intersection(generational);
+            let exposure = patch_exposure(host, mode_patch, Some(mode_patch));
+            for e in &exposure {
+                let raw_has = raw.contains(e.feature);
+                let raw_known = !raw_unknown.contains(e.feature);
+                match e.exposed {
+                    Some(true) if raw_has => present.insert(e.feature),
+                    Some(true) if !raw_known => unknown.insert(e.feature),
+                    None if raw_has || !raw_known => unknown.insert(e.feature),
+                    _ => {}
+                }
+            }
+            Effective {
+                present,
+                unknown,
+                basis: Basis::ModeBaseline,
+                exposure,
+            }
+        }
+    }
+}
+
+/// The exposure of each patch-era feature in `candidates` on `host`, from the strongest evidence.
+/// `lines_or_masked_decide`: when `None`, the host's own masked list / lines decide (they exist);
+/// when `Some(set)`, only cluster-level evidence is available for `set`.
+fn patch_exposure(
+    host: &Host,
+    candidates: FeatureSet,
+    cluster_only: Option<FeatureSet>,
+) -> Vec<Exposure> {
+    let cat = catalogue();
+    let masked_unknown = masked_unknown(host);
+    let lines = lines_expose(host);
+    let mut out = Vec::new();
+    for id in candidates.iter() {
+        let key = &cat.def(id).key;
+        // 1. The masked list.
+        if cluster_only.is_none()
+            && let (Some(masked), Some(unknown)) = (&host.masked, &masked_unknown)
+            && !unknown.contains(id)
+        {
+            let on = masked.present.contains(id);
+            let raw_on = host.caps.present.contains(id);
+            // Masked 0 on a host whose raw value is 0 (or not shown) says nothing about the
+            // masks: the CPU lacks the feature either way (masked = min(raw, mask)). Other
+            // evidence decides then.
+            if on || raw_on {
+                out.push(Exposure {
+                    feature: id,
+                    exposed: Some(on),
+                    source: ExposureSource::MaskedList,
+                    detail: if on {
+                        format!("maskedFeatureCapability {key} = 1")
+                    } else {
+                        format!("maskedFeatureCapability {key} = 0 although featureCapability is 1: the host's EVC masks hide it")
+                    },
+                });
+                continue;
+            }
+        }
+        // 2. featMask.evc lines.
+        if !host.evc_masks.is_empty() {
+            let on = lines.contains(id);
+            out.push(Exposure {
+                feature: id,
+                exposed: Some(on),
+                source: ExposureSource::FeatMaskLines,
+                detail: if on {
+                    format!("/etc/vmware/config featMask.evc.{key} lets it through")
+                } else {
+                    format!("/etc/vmware/config has featMask.evc lines without {key}")
+                },
+            });
+            continue;
+        }
+        // 3.–5. Cluster-level evidence, strongest first.
+        if let Some(ev) = host
+            .cluster_evidence
+            .iter()
+            .filter(|e| e.feature == id)
+            .min_by_key(|e| e.source)
+        {
+            out.push(Exposure {
+                feature: id,
+                exposed: Some(ev.exposed),
+                source: ev.source,
+                detail: ev.detail.clone(),
+            });
+            continue;
+        }
+        out.push(Exposure {
+            feature: id,
+            exposed: None,
+            source: ExposureSource::None,
+            detail: format!("no masked value, featMask.evc line, VM requirement or cluster export shows whether {key} is exposed"),
+        });
+    }
+    out
+}
+
+/// Options that state the cluster's patch-era exposure for every host.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterExposure {
+    /// `--evc-exposes KEY,…|none`: every host's masks expose exactly these patch-era features.
+    pub evc_exposes: Option<FeatureSet>,
+    /// The cluster's `evcState` export: the baseline's exposed features and where it came from.
+    pub evc_state: Option<(FeatureSet, String)>,
+}
+
+/// Attaches cluster-level exposure evidence to every host: VMs that run there and require a
+/// patch-era feature, `--evc-exposes`, the cluster's `evcState`.
+pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &ClusterExposure) {
+    let cat = catalogue();
+    let patch = patch_era();
+    for host in hosts.iter_mut() {
+        host.cluster_evidence.clear();
+        for vm in vms.iter().filter(|v| {
+            v.from_input
+                && v.host
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&host.name))
+        }) {
+            for id in vm
+                .requirements
+                .required_features()
+                .intersection(patch)
+                .iter()
+            {
+                if !host
+                    .cluster_evidence
+                    .iter()
+                    .any(|e| e.feature == id && e.source == ExposureSource::VmRequirement)
+                {
+                    host.cluster_evidence.push(ClusterEvidence {
+                        feature: id,
+                        exposed: true,
+                        source: ExposureSource::VmRequirement,
+                        detail: format!("{} (running there) requires {}", vm.name, cat.def(id).key),
+                    });
+                }
+            }
+        }
+        if let Some(set) = options.evc_exposes {
+            for id in patch.iter() {
+                host.cluster_evidence.push(ClusterEvidence {
+                    feature: id,
+                    exposed: set.contains(id),
+                    source: ExposureSource::Option,
+                    detail: format!(
+                        "--evc-exposes: {} {}",
+                        cat.def(id).key,
+                        if set.contains(id) {
+                            "exposed"
+                        } else {
+                            "hidden"
+                        }
+                    ),
+                });
+            }
+        }
+        if let Some((set, source)) = &options.evc_state {
+            for id in patch.iter() {
+                host.cluster_evidence.push(ClusterEvidence {
+                    feature: id,
+                    exposed: set.contains(id),
+                    source: ExposureSource::EvcState,
+                    detail: format!(
+                        "the cluster's evcState ({source}) {} {}",
+                        if set.contains(id) {
+                            "exposes"
+                        } else {
+                            "does not expose"
+                        },
+                        cat.def(id).key
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// Parses `--evc-exposes KEY[,KEY…]|none` into patch-era features.
+pub fn parse_exposes(text: &str) -> Result<FeatureSet, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("none") || t.is_empty() {
+        return Ok(FeatureSet::default());
+    }
+    let cat = catalogue();
+    let mut set = FeatureSet::default();
+    for part in t.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let key = if part.to_ascii_lowercase().starts_with("cpuid.") {
+            part.to_string()
+        } else {
+            format!("cpuid.{part}")
+        };
+        match cat.lookup(&key) {
+            Some(id) if patch_era().contains(id) => set.insert(id),
+            Some(_) => {
+                return Err(format!(
+                    "--evc-exposes: {part} is not a patch-era feature; expected some of {}",
+                    patch_names()
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "--evc-exposes: unknown feature {part}; expected `none` or some of {}",
+                    patch_names()
+                ));
+            }
+        }
+    }
+    Ok(set)
+}
+
+fn patch_names() -> String {
+    let cat = catalogue();
+    patch_era()
+        .iter()
+        .map(|id| cat.def(id).key.trim_start_matches("cpuid.").to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The value of `key` in a host's effective capabilities (masked list where it applies).
+pub fn effective_value(host: &Host, eff: &Effective, key: &Key) -> u64 {
+    match key {
+        Key::Known(id)
+            if booleans().contains(*id) && catalogue().def(*id).kind != Kind::Identity =>
+        {
+            let raw = host.caps.value(key);
+            if eff.present.contains(*id) {
+                raw.max(1)
+            } else {
+                0
+            }
+        }
+        _ => match (&host.masked, eff.basis) {
+            (Some(m), Basis::MaskedList) => masked_or_raw(m, &host.caps, key),
+            _ => host.caps.value(key),
+        },
+    }
+}
+
+fn masked_or_raw(masked: &Capabilities, raw: &Capabilities, key: &Key) -> u64 {
+    match key {
+        Key::Unknown(k) if masked.unknown.contains_key(k) => masked.value(key),
+        Key::Unknown(_) => raw.value(key),
+        _ => masked.value(key),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual hardware and requirement roles (VMware's CPUID field table through the catalogue).
+
+/// Features a VM of virtual hardware `vhw` can see (the feature's first vHW ≤ `vhw`).
+pub fn exposable_at(vhw: u8) -> FeatureSet {
+    catalogue_vhw::exposable_at(vhw)
+}
+
+/// Features that become requirements when a VM of `vhw` sees them.
+pub fn requirable_at(vhw: u8) -> FeatureSet {
+    catalogue_vhw::requirable_at(vhw)
+}
+
+/// Features whose requirement role is not proven by real data.
+pub fn unproven() -> FeatureSet {
+    catalogue_vhw::unproven()
+}
+
+/// The first virtual hardware version exposing `id` (None: not in VMware's table).
+pub fn first_vhw(id: FeatureId) -> Option<u8> {
+    catalogue_vhw::first_vhw(id)
+}
+
+mod catalogue_vhw {
+    use super::*;
+
+    pub fn exposable_at(vhw: u8) -> FeatureSet {
+        catalogue().exposable_at(vhw)
+    }
+    pub fn requirable_at(vhw: u8) -> FeatureSet {
+        catalogue().requirable_at(vhw)
+    }
+    pub fn unproven() -> FeatureSet {
+        catalogue().unproven()
+    }
+    pub fn first_vhw(id: FeatureId) -> Option<u8> {
+        catalogue().first_vhw(id)
+    }
+}
