@@ -41,17 +41,69 @@ const state = {
   version: '',
   pasteAt: null,
   modesSignature: '',
+  /** The editor text that is sent in parts (set after one part of it failed to parse). */
+  splitFor: null,
+  /** Editor parts sent in the last request: {name, from, to, text} (1-based editor lines). */
+  parts: [],
+  /** Why the last per-VM EVC choice was refused (vSphere's rule), shown until the next change. */
+  perVmRefused: null,
+  /** Where focus goes after the next render: a CSS selector, tried in order. */
+  focusAfter: null,
 };
 
 // ------------------------------------------------------------------------------------------
 // The worker running the WebAssembly module
 
 let worker = null;
-let engineReady = null;
+/** @type {Promise<void>} */
+let engineReady = Promise.resolve();
 const pending = new Map();
 let nextId = 1;
+/** Main-thread engine (the single offline file when no worker can start): handles a message. */
+let inPage = null;
+
+/** The single offline file (dist/evcalc.html) defines EVCALC_INLINE: the wasm-bindgen glue, the
+ * module as base64 and a worker script; the served page loads them as files instead. */
+const INLINE = /** @type {any} */ (globalThis).EVCALC_INLINE ?? null;
+
+function wasmBytes() {
+  const b64 = INLINE.wasm;
+  const U8 = /** @type {any} */ (Uint8Array);
+  if (typeof U8.fromBase64 === 'function') return U8.fromBase64(b64);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function onWorkerMessage(resolve, reject) {
+  return ({ data }) => {
+    if (data.kind === 'ready') {
+      state.version = data.version;
+      resolve();
+      return;
+    }
+    if (data.kind === 'fatal') {
+      reject(new Error(data.error));
+      return;
+    }
+    const p = pending.get(data.id);
+    if (!p) return;
+    pending.delete(data.id);
+    if (data.ok) p.resolve(data);
+    else p.reject(Object.assign(new Error(data.error), { crashed: data.crashed }));
+  };
+}
 
 function startWorker() {
+  if (INLINE) {
+    startInline();
+    return;
+  }
+  if (location.protocol === 'file:') {
+    engineReady = Promise.reject(new Error('index.html opened from disk cannot load its engine (browsers refuse modules and workers on file:// addresses). Open dist/evcalc.html — the single offline file www/build.sh writes — or serve this folder with www/serve.sh'));
+    return;
+  }
   try {
     worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   } catch (e) {
@@ -59,22 +111,7 @@ function startWorker() {
     return;
   }
   engineReady = new Promise((resolve, reject) => {
-    worker.onmessage = ({ data }) => {
-      if (data.kind === 'ready') {
-        state.version = data.version;
-        resolve();
-        return;
-      }
-      if (data.kind === 'fatal') {
-        reject(new Error(data.error));
-        return;
-      }
-      const p = pending.get(data.id);
-      if (!p) return;
-      pending.delete(data.id);
-      if (data.ok) p.resolve(data);
-      else p.reject(Object.assign(new Error(data.error), { crashed: data.crashed }));
-    };
+    worker.onmessage = onWorkerMessage(resolve, reject);
     worker.onerror = (e) => {
       e.preventDefault();
       const err = new Error(`the analysis engine failed: ${e.message || 'unknown error'}`);
@@ -85,8 +122,40 @@ function startWorker() {
   });
 }
 
+/** The single offline file: the module is compiled from the embedded bytes, then run in a Blob
+ * worker (so large pastes do not block the page); where no worker can start, on this thread. */
+function startInline() {
+  engineReady = (async () => {
+    const module = await WebAssembly.compile(wasmBytes());
+    try {
+      const url = URL.createObjectURL(new Blob([INLINE.workerSource], { type: 'text/javascript' }));
+      const w = new Worker(url);
+      await new Promise((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error('worker did not start')), 5000);
+        w.onmessage = onWorkerMessage((v) => { clearTimeout(timeout); resolve(v); }, (e) => { clearTimeout(timeout); reject(e); });
+        w.onerror = (e) => { e.preventDefault(); clearTimeout(timeout); reject(new Error(e.message || 'worker failed')); };
+        w.postMessage({ kind: 'init', module });
+      });
+      worker = w;
+      document.body.dataset.engine = 'blob-worker';
+    } catch {
+      INLINE.glue.initSync({ module });
+      state.version = INLINE.glue.version();
+      inPage = INLINE.makeHandler(INLINE.glue);
+      document.body.dataset.engine = 'main-thread';
+    }
+  })();
+}
+
 async function call(message) {
   await engineReady;
+  if (inPage) {
+    // Let the page paint "Analysing…" before the engine takes the thread.
+    await new Promise((r) => setTimeout(r, 0));
+    const { reply } = inPage({ ...message, id: 0 });
+    if (reply.ok) return reply;
+    throw Object.assign(new Error(reply.error), { crashed: reply.crashed });
+  }
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
@@ -110,7 +179,11 @@ function schedule(delay = 0) {
 function buildRequest() {
   const inputs = [];
   const paste = $('input').value;
-  if (paste.trim()) inputs.push({ name: editorName(), text: paste });
+  state.parts = [];
+  if (paste.trim() && state.splitFor === paste) {
+    state.parts = splitParts(paste, editorName());
+    for (const p of state.parts) inputs.push({ name: p.name, text: p.text });
+  } else if (paste.trim()) inputs.push({ name: editorName(), text: paste });
   for (const f of state.items) inputs.push({ name: f.name, text: f.text });
   return {
     inputs,
@@ -148,6 +221,16 @@ async function run() {
         render(null, [`The page sent a request the engine could not read: ${answer.analysis.request_error.message}`]);
       } else {
         state.analysis = answer.analysis;
+        const paste = $('input').value;
+        if (
+          state.splitFor !== paste && paste === request.inputs.find((i) => i.name === editorName())?.text &&
+          answer.analysis.errors.some((e) => e.source === editorName()) && splitParts(paste, editorName()).length > 1
+        ) {
+          // One part of the editor could not be read: send its parts one by one, so the error
+          // marks only that part and every other host is kept.
+          state.splitFor = paste;
+          dirty = true;
+        }
         pruneOptions(answer.analysis);
         render(answer.analysis);
       }
@@ -174,7 +257,7 @@ async function run() {
     state.analysis = null;
     render(null, [`The analysis failed: ${e.message}. This is a bug in evcalc; the inputs stay here — please report them.`]);
     setStatus('Analysis failed.', true);
-    if (e.crashed) {
+    if (e.crashed && worker) {
       worker.terminate();
       startWorker();
     }
@@ -212,6 +295,10 @@ function render(a, extraErrors = []) {
   renderModes(a);
   const hosts = a?.cluster.hosts ?? [];
   const show = (id, on) => ($(id).hidden = !on);
+  // The empty page says nothing about EVC and offers no download.
+  show('toolbar', hosts.length > 0 || state.remove.length > 0 || !!state.evc || !!state.perVmEvc);
+  show('downloads', hosts.length > 0);
+  renderHeadline(hosts.length ? a : null);
   show('empty', !hosts.length && !state.remove.length);
   show('hosts-panel', hosts.length > 0 || state.remove.length > 0);
   show('matrix-panel', hosts.length > 0);
@@ -220,13 +307,148 @@ function render(a, extraErrors = []) {
   show('vms-panel', (a?.vms.length ?? 0) > 0);
   $('download-json').disabled = !a;
   $('download-md').disabled = !a;
-  if (!a) return;
+  if (!a) {
+    applyFocus();
+    return;
+  }
   renderHosts(a);
   renderDrift(a);
   renderMatrix(a);
   renderDetail(a);
   renderVms(a);
   renderMaintenance(a);
+  applyFocus();
+}
+
+/** Moves focus where the last action asked (state.focusAfter: selectors tried in order), so it
+ * is never left on an element that the render removed. */
+function applyFocus() {
+  const wanted = state.focusAfter;
+  state.focusAfter = null;
+  if (!wanted) return;
+  for (const sel of wanted) {
+    const el = /** @type {HTMLElement | null} */ (document.querySelector(sel));
+    if (el && !el.closest('[hidden]')) {
+      el.focus();
+      return;
+    }
+  }
+}
+
+
+// ------------------------------------------------------------------------------------------
+// The headline: the worst finding in one sentence and the next step, above everything else.
+
+const VERDICT_TITLE = {
+  compatible: '✓ Every move possible',
+  blocked: '✕ Blocked',
+  unknown: '? Not verifiable from the pasted data',
+};
+
+/** "a", "a and b", "a, b and c", "a, b and 3 other hosts". */
+function nameList(names, max = 4, other = 'other hosts') {
+  if (names.length <= 1) return names.join('');
+  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} ${other}`;
+}
+
+/**
+ * FALLBACK headline, derived on the page until the core's Analysis carries `headline`
+ * ({verdict, text, next}); remove once every supported core has it. It only restates what the
+ * core already decided: the maintenance plans (evacuable, blocked destination groups, ranked
+ * remedies) and the matrix verdicts.
+ * @returns {{verdict: 'compatible' | 'blocked' | 'unknown', text: string, next: string[]} | null}
+ */
+function fallbackHeadline(a) {
+  const c = a.cluster;
+  const n = c.hosts.length;
+  if (!n) return null;
+  const m = matrixIndex(a);
+  let blocked = 0;
+  let unknown = 0;
+  let firstBlocked = null;
+  for (let r = 0; r < m.rows.length; r++)
+    for (let k = 0; k < m.cols.length; k++) {
+      if (m.rows[r] === m.cols[k]) continue;
+      const cell = cellAt(m, r, k);
+      if (cell.verdict === 'blocked') {
+        blocked++;
+        firstBlocked ??= cell;
+      } else if (cell.verdict === 'unknown') unknown++;
+    }
+  const pairs = n * (n - 1);
+  const feat = (f) => shortKey(f.canonical_key ?? f.key);
+  const stuck = a.maintenance.filter((p) => !p.evacuable);
+  if (stuck.length) {
+    const p = stuck[0];
+    const groups = p.vms.flatMap((v) => v.groups.filter((g) => g.verdict === 'blocked'));
+    const feats = [...new Set(groups.flatMap((g) => g.missing.map(feat)))];
+    const lacking = [...new Set(groups.flatMap((g) => g.hosts))];
+    const who = stuck.length === 1 ? p.host : `${nameList(stuck.map((x) => x.host))}`;
+    const text = feats.length
+      ? `${who} cannot be fully evacuated: VMs powered on there require ${nameList(feats, 4, 'other features')}, which ${nameList(lacking)} ${lacking.length === 1 ? 'does' : 'do'} not offer.`
+      : `${who} cannot be fully evacuated: ${nameList(lacking)} cannot join the cluster's EVC mode ${c.evc_mode ?? ''}.`;
+    const next = p.remedies.slice(0, 2).map((r) => `${r.action}${r.verify ? `. Verify: \`${r.verify.replace(/\s{2,}\(.*$/, '')}\`` : ''}`);
+    if (!next.length) next.push('Click a red cell of the matrix for the blocking features and what fixes them.');
+    return { verdict: 'blocked', text, next };
+  }
+  if (blocked) {
+    const f = firstBlocked.missing.map(feat);
+    return {
+      verdict: 'blocked',
+      text: `Every host can be evacuated, but ${blocked} of ${pairs} moves are blocked (e.g. ${firstBlocked.from} → ${firstBlocked.to}${f.length ? ` by ${nameList(f)}` : ': destination not admitted'}).`,
+      next: ['Click a red cell of the matrix for the blocking features and what fixes them.'],
+    };
+  }
+  if (unknown) {
+    const partial = c.hosts.filter((x) => x.fragment).map((x) => x.name);
+    return {
+      verdict: 'unknown',
+      text: `No blocker among the pasted keys, but ${unknown} of ${pairs} moves are not verifiable from the pasted data: ${nameList(partial)} ${partial.length === 1 ? 'is' : 'are'} known only from a fragment.`,
+      next: [`Paste the whole \`vim-cmd hostsvc/hostconfig\` output of ${nameList(partial)}.`],
+    };
+  }
+  if (n === 1) return { verdict: 'compatible', text: `One host (${c.hosts[0].name}): nothing to move between.`, next: ['Paste the other hosts of the cluster to see which moves work.'] };
+  return {
+    verdict: 'compatible',
+    text: `Every VM can move between the ${n} hosts${c.evc_mode ? ` under EVC mode ${c.evc_mode}` : ' (EVC disabled)'}${c.per_vm_evc_mode ? ` with per-VM EVC ${c.per_vm_evc_mode} (what-if)` : ''}.`,
+    next: [],
+  };
+}
+
+/** Text with `inline command` spans as <code>. */
+function withCode(text) {
+  return text.split(/`([^`]*)`/).map((part, i) => (i % 2 ? code(part) : part));
+}
+
+function renderHeadline(a) {
+  const box = $('headline');
+  const hl = a ? (a.headline ?? fallbackHeadline(a)) : null;
+  box.replaceChildren();
+  box.hidden = !hl;
+  document.body.dataset.verdict = hl ? hl.verdict : '';
+  if (!hl) {
+    announce('');
+    return;
+  }
+  box.className = `headline ${hl.verdict}`;
+  const choices = [];
+  if (state.evc) choices.push(h('span', { class: 'choice' }, `cluster EVC ${state.evc === 'none' ? 'disabled' : state.evc} chosen by you`));
+  if (a.cluster.per_vm_evc_mode) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: per-VM EVC ${a.cluster.per_vm_evc_mode}`));
+  box.append(
+    h('h2', { id: 'headline-title' }, h('span', { class: 'hl-verdict' }, VERDICT_TITLE[hl.verdict] ?? hl.verdict), choices.length ? h('span', { class: 'choices' }, choices) : null),
+    h('p', { class: 'hl-text' }, withCode(hl.text)),
+    hl.next?.length
+      ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x)))))
+      : null,
+  );
+  announce(`${VERDICT_TITLE[hl.verdict]?.replace(/^\S+ /, '') ?? hl.verdict}. ${hl.text.replaceAll('`', '')}`);
+}
+
+/** The live region: the verdict, not timings; only when it changes. */
+function announce(text) {
+  const el = $('announce');
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function lineOf(text, line) {
@@ -248,12 +470,17 @@ function renderErrors(a, extra) {
   for (const e of a?.errors ?? []) {
     const input = state.request?.inputs.find((i) => i.name === e.source);
     const line = input ? lineOf(input.text, e.line) : null;
+    const part = state.parts.find((p) => p.name === e.source);
+    const ln = part ? part.from - 1 + e.line : e.line;
+    const where = part
+      ? [h('strong', null, 'Pasted text'), ` — line ${ln}, column ${e.col} (the part from line ${part.from} to ${part.to}; the other parts were read)`]
+      : [h('strong', null, e.source === 'paste' ? 'Pasted text' : e.source), ` — line ${e.line}, column ${e.col}`];
     items.push(
       h('li', { class: 'error' },
-        h('div', { class: 'where' }, h('strong', null, e.source === 'paste' ? 'Pasted text' : e.source), ` — line ${e.line}, column ${e.col}`),
+        h('div', { class: 'where' }, where),
         h('div', { class: 'what' }, e.message),
         line !== null && line.trim() !== '' &&
-          h('pre', { class: 'excerpt' }, h('span', { class: 'ln' }, String(e.line).padStart(5) + ' │ '), line,
+          h('pre', { class: 'excerpt' }, h('span', { class: 'ln' }, String(ln).padStart(5) + ' │ '), line,
             '\n', h('span', { class: 'ln' }, '      │ '), ' '.repeat(Math.max(0, e.col - 1)) + '^'),
       ),
     );
@@ -269,17 +496,84 @@ function renderErrors(a, extra) {
   }
 }
 
+
+/** A shell prompt that starts a command's output: `[root@esxi01:~] …`, `root@esxi01:~ # …`. */
+const PROMPT = /^\s*(\[[^\]\s@]+@[^\]]+\]|[\w.-]+@[\w.-]+:\S*\s*[#$])/;
+/** The first line of a whole dump without a prompt before it. */
+const DUMP_START = /^\((vim\.host\.ConfigInfo|vim\.vm\.RuntimeInfo)\) \{/;
+
+/**
+ * The editor's text in parts, each starting where a host's (or VM's) output starts: a shell
+ * prompt line, or a dump's first line with no prompt right before it. Used only after the whole
+ * text failed to parse, so that one truncated dump does not take the other hosts with it.
+ * @returns {{name: string, from: number, to: number, text: string}[]} lines 1-based, inclusive
+ */
+function splitParts(text, base) {
+  const lines = text.split('\n');
+  const starts = [0];
+  let lastPrompt = -10;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (PROMPT.test(line)) {
+      if (i > 0 && starts[starts.length - 1] !== i) starts.push(i);
+      lastPrompt = i;
+    } else if (DUMP_START.test(line) && i - lastPrompt > 2 && i > 0 && starts[starts.length - 1] !== i) {
+      starts.push(i);
+    }
+  }
+  const parts = [];
+  starts.forEach((s, k) => {
+    const end = k + 1 < starts.length ? starts[k + 1] : lines.length;
+    const chunk = lines.slice(s, end).join('\n');
+    if (chunk.trim()) parts.push({ name: `${base}, lines ${s + 1}–${end}`, from: s + 1, to: end, text: chunk });
+  });
+  return parts;
+}
+
+/** Selects a part of the editor (its lines) and scrolls to it. */
+function selectLines(from, to) {
+  const ta = /** @type {HTMLTextAreaElement} */ ($('input'));
+  const lines = ta.value.split('\n');
+  let start = 0;
+  for (let i = 0; i < from - 1; i++) start += lines[i].length + 1;
+  let end = start;
+  for (let i = from - 1; i < to; i++) end += (lines[i]?.length ?? 0) + 1;
+  ta.focus();
+  ta.setSelectionRange(start, Math.min(end - 1, ta.value.length));
+  const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 16;
+  ta.scrollTop = Math.max(0, (from - 2) * lineHeight);
+}
+
+function renderParts(a) {
+  const list = $('parts');
+  const parts = state.parts;
+  list.hidden = parts.length === 0;
+  list.replaceChildren();
+  if (!parts.length) return;
+  for (const p of parts) {
+    const err = a?.errors.find((e) => e.source === p.name);
+    list.append(
+      h('li', { class: err ? 'bad' : 'good', dataset: { from: String(p.from), to: String(p.to) } },
+        h('button', { type: 'button', class: 'linkish', onclick: () => selectLines(p.from, p.to), 'aria-label': `Select lines ${p.from} to ${p.to} in the editor` }, `lines ${p.from}–${p.to}`),
+        err
+          ? h('span', { class: 'result bad' }, ` ✕ not read — editor line ${p.from - 1 + err.line}: ${err.message}`)
+          : inputResult(a, p.name) ?? h('span', { class: 'muted' }, ' …')),
+    );
+  }
+}
+
 /** What each input gave: one muted line under the editor and under every listed file/paste. */
 function inputResult(a, name) {
   if (!a) return null;
+  const err = a.errors.find((e) => e.source === name);
+  if (err) return h('div', { class: 'result bad' }, `✕ not read — line ${err.line}: ${err.message}`);
   const summary = a.inputs.find((i) => i.source === name);
   if (!summary) return null;
-  const err = a.errors.find((e) => e.source === name);
-  if (err) return h('div', { class: 'result bad' }, `not read — line ${err.line}: see the message on the right`);
   const parts = [];
   if (summary.hosts.length) parts.push([summary.hosts.length === 1 ? 'host ' : `${summary.hosts.length} hosts: `, hostNames(summary.hosts, 6)]);
   if (summary.vms.length) parts.push([summary.vms.length === 1 ? 'VM ' : `${summary.vms.length} VMs: `, hostNames(summary.vms, 4)]);
-  if (!parts.length) parts.push(summary.format === 'mask-lines' ? 'EVC masks (featMask.evc lines)' : 'nothing usable');
+  if (summary.format === 'mask-lines') parts.push(maskLinesSummary(state.request?.inputs.find((i) => i.name === name)?.text ?? ''));
+  if (!parts.length) parts.push('nothing usable');
   const out = h('div', { class: 'result' }, '→ ', parts.map((p, i) => [i ? '; ' : '', p]), h('span', { class: 'muted' }, ` · ${formatName(summary.format)}`));
   if (summary.warnings.length) {
     out.append(h('details', { class: 'warn' }, h('summary', null, plural(summary.warnings.length, 'warning')), h('ul', null, summary.warnings.slice(0, 50).map((w) => h('li', null, w)))));
@@ -287,13 +581,28 @@ function inputResult(a, name) {
   return out;
 }
 
+/** What `featMask.*` lines (/etc/vmware/config, .vmx) expose, quoted as written. The core does
+ * not report them per input yet, so the page lists the lines it was given. */
+function maskLinesSummary(text) {
+  const found = [...text.matchAll(/^\s*(featMask\.[\w.]+)\s*=\s*"([^"]*)"/gim)].map((m) => `${m[1].replace(/^featMask\./i, '')} = ${m[2]}`);
+  if (!found.length) return 'no featMask lines: nothing about CPU features';
+  const shown = found.slice(0, 6);
+  return [
+    `${plural(found.length, 'featMask line')}: `,
+    shown.map((x, i) => [i ? ', ' : '', code(x)]),
+    found.length > shown.length ? ` +${found.length - shown.length} more` : '',
+  ];
+}
+
 function renderInputs(a) {
   renderFileList();
+  renderParts(a);
   const text = $('input').value;
   const meta = $('paste-meta');
   if (text.trim()) {
     meta.replaceChildren(`${formatBytes(text.length)} in the editor`);
-    const r = inputResult(a, editorName());
+    if (state.parts.length) meta.append(` · one part could not be read, so each host's output is read on its own (${plural(state.parts.length, 'part')}):`);
+    const r = state.parts.length ? null : inputResult(a, editorName());
     if (r) meta.append(r);
   } else if (!meta.dataset.note) {
     meta.replaceChildren();
@@ -330,13 +639,15 @@ function renderModes(a) {
     evcSel.replaceChildren(h('option', { value: '' }, 'Automatic'), ...groups(true));
     vmSel.replaceChildren(h('option', { value: '' }, 'none (VMs see the cluster mode)'), ...groups(false));
   }
-  // Mark the modes not every host can join.
+  // Mark the modes not every host can join, and those no host can join.
   for (const sel of [evcSel, vmSel]) {
     for (const opt of sel.querySelectorAll('optgroup option')) {
       const m = a.modes.find((x) => x.key === opt.value);
       if (!m) continue;
       const can = complete.length === 0 || common.has(m.key);
-      opt.textContent = `${m.key} — ${m.label}${can || sel === vmSel ? '' : '  (not every host)'}`;
+      const some = complete.filter((x) => x.supported_evc_modes.includes(m.key)).length;
+      const note = can || sel === vmSel ? '' : some === 0 ? '  (no host can join)' : `  (only ${some} of ${complete.length} hosts can join)`;
+      opt.textContent = `${m.key} — ${m.label}${note}`;
       opt.classList.toggle('unsupported', !can);
     }
   }
@@ -345,9 +656,18 @@ function renderModes(a) {
   else auto.textContent = 'Automatic';
   evcSel.value = state.evc;
   vmSel.value = state.perVmEvc;
+  evcSel.classList.toggle('manual', !!state.evc);
+  vmSel.classList.toggle('manual', !!state.perVmEvc);
   const why = $('evc-why');
   why.replaceChildren();
   if (!state.evc) append(why, [`Automatic = ${a.evc.mode ?? 'EVC disabled'} (${a.evc.why}). `]);
+  else
+    append(why, [
+      h('span', { class: 'choice' }, 'chosen by you'), ' ',
+      state.evc === 'none' ? 'EVC disabled: VMs see every feature of the host they were powered on on. ' : `The matrix is computed for ${state.evc}, not for what the hosts suggest. `,
+      h('button', { type: 'button', class: 'linkish', id: 'evc-auto', onclick: () => { state.evc = ''; state.focusAfter = ['#evc']; schedule(); } }, 'back to automatic'), '. ',
+    ]);
+  renderPerVmNote(a);
   if (a.cluster.max_common_evc_mode) {
     append(why, ['Highest mode every host can join: ', h('strong', null, a.cluster.max_common_evc_mode), ` (${modeLabel(a, a.cluster.max_common_evc_mode)})`]);
   } else if (a.cluster.hosts.length && !complete.length) {
@@ -355,6 +675,43 @@ function renderModes(a) {
   } else if (a.cluster.hosts.length) {
     why.append('No EVC mode every host can join.');
   }
+}
+
+
+/** vSphere's rule for per-VM EVC: at most the cluster's mode, same vendor. Checked on the page
+ * until the core refuses it itself (then its option_errors say so). Returns the reason or null. */
+function perVmRefusal(a, key) {
+  if (!key || !a) return null;
+  const pm = a.modes.find((x) => x.key === key);
+  const clusterKey = state.evc && state.evc !== 'none' ? state.evc : state.evc === 'none' ? null : a.evc.mode;
+  const cm = clusterKey && a.modes.find((x) => x.key === clusterKey);
+  if (!pm || !cm) return null;
+  if (pm.vendor !== cm.vendor)
+    return `vSphere refuses per-VM EVC ${pm.key}: it is a mode for ${pm.vendor === 'intel' ? 'Intel' : 'AMD'} CPUs and the cluster runs ${cm.key}.`;
+  const same = a.modes.filter((x) => x.vendor === cm.vendor).map((x) => x.key);
+  if (same.indexOf(pm.key) > same.indexOf(cm.key))
+    return `vSphere refuses per-VM EVC ${pm.key}: a VM's EVC mode cannot be higher than its cluster's EVC mode (${cm.key}), because only the cluster mode's features are guaranteed on every host the VM can move to. Pick ${cm.key} or lower.`;
+  return null;
+}
+
+function renderPerVmNote(a) {
+  const note = $('pervm-note');
+  note.replaceChildren();
+  note.classList.remove('refused');
+  if (state.perVmRefused) {
+    note.classList.add('refused');
+    note.append(h('strong', null, 'Not applied. '), state.perVmRefused);
+  } else if (state.perVmEvc) {
+    const label = modeLabel(a, state.perVmEvc);
+    append(note, [
+      h('strong', null, 'What-if, not a live fix: '),
+      `the matrix and the maintenance plans assume every VM was powered on with per-VM EVC ${state.perVmEvc} (${label}). `,
+      'To make it real, each VM needs virtual hardware 14 or later on vSphere 6.7 or later, and must be powered off to change its EVC mode; ',
+      'VMs running now keep the features they saw at power-on until their next power cycle. ',
+      h('button', { type: 'button', class: 'linkish', id: 'pervm-off', onclick: () => { state.perVmEvc = ''; state.focusAfter = ['#per-vm-evc']; schedule(); } }, 'remove the what-if'), '.',
+    ]);
+  }
+  note.hidden = !note.childNodes.length;
 }
 
 function intersect(lists) {
@@ -398,9 +755,9 @@ function renderHosts(a) {
             warnings.length === 1 ? h('span', { class: 'warn-text' }, warnings[0]) :
               h('details', { class: 'warn' }, h('summary', null, plural(warnings.length, 'warning')), h('ul', null, warnings.map((w) => h('li', null, w))))),
         h('td', { class: 'right nowrap' },
-          h('button', { type: 'button', class: 'small-btn', onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
+          h('button', { type: 'button', class: 'small-btn rename', 'aria-label': `Rename ${host.name}`, onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
           ' ',
-          h('button', { type: 'button', class: 'small-btn', onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
+          h('button', { type: 'button', class: 'small-btn remove', 'aria-label': `Remove ${host.name}`, onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
       ),
     );
   }
@@ -408,7 +765,7 @@ function renderHosts(a) {
   const removed = $('removed');
   removed.replaceChildren();
   if (state.remove.length) {
-    append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', onclick: () => restoreHost(n) }, 'restore')))]);
+    append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', dataset: { host: n }, 'aria-label': `Restore ${n}`, onclick: () => restoreHost(n) }, 'restore')))]);
   }
 }
 
@@ -436,13 +793,18 @@ function startRename(row, name) {
       input.reportValidity();
       return;
     }
+    state.focusAfter = [`#hosts-table tr[data-host="${CSS.escape(to && to !== name ? to : name)}"] button.rename`, '#hosts-panel h2'];
     if (to && to !== name) renameHost(name, to);
     else render(state.analysis);
   };
   input.addEventListener('input', () => input.setCustomValidity(''));
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') commit();
-    if (e.key === 'Escape') render(state.analysis);
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      state.focusAfter = [`#hosts-table tr[data-host="${CSS.escape(name)}"] button.rename`];
+      render(state.analysis);
+    }
   });
   cell.replaceChildren(input, ' ', h('button', { type: 'button', class: 'small-btn', onclick: commit }, 'OK'));
   input.focus();
@@ -460,11 +822,17 @@ function renameHost(from, to) {
   schedule();
 }
 function removeHost(name) {
+  // Focus moves to the next host's Remove button (or the previous one, or the restore button).
+  const rows = [...$('hosts-table').tBodies[0].rows].map((r) => r.dataset.host);
+  const i = rows.indexOf(name);
+  const next = rows[i + 1] ?? rows[i - 1];
+  state.focusAfter = [next ? `#hosts-table tr[data-host="${CSS.escape(next)}"] button.remove` : '', `#removed button[data-host="${CSS.escape(name)}"]`, '#hosts-panel h2'].filter(Boolean);
   state.remove.push(name);
   schedule();
 }
 function restoreHost(name) {
   state.remove = state.remove.filter((n) => n !== name);
+  state.focusAfter = [`#hosts-table tr[data-host="${CSS.escape(name)}"] button.remove`, '#hosts-panel h2'];
   schedule();
 }
 
@@ -621,6 +989,7 @@ function renderVirtualMatrix(a) {
           dataset: self ? null : { from, to },
           tabindex: self ? null : '0',
           role: self ? null : 'button',
+          'aria-label': self ? null : cellLabel(from, cell),
           title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${VTEXT[cell.verdict]}${cell.verdict === 'blocked' ? ` — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}` : ''}`,
         },
         self ? '—' : cell.verdict === 'compatible' ? '✓' : cell.verdict === 'unknown' ? '? partial data' : [
@@ -672,24 +1041,29 @@ function renderTableMatrix(a) {
         ? h('span', { class: 'muted' }, '—')
         : cell.verdict !== 'blocked'
           ? cell.verdict === 'unknown'
-            ? [h('span', { class: 'verdict' }, '? no blocker seen'), h('div', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
+            ? [h('span', { class: 'verdict' }, '? no blocker seen'), h('span', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
             : h('span', { class: 'verdict' }, '✓ can move')
           : [
               h('span', { class: 'verdict' }, cell.destination_not_admitted && !cell.missing.length ? '✕ destination not admitted' : '✕ blocked'),
-              cell.missing.slice(0, wide ? 2 : 4).map((m) => h('div', { class: 'mf' }, h('span', { class: 'ml' }, m.label || m.canonical_key), ' ', h('code', null, m.canonical_key))),
-              cell.missing.length > (wide ? 2 : 4) && h('div', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
-              cell.destination_not_admitted && cell.missing.length > 0 && h('div', { class: 'mf' }, `${cell.to} not admitted to the mode`),
+              cell.missing.slice(0, wide ? 2 : 4).map((m) => h('span', { class: 'mf' }, h('span', { class: 'ml' }, m.label || m.canonical_key), ' ', h('code', null, m.canonical_key))),
+              cell.missing.length > (wide ? 2 : 4) && h('span', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
+              cell.destination_not_admitted && cell.missing.length > 0 && h('span', { class: 'mf' }, `${cell.to} not admitted to the mode`),
             ];
       tr.append(
-        h('td', {
-          class: cls,
-          tabindex: self ? null : '0',
-          role: self ? null : 'button',
-          dataset: { from: row.from, to: cell.to },
-          title: self ? '' : `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
-          onclick: self ? null : () => select(row.from, cell.to),
-          onkeydown: self ? null : (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select(row.from, cell.to)),
-        }, content),
+        h('td', { class: cls, dataset: { from: row.from, to: cell.to } },
+          self
+            ? h('span', { class: 'sr-only' }, `${row.from} to itself: same host`)
+            : null,
+          self
+            ? content
+            : h('button', {
+                type: 'button',
+                class: 'cellbtn',
+                'aria-label': cellLabel(row.from, cell),
+                'aria-pressed': selected ? 'true' : 'false',
+                title: `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
+                onclick: () => select(row.from, cell.to),
+              }, content)),
       );
     }
     body.append(tr);
@@ -697,15 +1071,51 @@ function renderTableMatrix(a) {
   t.append(body);
 }
 
+/** What a screen reader says for a cell: from, to and verdict. */
+function cellLabel(from, cell) {
+  if (cell.verdict === 'compatible') return `from ${from} to ${cell.to}: can move`;
+  if (cell.verdict === 'unknown') return `from ${from} to ${cell.to}: not verifiable from the pasted data (no blocker among the pasted keys)`;
+  const by = cell.missing.map((m) => `${shortKey(m.canonical_key)} (${m.label})`);
+  return `from ${from} to ${cell.to}: blocked${by.length ? ` by ${nameList(by, 4, 'other features')}` : ''}${cell.destination_not_admitted ? `${by.length ? ';' : ':'} ${cell.to} not admitted to the EVC mode` : ''}`;
+}
+
+/** The element that opened the detail, to return focus to it. */
+function cellElement(from, to) {
+  const td = [...$('matrix').querySelectorAll('td[data-from]')].find((x) => x.dataset.from === from && x.dataset.to === to);
+  if (td) return td.querySelector('button');
+  return [...$('vmatrix').querySelectorAll('.vcell[data-from]')].find((x) => x.dataset.from === from && x.dataset.to === to) ?? null;
+}
+
+function markSelected() {
+  const sel = state.selected;
+  for (const td of $('matrix').querySelectorAll('td[data-from]')) {
+    const on = !!sel && td.dataset.from === sel.from && td.dataset.to === sel.to;
+    td.classList.toggle('selected', on);
+    td.querySelector('button')?.setAttribute('aria-pressed', on ? 'true' : 'false');
+  }
+  vgrid?.draw();
+}
+
 function select(from, to) {
   state.selected = { from, to };
   const a = state.analysis;
-  for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected');
-  for (const td of $('matrix').querySelectorAll('td[data-from]'))
-    if (td.dataset.from === from && td.dataset.to === to) td.classList.add('selected');
-  vgrid?.draw();
+  markSelected();
   renderDetail(a);
   $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
+  // Focus goes to the detail's heading: a screen reader reads the verdict; Escape or Close
+  // brings it back to the cell.
+  /** @type {HTMLElement | null} */ ($('detail').querySelector('h3'))?.focus();
+}
+
+function closeDetail() {
+  const sel = state.selected;
+  if (!sel) return;
+  state.selected = null;
+  renderDetail(state.analysis);
+  markSelected();
+  const back = cellElement(sel.from, sel.to);
+  if (back) /** @type {HTMLElement} */ (back).focus();
+  else $('matrix-panel').querySelector('h2')?.focus();
 }
 
 const VCLASS = { compatible: 'ok', blocked: 'bad', unknown: 'ok unsure' };
@@ -760,8 +1170,8 @@ function renderDetail(a) {
   if (!remedies.length && cell.verdict === 'blocked') remedies = plan?.remedies ?? [];
   box.append(
     h('div', { class: 'detail-head' },
-      h('h3', null, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
-      h('button', { type: 'button', class: 'small-btn', onclick: () => { state.selected = null; renderDetail(a); for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected'); vgrid?.draw(); } }, 'Close')),
+      h('h3', { tabindex: '-1' }, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
+      h('button', { type: 'button', class: 'small-btn', 'aria-label': 'Close the details (Escape)', onclick: closeDetail }, 'Close')),
     h('p', { class: 'small muted' },
       `Cluster EVC ${a.cluster.evc_mode ? `${a.cluster.evc_mode} (${modeLabel(a, a.cluster.evc_mode)})` : 'disabled'}`,
       a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
@@ -847,7 +1257,8 @@ function renderVms(a) {
     body.append(
       h('tr', null,
         h('td', null, h('span', { class: 'name' }, vm.name), h('div', { class: 'small muted' }, vm.source)),
-        h('td', null, vm.host ?? h('span', { class: 'muted' }, 'unknown')),
+        h('td', null, vm.host ?? h('span', { class: 'warn-text' }, 'unknown — paste the runtime with its prompt line (',
+          code('[root@esxi01:~] vim-cmd vmsvc/get.runtime 3'), '), which names the host; until then it is not in any maintenance plan')),
         h('td', null, vm.power_state ?? '—'),
         h('td', null, vm.min_evc_mode ?? '—', vm.min_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `VM reports ${vm.reported_min_evc_mode}`)),
         h('td', null, vm.per_vm_mask_mode ?? '—'),
@@ -1059,7 +1470,13 @@ function renderFileList() {
           h('span', { class: `kind ${f.kind}` }, f.kind === 'paste' ? 'paste' : 'file'),
           h('span', { class: 'fname', title: f.name }, f.name),
           h('span', { class: 'muted small' }, formatBytes(f.text.length)),
-          h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, title: `Remove ${f.name}`, onclick: () => { state.items.splice(i, 1); renderFileList(); schedule(); } }, '×')),
+          h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, title: `Remove ${f.name}`, onclick: () => {
+            state.items.splice(i, 1);
+            renderFileList();
+            const buttons = $('filelist').querySelectorAll('button');
+            /** @type {HTMLElement} */ (buttons[Math.min(i, buttons.length - 1)] ?? $('input')).focus();
+            schedule();
+          } }, '×')),
         state.request?.inputs.some((x) => x.name === f.name) ? inputResult(state.analysis, f.name) : null)),
   );
 }
@@ -1076,7 +1493,10 @@ async function loadExample() {
     state.remove = [];
     state.evc = '';
     state.perVmEvc = '';
+    state.perVmRefused = null;
+    state.splitFor = null;
     state.selected = null;
+    state.focusAfter = ['#headline'];
     $('input').value = '';
     $('paste-meta').textContent = '';
     delete $('paste-meta').dataset.note;
@@ -1088,10 +1508,19 @@ async function loadExample() {
 }
 
 function clearAll() {
+  // Every choice goes: a later paste must not inherit an EVC mode nobody sees any more.
   state.items = [];
   state.rename = {};
   state.remove = [];
   state.selected = null;
+  state.evc = '';
+  state.perVmEvc = '';
+  state.perVmRefused = null;
+  state.splitFor = null;
+  state.focusAfter = ['#input'];
+  $('evc').value = '';
+  $('per-vm-evc').value = '';
+  $('input').focus();
   $('input').value = '';
   $('paste-meta').textContent = '';
   delete $('paste-meta').dataset.note;
@@ -1141,11 +1570,27 @@ function wire() {
   });
   $('evc').addEventListener('change', (e) => {
     state.evc = e.target.value;
+    state.perVmRefused = null;
+    const refused = perVmRefusal(state.analysis, state.perVmEvc);
+    if (refused) {
+      state.perVmEvc = '';
+      state.perVmRefused = `${refused} The per-VM what-if was removed.`;
+    }
     schedule();
   });
   $('per-vm-evc').addEventListener('change', (e) => {
+    const refused = perVmRefusal(state.analysis, e.target.value);
+    state.perVmRefused = refused;
+    if (refused) {
+      e.target.value = state.perVmEvc;
+      renderPerVmNote(state.analysis);
+      return;
+    }
     state.perVmEvc = e.target.value;
     schedule();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && state.selected && !e.defaultPrevented && !(e.target instanceof HTMLSelectElement)) closeDetail();
   });
   $('load-example').addEventListener('click', loadExample);
   $('load-example-2').addEventListener('click', loadExample);
