@@ -581,17 +581,32 @@ function inputResult(a, name) {
   return out;
 }
 
-/** What `featMask.*` lines (/etc/vmware/config, .vmx) expose, quoted as written. The core does
- * not report them per input yet, so the page lists the lines it was given. */
+/** What `featMask.*` lines (/etc/vmware/config, .vmx) expose, as written: per mask set
+ * (`featMask.evc`, `featMask.vm`) the features shown (`Val:1`), hidden (`Val:0`) and pinned
+ * values. The core does not report them per input yet, so the page reads the lines it was given. */
 function maskLinesSummary(text) {
-  const found = [...text.matchAll(/^\s*(featMask\.[\w.]+)\s*=\s*"([^"]*)"/gim)].map((m) => `${m[1].replace(/^featMask\./i, '')} = ${m[2]}`);
-  if (!found.length) return 'no featMask lines: nothing about CPU features';
-  const shown = found.slice(0, 6);
-  return [
-    `${plural(found.length, 'featMask line')}: `,
-    shown.map((x, i) => [i ? ', ' : '', code(x)]),
-    found.length > shown.length ? ` +${found.length - shown.length} more` : '',
-  ];
+  const sets = new Map();
+  let count = 0;
+  for (const m of text.matchAll(/^\s*featMask\.(\w+)\.(\S+?)\s*=\s*"([^"]*)"/gim)) {
+    count++;
+    const [, set, key, value] = m;
+    if (!sets.has(set)) sets.set(set, { shown: [], hidden: [], pinned: [] });
+    const s = sets.get(set);
+    const short = shortKey(key);
+    if (/^Val:1$/i.test(value)) s.shown.push(short);
+    else if (/^Val:0$/i.test(value)) s.hidden.push(short);
+    else s.pinned.push(`${short}=${value.replace(/^Val:/i, '')}`);
+  }
+  if (!count) return 'no featMask lines: nothing about CPU features';
+  const out = [`${plural(count, 'featMask line')}`];
+  for (const [set, s] of sets) {
+    out.push(h('div', { class: 'masks' },
+      code(`featMask.${set}`), ' ',
+      s.shown.length > 0 && ['exposes ', h('span', { class: 'keys' }, s.shown.join(' '))],
+      s.hidden.length > 0 && ['; hides ', h('span', { class: 'keys' }, s.hidden.join(' '))],
+      s.pinned.length > 0 && ['; pins ', h('span', { class: 'keys' }, s.pinned.join(' '))]));
+  }
+  return out;
 }
 
 function renderInputs(a) {
@@ -989,13 +1004,13 @@ function renderVirtualMatrix(a) {
           dataset: self ? null : { from, to },
           tabindex: self ? null : '0',
           role: self ? null : 'button',
-          'aria-label': self ? null : cellLabel(from, cell),
           title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${VTEXT[cell.verdict]}${cell.verdict === 'blocked' ? ` — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}` : ''}`,
         },
-        self ? '—' : cell.verdict === 'compatible' ? '✓' : cell.verdict === 'unknown' ? '? partial data' : [
+        self ? '—' : h('span', { class: 'sr-only' }, `${cellLabel(from, cell)}. `),
+        self ? null : cell.verdict === 'compatible' ? h('span', { 'aria-hidden': 'true' }, '✓') : cell.verdict === 'unknown' ? h('span', { 'aria-hidden': 'true' }, '? partial data') : h('span', { 'aria-hidden': 'true' }, [
           h('div', { class: 'vk' }, '✕ ', cell.missing.length ? cell.missing.slice(0, 2).map((m) => shortKey(m.canonical_key)).join(', ') + (cell.missing.length > 2 ? ` +${cell.missing.length - 2}` : '') : 'not admitted'),
           cell.missing.length > 0 && h('div', { class: 'vl' }, cell.missing.map((m) => m.label).join(', ')),
-        ]);
+        ]));
         el.style.left = `${V.RH + c * V.CW}px`;
         el.style.top = `${r * V.CH}px`;
         el.style.width = `${V.CW}px`;
@@ -1037,18 +1052,22 @@ function renderTableMatrix(a) {
       const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
       let cls = self ? 'self' : VCLASS[cell.verdict];
       if (selected) cls += ' selected';
+      // The accessible name is the text: "from esxi01 to esxi02: blocked by cpuid.MDCLEAR
+      // (Microarchitectural Data clear)"; the from/to part is visually hidden, the symbols are
+      // hidden from screen readers.
+      const icon = (s) => h('span', { 'aria-hidden': 'true' }, s);
       const content = self
         ? h('span', { class: 'muted' }, '—')
-        : cell.verdict !== 'blocked'
+        : [h('span', { class: 'sr-only' }, `from ${row.from} to ${cell.to}: `), cell.verdict !== 'blocked'
           ? cell.verdict === 'unknown'
-            ? [h('span', { class: 'verdict' }, '? no blocker seen'), h('span', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
-            : h('span', { class: 'verdict' }, '✓ can move')
+            ? [h('span', { class: 'verdict' }, icon('? '), 'not verifiable'), h('span', { class: 'mf' }, ' from the pasted data: no blocker among the pasted keys (partial data)')]
+            : h('span', { class: 'verdict' }, icon('✓ '), 'can move')
           : [
-              h('span', { class: 'verdict' }, cell.destination_not_admitted && !cell.missing.length ? '✕ destination not admitted' : '✕ blocked'),
-              cell.missing.slice(0, wide ? 2 : 4).map((m) => h('span', { class: 'mf' }, h('span', { class: 'ml' }, m.label || m.canonical_key), ' ', h('code', null, m.canonical_key))),
+              h('span', { class: 'verdict' }, icon('✕ '), cell.destination_not_admitted && !cell.missing.length ? 'destination not admitted' : 'blocked by'),
+              cell.missing.slice(0, wide ? 2 : 4).map((m, i) => h('span', { class: 'mf' }, h('span', { class: 'sep' }, i ? ', ' : ' '), h('code', null, m.canonical_key), h('span', { class: 'ml' }, ` (${m.label || 'unknown feature'})`))),
               cell.missing.length > (wide ? 2 : 4) && h('span', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
-              cell.destination_not_admitted && cell.missing.length > 0 && h('span', { class: 'mf' }, `${cell.to} not admitted to the mode`),
-            ];
+              cell.destination_not_admitted && cell.missing.length > 0 && h('span', { class: 'mf' }, `; ${cell.to} not admitted to the mode`),
+            ]];
       tr.append(
         h('td', { class: cls, dataset: { from: row.from, to: cell.to } },
           self
@@ -1059,7 +1078,6 @@ function renderTableMatrix(a) {
             : h('button', {
                 type: 'button',
                 class: 'cellbtn',
-                'aria-label': cellLabel(row.from, cell),
                 'aria-pressed': selected ? 'true' : 'false',
                 title: `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
                 onclick: () => select(row.from, cell.to),
