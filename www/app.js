@@ -1,30 +1,15 @@
-// evcalc web page: the UI around the evcalc core (WebAssembly, run in worker.js).
+// evcalc web page: the UI around the evcalc core (WebAssembly, run by engine.js in worker.js).
 // No domain logic here: every verdict, blocker and remedy comes from the core's Analysis
-// (the same JSON as `evcalc --json`); this file only collects inputs and renders the answer.
+// (the same JSON as `evcalc --json`; typed in types.d.ts); this module collects inputs, keeps
+// the page's choices and renders the answer. Plain ES modules, no bundler; www/single-file.py
+// inlines them for the offline file, so imports stay one line each.
 
-const $ = (id) => document.getElementById(id);
-
-/** Builds an element: h('td', {class: 'x', onclick: f}, 'text', child, …). Text is never parsed as HTML. */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'class') el.className = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  append(el, children);
-  return el;
-}
-function append(el, children) {
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-const code = (text) => h('code', null, text);
+import { $, editor, $select, $table, $button, all, h, append, code, withCode, hostNames } from './dom.js';
+import { plural, formatBytes, nameList, shortKey, formatName, modeLabel, hex } from './text.js';
+import { VCLASS, VTEXT, partialHosts, matrixIndex, cellAt, cellOf, rowCells } from './matrix-view.js';
+import { VERDICT_TITLE, fallbackHeadline } from './headline.js';
+import { splitParts, maskLinesSummary } from './parts.js';
+import { markdown } from './markdown.js';
 
 // ------------------------------------------------------------------------------------------
 // State
@@ -35,7 +20,9 @@ const state = {
   perVmEvc: '',
   rename: {}, // loaded name → displayed name
   remove: [], // displayed names left out
+  /** @type {import('./types').PageAnalysis | null} */
   analysis: null,
+  /** @type {import('./types').Request | null} */
   request: null,
   selected: null, // {from, to}
   version: '',
@@ -178,7 +165,7 @@ function schedule(delay = 0) {
 
 function buildRequest() {
   const inputs = [];
-  const paste = $('input').value;
+  const paste = editor().value;
   state.parts = [];
   if (paste.trim() && state.splitFor === paste) {
     state.parts = splitParts(paste, editorName());
@@ -221,7 +208,7 @@ async function run() {
         render(null, [`The page sent a request the engine could not read: ${answer.analysis.request_error.message}`]);
       } else {
         state.analysis = answer.analysis;
-        const paste = $('input').value;
+        const paste = editor().value;
         if (
           state.splitFor !== paste && paste === request.inputs.find((i) => i.name === editorName())?.text &&
           answer.analysis.errors.some((e) => e.source === editorName()) && splitParts(paste, editorName()).length > 1
@@ -272,7 +259,9 @@ async function run() {
   }
 }
 
-/** Drops renames/removals that no longer match a loaded host (their input was changed or removed). */
+/** Drops renames/removals that no longer match a loaded host (their input was changed or removed).
+ * @param {import('./types').PageAnalysis} a
+ */
 function pruneOptions(a) {
   const loaded = new Set(a.inputs.flatMap((i) => i.hosts));
   for (const old of Object.keys(state.rename)) if (!loaded.has(old)) delete state.rename[old];
@@ -289,6 +278,10 @@ function setStatus(text, bad = false) {
   s.classList.toggle('bad', bad);
 }
 
+/**
+ * @param {import('./types').PageAnalysis | null} a
+ * @param {string[]} [extraErrors]
+ */
 function render(a, extraErrors = []) {
   renderErrors(a, extraErrors);
   renderInputs(a);
@@ -305,8 +298,8 @@ function render(a, extraErrors = []) {
   show('drift-panel', hosts.length > 1);
   show('maint-panel', hosts.length > 0);
   show('vms-panel', (a?.vms.length ?? 0) > 0);
-  $('download-json').disabled = !a;
-  $('download-md').disabled = !a;
+  $button('download-json').disabled = !a;
+  $button('download-md').disabled = !a;
   if (!a) {
     applyFocus();
     return;
@@ -335,92 +328,10 @@ function applyFocus() {
   }
 }
 
-
 // ------------------------------------------------------------------------------------------
 // The headline: the worst finding in one sentence and the next step, above everything else.
 
-const VERDICT_TITLE = {
-  compatible: '✓ Every move possible',
-  blocked: '✕ Blocked',
-  unknown: '? Not verifiable from the pasted data',
-};
-
-/** "a", "a and b", "a, b and c", "a, b and 3 other hosts". */
-function nameList(names, max = 4, other = 'other hosts') {
-  if (names.length <= 1) return names.join('');
-  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} ${other}`;
-}
-
-/**
- * FALLBACK headline, derived on the page until the core's Analysis carries `headline`
- * ({verdict, text, next}); remove once every supported core has it. It only restates what the
- * core already decided: the maintenance plans (evacuable, blocked destination groups, ranked
- * remedies) and the matrix verdicts.
- * @returns {{verdict: 'compatible' | 'blocked' | 'unknown', text: string, next: string[]} | null}
- */
-function fallbackHeadline(a) {
-  const c = a.cluster;
-  const n = c.hosts.length;
-  if (!n) return null;
-  const m = matrixIndex(a);
-  let blocked = 0;
-  let unknown = 0;
-  let firstBlocked = null;
-  for (let r = 0; r < m.rows.length; r++)
-    for (let k = 0; k < m.cols.length; k++) {
-      if (m.rows[r] === m.cols[k]) continue;
-      const cell = cellAt(m, r, k);
-      if (cell.verdict === 'blocked') {
-        blocked++;
-        firstBlocked ??= cell;
-      } else if (cell.verdict === 'unknown') unknown++;
-    }
-  const pairs = n * (n - 1);
-  const feat = (f) => shortKey(f.canonical_key ?? f.key);
-  const stuck = a.maintenance.filter((p) => !p.evacuable);
-  if (stuck.length) {
-    const p = stuck[0];
-    const groups = p.vms.flatMap((v) => v.groups.filter((g) => g.verdict === 'blocked'));
-    const feats = [...new Set(groups.flatMap((g) => g.missing.map(feat)))];
-    const lacking = [...new Set(groups.flatMap((g) => g.hosts))];
-    const who = stuck.length === 1 ? p.host : `${nameList(stuck.map((x) => x.host))}`;
-    const text = feats.length
-      ? `${who} cannot be fully evacuated: VMs powered on there require ${nameList(feats, 4, 'other features')}, which ${nameList(lacking)} ${lacking.length === 1 ? 'does' : 'do'} not offer.`
-      : `${who} cannot be fully evacuated: ${nameList(lacking)} cannot join the cluster's EVC mode ${c.evc_mode ?? ''}.`;
-    const next = p.remedies.slice(0, 2).map((r) => `${r.action}${r.verify ? `. Verify: \`${r.verify.replace(/\s{2,}\(.*$/, '')}\`` : ''}`);
-    if (!next.length) next.push('Click a red cell of the matrix for the blocking features and what fixes them.');
-    return { verdict: 'blocked', text, next };
-  }
-  if (blocked) {
-    const f = firstBlocked.missing.map(feat);
-    return {
-      verdict: 'blocked',
-      text: `Every host can be evacuated, but ${blocked} of ${pairs} moves are blocked (e.g. ${firstBlocked.from} → ${firstBlocked.to}${f.length ? ` by ${nameList(f)}` : ': destination not admitted'}).`,
-      next: ['Click a red cell of the matrix for the blocking features and what fixes them.'],
-    };
-  }
-  if (unknown) {
-    const partial = c.hosts.filter((x) => x.fragment).map((x) => x.name);
-    return {
-      verdict: 'unknown',
-      text: `No blocker among the pasted keys, but ${unknown} of ${pairs} moves are not verifiable from the pasted data: ${nameList(partial)} ${partial.length === 1 ? 'is' : 'are'} known only from a fragment.`,
-      next: [`Paste the whole \`vim-cmd hostsvc/hostconfig\` output of ${nameList(partial)}.`],
-    };
-  }
-  if (n === 1) return { verdict: 'compatible', text: `One host (${c.hosts[0].name}): nothing to move between.`, next: ['Paste the other hosts of the cluster to see which moves work.'] };
-  return {
-    verdict: 'compatible',
-    text: `Every VM can move between the ${n} hosts${c.evc_mode ? ` under EVC mode ${c.evc_mode}` : ' (EVC disabled)'}${c.per_vm_evc_mode ? ` with per-VM EVC ${c.per_vm_evc_mode} (what-if)` : ''}.`,
-    next: [],
-  };
-}
-
-/** Text with `inline command` spans as <code>. */
-function withCode(text) {
-  return text.split(/`([^`]*)`/).map((part, i) => (i % 2 ? code(part) : part));
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderHeadline(a) {
   const box = $('headline');
   const hl = a ? (a.headline ?? fallbackHeadline(a)) : null;
@@ -463,6 +374,7 @@ function lineOf(text, line) {
   return text.slice(start, Math.min(end, start + 300)).replace(/\r$/, '');
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderErrors(a, extra) {
   const box = $('errors');
   box.replaceChildren();
@@ -496,40 +408,6 @@ function renderErrors(a, extra) {
   }
 }
 
-
-/** A shell prompt that starts a command's output: `[root@esxi01:~] …`, `root@esxi01:~ # …`. */
-const PROMPT = /^\s*(\[[^\]\s@]+@[^\]]+\]|[\w.-]+@[\w.-]+:\S*\s*[#$])/;
-/** The first line of a whole dump without a prompt before it. */
-const DUMP_START = /^\((vim\.host\.ConfigInfo|vim\.vm\.RuntimeInfo)\) \{/;
-
-/**
- * The editor's text in parts, each starting where a host's (or VM's) output starts: a shell
- * prompt line, or a dump's first line with no prompt right before it. Used only after the whole
- * text failed to parse, so that one truncated dump does not take the other hosts with it.
- * @returns {{name: string, from: number, to: number, text: string}[]} lines 1-based, inclusive
- */
-function splitParts(text, base) {
-  const lines = text.split('\n');
-  const starts = [0];
-  let lastPrompt = -10;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (PROMPT.test(line)) {
-      if (i > 0 && starts[starts.length - 1] !== i) starts.push(i);
-      lastPrompt = i;
-    } else if (DUMP_START.test(line) && i - lastPrompt > 2 && i > 0 && starts[starts.length - 1] !== i) {
-      starts.push(i);
-    }
-  }
-  const parts = [];
-  starts.forEach((s, k) => {
-    const end = k + 1 < starts.length ? starts[k + 1] : lines.length;
-    const chunk = lines.slice(s, end).join('\n');
-    if (chunk.trim()) parts.push({ name: `${base}, lines ${s + 1}–${end}`, from: s + 1, to: end, text: chunk });
-  });
-  return parts;
-}
-
 /** Selects a part of the editor (its lines) and scrolls to it. */
 function selectLines(from, to) {
   const ta = /** @type {HTMLTextAreaElement} */ ($('input'));
@@ -544,6 +422,7 @@ function selectLines(from, to) {
   ta.scrollTop = Math.max(0, (from - 2) * lineHeight);
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderParts(a) {
   const list = $('parts');
   const parts = state.parts;
@@ -562,7 +441,9 @@ function renderParts(a) {
   }
 }
 
-/** What each input gave: one muted line under the editor and under every listed file/paste. */
+/** What each input gave: one muted line under the editor and under every listed file/paste.
+ * @param {import('./types').PageAnalysis} a
+ */
 function inputResult(a, name) {
   if (!a) return null;
   const err = a.errors.find((e) => e.source === name);
@@ -581,38 +462,11 @@ function inputResult(a, name) {
   return out;
 }
 
-/** What `featMask.*` lines (/etc/vmware/config, .vmx) expose, as written: per mask set
- * (`featMask.evc`, `featMask.vm`) the features shown (`Val:1`), hidden (`Val:0`) and pinned
- * values. The core does not report them per input yet, so the page reads the lines it was given. */
-function maskLinesSummary(text) {
-  const sets = new Map();
-  let count = 0;
-  for (const m of text.matchAll(/^\s*featMask\.(\w+)\.(\S+?)\s*=\s*"([^"]*)"/gim)) {
-    count++;
-    const [, set, key, value] = m;
-    if (!sets.has(set)) sets.set(set, { shown: [], hidden: [], pinned: [] });
-    const s = sets.get(set);
-    const short = shortKey(key);
-    if (/^Val:1$/i.test(value)) s.shown.push(short);
-    else if (/^Val:0$/i.test(value)) s.hidden.push(short);
-    else s.pinned.push(`${short}=${value.replace(/^Val:/i, '')}`);
-  }
-  if (!count) return 'no featMask lines: nothing about CPU features';
-  const out = [`${plural(count, 'featMask line')}`];
-  for (const [set, s] of sets) {
-    out.push(h('div', { class: 'masks' },
-      code(`featMask.${set}`), ' ',
-      s.shown.length > 0 && ['exposes ', h('span', { class: 'keys' }, s.shown.join(' '))],
-      s.hidden.length > 0 && ['; hides ', h('span', { class: 'keys' }, s.hidden.join(' '))],
-      s.pinned.length > 0 && ['; pins ', h('span', { class: 'keys' }, s.pinned.join(' '))]));
-  }
-  return out;
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderInputs(a) {
   renderFileList();
   renderParts(a);
-  const text = $('input').value;
+  const text = editor().value;
   const meta = $('paste-meta');
   if (text.trim()) {
     meta.replaceChildren(`${formatBytes(text.length)} in the editor`);
@@ -624,22 +478,14 @@ function renderInputs(a) {
   }
 }
 
-const formatName = (f) =>
-  ({ 'vmodl-text': 'vim-cmd VMODL text', 'mask-lines': 'featMask lines', 'govc-xml': 'govc XML', 'govc-json': 'govc/govmomi JSON', 'supported-evc-mode-json': 'SupportedEVCMode export' })[f] ?? f ?? '—';
-
-function modeLabel(a, key) {
-  if (!key) return 'none';
-  const m = a?.modes.find((x) => x.key === key);
-  return m ? m.label : key;
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderModes(a) {
   if (!a) return;
   const sig = a.modes.map((m) => m.key).join(',');
   const complete = a.cluster.hosts.filter((h) => !h.fragment);
   const common = new Set(intersect(complete.map((h) => h.supported_evc_modes)));
-  const evcSel = $('evc');
-  const vmSel = $('per-vm-evc');
+  const evcSel = $select('evc');
+  const vmSel = $select('per-vm-evc');
   if (sig !== state.modesSignature) {
     state.modesSignature = sig;
     const groups = (withNone) => {
@@ -656,7 +502,7 @@ function renderModes(a) {
   }
   // Mark the modes not every host can join, and those no host can join.
   for (const sel of [evcSel, vmSel]) {
-    for (const opt of sel.querySelectorAll('optgroup option')) {
+    for (const opt of /** @type {NodeListOf<HTMLOptionElement>} */ (sel.querySelectorAll('optgroup option'))) {
       const m = a.modes.find((x) => x.key === opt.value);
       if (!m) continue;
       const can = complete.length === 0 || common.has(m.key);
@@ -692,9 +538,9 @@ function renderModes(a) {
   }
 }
 
-
 /** vSphere's rule for per-VM EVC: at most the cluster's mode, same vendor. Checked on the page
  * until the core refuses it itself (then its option_errors say so). Returns the reason or null. */
+/** @param {import('./types').PageAnalysis} a */
 function perVmRefusal(a, key) {
   if (!key || !a) return null;
   const pm = a.modes.find((x) => x.key === key);
@@ -709,6 +555,7 @@ function perVmRefusal(a, key) {
   return null;
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderPerVmNote(a) {
   const note = $('pervm-note');
   note.replaceChildren();
@@ -734,8 +581,9 @@ function intersect(lists) {
   return lists.reduce((acc, l) => acc.filter((x) => l.includes(x)));
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderHosts(a) {
-  const body = $('hosts-table').tBodies[0];
+  const body = $table('hosts-table').tBodies[0];
   body.replaceChildren();
   const admissions = new Map(a.cluster.admissions.map((x) => [x.host, x]));
   const loadedName = (name) => Object.keys(state.rename).find((k) => state.rename[k] === name) ?? name;
@@ -783,8 +631,6 @@ function renderHosts(a) {
     append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', dataset: { host: n }, 'aria-label': `Restore ${n}`, onclick: () => restoreHost(n) }, 'restore')))]);
   }
 }
-
-const hex = (n) => (n == null ? '?' : `0x${n.toString(16)}`);
 
 /** "Intel Xeon E5-2686 v4 …", else the family/model/stepping the dump has. */
 function cpuText(host) {
@@ -838,7 +684,7 @@ function renameHost(from, to) {
 }
 function removeHost(name) {
   // Focus moves to the next host's Remove button (or the previous one, or the restore button).
-  const rows = [...$('hosts-table').tBodies[0].rows].map((r) => r.dataset.host);
+  const rows = [...$table('hosts-table').tBodies[0].rows].map((r) => r.dataset.host);
   const i = rows.indexOf(name);
   const next = rows[i + 1] ?? rows[i - 1];
   state.focusAfter = [next ? `#hosts-table tr[data-host="${CSS.escape(next)}"] button.remove` : '', `#removed button[data-host="${CSS.escape(name)}"]`, '#hosts-panel h2'].filter(Boolean);
@@ -862,6 +708,7 @@ function featureList(features, max = Infinity) {
   return out;
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderDrift(a) {
   const list = $('drift');
   list.replaceChildren();
@@ -890,6 +737,7 @@ function renderDrift(a) {
  * cells (a 300-host cluster has 90,000 pairs). */
 const VIRTUAL_N = 40;
 
+/** @param {import('./types').PageAnalysis} a */
 function renderMatrix(a) {
   if (a.cluster.matrix_omitted) {
     // The core leaves the N×N matrix out for very large clusters and says why.
@@ -930,10 +778,10 @@ function renderMatrix(a) {
     (unknown ? ` · ${unknown} not verifiable (partial data)` : '');
 }
 
-const shortKey = (k) => k.replace(/^cpuid\./, '');
 const V = { CW: 124, CH: 40, RH: 150, HH: 28 };
 let vgrid = null;
 
+/** @param {import('./types').PageAnalysis} a */
 function renderVirtualMatrix(a) {
   const wrap = $('matrix-wrap');
   const host = $('vmatrix');
@@ -1031,6 +879,7 @@ function renderVirtualMatrix(a) {
   draw();
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderTableMatrix(a) {
   const names = matrixIndex(a).cols;
   const rows = matrixIndex(a).rows.map((from) => ({ from, cells: rowCells(a, from) }));
@@ -1099,14 +948,14 @@ function cellLabel(from, cell) {
 
 /** The element that opened the detail, to return focus to it. */
 function cellElement(from, to) {
-  const td = [...$('matrix').querySelectorAll('td[data-from]')].find((x) => x.dataset.from === from && x.dataset.to === to);
+  const td = all($('matrix'), 'td[data-from]').find((x) => x.dataset.from === from && x.dataset.to === to);
   if (td) return td.querySelector('button');
-  return [...$('vmatrix').querySelectorAll('.vcell[data-from]')].find((x) => x.dataset.from === from && x.dataset.to === to) ?? null;
+  return all($('vmatrix'), '.vcell[data-from]').find((x) => x.dataset.from === from && x.dataset.to === to) ?? null;
 }
 
 function markSelected() {
   const sel = state.selected;
-  for (const td of $('matrix').querySelectorAll('td[data-from]')) {
+  for (const td of all($('matrix'), 'td[data-from]')) {
     const on = !!sel && td.dataset.from === sel.from && td.dataset.to === sel.to;
     td.classList.toggle('selected', on);
     td.querySelector('button')?.setAttribute('aria-pressed', on ? 'true' : 'false');
@@ -1136,37 +985,7 @@ function closeDetail() {
   else $('matrix-panel').querySelector('h2')?.focus();
 }
 
-const VCLASS = { compatible: 'ok', blocked: 'bad', unknown: 'ok unsure' };
-const VTEXT = { compatible: 'can move', blocked: 'blocked', unknown: 'no blocker seen, but partial data' };
-
-/** Hosts known only from a fragment (e.g. `grep -A 2 MDCLEAR` output): a green cell involving
- * them means "no blocker among the keys that were pasted", not a verified move. */
-const partialHosts = (a) => new Set(a.cluster.hosts.filter((x) => x.fragment).map((x) => x.name));
-
-// The matrix arrives packed (worker.js view()): these read it back cell by cell.
-function matrixIndex(a) {
-  const m = a.cluster.matrix_view;
-  if (!m.rowIndex) {
-    m.rowIndex = new Map(m.rows.map((n, i) => [n, i]));
-    m.colIndex = new Map(m.cols.map((n, i) => [n, i]));
-  }
-  return m;
-}
-function cellAt(m, r, c) {
-  return { from: m.rows[r], to: m.cols[c], ...m.sets[m.cells[r * m.cols.length + c]] };
-}
-function cellOf(a, from, to) {
-  const m = matrixIndex(a);
-  const r = m.rowIndex.get(from);
-  const c = m.colIndex.get(to);
-  return r === undefined || c === undefined ? null : cellAt(m, r, c);
-}
-function rowCells(a, from) {
-  const m = matrixIndex(a);
-  const r = m.rowIndex.get(from);
-  return r === undefined ? [] : m.cols.map((_, c) => cellAt(m, r, c));
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderDetail(a) {
   const box = $('detail');
   box.replaceChildren();
@@ -1268,8 +1087,9 @@ function remedyList(remedies) {
       )));
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderVms(a) {
-  const body = $('vms-table').tBodies[0];
+  const body = $table('vms-table').tBodies[0];
   body.replaceChildren();
   for (const vm of a.vms) {
     body.append(
@@ -1286,11 +1106,7 @@ function renderVms(a) {
   }
 }
 
-function hostNames(names, max = 12) {
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? h('span', { title: names.join(', ') }, `${shown} … (+${names.length - max} more)`) : shown;
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderMaintenance(a) {
   const box = $('maintenance');
   box.replaceChildren();
@@ -1339,72 +1155,6 @@ function stamp() {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
 }
 
-const mdCell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
-function markdown(a) {
-  const L = [];
-  const c = a.cluster;
-  L.push('# evcalc report', '');
-  L.push(`Generated ${new Date().toISOString()} by the evcalc web page (engine ${state.version}), offline.`, '');
-  L.push(`- Cluster EVC mode: **${c.evc_mode ?? 'disabled'}**${c.evc_mode ? ` (${modeLabel(a, c.evc_mode)})` : ''} — ${a.evc.why}`);
-  L.push(`- Per-VM EVC: ${c.per_vm_evc_mode ?? 'none'}`);
-  L.push(`- Highest common EVC mode of these hosts: ${c.max_common_evc_mode ?? 'none'}`);
-  L.push(`- EVC mode definitions: ${c.modes_source}`, '');
-  if (a.errors.length || a.option_errors.length) {
-    L.push('## Problems', '');
-    for (const e of a.errors) L.push(`- ${e.source}, line ${e.line}, column ${e.col}: ${e.message}`);
-    for (const e of a.option_errors) L.push(`- ${e}`);
-    L.push('');
-  }
-  L.push('## Inputs', '', '| input | format | hosts | VMs |', '|---|---|---|---|');
-  for (const i of a.inputs) L.push(`| ${mdCell(i.source)} | ${mdCell(formatName(i.format))} | ${mdCell(i.hosts.join(', '))} | ${mdCell(i.vms.join(', '))} |`);
-  L.push('', '## Hosts', '', '| host | CPU | ESXi | highest EVC mode | joins cluster mode | warnings |', '|---|---|---|---|---|---|');
-  const adm = new Map(c.admissions.map((x) => [x.host, x]));
-  for (const h of c.hosts) {
-    const x = adm.get(h.name);
-    const joins = !c.evc_mode ? '—' : !x || x.admitted === null ? 'unknown' : x.admitted ? 'yes' : `no (lacks ${x.missing.map((f) => f.key).join(', ')})`;
-    const cpu = h.cpu_model ?? (h.family != null ? `family ${h.family} model ${h.model ?? '?'} stepping ${h.stepping ?? '?'}` : '');
-    L.push(`| ${mdCell(h.name)} | ${mdCell(cpu)} | ${mdCell(h.product ?? '')} | ${mdCell(h.max_evc_mode ?? 'none')} | ${mdCell(joins)} | ${mdCell(h.warnings.join('; '))} |`);
-  }
-  L.push('', '## Drift', '');
-  if (!c.drift.length) L.push('None: every host reports the same CPU features.');
-  for (const d of c.drift) L.push(`- \`${d.key}\` — ${d.label}: ${d.summary}${d.blocks_vmotion ? ' (can block vMotion)' : ' (hidden from VMs by EVC)'}`);
-  L.push('', '## vMotion matrix', '', 'Row: the host a VM was powered on on; column: the destination.', '');
-  const mv = matrixIndex(a);
-  const rows = mv.rows.map((from) => ({ from, cells: rowCells(a, from) }));
-  L.push(`| from \\ to | ${mv.cols.map(mdCell).join(' | ')} |`, `|---|${mv.cols.map(() => '---').join('|')}|`);
-  for (const r of rows) {
-    L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.verdict === 'compatible' ? 'ok' : x.verdict === 'unknown' ? 'ok? (partial data)' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
-  }
-  const blocked = rows.flatMap((r) => r.cells.filter((x) => x.verdict === 'blocked').map((x) => [r.from, x]));
-  if (blocked.length) {
-    L.push('', '### Blocked moves', '');
-    for (const [from, x] of blocked) {
-      L.push(`- ${from} → ${x.to}: ${x.missing.map((m) => `\`${m.canonical_key}\` (${m.label}; requires ${m.required}, ${x.to} has ${m.available})`).join(', ')}${x.destination_not_admitted ? `; ${x.to} is not admitted to the EVC mode` : ''}`);
-    }
-  }
-  L.push('', '## Maintenance', '');
-  for (const m of a.maintenance) {
-    L.push(`### ${m.host}`, '', m.verdict, '');
-    for (const v of m.vms) {
-      L.push(`- ${v.vm} (requirements ${v.requirements_from === 'input' ? 'from its runtime data' : v.requirements_from}): ${v.groups.map((g) => `${{ compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[g.verdict]} ${g.hosts.join(', ')}${g.verdict === 'blocked' ? ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}` : ''}`).join('; ') || 'no other host'}`);
-    }
-    if (m.remedies.length) {
-      L.push('');
-      for (const r of m.remedies) {
-        L.push(`${r.rank}. **${r.action}** — ${r.why} _Disruption:_ ${r.disruption}.${r.verify ? ` _Verify:_ ${r.verify}` : ''}${r.reference ? ` _Reference:_ ${r.reference}` : ''}`);
-      }
-    }
-    L.push('');
-  }
-  if (a.vms.length) {
-    L.push('## VMs', '', '| VM | host | power | lowest EVC mode | warnings |', '|---|---|---|---|---|');
-    for (const v of a.vms) L.push(`| ${mdCell(v.name)} | ${mdCell(v.host ?? '')} | ${mdCell(v.power_state ?? '')} | ${mdCell(v.min_evc_mode ?? '')} | ${mdCell(v.warnings.join('; '))} |`);
-    L.push('');
-  }
-  return L.join('\n');
-}
-
 // ------------------------------------------------------------------------------------------
 // Inputs: paste, files, drag and drop
 
@@ -1413,22 +1163,13 @@ function markdown(a) {
  * their own, listed with the files. */
 const LARGE_PASTE = 512 * 1024;
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** The editor's input name: "paste", unless a large paste already took it. */
 function editorName() {
   return state.items.some((i) => i.name === 'paste') ? 'paste (editor)' : 'paste';
 }
 
 function onEdit() {
-  const text = $('input').value;
+  const text = editor().value;
   delete $('paste-meta').dataset.note;
   $('paste-meta').textContent = text ? `${formatBytes(text.length)} in the editor` : '';
   schedule(text.length > 100000 ? 400 : 250);
@@ -1436,7 +1177,7 @@ function onEdit() {
 
 function addLargePaste(text) {
   const taken = new Set(state.items.map((i) => i.name));
-  if ($('input').value.trim()) taken.add('paste');
+  if (editor().value.trim()) taken.add('paste');
   let name = 'paste';
   for (let n = 2; taken.has(name); n++) name = `paste ${n}`;
   state.items.push({ name, text, kind: 'paste' });
@@ -1458,7 +1199,7 @@ function onPaste(e) {
   } else if (!inEditor && text) {
     // Pasted somewhere on the page: append to the editor.
     e.preventDefault();
-    const ta = $('input');
+    const ta = editor();
     const sep = ta.value && !ta.value.endsWith('\n') ? '\n' : '';
     ta.setRangeText(sep + text, ta.value.length, ta.value.length, 'end');
     onEdit();
@@ -1515,7 +1256,7 @@ async function loadExample() {
     state.splitFor = null;
     state.selected = null;
     state.focusAfter = ['#headline'];
-    $('input').value = '';
+    editor().value = '';
     $('paste-meta').textContent = '';
     delete $('paste-meta').dataset.note;
     renderFileList();
@@ -1536,10 +1277,10 @@ function clearAll() {
   state.perVmRefused = null;
   state.splitFor = null;
   state.focusAfter = ['#input'];
-  $('evc').value = '';
-  $('per-vm-evc').value = '';
+  $select('evc').value = '';
+  $select('per-vm-evc').value = '';
   $('input').focus();
-  $('input').value = '';
+  editor().value = '';
   $('paste-meta').textContent = '';
   delete $('paste-meta').dataset.note;
   renderFileList();
@@ -1559,8 +1300,9 @@ function wire() {
   $('input').addEventListener('input', onEdit);
   document.addEventListener('paste', onPaste);
   $('files').addEventListener('change', (e) => {
-    addFiles(e.target.files);
-    e.target.value = '';
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    addFiles(input.files);
+    input.value = '';
   });
   const zone = $('dropzone');
   let depth = 0;
@@ -1587,7 +1329,7 @@ function wire() {
     if (e.target === zone) $('files').click();
   });
   $('evc').addEventListener('change', (e) => {
-    state.evc = e.target.value;
+    state.evc = /** @type {HTMLSelectElement} */ (e.target).value;
     state.perVmRefused = null;
     const refused = perVmRefusal(state.analysis, state.perVmEvc);
     if (refused) {
@@ -1597,14 +1339,15 @@ function wire() {
     schedule();
   });
   $('per-vm-evc').addEventListener('change', (e) => {
-    const refused = perVmRefusal(state.analysis, e.target.value);
+    const select = /** @type {HTMLSelectElement} */ (e.target);
+    const refused = perVmRefusal(state.analysis, select.value);
     state.perVmRefused = refused;
     if (refused) {
-      e.target.value = state.perVmEvc;
+      select.value = state.perVmEvc;
       renderPerVmNote(state.analysis);
       return;
     }
-    state.perVmEvc = e.target.value;
+    state.perVmEvc = select.value;
     schedule();
   });
   document.addEventListener('keydown', (e) => {
@@ -1615,7 +1358,7 @@ function wire() {
   $('clear-all').addEventListener('click', clearAll);
   $('download-json').addEventListener('click', downloadJson);
   $('download-md').addEventListener('click', () => {
-    if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis));
+    if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis, state.version));
   });
 }
 

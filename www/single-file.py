@@ -7,12 +7,14 @@ What goes in:
 - one inline module script: the wasm-bindgen glue (pkg/evcalc_wasm.js) and engine.js, each
   wrapped in a function scope with their `export` keywords removed, the WebAssembly module as
   base64, the source of a Blob worker (glue + engine again, fed the compiled module by the page),
-  then app.js unchanged;
+  then the page's modules (PAGE_MODULES, dependencies first) in one scope, their one-line
+  `import { … } from './x.js';` statements and `export` keywords removed;
 - a Content-Security-Policy with the same intent as the served page: only these two inline
   elements (by SHA-256 hash), WebAssembly, a Blob worker, no connection at all.
 
-No bundler: the page's own modules follow two conventions this script relies on and checks —
-no `import` in app.js, and top-level `export function` / `export { … }` only.
+No bundler: the page's own modules follow conventions this script relies on and checks —
+imports on one line from modules listed here, top-level `export function|const|let` only,
+and no two modules declaring the same top-level name.
 """
 
 import base64
@@ -28,6 +30,30 @@ OUT = WWW / "dist" / "evcalc.html"
 
 def read(name: str) -> str:
     return (WWW / name).read_text(encoding="utf-8")
+
+
+# The page's modules, each after the modules it imports; app.js last.
+PAGE_MODULES = ["text.js", "dom.js", "matrix-view.js", "headline.js", "parts.js", "markdown.js", "app.js"]
+IMPORT = re.compile(r"^import \{[^}]*\} from '\./([\w.-]+)';\n", re.M)
+
+
+def page_modules() -> str:
+    out = []
+    seen: set[str] = set()
+    names: dict[str, str] = {}
+    for name in PAGE_MODULES:
+        js = read(name)
+        for dep in IMPORT.findall(js):
+            if dep not in seen:
+                sys.exit(f"single-file.py: {name} imports {dep}, which is not listed before it in PAGE_MODULES")
+        js = strip_exports(IMPORT.sub("", js), name)
+        for top in re.findall(r"^(?:async function|function|const|let|class) ([\w$]+)", js, flags=re.M):
+            if top in names:
+                sys.exit(f"single-file.py: {top} is declared in both {names[top]} and {name}")
+            names[top] = name
+        seen.add(name)
+        out.append(f"// ---- {name}\n{js}")
+    return "\n".join(out)
 
 
 def strip_exports(js: str, what: str) -> str:
@@ -50,9 +76,7 @@ def sha256(text: str) -> str:
 def main() -> None:
     html = read("index.html")
     css = read("style.css")
-    app = read("app.js")
-    if re.search(r"^\s*import\b", app, flags=re.M):
-        sys.exit("single-file.py: app.js imports modules; inline them here first")
+    app = page_modules()
     glue = scoped("evcalcGlue", strip_exports(read("pkg/evcalc_wasm.js"), "pkg/evcalc_wasm.js"),
                   ["initSync", "analyze", "example", "version"])
     engine = scoped("evcalcEngine", strip_exports(read("engine.js"), "engine.js"), ["makeHandler", "view"])
