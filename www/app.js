@@ -34,6 +34,8 @@ const state = {
   parts: [],
   /** Why the last per-VM EVC choice was refused (vSphere's rule), shown until the next change. */
   perVmRefused: null,
+  /** Input name → host picked for a VM runtime that came without its prompt line. */
+  vmHosts: {},
   /** Where focus goes after the next render: a CSS selector, tried in order. */
   focusAfter: null,
 };
@@ -172,6 +174,13 @@ function buildRequest() {
     for (const p of state.parts) inputs.push({ name: p.name, text: p.text });
   } else if (paste.trim()) inputs.push({ name: editorName(), text: paste });
   for (const f of state.items) inputs.push({ name: f.name, text: f.text });
+  // A VM runtime pasted without its prompt line names no host; once the admin picks one, the
+  // input gets the prompt the ESXi shell would have printed (stopgap until the Request can
+  // place VMs itself). Its line numbers shift by one; renderErrors takes that back.
+  for (const i of inputs) {
+    const host = state.vmHosts[i.name];
+    if (host) i.text = `[root@${host}:~] vim-cmd vmsvc/get.runtime\n${i.text}`;
+  }
   return {
     inputs,
     evc: state.evc || null,
@@ -383,7 +392,8 @@ function renderErrors(a, extra) {
     const input = state.request?.inputs.find((i) => i.name === e.source);
     const line = input ? lineOf(input.text, e.line) : null;
     const part = state.parts.find((p) => p.name === e.source);
-    const ln = part ? part.from - 1 + e.line : e.line;
+    const shift = state.vmHosts[e.source] ? 1 : 0;
+    const ln = (part ? part.from - 1 + e.line : e.line) - shift;
     const where = part
       ? [h('strong', null, 'Pasted text'), ` — line ${ln}, column ${e.col} (the part from line ${part.from} to ${part.to}; the other parts were read)`]
       : [h('strong', null, e.source === 'paste' ? 'Pasted text' : e.source), ` — line ${e.line}, column ${e.col}`];
@@ -1087,6 +1097,31 @@ function remedyList(remedies) {
       )));
 }
 
+/** A VM whose input names no host (a runtime pasted without its prompt): say so, and let the
+ * admin pick the host it runs on, so that it is used in that host's maintenance plan.
+ * @param {import('./types').PageAnalysis} a
+ * @param {import('./types').VmReport} vm */
+function vmHostPicker(a, vm) {
+  const id = `vmhost-${a.vms.indexOf(vm)}`;
+  return h('div', { class: 'vmhost' },
+    h('div', { class: 'warn-text small' },
+      vm.host ? [`Runs on “${vm.host}”, which is no loaded host`, vm.host === 'ha-host' ? ' (what every standalone ESXi calls itself)' : ''] : 'No host named',
+      ': the runtime came without its prompt line (', code('[root@esxi01:~] vim-cmd vmsvc/get.runtime 3'), '), so it is in no maintenance plan yet.'),
+    h('label', { for: id, class: 'small' }, 'It runs on '),
+    h('select', {
+      id,
+      class: 'vmhost-select',
+      dataset: { source: vm.source },
+      onchange: (e) => {
+        const host = /** @type {HTMLSelectElement} */ (e.target).value;
+        if (!host) return;
+        state.vmHosts[vm.source] = host;
+        state.focusAfter = ['#vms-panel h2'];
+        schedule();
+      },
+    }, h('option', { value: '' }, 'pick the host…'), a.cluster.hosts.map((x) => h('option', { value: x.name }, x.name))));
+}
+
 /** @param {import('./types').PageAnalysis} a */
 function renderVms(a) {
   const body = $table('vms-table').tBodies[0];
@@ -1095,8 +1130,7 @@ function renderVms(a) {
     body.append(
       h('tr', null,
         h('td', null, h('span', { class: 'name' }, vm.name), h('div', { class: 'small muted' }, vm.source)),
-        h('td', null, vm.host ?? h('span', { class: 'warn-text' }, 'unknown — paste the runtime with its prompt line (',
-          code('[root@esxi01:~] vim-cmd vmsvc/get.runtime 3'), '), which names the host; until then it is not in any maintenance plan')),
+        h('td', null, vm.host && a.cluster.hosts.some((x) => x.name === vm.host) ? vm.host : vmHostPicker(a, vm)),
         h('td', null, vm.power_state ?? '—'),
         h('td', null, vm.min_evc_mode ?? '—', vm.min_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `VM reports ${vm.reported_min_evc_mode}`)),
         h('td', null, vm.per_vm_mask_mode ?? '—'),
@@ -1254,6 +1288,7 @@ async function loadExample() {
     state.perVmEvc = '';
     state.perVmRefused = null;
     state.splitFor = null;
+    state.vmHosts = {};
     state.selected = null;
     state.focusAfter = ['#headline'];
     editor().value = '';
@@ -1276,6 +1311,7 @@ function clearAll() {
   state.perVmEvc = '';
   state.perVmRefused = null;
   state.splitFor = null;
+  state.vmHosts = {};
   state.focusAfter = ['#input'];
   $select('evc').value = '';
   $select('per-vm-evc').value = '';

@@ -25,14 +25,17 @@ export function fallbackHeadline(a) {
   let blocked = 0;
   let unknown = 0;
   let firstBlocked = null;
+  // Verdicts straight from the packed sets: a 330-host matrix has 108,570 pairs.
+  const verdicts = m.sets.map((x) => x.verdict);
+  const cols = m.cols.length;
   for (let r = 0; r < m.rows.length; r++)
-    for (let k = 0; k < m.cols.length; k++) {
-      if (m.rows[r] === m.cols[k]) continue;
-      const cell = cellAt(m, r, k);
-      if (cell.verdict === 'blocked') {
+    for (let k = 0; k < cols; k++) {
+      const v = verdicts[m.cells[r * cols + k]];
+      if (v === 'compatible' || m.rows[r] === m.cols[k]) continue;
+      if (v === 'blocked') {
         blocked++;
-        firstBlocked ??= cell;
-      } else if (cell.verdict === 'unknown') unknown++;
+        firstBlocked ??= cellAt(m, r, k);
+      } else if (v === 'unknown') unknown++;
     }
   const pairs = n * (n - 1);
   const feat = (f) => shortKey(f.canonical_key ?? f.key);

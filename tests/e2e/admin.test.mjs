@@ -186,8 +186,17 @@ test('config and featMask lines show what they expose; a VM runtime without its 
   await analysed(page, n);
   const item = await page.locator('#filelist li[data-name="app01-no-prompt.txt"]').innerText();
   assert.match(item, /VM /);
-  const vms = await page.locator('#vms-table').innerText();
-  assert.match(vms, /paste it with its prompt line|esxi01/);
+  const row = page.locator('#vms-table tr', { has: page.locator('select.vmhost-select') });
+  assert.match(await row.innerText(), /(No host named|which is no loaded host).*: the runtime came without its prompt line/);
+  const vmName = await row.locator('.name').innerText();
+  // Picking the host puts the VM into that host's maintenance plan.
+  const m = await seqOf(page);
+  await row.locator('select').selectOption('esxi01');
+  await analysed(page, m);
+  assert.equal((await focused(page)).tag !== 'BODY', true);
+  const placed = page.locator('#vms-table tr', { hasText: vmName }).filter({ hasText: 'app01-no-prompt.txt' });
+  assert.match(await placed.innerText(), /esxi01/);
+  assert.match(await page.locator('#maintenance details[data-host="esxi01"]').innerText(), new RegExp(vmName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   assert.deepEqual(problems, []);
   await page.close();
 });
