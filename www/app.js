@@ -362,7 +362,16 @@ function renderHeadline(a) {
       ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x)))))
       : null,
   );
-  announce(`${VERDICT_TITLE[hl.verdict]?.replace(/^\S+ /, '') ?? hl.verdict}. ${hl.text.replaceAll('`', '')}`);
+  // The verdict covers only what could be read: say so next to it.
+  const unread = a.errors.length;
+  if (unread) {
+    const names = a.errors.map((e) => {
+      const part = state.parts.find((p) => p.name === e.source);
+      return part ? `pasted lines ${part.from}–${part.to}` : e.source === 'paste' ? 'the pasted text' : e.source;
+    });
+    box.append(h('p', { class: 'hl-unread' }, `${unread === 1 ? 'One input' : `${unread} inputs`} could not be read (${nameList(names, 3, 'others')}): the verdict covers the hosts that were read; the message is below.`));
+  }
+  announce(`${VERDICT_TITLE[hl.verdict]?.replace(/^\S+ /, '') ?? hl.verdict}. ${hl.text.replaceAll('`', '')}${unread ? ` ${unread} input${unread === 1 ? '' : 's'} could not be read.` : ''}`);
 }
 
 /** The live region: the verdict, not timings; only when it changes. */
