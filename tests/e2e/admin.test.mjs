@@ -90,6 +90,10 @@ test('the empty page says nothing about EVC and offers no download', async () =>
   assert.equal(await page.locator('#headline').isVisible(), false);
   const visible = await page.locator('main').innerText();
   assert.doesNotMatch(visible, /EVC (disabled|mode)|no common mode/);
+  // The hint says where each input comes from and lists the formats.
+  const sources = await page.locator('#sources').textContent();
+  for (const s of ['vim-cmd hostsvc/hostconfig', 'grep -i -A 2 mdclear', 'lower case', 'raw capability then EVC-masked', 'vim-cmd vmsvc/get.runtime', 'featMask', 'govc', 'PowerCLI', 'SupportedEVCMode', '/proc/cpuinfo'])
+    assert.ok(sources.includes(s), `the input hint lacks ${s}`);
   assert.deepEqual(problems, []);
   await page.close();
 });
