@@ -117,6 +117,8 @@ function startInline() {
   engineReady = (async () => {
     const module = await WebAssembly.compile(wasmBytes());
     try {
+      // `#main-thread` forces the fallback (the browser tests check both paths).
+      if (location.hash === '#main-thread') throw new Error('main thread requested');
       const url = URL.createObjectURL(new Blob([INLINE.workerSource], { type: 'text/javascript' }));
       const w = new Worker(url);
       await new Promise((resolve, reject) => {
@@ -224,8 +226,12 @@ async function run() {
         ) {
           // One part of the editor could not be read: send its parts one by one, so the error
           // marks only that part and every other host is kept.
+          // Straight away, without showing the failed whole first.
           state.splitFor = paste;
-          dirty = true;
+          running = false;
+          dirty = false;
+          run();
+          return;
         }
         pruneOptions(answer.analysis);
         render(answer.analysis);

@@ -353,6 +353,20 @@ test('dist/evcalc.html opened via file:// renders the example and the matrix, an
   await page.close();
 });
 
+test('dist/evcalc.html also works on the main thread (where no worker can start)', async () => {
+  const url = pathToFileURL(path.join(WWW, 'dist', 'evcalc.html')).href + '#main-thread';
+  const page = await browser.context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.state === 'done' && Number(document.body.dataset.seq ?? 0) >= 1, null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.engine), 'main-thread');
+  await loadExample(page);
+  assert.match(await cell(page, 'esxi01', 'esxi02').getAttribute('class'), /\bbad\b/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a four-host `grep -i -A 2 mdclear` transcript shows four hosts and names MDCLEAR', async (t) => {
   const block = (v) => `         key = "cpuid.MDCLEAR",\n         value = "${v}"\n      },`;
   const text = [1, 2, 3, 4]
