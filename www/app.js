@@ -594,7 +594,10 @@ function renderPerVmNote(a) {
       h('strong', null, 'What-if, not a live fix: '),
       `the matrix and the maintenance plans assume every VM was powered on with per-VM EVC ${state.perVmEvc} (${label}). `,
       'To make it real, each VM needs virtual hardware 14 or later on vSphere 6.7 or later, and must be powered off to change its EVC mode; ',
-      'VMs running now keep the features they saw at power-on until their next power cycle. ',
+      'VMs running now keep the features they saw at power-on until their next power cycle',
+      a.vms.length
+        ? [': the VMs whose runtime you gave (', nameList(a.vms.map((v) => v.name), 3, 'other VMs'), ') keep what they require now, so their maintenance plans do not change with the what-if. ']
+        : '. ',
       h('button', { type: 'button', class: 'linkish', id: 'pervm-off', onclick: () => { state.perVmEvc = ''; state.focusAfter = ['#per-vm-evc']; schedule(); } }, 'remove the what-if'), '.',
     ]);
   }
