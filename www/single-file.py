@@ -133,6 +133,9 @@ onmessage = ({ data }) => {
     if (n1, n2, n3, n4) != (1, 1, 1, 1):
         sys.exit(f"single-file.py: index.html changed shape (replacements: {n1}, {n2}, {n3}, {n4})")
     html = html.replace("<title>evcalc — ", "<title>evcalc (offline file) — ", 1)
+    # The single file loads nothing at all, not even its own files.
+    html = html.replace("Content-Security-Policy: connect-src 'self'.", "Content-Security-Policy: connect-src 'none'.", 1)
+    html = html.replace(" forbids any network connection except loading its own files.", " forbids any network connection; this one file holds the whole page.", 1)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(html, encoding="utf-8")
 
