@@ -1072,7 +1072,7 @@ function renderDetail(a) {
     box.append(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
   }
   if (cell.verdict === 'blocked') {
-    box.append(h('h4', null, 'What fixes it'));
+    box.append(h('h4', { class: 'subhead' }, 'What fixes it'));
     const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.verdict === 'compatible').map((c) => c.to);
     if (remedies.length) box.append(remedyList(remedies));
     else {
@@ -1182,7 +1182,7 @@ function renderMaintenance(a) {
                   h('span', { class: 'hosts' }, hostNames(g.hosts)),
                   g.verdict === 'blocked' && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
                   g.verdict === 'blocked' && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
-          m.remedies.length ? [h('h4', null, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
+          m.remedies.length ? [h('h3', { class: 'subhead' }, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
         ),
       ),
     );
