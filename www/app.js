@@ -1,30 +1,15 @@
-// evcalc web page: the UI around the evcalc core (WebAssembly, run in worker.js).
+// evcalc web page: the UI around the evcalc core (WebAssembly, run by engine.js in worker.js).
 // No domain logic here: every verdict, blocker and remedy comes from the core's Analysis
-// (the same JSON as `evcalc --json`); this file only collects inputs and renders the answer.
+// (the same JSON as `evcalc --json`; typed in types.d.ts); this module collects inputs, keeps
+// the page's choices and renders the answer. Plain ES modules, no bundler; www/single-file.py
+// inlines them for the offline file, so imports stay one line each.
 
-const $ = (id) => document.getElementById(id);
-
-/** Builds an element: h('td', {class: 'x', onclick: f}, 'text', child, …). Text is never parsed as HTML. */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'class') el.className = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  append(el, children);
-  return el;
-}
-function append(el, children) {
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-const code = (text) => h('code', null, text);
+import { $, editor, $select, $table, $button, all, h, append, code, withCode, hostNames } from './dom.js';
+import { plural, formatBytes, nameList, shortKey, formatName, modeLabel, hex } from './text.js';
+import { VCLASS, VTEXT, partialHosts, matrixIndex, cellAt, cellOf, rowCells } from './matrix-view.js';
+import { VERDICT_TITLE, fallbackHeadline } from './headline.js';
+import { splitParts, maskLinesSummary } from './parts.js';
+import { markdown } from './markdown.js';
 
 // ------------------------------------------------------------------------------------------
 // State
@@ -35,23 +20,79 @@ const state = {
   perVmEvc: '',
   rename: {}, // loaded name → displayed name
   remove: [], // displayed names left out
+  /** @type {import('./types').PageAnalysis | null} */
   analysis: null,
+  /** @type {import('./types').Request | null} */
   request: null,
   selected: null, // {from, to}
   version: '',
   pasteAt: null,
   modesSignature: '',
+  /** The editor text that is sent in parts (set after one part of it failed to parse). */
+  splitFor: null,
+  /** Editor parts sent in the last request: {name, from, to, text} (1-based editor lines). */
+  parts: [],
+  /** Why the last per-VM EVC choice was refused (vSphere's rule), shown until the next change. */
+  perVmRefused: null,
+  /** Input name → host picked for a VM runtime that came without its prompt line. */
+  vmHosts: {},
+  /** Where focus goes after the next render: a CSS selector, tried in order. */
+  focusAfter: null,
 };
 
 // ------------------------------------------------------------------------------------------
 // The worker running the WebAssembly module
 
 let worker = null;
-let engineReady = null;
+/** @type {Promise<void>} */
+let engineReady = Promise.resolve();
 const pending = new Map();
 let nextId = 1;
+/** Main-thread engine (the single offline file when no worker can start): handles a message. */
+let inPage = null;
+
+/** The single offline file (dist/evcalc.html) defines EVCALC_INLINE: the wasm-bindgen glue, the
+ * module as base64 and a worker script; the served page loads them as files instead. */
+const INLINE = /** @type {any} */ (globalThis).EVCALC_INLINE ?? null;
+
+function wasmBytes() {
+  const b64 = INLINE.wasm;
+  const U8 = /** @type {any} */ (Uint8Array);
+  if (typeof U8.fromBase64 === 'function') return U8.fromBase64(b64);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function onWorkerMessage(resolve, reject) {
+  return ({ data }) => {
+    if (data.kind === 'ready') {
+      state.version = data.version;
+      resolve();
+      return;
+    }
+    if (data.kind === 'fatal') {
+      reject(new Error(data.error));
+      return;
+    }
+    const p = pending.get(data.id);
+    if (!p) return;
+    pending.delete(data.id);
+    if (data.ok) p.resolve(data);
+    else p.reject(Object.assign(new Error(data.error), { crashed: data.crashed }));
+  };
+}
 
 function startWorker() {
+  if (INLINE) {
+    startInline();
+    return;
+  }
+  if (location.protocol === 'file:') {
+    engineReady = Promise.reject(new Error('index.html opened from disk cannot load its engine (browsers refuse modules and workers on file:// addresses). Open dist/evcalc.html — the single offline file www/build.sh writes — or serve this folder with www/serve.sh'));
+    return;
+  }
   try {
     worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   } catch (e) {
@@ -59,22 +100,7 @@ function startWorker() {
     return;
   }
   engineReady = new Promise((resolve, reject) => {
-    worker.onmessage = ({ data }) => {
-      if (data.kind === 'ready') {
-        state.version = data.version;
-        resolve();
-        return;
-      }
-      if (data.kind === 'fatal') {
-        reject(new Error(data.error));
-        return;
-      }
-      const p = pending.get(data.id);
-      if (!p) return;
-      pending.delete(data.id);
-      if (data.ok) p.resolve(data);
-      else p.reject(Object.assign(new Error(data.error), { crashed: data.crashed }));
-    };
+    worker.onmessage = onWorkerMessage(resolve, reject);
     worker.onerror = (e) => {
       e.preventDefault();
       const err = new Error(`the analysis engine failed: ${e.message || 'unknown error'}`);
@@ -85,8 +111,42 @@ function startWorker() {
   });
 }
 
+/** The single offline file: the module is compiled from the embedded bytes, then run in a Blob
+ * worker (so large pastes do not block the page); where no worker can start, on this thread. */
+function startInline() {
+  engineReady = (async () => {
+    const module = await WebAssembly.compile(wasmBytes());
+    try {
+      // `#main-thread` forces the fallback (the browser tests check both paths).
+      if (location.hash === '#main-thread') throw new Error('main thread requested');
+      const url = URL.createObjectURL(new Blob([INLINE.workerSource], { type: 'text/javascript' }));
+      const w = new Worker(url);
+      await new Promise((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error('worker did not start')), 5000);
+        w.onmessage = onWorkerMessage((v) => { clearTimeout(timeout); resolve(v); }, (e) => { clearTimeout(timeout); reject(e); });
+        w.onerror = (e) => { e.preventDefault(); clearTimeout(timeout); reject(new Error(e.message || 'worker failed')); };
+        w.postMessage({ kind: 'init', module });
+      });
+      worker = w;
+      document.body.dataset.engine = 'blob-worker';
+    } catch {
+      INLINE.glue.initSync({ module });
+      state.version = INLINE.glue.version();
+      inPage = INLINE.makeHandler(INLINE.glue);
+      document.body.dataset.engine = 'main-thread';
+    }
+  })();
+}
+
 async function call(message) {
   await engineReady;
+  if (inPage) {
+    // Let the page paint "Analysing…" before the engine takes the thread.
+    await new Promise((r) => setTimeout(r, 0));
+    const { reply } = inPage({ ...message, id: 0 });
+    if (reply.ok) return reply;
+    throw Object.assign(new Error(reply.error), { crashed: reply.crashed });
+  }
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
@@ -109,9 +169,20 @@ function schedule(delay = 0) {
 
 function buildRequest() {
   const inputs = [];
-  const paste = $('input').value;
-  if (paste.trim()) inputs.push({ name: editorName(), text: paste });
+  const paste = editor().value;
+  state.parts = [];
+  if (paste.trim() && state.splitFor === paste) {
+    state.parts = splitParts(paste, editorName());
+    for (const p of state.parts) inputs.push({ name: p.name, text: p.text });
+  } else if (paste.trim()) inputs.push({ name: editorName(), text: paste });
   for (const f of state.items) inputs.push({ name: f.name, text: f.text });
+  // A VM runtime pasted without its prompt line names no host; once the admin picks one, the
+  // input gets the prompt the ESXi shell would have printed (stopgap until the Request can
+  // place VMs itself). Its line numbers shift by one; renderErrors takes that back.
+  for (const i of inputs) {
+    const host = state.vmHosts[i.name];
+    if (host) i.text = `[root@${host}:~] vim-cmd vmsvc/get.runtime\n${i.text}`;
+  }
   return {
     inputs,
     evc: state.evc || null,
@@ -148,6 +219,20 @@ async function run() {
         render(null, [`The page sent a request the engine could not read: ${answer.analysis.request_error.message}`]);
       } else {
         state.analysis = answer.analysis;
+        const paste = editor().value;
+        if (
+          state.splitFor !== paste && paste === request.inputs.find((i) => i.name === editorName())?.text &&
+          answer.analysis.errors.some((e) => e.source === editorName()) && splitParts(paste, editorName()).length > 1
+        ) {
+          // One part of the editor could not be read: send its parts one by one, so the error
+          // marks only that part and every other host is kept.
+          // Straight away, without showing the failed whole first.
+          state.splitFor = paste;
+          running = false;
+          dirty = false;
+          run();
+          return;
+        }
         pruneOptions(answer.analysis);
         render(answer.analysis);
       }
@@ -174,7 +259,7 @@ async function run() {
     state.analysis = null;
     render(null, [`The analysis failed: ${e.message}. This is a bug in evcalc; the inputs stay here — please report them.`]);
     setStatus('Analysis failed.', true);
-    if (e.crashed) {
+    if (e.crashed && worker) {
       worker.terminate();
       startWorker();
     }
@@ -189,7 +274,9 @@ async function run() {
   }
 }
 
-/** Drops renames/removals that no longer match a loaded host (their input was changed or removed). */
+/** Drops renames/removals that no longer match a loaded host (their input was changed or removed).
+ * @param {import('./types').PageAnalysis} a
+ */
 function pruneOptions(a) {
   const loaded = new Set(a.inputs.flatMap((i) => i.hosts));
   for (const old of Object.keys(state.rename)) if (!loaded.has(old)) delete state.rename[old];
@@ -206,27 +293,97 @@ function setStatus(text, bad = false) {
   s.classList.toggle('bad', bad);
 }
 
+/**
+ * @param {import('./types').PageAnalysis | null} a
+ * @param {string[]} [extraErrors]
+ */
 function render(a, extraErrors = []) {
   renderErrors(a, extraErrors);
   renderInputs(a);
   renderModes(a);
   const hosts = a?.cluster.hosts ?? [];
   const show = (id, on) => ($(id).hidden = !on);
+  // The empty page says nothing about EVC and offers no download.
+  show('toolbar', hosts.length > 0 || state.remove.length > 0 || !!state.evc || !!state.perVmEvc);
+  show('downloads', hosts.length > 0);
+  renderHeadline(hosts.length ? a : null);
   show('empty', !hosts.length && !state.remove.length);
   show('hosts-panel', hosts.length > 0 || state.remove.length > 0);
   show('matrix-panel', hosts.length > 0);
   show('drift-panel', hosts.length > 1);
   show('maint-panel', hosts.length > 0);
   show('vms-panel', (a?.vms.length ?? 0) > 0);
-  $('download-json').disabled = !a;
-  $('download-md').disabled = !a;
-  if (!a) return;
+  $button('download-json').disabled = !a;
+  $button('download-md').disabled = !a;
+  if (!a) {
+    applyFocus();
+    return;
+  }
   renderHosts(a);
   renderDrift(a);
   renderMatrix(a);
   renderDetail(a);
   renderVms(a);
   renderMaintenance(a);
+  applyFocus();
+}
+
+/** Moves focus where the last action asked (state.focusAfter: selectors tried in order), so it
+ * is never left on an element that the render removed. */
+function applyFocus() {
+  const wanted = state.focusAfter;
+  state.focusAfter = null;
+  if (!wanted) return;
+  for (const sel of wanted) {
+    const el = /** @type {HTMLElement | null} */ (document.querySelector(sel));
+    if (el && !el.closest('[hidden]')) {
+      el.focus();
+      return;
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// The headline: the worst finding in one sentence and the next step, above everything else.
+
+/** @param {import('./types').PageAnalysis} a */
+function renderHeadline(a) {
+  const box = $('headline');
+  const hl = a ? (a.headline ?? fallbackHeadline(a)) : null;
+  box.replaceChildren();
+  box.hidden = !hl;
+  document.body.dataset.verdict = hl ? hl.verdict : '';
+  if (!hl) {
+    announce('');
+    return;
+  }
+  box.className = `headline ${hl.verdict}`;
+  const choices = [];
+  if (state.evc) choices.push(h('span', { class: 'choice' }, `cluster EVC ${state.evc === 'none' ? 'disabled' : state.evc} chosen by you`));
+  if (a.cluster.per_vm_evc_mode) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: per-VM EVC ${a.cluster.per_vm_evc_mode}`));
+  box.append(
+    h('h2', { id: 'headline-title' }, h('span', { class: 'hl-verdict' }, VERDICT_TITLE[hl.verdict] ?? hl.verdict), choices.length ? h('span', { class: 'choices' }, choices) : null),
+    h('p', { class: 'hl-text' }, withCode(hl.text)),
+    hl.next?.length
+      ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x)))))
+      : null,
+  );
+  // The verdict covers only what could be read: say so next to it.
+  const unread = a.errors.length;
+  if (unread) {
+    const names = a.errors.map((e) => {
+      const part = state.parts.find((p) => p.name === e.source);
+      return part ? `pasted lines ${part.from}–${part.to}` : e.source === 'paste' ? 'the pasted text' : e.source;
+    });
+    box.append(h('p', { class: 'hl-unread' }, `${unread === 1 ? 'One input' : `${unread} inputs`} could not be read (${nameList(names, 3, 'others')}): the verdict covers the hosts that were read; the message is below.`));
+  }
+  announce(`${VERDICT_TITLE[hl.verdict]?.replace(/^\S+ /, '') ?? hl.verdict}. ${hl.text.replaceAll('`', '')}${unread ? ` ${unread} input${unread === 1 ? '' : 's'} could not be read.` : ''}`);
+}
+
+/** The live region: the verdict, not timings; only when it changes. */
+function announce(text) {
+  const el = $('announce');
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function lineOf(text, line) {
@@ -241,6 +398,7 @@ function lineOf(text, line) {
   return text.slice(start, Math.min(end, start + 300)).replace(/\r$/, '');
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderErrors(a, extra) {
   const box = $('errors');
   box.replaceChildren();
@@ -248,12 +406,18 @@ function renderErrors(a, extra) {
   for (const e of a?.errors ?? []) {
     const input = state.request?.inputs.find((i) => i.name === e.source);
     const line = input ? lineOf(input.text, e.line) : null;
+    const part = state.parts.find((p) => p.name === e.source);
+    const shift = state.vmHosts[e.source] ? 1 : 0;
+    const ln = (part ? part.from - 1 + e.line : e.line) - shift;
+    const where = part
+      ? [h('strong', null, 'Pasted text'), ` — line ${ln}, column ${e.col} (the part from line ${part.from} to ${part.to}; the other parts were read)`]
+      : [h('strong', null, e.source === 'paste' ? 'Pasted text' : e.source), ` — line ${e.line}, column ${e.col}`];
     items.push(
       h('li', { class: 'error' },
-        h('div', { class: 'where' }, h('strong', null, e.source === 'paste' ? 'Pasted text' : e.source), ` — line ${e.line}, column ${e.col}`),
+        h('div', { class: 'where' }, where),
         h('div', { class: 'what' }, e.message),
         line !== null && line.trim() !== '' &&
-          h('pre', { class: 'excerpt' }, h('span', { class: 'ln' }, String(e.line).padStart(5) + ' │ '), line,
+          h('pre', { class: 'excerpt' }, h('span', { class: 'ln' }, String(ln).padStart(5) + ' │ '), line,
             '\n', h('span', { class: 'ln' }, '      │ '), ' '.repeat(Math.max(0, e.col - 1)) + '^'),
       ),
     );
@@ -269,17 +433,53 @@ function renderErrors(a, extra) {
   }
 }
 
-/** What each input gave: one muted line under the editor and under every listed file/paste. */
+/** Selects a part of the editor (its lines) and scrolls to it. */
+function selectLines(from, to) {
+  const ta = /** @type {HTMLTextAreaElement} */ ($('input'));
+  const lines = ta.value.split('\n');
+  let start = 0;
+  for (let i = 0; i < from - 1; i++) start += lines[i].length + 1;
+  let end = start;
+  for (let i = from - 1; i < to; i++) end += (lines[i]?.length ?? 0) + 1;
+  ta.focus();
+  ta.setSelectionRange(start, Math.min(end - 1, ta.value.length));
+  const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 16;
+  ta.scrollTop = Math.max(0, (from - 2) * lineHeight);
+}
+
+/** @param {import('./types').PageAnalysis} a */
+function renderParts(a) {
+  const list = $('parts');
+  const parts = state.parts;
+  list.hidden = parts.length === 0;
+  list.replaceChildren();
+  if (!parts.length) return;
+  for (const p of parts) {
+    const err = a?.errors.find((e) => e.source === p.name);
+    list.append(
+      h('li', { class: err ? 'bad' : 'good', dataset: { from: String(p.from), to: String(p.to) } },
+        h('button', { type: 'button', class: 'linkish', onclick: () => selectLines(p.from, p.to), 'aria-label': `Select lines ${p.from} to ${p.to} in the editor` }, `lines ${p.from}–${p.to}`),
+        err
+          ? h('span', { class: 'result bad' }, ` ✕ not read — editor line ${p.from - 1 + err.line}: ${err.message}`)
+          : inputResult(a, p.name) ?? h('span', { class: 'muted' }, ' …')),
+    );
+  }
+}
+
+/** What each input gave: one muted line under the editor and under every listed file/paste.
+ * @param {import('./types').PageAnalysis} a
+ */
 function inputResult(a, name) {
   if (!a) return null;
+  const err = a.errors.find((e) => e.source === name);
+  if (err) return h('div', { class: 'result bad' }, `✕ not read — line ${err.line}: ${err.message}`);
   const summary = a.inputs.find((i) => i.source === name);
   if (!summary) return null;
-  const err = a.errors.find((e) => e.source === name);
-  if (err) return h('div', { class: 'result bad' }, `not read — line ${err.line}: see the message on the right`);
   const parts = [];
   if (summary.hosts.length) parts.push([summary.hosts.length === 1 ? 'host ' : `${summary.hosts.length} hosts: `, hostNames(summary.hosts, 6)]);
   if (summary.vms.length) parts.push([summary.vms.length === 1 ? 'VM ' : `${summary.vms.length} VMs: `, hostNames(summary.vms, 4)]);
-  if (!parts.length) parts.push(summary.format === 'mask-lines' ? 'EVC masks (featMask.evc lines)' : 'nothing usable');
+  if (summary.format === 'mask-lines') parts.push(maskLinesSummary(state.request?.inputs.find((i) => i.name === name)?.text ?? ''));
+  if (!parts.length) parts.push('nothing usable');
   const out = h('div', { class: 'result' }, '→ ', parts.map((p, i) => [i ? '; ' : '', p]), h('span', { class: 'muted' }, ` · ${formatName(summary.format)}`));
   if (summary.warnings.length) {
     out.append(h('details', { class: 'warn' }, h('summary', null, plural(summary.warnings.length, 'warning')), h('ul', null, summary.warnings.slice(0, 50).map((w) => h('li', null, w)))));
@@ -287,35 +487,30 @@ function inputResult(a, name) {
   return out;
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderInputs(a) {
   renderFileList();
-  const text = $('input').value;
+  renderParts(a);
+  const text = editor().value;
   const meta = $('paste-meta');
   if (text.trim()) {
     meta.replaceChildren(`${formatBytes(text.length)} in the editor`);
-    const r = inputResult(a, editorName());
+    if (state.parts.length) meta.append(` · one part could not be read, so each host's output is read on its own (${plural(state.parts.length, 'part')}):`);
+    const r = state.parts.length ? null : inputResult(a, editorName());
     if (r) meta.append(r);
   } else if (!meta.dataset.note) {
     meta.replaceChildren();
   }
 }
 
-const formatName = (f) =>
-  ({ 'vmodl-text': 'vim-cmd VMODL text', 'mask-lines': 'featMask lines', 'govc-xml': 'govc XML', 'govc-json': 'govc/govmomi JSON', 'supported-evc-mode-json': 'SupportedEVCMode export' })[f] ?? f ?? '—';
-
-function modeLabel(a, key) {
-  if (!key) return 'none';
-  const m = a?.modes.find((x) => x.key === key);
-  return m ? m.label : key;
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderModes(a) {
   if (!a) return;
   const sig = a.modes.map((m) => m.key).join(',');
   const complete = a.cluster.hosts.filter((h) => !h.fragment);
   const common = new Set(intersect(complete.map((h) => h.supported_evc_modes)));
-  const evcSel = $('evc');
-  const vmSel = $('per-vm-evc');
+  const evcSel = $select('evc');
+  const vmSel = $select('per-vm-evc');
   if (sig !== state.modesSignature) {
     state.modesSignature = sig;
     const groups = (withNone) => {
@@ -330,13 +525,15 @@ function renderModes(a) {
     evcSel.replaceChildren(h('option', { value: '' }, 'Automatic'), ...groups(true));
     vmSel.replaceChildren(h('option', { value: '' }, 'none (VMs see the cluster mode)'), ...groups(false));
   }
-  // Mark the modes not every host can join.
+  // Mark the modes not every host can join, and those no host can join.
   for (const sel of [evcSel, vmSel]) {
-    for (const opt of sel.querySelectorAll('optgroup option')) {
+    for (const opt of /** @type {NodeListOf<HTMLOptionElement>} */ (sel.querySelectorAll('optgroup option'))) {
       const m = a.modes.find((x) => x.key === opt.value);
       if (!m) continue;
       const can = complete.length === 0 || common.has(m.key);
-      opt.textContent = `${m.key} — ${m.label}${can || sel === vmSel ? '' : '  (not every host)'}`;
+      const some = complete.filter((x) => x.supported_evc_modes.includes(m.key)).length;
+      const note = can || sel === vmSel ? '' : some === 0 ? '  (no host can join)' : `  (only ${some} of ${complete.length} hosts can join)`;
+      opt.textContent = `${m.key} — ${m.label}${note}`;
       opt.classList.toggle('unsupported', !can);
     }
   }
@@ -345,9 +542,18 @@ function renderModes(a) {
   else auto.textContent = 'Automatic';
   evcSel.value = state.evc;
   vmSel.value = state.perVmEvc;
+  evcSel.classList.toggle('manual', !!state.evc);
+  vmSel.classList.toggle('manual', !!state.perVmEvc);
   const why = $('evc-why');
   why.replaceChildren();
   if (!state.evc) append(why, [`Automatic = ${a.evc.mode ?? 'EVC disabled'} (${a.evc.why}). `]);
+  else
+    append(why, [
+      h('span', { class: 'choice' }, 'chosen by you'), ' ',
+      state.evc === 'none' ? 'EVC disabled: VMs see every feature of the host they were powered on on. ' : `The matrix is computed for ${state.evc}, not for what the hosts suggest. `,
+      h('button', { type: 'button', class: 'linkish', id: 'evc-auto', onclick: () => { state.evc = ''; state.focusAfter = ['#evc']; schedule(); } }, 'back to automatic'), '. ',
+    ]);
+  renderPerVmNote(a);
   if (a.cluster.max_common_evc_mode) {
     append(why, ['Highest mode every host can join: ', h('strong', null, a.cluster.max_common_evc_mode), ` (${modeLabel(a, a.cluster.max_common_evc_mode)})`]);
   } else if (a.cluster.hosts.length && !complete.length) {
@@ -357,13 +563,55 @@ function renderModes(a) {
   }
 }
 
+/** vSphere's rule for per-VM EVC: at most the cluster's mode, same vendor. Checked on the page
+ * until the core refuses it itself (then its option_errors say so). Returns the reason or null. */
+/** @param {import('./types').PageAnalysis} a */
+function perVmRefusal(a, key) {
+  if (!key || !a) return null;
+  const pm = a.modes.find((x) => x.key === key);
+  const clusterKey = state.evc && state.evc !== 'none' ? state.evc : state.evc === 'none' ? null : a.evc.mode;
+  const cm = clusterKey && a.modes.find((x) => x.key === clusterKey);
+  if (!pm || !cm) return null;
+  if (pm.vendor !== cm.vendor)
+    return `vSphere refuses per-VM EVC ${pm.key}: it is a mode for ${pm.vendor === 'intel' ? 'Intel' : 'AMD'} CPUs and the cluster runs ${cm.key}.`;
+  const same = a.modes.filter((x) => x.vendor === cm.vendor).map((x) => x.key);
+  if (same.indexOf(pm.key) > same.indexOf(cm.key))
+    return `vSphere refuses per-VM EVC ${pm.key}: a VM's EVC mode cannot be higher than its cluster's EVC mode (${cm.key}), because only the cluster mode's features are guaranteed on every host the VM can move to. Pick ${cm.key} or lower.`;
+  return null;
+}
+
+/** @param {import('./types').PageAnalysis} a */
+function renderPerVmNote(a) {
+  const note = $('pervm-note');
+  note.replaceChildren();
+  note.classList.remove('refused');
+  if (state.perVmRefused) {
+    note.classList.add('refused');
+    note.append(h('strong', null, 'Not applied. '), state.perVmRefused);
+  } else if (state.perVmEvc) {
+    const label = modeLabel(a, state.perVmEvc);
+    append(note, [
+      h('strong', null, 'What-if, not a live fix: '),
+      `the matrix and the maintenance plans assume every VM was powered on with per-VM EVC ${state.perVmEvc} (${label}). `,
+      'To make it real, each VM needs virtual hardware 14 or later on vSphere 6.7 or later, and must be powered off to change its EVC mode; ',
+      'VMs running now keep the features they saw at power-on until their next power cycle',
+      a.vms.length
+        ? [': the VMs whose runtime you gave (', nameList(a.vms.map((v) => v.name), 3, 'other VMs'), ') keep what they require now, so their maintenance plans do not change with the what-if. ']
+        : '. ',
+      h('button', { type: 'button', class: 'linkish', id: 'pervm-off', onclick: () => { state.perVmEvc = ''; state.focusAfter = ['#per-vm-evc']; schedule(); } }, 'remove the what-if'), '.',
+    ]);
+  }
+  note.hidden = !note.childNodes.length;
+}
+
 function intersect(lists) {
   if (!lists.length) return [];
   return lists.reduce((acc, l) => acc.filter((x) => l.includes(x)));
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderHosts(a) {
-  const body = $('hosts-table').tBodies[0];
+  const body = $table('hosts-table').tBodies[0];
   body.replaceChildren();
   const admissions = new Map(a.cluster.admissions.map((x) => [x.host, x]));
   const loadedName = (name) => Object.keys(state.rename).find((k) => state.rename[k] === name) ?? name;
@@ -386,21 +634,21 @@ function renderHosts(a) {
           h('span', { class: 'name' }, host.name),
           h('div', { class: 'small muted src', title: `read from ${host.source}` }, host.source === 'paste' ? 'pasted' : host.source),
           renamedFrom !== host.name && h('div', { class: 'small muted' }, `renamed from ${renamedFrom}`)),
-        h('td', { class: 'cpu' }, cpuText(host)),
-        h('td', null, host.product ? h('span', { title: host.product }, host.product.replace(/^VMware /, '')) : h('span', { class: 'muted' }, 'not in the input')),
-        h('td', { class: 'nowrap' },
+        h('td', { class: 'cpu', dataset: { label: 'CPU' } }, cpuText(host)),
+        h('td', { class: 'esxi', dataset: { label: 'ESXi' } }, host.product ? h('span', { title: host.product }, host.product.replace(/^VMware (ESXi )?/, '').split(/ (?=build)/).map((p, i) => (i ? h('div', { class: 'small muted' }, p) : p))) : h('span', { class: 'muted' }, 'not in the input')),
+        h('td', { class: 'nowrap', dataset: { label: 'Highest EVC mode' } },
           host.max_evc_mode ? h('span', { class: 'mode', title: modeLabel(a, host.max_evc_mode) }, host.max_evc_mode) : h('span', { class: 'muted' }, host.fragment ? 'unknown (fragment)' : 'none'),
           host.max_evc_cross_check === 'agrees' && h('span', { class: 'small muted', title: 'The input’s own maxEVCModeKey says the same' }, ' ✓ as reported'),
           host.max_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `host reports ${host.reported_max_evc_mode}`)),
-        h('td', null, admCell),
-        h('td', { class: 'warnings' },
+        h('td', { dataset: { label: 'Joins the cluster mode' } }, admCell),
+        h('td', { class: 'warnings', dataset: { label: 'Warnings' } },
           warnings.length === 0 ? h('span', { class: 'muted' }, '—') :
             warnings.length === 1 ? h('span', { class: 'warn-text' }, warnings[0]) :
               h('details', { class: 'warn' }, h('summary', null, plural(warnings.length, 'warning')), h('ul', null, warnings.map((w) => h('li', null, w))))),
-        h('td', { class: 'right nowrap' },
-          h('button', { type: 'button', class: 'small-btn', onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
+        h('td', { class: 'right actions-cell' },
+          h('button', { type: 'button', class: 'small-btn rename', 'aria-label': `Rename ${host.name}`, onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
           ' ',
-          h('button', { type: 'button', class: 'small-btn', onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
+          h('button', { type: 'button', class: 'small-btn remove', 'aria-label': `Remove ${host.name}`, onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
       ),
     );
   }
@@ -408,11 +656,9 @@ function renderHosts(a) {
   const removed = $('removed');
   removed.replaceChildren();
   if (state.remove.length) {
-    append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', onclick: () => restoreHost(n) }, 'restore')))]);
+    append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', dataset: { host: n }, 'aria-label': `Restore ${n}`, onclick: () => restoreHost(n) }, 'restore')))]);
   }
 }
-
-const hex = (n) => (n == null ? '?' : `0x${n.toString(16)}`);
 
 /** "Intel Xeon E5-2686 v4 …", else the family/model/stepping the dump has. */
 function cpuText(host) {
@@ -436,13 +682,18 @@ function startRename(row, name) {
       input.reportValidity();
       return;
     }
+    state.focusAfter = [`#hosts-table tr[data-host="${CSS.escape(to && to !== name ? to : name)}"] button.rename`, '#hosts-panel h2'];
     if (to && to !== name) renameHost(name, to);
     else render(state.analysis);
   };
   input.addEventListener('input', () => input.setCustomValidity(''));
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') commit();
-    if (e.key === 'Escape') render(state.analysis);
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      state.focusAfter = [`#hosts-table tr[data-host="${CSS.escape(name)}"] button.rename`];
+      render(state.analysis);
+    }
   });
   cell.replaceChildren(input, ' ', h('button', { type: 'button', class: 'small-btn', onclick: commit }, 'OK'));
   input.focus();
@@ -460,11 +711,17 @@ function renameHost(from, to) {
   schedule();
 }
 function removeHost(name) {
+  // Focus moves to the next host's Remove button (or the previous one, or the restore button).
+  const rows = [...$table('hosts-table').tBodies[0].rows].map((r) => r.dataset.host);
+  const i = rows.indexOf(name);
+  const next = rows[i + 1] ?? rows[i - 1];
+  state.focusAfter = [next ? `#hosts-table tr[data-host="${CSS.escape(next)}"] button.remove` : '', `#removed button[data-host="${CSS.escape(name)}"]`, '#hosts-panel h2'].filter(Boolean);
   state.remove.push(name);
   schedule();
 }
 function restoreHost(name) {
   state.remove = state.remove.filter((n) => n !== name);
+  state.focusAfter = [`#hosts-table tr[data-host="${CSS.escape(name)}"] button.remove`, '#hosts-panel h2'];
   schedule();
 }
 
@@ -479,6 +736,7 @@ function featureList(features, max = Infinity) {
   return out;
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderDrift(a) {
   const list = $('drift');
   list.replaceChildren();
@@ -507,6 +765,7 @@ function renderDrift(a) {
  * cells (a 300-host cluster has 90,000 pairs). */
 const VIRTUAL_N = 40;
 
+/** @param {import('./types').PageAnalysis} a */
 function renderMatrix(a) {
   if (a.cluster.matrix_omitted) {
     // The core leaves the N×N matrix out for very large clusters and says why.
@@ -547,10 +806,10 @@ function renderMatrix(a) {
     (unknown ? ` · ${unknown} not verifiable (partial data)` : '');
 }
 
-const shortKey = (k) => k.replace(/^cpuid\./, '');
 const V = { CW: 124, CH: 40, RH: 150, HH: 28 };
 let vgrid = null;
 
+/** @param {import('./types').PageAnalysis} a */
 function renderVirtualMatrix(a) {
   const wrap = $('matrix-wrap');
   const host = $('vmatrix');
@@ -623,10 +882,11 @@ function renderVirtualMatrix(a) {
           role: self ? null : 'button',
           title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${VTEXT[cell.verdict]}${cell.verdict === 'blocked' ? ` — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}` : ''}`,
         },
-        self ? '—' : cell.verdict === 'compatible' ? '✓' : cell.verdict === 'unknown' ? '? partial data' : [
+        self ? '—' : h('span', { class: 'sr-only' }, `${cellLabel(from, cell)}. `),
+        self ? null : cell.verdict === 'compatible' ? h('span', { 'aria-hidden': 'true' }, '✓') : cell.verdict === 'unknown' ? h('span', { 'aria-hidden': 'true' }, '? partial data') : h('span', { 'aria-hidden': 'true' }, [
           h('div', { class: 'vk' }, '✕ ', cell.missing.length ? cell.missing.slice(0, 2).map((m) => shortKey(m.canonical_key)).join(', ') + (cell.missing.length > 2 ? ` +${cell.missing.length - 2}` : '') : 'not admitted'),
           cell.missing.length > 0 && h('div', { class: 'vl' }, cell.missing.map((m) => m.label).join(', ')),
-        ]);
+        ]));
         el.style.left = `${V.RH + c * V.CW}px`;
         el.style.top = `${r * V.CH}px`;
         el.style.width = `${V.CW}px`;
@@ -647,6 +907,7 @@ function renderVirtualMatrix(a) {
   draw();
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderTableMatrix(a) {
   const names = matrixIndex(a).cols;
   const rows = matrixIndex(a).rows.map((from) => ({ from, cells: rowCells(a, from) }));
@@ -668,28 +929,36 @@ function renderTableMatrix(a) {
       const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
       let cls = self ? 'self' : VCLASS[cell.verdict];
       if (selected) cls += ' selected';
+      // The accessible name is the text: "from esxi01 to esxi02: blocked by cpuid.MDCLEAR
+      // (Microarchitectural Data clear)"; the from/to part is visually hidden, the symbols are
+      // hidden from screen readers.
+      const icon = (s) => h('span', { 'aria-hidden': 'true' }, s);
       const content = self
         ? h('span', { class: 'muted' }, '—')
-        : cell.verdict !== 'blocked'
+        : [h('span', { class: 'sr-only' }, `from ${row.from} to ${cell.to}: `), cell.verdict !== 'blocked'
           ? cell.verdict === 'unknown'
-            ? [h('span', { class: 'verdict' }, '? no blocker seen'), h('div', { class: 'mf' }, 'partial data: only the pasted keys were compared')]
-            : h('span', { class: 'verdict' }, '✓ can move')
+            ? [h('span', { class: 'verdict' }, icon('? '), 'not verifiable'), h('span', { class: 'mf' }, ' from the pasted data: no blocker among the pasted keys (partial data)')]
+            : h('span', { class: 'verdict' }, icon('✓ '), 'can move')
           : [
-              h('span', { class: 'verdict' }, cell.destination_not_admitted && !cell.missing.length ? '✕ destination not admitted' : '✕ blocked'),
-              cell.missing.slice(0, wide ? 2 : 4).map((m) => h('div', { class: 'mf' }, h('span', { class: 'ml' }, m.label || m.canonical_key), ' ', h('code', null, m.canonical_key))),
-              cell.missing.length > (wide ? 2 : 4) && h('div', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
-              cell.destination_not_admitted && cell.missing.length > 0 && h('div', { class: 'mf' }, `${cell.to} not admitted to the mode`),
-            ];
+              h('span', { class: 'verdict' }, icon('✕ '), cell.destination_not_admitted && !cell.missing.length ? 'destination not admitted' : 'blocked by'),
+              cell.missing.slice(0, wide ? 2 : 4).map((m, i) => h('span', { class: 'mf' }, h('span', { class: 'sep' }, i ? ', ' : ' '), h('code', null, m.canonical_key), h('span', { class: 'ml' }, ` (${m.label || 'unknown feature'})`))),
+              cell.missing.length > (wide ? 2 : 4) && h('span', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
+              cell.destination_not_admitted && cell.missing.length > 0 && h('span', { class: 'mf' }, `; ${cell.to} not admitted to the mode`),
+            ]];
       tr.append(
-        h('td', {
-          class: cls,
-          tabindex: self ? null : '0',
-          role: self ? null : 'button',
-          dataset: { from: row.from, to: cell.to },
-          title: self ? '' : `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
-          onclick: self ? null : () => select(row.from, cell.to),
-          onkeydown: self ? null : (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), select(row.from, cell.to)),
-        }, content),
+        h('td', { class: cls, dataset: { from: row.from, to: cell.to } },
+          self
+            ? h('span', { class: 'sr-only' }, `${row.from} to itself: same host`)
+            : null,
+          self
+            ? content
+            : h('button', {
+                type: 'button',
+                class: 'cellbtn',
+                'aria-pressed': selected ? 'true' : 'false',
+                title: `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
+                onclick: () => select(row.from, cell.to),
+              }, content)),
       );
     }
     body.append(tr);
@@ -697,48 +966,54 @@ function renderTableMatrix(a) {
   t.append(body);
 }
 
+/** What a screen reader says for a cell: from, to and verdict. */
+function cellLabel(from, cell) {
+  if (cell.verdict === 'compatible') return `from ${from} to ${cell.to}: can move`;
+  if (cell.verdict === 'unknown') return `from ${from} to ${cell.to}: not verifiable from the pasted data (no blocker among the pasted keys)`;
+  const by = cell.missing.map((m) => `${shortKey(m.canonical_key)} (${m.label})`);
+  return `from ${from} to ${cell.to}: blocked${by.length ? ` by ${nameList(by, 4, 'other features')}` : ''}${cell.destination_not_admitted ? `${by.length ? ';' : ':'} ${cell.to} not admitted to the EVC mode` : ''}`;
+}
+
+/** The element that opened the detail, to return focus to it. */
+function cellElement(from, to) {
+  const td = all($('matrix'), 'td[data-from]').find((x) => x.dataset.from === from && x.dataset.to === to);
+  if (td) return td.querySelector('button');
+  return all($('vmatrix'), '.vcell[data-from]').find((x) => x.dataset.from === from && x.dataset.to === to) ?? null;
+}
+
+function markSelected() {
+  const sel = state.selected;
+  for (const td of all($('matrix'), 'td[data-from]')) {
+    const on = !!sel && td.dataset.from === sel.from && td.dataset.to === sel.to;
+    td.classList.toggle('selected', on);
+    td.querySelector('button')?.setAttribute('aria-pressed', on ? 'true' : 'false');
+  }
+  vgrid?.draw();
+}
+
 function select(from, to) {
   state.selected = { from, to };
   const a = state.analysis;
-  for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected');
-  for (const td of $('matrix').querySelectorAll('td[data-from]'))
-    if (td.dataset.from === from && td.dataset.to === to) td.classList.add('selected');
-  vgrid?.draw();
+  markSelected();
   renderDetail(a);
   $('detail').scrollIntoView({ block: 'nearest', behavior: 'instant' });
+  // Focus goes to the detail's heading: a screen reader reads the verdict; Escape or Close
+  // brings it back to the cell.
+  /** @type {HTMLElement | null} */ ($('detail').querySelector('h3'))?.focus();
 }
 
-const VCLASS = { compatible: 'ok', blocked: 'bad', unknown: 'ok unsure' };
-const VTEXT = { compatible: 'can move', blocked: 'blocked', unknown: 'no blocker seen, but partial data' };
-
-/** Hosts known only from a fragment (e.g. `grep -A 2 MDCLEAR` output): a green cell involving
- * them means "no blocker among the keys that were pasted", not a verified move. */
-const partialHosts = (a) => new Set(a.cluster.hosts.filter((x) => x.fragment).map((x) => x.name));
-
-// The matrix arrives packed (worker.js view()): these read it back cell by cell.
-function matrixIndex(a) {
-  const m = a.cluster.matrix_view;
-  if (!m.rowIndex) {
-    m.rowIndex = new Map(m.rows.map((n, i) => [n, i]));
-    m.colIndex = new Map(m.cols.map((n, i) => [n, i]));
-  }
-  return m;
-}
-function cellAt(m, r, c) {
-  return { from: m.rows[r], to: m.cols[c], ...m.sets[m.cells[r * m.cols.length + c]] };
-}
-function cellOf(a, from, to) {
-  const m = matrixIndex(a);
-  const r = m.rowIndex.get(from);
-  const c = m.colIndex.get(to);
-  return r === undefined || c === undefined ? null : cellAt(m, r, c);
-}
-function rowCells(a, from) {
-  const m = matrixIndex(a);
-  const r = m.rowIndex.get(from);
-  return r === undefined ? [] : m.cols.map((_, c) => cellAt(m, r, c));
+function closeDetail() {
+  const sel = state.selected;
+  if (!sel) return;
+  state.selected = null;
+  renderDetail(state.analysis);
+  markSelected();
+  const back = cellElement(sel.from, sel.to);
+  if (back) /** @type {HTMLElement} */ (back).focus();
+  else $('matrix-panel').querySelector('h2')?.focus();
 }
 
+/** @param {import('./types').PageAnalysis} a */
 function renderDetail(a) {
   const box = $('detail');
   box.replaceChildren();
@@ -760,8 +1035,8 @@ function renderDetail(a) {
   if (!remedies.length && cell.verdict === 'blocked') remedies = plan?.remedies ?? [];
   box.append(
     h('div', { class: 'detail-head' },
-      h('h3', null, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
-      h('button', { type: 'button', class: 'small-btn', onclick: () => { state.selected = null; renderDetail(a); for (const td of $('matrix').querySelectorAll('td.selected')) td.classList.remove('selected'); vgrid?.draw(); } }, 'Close')),
+      h('h3', { tabindex: '-1' }, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
+      h('button', { type: 'button', class: 'small-btn', 'aria-label': 'Close the details (Escape)', onclick: closeDetail }, 'Close')),
     h('p', { class: 'small muted' },
       `Cluster EVC ${a.cluster.evc_mode ? `${a.cluster.evc_mode} (${modeLabel(a, a.cluster.evc_mode)})` : 'disabled'}`,
       a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
@@ -797,7 +1072,7 @@ function renderDetail(a) {
     box.append(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
   }
   if (cell.verdict === 'blocked') {
-    box.append(h('h4', null, 'What fixes it'));
+    box.append(h('h4', { class: 'subhead' }, 'What fixes it'));
     const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.verdict === 'compatible').map((c) => c.to);
     if (remedies.length) box.append(remedyList(remedies));
     else {
@@ -840,14 +1115,40 @@ function remedyList(remedies) {
       )));
 }
 
+/** A VM whose input names no host (a runtime pasted without its prompt): say so, and let the
+ * admin pick the host it runs on, so that it is used in that host's maintenance plan.
+ * @param {import('./types').PageAnalysis} a
+ * @param {import('./types').VmReport} vm */
+function vmHostPicker(a, vm) {
+  const id = `vmhost-${a.vms.indexOf(vm)}`;
+  return h('div', { class: 'vmhost' },
+    h('div', { class: 'warn-text small' },
+      vm.host ? [`Runs on “${vm.host}”, which is no loaded host`, vm.host === 'ha-host' ? ' (what every standalone ESXi calls itself)' : ''] : 'No host named',
+      ': the runtime came without its prompt line (', code('[root@esxi01:~] vim-cmd vmsvc/get.runtime 3'), '), so it is in no maintenance plan yet.'),
+    h('label', { for: id, class: 'small' }, 'It runs on '),
+    h('select', {
+      id,
+      class: 'vmhost-select',
+      dataset: { source: vm.source },
+      onchange: (e) => {
+        const host = /** @type {HTMLSelectElement} */ (e.target).value;
+        if (!host) return;
+        state.vmHosts[vm.source] = host;
+        state.focusAfter = ['#vms-panel h2'];
+        schedule();
+      },
+    }, h('option', { value: '' }, 'pick the host…'), a.cluster.hosts.map((x) => h('option', { value: x.name }, x.name))));
+}
+
+/** @param {import('./types').PageAnalysis} a */
 function renderVms(a) {
-  const body = $('vms-table').tBodies[0];
+  const body = $table('vms-table').tBodies[0];
   body.replaceChildren();
   for (const vm of a.vms) {
     body.append(
       h('tr', null,
         h('td', null, h('span', { class: 'name' }, vm.name), h('div', { class: 'small muted' }, vm.source)),
-        h('td', null, vm.host ?? h('span', { class: 'muted' }, 'unknown')),
+        h('td', null, vm.host && a.cluster.hosts.some((x) => x.name === vm.host) ? vm.host : vmHostPicker(a, vm)),
         h('td', null, vm.power_state ?? '—'),
         h('td', null, vm.min_evc_mode ?? '—', vm.min_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `VM reports ${vm.reported_min_evc_mode}`)),
         h('td', null, vm.per_vm_mask_mode ?? '—'),
@@ -857,11 +1158,7 @@ function renderVms(a) {
   }
 }
 
-function hostNames(names, max = 12) {
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? h('span', { title: names.join(', ') }, `${shown} … (+${names.length - max} more)`) : shown;
-}
-
+/** @param {import('./types').PageAnalysis} a */
 function renderMaintenance(a) {
   const box = $('maintenance');
   box.replaceChildren();
@@ -885,7 +1182,7 @@ function renderMaintenance(a) {
                   h('span', { class: 'hosts' }, hostNames(g.hosts)),
                   g.verdict === 'blocked' && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
                   g.verdict === 'blocked' && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
-          m.remedies.length ? [h('h4', null, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
+          m.remedies.length ? [h('h3', { class: 'subhead' }, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
         ),
       ),
     );
@@ -910,72 +1207,6 @@ function stamp() {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
 }
 
-const mdCell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
-function markdown(a) {
-  const L = [];
-  const c = a.cluster;
-  L.push('# evcalc report', '');
-  L.push(`Generated ${new Date().toISOString()} by the evcalc web page (engine ${state.version}), offline.`, '');
-  L.push(`- Cluster EVC mode: **${c.evc_mode ?? 'disabled'}**${c.evc_mode ? ` (${modeLabel(a, c.evc_mode)})` : ''} — ${a.evc.why}`);
-  L.push(`- Per-VM EVC: ${c.per_vm_evc_mode ?? 'none'}`);
-  L.push(`- Highest common EVC mode of these hosts: ${c.max_common_evc_mode ?? 'none'}`);
-  L.push(`- EVC mode definitions: ${c.modes_source}`, '');
-  if (a.errors.length || a.option_errors.length) {
-    L.push('## Problems', '');
-    for (const e of a.errors) L.push(`- ${e.source}, line ${e.line}, column ${e.col}: ${e.message}`);
-    for (const e of a.option_errors) L.push(`- ${e}`);
-    L.push('');
-  }
-  L.push('## Inputs', '', '| input | format | hosts | VMs |', '|---|---|---|---|');
-  for (const i of a.inputs) L.push(`| ${mdCell(i.source)} | ${mdCell(formatName(i.format))} | ${mdCell(i.hosts.join(', '))} | ${mdCell(i.vms.join(', '))} |`);
-  L.push('', '## Hosts', '', '| host | CPU | ESXi | highest EVC mode | joins cluster mode | warnings |', '|---|---|---|---|---|---|');
-  const adm = new Map(c.admissions.map((x) => [x.host, x]));
-  for (const h of c.hosts) {
-    const x = adm.get(h.name);
-    const joins = !c.evc_mode ? '—' : !x || x.admitted === null ? 'unknown' : x.admitted ? 'yes' : `no (lacks ${x.missing.map((f) => f.key).join(', ')})`;
-    const cpu = h.cpu_model ?? (h.family != null ? `family ${h.family} model ${h.model ?? '?'} stepping ${h.stepping ?? '?'}` : '');
-    L.push(`| ${mdCell(h.name)} | ${mdCell(cpu)} | ${mdCell(h.product ?? '')} | ${mdCell(h.max_evc_mode ?? 'none')} | ${mdCell(joins)} | ${mdCell(h.warnings.join('; '))} |`);
-  }
-  L.push('', '## Drift', '');
-  if (!c.drift.length) L.push('None: every host reports the same CPU features.');
-  for (const d of c.drift) L.push(`- \`${d.key}\` — ${d.label}: ${d.summary}${d.blocks_vmotion ? ' (can block vMotion)' : ' (hidden from VMs by EVC)'}`);
-  L.push('', '## vMotion matrix', '', 'Row: the host a VM was powered on on; column: the destination.', '');
-  const mv = matrixIndex(a);
-  const rows = mv.rows.map((from) => ({ from, cells: rowCells(a, from) }));
-  L.push(`| from \\ to | ${mv.cols.map(mdCell).join(' | ')} |`, `|---|${mv.cols.map(() => '---').join('|')}|`);
-  for (const r of rows) {
-    L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.verdict === 'compatible' ? 'ok' : x.verdict === 'unknown' ? 'ok? (partial data)' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
-  }
-  const blocked = rows.flatMap((r) => r.cells.filter((x) => x.verdict === 'blocked').map((x) => [r.from, x]));
-  if (blocked.length) {
-    L.push('', '### Blocked moves', '');
-    for (const [from, x] of blocked) {
-      L.push(`- ${from} → ${x.to}: ${x.missing.map((m) => `\`${m.canonical_key}\` (${m.label}; requires ${m.required}, ${x.to} has ${m.available})`).join(', ')}${x.destination_not_admitted ? `; ${x.to} is not admitted to the EVC mode` : ''}`);
-    }
-  }
-  L.push('', '## Maintenance', '');
-  for (const m of a.maintenance) {
-    L.push(`### ${m.host}`, '', m.verdict, '');
-    for (const v of m.vms) {
-      L.push(`- ${v.vm} (requirements ${v.requirements_from === 'input' ? 'from its runtime data' : v.requirements_from}): ${v.groups.map((g) => `${{ compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[g.verdict]} ${g.hosts.join(', ')}${g.verdict === 'blocked' ? ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}` : ''}`).join('; ') || 'no other host'}`);
-    }
-    if (m.remedies.length) {
-      L.push('');
-      for (const r of m.remedies) {
-        L.push(`${r.rank}. **${r.action}** — ${r.why} _Disruption:_ ${r.disruption}.${r.verify ? ` _Verify:_ ${r.verify}` : ''}${r.reference ? ` _Reference:_ ${r.reference}` : ''}`);
-      }
-    }
-    L.push('');
-  }
-  if (a.vms.length) {
-    L.push('## VMs', '', '| VM | host | power | lowest EVC mode | warnings |', '|---|---|---|---|---|');
-    for (const v of a.vms) L.push(`| ${mdCell(v.name)} | ${mdCell(v.host ?? '')} | ${mdCell(v.power_state ?? '')} | ${mdCell(v.min_evc_mode ?? '')} | ${mdCell(v.warnings.join('; '))} |`);
-    L.push('');
-  }
-  return L.join('\n');
-}
-
 // ------------------------------------------------------------------------------------------
 // Inputs: paste, files, drag and drop
 
@@ -984,22 +1215,13 @@ function markdown(a) {
  * their own, listed with the files. */
 const LARGE_PASTE = 512 * 1024;
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** The editor's input name: "paste", unless a large paste already took it. */
 function editorName() {
   return state.items.some((i) => i.name === 'paste') ? 'paste (editor)' : 'paste';
 }
 
 function onEdit() {
-  const text = $('input').value;
+  const text = editor().value;
   delete $('paste-meta').dataset.note;
   $('paste-meta').textContent = text ? `${formatBytes(text.length)} in the editor` : '';
   schedule(text.length > 100000 ? 400 : 250);
@@ -1007,7 +1229,7 @@ function onEdit() {
 
 function addLargePaste(text) {
   const taken = new Set(state.items.map((i) => i.name));
-  if ($('input').value.trim()) taken.add('paste');
+  if (editor().value.trim()) taken.add('paste');
   let name = 'paste';
   for (let n = 2; taken.has(name); n++) name = `paste ${n}`;
   state.items.push({ name, text, kind: 'paste' });
@@ -1029,7 +1251,7 @@ function onPaste(e) {
   } else if (!inEditor && text) {
     // Pasted somewhere on the page: append to the editor.
     e.preventDefault();
-    const ta = $('input');
+    const ta = editor();
     const sep = ta.value && !ta.value.endsWith('\n') ? '\n' : '';
     ta.setRangeText(sep + text, ta.value.length, ta.value.length, 'end');
     onEdit();
@@ -1059,7 +1281,13 @@ function renderFileList() {
           h('span', { class: `kind ${f.kind}` }, f.kind === 'paste' ? 'paste' : 'file'),
           h('span', { class: 'fname', title: f.name }, f.name),
           h('span', { class: 'muted small' }, formatBytes(f.text.length)),
-          h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, title: `Remove ${f.name}`, onclick: () => { state.items.splice(i, 1); renderFileList(); schedule(); } }, '×')),
+          h('button', { type: 'button', class: 'small-btn', 'aria-label': `Remove ${f.name}`, title: `Remove ${f.name}`, onclick: () => {
+            state.items.splice(i, 1);
+            renderFileList();
+            const buttons = $('filelist').querySelectorAll('button');
+            /** @type {HTMLElement} */ (buttons[Math.min(i, buttons.length - 1)] ?? $('input')).focus();
+            schedule();
+          } }, '×')),
         state.request?.inputs.some((x) => x.name === f.name) ? inputResult(state.analysis, f.name) : null)),
   );
 }
@@ -1076,8 +1304,12 @@ async function loadExample() {
     state.remove = [];
     state.evc = '';
     state.perVmEvc = '';
+    state.perVmRefused = null;
+    state.splitFor = null;
+    state.vmHosts = {};
     state.selected = null;
-    $('input').value = '';
+    state.focusAfter = ['#headline'];
+    editor().value = '';
     $('paste-meta').textContent = '';
     delete $('paste-meta').dataset.note;
     renderFileList();
@@ -1088,11 +1320,21 @@ async function loadExample() {
 }
 
 function clearAll() {
+  // Every choice goes: a later paste must not inherit an EVC mode nobody sees any more.
   state.items = [];
   state.rename = {};
   state.remove = [];
   state.selected = null;
-  $('input').value = '';
+  state.evc = '';
+  state.perVmEvc = '';
+  state.perVmRefused = null;
+  state.splitFor = null;
+  state.vmHosts = {};
+  state.focusAfter = ['#input'];
+  $select('evc').value = '';
+  $select('per-vm-evc').value = '';
+  $('input').focus();
+  editor().value = '';
   $('paste-meta').textContent = '';
   delete $('paste-meta').dataset.note;
   renderFileList();
@@ -1112,8 +1354,9 @@ function wire() {
   $('input').addEventListener('input', onEdit);
   document.addEventListener('paste', onPaste);
   $('files').addEventListener('change', (e) => {
-    addFiles(e.target.files);
-    e.target.value = '';
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    addFiles(input.files);
+    input.value = '';
   });
   const zone = $('dropzone');
   let depth = 0;
@@ -1140,19 +1383,36 @@ function wire() {
     if (e.target === zone) $('files').click();
   });
   $('evc').addEventListener('change', (e) => {
-    state.evc = e.target.value;
+    state.evc = /** @type {HTMLSelectElement} */ (e.target).value;
+    state.perVmRefused = null;
+    const refused = perVmRefusal(state.analysis, state.perVmEvc);
+    if (refused) {
+      state.perVmEvc = '';
+      state.perVmRefused = `${refused} The per-VM what-if was removed.`;
+    }
     schedule();
   });
   $('per-vm-evc').addEventListener('change', (e) => {
-    state.perVmEvc = e.target.value;
+    const select = /** @type {HTMLSelectElement} */ (e.target);
+    const refused = perVmRefusal(state.analysis, select.value);
+    state.perVmRefused = refused;
+    if (refused) {
+      select.value = state.perVmEvc;
+      renderPerVmNote(state.analysis);
+      return;
+    }
+    state.perVmEvc = select.value;
     schedule();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && state.selected && !e.defaultPrevented && !(e.target instanceof HTMLSelectElement)) closeDetail();
   });
   $('load-example').addEventListener('click', loadExample);
   $('load-example-2').addEventListener('click', loadExample);
   $('clear-all').addEventListener('click', clearAll);
   $('download-json').addEventListener('click', downloadJson);
   $('download-md').addEventListener('click', () => {
-    if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis));
+    if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis, state.version));
   });
 }
 

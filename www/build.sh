@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the evcalc WebAssembly module for the web page into www/pkg/.
 #   www/build.sh            # from any directory
-# Needs rustup + cargo. Installs the wasm32 target and wasm-bindgen-cli (pinned to the crate's
+# Also writes www/dist/evcalc.html, the whole page in one file that works opened from disk.
+# Needs rustup + cargo and python3. Installs the wasm32 target and wasm-bindgen-cli (pinned to the crate's
 # exact wasm-bindgen version) when missing. Optional: WASM_OPT=/path/to/wasm-opt (npm binaryen,
 # never Debian's, which corrupts wasm-bindgen output) to shrink the module further.
 set -euo pipefail
@@ -39,3 +40,10 @@ awk -v raw="$RAW" -v gz="$GZ" 'BEGIN { printf "www/pkg/evcalc_wasm_bg.wasm: %d b
 if [ "$GZ" -gt $((250 * 1024)) ]; then
   echo "build.sh: warning: the module is over the 250 KB gzipped budget" >&2
 fi
+
+# The single offline file: page, script, styles and the module in one HTML file (file:// works).
+python3 www/single-file.py
+SINGLE=www/dist/evcalc.html
+SRAW=$(wc -c <"$SINGLE")
+SGZ=$(gzip -9 -c "$SINGLE" | wc -c)
+awk -v raw="$SRAW" -v gz="$SGZ" 'BEGIN { printf "www/dist/evcalc.html (single offline file): %d bytes (%.1f KB), gzip -9: %d bytes (%.1f KB)\n", raw, raw / 1024, gz, gz / 1024 }'

@@ -8,6 +8,7 @@ PORT="${PORT:-8080}"
 "$ROOT/www/build.sh"
 echo
 echo "evcalc page: http://127.0.0.1:$PORT/   (Ctrl-C to stop; everything runs in the browser)"
+echo "single offline file: $ROOT/www/dist/evcalc.html (open it from disk, or copy it anywhere)"
 echo
 exec python3 - "$PORT" "$ROOT/www" <<'PY'
 import functools, http.server, re, sys
@@ -18,7 +19,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript"}
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        # dist/evcalc.html carries its own, stricter policy (inline code by hash); a second,
+        # header policy would block it.
+        if not self.path.startswith("/dist/"):
+            self.send_header("Content-Security-Policy", CSP)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=root))

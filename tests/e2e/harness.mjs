@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, '../..');
 export const WWW = path.resolve(process.env.WWW_DIR ?? path.join(REPO, 'www'));
-export const OUTPUT = path.join(HERE, 'output');
+/** Screenshots, PDFs and other artefacts of a run (git-ignored, like all of target/). */
+export const OUTPUT = path.join(REPO, 'target', 'e2e-artifacts');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -88,8 +89,9 @@ export async function startBrowser(base) {
 }
 
 /** Opens the page and waits until the WebAssembly engine has answered once. */
-export async function openPage(context, base) {
+export async function openPage(context, base, viewport) {
   const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
   page.on('console', (m) => {
@@ -147,7 +149,12 @@ export function example(name) {
   return fs.readFileSync(path.join(REPO, 'examples/mdclear-cluster', name), 'utf8');
 }
 
-export function shot(page, name) {
+export function shot(page, name, fullPage = true) {
   fs.mkdirSync(OUTPUT, { recursive: true });
-  return page.screenshot({ path: path.join(OUTPUT, name), fullPage: true });
+  return page.screenshot({ path: path.join(OUTPUT, name), fullPage });
+}
+
+export function artefact(name) {
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  return path.join(OUTPUT, name);
 }

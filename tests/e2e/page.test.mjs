@@ -1,11 +1,11 @@
 // Browser tests of the evcalc page in real headless Chromium. Run: node --test (from tests/e2e)
-// or tests/e2e/run.sh (builds the module first). Screenshots go to tests/e2e/output/.
+// or tests/e2e/run.sh (builds the module first). Screenshots go to target/e2e-artifacts/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, startServer, startBrowser, openPage, analysed, seqOf, example, shot, paste, watchMainThread, longestStall, copy, pressPaste } from './harness.mjs';
+import { REPO, artefact, startServer, startBrowser, openPage, analysed, seqOf, example, shot, paste, watchMainThread, longestStall, copy, pressPaste } from './harness.mjs';
 
 const HOSTS = ['esxi01.txt', 'esxi02.txt', 'esxi03.txt', 'esxi04.txt'];
 let server, base, browser;
@@ -86,7 +86,7 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   assert.match(d, /esxi02 can join EVC mode intel-haswell/);
   assert.match(d, /Power-cycle esxi02–04/);
   assert.match(d, /the other way \(esxi02 → esxi01\): can move/);
-  await detail.screenshot({ path: path.join(REPO, 'tests/e2e/output/mdclear-detail.png') });
+  await detail.screenshot({ path: artefact('mdclear-detail.png') });
   await shot(page, 'mdclear-detail-page.png');
 
   // Reports
@@ -319,7 +319,7 @@ test('20 MB paste (330 hosts): the page stays responsive', async (t) => {
   await page.locator('#matrix-wrap').evaluate((w) => { w.scrollTop = 40 * 150; w.scrollLeft = 124 * 100; });
   await page.waitForTimeout(100);
   assert.ok((await page.locator('#vmatrix .vcell[data-from="esx160"]').count()) > 0);
-  await page.locator('#matrix-panel').screenshot({ path: path.join(REPO, 'tests/e2e/output/hosts-330-matrix.png') });
+  await page.locator('#matrix-panel').screenshot({ path: artefact('hosts-330-matrix.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of the web page, from a fresh machine: installs Debian chromium when missing,
-# the pinned playwright-core (npm ci), builds the WebAssembly module (www/build.sh), then runs
-# the tests in headless Chromium (node --test). Works from any directory; non-zero on failure.
-# Screenshots: tests/e2e/output/. CHROMIUM=/path/to/chromium to use another binary.
+# the pinned npm packages (npm ci: playwright-core, axe-core, typescript), builds the WebAssembly
+# module and the single offline file (www/build.sh), type-checks the page's JavaScript (tsc
+# --checkJs), then runs the tests in headless Chromium (node --test). Works from any directory; non-zero on failure.
+# Screenshots, the PDF and axe reports: target/e2e-artifacts/. CHROMIUM=/path/to/chromium to use another binary.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -17,6 +18,8 @@ fi
 
 (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 "$ROOT/www/build.sh"
-rm -rf "$HERE/output"
+echo "Type-checking the page (tsc --noEmit --checkJs, www/tsconfig.json)…"
+"$HERE/node_modules/.bin/tsc" -p "$ROOT/www/tsconfig.json"
+rm -rf "$ROOT/target/e2e-artifacts"
 cd "$HERE"
 node --test
