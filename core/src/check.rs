@@ -842,6 +842,8 @@ pub fn max_common_mode<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> Option<&
 pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
     let cat = catalogue();
     let mut out = Vec::new();
+    let effs: Vec<exposure::Effective> = hosts.iter().map(|h| effective(h, evc)).collect();
+    let requirable = exposure::requirable_at(MAX_VHW).union(exposure::unproven());
     for (id, def) in cat.iter() {
         let key = Key::Known(id);
         let knowing: Vec<&Host> = hosts.iter().filter(|h| h.knows(&key)).collect();
@@ -862,10 +864,22 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             .filter(|h| h.caps.value(&key) == 0)
             .map(|h| h.name.clone())
             .collect();
-        let exposed = match evc {
-            EvcSetting::Mode(m) => m.exposed.contains(id),
-            EvcSetting::Disabled => true,
-        };
+        // It blocks vMotion when hosts differ in what they offer VMs (EVC-effective), or when
+        // a host's offer is unknown and others differ: then it may.
+        let offers: Vec<Option<bool>> = effs
+            .iter()
+            .map(|e| {
+                if e.present.contains(id) {
+                    Some(true)
+                } else if e.unknown.contains(id) {
+                    None
+                } else {
+                    Some(false)
+                }
+            })
+            .collect();
+        let exposed =
+            offers.iter().any(|o| *o == Some(true)) && offers.iter().any(|o| *o == Some(false));
         out.push(Drift {
             key: def.key.clone(),
             label: def.label.clone(),
@@ -880,7 +894,7 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             summary: drift_summary(&with, &without, knowing.len()),
             hosts_with: with,
             hosts_without: without,
-            blocks_vmotion: exposed && def.becomes_requirement,
+            blocks_vmotion: exposed && requirable.contains(id),
         });
     }
     // Unknown keys: kept and shown, never judged.
@@ -1145,6 +1159,17 @@ pub fn cluster_report(
     per_vm: Option<&EvcMode>,
     modes: &ModeCatalogue,
 ) -> ClusterReport {
+    cluster_report_at(hosts, evc, per_vm, None, modes)
+}
+
+/// [`cluster_report`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
+pub fn cluster_report_at(
+    hosts: &[Host],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+    modes: &ModeCatalogue,
+) -> ClusterReport {
     let common = max_common_mode(hosts, modes);
     let (matrix, matrix_omitted) = if hosts.len() > MAX_MATRIX_HOSTS {
         (
@@ -1155,9 +1180,26 @@ pub fn cluster_report(
             )),
         )
     } else {
-        (matrix(hosts, evc, per_vm), None)
+        (matrix_at(hosts, evc, per_vm, vhw), None)
+    };
+    let drift = drift(hosts, evc);
+    let outcome = if matrix_omitted.is_some() {
+        // Without the matrix, drift that blocks vMotion is a proven blocker; else unproven.
+        if drift.iter().any(|d| d.blocks_vmotion) {
+            Verdict::Blocked
+        } else {
+            Verdict::Unknown
+        }
+    } else {
+        worst(
+            matrix
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| c.verdict)),
+        )
     };
     ClusterReport {
+        patch_era: exposure::findings(hosts, evc),
+        outcome,
         hosts: hosts.iter().map(|h| host_report(h, modes)).collect(),
         max_common_evc_mode: common.map(|m| m.key.clone()),
         evc_mode: evc.key(),
@@ -1166,7 +1208,7 @@ pub fn cluster_report(
             .mode()
             .map(|m| hosts.iter().map(|h| admission(h, m)).collect())
             .unwrap_or_default(),
-        drift: drift(hosts, evc),
+        drift,
         matrix,
         matrix_omitted,
         modes_source: modes.source.clone(),
@@ -1177,13 +1219,27 @@ pub fn cluster_report(
 // Maintenance
 
 /// Plans the evacuation of `host_name`: every VM on it (the given VMs, or else "any VM powered
-/// on on it"), their possible destinations, the blockers and the remedies ranked by disruption.
+/// on on it", per band of virtual hardware versions), their possible destinations, the
+/// blockers and the remedies ranked by disruption.
 pub fn maintenance(
     hosts: &[Host],
     host_name: &str,
     vms: &[Vm],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
+    modes: &ModeCatalogue,
+) -> Result<MaintenanceReport, String> {
+    maintenance_at(hosts, host_name, vms, evc, per_vm, None, modes)
+}
+
+/// [`maintenance`] with the virtual hardware version of "any VM" given (`None`: per band).
+pub fn maintenance_at(
+    hosts: &[Host],
+    host_name: &str,
+    vms: &[Vm],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
     modes: &ModeCatalogue,
 ) -> Result<MaintenanceReport, String> {
     let source = hosts
@@ -1202,8 +1258,11 @@ pub fn maintenance(
     let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
-        synthetic = power_on(source, evc, per_vm);
-        vec![&synthetic]
+        let mut breaks: Vec<u8> = destinations.iter().filter_map(|h| h.max_vhw).collect();
+        breaks.sort_unstable();
+        breaks.dedup();
+        synthetic = power_on_bands(source, evc, per_vm, vhw, &breaks);
+        synthetic.iter().collect()
     } else {
         vms.iter().collect()
     };
@@ -1238,6 +1297,13 @@ pub fn maintenance(
                 d.vm.clone_from(&label);
             }
         }
+        let verdict = if dests.iter().any(|d| d.verdict == Verdict::Compatible) {
+            Verdict::Compatible
+        } else if dests.iter().any(|d| d.verdict == Verdict::Unknown) {
+            Verdict::Unknown
+        } else {
+            Verdict::Blocked
+        };
         plans.push(VmPlan {
             vm: label,
             vms: names,
@@ -1246,19 +1312,45 @@ pub fn maintenance(
             } else {
                 format!("computed: powered on on {}", source.name)
             },
-            can_move: dests.iter().any(|d| d.compatible),
+            can_move: verdict == Verdict::Compatible,
+            verdict,
             destinations: dests,
         });
     }
-    let evacuable = !destinations.is_empty() && plans.iter().all(|p| p.can_move);
-    let remedies = remedies(source, &destinations, &vms, &plans, evc, per_vm, modes);
+    // Evacuable when every VM has a proven destination; not evacuable when some VM has none for
+    // certain; otherwise unknown.
+    let verdict = if destinations.is_empty() || plans.iter().any(|p| p.verdict == Verdict::Blocked)
+    {
+        Verdict::Blocked
+    } else if plans.iter().all(|p| p.verdict == Verdict::Compatible) {
+        Verdict::Compatible
+    } else {
+        Verdict::Unknown
+    };
+    let evacuable = verdict == Verdict::Compatible;
+    let remedies = remedies(
+        hosts,
+        source,
+        &destinations,
+        &vms,
+        &plans,
+        evc,
+        per_vm,
+        modes,
+    );
     let blocked: usize = plans
         .iter()
-        .filter(|p| !p.can_move)
+        .filter(|p| p.verdict == Verdict::Blocked)
+        .map(|p| p.vms.len())
+        .sum();
+    let unknown: usize = plans
+        .iter()
+        .filter(|p| p.verdict == Verdict::Unknown)
         .map(|p| p.vms.len())
         .sum();
     let vm_count: usize = plans.iter().map(|p| p.vms.len()).sum();
-    let verdict = if destinations.is_empty() {
+    let computed = vms.iter().all(|v| !v.from_input);
+    let text = if destinations.is_empty() {
         format!(
             "{} is the only host: there is nowhere to move its VMs",
             source.name
@@ -1268,52 +1360,96 @@ pub fn maintenance(
             "{} can enter maintenance mode: every VM has a destination",
             source.name
         )
-    } else {
-        let possible = plans
-            .first()
-            .map(|p| p.destinations.iter().filter(|d| d.compatible).count())
-            .unwrap_or(0);
-        if plans.len() == 1 && vm_count == 1 {
-            format!(
-                "{} cannot be evacuated: {} of {} destinations possible for {}",
-                source.name,
-                possible,
-                destinations.len(),
-                plans[0].vm
-            )
+    } else if verdict == Verdict::Blocked {
+        let what = if computed {
+            blocked_vm_story(&plans)
         } else {
-            format!(
-                "{} cannot be evacuated: {blocked} of {vm_count} VMs have no destination",
-                source.name
-            )
-        }
-    };
-    let unverified = plans
-        .iter()
-        .flat_map(|p| &p.destinations)
-        .filter(|d| d.verdict == Verdict::Unknown)
-        .count();
-    let verdict = if unverified > 0 && !evacuable {
-        format!(
-            "{verdict} ({unverified} move{} not fully checked: partial data such as grep output)",
-            if unverified == 1 { "" } else { "s" }
-        )
+            format!("{blocked} of {vm_count} VMs have no destination")
+        };
+        let tail = if unknown > 0 {
+            format!("; {unknown} more not verifiable from the data")
+        } else {
+            String::new()
+        };
+        format!("{} cannot be fully evacuated: {what}{tail}", source.name)
     } else {
-        verdict
+        format!(
+            "{}: no blocker visible in the data, but {} not verifiable — load full dumps (or the commands below) to confirm",
+            source.name,
+            if computed {
+                "the moves are".to_string()
+            } else {
+                format!("{unknown} of {vm_count} VMs' moves are")
+            }
+        )
     };
     Ok(MaintenanceReport {
         host: source.name.clone(),
         evc_mode: evc.key(),
         per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
         evacuable,
-        verdict,
+        outcome: verdict,
+        verdict: text,
         vms: plans,
         remedies,
     })
 }
 
-/// Ranked remedies for the blockers of a maintenance plan.
+/// "VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer".
+fn blocked_vm_story(plans: &[VmPlan]) -> String {
+    let blocked: Vec<&VmPlan> = plans
+        .iter()
+        .filter(|p| p.verdict == Verdict::Blocked)
+        .collect();
+    let mut features: Vec<String> = Vec::new();
+    let mut lacking: Vec<String> = Vec::new();
+    for p in &blocked {
+        for d in &p.destinations {
+            for m in &d.missing {
+                if !features.contains(&m.canonical_key) {
+                    features.push(m.canonical_key.clone());
+                }
+            }
+            if d.vhw_blocker.is_some() && !features.iter().any(|f| f.starts_with("a newer ESXi")) {
+                features.push("a newer ESXi (virtual hardware)".to_string());
+            }
+            if (!d.missing.is_empty() || d.vhw_blocker.is_some()) && !lacking.contains(&d.to) {
+                lacking.push(d.to.clone());
+            }
+        }
+    }
+    let bands: Vec<(u8, u8)> = blocked
+        .iter()
+        .filter_map(|p| p.destinations.first().and_then(|d| d.vhw_band))
+        .collect();
+    let who = match (
+        bands.iter().map(|b| b.0).min(),
+        bands.iter().map(|b| b.1).max(),
+        plans.len() > blocked.len(),
+    ) {
+        (Some(lo), Some(hi), true) => format!("VMs of {} powered on there", band_text(lo, hi, hi)),
+        _ => "VMs powered on there".to_string(),
+    };
+    let shown: Vec<String> = features.iter().take(6).cloned().collect();
+    let more = if features.len() > 6 {
+        format!(" and {} more", features.len() - 6)
+    } else {
+        String::new()
+    };
+    format!(
+        "{who} require {}{more}, which {} do{} not offer",
+        shown.join(", "),
+        host_list(&lacking),
+        if lacking.len() == 1 { "es" } else { "" }
+    )
+}
+
+/// Ranked remedies for the blockers of a maintenance plan: one per action, least disruptive
+/// first; VM-side ways out name a host that lacks *all* the blocking features, and every way
+/// that removes a mitigation from guests says it is a security downgrade.
+#[allow(clippy::too_many_arguments)]
 fn remedies(
+    hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
     vms: &[&Vm],
@@ -1323,121 +1459,220 @@ fn remedies(
     modes: &ModeCatalogue,
 ) -> Vec<Remedy> {
     let cat = catalogue();
+    let patch = exposure::patch_era();
+    let findings = exposure::findings(hosts, evc);
     // blocking feature → (hosts lacking it, VMs blocked by it)
-    let mut blockers: Vec<(Key, String, Vec<String>, Vec<String>)> = Vec::new();
-    for plan in plans.iter().filter(|p| !p.can_move) {
+    let mut blockers: Vec<(Key, Vec<String>, Vec<String>)> = Vec::new();
+    for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for dest in &plan.destinations {
             for m in &dest.missing {
                 let key = Key::resolve(&m.canonical_key);
                 let entry = match blockers.iter_mut().position(|b| b.0 == key) {
                     Some(i) => &mut blockers[i],
                     None => {
-                        blockers.push((key, m.key.clone(), Vec::new(), Vec::new()));
+                        blockers.push((key, Vec::new(), Vec::new()));
                         blockers.last_mut().expect("just pushed")
                     }
                 };
-                if !entry.2.contains(&dest.to) {
-                    entry.2.push(dest.to.clone());
+                if !entry.1.contains(&dest.to) {
+                    entry.1.push(dest.to.clone());
                 }
                 for name in &plan.vms {
-                    if !entry.3.contains(name) {
-                        entry.3.push(name.clone());
+                    if !entry.2.contains(name) {
+                        entry.2.push(name.clone());
                     }
                 }
             }
         }
     }
     let mut out: Vec<Remedy> = Vec::new();
-    // 1. Host-side fixes, grouped by rule.
+    // 1. Host-side fixes, one per action (rule), features and hosts merged.
     let mut by_rule: Vec<(&'static crate::remedy::Rule, Vec<String>, Vec<String>)> = Vec::new();
-    for (key, _written, hosts, _vms) in &blockers {
-        let Key::Known(id) = key else { continue };
-        let Some(rule) = rule_for(*id) else { continue };
-        match by_rule.iter_mut().find(|(r, _, _)| std::ptr::eq(*r, rule)) {
-            Some((_, feats, hs)) => {
-                feats.push(cat.def(*id).key.clone());
-                for h in hosts {
-                    if !hs.contains(h) {
-                        hs.push(h.clone());
-                    }
-                }
+    let mut add = |rule: &'static crate::remedy::Rule, feature: &str, host: &str| match by_rule
+        .iter_mut()
+        .find(|(r, _, _)| std::ptr::eq(*r, rule))
+    {
+        Some((_, feats, hs)) => {
+            if !feats.iter().any(|f| f == feature) {
+                feats.push(feature.to_string());
             }
-            None => by_rule.push((rule, vec![cat.def(*id).key.clone()], hosts.clone())),
+            if !hs.iter().any(|h| h == host) {
+                hs.push(host.to_string());
+            }
+        }
+        None => by_rule.push((rule, vec![feature.to_string()], vec![host.to_string()])),
+    };
+    for (key, lacking, _vms) in &blockers {
+        let Key::Known(id) = key else { continue };
+        let feature = cat.def(*id).key.as_str();
+        for host in lacking {
+            let rule = if patch.contains(*id) {
+                let mechanism = findings
+                    .iter()
+                    .find(|f| f.feature == feature)
+                    .and_then(|f| f.hosts.iter().find(|h| h.host == *host))
+                    .and_then(|h| h.mechanism);
+                match mechanism {
+                    Some(exposure::Mechanism::EvcMasks) => crate::remedy::rule_named("evc-masks"),
+                    Some(exposure::Mechanism::Undetermined) => {
+                        crate::remedy::rule_named("patch-undetermined")
+                    }
+                    _ => rule_for(*id),
+                }
+            } else {
+                rule_for(*id)
+            };
+            if let Some(rule) = rule {
+                add(rule, feature, host);
+            }
         }
     }
-    for (rule, features, mut hosts) in by_rule {
-        sort_like(&mut hosts, destinations);
-        let host_text = host_list(&hosts);
+    // Moves that are only unknown: say what to run to settle them.
+    let unknown_patch: Vec<String> = plans
+        .iter()
+        .filter(|p| p.verdict == Verdict::Unknown)
+        .flat_map(|p| p.destinations.iter())
+        .flat_map(|d| {
+            let dest = destinations.iter().find(|h| h.name == d.to);
+            d.unknown.iter().filter_map(move |u| {
+                let id = cat.lookup(&u.key).filter(|id| patch.contains(*id))?;
+                // Only where the destination is known to lack it: the source's exposure decides.
+                let lacks = dest.is_some_and(|h| {
+                    let eff = effective(h, evc);
+                    eff.knows(id) && !eff.present.contains(id)
+                });
+                lacks.then(|| u.key.clone())
+            })
+        })
+        .collect();
+    if let Some(rule) = crate::remedy::rule_named("patch-undetermined") {
+        for feature in &unknown_patch {
+            add(rule, feature, &source.name);
+        }
+    }
+    let mode_key = evc
+        .key()
+        .unwrap_or_else(|| "the cluster's mode".to_string());
+    for (rule, features, mut rule_hosts) in by_rule {
+        sort_like(&mut rule_hosts, &hosts.iter().collect::<Vec<_>>());
+        let host_text = host_list(&rule_hosts);
         let feature_text = features.join(", ");
-        let action = rule
-            .action
-            .replace("{hosts}", &host_text)
-            .replace("{features}", &feature_text);
+        let names: Vec<String> = features
+            .iter()
+            .map(|f| f.trim_start_matches("cpuid.").to_ascii_lowercase())
+            .collect();
+        let grep_key = if names.len() == 1 {
+            names[0].clone()
+        } else {
+            format!("-E '{}'", names.join("|"))
+        };
+        let fill = |t: &str| {
+            t.replace("{hosts}", &host_text)
+                .replace("{features}", &feature_text)
+                .replace("{feature}", &grep_key)
+                .replace("{mode}", &mode_key)
+        };
         out.push(Remedy {
             rank: 0,
             scope: match rule.disruption {
+                Disruption::None if rule.name == "patch-undetermined" => RemedyScope::Hosts,
                 Disruption::None => RemedyScope::Cluster,
+                Disruption::ClusterReconfigure => RemedyScope::Cluster,
                 _ => RemedyScope::Hosts,
             },
             disruption: rule.disruption.describe().to_string(),
-            action,
-            why: rule.cause.clone(),
-            verify: Some(rule.verify.clone()),
+            action: fill(&rule.action),
+            why: fill(&rule.cause),
+            verify: Some(fill(&rule.verify)),
             reference: Some(rule.reference.clone()),
             evidence: rule.tag.clone(),
             features,
-            hosts,
+            hosts: rule_hosts,
             vms: Vec::new(),
+            rule: Some(rule.name.clone()),
         });
     }
-    out.sort_by_key(|r| match r.scope {
-        RemedyScope::Hosts => 0,
-        _ => 2,
+    // Which first: finding out, then re-applying masks (no reboot), then host reboots/BIOS, then "nothing on the host".
+    out.sort_by_key(|r| match r.rule.as_deref() {
+        Some("patch-undetermined") => 0,
+        Some("evc-masks") => 1,
+        _ if r.scope == RemedyScope::Hosts => 2,
+        _ => 4,
     });
-    // 2. VM-side: power-cycle the blocked VMs on a host that lacks the features.
-    for (key, written, hosts, blocked_vms) in &blockers {
-        let target = hosts.first().cloned().unwrap_or_default();
-        out.push(Remedy {
-            rank: 0,
-            scope: RemedyScope::Vms,
-            disruption: "VM downtime: one full power cycle per VM (a guest reboot is not enough)".to_string(),
-            action: {
-                let (who, pronoun, verb) = vm_phrase(blocked_vms, vms);
-                format!(
-                    "Power off {who} and power {pronoun} on on {target} (a host without {written}): {pronoun_subject} then no longer {verb} {written} and can move freely",
-                    pronoun_subject = if pronoun == "it" { "it" } else { "they" },
-                )
-            },
-            why: format!(
-                "a VM keeps the CPU features it saw at power-on on {}; {} ({}) is among them",
-                source.name,
-                key.name(),
-                key.label()
-            ),
-            verify: None,
-            reference: Some("vSphere docs: \"A full power cycling is required. Rebooting the guest operating system or suspending and resuming the virtual machine is not sufficient.\"".to_string()),
-            evidence: "[C] vSphere 6.7/7.0 docs, Change the EVC Mode for a Cluster".to_string(),
-            features: vec![key.name().to_string()],
-            hosts: vec![target],
-            vms: blocked_vms.clone(),
-        });
-    }
-    // 3. Per-VM EVC: the highest mode at or below the cluster's that hides every blocker.
-    let blocking: FeatureSet = blockers
+    // 2. VM-side: power-cycle the blocked VMs on a host that lacks every blocking feature.
+    let blocked_plans: Vec<&VmPlan> = plans
         .iter()
-        .filter_map(|(k, ..)| match k {
-            Key::Known(id) => Some(*id),
-            Key::Unknown(_) => None,
-        })
+        .filter(|p| p.verdict == Verdict::Blocked)
         .collect();
-    if !blocking.is_empty() {
+    if !blocked_plans.is_empty() {
+        let blocking: FeatureSet = blockers
+            .iter()
+            .filter_map(|(k, ..)| match k {
+                Key::Known(id) => Some(*id),
+                Key::Unknown(_) => None,
+            })
+            .collect();
+        let all_vms: Vec<String> = blocked_plans
+            .iter()
+            .flat_map(|p| p.vms.iter().cloned())
+            .collect();
+        let target = destinations.iter().find(|d| {
+            let eff = effective(d, evc);
+            eff.present
+                .union(eff.unknown)
+                .intersection(blocking)
+                .is_empty()
+                && !blockers.iter().any(|(k, ..)| matches!(k, Key::Unknown(_)))
+                && evc
+                    .mode()
+                    .is_none_or(|m| admission_verdict(d, m) != Some(false))
+        });
+        let lost_mitigations: Vec<String> = blocking
+            .intersection(patch)
+            .iter()
+            .map(|id| mitigation_name(id))
+            .collect();
+        if let Some(target) = target
+            && !blocking.is_empty()
+        {
+            let (who, pronoun, verb) = vm_phrase(&all_vms, vms);
+            let downgrade = if lost_mitigations.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ". Security downgrade: the guests lose {} until they are power-cycled on a host that offers it again",
+                    lost_mitigations.join(", ")
+                )
+            };
+            out.push(Remedy {
+                rank: 0,
+                scope: RemedyScope::Vms,
+                disruption: "VM downtime: one full power cycle per VM (a guest reboot is not enough)".to_string(),
+                action: format!(
+                    "Power off {who} and power {pronoun} on on {} (it lacks {}): {subject} then no longer {verb} {} and can move freely{downgrade}",
+                    target.name,
+                    blocking.iter().map(|id| cat.def(id).key.as_str()).collect::<Vec<_>>().join(", "),
+                    if blocking.len() == 1 { "it" } else { "them" },
+                    subject = if pronoun == "it" { "it" } else { "they" },
+                ),
+                why: format!("a VM keeps the CPU features it saw at power-on on {} until its next power cycle", source.name),
+                verify: None,
+                reference: Some("vSphere docs: \"A full power cycling is required. Rebooting the guest operating system or suspending and resuming the virtual machine is not sufficient.\"".to_string()),
+                evidence: "[C] vSphere 6.7/7.0 docs, Change the EVC Mode for a Cluster".to_string(),
+                features: blocking.iter().map(|id| cat.def(id).key.clone()).collect(),
+                hosts: vec![target.name.clone()],
+                vms: all_vms.clone(),
+                rule: None,
+            });
+        }
+        // 3. Per-VM EVC: the highest mode at or below the cluster's that hides every blocker.
         let ceiling = per_vm
             .or(evc.mode())
             .or_else(|| host_max_mode(source, modes));
         let candidates: Vec<&EvcMode> = modes
             .modes
             .iter()
-            .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c)))
+            .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c) && m.key != c.key))
             .filter(|m| m.exposed.intersection(blocking).is_empty())
             .filter(|m| {
                 destinations
@@ -1445,37 +1680,44 @@ fn remedies(
                     .any(|d| admission_verdict(d, m) != Some(false))
             })
             .collect();
-        if let Some(best) = ModeCatalogue::highest(&candidates) {
-            let all_vms: Vec<String> = plans
-                .iter()
-                .filter(|p| !p.can_move)
-                .flat_map(|p| p.vms.iter().cloned())
-                .collect();
+        if !blocking.is_empty()
+            && blockers.iter().all(|(k, ..)| matches!(k, Key::Known(_)))
+            && let Some(best) = ModeCatalogue::highest(&candidates)
+        {
             let lost = ceiling
-                .map(|c| c.exposed.difference(best.exposed).difference(blocking))
+                .map(|c| c.exposed.difference(best.exposed))
                 .unwrap_or_default();
+            let lost_mit: Vec<String> = lost
+                .intersection(patch)
+                .iter()
+                .map(|id| mitigation_name(id))
+                .collect();
+            let (who, pronoun, _) = vm_phrase(&all_vms, vms);
             out.push(Remedy {
                 rank: 0,
                 scope: RemedyScope::Vms,
                 disruption: format!(
-                    "VM downtime (power off to change per-VM EVC) and the VMs lose {} other features",
-                    lost.len()
+                    "VM downtime (each VM powered off to change it); the VMs lose {} feature{}{}",
+                    lost.len(),
+                    if lost.len() == 1 { "" } else { "s" },
+                    if lost_mit.is_empty() { String::new() } else { format!(", a security downgrade: {}", lost_mit.join(", ")) }
                 ),
-                action: {
-                    let (who, pronoun, _) = vm_phrase(&all_vms, vms);
-                    format!("Set per-VM EVC of {who} to {} ({}), then power {pronoun} on", best.key, best.label)
-                },
+                action: format!(
+                    "What-if, not a live fix: set per-VM EVC of {who} to {} ({}), then power {pronoun} on. Needs virtual hardware 14 or later, vSphere 6.7 or later, and each VM powered off",
+                    best.key, best.label
+                ),
                 why: format!(
-                    "{} does not expose {}; it is the highest such mode at or below the cluster's",
+                    "{} does not expose {}; it is the highest such mode below the cluster's",
                     best.key,
                     blocking.iter().map(|id| cat.def(id).key.as_str()).collect::<Vec<_>>().join(", ")
                 ),
                 verify: None,
-                reference: Some("vSphere 6.7+ per-VM EVC (virtual hardware 14+)".to_string()),
+                reference: Some("vSphere 6.7+ per-VM EVC (virtual hardware 14+); KB 68024: refresh per-VM EVC after the MDS patch".to_string()),
                 evidence: "[C] vSphere docs (per-VM EVC); [I] mode choice by evcalc".to_string(),
                 features: blocking.iter().map(|id| cat.def(id).key.clone()).collect(),
                 hosts: Vec::new(),
                 vms: all_vms,
+                rule: None,
             });
         }
     }
@@ -1483,6 +1725,22 @@ fn remedies(
         r.rank = i as u32 + 1;
     }
     out
+}
+
+/// "MD_CLEAR (the MDS mitigation)"-style names for the security-downgrade sentence.
+fn mitigation_name(id: FeatureId) -> String {
+    let key = catalogue()
+        .def(id)
+        .key
+        .trim_start_matches("cpuid.")
+        .to_ascii_uppercase();
+    match key.as_str() {
+        "MDCLEAR" => "MD_CLEAR (the MDS mitigation)".to_string(),
+        "IBRS" | "IBPB" | "STIBP" => format!("{key} (a Spectre v2 mitigation)"),
+        "SSBD" => "SSBD (the Speculative Store Bypass mitigation)".to_string(),
+        "FCMD" => "FLUSH_CMD (the L1TF mitigation)".to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn sort_like(names: &mut [String], hosts: &[&Host]) {
@@ -1501,6 +1759,12 @@ struct RequirementsKey<'v> {
     partial: bool,
     bool_min: FeatureSet,
     other: Vec<(&'v Key, Requirement)>,
+    maybe: FeatureSet,
+    mask_required: FeatureSet,
+    maybe_unknown_keys: &'v [String],
+    vhw: Option<u8>,
+    /// Computed VMs of different bands are told apart (their names differ).
+    band: Option<(u8, u8)>,
 }
 
 impl<'v> RequirementsKey<'v> {
@@ -1515,6 +1779,11 @@ impl<'v> RequirementsKey<'v> {
                 .iter()
                 .map(|r| (&r.key, r.requirement))
                 .collect(),
+            maybe: vm.maybe,
+            mask_required: vm.mask_required,
+            maybe_unknown_keys: &vm.maybe_unknown_keys,
+            vhw: vm.vhw,
+            band: vm.vhw_band,
         }
     }
 }

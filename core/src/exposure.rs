@@ -504,3 +504,204 @@ mod catalogue_vhw {
         catalogue().first_vhw(id)
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Patch-era findings: the cluster's baseline, non-compliant members and why they lack a feature.
+
+/// Why a host does not offer a patch-era feature the baseline exposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mechanism {
+    /// (A) The CPU does not report it (featureCapability 0): microcode not active.
+    Microcode,
+    /// (B) The CPU reports it but the host's EVC masks hide it (raw 1, masked 0): stale masks.
+    EvcMasks,
+    /// The data does not say which: one value per host (a single grep block) or raw not shown.
+    Undetermined,
+}
+
+/// Three-valued exposure in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl From<Option<bool>> for Tri {
+    fn from(v: Option<bool>) -> Tri {
+        match v {
+            Some(true) => Tri::Yes,
+            Some(false) => Tri::No,
+            None => Tri::Unknown,
+        }
+    }
+}
+
+/// One host's evidence about one patch-era feature.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PatchHost {
+    pub host: String,
+    /// `featureCapability` value, when shown.
+    pub raw: Option<u64>,
+    /// `maskedFeatureCapability` value, when shown.
+    pub masked: Option<u64>,
+    /// Whether the host's EVC masks expose the feature to VMs powered on there.
+    pub exposed: Tri,
+    pub exposed_source: ExposureSource,
+    pub evidence: String,
+    /// Whether the host offers the feature to VMs arriving by vMotion (EVC-effective).
+    pub offers: Tri,
+    /// Set for hosts that do not offer a feature the baseline exposes.
+    pub mechanism: Option<Mechanism>,
+}
+
+/// One patch-era feature across the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PatchFinding {
+    pub feature: String,
+    pub label: String,
+    /// Whether the cluster's baseline exposes it: yes when any host's evidence proves it
+    /// (vCenter wrote masks exposing it), no when every host's evidence shows it hidden.
+    pub baseline: Tri,
+    /// Hosts whose evidence shows the baseline exposing it.
+    pub baseline_hosts: Vec<String>,
+    /// Every host offers it raw and no evidence shows the masks: exposure probable (KB: "the
+    /// cluster will automatically upgrade its capabilities"), never proven.
+    pub probable: bool,
+    pub hosts: Vec<PatchHost>,
+    /// Members that do not offer what the baseline exposes (EVCAdmissionFailedCPUFeaturesForMode
+    /// for a host being added).
+    pub non_compliant: Vec<String>,
+    pub summary: String,
+}
+
+/// The patch-era findings of a cluster under `evc` (empty without EVC: raw values decide then).
+pub fn findings(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<PatchFinding> {
+    let cat = catalogue();
+    let candidates = match evc {
+        EvcSetting::Mode(m) => patch_era().intersection(m.exposed),
+        EvcSetting::Disabled if hosts.iter().any(|h| !h.evc_masks.is_empty()) => patch_era(),
+        EvcSetting::Disabled => return Vec::new(),
+    };
+    let effs: Vec<Effective> = hosts.iter().map(|h| effective(h, evc)).collect();
+    let mut out = Vec::new();
+    for id in candidates.iter() {
+        let key = Key::Known(id);
+        let def = cat.def(id);
+        let mut rows: Vec<PatchHost> = hosts
+            .iter()
+            .zip(&effs)
+            .map(|(h, eff)| {
+                let raw = (h.knows(&key) && !h.unrecorded.contains(id)).then(|| h.caps.value(&key));
+                let masked = h
+                    .masked
+                    .as_ref()
+                    .filter(|_| h.masked_known_only.as_ref().is_none_or(|k| k.knows(&key)))
+                    .map(|m| m.value(&key));
+                let e = eff.exposure.iter().find(|e| e.feature == id);
+                PatchHost {
+                    host: h.name.clone(),
+                    raw,
+                    masked,
+                    exposed: e.map(|e| e.exposed).unwrap_or(None).into(),
+                    exposed_source: e.map_or(ExposureSource::None, |e| e.source),
+                    evidence: e.map(|e| e.detail.clone()).unwrap_or_default(),
+                    offers: if eff.present.contains(id) {
+                        Tri::Yes
+                    } else if eff.unknown.contains(id) {
+                        Tri::Unknown
+                    } else {
+                        Tri::No
+                    },
+                    mechanism: None,
+                }
+            })
+            .collect();
+        let baseline_hosts: Vec<String> = rows
+            .iter()
+            .filter(|r| r.exposed == Tri::Yes)
+            .map(|r| r.host.clone())
+            .collect();
+        let baseline = if !baseline_hosts.is_empty() {
+            Tri::Yes
+        } else if rows.iter().any(|r| r.exposed == Tri::No)
+            && rows
+                .iter()
+                .all(|r| r.exposed == Tri::No || r.raw == Some(0))
+        {
+            // Hosts whose CPU lacks it cannot show their masks; the others show them hiding it.
+            Tri::No
+        } else {
+            Tri::Unknown
+        };
+        let probable = baseline == Tri::Unknown && rows.iter().all(|r| r.raw == Some(1));
+        let mut non_compliant = Vec::new();
+        for (row, h) in rows.iter_mut().zip(hosts) {
+            if row.offers == Tri::No && baseline != Tri::No {
+                let single_block = h.is_fragment() && row.masked.is_none();
+                row.mechanism = Some(match (row.raw, single_block) {
+                    (_, true) | (None, _) => Mechanism::Undetermined,
+                    (Some(0), false) => Mechanism::Microcode,
+                    (Some(_), false) => Mechanism::EvcMasks,
+                });
+                if baseline == Tri::Yes {
+                    non_compliant.push(row.host.clone());
+                }
+            }
+        }
+        let lacking: Vec<String> = rows
+            .iter()
+            .filter(|r| r.offers == Tri::No)
+            .map(|r| r.host.clone())
+            .collect();
+        let unknown_hosts: Vec<String> = rows
+            .iter()
+            .filter(|r| r.exposed == Tri::Unknown && r.offers != Tri::No)
+            .map(|r| r.host.clone())
+            .collect();
+        let name = def.key.trim_start_matches("cpuid.");
+        let summary = match baseline {
+            Tri::Yes if non_compliant.is_empty() => {
+                format!("{name}: exposed by the cluster's baseline and offered by every host")
+            }
+            Tri::Yes => format!(
+                "{name}: exposed by the baseline on {}, not offered by {}",
+                crate::check::host_list(&baseline_hosts),
+                crate::check::host_list(&non_compliant)
+            ),
+            Tri::No => format!(
+                "{name}: hidden from VMs on every host (the cluster has not been upgraded to expose it)"
+            ),
+            Tri::Unknown if probable => format!(
+                "{name}: every host has it; exposure probable but not shown — run `vim-cmd hostsvc/hostconfig | grep -i -A 2 {}` on each host",
+                name.to_ascii_lowercase()
+            ),
+            Tri::Unknown if !lacking.is_empty() && !unknown_hosts.is_empty() => format!(
+                "{name}: not offered by {}; whether {} expose{} it to VMs is not shown",
+                crate::check::host_list(&lacking),
+                crate::check::host_list(&unknown_hosts),
+                if unknown_hosts.len() == 1 { "s" } else { "" }
+            ),
+            Tri::Unknown => format!("{name}: exposure not shown"),
+        };
+        let interesting = baseline == Tri::Yes
+            || !lacking.is_empty()
+            || probable
+            || rows.iter().any(|r| r.raw == Some(1));
+        if interesting {
+            out.push(PatchFinding {
+                feature: def.key.clone(),
+                label: def.label.clone(),
+                baseline,
+                baseline_hosts,
+                probable,
+                hosts: rows,
+                non_compliant,
+                summary,
+            });
+        }
+    }
+    out
+}

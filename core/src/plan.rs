@@ -368,11 +368,37 @@ pub fn add_host(
     all.push(new_host.clone());
     let after = max_common_mode(&all, modes);
     let adm = evc.mode().map(|m| admission(new_host, m));
-    let can_join = match &adm {
+    let mut can_join = match &adm {
         Some(a) => a.admitted,
         None if new_host.is_fragment() => None,
         None => Some(true),
     };
+    // Patch-era features the cluster's baseline exposes (proven by a member's evidence): vCenter
+    // writes the current masks into the new host, which must have them ([C] KB 52085/68024:
+    // "Unpatched ESXi hosts will no longer be admitted into the EVC cluster").
+    let cat = crate::catalogue::catalogue();
+    let findings = crate::exposure::findings(hosts, evc);
+    let mut patch_missing: Vec<String> = Vec::new();
+    let mut patch_open: Vec<String> = Vec::new();
+    let new_unknown = crate::exposure::raw_unknown(new_host);
+    for f in &findings {
+        let Some(id) = cat.lookup(&f.feature) else {
+            continue;
+        };
+        let has = new_host.caps.present.contains(id);
+        let known = !new_unknown.contains(id);
+        match (f.baseline, has, known) {
+            (crate::exposure::Tri::Yes, false, true) => patch_missing.push(f.feature.clone()),
+            (crate::exposure::Tri::Yes, false, false)
+            | (crate::exposure::Tri::Unknown, false, _) => patch_open.push(f.feature.clone()),
+            _ => {}
+        }
+    }
+    if !patch_missing.is_empty() && can_join != Some(false) {
+        can_join = Some(false);
+    } else if !patch_open.is_empty() && can_join == Some(true) {
+        can_join = None;
+    }
     let lowers = match (before, after) {
         (Some(b), Some(a)) => a.key != b.key && a.is_at_most(b),
         (Some(_), None) => true,
@@ -391,6 +417,38 @@ pub fn add_host(
         }
     }
     let mut warnings = new_host.warnings.clone();
+    if let Some(mode) = evc.mode() {
+        // EVCAdmissionFailedVmActive: a host exposing features beyond the baseline cannot be
+        // added while it has powered-on or suspended VMs.
+        let own = new_host
+            .masked
+            .as_ref()
+            .map_or(new_host.caps.present, |m| m.present);
+        let beyond = own
+            .intersection(crate::exposure::requirable_at(crate::check::MAX_VHW))
+            .difference(mode.exposed);
+        if !beyond.is_empty() && !new_host.is_fragment() {
+            let known: Vec<&str> = vms
+                .iter()
+                .filter(|v| {
+                    v.host
+                        .as_deref()
+                        .is_some_and(|h| h.eq_ignore_ascii_case(&new_host.name))
+                })
+                .filter(|v| v.power_state.as_deref().is_none_or(|p| p != "poweredOff"))
+                .map(|v| v.name.as_str())
+                .collect();
+            warnings.push(format!(
+                "{} exposes {} beyond {}: it can be added only with no powered-on or suspended VMs \
+                 (EVCAdmissionFailedVmActive: \"Powered-on or suspended virtual machines on the host may be using CPU features \
+                 hidden by that mode\"); power them off first (suspending is not enough). VMs evcalc knows there: {}; others on it block too",
+                new_host.name,
+                beyond.iter().take(8).map(|id| cat.def(id).key.as_str()).collect::<Vec<_>>().join(", "),
+                mode.key,
+                if known.is_empty() { "none loaded".to_string() } else { known.join(", ") }
+            ));
+        }
+    }
     if new_host.is_fragment() {
         warnings.push(format!(
             "{} is a fragment: its EVC admission cannot be judged",
@@ -399,6 +457,34 @@ pub fn add_host(
     }
     let mode_text = evc.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
     let mut summary = match (&adm, can_join) {
+        (_, Some(false))
+            if !patch_missing.is_empty()
+                && adm.as_ref().is_none_or(|a| a.admitted == Some(true)) =>
+        {
+            format!(
+                "{} cannot join {}: the cluster's baseline exposes {} (shown by {}), which {} lacks — EVCAdmissionFailedCPUFeaturesForMode: \
+             \"The host's CPU hardware should support the cluster's current Enhanced vMotion Compatibility mode, but some of the necessary \
+             CPU features are missing from the host.\" Patch its ESXi and microcode first",
+                new_host.name,
+                mode_text,
+                patch_missing.join(", "),
+                findings
+                    .iter()
+                    .filter(|f| patch_missing.contains(&f.feature))
+                    .flat_map(|f| f.baseline_hosts.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                new_host.name
+            )
+        }
+        (_, None) if !patch_open.is_empty() => format!(
+            "{}: admission to {} not provable: whether the cluster's baseline exposes {} is not shown, and {} lacks {}",
+            new_host.name,
+            mode_text,
+            patch_open.join(", "),
+            new_host.name,
+            if patch_open.len() == 1 { "it" } else { "them" }
+        ),
         (Some(a), Some(false)) if a.vendor_mismatch => {
             format!(
                 "{} cannot join {}: its CPU vendor differs from the mode's",

@@ -9,8 +9,12 @@ use std::sync::OnceLock;
 pub enum Disruption {
     /// Power-cycle hosts (rolling, through maintenance mode): no VM downtime.
     HostPowerCycle,
+    /// Reboot hosts (rolling, through maintenance mode) after a BIOS/firmware or ESXi update.
+    HostReboot,
     /// Change a BIOS setting (host reboot, rolling).
     HostBios,
+    /// Disable and re-enable the cluster's EVC mode: no reboot, no VM downtime.
+    ClusterReconfigure,
     /// Nothing can be done on the host.
     None,
 }
@@ -20,7 +24,11 @@ impl Disruption {
     pub fn describe(self) -> &'static str {
         match self {
             Disruption::HostPowerCycle => "rolling host power cycle (VMs stay up)",
+            Disruption::HostReboot => "rolling host reboot through maintenance mode (VMs stay up)",
             Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)",
+            Disruption::ClusterReconfigure => {
+                "cluster EVC reconfiguration: no host reboot, no VM downtime (power on no VMs meanwhile)"
+            }
             Disruption::None => {
                 "VM power cycles (lowering EVC affects VMs at their next power cycle)"
             }
@@ -50,6 +58,11 @@ pub fn rules() -> &'static [Rule] {
             panic!("built-in remedies.txt is invalid (a unit test guards this): {e}")
         })
     })
+}
+
+/// A rule by its section name (`evc-masks`, `patch-undetermined`, `mds`, …).
+pub fn rule_named(name: &str) -> Option<&'static Rule> {
+    rules().iter().find(|r| r.name == name)
 }
 
 /// The rule for a feature: its own group, or the default for generational features.
@@ -130,6 +143,8 @@ fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
                 rule.disruption = match value.as_str() {
                     "host-power-cycle" => Disruption::HostPowerCycle,
                     "host-bios" => Disruption::HostBios,
+                    "host-reboot" => Disruption::HostReboot,
+                    "cluster-reconfigure" => Disruption::ClusterReconfigure,
                     "none" => Disruption::None,
                     other => return Err(format!("line {}: unknown disruption {other}", index + 1)),
                 }
@@ -153,7 +168,7 @@ mod tests {
         );
         let cat = catalogue();
         for rule in &rules {
-            for key in &rule.keys {
+            for key in rule.keys.iter().filter(|k| *k != "-") {
                 assert!(
                     cat.lookup(&format!("cpuid.{key}")).is_some(),
                     "{key} in [{}] is not in the catalogue",

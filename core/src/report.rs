@@ -298,6 +298,12 @@ pub struct ClusterReport {
     /// Why `matrix` is empty although there are hosts (more than
     /// [`crate::check::MAX_MATRIX_HOSTS`]: the matrix grows with the square of the hosts).
     pub matrix_omitted: Option<String>,
+    /// Patch-era features (MDCLEAR, IBRS, …): the baseline's exposure, non-compliant members and
+    /// why they lack it (microcode or EVC masks), from each host's evidence.
+    pub patch_era: Vec<crate::exposure::PatchFinding>,
+    /// The whole cluster's answer: blocked if any move is proven blocked, else unknown if any is
+    /// unproven, else compatible.
+    pub outcome: Verdict,
     /// `built-in` or the SupportedEVCMode export used.
     pub modes_source: String,
 }
@@ -311,7 +317,10 @@ pub struct VmPlan {
     pub vms: Vec<String>,
     /// `input` or how the requirements were computed.
     pub requirements_from: String,
+    /// `verdict == "compatible"`: some destination is proven possible.
     pub can_move: bool,
+    /// compatible (a proven destination), blocked (every destination blocked), unknown.
+    pub verdict: Verdict,
     pub destinations: Vec<CheckReport>,
 }
 
@@ -338,6 +347,8 @@ pub struct Remedy {
     pub features: Vec<String>,
     pub hosts: Vec<String>,
     pub vms: Vec<String>,
+    /// The remedy rule of `core/data/remedies.txt` this comes from (`null`: computed VM-side).
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -345,7 +356,10 @@ pub struct MaintenanceReport {
     pub host: String,
     pub evc_mode: Option<String>,
     pub per_vm_evc_mode: Option<String>,
+    /// `outcome == "compatible"`: every VM has a proven destination.
     pub evacuable: bool,
+    /// compatible (evacuable), blocked (some VM has no destination), unknown (not provable).
+    pub outcome: Verdict,
     /// One sentence, e.g. "esxi01 cannot be evacuated: 0 of 3 destinations possible …".
     pub verdict: String,
     pub vms: Vec<VmPlan>,

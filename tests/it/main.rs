@@ -4,6 +4,7 @@ mod cpuid_validation;
 mod govc_real;
 mod malformed;
 mod mdclear;
+mod mechanisms;
 mod modes_export;
 mod props;
 mod roundtrip;

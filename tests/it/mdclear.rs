@@ -130,16 +130,21 @@ fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_firs
     assert!(!plan.evacuable);
     assert_eq!(
         plan.verdict,
-        "esxi01 cannot be evacuated: 0 of 3 destinations possible for any VM powered on on esxi01"
+        "esxi01 cannot be fully evacuated: VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer"
     );
     let first = &plan.remedies[0];
     assert_eq!(first.rank, 1);
     assert_eq!(first.hosts, ["esxi02", "esxi03", "esxi04"]);
+    // Mechanism A: esxi02–04 report featureCapability MDCLEAR = 0 (the CPU lacks it).
+    assert_eq!(first.rule.as_deref(), Some("mds"));
     assert!(
-        first.action.starts_with("Power-cycle esxi02–04"),
+        first
+            .action
+            .starts_with("Activate the MDS microcode on esxi02–04"),
         "{}",
         first.action
     );
+    assert!(first.action.contains("vsish"), "{}", first.action);
     assert!(
         first
             .reference
@@ -152,7 +157,7 @@ fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_firs
             .verify
             .as_deref()
             .unwrap_or_default()
-            .contains("grep -A 2 MDCLEAR")
+            .contains("grep -i -A 2 mdclear")
     );
     assert!(
         plan.remedies
@@ -289,11 +294,9 @@ fn a_fragment_destination_cannot_make_a_host_evacuable() {
         plan.vms[0].destinations[0].verdict,
         evcalc::report::Verdict::Unknown
     );
-    assert!(
-        plan.verdict.contains("not fully checked"),
-        "{}",
-        plan.verdict
-    );
+    assert_eq!(plan.outcome, evcalc::report::Verdict::Unknown);
+    assert!(plan.verdict.contains("not verifiable"), "{}", plan.verdict);
+    assert!(!plan.verdict.contains("cannot"), "{}", plan.verdict);
 }
 
 #[test]
@@ -397,7 +400,7 @@ fn vms_with_identical_requirements_share_one_plan() {
     assert!(!plan.vms[0].can_move && plan.vms[1].can_move);
     assert_eq!(
         plan.verdict,
-        "esxi01 cannot be evacuated: 5 of 6 VMs have no destination"
+        "esxi01 cannot be fully evacuated: 5 of 6 VMs have no destination"
     );
     let vm_remedy = plan
         .remedies

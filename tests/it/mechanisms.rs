@@ -1,0 +1,359 @@
+//! Fidelity II: the cluster's patch-era exposure decided from each host's own evidence, the two
+//! mechanisms of the MDCLEAR incident told apart, admission of unpatched hosts, and every
+//! evidence source deciding on its own (evc-domain.md §5.2; KBs 52085/55111/68024; Dell KB 524619).
+
+use evcalc::check::{self, EvcSetting};
+use evcalc::exposure::{self, ClusterExposure, ExposureSource, Mechanism, Tri};
+use evcalc::report::Verdict;
+use evcalc::session::{self, Source};
+use evcalc_tests::{MDCLEAR_HOSTS, read};
+
+const STALE_HOSTS: [&str; 4] = [
+    "examples/mdclear-stale-masks/esxi01.txt",
+    "examples/mdclear-stale-masks/esxi02.txt",
+    "examples/mdclear-stale-masks/esxi03.txt",
+    "examples/mdclear-stale-masks/esxi04.txt",
+];
+
+fn load_texts(texts: &[(String, String)]) -> session::Workspace {
+    let sources: Vec<Source<'_>> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    let ws = session::load(&sources);
+    assert!(ws.errors.is_empty(), "{:#?}", ws.errors);
+    ws
+}
+
+fn files(paths: &[&str]) -> Vec<(String, String)> {
+    paths.iter().map(|p| (p.to_string(), read(p))).collect()
+}
+
+/// A hostconfig dump without its `maskedFeatureCapability` list.
+fn without_masked(text: &str) -> String {
+    let start = text
+        .find("   maskedFeatureCapability = ")
+        .expect("masked list");
+    let end = start
+        + text[start..]
+            .find("\n   ],\n")
+            .expect("end of the masked list")
+        + "\n   ],\n".len();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+/// Sets the n-th (0 = raw, 1 = masked) `cpuid.MDCLEAR` value of a hostconfig dump.
+fn set_mdclear(text: &str, block: usize, value: &str) -> String {
+    let mut out = String::new();
+    let mut seen = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    let mut pending = 0;
+    for line in lines.by_ref() {
+        if line.contains("key = \"cpuid.MDCLEAR\"") {
+            pending = 3;
+            seen += 1;
+        }
+        if pending > 0 && line.trim_start().starts_with("value = ") {
+            pending = 0;
+            if seen - 1 == block {
+                out.push_str(&format!("         value = \"{value}\"\n"));
+                continue;
+            }
+        }
+        if pending > 0 {
+            pending -= 1;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn matrix_verdicts(ws: &session::Workspace, evc: EvcSetting<'_>) -> Vec<Vec<Verdict>> {
+    check::matrix(&ws.hosts, evc, None)
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.verdict).collect())
+        .collect()
+}
+
+fn haswell(ws: &session::Workspace) -> EvcSetting<'_> {
+    EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap())
+}
+
+const B: Verdict = Verdict::Blocked;
+const C: Verdict = Verdict::Compatible;
+const U: Verdict = Verdict::Unknown;
+
+#[test]
+fn mechanism_a_microcode_the_incident() {
+    let ws = load_texts(&files(&MDCLEAR_HOSTS));
+    let evc = haswell(&ws);
+    assert_eq!(
+        matrix_verdicts(&ws, evc),
+        [[C, B, B, B], [C, C, C, C], [C, C, C, C], [C, C, C, C]]
+    );
+    let f = exposure::findings(&ws.hosts, evc);
+    let md = f
+        .iter()
+        .find(|f| f.feature == "cpuid.MDCLEAR")
+        .expect("MDCLEAR finding");
+    assert_eq!(md.baseline, Tri::Yes);
+    assert_eq!(md.baseline_hosts, ["esxi01"]);
+    assert_eq!(md.non_compliant, ["esxi02", "esxi03", "esxi04"]);
+    for h in &md.hosts[1..] {
+        assert_eq!(h.mechanism, Some(Mechanism::Microcode), "{}", h.host);
+        assert_eq!((h.raw, h.masked), (Some(0), Some(0)));
+    }
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[], evc, None, &ws.modes).unwrap();
+    assert_eq!(plan.outcome, Verdict::Blocked);
+    assert_eq!(
+        plan.remedies[0].rule.as_deref(),
+        Some("mds"),
+        "{:#?}",
+        plan.remedies
+    );
+    assert!(
+        plan.remedies
+            .iter()
+            .all(|r| r.rule.as_deref() != Some("evc-masks"))
+    );
+}
+
+#[test]
+fn mechanism_b_stale_masks() {
+    let ws = load_texts(&files(&STALE_HOSTS));
+    let evc = haswell(&ws);
+    assert_eq!(
+        matrix_verdicts(&ws, evc),
+        [[C, B, B, B], [C, C, C, C], [C, C, C, C], [C, C, C, C]]
+    );
+    let cells = &check::matrix(&ws.hosts, evc, None)[0].cells;
+    assert_eq!(cells[1].missing[0].canonical_key, "cpuid.MDCLEAR");
+    assert_eq!(cells[1].missing[0].raw_available, Some(1));
+    assert!(
+        cells[1].missing[0]
+            .why
+            .as_deref()
+            .unwrap_or_default()
+            .contains("EVC masks hide it"),
+        "{:?}",
+        cells[1].missing[0]
+    );
+    let f = exposure::findings(&ws.hosts, evc);
+    let md = f.iter().find(|f| f.feature == "cpuid.MDCLEAR").unwrap();
+    for h in &md.hosts[1..] {
+        assert_eq!(h.mechanism, Some(Mechanism::EvcMasks), "{}", h.host);
+        assert_eq!((h.raw, h.masked), (Some(1), Some(0)));
+        assert_eq!(h.exposed, Tri::No);
+    }
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[], evc, None, &ws.modes).unwrap();
+    let first = &plan.remedies[0];
+    assert_eq!(
+        first.rule.as_deref(),
+        Some("evc-masks"),
+        "{:#?}",
+        plan.remedies
+    );
+    assert!(
+        first
+            .action
+            .contains("disable EVC and enable it again at the same mode (intel-haswell)"),
+        "{}",
+        first.action
+    );
+    assert!(
+        !first.action.to_lowercase().contains("reboot each"),
+        "{}",
+        first.action
+    );
+    assert!(
+        plan.remedies
+            .iter()
+            .all(|r| r.rule.as_deref() != Some("mds")),
+        "no microcode advice: {:#?}",
+        plan.remedies
+    );
+}
+
+#[test]
+fn hidden_nothing_blocks_and_an_unpatched_host_can_join() {
+    // esxi01's masks hide MDCLEAR (masked 0, raw 1): the cluster has not been upgraded.
+    let mut texts = files(&MDCLEAR_HOSTS);
+    texts[0].1 = set_mdclear(&texts[0].1, 1, "0");
+    let ws = load_texts(&texts);
+    let evc = haswell(&ws);
+    assert_eq!(matrix_verdicts(&ws, evc), [[C; 4]; 4]);
+    let f = exposure::findings(&ws.hosts, evc);
+    let md = f.iter().find(|f| f.feature == "cpuid.MDCLEAR").unwrap();
+    assert_eq!(md.baseline, Tri::No, "{md:#?}");
+    assert!(md.non_compliant.is_empty());
+    let joining = ws.hosts[1].clone();
+    let add = evcalc::plan::add_host(&ws.hosts[..1], &joining, evc, &[], &ws.modes);
+    assert_eq!(add.can_join, Some(true), "{}", add.summary);
+}
+
+#[test]
+fn an_unpatched_host_cannot_join_once_the_baseline_exposes_mdclear() {
+    let ws = load_texts(&files(&MDCLEAR_HOSTS));
+    let evc = haswell(&ws);
+    let mut newcomer = ws.hosts[1].clone();
+    newcomer.name = "esxi05".to_string();
+    let add = evcalc::plan::add_host(&ws.hosts[..1], &newcomer, evc, &[], &ws.modes);
+    assert_eq!(add.can_join, Some(false), "{}", add.summary);
+    assert!(add.summary.contains("cpuid.MDCLEAR"), "{}", add.summary);
+    assert!(
+        add.summary.contains("EVCAdmissionFailedCPUFeaturesForMode"),
+        "{}",
+        add.summary
+    );
+}
+
+#[test]
+fn single_block_fragments_name_both_mechanisms_and_the_commands() {
+    // The field report's own check: one block per host (raw or masked, the paste does not say).
+    let texts: Vec<(String, String)> = [("esxi01", "1"), ("esxi02", "0"), ("esxi03", "0"), ("esxi04", "0")]
+        .iter()
+        .map(|(h, v)| (format!("{h}.txt"), format!("         key = \"cpuid.MDCLEAR\",\n         featureName = \"cpuid.MDCLEAR\",\n         value = \"{v}\"\n")))
+        .collect();
+    let ws = load_texts(&texts);
+    assert_eq!(ws.hosts.len(), 4);
+    let evc = haswell(&ws);
+    let m = matrix_verdicts(&ws, evc);
+    assert_eq!(
+        m[0],
+        [C, U, U, U],
+        "esxi01's exposure is not shown: unknown, never compatible"
+    );
+    assert!(m.iter().flatten().all(|v| *v != Verdict::Blocked));
+    let f = exposure::findings(&ws.hosts, evc);
+    let md = f.iter().find(|f| f.feature == "cpuid.MDCLEAR").unwrap();
+    assert_eq!(md.hosts[0].exposed, Tri::Unknown);
+    let plan = check::maintenance(&ws.hosts, "esxi01", &[], evc, None, &ws.modes).unwrap();
+    assert_eq!(plan.outcome, Verdict::Unknown, "{}", plan.verdict);
+    assert!(!plan.verdict.contains("cannot"), "{}", plan.verdict);
+    let what = plan
+        .remedies
+        .iter()
+        .find(|r| r.rule.as_deref() == Some("patch-undetermined"))
+        .unwrap_or_else(|| panic!("what to run: {:#?}", plan));
+    for command in [
+        "grep -i -A 2 mdclear",
+        "featMask.evc",
+        "vsish -e cat /hardware/cpu/cpuList/0",
+    ] {
+        assert!(what.action.contains(command), "{command}: {}", what.action);
+    }
+    // `--only`-style question after the fix: every host shows 1 and the masks are shown to expose it.
+}
+
+/// Full dumps without masked lists: only the named evidence decides esxi01's exposure.
+fn unmasked() -> Vec<(String, String)> {
+    files(&MDCLEAR_HOSTS)
+        .into_iter()
+        .map(|(n, t)| (n, without_masked(&t)))
+        .collect()
+}
+
+#[test]
+fn without_evidence_moves_from_esxi01_are_unknown() {
+    let ws = load_texts(&unmasked());
+    let evc = haswell(&ws);
+    // Every host has IBRS/IBPB/STIBP/SSBD/FCMD raw, none shows whether its masks expose them:
+    // nothing is proven, nothing is blocked.
+    let m = matrix_verdicts(&ws, evc);
+    assert_eq!(m[0], [C, U, U, U]);
+    assert_eq!(m[1], [U, C, U, U]);
+}
+
+#[test]
+fn evidence_masked_list_alone() {
+    let ws = load_texts(&files(&MDCLEAR_HOSTS));
+    let e = exposure::effective(&ws.hosts[0], haswell(&ws));
+    let md = e
+        .exposure
+        .iter()
+        .find(|x| x.source == ExposureSource::MaskedList)
+        .expect("decided by the masked list");
+    assert_eq!(md.exposed, Some(true));
+}
+
+#[test]
+fn evidence_featmask_lines_alone() {
+    let mut texts = unmasked();
+    texts.push((
+        "esxi01-etc-vmware-config.txt".to_string(),
+        read("examples/mdclear-cluster/esxi01-etc-vmware-config.txt"),
+    ));
+    let ws = load_texts(&texts);
+    let evc = haswell(&ws);
+    assert!(
+        !ws.hosts[0].evc_masks.is_empty(),
+        "the config attaches to esxi01"
+    );
+    assert_eq!(matrix_verdicts(&ws, evc)[0], [C, B, B, B]);
+    let e = exposure::effective(&ws.hosts[0], evc);
+    assert!(
+        e.exposure
+            .iter()
+            .any(|x| x.source == ExposureSource::FeatMaskLines && x.exposed == Some(true))
+    );
+}
+
+#[test]
+fn evidence_vm_requirement_alone() {
+    let mut texts = unmasked();
+    texts.push((
+        "vm-app01-on-esxi01.runtime.txt".to_string(),
+        read("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt"),
+    ));
+    let mut ws = load_texts(&texts);
+    exposure::resolve_cluster(&mut ws.hosts, &ws.vms, &ClusterExposure::default());
+    let evc = haswell(&ws);
+    assert_eq!(matrix_verdicts(&ws, evc)[0], [C, B, B, B]);
+    let e = exposure::effective(&ws.hosts[0], evc);
+    assert!(
+        e.exposure
+            .iter()
+            .any(|x| x.source == ExposureSource::VmRequirement && x.exposed == Some(true))
+    );
+}
+
+#[test]
+fn evidence_evc_exposes_option_alone() {
+    for (option, row) in [("MDCLEAR", [C, B, B, B]), ("none", [C, C, C, C])] {
+        let mut ws = load_texts(&unmasked());
+        let options = ClusterExposure {
+            evc_exposes: Some(exposure::parse_exposes(option).unwrap()),
+            ..Default::default()
+        };
+        exposure::resolve_cluster(&mut ws.hosts, &[], &options);
+        assert_eq!(
+            matrix_verdicts(&ws, haswell(&ws))[0],
+            row,
+            "--evc-exposes {option}"
+        );
+    }
+    assert!(exposure::parse_exposes("AVX2").is_err());
+}
+
+#[test]
+fn every_member_having_it_is_probable_never_compatible() {
+    // All four hosts have MDCLEAR raw = 1, no masked list, no other evidence.
+    let texts: Vec<(String, String)> = unmasked()
+        .into_iter()
+        .map(|(n, t)| (n, set_mdclear(&t, 0, "1")))
+        .collect();
+    let ws = load_texts(&texts);
+    let evc = haswell(&ws);
+    let f = exposure::findings(&ws.hosts, evc);
+    let md = f.iter().find(|f| f.feature == "cpuid.MDCLEAR").unwrap();
+    assert!(md.probable);
+    assert_eq!(md.baseline, Tri::Unknown);
+    // Moves stay unknown where the destination could lack it... here every host may offer it,
+    // so no move is proven: the destinations' own exposure is unknown too.
+    for row in matrix_verdicts(&ws, evc) {
+        assert!(
+            row.iter().filter(|v| **v == Verdict::Compatible).count() == 1,
+            "{row:?}: only the diagonal is proven"
+        );
+    }
+}
