@@ -107,6 +107,18 @@ pub struct EvcArgs {
     /// Per-VM EVC mode of the VM (vSphere 6.7+, e.g. intel-westmere); `none` = not set.
     #[arg(long = "vm-evc", value_name = "MODE")]
     pub vm_evc: Option<String>,
+    /// Virtual hardware version of "any VM" (e.g. 19 or vmx-19). Default: answer per band of
+    /// versions where the answer differs ("vmx-11 and later: blocked by AVX2 …").
+    #[arg(long = "vm-hw", value_name = "N")]
+    pub vm_hw: Option<String>,
+    /// Patch-era features every host's EVC masks expose (IBRS, IBPB, STIBP, SSBD, MDCLEAR, FCMD),
+    /// comma-separated, or `none`: evidence for when the dumps lack masked lists / featMask lines.
+    #[arg(long = "evc-exposes", value_name = "KEYS")]
+    pub evc_exposes: Option<String>,
+    /// Limit the question (and the exit code) to these features, e.g. `--only MDCLEAR`: "did the
+    /// fix work?" on grep fragments.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub only: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -518,6 +518,7 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
             unknown.push(UnknownItem {
                 key: r.written.clone(),
                 why: format!("{}'s data does not show it", dest.name),
+                features: vec![r.key.name().to_string()],
             });
         }
     }
@@ -533,25 +534,52 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
     } else {
         vm.maybe
     };
-    for id in maybe.difference(eff.present).iter() {
-        let key = cat.def(id).key.clone();
-        let why = if exposure::patch_era().contains(id) {
-            format!(
-                "whether the VM's host exposes it to VMs (its EVC masks) is not shown, and {} does not offer it",
-                dest.name
-            )
-        } else if exposure::unproven().contains(id) {
-            format!(
-                "no real requirement list shows whether VMs that see it require it; {} does not offer it",
-                dest.name
-            )
+    let open = maybe.difference(eff.present);
+    let dest_lacks = |id: FeatureId| {
+        if eff.unknown.contains(id) {
+            format!("{}'s data does not show it either", dest.name)
         } else {
-            format!(
-                "the VM's host data does not show whether the VM saw it; {} does not offer it",
-                dest.name
-            )
-        };
-        unknown.push(UnknownItem { key, why });
+            format!("{} does not offer it", dest.name)
+        }
+    };
+    let mut unshown: Vec<&str> = Vec::new();
+    for id in open.iter() {
+        let key = cat.def(id).key.clone();
+        if exposure::patch_era().contains(id) {
+            let why = format!(
+                "whether the VM's host exposes it to VMs (its EVC masks) is not shown; {}",
+                dest_lacks(id)
+            );
+            unknown.push(UnknownItem {
+                features: vec![key.clone()],
+                key,
+                why,
+            });
+        } else if exposure::unproven().contains(id) && !eff.unknown.contains(id) {
+            let why = format!(
+                "no real requirement list shows whether VMs that see it require it; {}",
+                dest_lacks(id)
+            );
+            unknown.push(UnknownItem {
+                features: vec![key.clone()],
+                key,
+                why,
+            });
+        } else {
+            unshown.push(&cat.def(id).key);
+        }
+    }
+    if !unshown.is_empty() {
+        let shown: Vec<&str> = unshown.iter().take(5).copied().collect();
+        unknown.push(UnknownItem {
+            key: if unshown.len() == 1 { unshown[0].to_string() } else { format!("{} features", unshown.len()) },
+            why: format!(
+                "not shown by the data (fragments or unrecorded CPUID leaves): {}{}; load full dumps",
+                shown.join(", "),
+                if unshown.len() > 5 { ", …" } else { "" }
+            ),
+            features: unshown.iter().map(|k| k.to_string()).collect(),
+        });
     }
     for k in &vm.maybe_unknown_keys {
         let dest_value = match eff.basis {
@@ -566,6 +594,7 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
             unknown.push(UnknownItem {
                 key: k.clone(),
                 why: format!("not in evcalc's feature catalogue (a newer ESXi feature?): the VM's host offers it, {} does not", dest.name),
+                features: vec![k.clone()],
             });
         }
     }
@@ -578,6 +607,7 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
                 "{}'s admission to {} cannot be judged from its data",
                 dest.name, a.mode
             ),
+            features: Vec::new(),
         });
     }
     let vhw_block = match (vm.vhw, dest.max_vhw) {
@@ -595,6 +625,7 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
         unknown.push(UnknownItem {
             key: format!("vmx-{v}"),
             why: format!("{}'s ESXi version is not in its data, so its highest virtual hardware version is unknown", dest.name),
+            features: Vec::new(),
         });
     }
     let blocked = !missing.is_empty() || !admitted || vhw_block.is_some();
@@ -1317,6 +1348,55 @@ pub fn maintenance_at(
             destinations: dests,
         });
     }
+    // Computed VMs of adjacent vHW bands with the same answer everywhere are one plan.
+    let mut merged: Vec<VmPlan> = Vec::new();
+    for plan in plans {
+        let same = |a: &VmPlan, b: &VmPlan| {
+            a.requirements_from == b.requirements_from
+                && !a.requirements_from.starts_with("input")
+                && a.verdict == b.verdict
+                && a.destinations.len() == b.destinations.len()
+                && a.destinations.iter().zip(&b.destinations).all(|(x, y)| {
+                    x.verdict == y.verdict
+                        && x.vhw_blocker.is_some() == y.vhw_blocker.is_some()
+                        && x.missing
+                            .iter()
+                            .map(|m| &m.canonical_key)
+                            .eq(y.missing.iter().map(|m| &m.canonical_key))
+                })
+        };
+        match merged.last_mut() {
+            Some(last) if same(last, &plan) => {
+                let lo = last
+                    .destinations
+                    .first()
+                    .and_then(|d| d.vhw_band)
+                    .map(|b| b.0);
+                let hi = plan
+                    .destinations
+                    .first()
+                    .and_then(|d| d.vhw_band)
+                    .map(|b| b.1);
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    let top = source.max_vhw.unwrap_or(MAX_VHW);
+                    let base = format!("any VM powered on on {}", source.name);
+                    let name = if lo <= MIN_VHW && hi >= top {
+                        base
+                    } else {
+                        format!("{base} ({})", band_text(lo, hi, top))
+                    };
+                    last.vm.clone_from(&name);
+                    last.vms = vec![name.clone()];
+                    for d in &mut last.destinations {
+                        d.vm.clone_from(&name);
+                        d.vhw_band = Some((lo, hi));
+                    }
+                }
+            }
+            _ => merged.push(plan),
+        }
+    }
+    let plans = merged;
     // Evacuable when every VM has a proven destination; not evacuable when some VM has none for
     // certain; otherwise unknown.
     let verdict = if destinations.is_empty() || plans.iter().any(|p| p.verdict == Verdict::Blocked)
@@ -1791,7 +1871,26 @@ impl<'v> RequirementsKey<'v> {
 /// How to name blocked VMs in a sentence: ("the VMs powered on on esxi01", "them", "require")
 /// for the computed any-VM, ("app01", "it", "requires") for one real VM, a list otherwise.
 fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static str) {
-    let synthetic = |n: &String| vms.iter().any(|v| !v.from_input && v.name == *n);
+    let synthetic = |n: &String| {
+        vms.iter().any(|v| !v.from_input && v.name == *n) || n.starts_with("any VM powered on on ")
+    };
+    if !names.is_empty() && names.iter().all(synthetic) {
+        let host = vms.iter().find_map(|v| v.host.clone()).unwrap_or_default();
+        let bands: Vec<&str> = names
+            .iter()
+            .filter_map(|n| n.rsplit_once(" (").map(|(_, b)| b.trim_end_matches(')')))
+            .collect();
+        let which = if bands.len() == names.len() && !bands.is_empty() {
+            format!(" ({})", bands.join(", "))
+        } else {
+            String::new()
+        };
+        return (
+            format!("the VMs{which} powered on on {host}"),
+            "them",
+            "require",
+        );
+    }
     match names {
         [one] if synthetic(one) => {
             let host = vms
@@ -1980,4 +2079,108 @@ mod tests {
         );
         assert_eq!(host_list(&[]), "");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limiting the question to some features (`--only`)
+
+/// Whether `key` is among `only` (case-insensitive, with or without `cpuid.`).
+fn named(only: &[String], key: &str) -> bool {
+    let k = key.trim_start_matches("cpuid.");
+    only.iter()
+        .any(|o| o.trim_start_matches("cpuid.").eq_ignore_ascii_case(k))
+}
+
+/// The verdict of a move when only the features in `only` are asked about ("did the fix work?"):
+/// blocked if one of them is missing, unknown if one of them cannot be judged, else compatible.
+pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String]) -> Verdict {
+    if missing.iter().any(|m| named(only, &m.canonical_key)) {
+        Verdict::Blocked
+    } else if unknown
+        .iter()
+        .any(|u| u.features.iter().any(|f| named(only, f)) || named(only, &u.key))
+    {
+        Verdict::Unknown
+    } else {
+        Verdict::Compatible
+    }
+}
+
+/// Restricts a cluster report's verdicts to `only` (cells and outcome).
+pub fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
+    for row in &mut report.matrix {
+        for cell in &mut row.cells {
+            if row.from != cell.to {
+                cell.verdict = verdict_only(&cell.missing, &cell.unknown, only);
+                cell.compatible = cell.verdict == Verdict::Compatible;
+            }
+        }
+    }
+    report.outcome = if report.matrix_omitted.is_some() {
+        if report
+            .drift
+            .iter()
+            .any(|d| d.blocks_vmotion && named(only, &d.key))
+        {
+            Verdict::Blocked
+        } else {
+            Verdict::Unknown
+        }
+    } else {
+        worst(
+            report
+                .matrix
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| c.verdict)),
+        )
+    };
+}
+
+/// Restricts a maintenance report's verdicts to `only`.
+pub fn limit_maintenance(report: &mut MaintenanceReport, only: &[String]) {
+    for plan in &mut report.vms {
+        for d in &mut plan.destinations {
+            d.verdict = verdict_only(&d.missing, &d.unknown, only);
+            d.compatible = d.verdict == Verdict::Compatible;
+        }
+        plan.verdict = if plan
+            .destinations
+            .iter()
+            .any(|d| d.verdict == Verdict::Compatible)
+        {
+            Verdict::Compatible
+        } else if plan
+            .destinations
+            .iter()
+            .any(|d| d.verdict == Verdict::Unknown)
+        {
+            Verdict::Unknown
+        } else {
+            Verdict::Blocked
+        };
+        plan.can_move = plan.verdict == Verdict::Compatible;
+    }
+    report.outcome = if report.vms.iter().any(|p| p.verdict == Verdict::Blocked) {
+        Verdict::Blocked
+    } else if report.vms.iter().all(|p| p.verdict == Verdict::Compatible) {
+        Verdict::Compatible
+    } else {
+        Verdict::Unknown
+    };
+    report.evacuable = report.outcome == Verdict::Compatible;
+    let keys = only.join(", ");
+    report.verdict = match report.outcome {
+        Verdict::Compatible => format!(
+            "{}: every VM can move as far as {keys} is concerned",
+            report.host
+        ),
+        Verdict::Blocked => format!(
+            "{} cannot be fully evacuated: {keys} blocks some VMs",
+            report.host
+        ),
+        Verdict::Unknown => format!(
+            "{}: no {keys} blocker visible, but not verifiable from the data",
+            report.host
+        ),
+    };
 }

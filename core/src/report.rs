@@ -223,6 +223,8 @@ pub struct CheckReport {
 pub struct UnknownItem {
     pub key: String,
     pub why: String,
+    /// The feature keys this item covers (one, or several for "12 features not shown").
+    pub features: Vec<String>,
 }
 
 /// One requirement as checked.

@@ -32,7 +32,8 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         )));
     }
     let files = inputs::expand(&paths)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    super::attach_evidence(&mut loaded, &args.evc)?;
     let ws = &loaded.ws;
     if ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
@@ -80,7 +81,39 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
             warnings.extend(vm.warnings.iter().map(|w| format!("{}: {w}", vm.name)));
             (*vm).clone()
         }
-        (None, Some(from)) => check::power_on(&ws.hosts[from], evc.setting, evc.per_vm),
+        (None, Some(from)) => {
+            // Without --vm-hw: one VM per band of virtual hardware versions; the worst is shown.
+            let dest_max: Vec<u8> = ws.hosts[to].max_vhw.into_iter().collect();
+            let bands =
+                check::power_on_bands(&ws.hosts[from], evc.setting, evc.per_vm, evc.vhw, &dest_max);
+            let reports: Vec<(usize, evcalc::report::Verdict)> = bands
+                .iter()
+                .enumerate()
+                .map(|(i, vm)| (i, check::check_vm(vm, &ws.hosts[to], evc.setting).verdict))
+                .collect();
+            let rank = |v: evcalc::report::Verdict| match v {
+                evcalc::report::Verdict::Blocked => 0,
+                evcalc::report::Verdict::Unknown => 1,
+                evcalc::report::Verdict::Compatible => 2,
+            };
+            let worst = reports
+                .iter()
+                .min_by_key(|(i, v)| (rank(*v), usize::MAX - i))
+                .map_or(0, |(i, _)| *i);
+            for (i, v) in &reports {
+                if *i != worst && bands.len() > 1 {
+                    let band = bands[*i].vhw_band.map(|(lo, hi)| {
+                        check::band_text(lo, hi, ws.hosts[from].max_vhw.unwrap_or(check::MAX_VHW))
+                    });
+                    warnings.push(
+                        format!("VMs of {}: {:?}", band.unwrap_or_default(), v)
+                            .to_lowercase()
+                            .replacen("vms", "VMs", 1),
+                    );
+                }
+            }
+            bands[worst].clone()
+        }
         (None, None) => return Err(Fail::Usage("give --from HOST or --vm VM".to_string())),
     };
     let dest = &ws.hosts[to];
@@ -88,6 +121,11 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         warnings.extend(loaded.host_warnings(&ws.hosts[i]));
     }
     let report = check::check_vm(&vm, dest, evc.setting);
+    let outcome = if evc.only.is_empty() {
+        report.verdict
+    } else {
+        check::verdict_only(&report.missing, &report.unknown, &evc.only)
+    };
     if !report.unknown_on_destination.is_empty() {
         warnings.push(format!(
             "{}'s dump is a fragment: {} requirement(s) not judged ({})",
@@ -127,7 +165,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     };
     Ok(Output {
         stdout,
-        code: if report.compatible { 0 } else { 1 },
+        code: super::exit_code(outcome),
         warnings,
     })
 }

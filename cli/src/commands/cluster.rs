@@ -12,22 +12,23 @@ const LW: usize = 12;
 
 pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    super::attach_evidence(&mut loaded, &args.evc)?;
     let ws = &loaded.ws;
     if ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
     }
     let evc = resolve_evc(&args.evc, &ws.hosts, &ws.modes)?;
-    let report = check::cluster_report(&ws.hosts, evc.setting, evc.per_vm, &ws.modes);
+    let mut report =
+        check::cluster_report_at(&ws.hosts, evc.setting, evc.per_vm, evc.vhw, &ws.modes);
+    if !evc.only.is_empty() {
+        check::limit_cluster(&mut report, &evc.only);
+    }
     let mut warnings = loaded.warnings.clone();
     for h in &report.hosts {
         warnings.extend(h.warnings.iter().map(|w| format!("{}: {w}", h.name)));
     }
     let warnings = super::dedup(warnings);
-    let blocked = report
-        .matrix
-        .iter()
-        .any(|r| r.cells.iter().any(|c| !c.compatible));
     let stdout = if ctx.json {
         json(&ClusterJson {
             report: &report,
@@ -43,7 +44,7 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     };
     Ok(Output {
         stdout,
-        code: u8::from(blocked),
+        code: super::exit_code(report.outcome),
         warnings,
     })
 }

@@ -24,7 +24,8 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         ));
     }
     let files = inputs::expand(&paths)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    super::attach_evidence(&mut loaded, &args.evc)?;
     let ws = &loaded.ws;
     if ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
@@ -62,31 +63,44 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
             vms.push(vm.clone());
         }
     }
-    let on_host: Vec<&str> = if args.vms.is_empty() {
-        ws.vms
+    for h in &ws.hosts {
+        warnings.extend(loaded.host_warnings(h));
+    }
+    // Without --vm: the VMs loaded for the host (runtime dumps naming it), else "any VM".
+    if args.vms.is_empty() {
+        vms = ws
+            .vms
             .iter()
             .filter(|v| {
                 v.host
                     .as_deref()
                     .is_some_and(|h| h.eq_ignore_ascii_case(&source.name))
             })
-            .map(|v| v.name.as_str())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for h in &ws.hosts {
-        warnings.extend(loaded.host_warnings(h));
+            .filter(|v| !v.requirements.all.is_empty() || !v.mask_required.is_empty())
+            .cloned()
+            .collect();
+        if !vms.is_empty() {
+            warnings.push(format!(
+                "planned with the {} VM dump{} loaded for {} (give --vm to choose others)",
+                vms.len(),
+                if vms.len() == 1 { "" } else { "s" },
+                source.name
+            ));
+        }
     }
-    let report = check::maintenance(
+    let mut report = check::maintenance_at(
         &ws.hosts,
         &source.name,
         &vms,
         evc.setting,
         evc.per_vm,
+        evc.vhw,
         &ws.modes,
     )
     .map_err(Fail::Usage)?;
+    if !evc.only.is_empty() {
+        check::limit_maintenance(&mut report, &evc.only);
+    }
     for plan in &report.vms {
         for d in plan
             .destinations
@@ -112,32 +126,11 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
             },
         })
     } else {
-        let mut text = render(&report, &evc, ctx);
-        if !on_host.is_empty() {
-            outln!(text);
-            let hint = format!(
-                "The inputs also hold {} VM dump{} on {}. To plan {} with {} real requirements, add:\n  {}",
-                on_host.len(),
-                if on_host.len() == 1 { "" } else { "s" },
-                source.name,
-                if on_host.len() == 1 { "it" } else { "them" },
-                if on_host.len() == 1 { "its" } else { "their" },
-                on_host
-                    .iter()
-                    .map(|v| format!("--vm {v}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
-            for line in hint.lines() {
-                text.push_str(&wrap(line, WIDTH, 4));
-                text.push('\n');
-            }
-        }
-        text
+        render(&report, &evc, ctx)
     };
     Ok(Output {
         stdout,
-        code: if report.evacuable { 0 } else { 1 },
+        code: super::exit_code(report.outcome),
         warnings,
     })
 }

@@ -106,6 +106,34 @@ pub struct Evc<'m> {
     pub setting: EvcSetting<'m>,
     pub why: &'static str,
     pub per_vm: Option<&'m EvcMode>,
+    /// `--vm-hw`.
+    pub vhw: Option<u8>,
+    /// `--only`.
+    pub only: Vec<String>,
+}
+
+/// Attaches cluster-level exposure evidence (`--evc-exposes`, VMs running on hosts) to the hosts.
+pub fn attach_evidence(loaded: &mut crate::inputs::Loaded, args: &EvcArgs) -> Result<(), Fail> {
+    let evc_exposes = match args.evc_exposes.as_deref() {
+        Some(t) => Some(evcalc::exposure::parse_exposes(t).map_err(Fail::Usage)?),
+        None => None,
+    };
+    let options = evcalc::exposure::ClusterExposure {
+        evc_exposes,
+        ..Default::default()
+    };
+    let vms = loaded.ws.vms.clone();
+    evcalc::exposure::resolve_cluster(&mut loaded.ws.hosts, &vms, &options);
+    Ok(())
+}
+
+/// The exit code of a verdict: 0 compatible, 1 blocked, 3 unknown (not everything checked).
+pub fn exit_code(v: evcalc::report::Verdict) -> u8 {
+    match v {
+        evcalc::report::Verdict::Compatible => 0,
+        evcalc::report::Verdict::Blocked => 1,
+        evcalc::report::Verdict::Unknown => 3,
+    }
 }
 
 impl Evc<'_> {
@@ -149,10 +177,34 @@ pub fn resolve_evc<'m>(
             p.key, c.key
         )));
     }
+    let vhw = match args.vm_hw.as_deref() {
+        None => None,
+        Some(t) => Some(evcalc::esxi::parse_vhw(t).ok_or_else(|| {
+            Fail::Usage(format!(
+                "--vm-hw {t}: expected a virtual hardware version such as 19 or vmx-19"
+            ))
+        })?),
+    };
+    if let (Some(p), Some(v)) = (per_vm, vhw)
+        && v < 14
+    {
+        return Err(Fail::Usage(format!(
+            "--vm-evc {} with --vm-hw {v}: per-VM EVC needs virtual hardware 14 or later",
+            p.key
+        )));
+    }
+    let only = args
+        .only
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     Ok(Evc {
         setting: chosen.setting,
         why: chosen.why,
         per_vm,
+        vhw,
+        only,
     })
 }
 

@@ -32,7 +32,7 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let evc = resolve_evc(
         &EvcArgs {
             evc: args.evc.clone(),
-            vm_evc: None,
+            ..EvcArgs::default()
         },
         &ws.hosts,
         &ws.modes,
