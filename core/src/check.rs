@@ -458,7 +458,7 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             summary: drift_summary(&with, &without, knowing.len()),
             hosts_with: with,
             hosts_without: without,
-            blocks_vmotion: exposed && def.becomes_requirement,
+            blocks_vmotion: exposed && def.role == crate::catalogue::Role::Required,
         });
     }
     // Unknown keys: kept and shown, never judged.

@@ -6,5 +6,6 @@ mod mdclear;
 mod modes_export;
 mod props;
 mod roundtrip;
+mod calibration;
 mod cpuid_validation;
 mod virsh_baseline;
