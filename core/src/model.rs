@@ -126,6 +126,8 @@ pub struct Host {
     /// vSphere managed-object id (`host-14`), when the input has it.
     pub moref: Option<String>,
     pub warnings: Vec<String>,
+    /// Known features whose value the input does not record (`HostInput::unrecorded`): unknown, not absent.
+    pub unrecorded: FeatureSet,
 }
 
 /// The keys a fragment lists.
@@ -183,6 +185,7 @@ impl Host {
             reported_current_evc: input.reported_current_evc.clone().filter(|s| !s.is_empty()),
             moref: input.moref.clone().filter(|s| !s.is_empty()),
             warnings,
+            unrecorded: input.unrecorded.iter().filter_map(|k| cat.lookup(k)).collect(),
         }
     }
 

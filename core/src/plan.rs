@@ -606,7 +606,8 @@ mod tests {
 
     fn mode_keys(key: &str) -> Vec<String> {
         let m = builtin_modes().get(key).unwrap();
-        m.required.iter().map(|id| catalogue().def(id).key["cpuid.".len()..].to_string()).collect()
+        // A host of the mode has its admission set and the baseline features whose admission role is unproven.
+        m.required.union(m.admission_unproven).iter().map(|id| catalogue().def(id).key["cpuid.".len()..].to_string()).collect()
     }
 
     fn host_at(name: &str, mode: &str, extra: &[&str]) -> Host {

@@ -45,6 +45,7 @@ fn host_with(name: &str, present: FeatureSet) -> Host {
         reported_current_evc: None,
         moref: None,
         warnings: Vec::new(),
+        unrecorded: FeatureSet::EMPTY,
     }
 }
 
