@@ -137,10 +137,12 @@ const ROWS: &[Row] = &[
         "intel-icelake",
         "-",
         &["MWAIT=1", "PKU=1", "XCR0_MASTER_PKRU=1", "WBNOINVD=1"],
-        "dump taken inside a VM (CPUID.1:ECX[31] hypervisor): the hypervisor hides MONITOR/MWAIT (intel-merom \
-         requires MWAIT [D]), PKU with its PKRU state (intel-skylake requires them [R]) and WBNOINVD \
-         (CPUID.80000008h:EBX[9]; the bare-metal Ice Lake-SP dump ICX_04 has it)",
-    ),
+        "dump taken inside a VM (CPUID.1:ECX[31] hypervisor): the hypervisor hides MONITOR/MWAIT (every mode exposes \
+         MWAIT [D]), PKU with its PKRU state (intel-skylake requires them [R]) and WBNOINVD \
+         (CPUID.80000008h:EBX[9]; the bare-metal Ice Lake-SP dump ICX_04 has it). MWAIT's admission role is \
+         unproven, so the answer is a range up to intel-broadwell (PKU is required for intel-skylake)",
+    )
+    .upto("intel-broadwell"),
     ok("instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt", "intel-sapphirerapids"),
     ok("instlatx64/GenuineIntel00806F8_SapphireRapids_06_CPUID.txt", "intel-sapphirerapids"),
     ok("instlatx64/GenuineIntel00C06F2_EmeraldRapids_02_CPUID.txt", "intel-sapphirerapids"),
