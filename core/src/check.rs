@@ -540,6 +540,20 @@ pub fn max_common_mode<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> Option<&
     ModeCatalogue::highest(&common)
 }
 
+/// The highest EVC mode every (non-fragment) host *may* join: no host certainly fails it, though
+/// some are only `uncertain` (unrecorded features, or features whose admission role is unproven).
+/// Equal to [`max_common_mode`] when nothing is uncertain; with it, the cluster's highest common
+/// mode is a range.
+pub fn max_common_mode_possible<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> Option<&'m EvcMode> {
+    let full: Vec<&Host> = hosts.iter().filter(|h| !h.is_fragment()).collect();
+    if full.is_empty() {
+        return None;
+    }
+    let common: Vec<&EvcMode> =
+        modes.modes.iter().filter(|m| full.iter().all(|h| admission_verdict(h, m) != Some(false))).collect();
+    ModeCatalogue::highest(&common)
+}
+
 /// Features on which hosts disagree.
 pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
     let cat = catalogue();
@@ -1011,6 +1025,62 @@ mod tests {
     use super::*;
     use crate::input::{Entry, HostInput, Pos, VmInput};
     use crate::value::{ReqType, Requirement};
+
+    fn host_of(keys: &[&str], unrecorded: &[&str]) -> Host {
+        let pos = Pos { line: 1, col: 1 };
+        let input = HostInput {
+            capabilities: keys.iter().map(|k| Entry { key: format!("cpuid.{k}"), value: 1, pos }).collect(),
+            unrecorded: unrecorded.iter().map(|k| format!("cpuid.{k}")).collect(),
+            ..HostInput::default()
+        };
+        Host::from_input(&input, "h", "h")
+    }
+
+    fn keys_of(mode: &str) -> Vec<String> {
+        let m = crate::evc::builtin_modes().get(mode).unwrap();
+        let keys = m.required.union(m.admission_unproven);
+        keys.iter().map(|id| catalogue().def(id).key["cpuid.".len()..].to_string()).collect()
+    }
+
+    /// Admission is not the mask: a host lacking only MWAIT (admission role unproven) is
+    /// uncertain, not "no EVC mode"; a host whose input does not record XSAVEOPT lands on a range.
+    #[test]
+    fn uncertain_admissions_and_ranges() {
+        let modes = crate::evc::builtin_modes();
+        let nehalem = keys_of("intel-nehalem");
+        let without_mwait: Vec<&str> = nehalem.iter().map(String::as_str).filter(|k| *k != "MWAIT").collect();
+        let h = host_of(&without_mwait, &[]);
+        let a = admission(&h, modes.get("intel-merom").unwrap());
+        assert_eq!((a.admitted, a.verdict), (None, AdmissionVerdict::Uncertain));
+        assert_eq!(a.unproven.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["cpuid.MWAIT"]);
+        assert!(a.missing.is_empty() && a.reason.as_deref().unwrap().contains("cpuid.MWAIT"));
+        let r = host_report(&h, modes);
+        assert_eq!((r.max_evc_mode.as_deref(), r.max_evc_mode_possible.as_deref()), (None, Some("intel-nehalem")));
+        let summary = "no EVC mode for certain; intel-nehalem if a host without cpuid.MWAIT";
+        assert!(r.max_evc_summary.starts_with(summary), "{}", r.max_evc_summary);
+        assert_eq!(max_common_mode(std::slice::from_ref(&h), modes), None);
+        let possible = max_common_mode_possible(std::slice::from_ref(&h), modes);
+        assert_eq!(possible.map(|m| m.key.as_str()), Some("intel-nehalem"));
+        // A certain miss stays a miss.
+        let without_sse3: Vec<&str> = nehalem.iter().map(String::as_str).filter(|k| *k != "SSE3").collect();
+        let a = admission(&host_of(&without_sse3, &[]), modes.get("intel-merom").unwrap());
+        assert_eq!((a.admitted, a.verdict), (Some(false), AdmissionVerdict::NotAdmitted));
+        // Unrecorded XSAVEOPT: intel-sandybridge for certain, intel-ivybridge if it is present.
+        let ivy = keys_of("intel-ivybridge");
+        let h = host_of(&ivy.iter().map(String::as_str).filter(|k| *k != "XSAVEOPT").collect::<Vec<_>>(), &["XSAVEOPT"]);
+        let r = host_report(&h, modes);
+        assert_eq!(r.max_evc_mode.as_deref(), Some("intel-sandybridge"));
+        assert_eq!(r.max_evc_mode_possible.as_deref(), Some("intel-ivybridge"));
+        assert_eq!(
+            r.max_evc_summary,
+            "intel-sandybridge; intel-ivybridge if cpuid.XSAVEOPT, which the input does not record, is present"
+        );
+        assert_eq!(r.uncertain_modes[0].unrecorded[0].key, "cpuid.XSAVEOPT");
+        assert_eq!(admission(&h, modes.get("intel-ivybridge").unwrap()).verdict, AdmissionVerdict::Uncertain);
+        // Once present (e.g. --set), nothing is uncertain.
+        let h = host_of(&ivy.iter().map(String::as_str).collect::<Vec<_>>(), &["XSAVEOPT"]);
+        assert_eq!(host_report(&h, modes).max_evc_summary, "intel-ivybridge");
+    }
 
     /// The performance shortcuts (docs/performance.md) give the same answers as the plain
     /// definitions, over pseudo-random hosts (full and fragments) and VMs (Bool:Min:1, Match,
