@@ -170,7 +170,8 @@ impl EvcMode {
                     true,
                     exposure.tag.max(role_tag),
                     format!(
-                        "in the baseline ({} {}) and VMs that see it require it ({}): a host without it would break                          vMotion within the cluster",
+                        "in the baseline ({} {}) and VMs that see it require it ({}): a host without it would break \
+                         vMotion within the cluster",
                         exposure.tag, exposure.introduced_by, def.role_evidence
                     ),
                 ),
@@ -178,7 +179,8 @@ impl EvcMode {
                     false,
                     role_tag,
                     format!(
-                        "in the baseline, but VMs that see it do not require it ({}): nothing shows vCenter refuses a host                          without it",
+                        "in the baseline, but VMs that see it do not require it ({}): nothing shows vCenter refuses a host \
+                         without it",
                         def.role_evidence
                     ),
                 ),
