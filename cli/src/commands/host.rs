@@ -118,8 +118,9 @@ fn render(buf: &mut String, r: &HostReport, modes: &ModeCatalogue, ctx: &Ctx) {
         (None, _) => "none (the host lacks features of the lowest mode)".to_string(),
     };
     buf.push_str(&field(2, "max EVC mode", LW, &st.paint(Paint::Bold, &max)));
-    for u in &r.uncertain_modes {
-        buf.push_str(&field(2, "uncertain", LW, &format!("{} {}", u.mode, u.condition)));
+    // The top of the range; lower uncertain modes share its condition or a weaker one (JSON lists all).
+    if let Some(u) = r.uncertain_modes.iter().find(|u| Some(&u.mode) == r.max_evc_mode_possible.as_ref()) {
+        buf.push_str(&field(2, "possible", LW, &format!("{} {}", u.mode, u.condition)));
     }
     if !r.unrecorded.is_empty() {
         let keys: Vec<&str> = r.unrecorded.iter().map(|f| f.key.as_str()).collect();
