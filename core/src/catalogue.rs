@@ -54,7 +54,11 @@ impl fmt::Display for CpuidBit {
         if self.subleaf == 0 {
             write!(f, "CPUID.{:02X}H:{}[{}]", self.leaf, self.reg, self.bit)
         } else {
-            write!(f, "CPUID.(EAX={:02X}H,ECX={}):{}[{}]", self.leaf, self.subleaf, self.reg, self.bit)
+            write!(
+                f,
+                "CPUID.(EAX={:02X}H,ECX={}):{}[{}]",
+                self.leaf, self.subleaf, self.reg, self.bit
+            )
         }
     }
 }
@@ -211,7 +215,9 @@ impl FromIterator<FeatureId> for FeatureSet {
 impl fmt::Debug for FeatureSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cat = catalogue();
-        f.debug_set().entries(self.iter().map(|id| cat.def(id).key.as_str())).finish()
+        f.debug_set()
+            .entries(self.iter().map(|id| cat.def(id).key.as_str()))
+            .finish()
     }
 }
 
@@ -234,8 +240,9 @@ pub struct Catalogue {
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        Catalogue::from_tsv(include_str!("../data/features.tsv"))
-            .unwrap_or_else(|e| panic!("built-in features.tsv is invalid (a unit test guards this): {e}"))
+        Catalogue::from_tsv(include_str!("../data/features.tsv")).unwrap_or_else(|e| {
+            panic!("built-in features.tsv is invalid (a unit test guards this): {e}")
+        })
     })
 }
 
@@ -248,9 +255,24 @@ impl Catalogue {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            let [key, label, loc, kind, class, first_vhw, field, role, role_evidence, patch_era, src] = cols.as_slice()
+            let [
+                key,
+                label,
+                loc,
+                kind,
+                class,
+                first_vhw,
+                field,
+                role,
+                role_evidence,
+                patch_era,
+                src,
+            ] = cols.as_slice()
             else {
-                return Err(format!("line {}: expected 11 tab-separated columns", index + 1));
+                return Err(format!(
+                    "line {}: expected 11 tab-separated columns",
+                    index + 1
+                ));
             };
             let class = match *class {
                 "yes" => Class::Yes,
@@ -262,7 +284,10 @@ impl Catalogue {
             };
             let first_vhw = match *first_vhw {
                 "-" | "fut" => None,
-                n => Some(n.parse::<u8>().map_err(|_| format!("line {}: bad first_vhw `{n}`", index + 1))?),
+                n => Some(
+                    n.parse::<u8>()
+                        .map_err(|_| format!("line {}: bad first_vhw `{n}`", index + 1))?,
+                ),
             };
             let role = match *role {
                 "required" => Role::Required,
@@ -281,7 +306,10 @@ impl Catalogue {
             let cpuid = if *loc == "-" {
                 None
             } else {
-                Some(parse_loc(loc).ok_or_else(|| format!("line {}: bad CPUID location `{loc}`", index + 1))?)
+                Some(
+                    parse_loc(loc)
+                        .ok_or_else(|| format!("line {}: bad CPUID location `{loc}`", index + 1))?,
+                )
             };
             defs.push(FeatureDef {
                 key: key.to_string(),
@@ -298,10 +326,15 @@ impl Catalogue {
             });
         }
         if defs.len() > WORDS * 64 {
-            return Err(format!("{} features do not fit a FeatureSet of {} bits", defs.len(), WORDS * 64));
+            return Err(format!(
+                "{} features do not fit a FeatureSet of {} bits",
+                defs.len(),
+                WORDS * 64
+            ));
         }
         let mut by_lower = HashMap::new();
-        let (mut mitigations, mut requirable, mut vendors) = (FeatureSet::EMPTY, FeatureSet::EMPTY, FeatureSet::EMPTY);
+        let (mut mitigations, mut requirable, mut vendors) =
+            (FeatureSet::EMPTY, FeatureSet::EMPTY, FeatureSet::EMPTY);
         let (mut unproven, mut patch_era) = (FeatureSet::EMPTY, FeatureSet::EMPTY);
         let mut exposable = vec![FeatureSet::EMPTY; 256];
         for (index, def) in defs.iter().enumerate() {
@@ -329,7 +362,16 @@ impl Catalogue {
                 }
             }
         }
-        Ok(Catalogue { defs, by_lower, mitigations, requirable, unproven, patch_era, vendors, exposable })
+        Ok(Catalogue {
+            defs,
+            by_lower,
+            mitigations,
+            requirable,
+            unproven,
+            patch_era,
+            vendors,
+            exposable,
+        })
     }
 
     /// Looks a key up, case-insensitively. `None` for keys the catalogue does not know.
@@ -344,7 +386,8 @@ impl Catalogue {
 
     /// Looks up a key that must exist (used for built-in data; panics on a typo, which tests catch).
     pub fn id(&self, key: &str) -> FeatureId {
-        self.lookup(key).unwrap_or_else(|| panic!("unknown built-in feature key {key}"))
+        self.lookup(key)
+            .unwrap_or_else(|| panic!("unknown built-in feature key {key}"))
     }
 
     pub fn def(&self, id: FeatureId) -> &FeatureDef {
@@ -360,7 +403,10 @@ impl Catalogue {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FeatureId, &FeatureDef)> {
-        self.defs.iter().enumerate().map(|(i, d)| (FeatureId(i as u16), d))
+        self.defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (FeatureId(i as u16), d))
     }
 
     /// Side-channel mitigation features.
@@ -425,7 +471,12 @@ fn parse_loc(text: &str) -> Option<CpuidBit> {
     if bit > 31 || parts.next().is_some() {
         return None;
     }
-    Some(CpuidBit { leaf, subleaf, reg, bit })
+    Some(CpuidBit {
+        leaf,
+        subleaf,
+        reg,
+        bit,
+    })
 }
 
 #[cfg(test)]
@@ -436,7 +487,11 @@ mod tests {
     fn builtin_catalogue_parses_and_has_vmware_keys() {
         let cat = Catalogue::from_tsv(include_str!("../data/features.tsv")).unwrap();
         assert!(cat.len() >= 152 + 2, "152 VMware keys + ours");
-        assert_eq!(cat.iter().filter(|(_, d)| d.vmware_label).count(), cat.len() - 2, "all but CET_IBT and AMX_FP16");
+        assert_eq!(
+            cat.iter().filter(|(_, d)| d.vmware_label).count(),
+            cat.len() - 2,
+            "all but CET_IBT and AMX_FP16"
+        );
         let md = cat.lookup("cpuid.MDCLEAR").unwrap();
         assert_eq!(cat.lookup("cpuid.mdclear"), Some(md));
         assert_eq!(cat.lookup(" CPUID.MdClear "), Some(md));
@@ -456,35 +511,94 @@ mod tests {
         let def = |id: FeatureId| cat.def(id);
         // cpuid.IBRS and cpuid.IBPB are VMware's single ANY-class IBRSIBPB bit, yet required.
         for id in [fid::IBRS, fid::IBPB] {
-            assert_eq!((def(id).class, def(id).first_vhw, def(id).vmware_field.as_str()), (Class::Any, Some(9), "IBRSIBPB"));
+            assert_eq!(
+                (
+                    def(id).class,
+                    def(id).first_vhw,
+                    def(id).vmware_field.as_str()
+                ),
+                (Class::Any, Some(9), "IBRSIBPB")
+            );
             assert_eq!(def(id).role, Role::Required);
             assert!(def(id).role_evidence.starts_with("[D]"));
         }
         assert_eq!(def(fid::MDCLEAR).role, Role::Required);
-        for id in [fid::FP_SEGMENT_ZERO, fid::HLE, fid::RTM, fid::DS, fid::MWAIT, fid::VMX, fid::MPX] {
+        for id in [
+            fid::FP_SEGMENT_ZERO,
+            fid::HLE,
+            fid::RTM,
+            fid::DS,
+            fid::MWAIT,
+            fid::VMX,
+            fid::MPX,
+        ] {
             assert_eq!(def(id).role, Role::NotRequired, "{}", def(id).key);
             assert!(!cat.requirable().contains(id));
         }
-        for id in [fid::BHI_CTRL, fid::RRSBA_CTRL, fid::IPRED_CTRL, fid::DDPD_U, fid::AMX_COMPLEX, fid::AVX_IFMA, fid::LAM] {
-            assert!(def(id).first_vhw.is_some_and(|v| v >= 21), "{}", def(id).key);
+        for id in [
+            fid::BHI_CTRL,
+            fid::RRSBA_CTRL,
+            fid::IPRED_CTRL,
+            fid::DDPD_U,
+            fid::AMX_COMPLEX,
+            fid::AVX_IFMA,
+            fid::LAM,
+        ] {
+            assert!(
+                def(id).first_vhw.is_some_and(|v| v >= 21),
+                "{}",
+                def(id).key
+            );
             assert_eq!(def(id).role, Role::Unproven);
             assert!(cat.unproven().contains(id));
-            assert_eq!(def(id).label, def(id).vmware_field, "label = the field name");
+            assert_eq!(
+                def(id).label,
+                def(id).vmware_field,
+                "label = the field name"
+            );
         }
         assert_eq!(def(fid::INTEL).class, Class::Yes);
         assert_eq!(cat.first_vhw(fid::AVX2), Some(11));
         assert_eq!(cat.first_vhw(fid::SSE3), Some(4));
-        assert!(cat.exposable_at(10).contains(fid::BMI1) && !cat.exposable_at(10).contains(fid::AVX2));
-        assert!(cat.requirable_at(11).contains(fid::AVX2) && !cat.requirable_at(10).contains(fid::AVX2));
+        assert!(
+            cat.exposable_at(10).contains(fid::BMI1) && !cat.exposable_at(10).contains(fid::AVX2)
+        );
+        assert!(
+            cat.requirable_at(11).contains(fid::AVX2) && !cat.requirable_at(10).contains(fid::AVX2)
+        );
         assert!(!cat.requirable_at(22).contains(fid::HLE));
         for v in 0..255u8 {
-            assert!(cat.requirable_at(v).is_subset(&cat.requirable_at(v + 1)), "a lower vHW never adds a requirement");
+            assert!(
+                cat.requirable_at(v).is_subset(&cat.requirable_at(v + 1)),
+                "a lower vHW never adds a requirement"
+            );
         }
-        let patch: Vec<&str> = cat.patch_era().iter().map(|id| def(id).key.as_str()).collect();
-        assert_eq!(patch, ["cpuid.FCMD", "cpuid.IBPB", "cpuid.IBRS", "cpuid.MDCLEAR", "cpuid.SSBD", "cpuid.STIBP"]);
+        let patch: Vec<&str> = cat
+            .patch_era()
+            .iter()
+            .map(|id| def(id).key.as_str())
+            .collect();
+        assert_eq!(
+            patch,
+            [
+                "cpuid.FCMD",
+                "cpuid.IBPB",
+                "cpuid.IBRS",
+                "cpuid.MDCLEAR",
+                "cpuid.SSBD",
+                "cpuid.STIBP"
+            ]
+        );
         // Every key has a role evidence text; decided roles carry a tag.
         for (_, d) in cat.iter() {
-            assert!(d.role == Role::Unproven || ["[D]", "[I]", "[C]"].iter().any(|t| d.role_evidence.starts_with(t)), "{}", d.key);
+            assert!(
+                d.role == Role::Unproven
+                    || ["[D]", "[I]", "[C]"]
+                        .iter()
+                        .any(|t| d.role_evidence.starts_with(t)),
+                "{}",
+                d.key
+            );
         }
     }
 
@@ -506,11 +620,21 @@ mod tests {
         rs.push_str("/// One constant per `cpuid.*` key, in catalogue order.\npub mod fid {\n    use super::FeatureId;\n");
         for (id, d) in cat.iter() {
             let name = d.key["cpuid.".len()..].to_ascii_uppercase();
-            let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name };
-            rs.push_str(&format!("    /// `{}` — {}\n    pub const {name}: FeatureId = FeatureId({});\n", d.key, d.label, id.0));
+            let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("_{name}")
+            } else {
+                name
+            };
+            rs.push_str(&format!(
+                "    /// `{}` — {}\n    pub const {name}: FeatureId = FeatureId({});\n",
+                d.key, d.label, id.0
+            ));
         }
         rs.push_str("}\n");
-        assert!(rs == include_str!("generated_ids.rs"), "generated_ids.rs is stale: run python3 scripts/gen-features.py");
+        assert!(
+            rs == include_str!("generated_ids.rs"),
+            "generated_ids.rs is stale: run python3 scripts/gen-features.py"
+        );
         assert_eq!(COUNT, cat.len());
 
         // VMware's table: class, first vHW and bit of every key that maps to a field.
@@ -523,9 +647,19 @@ mod tests {
             table.insert(cols[6].to_ascii_lowercase(), cols);
         }
         for (_, d) in cat.iter() {
-            let field = d.vmware_field.split('/').next().unwrap().to_ascii_lowercase();
+            let field = d
+                .vmware_field
+                .split('/')
+                .next()
+                .unwrap()
+                .to_ascii_lowercase();
             let Some(row) = table.get(&field) else {
-                assert_eq!((d.class, d.vmware_field.as_str()), (Class::Unlisted, "-"), "{}", d.key);
+                assert_eq!(
+                    (d.class, d.vmware_field.as_str()),
+                    (Class::Unlisted, "-"),
+                    "{}",
+                    d.key
+                );
                 continue;
             };
             let class = match row[7] {
@@ -535,20 +669,37 @@ mod tests {
                 _ => Class::Na,
             };
             assert_eq!(d.class, class, "{}: class", d.key);
-            assert_eq!(d.first_vhw, row[8].parse::<u8>().ok().filter(|v| *v > 0), "{}: first vHW", d.key);
+            assert_eq!(
+                d.first_vhw,
+                row[8].parse::<u8>().ok().filter(|v| *v > 0),
+                "{}: first vHW",
+                d.key
+            );
             if let Some(loc) = d.cpuid {
                 let leaf = u32::from_str_radix(row[1].trim_start_matches("0x"), 16).unwrap();
                 assert_eq!(
-                    (loc.leaf, loc.subleaf, loc.reg.to_string().to_ascii_lowercase(), loc.bit.to_string()),
-                    (leaf, row[2].parse().unwrap(), row[3].to_string(), row[4].to_string()),
+                    (
+                        loc.leaf,
+                        loc.subleaf,
+                        loc.reg.to_string().to_ascii_lowercase(),
+                        loc.bit.to_string()
+                    ),
+                    (
+                        leaf,
+                        row[2].parse().unwrap(),
+                        row[3].to_string(),
+                        row[4].to_string()
+                    ),
                     "{}: bit",
                     d.key
                 );
             }
         }
         // VMware's labels: every one is a key, with its label.
-        let labels: serde_json::Value =
-            serde_json::from_str(include_str!("../data/cpuid-feature-labels.lamw-vmware-scripts.json")).unwrap();
+        let labels: serde_json::Value = serde_json::from_str(include_str!(
+            "../data/cpuid-feature-labels.lamw-vmware-scripts.json"
+        ))
+        .unwrap();
         for (key, label) in labels["labels"].as_object().unwrap() {
             let id = cat.lookup(key).unwrap_or_else(|| panic!("{key} missing"));
             assert_eq!(cat.def(id).label, label.as_str().unwrap(), "{key}: label");
@@ -560,15 +711,27 @@ mod tests {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            let role = if cols[1] == "required" { Role::Required } else { Role::NotRequired };
+            let role = if cols[1] == "required" {
+                Role::Required
+            } else {
+                Role::NotRequired
+            };
             for k in cols[0].split_whitespace() {
                 let id = cat.id(&format!("cpuid.{k}"));
-                assert_eq!((cat.def(id).role, cat.def(id).role_evidence.as_str()), (role, cols[2]), "{k}: role");
+                assert_eq!(
+                    (cat.def(id).role, cat.def(id).role_evidence.as_str()),
+                    (role, cols[2]),
+                    "{k}: role"
+                );
                 listed.insert(id);
             }
         }
         for (id, d) in cat.iter() {
-            assert!(listed.contains(id) || d.role == Role::Unproven, "{}: role not in requirement-roles.tsv", d.key);
+            assert!(
+                listed.contains(id) || d.role == Role::Unproven,
+                "{}: role not in requirement-roles.tsv",
+                d.key
+            );
         }
     }
 
@@ -581,7 +744,10 @@ mod tests {
                 && let Some(prev) = seen.insert(loc, &def.key)
             {
                 let pair = [prev, def.key.as_str()];
-                assert!(pair.contains(&"cpuid.IBRS") && pair.contains(&"cpuid.IBPB"), "{pair:?} share {loc}");
+                assert!(
+                    pair.contains(&"cpuid.IBRS") && pair.contains(&"cpuid.IBPB"),
+                    "{pair:?} share {loc}"
+                );
             }
         }
     }
@@ -589,10 +755,19 @@ mod tests {
     #[test]
     fn feature_set_ops() {
         let cat = catalogue();
-        let a: FeatureSet = ["cpuid.SSE3", "cpuid.AVX", "cpuid.MDCLEAR"].iter().map(|k| cat.id(k)).collect();
-        let b: FeatureSet = ["cpuid.SSE3", "cpuid.AVX"].iter().map(|k| cat.id(k)).collect();
+        let a: FeatureSet = ["cpuid.SSE3", "cpuid.AVX", "cpuid.MDCLEAR"]
+            .iter()
+            .map(|k| cat.id(k))
+            .collect();
+        let b: FeatureSet = ["cpuid.SSE3", "cpuid.AVX"]
+            .iter()
+            .map(|k| cat.id(k))
+            .collect();
         assert!(b.is_subset(&a) && !a.is_subset(&b));
-        assert_eq!(a.difference(b).iter().collect::<Vec<_>>(), vec![cat.id("cpuid.MDCLEAR")]);
+        assert_eq!(
+            a.difference(b).iter().collect::<Vec<_>>(),
+            vec![cat.id("cpuid.MDCLEAR")]
+        );
         assert_eq!(a.len(), 3);
         let last = FeatureId((cat.len() - 1) as u16);
         let mut s = FeatureSet::EMPTY;

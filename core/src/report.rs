@@ -407,7 +407,10 @@ impl ModeReport {
         let pass_through = mode
             .exposed
             .iter()
-            .filter(|id| mode.patch_era.contains(*id) || mode.evidence_for(*id).is_some_and(|e| e.pass_through))
+            .filter(|id| {
+                mode.patch_era.contains(*id)
+                    || mode.evidence_for(*id).is_some_and(|e| e.pass_through)
+            })
             .map(exposure)
             .collect();
         ModeReport {
@@ -420,8 +423,19 @@ impl ModeReport {
             admission_unproven: mode.admission_unproven.iter().map(admission).collect(),
             exposes: mode.exposed.iter().map(exposure).collect(),
             pass_through,
-            patch_era: mode.patch_era.iter().map(|id| cat.def(id).key.clone()).collect(),
-            pins: mode.pins.iter().map(|(id, v)| UnknownKey { key: cat.def(*id).key.clone(), value: *v }).collect(),
+            patch_era: mode
+                .patch_era
+                .iter()
+                .map(|id| cat.def(id).key.clone())
+                .collect(),
+            pins: mode
+                .pins
+                .iter()
+                .map(|(id, v)| UnknownKey {
+                    key: cat.def(*id).key.clone(),
+                    value: *v,
+                })
+                .collect(),
             source: source.to_string(),
         }
     }

@@ -24,7 +24,9 @@ fn keys(list: &Value) -> FeatureSet {
 }
 
 fn names(set: FeatureSet) -> Vec<String> {
-    set.iter().map(|id| catalogue().def(id).key.clone()).collect()
+    set.iter()
+        .map(|id| catalogue().def(id).key.clone())
+        .collect()
 }
 
 /// (vHW, key) rows of `core/data/vhw-gaps.tsv`.
@@ -38,8 +40,16 @@ fn gaps() -> Vec<(u8, String)> {
             let first: u8 = cols[2].parse().unwrap();
             let vhw: u8 = cols[0].parse().unwrap();
             let id = catalogue().id(cols[1]);
-            assert_eq!(catalogue().first_vhw(id), Some(first), "{}: the table's first vHW", cols[1]);
-            assert!(first <= vhw, "a gap is a feature the table allows at that vHW");
+            assert_eq!(
+                catalogue().first_vhw(id),
+                Some(first),
+                "{}: the table's first vHW",
+                cols[1]
+            );
+            assert!(
+                first <= vhw,
+                "a gap is a feature the table allows at that vHW"
+            );
             assert!(cols[5].starts_with("[D]"));
             (vhw, cols[1].to_string())
         })
@@ -49,23 +59,50 @@ fn gaps() -> Vec<(u8, String)> {
 #[test]
 fn real_vm_requirements_are_host_exposure_cut_by_role_and_vhw() {
     let cat = catalogue();
-    let host: Value = serde_json::from_str(&read(&format!("{DIR}/0082-HostSystem-host-14.evc.json"))).unwrap();
+    let host: Value =
+        serde_json::from_str(&read(&format!("{DIR}/0082-HostSystem-host-14.evc.json"))).unwrap();
     let exposed = keys(&host["config.maskedFeatureCapability"]);
-    assert_eq!(exposed, keys(&host["config.featureCapability"]), "no EVC on host-14");
+    assert_eq!(
+        exposed,
+        keys(&host["config.featureCapability"]),
+        "no EVC on host-14"
+    );
     let gaps = gaps();
     let mut seen_gaps = Vec::new();
-    let vms: Vec<String> = files_in(DIR).into_iter().filter(|f| f.contains("VirtualMachine") && f.ends_with(".evc.json")).collect();
+    let vms: Vec<String> = files_in(DIR)
+        .into_iter()
+        .filter(|f| f.contains("VirtualMachine") && f.ends_with(".evc.json"))
+        .collect();
     assert_eq!(vms.len(), 7);
     for file in &vms {
         let vm: Value = serde_json::from_str(&read(file)).unwrap();
-        let vhw: u8 = vm["config.version"].as_str().unwrap().trim_start_matches("vmx-").parse().unwrap();
+        let vhw: u8 = vm["config.version"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("vmx-")
+            .parse()
+            .unwrap();
         let real = keys(&vm["runtime.featureRequirement"]);
         let computed = exposed.intersection(cat.requirable_at(vhw));
-        assert!(real.is_subset(&exposed), "{file}: requires what host-14 does not expose");
-        assert!(real.is_subset(&computed), "{file}: real requirements the roles miss: {:?}", names(real.difference(computed)));
+        assert!(
+            real.is_subset(&exposed),
+            "{file}: requires what host-14 does not expose"
+        );
+        assert!(
+            real.is_subset(&computed),
+            "{file}: real requirements the roles miss: {:?}",
+            names(real.difference(computed))
+        );
         let over: Vec<String> = names(computed.difference(real));
-        let expected: Vec<String> = gaps.iter().filter(|(v, _)| *v == vhw).map(|(_, k)| k.clone()).collect();
-        assert_eq!(over, expected, "{file} (vmx-{vhw}): computed but not required, beyond vhw-gaps.tsv");
+        let expected: Vec<String> = gaps
+            .iter()
+            .filter(|(v, _)| *v == vhw)
+            .map(|(_, k)| k.clone())
+            .collect();
+        assert_eq!(
+            over, expected,
+            "{file} (vmx-{vhw}): computed but not required, beyond vhw-gaps.tsv"
+        );
         seen_gaps.extend(expected);
         // What no real VM requires, although host-14 exposes it.
         for id in [fid::HLE, fid::RTM, fid::DS, fid::MWAIT, fid::VMX] {
@@ -76,11 +113,19 @@ fn real_vm_requirements_are_host_exposure_cut_by_role_and_vhw() {
         }
         assert!(!real.contains(fid::FP_SEGMENT_ZERO));
     }
-    assert!(!seen_gaps.is_empty() && gaps.iter().all(|(_, k)| seen_gaps.contains(k)), "every listed gap is observed");
+    assert!(
+        !seen_gaps.is_empty() && gaps.iter().all(|(_, k)| seen_gaps.contains(k)),
+        "every listed gap is observed"
+    );
     // Every key exposed on host-14 has a decided role ([D]).
     for id in exposed.iter() {
         let def = cat.def(id);
         assert_ne!(def.role, Role::Unproven, "{}", def.key);
-        assert!(def.role_evidence.starts_with("[D]"), "{}: {}", def.key, def.role_evidence);
+        assert!(
+            def.role_evidence.starts_with("[D]"),
+            "{}: {}",
+            def.key,
+            def.role_evidence
+        );
     }
 }

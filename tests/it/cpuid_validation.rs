@@ -44,7 +44,15 @@ impl Row {
 }
 
 const fn ok(file: &'static str, generation: &'static str) -> Row {
-    Row { file, generation, expect: generation, possible: generation, named: &[], fill: &[], reason: "" }
+    Row {
+        file,
+        generation,
+        expect: generation,
+        possible: generation,
+        named: &[],
+        fill: &[],
+        reason: "",
+    }
 }
 
 /// The dump lands on a range whose top is its generation; the condition names `named`.
@@ -56,7 +64,15 @@ const fn range(
     fill: &'static [&'static str],
     reason: &'static str,
 ) -> Row {
-    Row { file, generation, expect, possible: generation, named, fill, reason }
+    Row {
+        file,
+        generation,
+        expect,
+        possible: generation,
+        named,
+        fill,
+        reason,
+    }
 }
 
 const fn differs(
@@ -66,7 +82,15 @@ const fn differs(
     fill: &'static [&'static str],
     reason: &'static str,
 ) -> Row {
-    Row { file, generation, expect, possible: expect, named: &[], fill, reason }
+    Row {
+        file,
+        generation,
+        expect,
+        possible: expect,
+        named: &[],
+        fill,
+        reason,
+    }
 }
 
 const IN_VM: &str = "dump taken inside a VM (CPUID.1:ECX[31] hypervisor): MONITOR/MWAIT (and DS) hidden by the \
@@ -267,7 +291,10 @@ fn evaluate(text: &str, file: &str, fill: &[&str]) -> Result<Outcome, String> {
     };
     let mut host = Host::from_input(input, file, file);
     if !fill.is_empty() {
-        let overrides: Vec<_> = fill.iter().map(|f| parse_override(f)).collect::<Result<_, _>>()?;
+        let overrides: Vec<_> = fill
+            .iter()
+            .map(|f| parse_override(f))
+            .collect::<Result<_, _>>()?;
         apply_overrides_to_host(&mut host, &overrides);
     }
     let report = check::host_report(&host, builtin_modes());
@@ -275,13 +302,26 @@ fn evaluate(text: &str, file: &str, fill: &[&str]) -> Result<Outcome, String> {
         .next_mode_blockers
         .iter()
         .map(|b| {
-            let keys: Vec<&str> = b.missing.iter().map(|f| f.key.trim_start_matches("cpuid.")).collect();
-            let unproven: Vec<String> = b.unproven.iter().map(|f| format!("{}?", f.key.trim_start_matches("cpuid."))).collect();
+            let keys: Vec<&str> = b
+                .missing
+                .iter()
+                .map(|f| f.key.trim_start_matches("cpuid."))
+                .collect();
+            let unproven: Vec<String> = b
+                .unproven
+                .iter()
+                .map(|f| format!("{}?", f.key.trim_start_matches("cpuid.")))
+                .collect();
             format!("{}: {} {}", b.mode, keys.join(" "), unproven.join(" "))
         })
         .collect::<Vec<_>>()
         .join("; ");
-    Ok(Outcome { got: report.max_evc_mode, possible: report.max_evc_mode_possible, summary: report.max_evc_summary, blockers })
+    Ok(Outcome {
+        got: report.max_evc_mode,
+        possible: report.max_evc_mode_possible,
+        summary: report.max_evc_summary,
+        blockers,
+    })
 }
 
 fn mode_or_dash(m: &Option<String>) -> &str {
@@ -309,8 +349,15 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
         };
         let got = mode_or_dash(&raw.got).to_string();
         let possible = mode_or_dash(&raw.possible).to_string();
-        let shown = if possible == got { got.clone() } else { format!("{got} … {possible}") };
-        let mut line = format!("{:<62} {:<21} {:<40} {}", row.file, row.generation, shown, raw.blockers);
+        let shown = if possible == got {
+            got.clone()
+        } else {
+            format!("{got} … {possible}")
+        };
+        let mut line = format!(
+            "{:<62} {:<21} {:<40} {}",
+            row.file, row.generation, shown, raw.blockers
+        );
         if got != row.expect || possible != row.possible {
             failures.push(format!(
                 "{}: expected {} … {} (generation {}), got {shown} ({}) — next-mode blockers: {}",
@@ -319,7 +366,10 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
         }
         for key in row.named {
             if !raw.summary.contains(key) {
-                failures.push(format!("{}: the summary `{}` does not name {key}", row.file, raw.summary));
+                failures.push(format!(
+                    "{}: the summary `{}` does not name {key}",
+                    row.file, raw.summary
+                ));
             }
         }
         if row.possible == row.generation && row.expect != row.generation {
@@ -347,7 +397,10 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
         }
         table.push(line);
     }
-    println!("{:<62} {:<21} {:<40} next-mode blockers (? = admission role unproven)", "dump", "generation (§7)", "evcalc");
+    println!(
+        "{:<62} {:<21} {:<40} next-mode blockers (? = admission role unproven)",
+        "dump", "generation (§7)", "evcalc"
+    );
     for line in &table {
         println!("{line}");
     }
@@ -356,7 +409,12 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
         ROWS.len(),
         ROWS.len() - ranges - differ
     );
-    assert!(failures.is_empty(), "{} mismatch(es):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatch(es):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The one inference the decoder makes for unrecorded leaves holds on every dump that records
@@ -364,13 +422,26 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
 #[test]
 fn xsaveopt_inference_holds_where_recorded() {
     let mut checked = 0;
-    for dir in ["tests/data/cpuid/instlatx64", "tests/data/cpuid/libcpuid", "tests/data/cpuid/libvirt"] {
+    for dir in [
+        "tests/data/cpuid/instlatx64",
+        "tests/data/cpuid/libcpuid",
+        "tests/data/cpuid/libvirt",
+    ] {
         for path in files_in(dir) {
             let (leaves, _) = parse::cpuid_dump::parse_leaves(&read(&path)).unwrap();
             let l1 = leaves.read(1, 0);
-            let intel6 = leaves.vendor_string().as_deref() == Some("GenuineIntel") && (l1[0] >> 8) & 0xf == 6;
-            if intel6 && l1[2] >> 28 & 1 == 1 && l1[2] >> 26 & 1 == 1 && leaves.recorded(0xd, 1).is_some() {
-                assert_eq!(leaves.read(0xd, 1)[0] & 1, 1, "{path}: AVX without XSAVEOPT");
+            let intel6 = leaves.vendor_string().as_deref() == Some("GenuineIntel")
+                && (l1[0] >> 8) & 0xf == 6;
+            if intel6
+                && l1[2] >> 28 & 1 == 1
+                && l1[2] >> 26 & 1 == 1
+                && leaves.recorded(0xd, 1).is_some()
+            {
+                assert_eq!(
+                    leaves.read(0xd, 1)[0] & 1,
+                    1,
+                    "{path}: AVX without XSAVEOPT"
+                );
                 checked += 1;
             }
         }
@@ -380,15 +451,28 @@ fn xsaveopt_inference_holds_where_recorded() {
 
 #[test]
 fn every_copied_dump_has_a_row() {
-    for dir in ["tests/data/cpuid/instlatx64", "tests/data/cpuid/libcpuid", "tests/data/cpuid/libvirt"] {
+    for dir in [
+        "tests/data/cpuid/instlatx64",
+        "tests/data/cpuid/libcpuid",
+        "tests/data/cpuid/libvirt",
+    ] {
         for path in files_in(dir) {
             let file = path.trim_start_matches("tests/data/cpuid/");
-            assert!(ROWS.iter().any(|r| r.file == file), "{file} has no validation row");
+            assert!(
+                ROWS.iter().any(|r| r.file == file),
+                "{file} has no validation row"
+            );
         }
     }
     let index = read("tests/data/cpuid/INDEX.tsv");
     for row in ROWS {
-        assert!(index.lines().any(|l| l.starts_with(&format!("{}\t", row.file))), "{} is not in INDEX.tsv", row.file);
+        assert!(
+            index
+                .lines()
+                .any(|l| l.starts_with(&format!("{}\t", row.file))),
+            "{} is not in INDEX.tsv",
+            row.file
+        );
     }
 }
 
@@ -396,7 +480,9 @@ fn every_copied_dump_has_a_row() {
 fn identity_and_brand_string_come_from_the_dump() {
     let text = read("tests/data/cpuid/libvirt/x86_64-cpuid-Xeon-6788P.xml");
     let parsed = parse::parse(&text).unwrap();
-    let Document::Host(h) = &parsed.documents[0] else { panic!("not a host") };
+    let Document::Host(h) = &parsed.documents[0] else {
+        panic!("not a host")
+    };
     let value = |k: &str| h.capabilities.iter().find(|e| e.key == k).map(|e| e.value);
     assert_eq!(h.cpu_model.as_deref(), Some("Intel(R) Xeon(R) 6788P"));
     assert_eq!(value("cpuid.FAMILY"), Some(6));
@@ -410,7 +496,9 @@ fn identity_and_brand_string_come_from_the_dump() {
     // AMD IBPB from CPUID.80000008h:EBX[12] under Intel's key
     let text = read("tests/data/cpuid/libvirt/x86_64-cpuid-EPYC-7601-32-Core-ibpb.xml");
     let parsed = parse::parse(&text).unwrap();
-    let Document::Host(h) = &parsed.documents[0] else { panic!("not a host") };
+    let Document::Host(h) = &parsed.documents[0] else {
+        panic!("not a host")
+    };
     let value = |k: &str| h.capabilities.iter().find(|e| e.key == k).map(|e| e.value);
     assert_eq!(value("cpuid.IBPB"), Some(1));
     assert_eq!(value("cpuid.AMD"), Some(1));
@@ -426,13 +514,19 @@ fn cpuinfo_agrees_with_the_raw_dump_of_the_same_machine() {
     let info = parse::parse(&read("tests/data/cpuid/local/dev-machine.proc-cpuinfo.txt")).unwrap();
     assert_eq!(raw.format, Format::CpuidDump);
     assert_eq!(info.format, Format::ProcCpuinfo);
-    let (Document::Host(a), Document::Host(b)) = (&raw.documents[0], &info.documents[0]) else { panic!("not hosts") };
+    let (Document::Host(a), Document::Host(b)) = (&raw.documents[0], &info.documents[0]) else {
+        panic!("not hosts")
+    };
     let mut differ = Vec::new();
     for e in &b.capabilities {
         if e.key == "cpuid.NUMLEVELS" {
             continue;
         }
-        let other = a.capabilities.iter().find(|x| x.key == e.key).map(|x| x.value);
+        let other = a
+            .capabilities
+            .iter()
+            .find(|x| x.key == e.key)
+            .map(|x| x.value);
         if other != Some(e.value) {
             differ.push(format!("{} cpuinfo={} cpuid={:?}", e.key, e.value, other));
         }
@@ -442,14 +536,30 @@ fn cpuinfo_agrees_with_the_raw_dump_of_the_same_machine() {
     // on Zen 5 (AMD's RDSEED erratum), prints no flag for Automatic IBRS or user shadow stacks
     // on this guest, and never prints `amd_ssbd` (only the vendor-neutral `ssbd`). Anything
     // else is a mapping error.
-    let kernel_side = ["cpuid.RDSEED ", "cpuid.AUTOMATIC_IBRS ", "cpuid.CET_SS ", "cpuid.LEAF88_SSBD_SPEC_CTRL "];
-    let unexpected: Vec<&String> = differ.iter().filter(|d| !kernel_side.iter().any(|k| d.starts_with(k))).collect();
+    let kernel_side = [
+        "cpuid.RDSEED ",
+        "cpuid.AUTOMATIC_IBRS ",
+        "cpuid.CET_SS ",
+        "cpuid.LEAF88_SSBD_SPEC_CTRL ",
+    ];
+    let unexpected: Vec<&String> = differ
+        .iter()
+        .filter(|d| !kernel_side.iter().any(|k| d.starts_with(k)))
+        .collect();
     assert!(unexpected.is_empty(), "{unexpected:?}");
     let modes = builtin_modes();
     let ha = Host::from_input(a, "raw", "raw");
     let hb = Host::from_input(b, "cpuinfo", "cpuinfo");
-    assert!(raw.warnings.iter().any(|w| w.message.contains("inside a virtual machine")));
-    assert!(info.warnings.iter().any(|w| w.message.contains("virtual machine")));
+    assert!(
+        raw.warnings
+            .iter()
+            .any(|w| w.message.contains("inside a virtual machine"))
+    );
+    assert!(
+        info.warnings
+            .iter()
+            .any(|w| w.message.contains("virtual machine"))
+    );
     println!(
         "dev machine: cpuid -r → {:?}, /proc/cpuinfo → {:?}",
         check::host_max_mode(&ha, modes).map(|m| &m.key),

@@ -1,11 +1,11 @@
 //! One integration-test binary over real fixtures (see `tests/data/README.md`).
 
+mod calibration;
+mod cpuid_validation;
 mod govc_real;
 mod malformed;
 mod mdclear;
 mod modes_export;
 mod props;
 mod roundtrip;
-mod calibration;
-mod cpuid_validation;
 mod virsh_baseline;

@@ -18,10 +18,17 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         Some(key) => vec![session::choose_mode(key, &modes).map_err(Fail::Usage)?],
         None => modes.modes.iter().collect(),
     };
-    let reports: Vec<ModeReport> = selected.iter().map(|m| ModeReport::new(m, &modes.source)).collect();
+    let reports: Vec<ModeReport> = selected
+        .iter()
+        .map(|m| ModeReport::new(m, &modes.source))
+        .collect();
     let st = &ctx.style;
     let stdout = if ctx.json {
-        json(&ModesJson { modes: &reports, source: &modes.source, warnings: &warnings })
+        json(&ModesJson {
+            modes: &reports,
+            source: &modes.source,
+            warnings: &warnings,
+        })
     } else if args.mode.is_none() {
         let mut buf = String::new();
         outln!(buf, "EVC modes ({}, {} modes)", modes.source, reports.len());
@@ -32,15 +39,28 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
                 Cell::new(r.vendor.to_string()),
                 Cell::new(r.exposes.len().to_string()),
                 Cell::new(r.required.len().to_string()),
-                Cell::new(if r.admission_unproven.is_empty() { String::new() } else { r.admission_unproven.len().to_string() }),
+                Cell::new(if r.admission_unproven.is_empty() {
+                    String::new()
+                } else {
+                    r.admission_unproven.len().to_string()
+                }),
                 Cell::new(r.label.clone()),
             ]);
         }
         buf.push_str(&t.render(st));
         outln!(buf);
-        outln!(buf, "exposes = features the mode lets VMs see (where the host has them); requires = features a host");
-        outln!(buf, "must have to join (admission is not the mask); ? = exposed features whose admission role is");
-        outln!(buf, "unproven (a host lacking only these is uncertain). `evcalc modes MODE` shows the evidence.");
+        outln!(
+            buf,
+            "exposes = features the mode lets VMs see (where the host has them); requires = features a host"
+        );
+        outln!(
+            buf,
+            "must have to join (admission is not the mask); ? = exposed features whose admission role is"
+        );
+        outln!(
+            buf,
+            "unproven (a host lacking only these is uncertain). `evcalc modes MODE` shows the evidence."
+        );
         buf
     } else {
         let mut buf = String::new();
@@ -49,7 +69,11 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         }
         buf
     };
-    Ok(Output { stdout, code: 0, warnings })
+    Ok(Output {
+        stdout,
+        code: 0,
+        warnings,
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -62,29 +86,50 @@ struct ModesJson<'a> {
 fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     let st = &ctx.style;
     outln!(buf, "{}  {}", st.paint(Paint::Bold, &r.key), r.label);
-    buf.push_str(&field(2, "vendor", 10, &format!("{} (tier {})", r.vendor, r.tier)));
+    buf.push_str(&field(
+        2,
+        "vendor",
+        10,
+        &format!("{} (tier {})", r.vendor, r.tier),
+    ));
     if !r.tracks.is_empty() {
         buf.push_str(&field(2, "track", 10, &r.tracks.join(" + ")));
     }
     buf.push_str(&field(2, "source", 10, &r.source));
     let mut notes: Vec<&str> = Vec::new();
     outln!(buf);
-    outln!(buf, "Exposes to VMs, where the host has them ({}; evidence that the mode exposes it):", r.exposes.len());
+    outln!(
+        buf,
+        "Exposes to VMs, where the host has them ({}; evidence that the mode exposes it):",
+        r.exposes.len()
+    );
     buf.push_str(&evidence_table(&r.exposes, &mut notes).render(st));
     if !r.pass_through.is_empty() {
         let keys: Vec<&str> = r.pass_through.iter().map(|f| f.key.as_str()).collect();
-        buf.push_str(&field(2, "pass-through", 12, &format!("{} (never required to join)", keys.join(" "))));
+        buf.push_str(&field(
+            2,
+            "pass-through",
+            12,
+            &format!("{} (never required to join)", keys.join(" ")),
+        ));
     }
     if !r.patch_era.is_empty() {
         buf.push_str(&field(
             2,
             "patch-era",
             12,
-            &format!("{} (exposed per host/cluster state, not part of the fixed baseline)", r.patch_era.join(" ")),
+            &format!(
+                "{} (exposed per host/cluster state, not part of the fixed baseline)",
+                r.patch_era.join(" ")
+            ),
         ));
     }
     outln!(buf);
-    outln!(buf, "Requires to join ({}; evidence that a host must have it):", r.required.len());
+    outln!(
+        buf,
+        "Requires to join ({}; evidence that a host must have it):",
+        r.required.len()
+    );
     buf.push_str(&evidence_table(&r.required, &mut notes).render(st));
     if !r.admission_unproven.is_empty() {
         outln!(buf);
@@ -97,7 +142,11 @@ fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     }
     if !r.pins.is_empty() {
         outln!(buf);
-        let pins: Vec<String> = r.pins.iter().map(|p| format!("{} = {:#x}", p.key, p.value)).collect();
+        let pins: Vec<String> = r
+            .pins
+            .iter()
+            .map(|p| format!("{} = {:#x}", p.key, p.value))
+            .collect();
         buf.push_str(&field(0, "Pinned identity values:", 0, &pins.join(", ")));
     }
     if !notes.is_empty() {
@@ -108,8 +157,14 @@ fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
         }
     }
     outln!(buf);
-    outln!(buf, "Evidence: [C] confirmed by a cited source, [D] seen in real data, [I] inferred, [R] recalled,");
-    outln!(buf, "[export] from a SupportedEVCMode export. A real export (--modes FILE) settles [I]/[R].");
+    outln!(
+        buf,
+        "Evidence: [C] confirmed by a cited source, [D] seen in real data, [I] inferred, [R] recalled,"
+    );
+    outln!(
+        buf,
+        "[export] from a SupportedEVCMode export. A real export (--modes FILE) settles [I]/[R]."
+    );
 }
 
 fn evidence_table<'a>(list: &'a [FeatureEvidence], notes: &mut Vec<&'a str>) -> Table {

@@ -47,8 +47,13 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         Format::ProcCpuinfo => cpuinfo::parse(text),
     };
     // In XML, `&lt;` and `&quot;` are the normal escapes: no HTML hint there.
-    let (documents, mut warnings) =
-        result.map_err(|e| if format == Format::GovcXml { e } else { html_escaped_error(text).unwrap_or(e) })?;
+    let (documents, mut warnings) = result.map_err(|e| {
+        if format == Format::GovcXml {
+            e
+        } else {
+            html_escaped_error(text).unwrap_or(e)
+        }
+    })?;
     if let Some(at) = text.find('\u{fffd}') {
         let pos = pos_of(text, at);
         warnings.insert(
@@ -64,7 +69,11 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
             },
         );
     }
-    Ok(Parsed { format, documents, warnings })
+    Ok(Parsed {
+        format,
+        documents,
+        warnings,
+    })
 }
 
 /// UTF-16 (or UTF-32) text that reached us as UTF-8: a file without a byte-order mark read as
