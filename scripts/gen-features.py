@@ -1,88 +1,169 @@
 #!/usr/bin/env python3
-"""Generates core/data/features.tsv, the feature catalogue, from
-core/data/cpuid-feature-labels.lamw-vmware-scripts.json (VMware's 152 labels) plus the
-CPUID bit positions below (Intel SDM / AMD APM, transcribed from the project's research notes,
-evc-domain.md section 4; the VMware-key -> bit pairing is [I], by name).
+"""Generates the feature catalogue from VMware's own data:
 
-Run: python3 scripts/gen-features.py > core/data/features.tsv
+  core/data/x86cpuid-fields.open-vm-tools.tsv      VMware's CPUID field table (open-vm-tools x86cpuid.h):
+                                                   bit, name (= the cpuid.* key spelling), support class, first vHW
+  core/data/cpuid-feature-labels.lamw-vmware-scripts.json   VMware's 152 cpuid.* labels (vSphere 8.0 U1)
+  core/data/requirement-roles.tsv                  hand-written: requirement role per key, with evidence
+
+Outputs (checked in; `cargo test -p evcalc --lib` fails when they are stale):
+
+  core/data/features.tsv          one row per key
+  core/src/generated_ids.rs       `pub const MDCLEAR: FeatureId = FeatureId(n);` for every key
+
+Keys: every key of VMware's label list, plus the table's 1-bit YES/ANY flags of the leaves EVC deals with
+(7, 0xD sub-leaves 0-1, 0x80000001, 0x80000008, 0x80000021) whose first vHW is 20 or later (or FUT) — the
+vHW 20-22 fields (BHI_CTRL, RRSBA_CTRL, IPRED_CTRL, DDPD_U, AMX_COMPLEX, AVX_IFMA, LAM, ...) VMware's 8.0 U1 label
+list predates; their label is the field name. cpuid.IBRS and cpuid.IBPB both map to VMware's single IBRSIBPB bit
+(Intel enumerates both with CPUID.(7,0):EDX[26]); the vendor keys map to the leaf-0 VENDOR fields. Identity keys
+(FAMILY, MODEL, ...) keep no bit location: the CPUID decoder computes them (display family/model).
+
+Run:   python3 scripts/gen-features.py          (rewrites both files)
+       python3 scripts/gen-features.py --check  (exit 1 when a checked-in file differs)
 """
 import json, os, sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-labels = json.load(open(os.path.join(HERE, "..", "core", "data", "cpuid-feature-labels.lamw-vmware-scripts.json")))["labels"]
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+DATA = os.path.join(ROOT, "core", "data")
 
-# key (lower) -> "leaf.subleaf.reg.bit"
-LOC = {}
-def put(leaf, sub, reg, pairs):
-    for bit, name in pairs:
-        LOC[name] = f"{leaf:#x}.{sub}.{reg}.{bit}"
-put(1, 0, "ecx", [(0,"sse3"),(1,"pclmulqdq"),(3,"mwait"),(5,"vmx"),(9,"ssse3"),(12,"fma"),(13,"cmpxchg16b"),(17,"pcid"),
-                  (19,"sse41"),(20,"sse42"),(22,"movbe"),(23,"popcnt"),(25,"aes"),(26,"xsave"),(28,"avx"),(29,"f16c"),(30,"rdrand")])
-put(1, 0, "edx", [(18,"psn"),(21,"ds"),(27,"ss")])
-put(7, 0, "ebx", [(0,"fsgsbase"),(3,"bmi1"),(4,"hle"),(5,"avx2"),(7,"smep"),(8,"bmi2"),(9,"enfstrg"),(10,"invpcid"),(11,"rtm"),
-                  (13,"fp_segment_zero"),(14,"mpx"),(15,"pqe"),(16,"avx512f"),(17,"avx512dq"),(18,"rdseed"),(19,"adx"),(20,"smap"),
-                  (21,"avx512ifma"),(23,"clflushopt"),(24,"clwb"),(26,"avx512pf"),(27,"avx512er"),(28,"avx512cd"),(29,"sha"),
-                  (30,"avx512bw"),(31,"avx512vl")])
-put(7, 0, "ecx", [(0,"prefetchwt1"),(1,"avx512vbmi"),(2,"umip"),(3,"pku"),(6,"avx512vbmi2"),(7,"cet_ss"),(8,"gfni"),(9,"vaes"),
-                  (10,"vpclmulqdq"),(11,"avx512vnni"),(12,"avx512bitalg"),(14,"avx512vpopcntdq"),(22,"rdpid"),(25,"cldemote"),
-                  (27,"movdiri"),(28,"movdir64b"),(31,"pks")])
-put(7, 0, "edx", [(4,"fast_short_repmov"),(8,"avx512vp2intersect"),(10,"mdclear"),(14,"serialize"),(20,"cet_ibt"),(22,"amx_bf16"),
-                  (23,"avx512fp16"),(24,"amx_tile"),(25,"amx_int8"),(26,"ibrs"),(27,"stibp"),(28,"fcmd"),(31,"ssbd")])
-put(7, 1, "eax", [(4,"avx_vnni"),(5,"avx512bf16"),(10,"fast_zero_movsb"),(11,"fast_short_stosb"),(12,"fast_short_cmpsb_scasb"),(21,"amx_fp16")])
-put(7, 2, "edx", [(0,"psfd")])
-put(0xd, 0, "eax", [(1,"xcr0_master_sse"),(2,"xcr0_master_ymm_h"),(3,"xcr0_master_bndregs"),(4,"xcr0_master_bndcsr"),(5,"xcr0_master_opmask"),
-                    (6,"xcr0_master_zmm_h"),(7,"xcr0_master_hi16_zmm"),(9,"xcr0_master_pkru"),(17,"xcr0_master_xtilecfg"),(18,"xcr0_master_xtiledata")])
-put(0xd, 1, "eax", [(0,"xsaveopt"),(1,"xsavec"),(2,"xgetbv_ecx1"),(3,"xsaves"),(4,"xfd")])
-put(0xd, 1, "ecx", [(11,"xss_master_cet_u"),(12,"xss_master_cet_s")])
-put(0xd, 17, "ecx", [(1,"xsave_xtilecfg_align"),(2,"xsave_xtilecfg_xfd")])
-put(0xd, 18, "ecx", [(1,"xsave_xtiledata_align"),(2,"xsave_xtiledata_xfd")])
-put(0x10, 0, "ebx", [(1,"pqe_l3")])
-put(0x80000001, 0, "ecx", [(0,"lahf64"),(2,"svm"),(3,"extapicspc"),(4,"cr8avail"),(5,"abm"),(6,"sse4a"),(7,"misaligned_sse"),(8,"3dnprefetch"),
-                           (11,"xop"),(16,"fma4"),(21,"tbm")])
-put(0x80000001, 0, "edx", [(20,"nx"),(22,"mmxext"),(25,"ffxsr"),(26,"pdpe1gb"),(27,"rdtscp"),(29,"lm"),(30,"3dnowplus"),(31,"3dnow")])
-put(0x80000008, 0, "ebx", [(0,"clzero"),(9,"wbnoinvd"),(18,"leaf88_prefer_ibrs"),(19,"leaf88_ibrs_same_mode"),(24,"leaf88_ssbd_spec_ctrl"),(28,"leaf88_psfd")])
-put(0x8000000a, 0, "edx", [(0,"svm_npt"),(3,"svm_nrip"),(5,"svm_vmcb_clean"),(6,"svm_flush_by_asid"),(7,"svm_decode_assists"),(17,"svm_gmet"),(19,"svm_sss")])
-put(0x80000021, 0, "eax", [(2,"always_serializing_lfence"),(7,"upper_address_ignore"),(8,"automatic_ibrs"),(10,"amd_fast_short_stosb"),(11,"amd_fast_short_cmpsb")])
-# Intel enumerates IBRS and IBPB with one bit (SPEC_CTRL, 7.0.edx.26); AMD has separate bits in 0x80000008 EBX
-# (IBPB 12, IBRS 14, STIBP 15, SSBD 24 as LEAF88_SSBD_SPEC_CTRL). The catalogue keeps the Intel location; the CPUID
-# decoder (issue 4) handles the AMD bits explicitly.
-LOC["ibpb"] = LOC["ibrs"]
 
-# Keys VMware's 8.0U1 label list does not have but that we need (with our own labels, evidence [I]).
-EXTRA = {
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+labels = json.loads(read(os.path.join(DATA, "cpuid-feature-labels.lamw-vmware-scripts.json")))["labels"]
+
+# VMware's table: name (lower) -> row
+TABLE = {}
+for line in read(os.path.join(DATA, "x86cpuid-fields.open-vm-tools.tsv")).splitlines():
+    if line.startswith("#") or line.startswith("kind\t") or not line.strip():
+        continue
+    kind, leaf, sub, reg, bit, size, name, supp, hwv = line.split("\t")
+    TABLE[name.lower()] = dict(kind=kind, leaf=int(leaf, 16), sub=int(sub), reg=reg, bit=int(bit), size=int(size),
+                               name=name, supp=supp, hwv=hwv)
+
+# Keys whose VMware table field has another name.
+FIELD_OF = {"ibrs": "ibrsibpb", "ibpb": "ibrsibpb", "intel": "vendor1", "amd": "vendor1", "via": "vendor1",
+            "cyrix": "vendor1"}
+IDENTITY = {"family", "model", "stepping", "numlevels", "num_ext_levels"}
+VENDOR = {"intel": "Intel", "amd": "AMD", "via": "VIA", "cyrix": "Cyrix"}
+MITIGATION = {"ibrs", "ibpb", "stibp", "ssbd", "fcmd", "mdclear", "psfd", "leaf88_prefer_ibrs", "leaf88_ibrs_same_mode",
+              "leaf88_ssbd_spec_ctrl", "leaf88_psfd", "automatic_ibrs", "always_serializing_lfence",
+              # vHW 20-22 / FUT fields of VMware's table
+              "ipred_ctrl", "rrsba_ctrl", "ddpd_u", "bhi_ctrl", "leaf88_ibrs_always", "leaf88_ibrs", "btc_no",
+              "tsa_sq_no", "tsa_l1_no", "eraps"}
+# Patch-era features: appear on a host with a hypervisor patch plus microcode, not with a CPU generation
+# ([C] KB 52085/54951/68024; FCMD [I], the L1TF flush command of the same patch series).
+PATCH_ERA = {"ibrs", "ibpb", "stibp", "ssbd", "mdclear", "fcmd"}
+# Keys VMware's 8.0 U1 label list lacks that the catalogue had before the table was joined (labels ours).
+EXTRA_LABELS = {
     "cet_ibt": "Control-flow Enforcement Technology indirect branch tracking",
     "amx_fp16": "Advanced Matrix Extensions support for FP16",
 }
+NEW_LEAVES = {(7, None), (0xD, 0), (0xD, 1), (0x80000001, None), (0x80000008, None), (0x80000021, None)}
 
-IDENTITY = {"family", "model", "stepping", "numlevels", "num_ext_levels"}
-VENDOR = {"intel", "amd", "via", "cyrix"}
-MITIGATION = {"ibrs", "ibpb", "stibp", "ssbd", "fcmd", "mdclear", "psfd", "leaf88_prefer_ibrs", "leaf88_ibrs_same_mode",
-              "leaf88_ssbd_spec_ctrl", "leaf88_psfd", "automatic_ibrs", "always_serializing_lfence"}
-VIRT = {"vmx", "svm"} | {k for k in LOC if k.startswith("svm_")}
-# Exposed or reported by hosts but never seen as VM requirements in real data [D] (ESXi 8.0.1 host has them = 1,
-# its VMs' featureRequirement lists do not): DS, MWAIT, HLE, RTM, PQE, PQE_L3, XCR0_MASTER_BNDREGS/BNDCSR (+ MPX, [I]).
-NOT_REQUIRED = {"ds", "mwait", "hle", "rtm", "pqe", "pqe_l3", "xcr0_master_bndregs", "xcr0_master_bndcsr", "mpx", "psn"}
 
-def upper_key(k):
-    name = k.split(".", 1)[1]
-    if name in VENDOR:
-        return "cpuid." + {"intel": "Intel", "amd": "AMD", "via": "VIA", "cyrix": "Cyrix"}[name]
-    return "cpuid." + name.upper()
+def new_table_key(row):
+    leaf_ok = (row["leaf"], None) in NEW_LEAVES or (row["leaf"], row["sub"]) in NEW_LEAVES
+    newer = row["hwv"] == "FUT" or (row["hwv"].isdigit() and int(row["hwv"]) >= 20)
+    return (row["kind"] == "FLAG" and row["size"] == 1 and row["supp"] in ("YES", "ANY") and leaf_ok and newer
+            and "pasid" not in row["name"].lower())
+
+
+# Requirement roles (hand-written).
+ROLES = {}
+for n, line in enumerate(read(os.path.join(DATA, "requirement-roles.tsv")).splitlines(), 1):
+    if line.startswith("#") or not line.strip():
+        continue
+    keys, role, evidence = line.split("\t")
+    assert role in ("required", "not-required"), f"requirement-roles.tsv line {n}: role {role}"
+    for k in keys.split():
+        assert k not in ROLES, f"requirement-roles.tsv line {n}: {k} listed twice"
+        ROLES[k] = (role, evidence)
+UNPROVEN = ("unproven", "no real requirement list shows it either way; not decided by analogy")
+
+names = [k.split(".", 1)[1] for k in labels] + list(EXTRA_LABELS)
+names += sorted((n for n, r in TABLE.items() if new_table_key(r) and n not in names),
+                key=lambda n: (TABLE[n]["leaf"], TABLE[n]["sub"], TABLE[n]["reg"], TABLE[n]["bit"]))
+unknown_roles = set(ROLES) - set(names)
+assert not unknown_roles, f"requirement-roles.tsv names keys the catalogue lacks: {sorted(unknown_roles)}"
 
 rows = []
-all_keys = list(labels.items()) + [("cpuid." + k, v) for k, v in EXTRA.items()]
-for key, label in all_keys:
-    name = key.split(".", 1)[1]
-    if name in IDENTITY: kind = "identity"
-    elif name in VENDOR: kind = "vendor"
-    elif name in MITIGATION: kind = "mitigation"
-    elif name in VIRT: kind = "virtualization"
-    else: kind = "feature"
-    required = "no" if (name in NOT_REQUIRED or kind in ("identity", "virtualization")) else "yes"
-    src = "vmware" if key in labels else "evcalc[I]"
-    rows.append((upper_key(key), label, LOC.get(name, "-"), kind, required, src))
+for name in names:
+    key = "cpuid." + (VENDOR.get(name) or name.upper())
+    label = labels.get("cpuid." + name) or EXTRA_LABELS.get(name) or TABLE[name]["name"]
+    label_source = "vmware" if "cpuid." + name in labels else ("evcalc[I]" if name in EXTRA_LABELS else "vmware-table")
+    field = TABLE.get(FIELD_OF.get(name, name))
+    if field is None:
+        cls, hwv, loc, field_name = "unlisted", "-", "-", "-"
+    else:
+        cls = field["supp"].lower()
+        hwv = field["hwv"] if field["hwv"] != "0" else "-"
+        hwv = "fut" if hwv == "FUT" else hwv
+        field_name = field["name"] + ("/VENDOR2/VENDOR3" if name in VENDOR else "")
+        if name in IDENTITY or name in VENDOR:
+            loc = "-"
+        else:
+            assert field["size"] == 1, f"{name}: {field['size']}-bit field"
+            loc = f"{field['leaf']:#x}.{field['sub']}.{field['reg']}.{field['bit']}"
+    if name in IDENTITY:
+        kind = "identity"
+    elif name in VENDOR:
+        kind = "vendor"
+    elif name in MITIGATION:
+        kind = "mitigation"
+    elif name in ("vmx", "svm") or name.startswith("svm_"):
+        kind = "virtualization"
+    else:
+        kind = "feature"
+    role, evidence = ROLES.get(name, UNPROVEN)
+    patch = "yes" if name in PATCH_ERA else "no"
+    rows.append((key, label, loc, kind, cls, hwv, field_name, role, evidence, patch, label_source))
 
-print("# evcalc feature catalogue. DO NOT EDIT: generated by scripts/gen-features.py")
-print("# key\tlabel\tcpuid(leaf.subleaf.reg.bit)\tkind\tbecomes_vm_requirement\tlabel_source")
-for r in rows:
-    print("\t".join(r))
+assert len(rows) <= 256, f"{len(rows)} keys do not fit FeatureSet (raise WORDS in catalogue.rs)"
+assert len({r[0].lower() for r in rows}) == len(rows), "duplicate key"
+
+tsv = ["# evcalc feature catalogue. DO NOT EDIT: generated by scripts/gen-features.py from",
+       "# x86cpuid-fields.open-vm-tools.tsv (VMware's CPUID table), cpuid-feature-labels.lamw-vmware-scripts.json",
+       "# (VMware's labels) and requirement-roles.tsv (roles calibrated on real VM requirement lists).",
+       "# class: VMware's monitor support class (yes/any/no/na, unlisted = not in the table); first_vhw: the table's",
+       "# first virtual hardware version (- = none, fut = future); vmware_field: the table field the key maps to.",
+       "# key\tlabel\tcpuid(leaf.subleaf.reg.bit)\tkind\tclass\tfirst_vhw\tvmware_field\trole\trole_evidence\tpatch_era\tlabel_source"]
+tsv += ["\t".join(r) for r in rows]
+tsv = "\n".join(tsv) + "\n"
+
+
+def const_name(key):
+    n = key.split(".", 1)[1].upper()
+    return "_" + n if n[0].isdigit() else n
+
+
+rs = ["// DO NOT EDIT: generated by scripts/gen-features.py from core/data/features.tsv.",
+      "//! Typed ids of every catalogue key: `fid::MDCLEAR` instead of `cat.id(\"cpuid.MDCLEAR\")`.",
+      "//! Keys that start with a digit get a leading underscore (`fid::_3DNOW`).",
+      "",
+      "use crate::catalogue::FeatureId;",
+      "",
+      "/// Number of catalogue keys.",
+      f"pub const COUNT: usize = {len(rows)};",
+      "",
+      "/// One constant per `cpuid.*` key, in catalogue order.",
+      "pub mod fid {",
+      "    use super::FeatureId;"]
+for i, r in enumerate(rows):
+    rs.append(f"    /// `{r[0]}` — {r[1]}")
+    rs.append(f"    pub const {const_name(r[0])}: FeatureId = FeatureId({i});")
+rs.append("}")
+rs = "\n".join(rs) + "\n"
+
+outputs = [(os.path.join(DATA, "features.tsv"), tsv), (os.path.join(ROOT, "core", "src", "generated_ids.rs"), rs)]
+if "--check" in sys.argv:
+    stale = [p for p, text in outputs if not os.path.exists(p) or read(p) != text]
+    for p in stale:
+        print(f"stale: {os.path.relpath(p, ROOT)} (run python3 scripts/gen-features.py)", file=sys.stderr)
+    sys.exit(1 if stale else 0)
+for p, text in outputs:
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text)
+print(f"{len(rows)} keys written", file=sys.stderr)

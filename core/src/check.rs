@@ -8,7 +8,7 @@
 //!
 //! Every function returns a plain report value from [`crate::report`], the one JSON schema.
 
-use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
+use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue, fid};
 use crate::evc::{EvcMode, ModeCatalogue};
 use crate::exposure::{self, effective};
 use crate::model::{Host, Key, Provenance, Requirements, Vm, VmRequirement, masks_expose};
@@ -55,52 +55,155 @@ fn refs(set: FeatureSet) -> Vec<FeatureRef> {
 // ---------------------------------------------------------------------------------------------
 // Hosts
 
-/// The modes a host can join and the highest one. `None` for fragments (not enough data).
+/// The modes a host can certainly join (verdict admitted). `None` for fragments (not enough data).
 pub fn host_modes<'m>(host: &Host, modes: &'m ModeCatalogue) -> Option<Vec<&'m EvcMode>> {
     if host.is_fragment() {
         return None;
     }
     let admitted: Vec<&EvcMode> = modes
-        .admitted(&host.caps.present)
-        .into_iter()
-        .filter(|m| host.vendor.is_none_or(|v| v == m.vendor))
+        .modes
+        .iter()
+        .filter(|m| admission_verdict(host, m) == Some(true))
         .collect();
     Some(admitted)
 }
 
-/// The highest EVC mode a host can join.
+/// The highest EVC mode a host can certainly join.
 pub fn host_max_mode<'m>(host: &Host, modes: &'m ModeCatalogue) -> Option<&'m EvcMode> {
     host_modes(host, modes).and_then(|admitted| ModeCatalogue::highest(&admitted))
+}
+
+/// How a host stands for one mode: (certainly missing, unproven-role missing, unrecorded).
+fn admission_parts(host: &Host, mode: &EvcMode) -> (FeatureSet, FeatureSet, FeatureSet) {
+    let present = host.caps.present;
+    let unrecorded = host.unrecorded.difference(present);
+    let missing = mode.required.difference(present);
+    let unproven = mode.admission_unproven.difference(present);
+    (
+        missing.difference(unrecorded),
+        unproven.difference(unrecorded),
+        missing.union(unproven).intersection(unrecorded),
+    )
+}
+
+/// "if cpuid.XSAVEOPT, which the input does not record, is present, and hosts without cpuid.MWAIT
+/// (admission role unproven) are admitted".
+fn condition_text(unrecorded: FeatureSet, unproven: FeatureSet) -> String {
+    let keys = |set: FeatureSet| -> String {
+        let names: Vec<&str> = set
+            .iter()
+            .map(|id| catalogue().def(id).key.as_str())
+            .collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    let mut parts = Vec::new();
+    if !unrecorded.is_empty() {
+        let (which, is) = if unrecorded.len() == 1 {
+            ("which", "is")
+        } else {
+            ("which", "are")
+        };
+        parts.push(format!(
+            "if {}, {which} the input does not record, {is} present",
+            keys(unrecorded)
+        ));
+    }
+    if !unproven.is_empty() {
+        parts.push(format!(
+            "if a host without {} is admitted (nothing shows vCenter requires {}: admission role unproven)",
+            keys(unproven),
+            if unproven.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    parts.join(", and ")
 }
 
 /// Summarises a host: vendor, CPU, ESXi, supported EVC modes, what blocks the next mode.
 pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
     let admitted = host_modes(host, modes);
     let max = admitted.as_ref().and_then(|a| ModeCatalogue::highest(a));
+    let blockers = |m: &EvcMode| {
+        let (missing, unproven, unrecorded) = admission_parts(host, m);
+        ModeBlockers {
+            mode: m.key.clone(),
+            missing: refs(missing),
+            unproven: refs(unproven),
+            unrecorded: refs(unrecorded),
+        }
+    };
     let next_blockers = match (max, &admitted) {
-        (Some(max), Some(_)) => modes
-            .next_above(max)
-            .into_iter()
-            .map(|next| ModeBlockers {
-                mode: next.key.clone(),
-                missing: refs(next.required.difference(host.caps.present)),
-            })
-            .collect(),
+        (Some(max), Some(_)) => modes.next_above(max).into_iter().map(blockers).collect(),
         (None, Some(_)) => modes
             .modes
             .iter()
             .filter(|m| host.vendor.is_none_or(|v| v == m.vendor))
             .min_by_key(|m| m.tier)
-            .map(|lowest| ModeBlockers {
-                mode: lowest.key.clone(),
-                missing: refs(lowest.required.difference(host.caps.present)),
-            })
+            .map(blockers)
             .into_iter()
             .collect(),
         _ => Vec::new(),
     };
+    // Modes above the certain maximum that nothing certainly blocks.
+    let mut uncertain: Vec<&EvcMode> = if host.is_fragment() {
+        Vec::new()
+    } else {
+        modes
+            .modes
+            .iter()
+            .filter(|m| admission_verdict(host, m).is_none())
+            .filter(|m| max.is_none_or(|max| m.vendor == max.vendor && m.tier > max.tier))
+            .collect()
+    };
+    uncertain.sort_by_key(|m| (m.tier, m.exposed.len()));
+    let possible = {
+        let mut all: Vec<&EvcMode> = max.into_iter().collect();
+        all.extend(uncertain.iter().copied());
+        ModeCatalogue::highest(&all)
+    };
+    let uncertain_modes: Vec<UncertainMode> = uncertain
+        .iter()
+        .map(|m| {
+            let (_, unproven, unrecorded) = admission_parts(host, m);
+            UncertainMode {
+                mode: m.key.clone(),
+                unrecorded: refs(unrecorded),
+                unproven: refs(unproven),
+                condition: condition_text(unrecorded, unproven),
+            }
+        })
+        .collect();
     let max_key = max.map(|m| m.key.clone());
-    let cross_check = cross_check(host.reported_max_evc.as_deref(), max_key.as_deref());
+    let summary = {
+        let base = match (&max_key, host.is_fragment()) {
+            (_, true) => "unknown (fragment)".to_string(),
+            (Some(k), _) => k.clone(),
+            (None, _) => "no EVC mode for certain".to_string(),
+        };
+        match possible.filter(|p| Some(&p.key) != max_key.as_ref()) {
+            Some(p) => {
+                let u = uncertain_modes
+                    .iter()
+                    .find(|u| u.mode == p.key)
+                    .map(|u| u.condition.as_str())
+                    .unwrap_or("");
+                format!("{base}; {} {u}", p.key)
+            }
+            None => base,
+        }
+    };
+    // A range that contains the reported mode agrees with it.
+    let in_range = host
+        .reported_max_evc
+        .as_deref()
+        .filter(|r| uncertain_modes.iter().any(|u| u.mode == *r));
+    let cross_check = cross_check(
+        host.reported_max_evc.as_deref(),
+        in_range.or(max_key.as_deref()),
+    );
     let cat = catalogue();
     let mut warnings = host.warnings.clone();
     if host.is_fragment() {
@@ -124,10 +227,14 @@ pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
         product: host.product.clone(),
         fragment: host.is_fragment(),
         feature_count: host.caps.present.len(),
-        family: host.caps.numbers.get(&cat.id("cpuid.FAMILY")).copied(),
-        model: host.caps.numbers.get(&cat.id("cpuid.MODEL")).copied(),
-        stepping: host.caps.numbers.get(&cat.id("cpuid.STEPPING")).copied(),
+        family: host.caps.numbers.get(&fid::FAMILY).copied(),
+        model: host.caps.numbers.get(&fid::MODEL).copied(),
+        stepping: host.caps.numbers.get(&fid::STEPPING).copied(),
         max_evc_mode: max_key,
+        max_evc_mode_possible: possible.map(|m| m.key.clone()),
+        uncertain_modes,
+        max_evc_summary: summary,
+        unrecorded: refs(host.unrecorded.difference(host.caps.present)),
         supported_evc_modes: admitted
             .map(|a| a.iter().map(|m| m.key.clone()).collect())
             .unwrap_or_default(),
@@ -157,38 +264,65 @@ fn cross_check(reported: Option<&str>, computed: Option<&str>) -> CrossCheck {
     }
 }
 
-/// The verdict of [`admission`] alone (`admitted`), without building the report.
+/// The verdict of [`admission`] alone (`admitted`: `Some(true)` admitted, `Some(false)` not,
+/// `None` fragment or uncertain), without building the report.
 ///
 /// Performance: `max_common_mode` asks this for every (mode, host) pair — 250,000 pairs for
-/// 10,000 hosts — and only needs the boolean; building an [`Admission`] allocates two strings
-/// and a feature list each time (docs/performance.md).
+/// 10,000 hosts — and only needs the verdict; building an [`Admission`] allocates strings and
+/// feature lists each time (docs/performance.md).
 fn admission_verdict(host: &Host, mode: &EvcMode) -> Option<bool> {
     if host.is_fragment() {
         return None;
     }
     let vendor_mismatch = host.vendor.is_some_and(|v| v != mode.vendor);
-    Some(mode.required.is_subset(&host.caps.present) && !vendor_mismatch)
+    let present = host.caps.present;
+    let required_missing = mode.required.difference(present);
+    if vendor_mismatch || !required_missing.is_subset(&host.unrecorded) {
+        return Some(false);
+    }
+    if required_missing.is_empty() && mode.admission_unproven.is_subset(&present) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
-/// Whether `host` can be admitted to `mode`; the missing features otherwise.
+/// Whether `host` can be admitted to `mode`: the features it certainly lacks, those whose
+/// admission role is unproven, and those its input does not record.
 pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
     if host.is_fragment() {
         return Admission {
             host: host.name.clone(),
             mode: mode.key.clone(),
             admitted: None,
+            verdict: AdmissionVerdict::Unknown,
             missing: Vec::new(),
+            unproven: Vec::new(),
+            unrecorded: Vec::new(),
             vendor_mismatch: false,
+            reason: Some("partial input (a fragment): admission cannot be judged".to_string()),
         };
     }
     let vendor_mismatch = host.vendor.is_some_and(|v| v != mode.vendor);
-    let missing = mode.required.difference(host.caps.present);
+    let (missing, unproven, unrecorded) = admission_parts(host, mode);
+    let admitted = admission_verdict(host, mode);
+    let verdict = match admitted {
+        Some(true) => AdmissionVerdict::Admitted,
+        Some(false) => AdmissionVerdict::NotAdmitted,
+        None => AdmissionVerdict::Uncertain,
+    };
+    let reason = (verdict == AdmissionVerdict::Uncertain)
+        .then(|| format!("admitted {}", condition_text(unrecorded, unproven)));
     Admission {
         host: host.name.clone(),
         mode: mode.key.clone(),
-        admitted: Some(missing.is_empty() && !vendor_mismatch),
+        admitted,
+        verdict,
         missing: refs(missing),
+        unproven: refs(unproven),
+        unrecorded: refs(unrecorded),
         vendor_mismatch,
+        reason,
     }
 }
 
@@ -865,6 +999,26 @@ pub fn max_common_mode<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> Option<&
         .modes
         .iter()
         .filter(|m| full.iter().all(|h| admission_verdict(h, m) == Some(true)))
+        .collect();
+    ModeCatalogue::highest(&common)
+}
+
+/// The highest EVC mode every (non-fragment) host *may* join: no host certainly fails it, though
+/// some are only `uncertain` (unrecorded features, or features whose admission role is unproven).
+/// Equal to [`max_common_mode`] when nothing is uncertain; with it, the cluster's highest common
+/// mode is a range.
+pub fn max_common_mode_possible<'m>(
+    hosts: &[Host],
+    modes: &'m ModeCatalogue,
+) -> Option<&'m EvcMode> {
+    let full: Vec<&Host> = hosts.iter().filter(|h| !h.is_fragment()).collect();
+    if full.is_empty() {
+        return None;
+    }
+    let common: Vec<&EvcMode> = modes
+        .modes
+        .iter()
+        .filter(|m| full.iter().all(|h| admission_verdict(h, m) != Some(false)))
         .collect();
     ModeCatalogue::highest(&common)
 }
@@ -1915,6 +2069,113 @@ mod tests {
     use super::*;
     use crate::input::{Entry, HostInput, Pos, VmInput};
     use crate::value::{ReqType, Requirement};
+
+    fn host_of(keys: &[&str], unrecorded: &[&str]) -> Host {
+        let pos = Pos { line: 1, col: 1 };
+        let input = HostInput {
+            capabilities: keys
+                .iter()
+                .map(|k| Entry {
+                    key: format!("cpuid.{k}"),
+                    value: 1,
+                    pos,
+                })
+                .collect(),
+            unrecorded: unrecorded.iter().map(|k| format!("cpuid.{k}")).collect(),
+            ..HostInput::default()
+        };
+        Host::from_input(&input, "h", "h")
+    }
+
+    fn keys_of(mode: &str) -> Vec<String> {
+        let m = crate::evc::builtin_modes().get(mode).unwrap();
+        let keys = m.required.union(m.admission_unproven);
+        keys.iter()
+            .map(|id| catalogue().def(id).key["cpuid.".len()..].to_string())
+            .collect()
+    }
+
+    /// Admission is not the mask: a host lacking only MWAIT (admission role unproven) is
+    /// uncertain, not "no EVC mode"; a host whose input does not record XSAVEOPT lands on a range.
+    #[test]
+    fn uncertain_admissions_and_ranges() {
+        let modes = crate::evc::builtin_modes();
+        let nehalem = keys_of("intel-nehalem");
+        let without_mwait: Vec<&str> = nehalem
+            .iter()
+            .map(String::as_str)
+            .filter(|k| *k != "MWAIT")
+            .collect();
+        let h = host_of(&without_mwait, &[]);
+        let a = admission(&h, modes.get("intel-merom").unwrap());
+        assert_eq!((a.admitted, a.verdict), (None, AdmissionVerdict::Uncertain));
+        assert_eq!(
+            a.unproven
+                .iter()
+                .map(|f| f.key.as_str())
+                .collect::<Vec<_>>(),
+            ["cpuid.MWAIT"]
+        );
+        assert!(a.missing.is_empty() && a.reason.as_deref().unwrap().contains("cpuid.MWAIT"));
+        let r = host_report(&h, modes);
+        assert_eq!(
+            (
+                r.max_evc_mode.as_deref(),
+                r.max_evc_mode_possible.as_deref()
+            ),
+            (None, Some("intel-nehalem"))
+        );
+        let summary = "no EVC mode for certain; intel-nehalem if a host without cpuid.MWAIT";
+        assert!(
+            r.max_evc_summary.starts_with(summary),
+            "{}",
+            r.max_evc_summary
+        );
+        assert_eq!(max_common_mode(std::slice::from_ref(&h), modes), None);
+        let possible = max_common_mode_possible(std::slice::from_ref(&h), modes);
+        assert_eq!(possible.map(|m| m.key.as_str()), Some("intel-nehalem"));
+        // A certain miss stays a miss.
+        let without_sse3: Vec<&str> = nehalem
+            .iter()
+            .map(String::as_str)
+            .filter(|k| *k != "SSE3")
+            .collect();
+        let a = admission(
+            &host_of(&without_sse3, &[]),
+            modes.get("intel-merom").unwrap(),
+        );
+        assert_eq!(
+            (a.admitted, a.verdict),
+            (Some(false), AdmissionVerdict::NotAdmitted)
+        );
+        // Unrecorded XSAVEOPT: intel-sandybridge for certain, intel-ivybridge if it is present.
+        let ivy = keys_of("intel-ivybridge");
+        let h = host_of(
+            &ivy.iter()
+                .map(String::as_str)
+                .filter(|k| *k != "XSAVEOPT")
+                .collect::<Vec<_>>(),
+            &["XSAVEOPT"],
+        );
+        let r = host_report(&h, modes);
+        assert_eq!(r.max_evc_mode.as_deref(), Some("intel-sandybridge"));
+        assert_eq!(r.max_evc_mode_possible.as_deref(), Some("intel-ivybridge"));
+        assert_eq!(
+            r.max_evc_summary,
+            "intel-sandybridge; intel-ivybridge if cpuid.XSAVEOPT, which the input does not record, is present"
+        );
+        assert_eq!(r.uncertain_modes[0].unrecorded[0].key, "cpuid.XSAVEOPT");
+        assert_eq!(
+            admission(&h, modes.get("intel-ivybridge").unwrap()).verdict,
+            AdmissionVerdict::Uncertain
+        );
+        // Once present (e.g. --set), nothing is uncertain.
+        let h = host_of(
+            &ivy.iter().map(String::as_str).collect::<Vec<_>>(),
+            &["XSAVEOPT"],
+        );
+        assert_eq!(host_report(&h, modes).max_evc_summary, "intel-ivybridge");
+    }
 
     /// The performance shortcuts (docs/performance.md) give the same answers as the plain
     /// definitions, over pseudo-random hosts (full and fragments) and VMs (Bool:Min:1, Match,

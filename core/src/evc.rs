@@ -5,8 +5,18 @@
 //!
 //! Modes are not one chain: admission is decided per mode (does the host have every required
 //! feature?) and [`ModeCatalogue::admitted`] returns the whole set of modes a host supports.
+//!
+//! **Admission is not the mask.** Each mode keeps apart what it *exposes* (its mask: what VMs
+//! may see) and what a host must *have to join* (`required`), each with evidence, as the API's
+//! `FeatureEVCMode` keeps `mask` and `requirement` apart. A baseline feature is an admission
+//! requirement when VMs that see it require it (the catalogue's [`Role::Required`]) or a source
+//! says so (`require` lines); baseline features whose admission role nothing settles
+//! (`admission_unproven`: DS, MWAIT, TSX, …) make a host that lacks only them "uncertain" for
+//! the mode, never "no EVC mode". Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD) are in
+//! no mode's fixed admission set: `patch_era` lists which of them a mode can expose; whether a
+//! cluster exposes them depends on its hosts ([C] KB 52085/68024, research notes §5.2).
 
-use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
+use crate::catalogue::{FeatureId, FeatureSet, Kind, Role, catalogue};
 use crate::input::EvcModeInput;
 use std::fmt;
 use std::sync::OnceLock;
@@ -46,6 +56,8 @@ pub struct Evidence {
     pub introduced_by: String,
     pub tag: Tag,
     pub note: String,
+    /// Exposed where the host has it, never an admission requirement (`expose` lines).
+    pub pass_through: bool,
 }
 
 /// CPU vendor of a mode or host.
@@ -77,14 +89,24 @@ pub struct EvcMode {
     pub tier: u32,
     /// Track names (AMD: `a`, `b`); empty for Intel.
     pub tracks: Vec<String>,
-    /// Admission: a host must have every one of these.
+    /// Admission: a host must have every one of these (each backed by `admission_evidence`).
     pub required: FeatureSet,
-    /// What VMs may see under this mode (capped by the host): `required` ∪ pass-through features.
+    /// Baseline features whose admission role is unproven: a host that lacks only these is
+    /// "uncertain" for the mode (never "not admitted").
+    pub admission_unproven: FeatureSet,
+    /// What VMs may see under this mode (capped by the host): the baseline ∪ pass-through
+    /// features ∪ `patch_era`. `required` and `admission_unproven` are subsets.
     pub exposed: FeatureSet,
+    /// The patch-era features (catalogue `patch_era()`) this mode can expose where the cluster's
+    /// hosts have them; never part of `required`. A subset of `exposed`.
+    pub patch_era: FeatureSet,
     /// Identity values the mode's mask pins (FAMILY, MODEL, …).
     pub pins: Vec<(FeatureId, u64)>,
-    /// One entry per feature of `exposed`.
+    /// Why the mode exposes a feature: one entry per feature of `exposed`.
     pub evidence: Vec<Evidence>,
+    /// Why a host must have a feature to join (one entry per feature of `required`), or why
+    /// that is unproven (one per feature of `admission_unproven`).
+    pub admission_evidence: Vec<Evidence>,
 }
 
 impl EvcMode {
@@ -97,8 +119,94 @@ impl EvcMode {
             && self.exposed.is_subset(&other.exposed)
     }
 
+    /// Why the mode exposes `id`.
     pub fn evidence_for(&self, id: FeatureId) -> Option<&Evidence> {
         self.evidence.iter().find(|e| e.feature == id)
+    }
+
+    /// Why a host must have `id` to join (or why that is unproven).
+    pub fn admission_evidence_for(&self, id: FeatureId) -> Option<&Evidence> {
+        self.admission_evidence.iter().find(|e| e.feature == id)
+    }
+
+    /// Derives the admission sets from the exposed baseline and the catalogue's roles, keeping
+    /// explicit `require`/`unproven` statements. Called once per mode after parsing.
+    fn derive_admission(&mut self, explicit: &[(FeatureId, bool, Tag, String)]) {
+        let cat = catalogue();
+        self.required = FeatureSet::EMPTY;
+        self.admission_unproven = FeatureSet::EMPTY;
+        self.admission_evidence.clear();
+        let baseline = self.exposed.difference(self.patch_era);
+        for id in baseline.iter() {
+            let def = cat.def(id);
+            if def.kind == Kind::Identity {
+                continue;
+            }
+            let Some(exposure) = self.evidence_for(id).cloned() else {
+                continue;
+            };
+            if exposure.pass_through {
+                continue;
+            }
+            if let Some((_, required, tag, note)) = explicit.iter().rev().find(|(f, ..)| *f == id) {
+                if *required {
+                    self.required.insert(id);
+                } else {
+                    self.admission_unproven.insert(id);
+                }
+                self.admission_evidence.push(Evidence {
+                    feature: id,
+                    introduced_by: exposure.introduced_by.clone(),
+                    tag: *tag,
+                    note: note.clone(),
+                    pass_through: false,
+                });
+                continue;
+            }
+            let role_tag = match def.role_evidence.get(..3) {
+                Some("[C]") => Tag::C,
+                Some("[D]") => Tag::D,
+                Some("[I]") => Tag::I,
+                _ => Tag::R,
+            };
+            let (required, tag, note) = match def.role {
+                Role::Required => (
+                    true,
+                    exposure.tag.max(role_tag),
+                    format!(
+                        "in the baseline ({} {}) and VMs that see it require it ({}): a host without it would break \
+                         vMotion within the cluster",
+                        exposure.tag, exposure.introduced_by, def.role_evidence
+                    ),
+                ),
+                Role::NotRequired => (
+                    false,
+                    role_tag,
+                    format!(
+                        "in the baseline, but VMs that see it do not require it ({}): nothing shows vCenter refuses a host \
+                         without it",
+                        def.role_evidence
+                    ),
+                ),
+                Role::Unproven => (
+                    false,
+                    Tag::I,
+                    "in the baseline; whether VMs require it (and so whether a host must have it) is unproven".to_string(),
+                ),
+            };
+            if required {
+                self.required.insert(id);
+            } else {
+                self.admission_unproven.insert(id);
+            }
+            self.admission_evidence.push(Evidence {
+                feature: id,
+                introduced_by: exposure.introduced_by.clone(),
+                tag,
+                note,
+                pass_through: false,
+            });
+        }
     }
 }
 
@@ -125,6 +233,8 @@ impl ModeCatalogue {
     pub fn from_text(text: &str) -> Result<ModeCatalogue, String> {
         let cat = catalogue();
         let mut modes: Vec<EvcMode> = Vec::new();
+        // Per mode: explicit admission statements (feature, required?, tag, note), inherited by `base`.
+        let mut explicit: Vec<Vec<(FeatureId, bool, Tag, String)>> = Vec::new();
         let mut tiers = [0u32; 2];
         for (index, raw) in text.lines().enumerate() {
             let line_no = index + 1;
@@ -141,10 +251,14 @@ impl ModeCatalogue {
                     tier: 0,
                     tracks: Vec::new(),
                     required: FeatureSet::EMPTY,
+                    admission_unproven: FeatureSet::EMPTY,
                     exposed: FeatureSet::EMPTY,
+                    patch_era: FeatureSet::EMPTY,
                     pins: Vec::new(),
                     evidence: Vec::new(),
+                    admission_evidence: Vec::new(),
                 });
+                explicit.push(Vec::new());
                 continue;
             }
             let (known_modes, current) = match modes.split_last_mut() {
@@ -171,14 +285,17 @@ impl ModeCatalogue {
                     }
                     "track" => current.tracks = value.split('+').map(str::to_string).collect(),
                     "base" => {
-                        let base = known_modes
+                        let position = known_modes
                             .iter()
-                            .find(|m| m.key == value)
+                            .position(|m| m.key == value)
                             .ok_or_else(|| err(format!("base {value} is not defined above")))?;
-                        current.required = base.required;
+                        let base = &known_modes[position];
                         current.exposed = base.exposed;
+                        current.patch_era = base.patch_era;
                         current.pins = base.pins.clone();
                         current.evidence = base.evidence.clone();
+                        let inherited = explicit[position].clone();
+                        *explicit.last_mut().expect("pushed with the section") = inherited;
                     }
                     other => return Err(err(format!("unknown setting {other}"))),
                 }
@@ -215,26 +332,47 @@ impl ModeCatalogue {
                     .ok_or_else(|| err(format!("unknown key {word}")))?;
                 match verb {
                     "add" | "expose" => {
-                        if verb == "add" {
-                            current.required.insert(id);
+                        let pass_through = verb == "expose";
+                        if !pass_through && cat.def(id).patch_era {
+                            return Err(err(format!(
+                                "{word} is a patch-era feature: `expose` it, never `add` it"
+                            )));
                         }
                         current.exposed.insert(id);
+                        if cat.def(id).patch_era {
+                            current.patch_era.insert(id);
+                        }
                         current.evidence.retain(|e| e.feature != id);
                         current.evidence.push(Evidence {
                             feature: id,
                             introduced_by: current.key.clone(),
                             tag,
                             note: note.to_string(),
+                            pass_through,
                         });
                     }
+                    "require" | "unproven" => {
+                        if cat.def(id).patch_era {
+                            return Err(err(format!(
+                                "{word} is a patch-era feature: no mode's admission set has it"
+                            )));
+                        }
+                        let list = explicit.last_mut().expect("pushed with the section");
+                        list.push((id, verb == "require", tag, note.to_string()));
+                    }
                     "remove" => {
-                        current.required.remove(id);
                         current.exposed.remove(id);
+                        current.patch_era.remove(id);
                         current.evidence.retain(|e| e.feature != id);
                     }
                     other => return Err(err(format!("unknown statement {other}"))),
                 }
             }
+        }
+        // `require`/`unproven` statements name baseline features; ones the mode does not expose
+        // (removed by a later mode) are ignored by `derive_admission`.
+        for (mode, explicit) in modes.iter_mut().zip(&explicit) {
+            mode.derive_admission(explicit);
         }
         Ok(ModeCatalogue {
             modes,
@@ -271,9 +409,12 @@ impl ModeCatalogue {
                     .unwrap_or(index as u32),
                 tracks: input.track.clone(),
                 required: FeatureSet::EMPTY,
+                admission_unproven: FeatureSet::EMPTY,
                 exposed: FeatureSet::EMPTY,
+                patch_era: FeatureSet::EMPTY,
                 pins: Vec::new(),
                 evidence: Vec::new(),
+                admission_evidence: Vec::new(),
             };
             for req in &input.feature_requirement {
                 if let Some(id) = cat.lookup(&req.key)
@@ -306,16 +447,17 @@ impl ModeCatalogue {
                     }
                 }
             }
-            mode.evidence = mode
-                .exposed
-                .iter()
-                .map(|id| Evidence {
-                    feature: id,
-                    introduced_by: mode.key.clone(),
-                    tag: Tag::Export,
-                    note: source.to_string(),
-                })
-                .collect();
+            // A real export's featureRequirement is vCenter's own admission list.
+            mode.patch_era = mode.exposed.intersection(cat.patch_era());
+            let evidence = |id| Evidence {
+                feature: id,
+                introduced_by: mode.key.clone(),
+                tag: Tag::Export,
+                note: source.to_string(),
+                pass_through: false,
+            };
+            mode.evidence = mode.exposed.iter().map(evidence).collect();
+            mode.admission_evidence = mode.required.iter().map(evidence).collect();
             modes.push(mode);
         }
         if modes.is_empty() {
@@ -397,6 +539,7 @@ mod tests {
             .collect();
         assert_eq!(keys, expected);
         assert_eq!(keys.len(), 25);
+        let cat = catalogue();
         for m in &modes.modes {
             assert_eq!(
                 m.evidence.len(),
@@ -405,6 +548,22 @@ mod tests {
                 m.key
             );
             assert!(m.required.is_subset(&m.exposed));
+            assert!(
+                m.admission_unproven.is_subset(&m.exposed)
+                    && m.required.intersection(m.admission_unproven).is_empty()
+            );
+            assert_eq!(
+                m.admission_evidence.len(),
+                m.required.len() + m.admission_unproven.len(),
+                "{}",
+                m.key
+            );
+            assert!(m.patch_era.is_subset(&m.exposed) && m.patch_era.is_subset(&cat.patch_era()));
+            assert!(
+                m.required.intersection(cat.patch_era()).is_empty(),
+                "{}: patch-era features are not admission",
+                m.key
+            );
         }
     }
 
@@ -419,7 +578,7 @@ mod tests {
                 pair[0].key,
                 pair[1].key
             );
-            assert_ne!(pair[0].required, pair[1].required);
+            assert_ne!(pair[0].exposed, pair[1].exposed);
         }
     }
 
@@ -507,6 +666,63 @@ mod tests {
         let h = m.get("intel-haswell").unwrap();
         let md = catalogue().id("cpuid.MDCLEAR");
         assert!(h.exposed.contains(md) && !h.required.contains(md));
+        assert!(h.patch_era.contains(md));
         assert!(!m.get("intel-westmere").unwrap().exposed.contains(md));
+        assert!(!m.get("intel-westmere").unwrap().patch_era.contains(md));
+    }
+
+    #[test]
+    fn admission_is_not_the_mask() {
+        use crate::catalogue::fid;
+        let m = builtin_modes();
+        let merom = m.get("intel-merom").unwrap();
+        // MWAIT and DS are in the Merom mask but no real VM requires them: admission unproven.
+        for id in [fid::MWAIT, fid::DS] {
+            assert!(
+                merom.exposed.contains(id)
+                    && !merom.required.contains(id)
+                    && merom.admission_unproven.contains(id)
+            );
+        }
+        let nx = merom.admission_evidence_for(fid::NX).unwrap();
+        assert_eq!(nx.tag, Tag::C);
+        assert!(merom.required.contains(fid::SSE3));
+        let westmere = m.get("intel-westmere").unwrap();
+        assert_eq!(
+            westmere.admission_evidence_for(fid::AES).unwrap().tag,
+            Tag::C
+        );
+        // Patch-era features are exposable, never admission.
+        let sandy = m.get("intel-sandybridge").unwrap();
+        for id in [
+            fid::IBRS,
+            fid::IBPB,
+            fid::STIBP,
+            fid::SSBD,
+            fid::FCMD,
+            fid::MDCLEAR,
+        ] {
+            assert!(
+                sandy.patch_era.contains(id)
+                    && !sandy.required.contains(id)
+                    && !sandy.admission_unproven.contains(id)
+            );
+        }
+        // TSX on Broadwell: passed through, not admission.
+        let bdw = m.get("intel-broadwell").unwrap();
+        assert!(
+            bdw.exposed.contains(fid::HLE)
+                && !bdw.required.contains(fid::HLE)
+                && !bdw.admission_unproven.contains(fid::HLE)
+        );
+        // Features without a proven role are admission-unproven (AMX on Sapphire Rapids).
+        let spr = m.get("intel-sapphirerapids").unwrap();
+        assert!(spr.admission_unproven.contains(fid::AMX_TILE));
+        assert!(
+            !builtin_modes()
+                .modes
+                .iter()
+                .any(|m| m.required.contains(fid::MWAIT))
+        );
     }
 }

@@ -72,6 +72,9 @@ pub struct HostInput {
     pub fragment: bool,
     /// The vSphere managed-object id (`host-14`) when the input has it: VMs name their host by it.
     pub moref: Option<String>,
+    /// Keys whose value the input does not record (e.g. a raw CPUID dump without CPUID.(0xD,1)):
+    /// unknown, not absent. They are not in `capabilities`.
+    pub unrecorded: Vec<String>,
 }
 
 /// Everything a VM dump told us.

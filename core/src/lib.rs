@@ -30,7 +30,6 @@
 //! ```
 
 pub mod catalogue;
-mod catalogue_compat;
 pub mod check;
 pub mod esxi;
 pub mod evc;

@@ -839,7 +839,9 @@ mod tests {
 
     fn mode_keys(key: &str) -> Vec<String> {
         let m = builtin_modes().get(key).unwrap();
+        // A host of the mode has its admission set and the baseline features whose admission role is unproven.
         m.required
+            .union(m.admission_unproven)
             .iter()
             .map(|id| catalogue().def(id).key["cpuid.".len()..].to_string())
             .collect()

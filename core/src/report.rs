@@ -36,7 +36,26 @@ pub struct UnknownKey {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ModeBlockers {
     pub mode: String,
+    /// Admission features the host certainly lacks.
     pub missing: Vec<FeatureRef>,
+    /// Baseline features the host lacks whose admission role is unproven.
+    pub unproven: Vec<FeatureRef>,
+    /// Admission features the input does not record (unknown, not absent).
+    pub unrecorded: Vec<FeatureRef>,
+}
+
+/// A mode above `max_evc_mode` that the host may join: nothing certainly blocks it, but the
+/// input does not record some of its features, or the host lacks features whose admission role
+/// is unproven.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UncertainMode {
+    pub mode: String,
+    /// Required features the input does not record.
+    pub unrecorded: Vec<FeatureRef>,
+    /// Baseline features the host lacks whose admission role is unproven.
+    pub unproven: Vec<FeatureRef>,
+    /// e.g. "if cpuid.XSAVEOPT, which the input does not record, is present".
+    pub condition: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,8 +72,17 @@ pub struct HostReport {
     pub family: Option<u64>,
     pub model: Option<u64>,
     pub stepping: Option<u64>,
-    /// Highest EVC mode the host can join, computed from its features.
+    /// Highest EVC mode the host can certainly join, computed from its features.
     pub max_evc_mode: Option<String>,
+    /// The highest mode the host may join when every unrecorded feature is present and features
+    /// whose admission role is unproven are not needed; equal to `max_evc_mode` when nothing is uncertain.
+    pub max_evc_mode_possible: Option<String>,
+    /// Modes above `max_evc_mode` the host may join, lowest first, each with its condition.
+    pub uncertain_modes: Vec<UncertainMode>,
+    /// One line: "intel-sandybridge; intel-ivybridge if cpuid.XSAVEOPT, which the input does not record, is present".
+    pub max_evc_summary: String,
+    /// Known features whose value the input does not record.
+    pub unrecorded: Vec<FeatureRef>,
     /// Every mode the host can join (modes are not one chain).
     pub supported_evc_modes: Vec<String>,
     /// The next mode(s) above `max_evc_mode` and the features the host lacks for them.
@@ -168,10 +196,32 @@ impl RemedyRule {
 pub struct Admission {
     pub host: String,
     pub mode: String,
-    /// `null` when the host's data is a fragment.
+    /// `true` admitted, `false` not admitted; `null` when the host's data is a fragment or the
+    /// admission is uncertain (`verdict`).
     pub admitted: Option<bool>,
+    pub verdict: AdmissionVerdict,
+    /// Admission features the host certainly lacks.
     pub missing: Vec<FeatureRef>,
+    /// Baseline features the host lacks whose admission role is unproven (verdict `uncertain`).
+    pub unproven: Vec<FeatureRef>,
+    /// Admission features the host's input does not record (verdict `uncertain`).
+    pub unrecorded: Vec<FeatureRef>,
     pub vendor_mismatch: bool,
+    /// Why the verdict is `uncertain` or `unknown`.
+    pub reason: Option<String>,
+}
+
+/// The outcome of an admission check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdmissionVerdict {
+    Admitted,
+    NotAdmitted,
+    /// Nothing certainly blocks it, but the input does not record a required feature, or the
+    /// host lacks features whose admission role is unproven.
+    Uncertain,
+    /// The host's data is a fragment.
+    Unknown,
 }
 
 /// The outcome of a vMotion check.
@@ -368,7 +418,8 @@ pub struct MaintenanceReport {
     pub remedies: Vec<Remedy>,
 }
 
-/// An EVC mode, as listed by `evcalc modes`.
+/// An EVC mode, as listed by `evcalc modes`: what it exposes and what a host must have to join,
+/// kept apart, each with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ModeReport {
     pub key: String,
@@ -376,10 +427,19 @@ pub struct ModeReport {
     pub vendor: Vendor,
     pub tier: u32,
     pub tracks: Vec<String>,
-    /// Features a host must have to join.
+    /// Admission: features a host must have to join, with the evidence that it must.
     pub required: Vec<FeatureEvidence>,
-    /// Features passed through where the host has them (side-channel mitigations, TSX).
+    /// Baseline features a host may lack without a proven refusal (a host lacking only these is
+    /// "uncertain" for the mode), with why.
+    pub admission_unproven: Vec<FeatureEvidence>,
+    /// Everything the mode's mask lets VMs see (where the host has it), with the evidence that it does.
+    pub exposes: Vec<FeatureEvidence>,
+    /// Features passed through where the host has them, never required to join (patch-era
+    /// features, TSX, AMD hints): a subset of `exposes`.
     pub pass_through: Vec<FeatureEvidence>,
+    /// Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD) the mode can expose; whether a
+    /// cluster does depends on its hosts.
+    pub patch_era: Vec<String>,
     pub pins: Vec<UnknownKey>,
     pub source: String,
 }
@@ -397,9 +457,8 @@ pub struct FeatureEvidence {
 impl ModeReport {
     pub fn new(mode: &crate::evc::EvcMode, source: &str) -> ModeReport {
         let cat = crate::catalogue::catalogue();
-        let ev = |id| {
+        let ev = |id, e: Option<&crate::evc::Evidence>| {
             let def = cat.def(id);
-            let e = mode.evidence_for(id);
             FeatureEvidence {
                 key: def.key.clone(),
                 label: def.label.clone(),
@@ -408,18 +467,31 @@ impl ModeReport {
                 note: e.map(|e| e.note.clone()).unwrap_or_default(),
             }
         };
+        let exposure = |id| ev(id, mode.evidence_for(id));
+        let admission = |id| ev(id, mode.admission_evidence_for(id));
+        let pass_through = mode
+            .exposed
+            .iter()
+            .filter(|id| {
+                mode.patch_era.contains(*id)
+                    || mode.evidence_for(*id).is_some_and(|e| e.pass_through)
+            })
+            .map(exposure)
+            .collect();
         ModeReport {
             key: mode.key.clone(),
             label: mode.label.clone(),
             vendor: mode.vendor,
             tier: mode.tier,
             tracks: mode.tracks.clone(),
-            required: mode.required.iter().map(ev).collect(),
-            pass_through: mode
-                .exposed
-                .difference(mode.required)
+            required: mode.required.iter().map(admission).collect(),
+            admission_unproven: mode.admission_unproven.iter().map(admission).collect(),
+            exposes: mode.exposed.iter().map(exposure).collect(),
+            pass_through,
+            patch_era: mode
+                .patch_era
                 .iter()
-                .map(ev)
+                .map(|id| cat.def(id).key.clone())
                 .collect(),
             pins: mode
                 .pins

@@ -1,5 +1,6 @@
 //! One integration-test binary over real fixtures (see `tests/data/README.md`).
 
+mod calibration;
 mod cpuid_validation;
 mod govc_real;
 mod malformed;

@@ -142,9 +142,32 @@ fn render(buf: &mut String, r: &HostReport, modes: &ModeCatalogue, ctx: &Ctx) {
     let max = match (&r.max_evc_mode, r.fragment) {
         (_, true) => "cannot be computed from a fragment".to_string(),
         (Some(m), _) => mode_text(m, modes),
+        (None, _) if r.max_evc_mode_possible.is_some() => "none for certain".to_string(),
         (None, _) => "none (the host lacks features of the lowest mode)".to_string(),
     };
     buf.push_str(&field(2, "max EVC mode", LW, &st.paint(Paint::Bold, &max)));
+    // The top of the range; lower uncertain modes share its condition or a weaker one (JSON lists all).
+    if let Some(u) = r
+        .uncertain_modes
+        .iter()
+        .find(|u| Some(&u.mode) == r.max_evc_mode_possible.as_ref())
+    {
+        buf.push_str(&field(
+            2,
+            "possible",
+            LW,
+            &format!("{} {}", u.mode, u.condition),
+        ));
+    }
+    if !r.unrecorded.is_empty() {
+        let keys: Vec<&str> = r.unrecorded.iter().map(|f| f.key.as_str()).collect();
+        buf.push_str(&field(
+            2,
+            "unrecorded",
+            LW,
+            &format!("{} (unknown, not absent)", keys.join(", ")),
+        ));
+    }
     let reported = match (&r.reported_max_evc_mode, r.max_evc_cross_check) {
         (Some(k), c) => {
             let verdict = cross_check_text(c);
@@ -180,7 +203,17 @@ fn render(buf: &mut String, r: &HostReport, modes: &ModeCatalogue, ctx: &Ctx) {
     }
     for b in &r.next_mode_blockers {
         let label = format!("{} needs:", b.mode);
-        let items: Vec<String> = b.missing.iter().map(feature).collect();
+        let mut items: Vec<String> = b.missing.iter().map(feature).collect();
+        items.extend(
+            b.unproven
+                .iter()
+                .map(|f| format!("{} (admission role unproven)", feature(f))),
+        );
+        items.extend(
+            b.unrecorded
+                .iter()
+                .map(|f| format!("{} (not recorded by the input)", feature(f))),
+        );
         list_field(buf, 2, "next mode", LW, &[label]);
         list_field(
             buf,

@@ -32,16 +32,17 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
     } else if args.mode.is_none() {
         let mut buf = String::new();
         outln!(buf, "EVC modes ({}, {} modes)", modes.source, reports.len());
-        let mut t = Table::new(2).header(&["key", "vendor", "required", "+pass", "label"]);
+        let mut t = Table::new(2).header(&["key", "vendor", "exposes", "requires", "?", "label"]);
         for r in &reports {
             t.row(vec![
                 Cell::new(r.key.clone()),
                 Cell::new(r.vendor.to_string()),
+                Cell::new(r.exposes.len().to_string()),
                 Cell::new(r.required.len().to_string()),
-                Cell::new(if r.pass_through.is_empty() {
+                Cell::new(if r.admission_unproven.is_empty() {
                     String::new()
                 } else {
-                    format!("+{}", r.pass_through.len())
+                    r.admission_unproven.len().to_string()
                 }),
                 Cell::new(r.label.clone()),
             ]);
@@ -50,11 +51,15 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         outln!(buf);
         outln!(
             buf,
-            "required = features a host must have to join; +pass = features passed through where the"
+            "exposes = features the mode lets VMs see (where the host has them); requires = features a host"
         );
         outln!(
             buf,
-            "host has them (mitigations). `evcalc modes MODE` shows one mode with evidence."
+            "must have to join (admission is not the mask); ? = exposed features whose admission role is"
+        );
+        outln!(
+            buf,
+            "unproven (a host lacking only these is uncertain). `evcalc modes MODE` shows the evidence."
         );
         buf
     } else {
@@ -93,16 +98,47 @@ fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     buf.push_str(&field(2, "source", 10, &r.source));
     let mut notes: Vec<&str> = Vec::new();
     outln!(buf);
-    outln!(buf, "Required to join ({}):", r.required.len());
-    buf.push_str(&evidence_table(&r.required, &mut notes).render(st));
+    outln!(
+        buf,
+        "Exposes to VMs, where the host has them ({}; evidence that the mode exposes it):",
+        r.exposes.len()
+    );
+    buf.push_str(&evidence_table(&r.exposes, &mut notes).render(st));
     if !r.pass_through.is_empty() {
+        let keys: Vec<&str> = r.pass_through.iter().map(|f| f.key.as_str()).collect();
+        buf.push_str(&field(
+            2,
+            "pass-through",
+            12,
+            &format!("{} (never required to join)", keys.join(" ")),
+        ));
+    }
+    if !r.patch_era.is_empty() {
+        buf.push_str(&field(
+            2,
+            "patch-era",
+            12,
+            &format!(
+                "{} (exposed per host/cluster state, not part of the fixed baseline)",
+                r.patch_era.join(" ")
+            ),
+        ));
+    }
+    outln!(buf);
+    outln!(
+        buf,
+        "Requires to join ({}; evidence that a host must have it):",
+        r.required.len()
+    );
+    buf.push_str(&evidence_table(&r.required, &mut notes).render(st));
+    if !r.admission_unproven.is_empty() {
         outln!(buf);
         outln!(
             buf,
-            "Passed through where the host has them, not required to join ({}):",
-            r.pass_through.len()
+            "Exposed, admission unproven ({}; a host lacking only these is \"uncertain\" for the mode):",
+            r.admission_unproven.len()
         );
-        buf.push_str(&evidence_table(&r.pass_through, &mut notes).render(st));
+        buf.push_str(&evidence_table(&r.admission_unproven, &mut notes).render(st));
     }
     if !r.pins.is_empty() {
         outln!(buf);

@@ -313,8 +313,12 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
         .map(|b| b.as_str().trim().to_string())
         .filter(|b| !b.is_empty() && b.chars().any(|c| c.is_ascii_alphanumeric()));
 
-    // Features by bit position.
+    // Features by bit position. A leaf/sub-leaf the CPU implements but the dump did not record
+    // leaves its features unknown (`unrecorded`), not absent — unless every CPU of this kind has
+    // the feature (`inferred_present`), which is then set and said.
     let mut missing_by_leaf: BTreeMap<(u32, u32), Vec<&str>> = BTreeMap::new();
+    let mut unrecorded = Vec::new();
+    let mut inferred = Vec::new();
     for (_, def) in cat.iter() {
         let Some(loc) = def.cpuid else { continue };
         if matches!(def.kind, Kind::Vendor | Kind::Identity) {
@@ -324,19 +328,32 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
         if is_amd && let Some((bit, _)) = AMD_LEAF88_ALIASES.iter().find(|(_, k)| *k == def.key) {
             value |= leaves.bit(0x8000_0008, 0, Reg::Ebx, *bit);
         }
-        if leaves.missing(loc.leaf, loc.subleaf) {
-            missing_by_leaf
-                .entry((loc.leaf, loc.subleaf))
-                .or_default()
-                .push(def.key.as_str());
-        }
         let pos = leaves.position(loc.leaf, loc.subleaf).unwrap_or(start);
+        if leaves.missing(loc.leaf, loc.subleaf) && !value {
+            if let Some(why) = inferred_present(leaves, vendor_key, &def.key) {
+                inferred.push(format!("{} = 1 inferred ({why})", def.key));
+                push(&mut caps, &def.key, 1, pos);
+            } else {
+                missing_by_leaf
+                    .entry((loc.leaf, loc.subleaf))
+                    .or_default()
+                    .push(def.key.as_str());
+                unrecorded.push(def.key.clone());
+            }
+            continue;
+        }
         push(&mut caps, &def.key, u64::from(value), pos);
     }
     for ((leaf, subleaf), keys) in &missing_by_leaf {
         warnings.push(format!(
-            "the dump does not record CPUID leaf {leaf:#x} sub-leaf {subleaf}, which this CPU implements: {} read as absent",
+            "the dump does not record CPUID leaf {leaf:#x} sub-leaf {subleaf}, which this CPU implements: {} unknown \
+             (unrecorded, not absent)",
             keys.join(", ")
+        ));
+    }
+    for note in inferred {
+        warnings.push(format!(
+            "the dump does not record the leaf of this feature: {note}"
         ));
     }
     if leaves.bit(1, 0, Reg::Ecx, 31) {
@@ -352,9 +369,41 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
         cpu_model,
         capabilities: caps,
         pos: start,
+        unrecorded,
         ..HostInput::default()
     };
     Ok((host, warnings))
+}
+
+/// Features every CPU of the dump's kind has, used when the dump does not record their leaf.
+/// Returns why. Only rules that hold for every CPU of the signature belong here.
+///
+/// * `cpuid.XSAVEOPT` (CPUID.(0xD,1):EAX[0]) on Intel family 6 with AVX (CPUID.1:ECX[28]):
+///   Sandy Bridge introduced AVX and XSAVEOPT together, and every later Intel core with AVX has
+///   XSAVEOPT (Intel SDM; every dump in `tests/data/cpuid` that records CPUID.(0xD,1) agrees —
+///   `it/cpuid_validation.rs` checks it). Old AIDA64/InstLatX64 text and libcpuid raw dumps
+///   skip sub-leaf 1.
+fn inferred_present(leaves: &Leaves, vendor_key: Option<&str>, key: &str) -> Option<&'static str> {
+    let family = {
+        let eax = leaves.read(1, 0)[0];
+        let base = (eax >> 8) & 0xf;
+        if base == 0xf {
+            base + ((eax >> 20) & 0xff)
+        } else {
+            base
+        }
+    };
+    match key {
+        "cpuid.XSAVEOPT"
+            if vendor_key == Some("cpuid.Intel")
+                && family == 6
+                && leaves.bit(1, 0, Reg::Ecx, 28)
+                && leaves.bit(1, 0, Reg::Ecx, 26) =>
+        {
+            Some("every Intel family-6 CPU with AVX, Sandy Bridge on, has XSAVEOPT")
+        }
+        _ => None,
+    }
 }
 
 /// Parses a raw CPUID dump into one [`Document::Host`] (warnings: [`APPROXIMATION_WARNING`]
@@ -1191,6 +1240,33 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
             !w.iter().any(|w| w.contains("sub-leaf 17")),
             "AMX state is not listed in 0xD.0: {w:?}"
         );
+        // Unrecorded is not absent: the keys are listed as unrecorded, not set to 0.
+        let (h, _) = decode(&l).unwrap();
+        assert!(
+            h.unrecorded.iter().any(|k| k == "cpuid.XSAVEOPT")
+                && h.unrecorded.iter().any(|k| k == "cpuid.AVX2")
+        );
+        assert!(
+            !h.capabilities
+                .iter()
+                .any(|e| e.key == "cpuid.XSAVEOPT" || e.key == "cpuid.AVX2")
+        );
+        // With AVX (Sandy Bridge on), XSAVEOPT is inferred and said; the rest of sub-leaf 1 stays unrecorded.
+        l.insert(1, 0, [0x306e4, 0, (1 << 28) | (1 << 26), 0]);
+        let (h, w) = decode(&l).unwrap();
+        assert_eq!(value(&h, "cpuid.XSAVEOPT"), Some(1));
+        assert!(
+            w.iter().any(|w| w.contains("cpuid.XSAVEOPT = 1 inferred")),
+            "{w:?}"
+        );
+        assert!(
+            h.unrecorded.iter().any(|k| k == "cpuid.XSAVES")
+                && !h.unrecorded.iter().any(|k| k == "cpuid.XSAVEOPT")
+        );
+        // AMD: no inference.
+        l.insert(0, 0, [0xd, 0x6874_7541, 0x444d_4163, 0x6974_6e65]);
+        let (h, _) = decode(&l).unwrap();
+        assert!(h.unrecorded.iter().any(|k| k == "cpuid.XSAVEOPT"));
     }
 
     #[test]

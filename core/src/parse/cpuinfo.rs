@@ -5,7 +5,8 @@
 //! by [`FLAG_MAP`] (`pni` → `cpuid.SSE3`, `lahf_lm` → `cpuid.LAHF64`, `md_clear` →
 //! `cpuid.MDCLEAR`, …). Keys are emitted for every catalogue feature a flag can show (0 when the
 //! flag is absent). Features Linux does not print at all (e.g. AMD's CPUID.80000021h bits, the
-//! AMD IBRS hints) are left out and named in a warning: they read as absent, so use a raw
+//! AMD IBRS hints) are left out and named in a warning: they are unrecorded (unknown, not
+//! absent), so use a raw
 //! CPUID dump, or `--set cpuid.KEY=1`, when they matter.
 //!
 //! The `cpuid.XCR0_MASTER_*` keys have no flag; they are derived [I]: `xsave`+`sse` →
@@ -340,7 +341,8 @@ pub fn parse(text: &str) -> ParseResult {
     }
     if !unseen.is_empty() {
         warnings.push(format!(
-            "/proc/cpuinfo has no flag for {} (read as absent; a raw CPUID dump or --set cpuid.KEY=1 can supply them)",
+            "/proc/cpuinfo has no flag for {} (unknown, not absent: unrecorded; a raw CPUID dump or --set cpuid.KEY=1 can \
+             supply them)",
             unseen.join(", ")
         ));
     }
@@ -367,6 +369,7 @@ pub fn parse(text: &str) -> ParseResult {
             .filter(|v| !v.is_empty()),
         capabilities: caps,
         pos: start,
+        unrecorded: unseen.iter().map(|k| k.to_string()).collect(),
         ..HostInput::default()
     };
     let warnings = warnings

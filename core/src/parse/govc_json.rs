@@ -651,6 +651,7 @@ impl Ctx<'_> {
             reported_current_evc: find_str(ms, &["summary", "currentEVCModeKey"]),
             pos,
             fragment: false,
+            unrecorded: Vec::new(),
         }));
         Ok(())
     }

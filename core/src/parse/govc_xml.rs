@@ -432,6 +432,7 @@ impl ObjAcc {
             reported_current_evc: non_empty(self.current_evc),
             pos: self.pos,
             fragment: false,
+            unrecorded: Vec::new(),
         }));
     }
 
