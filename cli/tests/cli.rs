@@ -98,7 +98,7 @@ fn maintenance_of_esxi01_is_blocked_by_mdclear_and_power_cycling_02_04_fixes_it(
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let out = stdout(&o);
-    assert!(out.contains("esxi01 cannot be evacuated"), "{out}");
+    assert!(out.contains("esxi01 cannot be fully evacuated"), "{out}");
     assert!(
         out.contains("cpuid.MDCLEAR (Microarchitectural Data clear)"),
         "{out}"
@@ -106,12 +106,15 @@ fn maintenance_of_esxi01_is_blocked_by_mdclear_and_power_cycling_02_04_fixes_it(
     for h in ["esxi02", "esxi03", "esxi04"] {
         assert!(out.contains(h), "{h} missing:\n{out}");
     }
-    // Remedy 1: the rolling host power cycle of esxi02–04, with its KB.
+    // Remedy 1: activate the MDS microcode on esxi02–04 (their featureCapability is 0), with its KB.
     let first = out
         .lines()
         .find(|l| l.trim_start().starts_with("1. "))
         .unwrap_or_default();
-    assert!(first.contains("Power-cycle esxi02–04"), "{out}");
+    assert!(
+        first.contains("Activate the MDS microcode on esxi02–04"),
+        "{out}"
+    );
     assert!(out.contains("68024"), "{out}");
     assert!(
         out.contains("intel-westmere"),
@@ -163,7 +166,12 @@ fn maintenance_json_names_mdclear_the_hosts_and_the_power_cycle() {
         serde_json::json!(["esxi02", "esxi03", "esxi04"])
     );
     assert_eq!(first["features"], serde_json::json!(["cpuid.MDCLEAR"]));
-    assert!(first["action"].as_str().unwrap().contains("Power-cycle"));
+    assert!(
+        first["action"]
+            .as_str()
+            .unwrap()
+            .contains("Activate the MDS microcode")
+    );
     assert!(first["reference"].as_str().unwrap().contains("68024"));
     assert!(v["inputs"].as_array().is_some_and(|a| !a.is_empty()));
     assert!(v["warnings"].is_array());

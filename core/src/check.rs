@@ -449,10 +449,11 @@ pub fn power_on_at(
     }
 }
 
-/// The features a per-VM EVC mode named without masks requires (what-if): its booleans.
+/// The features a per-VM EVC mode named without masks requires (what-if): the mode's admission
+/// set (a VM's stored masks, when loaded, are the real list).
 fn per_vm_required(mode: &EvcMode) -> FeatureSet {
     let cat = catalogue();
-    mode.exposed
+    mode.required
         .difference(exposure::patch_era())
         .iter()
         .filter(|id| !matches!(cat.def(*id).kind, Kind::Identity | Kind::Virtualization))
@@ -1517,6 +1518,10 @@ pub fn maintenance_at(
                             .iter()
                             .map(|m| &m.canonical_key)
                             .eq(y.missing.iter().map(|m| &m.canonical_key))
+                        && x.unknown
+                            .iter()
+                            .map(|u| &u.key)
+                            .eq(y.unknown.iter().map(|u| &u.key))
                 })
         };
         match merged.last_mut() {

@@ -217,7 +217,11 @@ impl Host {
             known_only,
             masked,
             masked_known_only,
-            unrecorded: input.unrecorded.iter().filter_map(|k| cat.lookup(k)).collect(),
+            unrecorded: input
+                .unrecorded
+                .iter()
+                .filter_map(|k| cat.lookup(k))
+                .collect(),
             max_vhw: release.and_then(crate::esxi::Release::max_vhw),
             release,
             cluster_evidence: Vec::new(),
