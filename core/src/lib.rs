@@ -34,6 +34,7 @@ pub mod check;
 pub mod esxi;
 pub mod evc;
 pub mod exposure;
+pub mod headline;
 pub mod input;
 pub mod model;
 pub mod parse;

@@ -516,6 +516,12 @@ pub struct Request {
     pub maintenance: Vec<String>,
     /// Plan no maintenance at all (large clusters: the matrix alone).
     pub skip_maintenance: bool,
+    /// Virtual hardware version of "any VM" (`19`, `vmx-19`); absent = per band.
+    pub vm_hw: Option<String>,
+    /// `--evc-exposes`: patch-era features every host's masks expose (`MDCLEAR,IBRS`, `none`).
+    pub evc_exposes: Option<String>,
+    /// Limit verdicts to these features (`--only`).
+    pub only: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -554,6 +560,8 @@ pub struct Analysis {
     pub maintenance: Vec<crate::report::MaintenanceReport>,
     /// The remedy rules `Missing.remedy` names.
     pub remedy_rules: Vec<crate::report::RemedyRule>,
+    /// The worst finding in one sentence with the next step (`null` without hosts).
+    pub headline: Option<crate::headline::Headline>,
 }
 
 /// Runs a whole request: load, rename/remove, choose EVC, cluster report, VM reports and a
@@ -629,7 +637,63 @@ pub fn analyze(request: &Request) -> Analysis {
         },
         None => None,
     };
-    let cluster = crate::check::cluster_report(&ws.hosts, chosen.setting, per_vm, &modes);
+    // A per-VM mode above the cluster's is refused, as vSphere does.
+    let per_vm = match (per_vm, chosen.setting.mode()) {
+        (Some(p), Some(c)) if !p.is_at_most(c) => {
+            option_errors.push(format!(
+                "per-VM EVC {}: a VM's EVC mode cannot be higher than the cluster's EVC mode ({}); vSphere refuses it",
+                p.key, c.key
+            ));
+            None
+        }
+        (p, _) => p,
+    };
+    let vhw = match request
+        .vm_hw
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(t) => match crate::esxi::parse_vhw(t) {
+            Some(v) => Some(v),
+            None => {
+                option_errors.push(format!(
+                    "virtual hardware version `{t}`: expected e.g. 19 or vmx-19"
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let evc_exposes = match request
+        .evc_exposes
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(t) => match crate::exposure::parse_exposes(t) {
+            Ok(set) => Some(set),
+            Err(e) => {
+                option_errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let vms_for_evidence = ws.vms.clone();
+    crate::exposure::resolve_cluster(
+        &mut ws.hosts,
+        &vms_for_evidence,
+        &crate::exposure::ClusterExposure {
+            evc_exposes,
+            ..Default::default()
+        },
+    );
+    let mut cluster =
+        crate::check::cluster_report_at(&ws.hosts, chosen.setting, per_vm, vhw, &modes);
+    if !request.only.is_empty() {
+        crate::check::limit_cluster(&mut cluster, &request.only);
+    }
     let targets: Vec<String> = if request.skip_maintenance {
         Vec::new()
     } else if request.maintenance.is_empty() && ws.hosts.len() > crate::check::MAX_MATRIX_HOSTS {
@@ -656,11 +720,25 @@ pub fn analyze(request: &Request) -> Analysis {
             })
             .cloned()
             .collect();
-        match crate::check::maintenance(&ws.hosts, target, &vms, chosen.setting, per_vm, &modes) {
-            Ok(plan) => maintenance.push(plan),
+        match crate::check::maintenance_at(
+            &ws.hosts,
+            target,
+            &vms,
+            chosen.setting,
+            per_vm,
+            vhw,
+            &modes,
+        ) {
+            Ok(mut plan) => {
+                if !request.only.is_empty() {
+                    crate::check::limit_maintenance(&mut plan, &request.only);
+                }
+                maintenance.push(plan)
+            }
             Err(e) => option_errors.push(e),
         }
     }
+    let headline = crate::headline::headline(&cluster, &maintenance);
     Analysis {
         inputs: ws.inputs.clone(),
         errors: ws.errors.clone(),
@@ -686,5 +764,6 @@ pub fn analyze(request: &Request) -> Analysis {
             .collect(),
         maintenance,
         remedy_rules: crate::report::RemedyRule::all(),
+        headline,
     }
 }

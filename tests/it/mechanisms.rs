@@ -357,3 +357,55 @@ fn every_member_having_it_is_probable_never_compatible() {
         );
     }
 }
+
+#[test]
+fn the_headline_names_the_fix_the_evidence_supports() {
+    let request = |paths: &[&str]| session::Request {
+        inputs: paths
+            .iter()
+            .map(|p| session::OwnedSource {
+                name: p.to_string(),
+                text: read(p),
+            })
+            .collect(),
+        evc: Some("intel-haswell".to_string()),
+        ..Default::default()
+    };
+    let a = session::analyze(&request(&MDCLEAR_HOSTS));
+    let h = a.headline.expect("a headline");
+    assert_eq!(h.verdict, Verdict::Blocked);
+    assert!(
+        h.text.starts_with("esxi01 cannot be fully evacuated") && h.text.contains("cpuid.MDCLEAR"),
+        "{}",
+        h.text
+    );
+    assert!(
+        h.next[0].contains("Activate the MDS microcode") && h.next[0].contains("`vsish"),
+        "{:?}",
+        h.next
+    );
+    let b = session::analyze(&request(&STALE_HOSTS));
+    let h = b.headline.expect("a headline");
+    assert!(
+        h.next[0].contains("disable EVC and enable it again"),
+        "{:?}",
+        h.next
+    );
+    // --only MDCLEAR after the fix: every host shows 1 raw and masked → every VM can move.
+    let fixed: Vec<(String, String)> = files(&MDCLEAR_HOSTS)
+        .into_iter()
+        .map(|(n, t)| (n, set_mdclear(&set_mdclear(&t, 0, "1"), 1, "1")))
+        .collect();
+    let r = session::Request {
+        inputs: fixed
+            .into_iter()
+            .map(|(name, text)| session::OwnedSource { name, text })
+            .collect(),
+        evc: Some("intel-haswell".to_string()),
+        only: vec!["MDCLEAR".to_string()],
+        ..Default::default()
+    };
+    let c = session::analyze(&r);
+    assert_eq!(c.cluster.outcome, Verdict::Compatible);
+    assert_eq!(c.headline.unwrap().verdict, Verdict::Compatible);
+}
