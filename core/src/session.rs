@@ -51,6 +51,9 @@ impl std::fmt::Display for InputError {
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub hosts: Vec<Host>,
+    /// What the parser read for each host, parallel to `hosts` as `load` returns them (raw and
+    /// masked `featureCapability` as listed, fragment flags): the evidence behind each `Host`.
+    pub host_inputs: Vec<crate::input::HostInput>,
     pub vms: Vec<Vm>,
     /// `featMask.evc.*` sets that could not be attached to a host by name.
     pub loose_evc_masks: Vec<(String, Vec<(Key, Mask)>)>,
@@ -80,6 +83,7 @@ pub fn stem(name: &str) -> &str {
 pub fn load(sources: &[Source<'_>]) -> Workspace {
     let mut ws = Workspace {
         hosts: Vec::new(),
+        host_inputs: Vec::new(),
         vms: Vec::new(),
         loose_evc_masks: Vec::new(),
         modes: builtin_modes().clone(),
@@ -179,6 +183,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     host.name = taken.unique(&host.name, &mut summary.warnings);
                     summary.hosts.push(host.name.clone());
                     ws.hosts.push(host);
+                    ws.host_inputs.push(h.clone());
                 }
                 Document::Vm(v) => {
                     vm_n += 1;
@@ -424,6 +429,11 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
     ws.hosts.retain(|_| {
         index += 1;
         !drop[index - 1]
+    });
+    let mut index = 0;
+    ws.host_inputs.retain(|_| {
+        index += 1;
+        !drop.get(index - 1).copied().unwrap_or(false)
     });
 }
 

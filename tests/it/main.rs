@@ -7,4 +7,5 @@ mod mdclear;
 mod modes_export;
 mod props;
 mod roundtrip;
+mod transcripts;
 mod virsh_baseline;
