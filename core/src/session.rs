@@ -169,6 +169,23 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     } else {
                         stem(source.name).to_string()
                     };
+                    // Missing is unknown: a host without any featureCapability entry (a paste
+                    // cut before it, `hostsvc/hostsummary` alone, govc without it) can block
+                    // nothing and prove nothing — never "lacks cpuid.Intel, SSE3, LM, …".
+                    let mut h = std::borrow::Cow::Borrowed(h);
+                    if h.capabilities.is_empty() && !h.fragment {
+                        h.to_mut().fragment = true;
+                        if parsed.format == Format::VmodlText {
+                            summary.warnings.push(format!(
+                                "line {}: {} has no featureCapability (was the paste cut short, or is it \
+                                 `hostsvc/hostsummary` only?): its features are unknown; paste the whole \
+                                 `vim-cmd hostsvc/hostconfig` output",
+                                h.pos.line,
+                                h.name.as_deref().unwrap_or("the host")
+                            ));
+                        }
+                    }
+                    let h = h.as_ref();
                     let mut host = Host::from_input(h, &fallback, source.name);
                     if matches!(parsed.format, Format::CpuidDump | Format::ProcCpuinfo) {
                         // The approximation warning belongs to the host, not only to the input
