@@ -43,26 +43,15 @@ pub struct Loaded {
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
     let mut out: Vec<InputFile> = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Fail::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
-        })?;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Fail::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
         if meta.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| {
-                Fail::Usage(format!(
-                    "cannot read directory {}: {}",
-                    path.display(),
-                    io_reason(&e)
-                ))
-            })?;
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| Fail::Usage(format!("cannot read directory {}: {}", path.display(), io_reason(&e))))?;
             let mut members: Vec<PathBuf> = Vec::new();
             for entry in entries {
-                let entry = entry.map_err(|e| {
-                    Fail::Usage(format!(
-                        "cannot read directory {}: {}",
-                        path.display(),
-                        io_reason(&e)
-                    ))
-                })?;
+                let entry = entry
+                    .map_err(|e| Fail::Usage(format!("cannot read directory {}: {}", path.display(), io_reason(&e))))?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
                     continue;
@@ -74,10 +63,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
             }
             members.sort();
             if members.is_empty() {
-                return Err(Fail::Usage(format!(
-                    "directory {} contains no input files",
-                    path.display()
-                )));
+                return Err(Fail::Usage(format!("directory {} contains no input files", path.display())));
             }
             for m in members {
                 push_unique(&mut out, &m);
@@ -92,10 +78,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
 fn push_unique(out: &mut Vec<InputFile>, path: &Path) {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if !out.iter().any(|f| f.canonical == canonical) {
-        out.push(InputFile {
-            display: path.display().to_string(),
-            canonical,
-        });
+        out.push(InputFile { display: path.display().to_string(), canonical });
     }
 }
 
@@ -115,13 +98,7 @@ pub fn read_text(file: &InputFile, warnings: &mut Vec<String>) -> Result<String,
     let utf16 = |be: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
-            .map(|c| {
-                if be {
-                    u16::from_be_bytes([c[0], c[1]])
-                } else {
-                    u16::from_le_bytes([c[0], c[1]])
-                }
-            })
+            .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
             .collect();
         String::from_utf16_lossy(&units)
     };
@@ -134,10 +111,7 @@ pub fn read_text(file: &InputFile, warnings: &mut Vec<String>) -> Result<String,
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
-            warnings.push(format!(
-                "{}: not valid UTF-8; invalid bytes were replaced",
-                file.display
-            ));
+            warnings.push(format!("{}: not valid UTF-8; invalid bytes were replaced", file.display));
             Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
     }
@@ -150,14 +124,8 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
     for f in &files {
         texts.push(read_text(f, &mut warnings)?);
     }
-    let sources: Vec<Source<'_>> = files
-        .iter()
-        .zip(&texts)
-        .map(|(f, t)| Source {
-            name: &f.display,
-            text: t,
-        })
-        .collect();
+    let sources: Vec<Source<'_>> =
+        files.iter().zip(&texts).map(|(f, t)| Source { name: &f.display, text: t }).collect();
     let mut ws = session::load(&sources);
     if !ws.errors.is_empty() {
         return Err(Fail::Input(ws.errors));
@@ -171,10 +139,7 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
             warnings.push(format!("{}: {w}", input.source));
         }
         if input.format == Some(Format::SupportedEvcModeJson) && modes_file.is_none() {
-            warnings.push(format!(
-                "{}: using this SupportedEVCMode export instead of the built-in EVC modes",
-                input.source
-            ));
+            warnings.push(format!("{}: using this SupportedEVCMode export instead of the built-in EVC modes", input.source));
         }
     }
     for (source, _) in &ws.loose_evc_masks {
@@ -183,39 +148,22 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
              e.g. esxi01-config.txt); they are ignored"
         ));
     }
-    Ok(Loaded {
-        ws,
-        files,
-        warnings,
-    })
+    Ok(Loaded { ws, files, warnings })
 }
 
+
 /// Loads a SupportedEVCMode export given with `--modes`.
-pub fn load_modes(
-    path: &Path,
-    warnings: &mut Vec<String>,
-) -> Result<evcalc::evc::ModeCatalogue, Fail> {
+pub fn load_modes(path: &Path, warnings: &mut Vec<String>) -> Result<evcalc::evc::ModeCatalogue, Fail> {
     let file = expand(&[path.to_path_buf()])?;
     let [file] = file.as_slice() else {
-        return Err(Fail::Usage(format!(
-            "--modes expects one file, {} is a directory",
-            path.display()
-        )));
+        return Err(Fail::Usage(format!("--modes expects one file, {} is a directory", path.display())));
     };
     let text = read_text(file, warnings)?;
-    let ws = session::load(&[Source {
-        name: &file.display,
-        text: &text,
-    }]);
+    let ws = session::load(&[Source { name: &file.display, text: &text }]);
     if !ws.errors.is_empty() {
         return Err(Fail::Input(ws.errors));
     }
-    if ws
-        .inputs
-        .iter()
-        .any(|i| i.format == Some(Format::SupportedEvcModeJson))
-        || ws.modes.source == file.display
-    {
+    if ws.inputs.iter().any(|i| i.format == Some(Format::SupportedEvcModeJson)) || ws.modes.source == file.display {
         Ok(ws.modes)
     } else {
         Err(Fail::Usage(format!(
@@ -237,10 +185,7 @@ impl Loaded {
         let found: Vec<&InputFile> = self
             .files
             .iter()
-            .filter(|f| {
-                f.canonical == canon
-                    || (path.is_dir() && f.canonical.parent() == Some(canon.as_path()))
-            })
+            .filter(|f| f.canonical == canon || (path.is_dir() && f.canonical.parent() == Some(canon.as_path())))
             .collect();
         Some(found)
     }
@@ -256,16 +201,11 @@ impl Loaded {
                 .collect();
             return match idx.as_slice() {
                 [one] => Ok(*one),
-                [] => Err(Fail::Usage(format!(
-                    "{option} {spec}: the file contains no host dump"
-                ))),
+                [] => Err(Fail::Usage(format!("{option} {spec}: the file contains no host dump"))),
                 many => Err(Fail::Usage(format!(
                     "{option} {spec}: the file contains {} hosts ({}); give one of these names instead",
                     many.len(),
-                    many.iter()
-                        .map(|&i| hosts[i].name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    many.iter().map(|&i| hosts[i].name.as_str()).collect::<Vec<_>>().join(", ")
                 ))),
             };
         }
@@ -275,11 +215,7 @@ impl Loaded {
             Err(reason) => Err(Fail::Usage(format!(
                 "{option} {spec}: {}; loaded hosts: {}",
                 reason.unwrap_or_else(|| "no host of that name and no such file".to_string()),
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
             ))),
         }
     }
@@ -288,10 +224,7 @@ impl Loaded {
     pub fn vms_for(&self, spec: &str) -> Result<Vec<&Vm>, Fail> {
         let vms = &self.ws.vms;
         if let Some(files) = self.files_for(spec) {
-            let found: Vec<&Vm> = vms
-                .iter()
-                .filter(|v| files.iter().any(|f| f.display == v.source))
-                .collect();
+            let found: Vec<&Vm> = vms.iter().filter(|v| files.iter().any(|f| f.display == v.source)).collect();
             if found.is_empty() {
                 return Err(Fail::Usage(format!(
                     "--vm {spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)"
@@ -305,33 +238,21 @@ impl Loaded {
             Err(reason) => Err(Fail::Usage(format!(
                 "--vm {spec}: {}; loaded VMs: {}",
                 reason.unwrap_or_else(|| "no VM of that name and no such file".to_string()),
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
             ))),
         }
     }
 
     /// Warnings a host carries (duplicate keys, fragment, maxEVCModeKey cross-check).
     pub fn host_warnings(&self, host: &Host) -> Vec<String> {
-        check::host_report(host, &self.ws.modes)
-            .warnings
-            .into_iter()
-            .map(|w| format!("{}: {w}", host.name))
-            .collect()
+        check::host_report(host, &self.ws.modes).warnings.into_iter().map(|w| format!("{}: {w}", host.name)).collect()
     }
 }
 
 /// Finds `spec` among `names`: exact (case-insensitive), then short name (before the first
 /// dot), then the stem of the input file.
 /// `Err(None)`: not found; `Err(Some(why))`: ambiguous.
-fn find_by_name<'a>(
-    spec: &str,
-    names: &[&str],
-    stem_of: impl Fn(usize) -> &'a str,
-) -> Result<usize, Option<String>> {
+fn find_by_name<'a>(spec: &str, names: &[&str], stem_of: impl Fn(usize) -> &'a str) -> Result<usize, Option<String>> {
     let spec = spec.trim();
     let short = |n: &str| n.split('.').next().unwrap_or(n).to_string();
     let passes: [&dyn Fn(usize) -> bool; 3] = [
@@ -347,10 +268,7 @@ fn find_by_name<'a>(
             many => {
                 return Err(Some(format!(
                     "ambiguous, matches {}",
-                    many.iter()
-                        .map(|&i| names[i])
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    many.iter().map(|&i| names[i]).collect::<Vec<_>>().join(", ")
                 )));
             }
         }
@@ -372,11 +290,6 @@ mod tests {
         assert_eq!(f("esxi03"), Ok(2));
         assert!(f("esxi09").is_err());
         let dup = ["esxi01.a", "esxi01.b"];
-        assert!(
-            find_by_name("esxi01", &dup, |_| "x")
-                .unwrap_err()
-                .unwrap()
-                .contains("ambiguous")
-        );
+        assert!(find_by_name("esxi01", &dup, |_| "x").unwrap_err().unwrap().contains("ambiguous"));
     }
 }

@@ -68,12 +68,7 @@ struct Global {
     ///
     /// Export it once from any vCenter with PowerCLI:
     /// (Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json -Depth 5 > modes.json
-    #[arg(
-        long,
-        global = true,
-        value_name = "FILE",
-        help_heading = "Global options"
-    )]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Global options")]
     modes: Option<PathBuf>,
     /// Colour in human output.
     #[arg(
@@ -319,24 +314,14 @@ fn main() -> ExitCode {
     let color = match cli.global.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorWhen::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let stderr_color = match cli.global.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorWhen::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let ctx = Ctx {
-        json: cli.global.json,
-        modes: cli.global.modes.clone(),
-        style: table::Style { color },
-    };
+    let ctx = Ctx { json: cli.global.json, modes: cli.global.modes.clone(), style: table::Style { color } };
     let result = match &cli.command {
         Command::Host(a) => commands::host::run(a, &ctx),
         Command::Vm(a) => commands::vm::run(a, &ctx),
@@ -346,17 +331,12 @@ fn main() -> ExitCode {
         Command::Maintenance(a) => commands::maintenance::run(a, &ctx),
         Command::Plan(a) => commands::plan::run(a, &ctx),
     };
-    let err_style = table::Style {
-        color: stderr_color,
-    };
+    let err_style = table::Style { color: stderr_color };
     match result {
         Ok(out) => {
             let mut seen = std::collections::HashSet::new();
             for w in out.warnings.iter().filter(|w| seen.insert(w.as_str())) {
-                eprint_line(&format!(
-                    "{} {w}",
-                    err_style.paint(table::Paint::Warn, "warning:")
-                ));
+                eprint_line(&format!("{} {w}", err_style.paint(table::Paint::Warn, "warning:")));
             }
             if write_stdout(&out.stdout).is_err() {
                 return ExitCode::from(2);
