@@ -34,6 +34,7 @@ pub mod check;
 pub mod evc;
 pub mod input;
 pub mod model;
+pub mod modename;
 pub mod parse;
 pub mod plan;
 pub mod remedy;

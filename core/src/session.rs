@@ -324,6 +324,8 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
     let full_by_name = |name: &str| full_index.get(&name.to_ascii_lowercase()).copied();
     let mut dropped: std::collections::HashMap<String, std::collections::HashSet<String>> = std::collections::HashMap::new();
     let mut drop = vec![false; ws.hosts.len()];
+    // Per input, in order: (name the fragment gave, name it was loaded under).
+    let mut folded: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
     #[allow(clippy::needless_range_loop)] // `index` addresses three parallel vectors
     for index in 0..ws.hosts.len() {
         if !ws.hosts[index].is_fragment() {
@@ -360,17 +362,29 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
                 summary.warnings.retain(|w| !w.ends_with(&format!("this one is called {renamed}")));
             }
         }
-        if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == fragment.source) {
-            dropped.entry(fragment.source.clone()).or_default().insert(fragment.name.clone());
-            summary.warnings.push(format!(
-                "the fragment of {original} was checked against the full dump of {original} and not counted as another host"
-            ));
+        if dropped.entry(fragment.source.clone()).or_default().insert(fragment.name.clone()) {
+            folded.entry(fragment.source.clone()).or_default().push((original.clone(), fragment.name.clone()));
         }
         drop[index] = true;
     }
     for (source, names) in &dropped {
         if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == *source) {
             summary.hosts.retain(|h| !names.contains(h));
+            let list = folded.remove(source).unwrap_or_default();
+            // The fragment is no host of its own: its renaming (`esxi01 (2)`) is no news.
+            let renamed: std::collections::HashSet<String> =
+                list.iter().map(|(_, loaded)| format!("this one is called {loaded}")).collect();
+            summary.warnings.retain(|w| !renamed.iter().any(|r| w.ends_with(r.as_str())));
+            let originals: Vec<&str> = list.iter().map(|(o, _)| o.as_str()).collect();
+            summary.warnings.push(match originals.as_slice() {
+                [one] => format!(
+                    "the fragment of {one} was checked against the full dump of {one} and not counted as another host"
+                ),
+                many => format!(
+                    "the fragments of {} were checked against their full dumps and not counted as other hosts",
+                    many.join(", ")
+                ),
+            });
         }
     }
     let mut index = 0;
@@ -421,9 +435,10 @@ pub fn choose_evc<'m>(arg: Option<&str>, hosts: &[Host], modes: &'m ModeCatalogu
     }
 }
 
-/// Resolves a per-VM EVC mode key.
+/// Resolves an EVC mode name: key (`intel-haswell`), short name (`haswell`) or vSphere label,
+/// with "did you mean" on failure (see [`crate::modename::resolve_mode`]).
 pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMode, String> {
-    modes.get(arg).ok_or_else(|| unknown_mode(arg, modes))
+    crate::modename::resolve_mode(arg, modes).map_err(|e| e.to_string())
 }
 
 fn unknown_mode(arg: &str, modes: &ModeCatalogue) -> String {
