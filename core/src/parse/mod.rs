@@ -26,10 +26,39 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     if let Some(e) = utf16_error(text) {
         return Err(e);
     }
-    let mut parsed = match transcript::split(text) {
-        None => parse_one(text, 1)?,
-        Some(pieces) => parse_pieces(text, pieces)?,
+    if let Some(at) = text.find('\0') {
+        let pos = pos_of(text, at);
+        return Err(ParseError::new(
+            pos.line,
+            pos.col,
+            format!(
+                "binary data: a NUL byte at line {}, column {} — this is not a text dump (an archive, an image, a \
+                 .vmdk?); give the text output of `vim-cmd`, govc or a CPUID tool",
+                pos.line, pos.col
+            ),
+        ));
+    }
+    let result = match transcript::split(text) {
+        None => parse_one(text, 1),
+        Some(pieces) => parse_pieces(text, pieces),
     };
+    let mut parsed = result.map_err(|e| odd_character_error(text, e))?;
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))
+        && let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c)
+    {
+        let pos = pos_of(text, at);
+        parsed.warnings.insert(
+            0,
+            Warning {
+                pos,
+                message: format!(
+                    "U+{:04X} {name} at line {}, column {}: text copied through a word processor, mail or chat; \
+                     replace it by {fix} — a key or value containing it is not what ESXi printed",
+                    c as u32, pos.line, pos.col
+                ),
+            },
+        );
+    }
     if let Some(at) = text.find('\u{fffd}') {
         let pos = pos_of(text, at);
         parsed.warnings.insert(
@@ -256,6 +285,52 @@ fn remap(documents: &mut [Document], warnings: &mut [Warning], map: &transcript:
             }
         }
     }
+}
+
+/// Characters that word processors, mail and chat put into pasted text, which then fails to
+/// parse for a reason the parser cannot see: (code point, name, what to type instead).
+const ODD_CHARACTERS: &[(char, &str, &str)] = &[
+    ('\u{201c}', "LEFT DOUBLE QUOTATION MARK", "a plain \""),
+    ('\u{201d}', "RIGHT DOUBLE QUOTATION MARK", "a plain \""),
+    ('\u{201e}', "DOUBLE LOW-9 QUOTATION MARK", "a plain \""),
+    ('\u{2018}', "LEFT SINGLE QUOTATION MARK", "a plain '"),
+    ('\u{2019}', "RIGHT SINGLE QUOTATION MARK", "a plain '"),
+    ('\u{00a0}', "NO-BREAK SPACE", "a plain space"),
+    ('\u{2007}', "FIGURE SPACE", "a plain space"),
+    ('\u{202f}', "NARROW NO-BREAK SPACE", "a plain space"),
+    ('\u{200b}', "ZERO WIDTH SPACE", "nothing (delete it)"),
+    ('\u{2013}', "EN DASH", "a plain -"),
+    ('\u{2014}', "EM DASH", "a plain -"),
+    ('\u{ff1d}', "FULLWIDTH EQUALS SIGN", "a plain ="),
+];
+
+/// When a text fails to parse and holds a character from [`ODD_CHARACTERS`] on or before the
+/// line of the error, the error names that character, its line and column, and the fix; the
+/// parser's own message follows.
+fn odd_character_error(text: &str, e: ParseError) -> ParseError {
+    let end = text
+        .match_indices('\n')
+        .nth(e.pos.line.max(1) as usize - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let Some((at, c)) = text[..end].char_indices().find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c)) else {
+        return e;
+    };
+    let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c) else { return e };
+    let pos = pos_of(text, at);
+    let what = if c == '\u{00a0}' || c == '\u{200b}' || c == '\u{2007}' || c == '\u{202f}' {
+        "an invisible character".to_string()
+    } else {
+        format!("`{c}`")
+    };
+    ParseError::new(
+        pos.line,
+        pos.col,
+        format!(
+            "U+{:04X} {name} ({what}) at line {}, column {}: text copied through a word processor, mail or chat; \
+             replace it by {fix} (then: line {}, column {}: {})",
+            c as u32, pos.line, pos.col, e.pos.line, e.pos.col, e.message
+        ),
+    )
 }
 
 /// UTF-16 (or UTF-32) text that reached us as UTF-8: a file without a byte-order mark read as
