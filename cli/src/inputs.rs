@@ -217,7 +217,8 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
     let mut kept = Vec::with_capacity(files.len());
     let mut skipped: Vec<String> = Vec::new();
     for f in files {
-        let text = read_text(&f, &mut warnings)?;
+        let mut file_warnings = Vec::new();
+        let text = read_text(&f, &mut file_warnings)?;
         // Files found in a directory that are no evcalc input (INDEX.tsv, NOTES.txt, a
         // `:Zone.Identifier`, a binary) are skipped; files named on the command line stay strict.
         if f.member
@@ -226,6 +227,7 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
             skipped.push(format!("{} ({why})", f.display.rsplit(['/', '\\']).next().unwrap_or(&f.display)));
             continue;
         }
+        warnings.append(&mut file_warnings);
         texts.push(text);
         kept.push(f);
     }
