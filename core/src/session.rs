@@ -372,9 +372,11 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
             summary.hosts.retain(|h| !names.contains(h));
             let list = folded.remove(source).unwrap_or_default();
             // The fragment is no host of its own: its renaming (`esxi01 (2)`) is no news.
-            let renamed: std::collections::HashSet<String> =
-                list.iter().map(|(_, loaded)| format!("this one is called {loaded}")).collect();
-            summary.warnings.retain(|w| !renamed.iter().any(|r| w.ends_with(r.as_str())));
+            // (A set lookup per warning: a scan of the set per warning was quadratic.)
+            let renamed: std::collections::HashSet<&str> = list.iter().map(|(_, loaded)| loaded.as_str()).collect();
+            summary.warnings.retain(|w| {
+                w.rsplit_once("; this one is called ").is_none_or(|(_, name)| !renamed.contains(name))
+            });
             let originals: Vec<&str> = list.iter().map(|(o, _)| o.as_str()).collect();
             summary.warnings.push(match originals.as_slice() {
                 [one] => format!(

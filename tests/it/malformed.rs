@@ -511,7 +511,10 @@ fn big_inputs_take_linear_time() {
             hosts_and_vms.push_str("(vim.vm.RuntimeInfo) { host = 'vim.HostSystem:ha-host' }\n");
             let _ = write!(
                 dumps_and_fragments,
-                "(vim.host.Summary) {{ config = (vim.host.ConfigInfo) {{ name = \"h{i}\" }} }}\n# h{i}\nkey = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n"
+                "(vim.host.ConfigInfo) {{ network = (vim.host.NetworkInfo) {{ dnsConfig = (vim.host.DnsConfig) {{ \
+                 hostName = \"h{i}\" }} }}, featureCapability = (vim.host.FeatureCapability) [ \
+                 (vim.host.FeatureCapability) {{ key = \"cpuid.SSE3\", value = \"1\" }} ] }}\n\
+                 # h{i}\nkey = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n"
             );
         }
     }
