@@ -10,15 +10,25 @@ use crate::evc::{EvcMode, ModeCatalogue};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModeNameError {
     /// The name fits several modes.
-    #[error("EVC mode `{text}` is ambiguous: did you mean {}?", or_list(candidates))]
-    Ambiguous { text: String, candidates: Vec<String> },
+    #[error(
+        "EVC mode `{text}` is ambiguous: did you mean {}?",
+        or_list(candidates)
+    )]
+    Ambiguous {
+        text: String,
+        candidates: Vec<String>,
+    },
     /// No mode has that key, short name or label.
     #[error(
         "unknown EVC mode `{text}`{}; expected `none` or one of: {}",
         if suggestions.is_empty() { String::new() } else { format!(" (did you mean {}?)", or_list(suggestions)) },
         keys.join(", ")
     )]
-    Unknown { text: String, suggestions: Vec<String>, keys: Vec<String> },
+    Unknown {
+        text: String,
+        suggestions: Vec<String>,
+        keys: Vec<String>,
+    },
 }
 
 fn or_list(items: &[String]) -> String {
@@ -26,29 +36,59 @@ fn or_list(items: &[String]) -> String {
         [] => String::new(),
         [one] => format!("`{one}`"),
         [init @ .., last] => {
-            format!("{} or `{last}`", init.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "{} or `{last}`",
+                init.iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     }
 }
 
 /// Lower-case letters and digits only: `Intel® "Sandy Bridge" Generation` → `intelsandybridgegeneration`.
 fn squash(text: &str) -> String {
-    text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Resolves `text` to a mode of `modes`: key, then label, then short name (the key without its
 /// vendor, or its first words: `greyhound` fits `amd-greyhound` and `amd-greyhound-no3dnow`).
-pub fn resolve_mode<'m>(text: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMode, ModeNameError> {
+pub fn resolve_mode<'m>(
+    text: &str,
+    modes: &'m ModeCatalogue,
+) -> Result<&'m EvcMode, ModeNameError> {
     let trimmed = text.trim();
-    if let Some(m) = modes.modes.iter().find(|m| m.key.eq_ignore_ascii_case(trimmed)) {
+    if let Some(m) = modes
+        .modes
+        .iter()
+        .find(|m| m.key.eq_ignore_ascii_case(trimmed))
+    {
         return Ok(m);
     }
     let wanted = squash(trimmed);
-    let keys = || modes.modes.iter().map(|m| m.key.clone()).collect::<Vec<_>>();
+    let keys = || {
+        modes
+            .modes
+            .iter()
+            .map(|m| m.key.clone())
+            .collect::<Vec<_>>()
+    };
     if wanted.is_empty() {
-        return Err(ModeNameError::Unknown { text: trimmed.to_string(), suggestions: Vec::new(), keys: keys() });
+        return Err(ModeNameError::Unknown {
+            text: trimmed.to_string(),
+            suggestions: Vec::new(),
+            keys: keys(),
+        });
     }
-    let labelled: Vec<&EvcMode> = modes.modes.iter().filter(|m| squash(&m.label) == wanted || squash(&m.key) == wanted).collect();
+    let labelled: Vec<&EvcMode> = modes
+        .modes
+        .iter()
+        .filter(|m| squash(&m.label) == wanted || squash(&m.key) == wanted)
+        .collect();
     if let [one] = labelled.as_slice() {
         return Ok(one);
     }
@@ -56,8 +96,13 @@ pub fn resolve_mode<'m>(text: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcM
     let fits = |m: &EvcMode| {
         let words: Vec<&str> = m.key.split('-').collect();
         let words = &words;
-        let prefixes = |from: usize| (from + 1..=words.len()).map(|end| words[from..end].concat()).collect::<Vec<_>>();
-        prefixes(1).iter().any(|p| *p == wanted) || (words.len() > 1 && prefixes(0).iter().skip(1).any(|p| *p == wanted))
+        let prefixes = |from: usize| {
+            (from + 1..=words.len())
+                .map(|end| words[from..end].concat())
+                .collect::<Vec<_>>()
+        };
+        prefixes(1).contains(&wanted)
+            || (words.len() > 1 && prefixes(0).iter().skip(1).any(|p| *p == wanted))
     };
     let short: Vec<&EvcMode> = modes.modes.iter().filter(|m| fits(m)).collect();
     match short.as_slice() {
@@ -76,12 +121,17 @@ pub fn resolve_mode<'m>(text: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcM
         .iter()
         .filter(|m| {
             let short = squash(m.key.split_once('-').map_or(m.key.as_str(), |(_, s)| s));
-            (wanted.len() >= 3 && (squash(&m.key).contains(&wanted) || squash(&m.label).contains(&wanted)))
+            (wanted.len() >= 3
+                && (squash(&m.key).contains(&wanted) || squash(&m.label).contains(&wanted)))
                 || edit_distance(&short, &wanted) <= 2
         })
         .map(|m| m.key.clone())
         .collect();
-    Err(ModeNameError::Unknown { text: trimmed.to_string(), suggestions, keys: keys() })
+    Err(ModeNameError::Unknown {
+        text: trimmed.to_string(),
+        suggestions,
+        keys: keys(),
+    })
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -129,18 +179,31 @@ mod tests {
             e,
             ModeNameError::Ambiguous {
                 text: "greyhound".to_string(),
-                candidates: vec!["amd-greyhound-no3dnow".to_string(), "amd-greyhound".to_string()]
+                candidates: vec![
+                    "amd-greyhound-no3dnow".to_string(),
+                    "amd-greyhound".to_string()
+                ]
             }
         );
-        assert!(e.to_string().contains("did you mean `amd-greyhound-no3dnow` or `amd-greyhound`?"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("did you mean `amd-greyhound-no3dnow` or `amd-greyhound`?"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unknown_names_get_suggestions() {
         let e = key("haswel").unwrap_err();
-        assert!(e.to_string().contains("did you mean `intel-haswell`?"), "{e}");
+        assert!(
+            e.to_string().contains("did you mean `intel-haswell`?"),
+            "{e}"
+        );
         let e = key("pentium").unwrap_err();
-        assert!(matches!(&e, ModeNameError::Unknown { suggestions, .. } if suggestions.is_empty()), "{e}");
+        assert!(
+            matches!(&e, ModeNameError::Unknown { suggestions, .. } if suggestions.is_empty()),
+            "{e}"
+        );
         assert!(e.to_string().contains("intel-merom"), "{e}");
     }
 }

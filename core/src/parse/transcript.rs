@@ -271,9 +271,8 @@ fn prompt(line: &str) -> Option<Prompt<'_>> {
         return None;
     }
     let host_part = head.split(':').next().unwrap_or_default().trim();
-    let host = if head.is_empty() || head == "~" || head.starts_with('~') || head.starts_with('/') {
-        None
-    } else if head.starts_with("PS ") || head.contains('\\') {
+    let pathlike = head.is_empty() || head.starts_with('~') || head.starts_with('/');
+    let host = if pathlike || head.starts_with("PS ") || head.contains('\\') {
         None
     } else if is_name(host_part) && !head.contains(' ') {
         Some(host_part)
