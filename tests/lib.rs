@@ -7,13 +7,17 @@ use std::path::{Path, PathBuf};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// Reads a file relative to the repository root.
 pub fn read(relative: &str) -> String {
     let path = repo_root().join(relative);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()))
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()))
 }
 
 /// Every regular file (sorted) in a directory relative to the repository root, skipping READMEs.
@@ -34,10 +38,16 @@ pub fn files_in(relative_dir: &str) -> Vec<String> {
 /// Loads fixtures into a workspace; panics with the errors if any input fails to parse.
 pub fn load(relatives: &[&str]) -> evcalc::session::Workspace {
     let texts: Vec<(String, String)> = relatives.iter().map(|r| (r.to_string(), read(r))).collect();
-    let sources: Vec<evcalc::session::Source<'_>> =
-        texts.iter().map(|(n, t)| evcalc::session::Source { name: n, text: t }).collect();
+    let sources: Vec<evcalc::session::Source<'_>> = texts
+        .iter()
+        .map(|(n, t)| evcalc::session::Source { name: n, text: t })
+        .collect();
     let ws = evcalc::session::load(&sources);
-    assert!(ws.errors.is_empty(), "fixtures failed to load: {:#?}", ws.errors);
+    assert!(
+        ws.errors.is_empty(),
+        "fixtures failed to load: {:#?}",
+        ws.errors
+    );
     ws
 }
 

@@ -55,19 +55,35 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
     for path in paths {
         if path.as_os_str() == "-" {
             if !out.iter().any(|f| f.stdin) {
-                out.push(InputFile { display: "-".to_string(), canonical: PathBuf::from("-"), member: false, stdin: true });
+                out.push(InputFile {
+                    display: "-".to_string(),
+                    canonical: PathBuf::from("-"),
+                    member: false,
+                    stdin: true,
+                });
             }
             continue;
         }
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Fail::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Fail::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+        })?;
         if meta.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| Fail::Usage(format!("cannot read directory {}: {}", path.display(), io_reason(&e))))?;
+            let entries = std::fs::read_dir(path).map_err(|e| {
+                Fail::Usage(format!(
+                    "cannot read directory {}: {}",
+                    path.display(),
+                    io_reason(&e)
+                ))
+            })?;
             let mut members: Vec<PathBuf> = Vec::new();
             for entry in entries {
-                let entry = entry
-                    .map_err(|e| Fail::Usage(format!("cannot read directory {}: {}", path.display(), io_reason(&e))))?;
+                let entry = entry.map_err(|e| {
+                    Fail::Usage(format!(
+                        "cannot read directory {}: {}",
+                        path.display(),
+                        io_reason(&e)
+                    ))
+                })?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
                     continue;
@@ -76,7 +92,9 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
                 // `file_type` comes from the directory listing (no stat) unless it is a link.
                 let is_file = match entry.file_type() {
                     Ok(t) if t.is_file() => true,
-                    Ok(t) if t.is_symlink() => std::fs::metadata(&member).is_ok_and(|m| m.is_file()),
+                    Ok(t) if t.is_symlink() => {
+                        std::fs::metadata(&member).is_ok_and(|m| m.is_file())
+                    }
                     _ => false,
                 };
                 if is_file {
@@ -85,7 +103,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
             }
             members.sort();
             if members.is_empty() {
-                return Err(Fail::Usage(format!("directory {} contains no input files", path.display())));
+                return Err(Fail::Usage(format!(
+                    "directory {} contains no input files",
+                    path.display()
+                )));
             }
             for m in members {
                 push_unique(&mut out, &mut seen, &m, true);
@@ -97,10 +118,20 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
     Ok(out)
 }
 
-fn push_unique(out: &mut Vec<InputFile>, seen: &mut std::collections::HashSet<PathBuf>, path: &Path, member: bool) {
+fn push_unique(
+    out: &mut Vec<InputFile>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    path: &Path,
+    member: bool,
+) {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if seen.insert(canonical.clone()) {
-        out.push(InputFile { display: path.display().to_string(), canonical, member, stdin: false });
+        out.push(InputFile {
+            display: path.display().to_string(),
+            canonical,
+            member,
+            stdin: false,
+        });
     }
 }
 
@@ -117,14 +148,22 @@ pub fn read_bounded(file: &InputFile, cap: usize) -> Result<Vec<u8>, Fail> {
             mb(cap as u64)
         ))
     };
-    let cannot = |e: std::io::Error| Fail::Usage(format!("cannot read {}: {}", file.display, io_reason(&e)));
+    let cannot =
+        |e: std::io::Error| Fail::Usage(format!("cannot read {}: {}", file.display, io_reason(&e)));
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
     if file.stdin {
         bytes.reserve(cap.min(1 << 20));
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes).map_err(cannot)?;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         if bytes.len() > cap {
-            return Err(too_big(format!("more than {} MB on standard input", mb(cap as u64))));
+            return Err(too_big(format!(
+                "more than {} MB on standard input",
+                mb(cap as u64)
+            )));
         }
         return Ok(bytes);
     }
@@ -143,7 +182,10 @@ pub fn read_bounded(file: &InputFile, cap: usize) -> Result<Vec<u8>, Fail> {
         let what = if meta.is_file() {
             "the file grew beyond the cap while it was read".to_string()
         } else {
-            format!("more than {} MB from this stream (a device, FIFO or pipe)", mb(cap as u64))
+            format!(
+                "more than {} MB from this stream (a device, FIFO or pipe)",
+                mb(cap as u64)
+            )
         };
         return Err(too_big(what));
     }
@@ -171,7 +213,13 @@ fn decode_text(display: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Str
     let utf16 = |be: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
-            .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if be {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    u16::from_le_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         String::from_utf16_lossy(&units)
     };
@@ -184,7 +232,9 @@ fn decode_text(display: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Str
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            warnings.push(format!("{display}: not valid UTF-8; invalid bytes were replaced"));
+            warnings.push(format!(
+                "{display}: not valid UTF-8; invalid bytes were replaced"
+            ));
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     }
@@ -224,7 +274,10 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
         if f.member
             && let Some(why) = not_an_input(&f, &text)
         {
-            skipped.push(format!("{} ({why})", f.display.rsplit(['/', '\\']).next().unwrap_or(&f.display)));
+            skipped.push(format!(
+                "{} ({why})",
+                f.display.rsplit(['/', '\\']).next().unwrap_or(&f.display)
+            ));
             continue;
         }
         warnings.append(&mut file_warnings);
@@ -240,14 +293,27 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
             if skipped.len() == 1 { "" } else { "s" },
             if skipped.len() == 1 { "is" } else { "are" },
             shown.join(", "),
-            if skipped.len() > 5 { format!(", … ({} more)", skipped.len() - 5) } else { String::new() }
+            if skipped.len() > 5 {
+                format!(", … ({} more)", skipped.len() - 5)
+            } else {
+                String::new()
+            }
         ));
         if files.is_empty() {
-            return Err(Fail::Usage(format!("no evcalc input among the files given ({})", skipped.join(", "))));
+            return Err(Fail::Usage(format!(
+                "no evcalc input among the files given ({})",
+                skipped.join(", ")
+            )));
         }
     }
-    let sources: Vec<Source<'_>> =
-        files.iter().zip(&texts).map(|(f, t)| Source { name: &f.display, text: t }).collect();
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .zip(&texts)
+        .map(|(f, t)| Source {
+            name: &f.display,
+            text: t,
+        })
+        .collect();
     let mut ws = session::load(&sources);
     if !ws.errors.is_empty() {
         return Err(Fail::Input(ws.errors));
@@ -261,7 +327,10 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
             warnings.push(format!("{}: {w}", input.source));
         }
         if input.format == Some(Format::SupportedEvcModeJson) && modes_file.is_none() {
-            warnings.push(format!("{}: using this SupportedEVCMode export instead of the built-in EVC modes", input.source));
+            warnings.push(format!(
+                "{}: using this SupportedEVCMode export instead of the built-in EVC modes",
+                input.source
+            ));
         }
     }
     for (source, _) in &ws.loose_evc_masks {
@@ -270,22 +339,39 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
              e.g. esxi01-config.txt); they are ignored"
         ));
     }
-    Ok(Loaded { ws, files, warnings })
+    Ok(Loaded {
+        ws,
+        files,
+        warnings,
+    })
 }
 
-
 /// Loads a SupportedEVCMode export given with `--modes`.
-pub fn load_modes(path: &Path, warnings: &mut Vec<String>) -> Result<evcalc::evc::ModeCatalogue, Fail> {
+pub fn load_modes(
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<evcalc::evc::ModeCatalogue, Fail> {
     let file = expand(&[path.to_path_buf()])?;
     let [file] = file.as_slice() else {
-        return Err(Fail::Usage(format!("--modes expects one file, {} is a directory", path.display())));
+        return Err(Fail::Usage(format!(
+            "--modes expects one file, {} is a directory",
+            path.display()
+        )));
     };
     let text = read_text(file, warnings)?;
-    let ws = session::load(&[Source { name: &file.display, text: &text }]);
+    let ws = session::load(&[Source {
+        name: &file.display,
+        text: &text,
+    }]);
     if !ws.errors.is_empty() {
         return Err(Fail::Input(ws.errors));
     }
-    if ws.inputs.iter().any(|i| i.format == Some(Format::SupportedEvcModeJson)) || ws.modes.source == file.display {
+    if ws
+        .inputs
+        .iter()
+        .any(|i| i.format == Some(Format::SupportedEvcModeJson))
+        || ws.modes.source == file.display
+    {
         Ok(ws.modes)
     } else {
         Err(Fail::Usage(format!(
@@ -307,7 +393,10 @@ impl Loaded {
         let found: Vec<&InputFile> = self
             .files
             .iter()
-            .filter(|f| f.canonical == canon || (path.is_dir() && f.canonical.parent() == Some(canon.as_path())))
+            .filter(|f| {
+                f.canonical == canon
+                    || (path.is_dir() && f.canonical.parent() == Some(canon.as_path()))
+            })
             .collect();
         Some(found)
     }
@@ -323,11 +412,16 @@ impl Loaded {
                 .collect();
             return match idx.as_slice() {
                 [one] => Ok(*one),
-                [] => Err(Fail::Usage(format!("{option} {spec}: the file contains no host dump"))),
+                [] => Err(Fail::Usage(format!(
+                    "{option} {spec}: the file contains no host dump"
+                ))),
                 many => Err(Fail::Usage(format!(
                     "{option} {spec}: the file contains {} hosts ({}); give one of these names instead",
                     many.len(),
-                    many.iter().map(|&i| hosts[i].name.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|&i| hosts[i].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))),
             };
         }
@@ -337,7 +431,11 @@ impl Loaded {
             Err(reason) => Err(Fail::Usage(format!(
                 "{option} {spec}: {}; loaded hosts: {}",
                 reason.unwrap_or_else(|| "no host of that name and no such file".to_string()),
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             ))),
         }
     }
@@ -346,7 +444,10 @@ impl Loaded {
     pub fn vms_for(&self, spec: &str) -> Result<Vec<&Vm>, Fail> {
         let vms = &self.ws.vms;
         if let Some(files) = self.files_for(spec) {
-            let found: Vec<&Vm> = vms.iter().filter(|v| files.iter().any(|f| f.display == v.source)).collect();
+            let found: Vec<&Vm> = vms
+                .iter()
+                .filter(|v| files.iter().any(|f| f.display == v.source))
+                .collect();
             if found.is_empty() {
                 return Err(Fail::Usage(format!(
                     "--vm {spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)"
@@ -360,21 +461,33 @@ impl Loaded {
             Err(reason) => Err(Fail::Usage(format!(
                 "--vm {spec}: {}; loaded VMs: {}",
                 reason.unwrap_or_else(|| "no VM of that name and no such file".to_string()),
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             ))),
         }
     }
 
     /// Warnings a host carries (duplicate keys, fragment, maxEVCModeKey cross-check).
     pub fn host_warnings(&self, host: &Host) -> Vec<String> {
-        check::host_report(host, &self.ws.modes).warnings.into_iter().map(|w| format!("{}: {w}", host.name)).collect()
+        check::host_report(host, &self.ws.modes)
+            .warnings
+            .into_iter()
+            .map(|w| format!("{}: {w}", host.name))
+            .collect()
     }
 }
 
 /// Finds `spec` among `names`: exact (case-insensitive), then short name (before the first
 /// dot), then the stem of the input file.
 /// `Err(None)`: not found; `Err(Some(why))`: ambiguous.
-fn find_by_name<'a>(spec: &str, names: &[&str], stem_of: impl Fn(usize) -> &'a str) -> Result<usize, Option<String>> {
+fn find_by_name<'a>(
+    spec: &str,
+    names: &[&str],
+    stem_of: impl Fn(usize) -> &'a str,
+) -> Result<usize, Option<String>> {
     let spec = spec.trim();
     let short = |n: &str| n.split('.').next().unwrap_or(n).to_string();
     let passes: [&dyn Fn(usize) -> bool; 3] = [
@@ -390,7 +503,10 @@ fn find_by_name<'a>(spec: &str, names: &[&str], stem_of: impl Fn(usize) -> &'a s
             many => {
                 return Err(Some(format!(
                     "ambiguous, matches {}",
-                    many.iter().map(|&i| names[i]).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|&i| names[i])
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
@@ -412,6 +528,11 @@ mod tests {
         assert_eq!(f("esxi03"), Ok(2));
         assert!(f("esxi09").is_err());
         let dup = ["esxi01.a", "esxi01.b"];
-        assert!(find_by_name("esxi01", &dup, |_| "x").unwrap_err().unwrap().contains("ambiguous"));
+        assert!(
+            find_by_name("esxi01", &dup, |_| "x")
+                .unwrap_err()
+                .unwrap()
+                .contains("ambiguous")
+        );
     }
 }

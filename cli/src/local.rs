@@ -71,7 +71,13 @@ fn collect(cpuid: impl Fn(u32, u32) -> raw_cpuid::CpuIdResult) -> Leaves {
                 let mut regs = first;
                 let mut s = 0;
                 // leaf 4 ends at cache type 0; leaves 0xB/0x1F at level type 0
-                while s < 16 && if leaf == 4 { regs[0] & 0x1f != 0 } else { regs[2] & 0xff00 != 0 } {
+                while s < 16
+                    && if leaf == 4 {
+                        regs[0] & 0x1f != 0
+                    } else {
+                        regs[2] & 0xff00 != 0
+                    }
+                {
                     s += 1;
                     regs = read(leaf, s);
                 }
@@ -122,7 +128,12 @@ mod tests {
         let leaves = collect(fake);
         assert!(leaves.recorded(4, 2).is_some() && leaves.recorded(4, 3).is_none());
         let (host, warnings) = cpuid_dump::decode(&leaves).unwrap();
-        let value = |k: &str| host.capabilities.iter().find(|e| e.key == k).map(|e| e.value);
+        let value = |k: &str| {
+            host.capabilities
+                .iter()
+                .find(|e| e.key == k)
+                .map(|e| e.value)
+        };
         assert_eq!(value("cpuid.AVX512F"), Some(1));
         assert_eq!(value("cpuid.MDCLEAR"), Some(1));
         assert_eq!(value("cpuid.XCR0_MASTER_HI16_ZMM"), Some(1));

@@ -71,7 +71,12 @@ struct Global {
     ///
     /// Export it once from any vCenter with PowerCLI:
     /// (Get-View ServiceInstance).Capability.SupportedEVCMode | ConvertTo-Json -Depth 5 > modes.json
-    #[arg(long, global = true, value_name = "FILE", help_heading = "Global options")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
     modes: Option<PathBuf>,
     /// Colour in human output.
     #[arg(
@@ -121,9 +126,13 @@ impl ExitCodes {
 
 /// `--exit-codes nagios` among raw arguments (for errors found before clap has parsed them).
 fn nagios_in_args(args: &[std::ffi::OsString]) -> bool {
-    let args: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     args.iter().enumerate().any(|(i, a)| {
-        a == "--exit-codes=nagios" || (a == "--exit-codes" && args.get(i + 1).is_some_and(|v| v == "nagios"))
+        a == "--exit-codes=nagios"
+            || (a == "--exit-codes" && args.get(i + 1).is_some_and(|v| v == "nagios"))
     })
 }
 
@@ -359,9 +368,17 @@ fn main() -> ExitCode {
             }
             // `--json` promises JSON on stdout for every error, usage errors included.
             if args.iter().skip(1).any(|a| a == "--json") {
-                let message = e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
-                let text = serde_json::to_string_pretty(&serde_json::json!({ "errors": [{ "message": message }] }))
-                    .unwrap_or_default();
+                let message = e
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ")
+                    .to_string();
+                let text = serde_json::to_string_pretty(
+                    &serde_json::json!({ "errors": [{ "message": message }] }),
+                )
+                .unwrap_or_default();
                 let _ = write_stdout(&format!("{text}\n"));
             }
             return ExitCode::from(if nagios_in_args(&args) { 3 } else { 2 });
@@ -371,14 +388,24 @@ fn main() -> ExitCode {
     let color = match cli.global.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorWhen::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let stderr_color = match cli.global.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorWhen::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
-    let ctx = Ctx { json: cli.global.json, modes: cli.global.modes.clone(), style: table::Style { color } };
+    let ctx = Ctx {
+        json: cli.global.json,
+        modes: cli.global.modes.clone(),
+        style: table::Style { color },
+    };
     let result = match &cli.command {
         Command::Host(a) => commands::host::run(a, &ctx),
         Command::Vm(a) => commands::vm::run(a, &ctx),
@@ -388,11 +415,16 @@ fn main() -> ExitCode {
         Command::Maintenance(a) => commands::maintenance::run(a, &ctx),
         Command::Plan(a) => commands::plan::run(a, &ctx),
     };
-    let err_style = table::Style { color: stderr_color };
+    let err_style = table::Style {
+        color: stderr_color,
+    };
     match result {
         Ok(out) => {
             for w in group_warnings(&out.warnings) {
-                eprint_line(&format!("{} {w}", err_style.paint(table::Paint::Warn, "warning:")));
+                eprint_line(&format!(
+                    "{} {w}",
+                    err_style.paint(table::Paint::Warn, "warning:")
+                ));
             }
             if write_stdout(&out.stdout).is_err() {
                 return ExitCode::from(exit_codes.map(2));
@@ -412,7 +444,9 @@ fn main() -> ExitCode {
 /// three subjects are grouped.
 pub fn group_warnings(warnings: &[String]) -> Vec<String> {
     let split = |w: &str| -> (String, String) {
-        let Some((subject, rest)) = w.split_once(": ") else { return (String::new(), w.to_string()) };
+        let Some((subject, rest)) = w.split_once(": ") else {
+            return (String::new(), w.to_string());
+        };
         if subject.contains(' ') && !subject.starts_with("host ") {
             return (String::new(), w.to_string());
         }
@@ -426,7 +460,8 @@ pub fn group_warnings(warnings: &[String]) -> Vec<String> {
         (stem.to_string(), rest.to_string())
     };
     let mut order: Vec<String> = Vec::new();
-    let mut subjects: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let mut subjects: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut singles: Vec<(String, String)> = Vec::new();
     for w in warnings {
@@ -456,7 +491,11 @@ pub fn group_warnings(warnings: &[String]) -> Vec<String> {
             continue;
         }
         let shown: Vec<&str> = named.iter().take(4).map(|s| s.as_str()).collect();
-        let more = if named.len() > 4 { format!(", … ({} more)", named.len() - 4) } else { String::new() };
+        let more = if named.len() > 4 {
+            format!(", … ({} more)", named.len() - 4)
+        } else {
+            String::new()
+        };
         if body.starts_with("derived from a raw CPUID dump") {
             out.push(format!(
                 "{} hosts from raw CPUID dumps ({}{more}): approximations of what ESXi reports (ESXi version, BIOS \
@@ -465,7 +504,11 @@ pub fn group_warnings(warnings: &[String]) -> Vec<String> {
                 shown.join(", ")
             ));
         } else {
-            out.push(format!("{} inputs or hosts ({}{more}): {body}", named.len(), shown.join(", ")));
+            out.push(format!(
+                "{} inputs or hosts ({}{more}): {body}",
+                named.len(),
+                shown.join(", ")
+            ));
         }
     }
     out
@@ -509,13 +552,20 @@ mod tests {
     #[test]
     fn warnings_are_grouped_and_never_repeated() {
         let cpuid = "derived from a raw CPUID dump: an approximation of what ESXi reports (ESXi version, BIOS settings and microcode decide the rest)";
-        let mut warnings: Vec<String> = (0..64).map(|i| format!("dumps/cpu{i}.txt: line 1: {cpuid}")).collect();
+        let mut warnings: Vec<String> = (0..64)
+            .map(|i| format!("dumps/cpu{i}.txt: line 1: {cpuid}"))
+            .collect();
         warnings.extend((0..64).map(|i| format!("cpu{i}: {cpuid}")));
         warnings.push("esxi01: something".to_string());
         warnings.push("esxi01: something".to_string());
         let out = group_warnings(&warnings);
         assert_eq!(out.len(), 2, "{out:?}");
-        assert!(out[0].starts_with("64 hosts from raw CPUID dumps (cpu0, cpu1, cpu2, cpu3, … (60 more))"), "{}", out[0]);
+        assert!(
+            out[0]
+                .starts_with("64 hosts from raw CPUID dumps (cpu0, cpu1, cpu2, cpu3, … (60 more))"),
+            "{}",
+            out[0]
+        );
         assert_eq!(out[1], "esxi01: something");
     }
 }

@@ -50,10 +50,16 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), paint: Paint::Plain }
+        Cell {
+            text: text.into(),
+            paint: Paint::Plain,
+        }
     }
     pub fn painted(text: impl Into<String>, paint: Paint) -> Cell {
-        Cell { text: text.into(), paint }
+        Cell {
+            text: text.into(),
+            paint,
+        }
     }
 }
 
@@ -80,7 +86,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(indent: usize) -> Table {
-        Table { indent, header: None, rows: Vec::new() }
+        Table {
+            indent,
+            header: None,
+            rows: Vec::new(),
+        }
     }
 
     pub fn header(mut self, cols: &[&str]) -> Table {
@@ -118,7 +128,10 @@ impl Table {
         }
         let mut out = String::new();
         if let Some(h) = &self.header {
-            let cells: Vec<Cell> = h.iter().map(|t| Cell::painted(t.clone(), Paint::Bold)).collect();
+            let cells: Vec<Cell> = h
+                .iter()
+                .map(|t| Cell::painted(t.clone(), Paint::Bold))
+                .collect();
             self.line(&mut out, &cells, &widths, style);
         }
         for row in &self.rows {
@@ -196,7 +209,11 @@ pub fn field(indent: usize, label: &str, label_width: usize, value: &str) -> Str
         }
     } else {
         out.push_str(&value[..lead]);
-        out.push_str(&wrap(&value[lead..], WIDTH.saturating_sub(prefix + lead), prefix + lead));
+        out.push_str(&wrap(
+            &value[lead..],
+            WIDTH.saturating_sub(prefix + lead),
+            prefix + lead,
+        ));
     }
     out.push('\n');
     out

@@ -38,11 +38,22 @@ fn stderr(o: &Output) -> String {
 }
 
 fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", stdout(o), stderr(o)))
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
+    })
 }
 
 fn show(o: &Output) -> String {
-    format!("exit {:?}\n--- stdout\n{}--- stderr\n{}", o.status.code(), stdout(o), stderr(o))
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
 }
 
 fn no_panic(o: &Output) {
@@ -77,26 +88,53 @@ impl Drop for Scratch {
 
 #[test]
 fn maintenance_of_esxi01_is_blocked_by_mdclear_and_power_cycling_02_04_fixes_it() {
-    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--evc", "intel-haswell"]);
+    let o = evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        "--host",
+        "esxi01",
+        "--evc",
+        "intel-haswell",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let out = stdout(&o);
     assert!(out.contains("esxi01 cannot be evacuated"), "{out}");
-    assert!(out.contains("cpuid.MDCLEAR (Microarchitectural Data clear)"), "{out}");
+    assert!(
+        out.contains("cpuid.MDCLEAR (Microarchitectural Data clear)"),
+        "{out}"
+    );
     for h in ["esxi02", "esxi03", "esxi04"] {
         assert!(out.contains(h), "{h} missing:\n{out}");
     }
     // Remedy 1: the rolling host power cycle of esxi02–04, with its KB.
-    let first = out.lines().find(|l| l.trim_start().starts_with("1. ")).unwrap_or_default();
+    let first = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("1. "))
+        .unwrap_or_default();
     assert!(first.contains("Power-cycle esxi02–04"), "{out}");
     assert!(out.contains("68024"), "{out}");
-    assert!(out.contains("intel-westmere"), "per-VM EVC remedy expected:\n{out}");
-    assert!(out.lines().all(|l| l.chars().count() <= 100), "lines over 100 columns:\n{out}");
+    assert!(
+        out.contains("intel-westmere"),
+        "per-VM EVC remedy expected:\n{out}"
+    );
+    assert!(
+        out.lines().all(|l| l.chars().count() <= 100),
+        "lines over 100 columns:\n{out}"
+    );
     no_panic(&o);
 }
 
 #[test]
 fn maintenance_json_names_mdclear_the_hosts_and_the_power_cycle() {
-    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--evc", "intel-haswell", "--json"]);
+    let o = evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        "--host",
+        "esxi01",
+        "--evc",
+        "intel-haswell",
+        "--json",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
     assert_eq!(v["host"], "esxi01");
@@ -107,7 +145,11 @@ fn maintenance_json_names_mdclear_the_hosts_and_the_power_cycle() {
     let plan = &v["vms"][0];
     assert_eq!(plan["can_move"], false);
     let dests = plan["destinations"].as_array().unwrap();
-    assert_eq!(dests.len(), 3, "three destinations, no phantom hosts from grep-MDCLEAR.txt: {dests:#?}");
+    assert_eq!(
+        dests.len(),
+        3,
+        "three destinations, no phantom hosts from grep-MDCLEAR.txt: {dests:#?}"
+    );
     for d in dests {
         assert_eq!(d["compatible"], false);
         assert_eq!(d["missing"][0]["canonical_key"], "cpuid.MDCLEAR");
@@ -116,7 +158,10 @@ fn maintenance_json_names_mdclear_the_hosts_and_the_power_cycle() {
     let first = &v["remedies"][0];
     assert_eq!(first["rank"], 1);
     assert_eq!(first["scope"], "hosts");
-    assert_eq!(first["hosts"], serde_json::json!(["esxi02", "esxi03", "esxi04"]));
+    assert_eq!(
+        first["hosts"],
+        serde_json::json!(["esxi02", "esxi03", "esxi04"])
+    );
     assert_eq!(first["features"], serde_json::json!(["cpuid.MDCLEAR"]));
     assert!(first["action"].as_str().unwrap().contains("Power-cycle"));
     assert!(first["reference"].as_str().unwrap().contains("68024"));
@@ -131,23 +176,59 @@ fn maintenance_of_esxi02_is_possible() {
         args.extend_from_slice(extra);
         let o = evcalc(&args);
         assert_eq!(code(&o), 0, "{}", show(&o));
-        assert!(stdout(&o).contains("esxi02 can enter maintenance mode"), "{}", show(&o));
+        assert!(
+            stdout(&o).contains("esxi02 can enter maintenance mode"),
+            "{}",
+            show(&o)
+        );
     }
-    let v = json(&evcalc(&["maintenance", EXAMPLE, "--host", "esxi02", "--json"]));
+    let v = json(&evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        "--host",
+        "esxi02",
+        "--json",
+    ]));
     assert_eq!(v["evacuable"], true);
     assert_eq!(v["remedies"], serde_json::json!([]));
 }
 
 #[test]
 fn maintenance_with_the_real_vm_dumps() {
-    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--vm", "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt"]);
+    let o = evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        "--host",
+        "esxi01",
+        "--vm",
+        "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert!(stdout(&o).contains("requirements read from its dump"), "{}", show(&o));
+    assert!(
+        stdout(&o).contains("requirements read from its dump"),
+        "{}",
+        show(&o)
+    );
     // db02 (powered on on esxi02) has no MDCLEAR requirement: esxi01 could be evacuated of it.
-    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--vm", "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt"]);
+    let o = evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        "--host",
+        "esxi01",
+        "--vm",
+        "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     // A VM by name among the loaded inputs.
-    let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi01", "--vm", "vm-app01-on-esxi01", "--json"]);
+    let o = evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        "--host",
+        "esxi01",
+        "--vm",
+        "vm-app01-on-esxi01",
+        "--json",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     assert_eq!(json(&o)["vms"][0]["requirements_from"], "input");
 }
@@ -156,7 +237,11 @@ fn maintenance_with_the_real_vm_dumps() {
 fn maintenance_of_an_unknown_host_is_a_usage_error() {
     let o = evcalc(&["maintenance", EXAMPLE, "--host", "esxi09"]);
     assert_eq!(code(&o), 2, "{}", show(&o));
-    assert!(stderr(&o).contains("esxi09") && stderr(&o).contains("esxi01"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("esxi09") && stderr(&o).contains("esxi01"),
+        "{}",
+        show(&o)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +249,17 @@ fn maintenance_of_an_unknown_host_is_a_usage_error() {
 
 #[test]
 fn check_esxi01_to_esxi02_misses_mdclear() {
-    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--evc", "intel-haswell", "--json"]);
+    let o = evcalc(&[
+        "check",
+        EXAMPLE,
+        "--from",
+        "esxi01",
+        "--to",
+        "esxi02",
+        "--evc",
+        "intel-haswell",
+        "--json",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
     assert_eq!(v["compatible"], false);
@@ -180,14 +275,29 @@ fn check_esxi01_to_esxi02_misses_mdclear() {
 
     let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02"]);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert!(stdout(&o).contains("cpuid.MDCLEAR (Microarchitectural Data clear)"), "{}", show(&o));
+    assert!(
+        stdout(&o).contains("cpuid.MDCLEAR (Microarchitectural Data clear)"),
+        "{}",
+        show(&o)
+    );
 }
 
 #[test]
 fn check_esxi02_to_esxi01_is_compatible() {
-    let o = evcalc(&["check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--evc", "intel-haswell"]);
+    let o = evcalc(&[
+        "check",
+        EXAMPLE,
+        "--from",
+        "esxi02",
+        "--to",
+        "esxi01",
+        "--evc",
+        "intel-haswell",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
-    let v = json(&evcalc(&["check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--json"]));
+    let v = json(&evcalc(&[
+        "check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--json",
+    ]));
     assert_eq!(v["compatible"], true);
     assert_eq!(v["missing"], serde_json::json!([]));
 }
@@ -220,18 +330,51 @@ fn check_accepts_files_for_from_and_to() {
 
 #[test]
 fn per_vm_evc_westmere_lets_esxi01_vms_move() {
-    let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--evc", "intel-haswell", "--vm-evc", "intel-westmere"]);
+    let o = evcalc(&[
+        "check",
+        EXAMPLE,
+        "--from",
+        "esxi01",
+        "--to",
+        "esxi02",
+        "--evc",
+        "intel-haswell",
+        "--vm-evc",
+        "intel-westmere",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
-    let o = evcalc(&["cluster", EXAMPLE, "--evc", "intel-haswell", "--vm-evc", "intel-westmere", "--json"]);
+    let o = evcalc(&[
+        "cluster",
+        EXAMPLE,
+        "--evc",
+        "intel-haswell",
+        "--vm-evc",
+        "intel-westmere",
+        "--json",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
 }
 
 #[test]
 fn check_with_a_real_vm_dump() {
-    let o = evcalc(&["check", EXAMPLE, "--vm", "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "--to", "esxi02"]);
+    let o = evcalc(&[
+        "check",
+        EXAMPLE,
+        "--vm",
+        "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt",
+        "--to",
+        "esxi02",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     assert!(stdout(&o).contains("cpuid.MDCLEAR"), "{}", show(&o));
-    let o = evcalc(&["check", EXAMPLE, "--vm", "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt", "--to", "esxi01"]);
+    let o = evcalc(&[
+        "check",
+        EXAMPLE,
+        "--vm",
+        "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt",
+        "--to",
+        "esxi01",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
 }
 
@@ -259,22 +402,45 @@ fn cluster_shows_the_drift_and_the_matrix() {
     let v = json(&evcalc(&["cluster", EXAMPLE, "--json"]));
     assert_eq!(v["max_common_evc_mode"], "intel-haswell");
     assert_eq!(v["hosts"].as_array().unwrap().len(), 4);
-    let md = v["drift"].as_array().unwrap().iter().find(|d| d["key"] == "cpuid.MDCLEAR").expect("MDCLEAR drift");
+    let md = v["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == "cpuid.MDCLEAR")
+        .expect("MDCLEAR drift");
     assert_eq!(md["hosts_with"], serde_json::json!(["esxi01"]));
     assert_eq!(md["blocks_vmotion"], true);
     let matrix = v["matrix"].as_array().unwrap();
     assert_eq!(matrix[0]["from"], "esxi01");
-    let row0: Vec<bool> = matrix[0]["cells"].as_array().unwrap().iter().map(|c| c["compatible"].as_bool().unwrap()).collect();
+    let row0: Vec<bool> = matrix[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["compatible"].as_bool().unwrap())
+        .collect();
     assert_eq!(row0, [true, false, false, false]);
     for row in &matrix[1..] {
-        assert!(row["cells"].as_array().unwrap().iter().all(|c| c["compatible"] == true), "{row:#?}");
+        assert!(
+            row["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["compatible"] == true),
+            "{row:#?}"
+        );
     }
     assert!(v["evc"]["why"].is_string());
 }
 
 #[test]
 fn the_grep_fragment_alone_shows_the_drift() {
-    let o = evcalc(&["cluster", "examples/mdclear-cluster/grep-MDCLEAR.txt", "--evc", "intel-haswell", "--json"]);
+    let o = evcalc(&[
+        "cluster",
+        "examples/mdclear-cluster/grep-MDCLEAR.txt",
+        "--evc",
+        "intel-haswell",
+        "--json",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
     assert_eq!(v["matrix"][0]["cells"][1]["compatible"], false);
@@ -297,7 +463,13 @@ fn host_on_the_real_govc_xml_says_broadwell() {
     assert_eq!(h["max_evc_mode"], "intel-broadwell");
     assert_eq!(h["reported_max_evc_mode"], "intel-broadwell");
     assert_eq!(h["max_evc_cross_check"], "agrees");
-    assert!(h["mitigations"].as_array().unwrap().iter().any(|m| m["key"] == "cpuid.MDCLEAR"));
+    assert!(
+        h["mitigations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["key"] == "cpuid.MDCLEAR")
+    );
 }
 
 #[test]
@@ -310,22 +482,43 @@ fn host_on_the_example_lists_every_host_and_the_mitigations() {
     assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
     for h in hosts {
         assert_eq!(h["max_evc_mode"], "intel-haswell");
-        let has_md = h["mitigations"].as_array().unwrap().iter().any(|m| m["key"] == "cpuid.MDCLEAR");
+        let has_md = h["mitigations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["key"] == "cpuid.MDCLEAR");
         assert_eq!(has_md, h["name"] == "esxi01", "{h:#?}");
     }
     let o = evcalc(&["host", "examples/mdclear-cluster/esxi01.txt"]);
-    assert!(stdout(&o).contains("cpuid.MDCLEAR (Microarchitectural Data clear)"), "{}", show(&o));
+    assert!(
+        stdout(&o).contains("cpuid.MDCLEAR (Microarchitectural Data clear)"),
+        "{}",
+        show(&o)
+    );
 }
 
 #[test]
 fn vm_reports_requirements_and_minimum_mode() {
-    let o = evcalc(&["vm", "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "--json"]);
+    let o = evcalc(&[
+        "vm",
+        "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt",
+        "--json",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     let v = json(&o);
     let vm = &v["vms"][0];
     assert_eq!(vm["min_evc_mode"], "intel-haswell");
-    assert!(vm["requirements"].as_array().unwrap().iter().any(|r| r["key"] == "cpuid.MDCLEAR" && r["required"] == "Bool:Min:1"));
-    let o = evcalc(&["vm", "tests/data/real/vmx-featMask.vm.westmere.danielewood-misc.txt"]);
+    assert!(
+        vm["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key"] == "cpuid.MDCLEAR" && r["required"] == "Bool:Min:1")
+    );
+    let o = evcalc(&[
+        "vm",
+        "tests/data/real/vmx-featMask.vm.westmere.danielewood-misc.txt",
+    ]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     assert!(stdout(&o).contains("per-VM EVC"), "{}", show(&o));
 }
@@ -334,15 +527,29 @@ fn vm_reports_requirements_and_minimum_mode() {
 fn modes_lists_and_details() {
     let o = evcalc(&["modes"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
-    assert!(stdout(&o).contains("intel-haswell") && stdout(&o).contains("amd-zen"), "{}", show(&o));
+    assert!(
+        stdout(&o).contains("intel-haswell") && stdout(&o).contains("amd-zen"),
+        "{}",
+        show(&o)
+    );
     let v = json(&evcalc(&["modes", "--json"]));
     assert_eq!(v["modes"].as_array().unwrap().len(), 25);
     let o = evcalc(&["modes", "intel-haswell"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
-    assert!(stdout(&o).contains("cpuid.MDCLEAR") && stdout(&o).contains("[C]"), "{}", show(&o));
+    assert!(
+        stdout(&o).contains("cpuid.MDCLEAR") && stdout(&o).contains("[C]"),
+        "{}",
+        show(&o)
+    );
     let v = json(&evcalc(&["modes", "Intel-Haswell", "--json"]));
     assert_eq!(v["modes"][0]["key"], "intel-haswell");
-    assert!(v["modes"][0]["pass_through"].as_array().unwrap().iter().any(|f| f["key"] == "cpuid.MDCLEAR"));
+    assert!(
+        v["modes"][0]["pass_through"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["key"] == "cpuid.MDCLEAR")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -356,7 +563,14 @@ fn garbage_input_exits_2_with_a_position() {
     assert!(stderr(&o).contains("line"), "{}", show(&o));
     assert!(stderr(&o).contains("garbage.txt:1:1:"), "{}", show(&o));
     no_panic(&o);
-    let o = evcalc(&["maintenance", EXAMPLE, g.path(), "--host", "esxi01", "--json"]);
+    let o = evcalc(&[
+        "maintenance",
+        EXAMPLE,
+        g.path(),
+        "--host",
+        "esxi01",
+        "--json",
+    ]);
     assert_eq!(code(&o), 2, "{}", show(&o));
     assert!(json(&o)["errors"][0]["line"].is_number());
     let broken = Scratch::new("broken.txt", b"(vim.host.ConfigInfo) {\n   featureCapability = (vim.host.FeatureCapability) [\n      (vim.host.FeatureCapability) {\n");
@@ -378,19 +592,30 @@ fn unknown_modes_exit_2() {
     for args in [
         &["modes", "intel-pentium4"][..],
         &["cluster", EXAMPLE, "--evc", "intel-pentium4"][..],
-        &["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--vm-evc", "bogus"][..],
+        &[
+            "check", EXAMPLE, "--from", "esxi01", "--to", "esxi02", "--vm-evc", "bogus",
+        ][..],
         &["maintenance", EXAMPLE, "--host", "esxi01", "--evc", "bogus"][..],
     ] {
         let o = evcalc(args);
         assert_eq!(code(&o), 2, "{args:?}: {}", show(&o));
-        assert!(stderr(&o).contains("unknown EVC mode"), "{args:?}: {}", show(&o));
+        assert!(
+            stderr(&o).contains("unknown EVC mode"),
+            "{args:?}: {}",
+            show(&o)
+        );
         no_panic(&o);
     }
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [&["frobnicate"][..], &["maintenance", EXAMPLE][..], &["host", "--bogus"][..], &[][..]] {
+    for args in [
+        &["frobnicate"][..],
+        &["maintenance", EXAMPLE][..],
+        &["host", "--bogus"][..],
+        &[][..],
+    ] {
         let o = evcalc(args);
         assert_eq!(code(&o), 2, "{args:?}: {}", show(&o));
     }
@@ -405,7 +630,11 @@ fn every_help_exits_0() {
         let o = evcalc(&[sub, "--help"]);
         assert_eq!(code(&o), 0, "{sub}: {}", show(&o));
         assert!(stdout(&o).contains("Examples:"), "{sub}: {}", show(&o));
-        assert!(stdout(&o).lines().all(|l| l.chars().count() <= 100), "{sub}: {}", show(&o));
+        assert!(
+            stdout(&o).lines().all(|l| l.chars().count() <= 100),
+            "{sub}: {}",
+            show(&o)
+        );
         let o = evcalc(&[sub, "-h"]);
         assert_eq!(code(&o), 0, "{sub}: {}", show(&o));
     }
@@ -414,7 +643,11 @@ fn every_help_exits_0() {
 
 #[test]
 fn closed_stdout_does_not_panic() {
-    for args in [&["modes", "intel-icelake"][..], &["host", EXAMPLE][..], &["cluster", EXAMPLE, "--json"][..]] {
+    for args in [
+        &["modes", "intel-icelake"][..],
+        &["host", EXAMPLE][..],
+        &["cluster", EXAMPLE, "--json"][..],
+    ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_evcalc"))
             .args(args)
             .current_dir(root())
@@ -457,7 +690,10 @@ fn utf16_powershell_files_are_read() {
 
 /// Removes the `…` lines the document uses to trim arrays, and the commas they leave dangling.
 fn strip_ellipsis(doc: &str) -> String {
-    let kept: Vec<&str> = doc.lines().filter(|l| !matches!(l.trim(), "…" | "…,")).collect();
+    let kept: Vec<&str> = doc
+        .lines()
+        .filter(|l| !matches!(l.trim(), "…" | "…,"))
+        .collect();
     let text = kept.join("\n");
     let chars: Vec<char> = text.chars().collect();
     let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
@@ -467,7 +703,12 @@ fn strip_ellipsis(doc: &str) -> String {
             escaped = c == '\\' && !escaped;
         } else if c == '"' {
             in_string = true;
-        } else if c == ',' && chars[i + 1..].iter().find(|c| !c.is_whitespace()).is_some_and(|n| *n == ']' || *n == '}') {
+        } else if c == ','
+            && chars[i + 1..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|n| *n == ']' || *n == '}')
+        {
             continue;
         }
         out.push(c);
@@ -493,14 +734,20 @@ fn same_shape(doc: &Value, real: &Value, path: &str, errors: &mut Vec<String>) {
         }
         (Value::Array(d), Value::Array(r)) => {
             if d.len() > r.len() {
-                errors.push(format!("{path}: documented {} elements, real output has {}", d.len(), r.len()));
+                errors.push(format!(
+                    "{path}: documented {} elements, real output has {}",
+                    d.len(),
+                    r.len()
+                ));
             }
             for (i, (dv, rv)) in d.iter().zip(r).enumerate() {
                 same_shape(dv, rv, &format!("{path}[{i}]"), errors);
             }
         }
         (Value::Null, _) | (_, Value::Null) => {}
-        (Value::Bool(_), Value::Bool(_)) | (Value::Number(_), Value::Number(_)) | (Value::String(_), Value::String(_)) => {}
+        (Value::Bool(_), Value::Bool(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::String(_), Value::String(_)) => {}
         (d, r) => errors.push(format!("{path}: documented {d}, real {r}")),
     }
 }
@@ -515,10 +762,20 @@ fn docs_json_examples_match_the_real_output() {
         let after = &rest[start + "```sh\n$ ".len()..];
         let cmd_end = after.find('\n').unwrap();
         let command = &after[..cmd_end];
-        let json_start = after.find("```json\n").expect("a json block after the command") + "```json\n".len();
-        let json_len = after[json_start..].find("\n```").expect("end of the json block");
-        let documented: Value = serde_json::from_str(&strip_ellipsis(&after[json_start..json_start + json_len]))
-            .unwrap_or_else(|e| panic!("docs/json.md example for `{command}` is not JSON after removing `…`: {e}"));
+        let json_start = after
+            .find("```json\n")
+            .expect("a json block after the command")
+            + "```json\n".len();
+        let json_len = after[json_start..]
+            .find("\n```")
+            .expect("end of the json block");
+        let documented: Value =
+            serde_json::from_str(&strip_ellipsis(&after[json_start..json_start + json_len]))
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "docs/json.md example for `{command}` is not JSON after removing `…`: {e}"
+                    )
+                });
         let args: Vec<&str> = command.split_whitespace().skip(1).collect();
         let real = json(&evcalc(&args));
         same_shape(&documented, &real, command, &mut errors);
@@ -526,7 +783,11 @@ fn docs_json_examples_match_the_real_output() {
         rest = &after[json_start + json_len..];
     }
     assert_eq!(examples, 7, "one example per command");
-    assert!(errors.is_empty(), "docs/json.md disagrees with the binary:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "docs/json.md disagrees with the binary:\n{}",
+        errors.join("\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,28 +800,56 @@ fn a_grep_fragment_is_folded_into_the_full_dump_and_disagreements_are_warned() {
     assert_eq!(v["hosts"].as_array().unwrap().len(), 4);
     // A later grep (after the power cycle) disagrees with the full dumps: the full dump wins,
     // with a warning naming both files.
-    let text = std::fs::read_to_string(root().join("examples/mdclear-cluster/grep-MDCLEAR.txt")).unwrap();
-    let after = Scratch::new("grep-after.txt", text.replace("value = \"0\"", "value = \"1\"").as_bytes());
+    let text =
+        std::fs::read_to_string(root().join("examples/mdclear-cluster/grep-MDCLEAR.txt")).unwrap();
+    let after = Scratch::new(
+        "grep-after.txt",
+        text.replace("value = \"0\"", "value = \"1\"").as_bytes(),
+    );
     let mut args = vec!["cluster"];
-    let hosts = ["esxi01", "esxi02", "esxi03", "esxi04"].map(|h| format!("examples/mdclear-cluster/{h}.txt"));
+    let hosts = ["esxi01", "esxi02", "esxi03", "esxi04"]
+        .map(|h| format!("examples/mdclear-cluster/{h}.txt"));
     args.extend(hosts.iter().map(String::as_str));
     args.push(after.path());
     let o = evcalc(&args);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert!(stderr(&o).contains("warning: esxi02:") && stderr(&o).contains("cpuid.MDCLEAR = 1"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("warning: esxi02:") && stderr(&o).contains("cpuid.MDCLEAR = 1"),
+        "{}",
+        show(&o)
+    );
 }
 
 #[test]
 fn hosts_in_a_multi_host_file_are_picked_by_name() {
     let grep = "examples/mdclear-cluster/grep-MDCLEAR.txt";
-    let o = evcalc(&["check", grep, "--from", "esxi01", "--to", "esxi03", "--evc", "intel-haswell"]);
+    let o = evcalc(&[
+        "check",
+        grep,
+        "--from",
+        "esxi01",
+        "--to",
+        "esxi03",
+        "--evc",
+        "intel-haswell",
+    ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     assert!(stdout(&o).contains("cpuid.MDCLEAR"), "{}", show(&o));
     // A file with several hosts cannot stand for one host (its esxi02 fragment is folded into
     // esxi02.txt, three remain).
-    let o = evcalc(&["check", "--from", grep, "--to", "examples/mdclear-cluster/esxi02.txt"]);
+    let o = evcalc(&[
+        "check",
+        "--from",
+        grep,
+        "--to",
+        "examples/mdclear-cluster/esxi02.txt",
+    ]);
     assert_eq!(code(&o), 2, "{}", show(&o));
-    assert!(stderr(&o).contains("3 hosts (esxi01, esxi03, esxi04)"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("3 hosts (esxi01, esxi03, esxi04)"),
+        "{}",
+        show(&o)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -592,7 +881,16 @@ fn plan_add_a_cpuid_dump_with_an_override_and_raise_the_mode() {
     let dump = "tests/data/cpuid/instlatx64/GenuineIntel00306F2_HaswellEP2_CPUID.txt";
     let mut a: Vec<&str> = vec!["plan"];
     a.extend(HOSTS);
-    a.extend(["--evc", "intel-haswell", "--add", dump, "--set", "cpuid.MDCLEAR=0", "--to-evc", "intel-broadwell"]);
+    a.extend([
+        "--evc",
+        "intel-haswell",
+        "--add",
+        dump,
+        "--set",
+        "cpuid.MDCLEAR=0",
+        "--to-evc",
+        "intel-broadwell",
+    ]);
     let o = evcalc(&a);
     // Raising to Broadwell is refused: the Haswell hosts cannot join.
     assert_eq!(code(&o), 1, "{}", show(&o));
@@ -608,14 +906,28 @@ fn plan_add_a_cpuid_dump_with_an_override_and_raise_the_mode() {
 fn plan_lowering_the_mode_is_blocked_by_running_vms_that_use_hidden_features() {
     let mut a: Vec<&str> = vec!["plan"];
     a.extend(HOSTS);
-    a.extend(["examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "--evc", "intel-haswell", "--to-evc", "intel-westmere", "--json"]);
+    a.extend([
+        "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt",
+        "--evc",
+        "intel-haswell",
+        "--to-evc",
+        "intel-westmere",
+        "--json",
+    ]);
     let o = evcalc(&a);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
     let change = &v["change_evc"];
     assert_eq!(change["allowed"], false);
     assert_eq!(change["direction"], "lower");
-    assert!(change["vms_blocking"].as_array().unwrap().iter().any(|b| b["vm"].as_str().unwrap().contains("app01")), "{change:#}");
+    assert!(
+        change["vms_blocking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["vm"].as_str().unwrap().contains("app01")),
+        "{change:#}"
+    );
 }
 
 #[test]

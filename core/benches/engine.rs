@@ -23,36 +23,61 @@ fn one_check(c: &mut Criterion) {
     let host14 = &hosts[0];
     let (esxi01, esxi02) = (&hosts[1], &hosts[2]);
     // A real VM of the SDDC (vm-1003, 43 requirements) → its real host: compatible.
-    let real_vm = vms.iter().find(|v| v.source.contains("vm-1003")).expect("vm-1003");
+    let real_vm = vms
+        .iter()
+        .find(|v| v.source.contains("vm-1003"))
+        .expect("vm-1003");
     // The example VM app01 (powered on on esxi01, requires MDCLEAR) → esxi02: blocked.
-    let app01 = vms.iter().find(|v| v.source.contains("app01")).expect("app01");
+    let app01 = vms
+        .iter()
+        .find(|v| v.source.contains("app01"))
+        .expect("app01");
     assert!(check::check_vm(real_vm, host14, broadwell).compatible);
     assert!(!check::check_vm(app01, esxi02, haswell).compatible);
     assert!(check::check_vm(app01, esxi01, haswell).compatible);
 
     let mut g = c.benchmark_group("check_vm");
-    g.bench_function("compatible (real vm-1003 -> host-14, intel-broadwell)", |b| {
-        b.iter(|| check::check_vm(black_box(real_vm), black_box(host14), black_box(broadwell)))
-    });
+    g.bench_function(
+        "compatible (real vm-1003 -> host-14, intel-broadwell)",
+        |b| b.iter(|| check::check_vm(black_box(real_vm), black_box(host14), black_box(broadwell))),
+    );
     g.bench_function("compatible, EVC disabled (real vm-1003 -> host-14)", |b| {
-        b.iter(|| check::check_vm(black_box(real_vm), black_box(host14), black_box(EvcSetting::Disabled)))
+        b.iter(|| {
+            check::check_vm(
+                black_box(real_vm),
+                black_box(host14),
+                black_box(EvcSetting::Disabled),
+            )
+        })
     });
-    g.bench_function("blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)", |b| {
-        b.iter(|| check::check_vm(black_box(app01), black_box(esxi02), black_box(haswell)))
-    });
-    g.bench_function("missing_requirements, compatible (vm-1003 -> host-14)", |b| {
-        b.iter(|| check::missing_requirements(black_box(real_vm), black_box(host14)))
-    });
+    g.bench_function(
+        "blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)",
+        |b| b.iter(|| check::check_vm(black_box(app01), black_box(esxi02), black_box(haswell))),
+    );
+    g.bench_function(
+        "missing_requirements, compatible (vm-1003 -> host-14)",
+        |b| b.iter(|| check::missing_requirements(black_box(real_vm), black_box(host14))),
+    );
     // The verdict on prepared values: the destination's admission computed once (as a planner
     // does per host), then the requirement check alone.
-    let admitted = check::admission(host14, broadwell.mode().expect("mode")).admitted != Some(false);
+    let admitted =
+        check::admission(host14, broadwell.mode().expect("mode")).admitted != Some(false);
     g.bench_function("verdict on prepared admission (vm-1003 -> host-14)", |b| {
-        b.iter(|| black_box(admitted) && check::meets_requirements(black_box(real_vm), black_box(host14)))
+        b.iter(|| {
+            black_box(admitted) && check::meets_requirements(black_box(real_vm), black_box(host14))
+        })
     });
-    let admitted02 = check::admission(esxi02, haswell.mode().expect("mode")).admitted != Some(false);
-    g.bench_function("verdict on prepared admission, blocked (app01 -> esxi02)", |b| {
-        b.iter(|| black_box(admitted02) && check::meets_requirements(black_box(app01), black_box(esxi02)))
-    });
+    let admitted02 =
+        check::admission(esxi02, haswell.mode().expect("mode")).admitted != Some(false);
+    g.bench_function(
+        "verdict on prepared admission, blocked (app01 -> esxi02)",
+        |b| {
+            b.iter(|| {
+                black_box(admitted02)
+                    && check::meets_requirements(black_box(app01), black_box(esxi02))
+            })
+        },
+    );
     g.finish();
 }
 
@@ -69,11 +94,27 @@ fn maintenance(c: &mut Criterion) {
         let evc = fleet::default_evc(&hosts, modes);
         let source = hosts[0].name.clone();
         let report = check::maintenance(&hosts, &source, &vms, evc, None, modes).expect("plan");
-        let checks: usize = report.vms.iter().map(|p| p.destinations.len() * p.vms.len()).sum();
-        let blocked_checks: usize =
-            report.vms.iter().map(|p| p.vms.len() * p.destinations.iter().filter(|d| !d.compatible).count()).sum();
-        let missing: usize =
-            report.vms.iter().map(|p| p.vms.len() * p.destinations.iter().map(|d| d.missing.len()).sum::<usize>()).sum();
+        let checks: usize = report
+            .vms
+            .iter()
+            .map(|p| p.destinations.len() * p.vms.len())
+            .sum();
+        let blocked_checks: usize = report
+            .vms
+            .iter()
+            .map(|p| p.vms.len() * p.destinations.iter().filter(|d| !d.compatible).count())
+            .sum();
+        let missing: usize = report
+            .vms
+            .iter()
+            .map(|p| {
+                p.vms.len()
+                    * p.destinations
+                        .iter()
+                        .map(|d| d.missing.len())
+                        .sum::<usize>()
+            })
+            .sum();
         eprintln!(
             "maintenance fixture {label}, 10,000 VMs: EVC {:?}, {checks} checks, {blocked_checks} blocked ({missing} unmet requirements listed), \
              {} VMs without a destination, {} remedies",
@@ -84,41 +125,95 @@ fn maintenance(c: &mut Criterion) {
         // The verdict-only plan below must agree with the full report, pair by pair.
         let dests: Vec<&Host> = hosts.iter().filter(|h| h.name != source).collect();
         // Plans are per group of VMs with identical requirements; check each group's first VM.
-        let by_name: std::collections::HashMap<&str, &evcalc::model::Vm> = vms.iter().map(|v| (v.name.as_str(), v)).collect();
-        assert_eq!(report.vms.iter().map(|p| p.vms.len()).sum::<usize>(), vms.len());
-        eprintln!("maintenance fixture {label}: {} groups of VMs with identical requirements", report.vms.len());
+        let by_name: std::collections::HashMap<&str, &evcalc::model::Vm> =
+            vms.iter().map(|v| (v.name.as_str(), v)).collect();
+        assert_eq!(
+            report.vms.iter().map(|p| p.vms.len()).sum::<usize>(),
+            vms.len()
+        );
+        eprintln!(
+            "maintenance fixture {label}: {} groups of VMs with identical requirements",
+            report.vms.len()
+        );
         for plan in &report.vms {
             let vm = by_name[plan.vms[0].as_str()];
             for (d, host) in plan.destinations.iter().zip(&dests) {
                 assert_eq!(d.to, host.name);
-                let admitted = evc.mode().is_none_or(|m| check::admission(host, m).admitted != Some(false));
-                assert_eq!(d.compatible, admitted && check::meets_requirements(vm, host));
+                let admitted = evc
+                    .mode()
+                    .is_none_or(|m| check::admission(host, m).admitted != Some(false));
+                assert_eq!(
+                    d.compatible,
+                    admitted && check::meets_requirements(vm, host)
+                );
             }
         }
         drop(report);
         // The full report: 630,000 CheckReports. Dropped outside the timed section.
         g.bench_function(format!("plan, 10,000 VMs/{label}"), |b| {
-            b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&vms), evc, None, modes).expect("plan"))
+            b.iter_with_large_drop(|| {
+                check::maintenance(
+                    black_box(&hosts),
+                    &source,
+                    black_box(&vms),
+                    evc,
+                    None,
+                    modes,
+                )
+                .expect("plan")
+            })
         });
         // Worst case for the grouping: 10,000 VMs whose requirement lists all differ.
         let distinct = fleet::distinct_vms(10_000);
-        g.bench_function(format!("plan, 10,000 VMs with distinct requirements/{label}"), |b| {
-            b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(&distinct), evc, None, modes).expect("plan"))
-        });
+        g.bench_function(
+            format!("plan, 10,000 VMs with distinct requirements/{label}"),
+            |b| {
+                b.iter_with_large_drop(|| {
+                    check::maintenance(
+                        black_box(&hosts),
+                        &source,
+                        black_box(&distinct),
+                        evc,
+                        None,
+                        modes,
+                    )
+                    .expect("plan")
+                })
+            },
+        );
         // One host's share of a 10,000-VM cluster of 64 hosts: 157 VMs to evacuate.
         let share = &vms[..10_000usize.div_ceil(64)];
         g.bench_function(format!("plan, 157 VMs (one host's share)/{label}"), |b| {
-            b.iter_with_large_drop(|| check::maintenance(black_box(&hosts), &source, black_box(share), evc, None, modes).expect("plan"))
+            b.iter_with_large_drop(|| {
+                check::maintenance(
+                    black_box(&hosts),
+                    &source,
+                    black_box(share),
+                    evc,
+                    None,
+                    modes,
+                )
+                .expect("plan")
+            })
         });
         // The decisions alone on prepared values: per VM, can it move, and where to.
         g.bench_function(format!("verdicts only, 10,000 VMs/{label}"), |b| {
             b.iter(|| {
-                let admitted: Vec<bool> =
-                    dests.iter().map(|d| evc.mode().is_none_or(|m| check::admission(d, m).admitted != Some(false))).collect();
+                let admitted: Vec<bool> = dests
+                    .iter()
+                    .map(|d| {
+                        evc.mode()
+                            .is_none_or(|m| check::admission(d, m).admitted != Some(false))
+                    })
+                    .collect();
                 let mut movable = 0usize;
                 let mut destinations = 0usize;
                 for vm in black_box(&vms) {
-                    let n = dests.iter().zip(&admitted).filter(|(d, a)| **a && check::meets_requirements(vm, d)).count();
+                    let n = dests
+                        .iter()
+                        .zip(&admitted)
+                        .filter(|(d, a)| **a && check::meets_requirements(vm, d))
+                        .count();
                     destinations += n;
                     movable += usize::from(n > 0);
                 }
@@ -135,8 +230,14 @@ fn matrix(c: &mut Criterion) {
     let hosts = fleet::hosts(1000);
     let evc = fleet::default_evc(&hosts, modes);
     let m = check::matrix(&hosts, evc, None);
-    let blocked: usize = m.iter().map(|r| r.cells.iter().filter(|c| !c.compatible).count()).sum();
-    let missing: usize = m.iter().map(|r| r.cells.iter().map(|c| c.missing.len()).sum::<usize>()).sum();
+    let blocked: usize = m
+        .iter()
+        .map(|r| r.cells.iter().filter(|c| !c.compatible).count())
+        .sum();
+    let missing: usize = m
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.missing.len()).sum::<usize>())
+        .sum();
     eprintln!(
         "matrix fixture: 1,000 hosts, EVC {:?}, {blocked} of 1,000,000 cells blocked ({missing} unmet requirements listed)",
         evc.key()
@@ -144,7 +245,9 @@ fn matrix(c: &mut Criterion) {
     drop(m);
     let mut g = c.benchmark_group("matrix");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
-    g.bench_function("1,000 hosts", |b| b.iter_with_large_drop(|| check::matrix(black_box(&hosts), evc, None)));
+    g.bench_function("1,000 hosts", |b| {
+        b.iter_with_large_drop(|| check::matrix(black_box(&hosts), evc, None))
+    });
     g.finish();
 }
 
@@ -155,7 +258,9 @@ fn max_common_mode(c: &mut Criterion) {
     let common = check::max_common_mode(&hosts, modes).map(|m| m.key.clone());
     eprintln!("max_common_mode fixture: 10,000 hosts, common mode {common:?}");
     let mut g = c.benchmark_group("max_common_mode");
-    g.bench_function("10,000 hosts", |b| b.iter(|| check::max_common_mode(black_box(&hosts), modes)));
+    g.bench_function("10,000 hosts", |b| {
+        b.iter(|| check::max_common_mode(black_box(&hosts), modes))
+    });
     g.finish();
 }
 
@@ -166,10 +271,21 @@ fn cluster_report(c: &mut Criterion) {
     let evc = fleet::default_evc(&hosts, modes);
     let mut g = c.benchmark_group("cluster_report");
     g.bench_function("64 hosts", |b| {
-        b.iter_batched(|| (), |_| check::cluster_report(black_box(&hosts), evc, None, modes), BatchSize::SmallInput)
+        b.iter_batched(
+            || (),
+            |_| check::cluster_report(black_box(&hosts), evc, None, modes),
+            BatchSize::SmallInput,
+        )
     });
     g.finish();
 }
 
-criterion_group!(benches, one_check, maintenance, matrix, max_common_mode, cluster_report);
+criterion_group!(
+    benches,
+    one_check,
+    maintenance,
+    matrix,
+    max_common_mode,
+    cluster_report
+);
 criterion_main!(benches);

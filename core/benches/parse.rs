@@ -24,7 +24,10 @@ fn parse(c: &mut Criterion) {
     // The same through the session (detection, parse, resolution into a Host).
     g.bench_function("session::load/host-14 (2.5 MB)", |b| {
         b.iter(|| {
-            let ws = session::load(&[Source { name: "host-14.xml", text: black_box(&xml) }]);
+            let ws = session::load(&[Source {
+                name: "host-14.xml",
+                text: black_box(&xml),
+            }]);
             assert_eq!(ws.hosts.len(), 1);
             ws
         })
@@ -34,15 +37,23 @@ fn parse(c: &mut Criterion) {
     let one = fleet::read(fleet::EXAMPLE_HOST);
     let (vmodl, copies) = fleet::labelled_copies(&one, 3 * 1024 * 1024);
     g.throughput(Throughput::Bytes(vmodl.len() as u64));
-    g.bench_function(format!("vmodl/esxi01 x{copies} ({:.1} MB)", vmodl.len() as f64 / 1e6), |b| {
-        b.iter(|| {
-            let parsed = evcalc::parse::parse(black_box(&vmodl)).expect("parses");
-            assert_eq!(parsed.documents.len(), copies);
-            parsed
-        })
-    });
+    g.bench_function(
+        format!(
+            "vmodl/esxi01 x{copies} ({:.1} MB)",
+            vmodl.len() as f64 / 1e6
+        ),
+        |b| {
+            b.iter(|| {
+                let parsed = evcalc::parse::parse(black_box(&vmodl)).expect("parses");
+                assert_eq!(parsed.documents.len(), copies);
+                parsed
+            })
+        },
+    );
     g.throughput(Throughput::Bytes(one.len() as u64));
-    g.bench_function("vmodl/esxi01 (61 KB)", |b| b.iter(|| evcalc::parse::parse(black_box(&one)).expect("parses")));
+    g.bench_function("vmodl/esxi01 (61 KB)", |b| {
+        b.iter(|| evcalc::parse::parse(black_box(&one)).expect("parses"))
+    });
     g.finish();
 }
 

@@ -10,21 +10,44 @@ use evcalc::session::{self, Source};
 
 /// The bundled example and two real dumps, embedded so the example runs from anywhere.
 const CLUSTER: &[(&str, &str)] = &[
-    ("esxi01.txt", include_str!("../../examples/mdclear-cluster/esxi01.txt")),
-    ("esxi02.txt", include_str!("../../examples/mdclear-cluster/esxi02.txt")),
-    ("esxi03.txt", include_str!("../../examples/mdclear-cluster/esxi03.txt")),
-    ("esxi04.txt", include_str!("../../examples/mdclear-cluster/esxi04.txt")),
-    ("vm-app01-on-esxi01.runtime.txt", include_str!("../../examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt")),
-    ("vm-db02-on-esxi02.runtime.txt", include_str!("../../examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt")),
+    (
+        "esxi01.txt",
+        include_str!("../../examples/mdclear-cluster/esxi01.txt"),
+    ),
+    (
+        "esxi02.txt",
+        include_str!("../../examples/mdclear-cluster/esxi02.txt"),
+    ),
+    (
+        "esxi03.txt",
+        include_str!("../../examples/mdclear-cluster/esxi03.txt"),
+    ),
+    (
+        "esxi04.txt",
+        include_str!("../../examples/mdclear-cluster/esxi04.txt"),
+    ),
+    (
+        "vm-app01-on-esxi01.runtime.txt",
+        include_str!("../../examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt"),
+    ),
+    (
+        "vm-db02-on-esxi02.runtime.txt",
+        include_str!("../../examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt"),
+    ),
 ];
 /// Xeon E5-2650 v4 (Broadwell-EP), libvirt cputestdata.
-const BROADWELL: &str = include_str!("../../tests/data/cpuid/libvirt/x86_64-cpuid-Xeon-E5-2650-v4.xml");
+const BROADWELL: &str =
+    include_str!("../../tests/data/cpuid/libvirt/x86_64-cpuid-Xeon-E5-2650-v4.xml");
 /// Xeon X5667 (Westmere-EP), InstLatX64.
-const WESTMERE: &str = include_str!("../../tests/data/cpuid/instlatx64/GenuineIntel00206C1_Gulftown_CPUID.txt");
+const WESTMERE: &str =
+    include_str!("../../tests/data/cpuid/instlatx64/GenuineIntel00206C1_Gulftown_CPUID.txt");
 
 fn main() -> Result<(), String> {
     let json = std::env::args().any(|a| a == "--json");
-    let sources: Vec<Source<'_>> = CLUSTER.iter().map(|(name, text)| Source { name, text }).collect();
+    let sources: Vec<Source<'_>> = CLUSTER
+        .iter()
+        .map(|(name, text)| Source { name, text })
+        .collect();
     let ws = session::load(&sources);
     if let Some(e) = ws.errors.first() {
         return Err(e.to_string());
@@ -34,8 +57,14 @@ fn main() -> Result<(), String> {
 
     // Candidates from CPUID dumps: named by the caller, with a `--set` style override.
     let candidates = session::load(&[
-        Source { name: "new-bdw.xml", text: BROADWELL },
-        Source { name: "old-wsm.txt", text: WESTMERE },
+        Source {
+            name: "new-bdw.xml",
+            text: BROADWELL,
+        },
+        Source {
+            name: "old-wsm.txt",
+            text: WESTMERE,
+        },
     ]);
     if let Some(e) = candidates.errors.first() {
         return Err(e.to_string());
@@ -47,7 +76,10 @@ fn main() -> Result<(), String> {
 
     let print = |title: &str, text: String, value: serde_json::Value| {
         if json {
-            println!("{}", serde_json::json!({ "question": title, "answer": value }));
+            println!(
+                "{}",
+                serde_json::json!({ "question": title, "answer": value })
+            );
         } else {
             println!("== {title}\n{text}\n");
         }
@@ -59,11 +91,26 @@ fn main() -> Result<(), String> {
         let next: Vec<String> = r
             .next_mode_blockers
             .iter()
-            .map(|b| format!("{} needs {}", b.mode, b.missing.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")))
+            .map(|b| {
+                format!(
+                    "{} needs {}",
+                    b.mode,
+                    b.missing
+                        .iter()
+                        .map(|f| f.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
             .collect();
         print(
             &format!("highest EVC mode of {}", h.name),
-            format!("{}: {} ({})", h.name, r.max_evc_mode.as_deref().unwrap_or("none"), next.join("; ")),
+            format!(
+                "{}: {} ({})",
+                h.name,
+                r.max_evc_mode.as_deref().unwrap_or("none"),
+                next.join("; ")
+            ),
             serde_json::json!({ "host": r.name, "max_evc_mode": r.max_evc_mode, "next_mode_blockers": r.next_mode_blockers }),
         );
     }
@@ -77,17 +124,39 @@ fn main() -> Result<(), String> {
 
     let mut with_bdw = ws.hosts.clone();
     with_bdw.push(bdw.clone());
-    let broadwell = EvcSetting::Mode(modes.get("intel-broadwell").ok_or("no intel-broadwell mode")?);
+    let broadwell = EvcSetting::Mode(
+        modes
+            .get("intel-broadwell")
+            .ok_or("no intel-broadwell mode")?,
+    );
     let r = plan::change_mode(&with_bdw, &ws.vms, current, broadwell, modes);
     print("raise to intel-broadwell", r.summary.clone(), to_json(&r));
-    let sandy = EvcSetting::Mode(modes.get("intel-sandybridge").ok_or("no intel-sandybridge mode")?);
+    let sandy = EvcSetting::Mode(
+        modes
+            .get("intel-sandybridge")
+            .ok_or("no intel-sandybridge mode")?,
+    );
     let r = plan::change_mode(&ws.hosts, &ws.vms, current, sandy, modes);
     let blocking: Vec<String> = r
         .vms_blocking
         .iter()
-        .map(|v| format!("{} uses {}", v.vm, v.features.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")))
+        .map(|v| {
+            format!(
+                "{} uses {}",
+                v.vm,
+                v.features
+                    .iter()
+                    .map(|f| f.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
         .collect();
-    print("lower to intel-sandybridge", format!("{}\n{}", r.summary, blocking.join("\n")), to_json(&r));
+    print(
+        "lower to intel-sandybridge",
+        format!("{}\n{}", r.summary, blocking.join("\n")),
+        to_json(&r),
+    );
     Ok(())
 }
 

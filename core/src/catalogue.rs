@@ -47,7 +47,11 @@ impl fmt::Display for CpuidBit {
         if self.subleaf == 0 {
             write!(f, "CPUID.{:02X}H:{}[{}]", self.leaf, self.reg, self.bit)
         } else {
-            write!(f, "CPUID.(EAX={:02X}H,ECX={}):{}[{}]", self.leaf, self.subleaf, self.reg, self.bit)
+            write!(
+                f,
+                "CPUID.(EAX={:02X}H,ECX={}):{}[{}]",
+                self.leaf, self.subleaf, self.reg, self.bit
+            )
         }
     }
 }
@@ -164,7 +168,9 @@ impl FromIterator<FeatureId> for FeatureSet {
 impl fmt::Debug for FeatureSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cat = catalogue();
-        f.debug_set().entries(self.iter().map(|id| cat.def(id).key.as_str())).finish()
+        f.debug_set()
+            .entries(self.iter().map(|id| cat.def(id).key.as_str()))
+            .finish()
     }
 }
 
@@ -183,8 +189,9 @@ pub struct Catalogue {
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        Catalogue::from_tsv(include_str!("../data/features.tsv"))
-            .unwrap_or_else(|e| panic!("built-in features.tsv is invalid (a unit test guards this): {e}"))
+        Catalogue::from_tsv(include_str!("../data/features.tsv")).unwrap_or_else(|e| {
+            panic!("built-in features.tsv is invalid (a unit test guards this): {e}")
+        })
     })
 }
 
@@ -198,7 +205,10 @@ impl Catalogue {
             }
             let cols: Vec<&str> = line.split('\t').collect();
             let [key, label, loc, kind, req, src] = cols.as_slice() else {
-                return Err(format!("line {}: expected 6 tab-separated columns", index + 1));
+                return Err(format!(
+                    "line {}: expected 6 tab-separated columns",
+                    index + 1
+                ));
             };
             let kind = match *kind {
                 "vendor" => Kind::Vendor,
@@ -211,7 +221,10 @@ impl Catalogue {
             let cpuid = if *loc == "-" {
                 None
             } else {
-                Some(parse_loc(loc).ok_or_else(|| format!("line {}: bad CPUID location `{loc}`", index + 1))?)
+                Some(
+                    parse_loc(loc)
+                        .ok_or_else(|| format!("line {}: bad CPUID location `{loc}`", index + 1))?,
+                )
             };
             defs.push(FeatureDef {
                 key: key.to_string(),
@@ -223,10 +236,15 @@ impl Catalogue {
             });
         }
         if defs.len() > WORDS * 64 {
-            return Err(format!("{} features do not fit a FeatureSet of {} bits", defs.len(), WORDS * 64));
+            return Err(format!(
+                "{} features do not fit a FeatureSet of {} bits",
+                defs.len(),
+                WORDS * 64
+            ));
         }
         let mut by_lower = HashMap::new();
-        let (mut mitigations, mut requirable, mut vendors) = (FeatureSet::EMPTY, FeatureSet::EMPTY, FeatureSet::EMPTY);
+        let (mut mitigations, mut requirable, mut vendors) =
+            (FeatureSet::EMPTY, FeatureSet::EMPTY, FeatureSet::EMPTY);
         for (index, def) in defs.iter().enumerate() {
             let id = FeatureId(index as u16);
             if by_lower.insert(def.key.to_ascii_lowercase(), id).is_some() {
@@ -242,7 +260,13 @@ impl Catalogue {
                 requirable.insert(id);
             }
         }
-        Ok(Catalogue { defs, by_lower, mitigations, requirable, vendors })
+        Ok(Catalogue {
+            defs,
+            by_lower,
+            mitigations,
+            requirable,
+            vendors,
+        })
     }
 
     /// Looks a key up, case-insensitively. `None` for keys the catalogue does not know.
@@ -257,7 +281,8 @@ impl Catalogue {
 
     /// Looks up a key that must exist (used for built-in data; panics on a typo, which tests catch).
     pub fn id(&self, key: &str) -> FeatureId {
-        self.lookup(key).unwrap_or_else(|| panic!("unknown built-in feature key {key}"))
+        self.lookup(key)
+            .unwrap_or_else(|| panic!("unknown built-in feature key {key}"))
     }
 
     pub fn def(&self, id: FeatureId) -> &FeatureDef {
@@ -273,7 +298,10 @@ impl Catalogue {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FeatureId, &FeatureDef)> {
-        self.defs.iter().enumerate().map(|(i, d)| (FeatureId(i as u16), d))
+        self.defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (FeatureId(i as u16), d))
     }
 
     /// Side-channel mitigation features.
@@ -309,7 +337,12 @@ fn parse_loc(text: &str) -> Option<CpuidBit> {
     if bit > 31 || parts.next().is_some() {
         return None;
     }
-    Some(CpuidBit { leaf, subleaf, reg, bit })
+    Some(CpuidBit {
+        leaf,
+        subleaf,
+        reg,
+        bit,
+    })
 }
 
 #[cfg(test)]
@@ -343,7 +376,10 @@ mod tests {
                 && let Some(prev) = seen.insert(loc, &def.key)
             {
                 let pair = [prev, def.key.as_str()];
-                assert!(pair.contains(&"cpuid.IBRS") && pair.contains(&"cpuid.IBPB"), "{pair:?} share {loc}");
+                assert!(
+                    pair.contains(&"cpuid.IBRS") && pair.contains(&"cpuid.IBPB"),
+                    "{pair:?} share {loc}"
+                );
             }
         }
     }
@@ -351,10 +387,19 @@ mod tests {
     #[test]
     fn feature_set_ops() {
         let cat = catalogue();
-        let a: FeatureSet = ["cpuid.SSE3", "cpuid.AVX", "cpuid.MDCLEAR"].iter().map(|k| cat.id(k)).collect();
-        let b: FeatureSet = ["cpuid.SSE3", "cpuid.AVX"].iter().map(|k| cat.id(k)).collect();
+        let a: FeatureSet = ["cpuid.SSE3", "cpuid.AVX", "cpuid.MDCLEAR"]
+            .iter()
+            .map(|k| cat.id(k))
+            .collect();
+        let b: FeatureSet = ["cpuid.SSE3", "cpuid.AVX"]
+            .iter()
+            .map(|k| cat.id(k))
+            .collect();
         assert!(b.is_subset(&a) && !a.is_subset(&b));
-        assert_eq!(a.difference(b).iter().collect::<Vec<_>>(), vec![cat.id("cpuid.MDCLEAR")]);
+        assert_eq!(
+            a.difference(b).iter().collect::<Vec<_>>(),
+            vec![cat.id("cpuid.MDCLEAR")]
+        );
         assert_eq!(a.len(), 3);
         let last = FeatureId((cat.len() - 1) as u16);
         let mut s = FeatureSet::EMPTY;

@@ -90,7 +90,10 @@ pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
             .iter()
             .filter(|m| host.vendor.is_none_or(|v| v == m.vendor))
             .min_by_key(|m| m.tier)
-            .map(|lowest| ModeBlockers { mode: lowest.key.clone(), missing: refs(lowest.required.difference(host.caps.present)) })
+            .map(|lowest| ModeBlockers {
+                mode: lowest.key.clone(),
+                missing: refs(lowest.required.difference(host.caps.present)),
+            })
             .into_iter()
             .collect(),
         _ => Vec::new(),
@@ -124,13 +127,23 @@ pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
         model: host.caps.numbers.get(&cat.id("cpuid.MODEL")).copied(),
         stepping: host.caps.numbers.get(&cat.id("cpuid.STEPPING")).copied(),
         max_evc_mode: max_key,
-        supported_evc_modes: admitted.map(|a| a.iter().map(|m| m.key.clone()).collect()).unwrap_or_default(),
+        supported_evc_modes: admitted
+            .map(|a| a.iter().map(|m| m.key.clone()).collect())
+            .unwrap_or_default(),
         next_mode_blockers: next_blockers,
         reported_max_evc_mode: host.reported_max_evc.clone(),
         reported_current_evc_mode: host.reported_current_evc.clone(),
         max_evc_cross_check: cross_check,
         mitigations: refs(host.caps.present.intersection(cat.mitigations())),
-        unknown_keys: host.caps.unknown.values().map(|(k, v)| UnknownKey { key: k.clone(), value: *v }).collect(),
+        unknown_keys: host
+            .caps
+            .unknown
+            .values()
+            .map(|(k, v)| UnknownKey {
+                key: k.clone(),
+                value: *v,
+            })
+            .collect(),
         warnings,
     }
 }
@@ -159,7 +172,13 @@ fn admission_verdict(host: &Host, mode: &EvcMode) -> Option<bool> {
 /// Whether `host` can be admitted to `mode`; the missing features otherwise.
 pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
     if host.is_fragment() {
-        return Admission { host: host.name.clone(), mode: mode.key.clone(), admitted: None, missing: Vec::new(), vendor_mismatch: false };
+        return Admission {
+            host: host.name.clone(),
+            mode: mode.key.clone(),
+            admitted: None,
+            missing: Vec::new(),
+            vendor_mismatch: false,
+        };
     }
     let vendor_mismatch = host.vendor.is_some_and(|v| v != mode.vendor);
     let missing = mode.required.difference(host.caps.present);
@@ -182,7 +201,9 @@ pub fn seen_at_power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMod
     let mut seen = host.caps.present;
     match evc {
         EvcSetting::Mode(mode) => seen = seen.intersection(mode.exposed),
-        EvcSetting::Disabled if !host.evc_masks.is_empty() => seen = seen.intersection(masks_expose(&host.evc_masks)),
+        EvcSetting::Disabled if !host.evc_masks.is_empty() => {
+            seen = seen.intersection(masks_expose(&host.evc_masks))
+        }
         EvcSetting::Disabled => {}
     }
     if let Some(p) = per_vm {
@@ -250,9 +271,15 @@ pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m Ev
     let cat = catalogue();
     // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
     // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
-    let exposed: FeatureSet =
-        masks_expose(&vm.masks).iter().filter(|id| cat.def(*id).kind != Kind::Virtualization).collect();
-    modes.modes.iter().filter(|m| m.exposed == exposed).collect()
+    let exposed: FeatureSet = masks_expose(&vm.masks)
+        .iter()
+        .filter(|id| cat.def(*id).kind != Kind::Virtualization)
+        .collect();
+    modes
+        .modes
+        .iter()
+        .filter(|m| m.exposed == exposed)
+        .collect()
 }
 
 pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
@@ -270,14 +297,23 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
         None
     } else {
         let matching = modes_matching_masks(vm, modes);
-        Some(matching.first().map(|m| m.key.clone()).unwrap_or_else(|| "custom".to_string()))
+        Some(
+            matching
+                .first()
+                .map(|m| m.key.clone())
+                .unwrap_or_else(|| "custom".to_string()),
+        )
     };
     VmReport {
         name: vm.name.clone(),
         source: vm.source.clone(),
         host: vm.host.clone(),
         power_state: vm.power_state.clone(),
-        min_evc_mode: if vm.requirements.all.is_empty() { None } else { min },
+        min_evc_mode: if vm.requirements.all.is_empty() {
+            None
+        } else {
+            min
+        },
         reported_min_evc_mode: vm.reported_min_evc.clone(),
         min_evc_cross_check: cross,
         per_vm_mask_mode,
@@ -292,7 +328,14 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
                 required: r.requirement.to_string(),
             })
             .collect(),
-        masks: vm.masks.iter().map(|(k, m)| MaskReport { key: k.name().to_string(), mask: m.to_string() }).collect(),
+        masks: vm
+            .masks
+            .iter()
+            .map(|(k, m)| MaskReport {
+                key: k.name().to_string(),
+                mask: m.to_string(),
+            })
+            .collect(),
         warnings,
     }
 }
@@ -305,7 +348,12 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
     // Performance: a full dump knows every key, so only fragments can leave requirements
     // unjudged; skip the scan over all requirements otherwise (same result: empty).
     let unknown_on_destination: Vec<String> = if dest.is_fragment() {
-        vm.requirements.all.iter().filter(|r| !dest.knows(&r.key)).map(|r| r.written.clone()).collect()
+        vm.requirements
+            .all
+            .iter()
+            .filter(|r| !dest.knows(&r.key))
+            .map(|r| r.written.clone())
+            .collect()
     } else {
         Vec::new()
     };
@@ -345,14 +393,25 @@ pub fn missing_requirements(vm: &Vm, dest: &Host) -> Vec<Missing> {
     // Performance: when every `Min:1` requirement is met, only the `other` list (Match,
     // Min > 1, unknown keys; kept in input order) can block: scan it instead of all
     // requirements. Same entries in the same order as the full scan below.
-    let list = if fast_missing.is_empty() { &vm.requirements.other } else { &vm.requirements.all };
+    let list = if fast_missing.is_empty() {
+        &vm.requirements.other
+    } else {
+        &vm.requirements.all
+    };
     for r in list {
         let blocked = match &r.key {
-            Key::Known(id) if r.requirement.op == ReqOp::Min && r.requirement.value == 1 => fast_missing.contains(*id),
+            Key::Known(id) if r.requirement.op == ReqOp::Min && r.requirement.value == 1 => {
+                fast_missing.contains(*id)
+            }
             key => !r.requirement.is_met_by(dest.caps.value(key)),
         };
         if blocked && dest.knows(&r.key) {
-            out.push(missing_entry(r.key.clone(), &r.written, r.requirement, dest.caps.value(&r.key)));
+            out.push(missing_entry(
+                r.key.clone(),
+                &r.written,
+                r.requirement,
+                dest.caps.value(&r.key),
+            ));
         }
     }
     out
@@ -385,7 +444,12 @@ pub fn meets_requirements(vm: &Vm, dest: &Host) -> bool {
 fn cpuid_text(id: FeatureId) -> Option<String> {
     static TEXTS: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
     TEXTS
-        .get_or_init(|| catalogue().iter().map(|(_, def)| def.cpuid.map(|c| c.to_string())).collect())
+        .get_or_init(|| {
+            catalogue()
+                .iter()
+                .map(|(_, def)| def.cpuid.map(|c| c.to_string()))
+                .collect()
+        })
         .get(id.0 as usize)
         .cloned()
         .flatten()
@@ -393,12 +457,20 @@ fn cpuid_text(id: FeatureId) -> Option<String> {
 
 /// `requirement.to_string()`, without the formatter for the common `Bool:Min:1`.
 fn requirement_text(requirement: Requirement) -> String {
-    if requirement == Requirement::BOOL_MIN_1 { "Bool:Min:1".to_string() } else { requirement.to_string() }
+    if requirement == Requirement::BOOL_MIN_1 {
+        "Bool:Min:1".to_string()
+    } else {
+        requirement.to_string()
+    }
 }
 
 fn missing_entry(key: Key, written: &str, requirement: Requirement, available: u64) -> Missing {
     let (kind, cpuid, remedy) = match &key {
-        Key::Known(id) => (Some(catalogue().def(*id).kind), cpuid_text(*id), rule_for(*id).map(|r| r.name.as_str())),
+        Key::Known(id) => (
+            Some(catalogue().def(*id).kind),
+            cpuid_text(*id),
+            rule_for(*id).map(|r| r.name.as_str()),
+        ),
         Key::Unknown(_) => (None, None, None),
     };
     Missing {
@@ -444,8 +516,16 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
         if values.iter().all(|v| *v == values[0]) {
             continue;
         }
-        let with: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) != 0).map(|h| h.name.clone()).collect();
-        let without: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) == 0).map(|h| h.name.clone()).collect();
+        let with: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) != 0)
+            .map(|h| h.name.clone())
+            .collect();
+        let without: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) == 0)
+            .map(|h| h.name.clone())
+            .collect();
         let exposed = match evc {
             EvcSetting::Mode(m) => m.exposed.contains(id),
             EvcSetting::Disabled => true,
@@ -454,7 +534,13 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             key: def.key.clone(),
             label: def.label.clone(),
             kind: Some(def.kind),
-            values: knowing.iter().map(|h| HostValue { host: h.name.clone(), value: h.caps.value(&key) }).collect(),
+            values: knowing
+                .iter()
+                .map(|h| HostValue {
+                    host: h.name.clone(),
+                    value: h.caps.value(&key),
+                })
+                .collect(),
             summary: drift_summary(&with, &without, knowing.len()),
             hosts_with: with,
             hosts_without: without,
@@ -472,14 +558,32 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
         if knowing.len() < 2 || values.iter().all(|v| *v == values[0]) {
             continue;
         }
-        let written = hosts.iter().find_map(|h| h.caps.unknown.get(lower)).map(|(k, _)| k.clone()).unwrap_or(lower.clone());
-        let with: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) != 0).map(|h| h.name.clone()).collect();
-        let without: Vec<String> = knowing.iter().filter(|h| h.caps.value(&key) == 0).map(|h| h.name.clone()).collect();
+        let written = hosts
+            .iter()
+            .find_map(|h| h.caps.unknown.get(lower))
+            .map(|(k, _)| k.clone())
+            .unwrap_or(lower.clone());
+        let with: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) != 0)
+            .map(|h| h.name.clone())
+            .collect();
+        let without: Vec<String> = knowing
+            .iter()
+            .filter(|h| h.caps.value(&key) == 0)
+            .map(|h| h.name.clone())
+            .collect();
         out.push(Drift {
             key: written,
             label: key.label().to_string(),
             kind: None,
-            values: knowing.iter().map(|h| HostValue { host: h.name.clone(), value: h.caps.value(&key) }).collect(),
+            values: knowing
+                .iter()
+                .map(|h| HostValue {
+                    host: h.name.clone(),
+                    value: h.caps.value(&key),
+                })
+                .collect(),
             summary: drift_summary(&with, &without, knowing.len()),
             hosts_with: with,
             hosts_without: without,
@@ -497,7 +601,11 @@ fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
     if with.len() <= without.len() {
         format!("only {} of {total} hosts: {}", with.len(), host_list(with))
     } else {
-        format!("missing on {} of {total} hosts: {}", without.len(), host_list(without))
+        format!(
+            "missing on {} of {total} hosts: {}",
+            without.len(),
+            host_list(without)
+        )
     }
 }
 
@@ -505,9 +613,20 @@ fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
 /// `esxi02, esxi03, esxi04` → `esxi02–04`.
 pub fn host_list(names: &[String]) -> String {
     fn split(name: &str) -> (&str, Option<(u64, usize)>) {
-        let digits = name.bytes().rev().take_while(|b| b.is_ascii_digit()).count();
+        let digits = name
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         let (prefix, number) = name.split_at(name.len() - digits);
-        (prefix, number.parse().ok().filter(|_| digits > 0 && digits <= 9).map(|n| (n, digits)))
+        (
+            prefix,
+            number
+                .parse()
+                .ok()
+                .filter(|_| digits > 0 && digits <= 9)
+                .map(|n| (n, digits)),
+        )
     }
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -518,7 +637,11 @@ pub fn host_list(names: &[String]) -> String {
             while j + 1 < names.len() {
                 let (p2, n2) = split(&names[j + 1]);
                 match n2 {
-                    Some((n, w)) if p2 == prefix && w == width && n == start + (j + 1 - i) as u64 => j += 1,
+                    Some((n, w))
+                        if p2 == prefix && w == width && n == start + (j + 1 - i) as u64 =>
+                    {
+                        j += 1
+                    }
                     _ => break,
                 }
             }
@@ -538,7 +661,10 @@ pub fn host_list(names: &[String]) -> String {
 
 /// The N×N matrix: can a VM powered on on the row host move to the column host?
 pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> Vec<MatrixRow> {
-    let admissions: Vec<Option<Admission>> = hosts.iter().map(|h| evc.mode().map(|m| admission(h, m))).collect();
+    let admissions: Vec<Option<Admission>> = hosts
+        .iter()
+        .map(|h| evc.mode().map(|m| admission(h, m)))
+        .collect();
     hosts
         .iter()
         .map(|from| {
@@ -548,10 +674,16 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
                 .zip(&admissions)
                 .map(|(to, adm)| {
                     let same = std::ptr::eq(from, to);
-                    let missing = if same { Vec::new() } else { missing_requirements(&vm, to) };
+                    let missing = if same {
+                        Vec::new()
+                    } else {
+                        missing_requirements(&vm, to)
+                    };
                     let admitted = adm.as_ref().is_none_or(|a| a.admitted != Some(false));
                     let fully_checked = same
-                        || (!vm.partial && !to.is_fragment() && adm.as_ref().is_none_or(|a| a.admitted.is_some()));
+                        || (!vm.partial
+                            && !to.is_fragment()
+                            && adm.as_ref().is_none_or(|a| a.admitted.is_some()));
                     let verdict = verdict(missing.is_empty() && admitted, fully_checked);
                     MatrixCell {
                         to: to.name.clone(),
@@ -562,7 +694,10 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
                     }
                 })
                 .collect();
-            MatrixRow { from: from.name.clone(), cells }
+            MatrixRow {
+                from: from.name.clone(),
+                cells,
+            }
         })
         .collect()
 }
@@ -573,7 +708,12 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
 /// [`matrix`] on a subset, or [`check_vm`] / [`meets_requirements`] pair by pair.
 pub const MAX_MATRIX_HOSTS: usize = 2_000;
 
-pub fn cluster_report(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>, modes: &ModeCatalogue) -> ClusterReport {
+pub fn cluster_report(
+    hosts: &[Host],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    modes: &ModeCatalogue,
+) -> ClusterReport {
     let common = max_common_mode(hosts, modes);
     let (matrix, matrix_omitted) = if hosts.len() > MAX_MATRIX_HOSTS {
         (
@@ -591,7 +731,10 @@ pub fn cluster_report(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMo
         max_common_evc_mode: common.map(|m| m.key.clone()),
         evc_mode: evc.key(),
         per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
-        admissions: evc.mode().map(|m| hosts.iter().map(|h| admission(h, m)).collect()).unwrap_or_default(),
+        admissions: evc
+            .mode()
+            .map(|m| hosts.iter().map(|h| admission(h, m)).collect())
+            .unwrap_or_default(),
         drift: drift(hosts, evc),
         matrix,
         matrix_omitted,
@@ -615,7 +758,16 @@ pub fn maintenance(
     let source = hosts
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case(host_name))
-        .ok_or_else(|| format!("no host named {host_name}; hosts: {}", hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")))?;
+        .ok_or_else(|| {
+            format!(
+                "no host named {host_name}; hosts: {}",
+                hosts
+                    .iter()
+                    .map(|h| h.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
     let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
@@ -626,7 +778,8 @@ pub fn maintenance(
     };
     // VMs with identical requirements get one plan: the checks depend on nothing else.
     let mut groups: Vec<(&Vm, Vec<String>)> = Vec::new();
-    let mut group_of: std::collections::HashMap<RequirementsKey<'_>, usize> = std::collections::HashMap::new();
+    let mut group_of: std::collections::HashMap<RequirementsKey<'_>, usize> =
+        std::collections::HashMap::new();
     for vm in &vms {
         let key = RequirementsKey::of(vm);
         match group_of.get(&key) {
@@ -641,9 +794,14 @@ pub fn maintenance(
     for (vm, names) in groups {
         let label = match names.len() {
             1 => vm.name.clone(),
-            n => format!("{} and {} other VMs with the same CPU requirements", vm.name, n - 1),
+            n => format!(
+                "{} and {} other VMs with the same CPU requirements",
+                vm.name,
+                n - 1
+            ),
         };
-        let mut dests: Vec<CheckReport> = destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
+        let mut dests: Vec<CheckReport> =
+            destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
         if names.len() > 1 {
             for d in &mut dests {
                 d.vm.clone_from(&label);
@@ -652,21 +810,38 @@ pub fn maintenance(
         plans.push(VmPlan {
             vm: label,
             vms: names,
-            requirements_from: if vm.from_input { "input".to_string() } else { format!("computed: powered on on {}", source.name) },
+            requirements_from: if vm.from_input {
+                "input".to_string()
+            } else {
+                format!("computed: powered on on {}", source.name)
+            },
             can_move: dests.iter().any(|d| d.compatible),
             destinations: dests,
         });
     }
     let evacuable = !destinations.is_empty() && plans.iter().all(|p| p.can_move);
     let remedies = remedies(source, &destinations, &vms, &plans, evc, per_vm, modes);
-    let blocked: usize = plans.iter().filter(|p| !p.can_move).map(|p| p.vms.len()).sum();
+    let blocked: usize = plans
+        .iter()
+        .filter(|p| !p.can_move)
+        .map(|p| p.vms.len())
+        .sum();
     let vm_count: usize = plans.iter().map(|p| p.vms.len()).sum();
     let verdict = if destinations.is_empty() {
-        format!("{} is the only host: there is nowhere to move its VMs", source.name)
+        format!(
+            "{} is the only host: there is nowhere to move its VMs",
+            source.name
+        )
     } else if evacuable {
-        format!("{} can enter maintenance mode: every VM has a destination", source.name)
+        format!(
+            "{} can enter maintenance mode: every VM has a destination",
+            source.name
+        )
     } else {
-        let possible = plans.first().map(|p| p.destinations.iter().filter(|d| d.compatible).count()).unwrap_or(0);
+        let possible = plans
+            .first()
+            .map(|p| p.destinations.iter().filter(|d| d.compatible).count())
+            .unwrap_or(0);
         if plans.len() == 1 && vm_count == 1 {
             format!(
                 "{} cannot be evacuated: {} of {} destinations possible for {}",
@@ -676,10 +851,17 @@ pub fn maintenance(
                 plans[0].vm
             )
         } else {
-            format!("{} cannot be evacuated: {blocked} of {vm_count} VMs have no destination", source.name)
+            format!(
+                "{} cannot be evacuated: {blocked} of {vm_count} VMs have no destination",
+                source.name
+            )
         }
     };
-    let unverified = plans.iter().flat_map(|p| &p.destinations).filter(|d| d.verdict == Verdict::Unknown).count();
+    let unverified = plans
+        .iter()
+        .flat_map(|p| &p.destinations)
+        .filter(|d| d.verdict == Verdict::Unknown)
+        .count();
     let verdict = if unverified > 0 && !evacuable {
         format!(
             "{verdict} ({unverified} move{} not fully checked: partial data such as grep output)",
@@ -756,7 +938,10 @@ fn remedies(
         sort_like(&mut hosts, destinations);
         let host_text = host_list(&hosts);
         let feature_text = features.join(", ");
-        let action = rule.action.replace("{hosts}", &host_text).replace("{features}", &feature_text);
+        let action = rule
+            .action
+            .replace("{hosts}", &host_text)
+            .replace("{features}", &feature_text);
         out.push(Remedy {
             rank: 0,
             scope: match rule.disruption {
@@ -815,17 +1000,29 @@ fn remedies(
         })
         .collect();
     if !blocking.is_empty() {
-        let ceiling = per_vm.or(evc.mode()).or_else(|| host_max_mode(source, modes));
+        let ceiling = per_vm
+            .or(evc.mode())
+            .or_else(|| host_max_mode(source, modes));
         let candidates: Vec<&EvcMode> = modes
             .modes
             .iter()
             .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c)))
             .filter(|m| m.exposed.intersection(blocking).is_empty())
-            .filter(|m| destinations.iter().any(|d| admission_verdict(d, m) != Some(false)))
+            .filter(|m| {
+                destinations
+                    .iter()
+                    .any(|d| admission_verdict(d, m) != Some(false))
+            })
             .collect();
         if let Some(best) = ModeCatalogue::highest(&candidates) {
-            let all_vms: Vec<String> = plans.iter().filter(|p| !p.can_move).flat_map(|p| p.vms.iter().cloned()).collect();
-            let lost = ceiling.map(|c| c.exposed.difference(best.exposed).difference(blocking)).unwrap_or_default();
+            let all_vms: Vec<String> = plans
+                .iter()
+                .filter(|p| !p.can_move)
+                .flat_map(|p| p.vms.iter().cloned())
+                .collect();
+            let lost = ceiling
+                .map(|c| c.exposed.difference(best.exposed).difference(blocking))
+                .unwrap_or_default();
             out.push(Remedy {
                 rank: 0,
                 scope: RemedyScope::Vms,
@@ -858,7 +1055,12 @@ fn remedies(
 }
 
 fn sort_like(names: &mut [String], hosts: &[&Host]) {
-    names.sort_by_key(|n| hosts.iter().position(|h| h.name == *n).unwrap_or(usize::MAX));
+    names.sort_by_key(|n| {
+        hosts
+            .iter()
+            .position(|h| h.name == *n)
+            .unwrap_or(usize::MAX)
+    });
 }
 
 /// What makes two VMs' checks identical: their requirements (and whether they are complete).
@@ -876,7 +1078,12 @@ impl<'v> RequirementsKey<'v> {
             from_input: vm.from_input,
             partial: vm.partial,
             bool_min: vm.requirements.bool_min,
-            other: vm.requirements.other.iter().map(|r| (&r.key, r.requirement)).collect(),
+            other: vm
+                .requirements
+                .other
+                .iter()
+                .map(|r| (&r.key, r.requirement))
+                .collect(),
         }
     }
 }
@@ -887,11 +1094,19 @@ fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static s
     let synthetic = |n: &String| vms.iter().any(|v| !v.from_input && v.name == *n);
     match names {
         [one] if synthetic(one) => {
-            let host = vms.iter().find(|v| v.name == *one).and_then(|v| v.host.clone()).unwrap_or_default();
+            let host = vms
+                .iter()
+                .find(|v| v.name == *one)
+                .and_then(|v| v.host.clone())
+                .unwrap_or_default();
             (format!("the VMs powered on on {host}"), "them", "require")
         }
         [one] => (one.clone(), "it", "requires"),
-        _ if names.len() > 4 => (format!("{} and {} more VMs", names[..3].join(", "), names.len() - 3), "them", "require"),
+        _ if names.len() > 4 => (
+            format!("{} and {} more VMs", names[..3].join(", "), names.len() - 3),
+            "them",
+            "require",
+        ),
         _ => (names.join(", "), "them", "require"),
     }
 }
@@ -908,7 +1123,11 @@ mod tests {
     #[test]
     fn fast_paths_agree_with_the_definitions() {
         let cat = catalogue();
-        let keys: Vec<String> = cat.iter().map(|(_, d)| d.key.clone()).chain(["vpmc.fixed".to_string(), "cpuid.FUTURE".to_string()]).collect();
+        let keys: Vec<String> = cat
+            .iter()
+            .map(|(_, d)| d.key.clone())
+            .chain(["vpmc.fixed".to_string(), "cpuid.FUTURE".to_string()])
+            .collect();
         let seed = std::cell::Cell::new(0x9e37_79b9_7f4a_7c15u64);
         let next = || {
             let mut x = seed.get();
@@ -924,9 +1143,18 @@ mod tests {
             let capabilities = keys
                 .iter()
                 .filter(|_| next() % 4 != 0)
-                .map(|k| Entry { key: k.clone(), value: [0, 1, 1, 1, 2, 6][(next() % 6) as usize], pos })
+                .map(|k| Entry {
+                    key: k.clone(),
+                    value: [0, 1, 1, 1, 2, 6][(next() % 6) as usize],
+                    pos,
+                })
                 .collect();
-            let input = HostInput { name: Some(format!("h{i}")), capabilities, fragment: i % 5 == 4, ..Default::default() };
+            let input = HostInput {
+                name: Some(format!("h{i}")),
+                capabilities,
+                fragment: i % 5 == 4,
+                ..Default::default()
+            };
             hosts.push(Host::from_input(&input, "h", "test"));
         }
         let mut vms = Vec::new();
@@ -936,15 +1164,39 @@ mod tests {
                 .filter(|_| next() % 3 == 0)
                 .map(|k| {
                     let value = match next() % 8 {
-                        0 => Requirement { ty: ReqType::Num, op: ReqOp::Match, value: next() % 3 },
-                        1 => Requirement { ty: ReqType::Num, op: ReqOp::Min, value: 2 + next() % 5 },
-                        2 => Requirement { ty: ReqType::Untyped, op: ReqOp::Min, value: 1 },
+                        0 => Requirement {
+                            ty: ReqType::Num,
+                            op: ReqOp::Match,
+                            value: next() % 3,
+                        },
+                        1 => Requirement {
+                            ty: ReqType::Num,
+                            op: ReqOp::Min,
+                            value: 2 + next() % 5,
+                        },
+                        2 => Requirement {
+                            ty: ReqType::Untyped,
+                            op: ReqOp::Min,
+                            value: 1,
+                        },
                         _ => Requirement::BOOL_MIN_1,
                     };
-                    Entry { key: k.clone(), value, pos }
+                    Entry {
+                        key: k.clone(),
+                        value,
+                        pos,
+                    }
                 })
                 .collect();
-            vms.push(Vm::from_input(&VmInput { name: Some(format!("v{i}")), requirements, ..Default::default() }, "v", "test"));
+            vms.push(Vm::from_input(
+                &VmInput {
+                    name: Some(format!("v{i}")),
+                    requirements,
+                    ..Default::default()
+                },
+                "v",
+                "test",
+            ));
         }
         for h in &hosts {
             vms.push(power_on(h, EvcSetting::Disabled, None));
@@ -953,7 +1205,13 @@ mod tests {
         for vm in &vms {
             for h in &hosts {
                 let missing = missing_requirements(vm, h);
-                assert_eq!(meets_requirements(vm, h), missing.is_empty(), "{} -> {}", vm.name, h.name);
+                assert_eq!(
+                    meets_requirements(vm, h),
+                    missing.is_empty(),
+                    "{} -> {}",
+                    vm.name,
+                    h.name
+                );
                 // The plain definition of the unmet list: every requirement in input order.
                 let plain: Vec<String> = vm
                     .requirements
@@ -962,17 +1220,30 @@ mod tests {
                     .filter(|r| !r.requirement.is_met_by(h.caps.value(&r.key)) && h.knows(&r.key))
                     .map(|r| r.written.clone())
                     .collect();
-                assert_eq!(missing.iter().map(|m| m.key.clone()).collect::<Vec<_>>(), plain);
+                assert_eq!(
+                    missing.iter().map(|m| m.key.clone()).collect::<Vec<_>>(),
+                    plain
+                );
                 for m in &missing {
                     let key = Key::resolve(&m.canonical_key);
-                    assert!(vm.requirements.all.iter().any(|x| x.key == key && x.requirement.to_string() == m.required));
+                    assert!(
+                        vm.requirements
+                            .all
+                            .iter()
+                            .any(|x| x.key == key && x.requirement.to_string() == m.required)
+                    );
                     if let Key::Known(id) = key {
                         assert_eq!(m.cpuid, cat.def(id).cpuid.map(|c| c.to_string()));
                     }
                 }
                 let report = check_vm(vm, h, EvcSetting::Disabled);
-                let unknown: Vec<String> =
-                    vm.requirements.all.iter().filter(|r| !h.knows(&r.key)).map(|r| r.written.clone()).collect();
+                let unknown: Vec<String> = vm
+                    .requirements
+                    .all
+                    .iter()
+                    .filter(|r| !h.knows(&r.key))
+                    .map(|r| r.written.clone())
+                    .collect();
                 assert_eq!(report.unknown_on_destination, unknown);
                 for m in &modes.modes {
                     assert_eq!(admission_verdict(h, m), admission(h, m).admitted);
@@ -982,7 +1253,14 @@ mod tests {
         for (id, def) in cat.iter() {
             assert_eq!(cpuid_text(id), def.cpuid.map(|c| c.to_string()));
         }
-        for r in [Requirement::BOOL_MIN_1, Requirement { ty: ReqType::Num, op: ReqOp::Min, value: 1 }] {
+        for r in [
+            Requirement::BOOL_MIN_1,
+            Requirement {
+                ty: ReqType::Num,
+                op: ReqOp::Min,
+                value: 1,
+            },
+        ] {
             assert_eq!(requirement_text(r), r.to_string());
         }
     }
@@ -992,8 +1270,14 @@ mod tests {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(host_list(&s(&["esxi02", "esxi03", "esxi04"])), "esxi02–04");
         assert_eq!(host_list(&s(&["esxi02", "esxi03"])), "esxi02, esxi03");
-        assert_eq!(host_list(&s(&["a", "esxi01", "esxi02", "esxi03", "b9"])), "a, esxi01–03, b9");
-        assert_eq!(host_list(&s(&["10.0.0.1", "10.0.0.2", "10.0.0.3"])), "10.0.0.1–3");
+        assert_eq!(
+            host_list(&s(&["a", "esxi01", "esxi02", "esxi03", "b9"])),
+            "a, esxi01–03, b9"
+        );
+        assert_eq!(
+            host_list(&s(&["10.0.0.1", "10.0.0.2", "10.0.0.3"])),
+            "10.0.0.1–3"
+        );
         assert_eq!(host_list(&[]), "");
     }
 }

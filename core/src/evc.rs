@@ -92,7 +92,9 @@ impl EvcMode {
     /// admission set and the exposed set are subsets. "Lowering" a cluster from `other` to
     /// `self` is then safe for every VM.
     pub fn is_at_most(&self, other: &EvcMode) -> bool {
-        self.vendor == other.vendor && self.required.is_subset(&other.required) && self.exposed.is_subset(&other.exposed)
+        self.vendor == other.vendor
+            && self.required.is_subset(&other.required)
+            && self.exposed.is_subset(&other.exposed)
     }
 
     pub fn evidence_for(&self, id: FeatureId) -> Option<&Evidence> {
@@ -112,8 +114,9 @@ pub struct ModeCatalogue {
 pub fn builtin_modes() -> &'static ModeCatalogue {
     static MODES: OnceLock<ModeCatalogue> = OnceLock::new();
     MODES.get_or_init(|| {
-        ModeCatalogue::from_text(include_str!("../data/evc-modes.txt"))
-            .unwrap_or_else(|e| panic!("built-in evc-modes.txt is invalid (a unit test guards this): {e}"))
+        ModeCatalogue::from_text(include_str!("../data/evc-modes.txt")).unwrap_or_else(|e| {
+            panic!("built-in evc-modes.txt is invalid (a unit test guards this): {e}")
+        })
     })
 }
 
@@ -188,18 +191,28 @@ impl ModeCatalogue {
                 Some("[D]") => Tag::D,
                 Some("[I]") => Tag::I,
                 Some("[R]") => Tag::R,
-                other => return Err(err(format!("expected an evidence tag [C]/[D]/[I]/[R], found {other:?}"))),
+                other => {
+                    return Err(err(format!(
+                        "expected an evidence tag [C]/[D]/[I]/[R], found {other:?}"
+                    )));
+                }
             };
             for word in words {
                 if verb == "pin" {
-                    let (k, v) = word.split_once('=').ok_or_else(|| err(format!("pin needs KEY=value, got {word}")))?;
-                    let id = cat.lookup(&format!("cpuid.{k}")).ok_or_else(|| err(format!("unknown key {k}")))?;
+                    let (k, v) = word
+                        .split_once('=')
+                        .ok_or_else(|| err(format!("pin needs KEY=value, got {word}")))?;
+                    let id = cat
+                        .lookup(&format!("cpuid.{k}"))
+                        .ok_or_else(|| err(format!("unknown key {k}")))?;
                     let v = crate::value::parse_number(v).map_err(|e| err(e.to_string()))?;
                     current.pins.retain(|(p, _)| *p != id);
                     current.pins.push((id, v));
                     continue;
                 }
-                let id = cat.lookup(&format!("cpuid.{word}")).ok_or_else(|| err(format!("unknown key {word}")))?;
+                let id = cat
+                    .lookup(&format!("cpuid.{word}"))
+                    .ok_or_else(|| err(format!("unknown key {word}")))?;
                 match verb {
                     "add" | "expose" => {
                         if verb == "add" {
@@ -223,7 +236,10 @@ impl ModeCatalogue {
                 }
             }
         }
-        Ok(ModeCatalogue { modes, source: "built-in".to_string() })
+        Ok(ModeCatalogue {
+            modes,
+            source: "built-in".to_string(),
+        })
     }
 
     /// Builds a catalogue from a `SupportedEVCMode` export. Admission = boolean
@@ -233,7 +249,12 @@ impl ModeCatalogue {
         let cat = catalogue();
         let mut modes = Vec::new();
         for (index, input) in inputs.iter().enumerate() {
-            let vendor = match input.vendor.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            let vendor = match input
+                .vendor
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
                 Some("intel") => Vendor::Intel,
                 Some("amd") => Vendor::Amd,
                 _ if input.key.starts_with("intel") => Vendor::Intel,
@@ -244,7 +265,10 @@ impl ModeCatalogue {
                 key: input.key.clone(),
                 label: input.label.clone().unwrap_or_else(|| input.key.clone()),
                 vendor,
-                tier: input.vendor_tier.map(|t| t.max(0) as u32).unwrap_or(index as u32),
+                tier: input
+                    .vendor_tier
+                    .map(|t| t.max(0) as u32)
+                    .unwrap_or(index as u32),
                 tracks: input.track.clone(),
                 required: FeatureSet::EMPTY,
                 exposed: FeatureSet::EMPTY,
@@ -261,9 +285,17 @@ impl ModeCatalogue {
                 }
             }
             let exposing: Vec<(String, u64)> = if input.feature_mask.is_empty() {
-                input.feature_capability.iter().map(|e| (e.key.clone(), e.value)).collect()
+                input
+                    .feature_capability
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value))
+                    .collect()
             } else {
-                input.feature_mask.iter().map(|e| (e.key.clone(), e.value.value)).collect()
+                input
+                    .feature_mask
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.value))
+                    .collect()
             };
             for (key, value) in exposing {
                 if let Some(id) = cat.lookup(&key) {
@@ -289,7 +321,10 @@ impl ModeCatalogue {
         if modes.is_empty() {
             return Err("the SupportedEVCMode export lists no modes".to_string());
         }
-        Ok(ModeCatalogue { modes, source: source.to_string() })
+        Ok(ModeCatalogue {
+            modes,
+            source: source.to_string(),
+        })
     }
 
     /// Finds a mode by key, case-insensitively (`intel-haswell`, `Intel-Haswell`).
@@ -300,12 +335,18 @@ impl ModeCatalogue {
 
     /// Modes whose admission set the features satisfy, in catalogue order.
     pub fn admitted(&self, present: &FeatureSet) -> Vec<&EvcMode> {
-        self.modes.iter().filter(|m| m.required.is_subset(present)).collect()
+        self.modes
+            .iter()
+            .filter(|m| m.required.is_subset(present))
+            .collect()
     }
 
     /// The highest (by tier) of `modes`; ties are broken by the larger baseline.
     pub fn highest<'a>(modes: &[&'a EvcMode]) -> Option<&'a EvcMode> {
-        modes.iter().copied().max_by_key(|m| (m.tier, m.exposed.len()))
+        modes
+            .iter()
+            .copied()
+            .max_by_key(|m| (m.tier, m.exposed.len()))
     }
 
     /// Modes of one vendor sorted by tier.
@@ -323,7 +364,10 @@ impl ModeCatalogue {
             .filter(|m| m.tier > mode.tier && mode.is_at_most(m))
             .collect();
         let min_tier = candidates.iter().map(|m| m.tier).min();
-        candidates.into_iter().filter(|m| Some(m.tier) == min_tier).collect()
+        candidates
+            .into_iter()
+            .filter(|m| Some(m.tier) == min_tier)
+            .collect()
     }
 }
 
@@ -341,13 +385,25 @@ mod tests {
         let modes = builtin_modes();
         let keys: Vec<&str> = modes.modes.iter().map(|m| m.key.as_str()).collect();
         // The vSphere 9 key list ([C] terraform-provider-vsphere docs), copied into core/data.
-        let doc: serde_json::Value =
-            serde_json::from_str(include_str!("../data/evc-mode-keys.vsphere9.terraform-provider-vsphere.json")).unwrap();
-        let expected: Vec<&str> = doc["modes"].as_array().unwrap().iter().map(|m| m["key"].as_str().unwrap()).collect();
+        let doc: serde_json::Value = serde_json::from_str(include_str!(
+            "../data/evc-mode-keys.vsphere9.terraform-provider-vsphere.json"
+        ))
+        .unwrap();
+        let expected: Vec<&str> = doc["modes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["key"].as_str().unwrap())
+            .collect();
         assert_eq!(keys, expected);
         assert_eq!(keys.len(), 25);
         for m in &modes.modes {
-            assert_eq!(m.evidence.len(), m.exposed.len(), "{}: one evidence entry per exposed feature", m.key);
+            assert_eq!(
+                m.evidence.len(),
+                m.exposed.len(),
+                "{}: one evidence entry per exposed feature",
+                m.key
+            );
             assert!(m.required.is_subset(&m.exposed));
         }
     }
@@ -357,7 +413,12 @@ mod tests {
         let modes = builtin_modes();
         let intel = modes.of_vendor(Vendor::Intel);
         for pair in intel.windows(2) {
-            assert!(pair[0].is_at_most(pair[1]), "{} ≤ {}", pair[0].key, pair[1].key);
+            assert!(
+                pair[0].is_at_most(pair[1]),
+                "{} ≤ {}",
+                pair[0].key,
+                pair[1].key
+            );
             assert_ne!(pair[0].required, pair[1].required);
         }
     }
@@ -371,7 +432,10 @@ mod tests {
         let zen = m.get("amd-zen").unwrap();
         let zen5 = m.get("amd-zen5").unwrap();
         assert!(g0.is_at_most(g) && g0.is_at_most(bd) && g0.is_at_most(zen5));
-        assert!(!g.is_at_most(bd) && !bd.is_at_most(g), "3DNow! makes greyhound incomparable with bulldozer");
+        assert!(
+            !g.is_at_most(bd) && !bd.is_at_most(g),
+            "3DNow! makes greyhound incomparable with bulldozer"
+        );
         assert!(!bd.is_at_most(zen), "Zen lacks XOP/FMA4/TBM");
         assert!(zen.required.contains(catalogue().id("cpuid.AVX2")));
     }
@@ -383,15 +447,55 @@ mod tests {
         let m = builtin_modes();
         let westmere = m.get("intel-westmere").unwrap();
         let real_westmere = set(&[
-            "Intel", "CMPXCHG16B", "DS", "LAHF64", "LM", "MWAIT", "NX", "SS", "SSE3", "SSSE3", "SSE41", "IBPB", "IBRS",
-            "STIBP", "SSBD", "FCMD", "POPCNT", "RDTSCP", "SSE42", "AES", "PCLMULQDQ",
+            "Intel",
+            "CMPXCHG16B",
+            "DS",
+            "LAHF64",
+            "LM",
+            "MWAIT",
+            "NX",
+            "SS",
+            "SSE3",
+            "SSSE3",
+            "SSE41",
+            "IBPB",
+            "IBRS",
+            "STIBP",
+            "SSBD",
+            "FCMD",
+            "POPCNT",
+            "RDTSCP",
+            "SSE42",
+            "AES",
+            "PCLMULQDQ",
         ]);
         assert_eq!(westmere.exposed, real_westmere);
         let sandy = m.get("intel-sandybridge").unwrap();
-        let real_sandy = real_westmere.union(set(&["AVX", "XSAVE", "XCR0_MASTER_SSE", "XCR0_MASTER_YMM_H", "PCID", "MDCLEAR"]));
+        let real_sandy = real_westmere.union(set(&[
+            "AVX",
+            "XSAVE",
+            "XCR0_MASTER_SSE",
+            "XCR0_MASTER_YMM_H",
+            "PCID",
+            "MDCLEAR",
+        ]));
         assert_eq!(sandy.exposed, real_sandy);
         let merom = m.get("intel-merom").unwrap();
-        assert_eq!(merom.exposed, set(&["Intel", "SSE3", "SSSE3", "CMPXCHG16B", "LAHF64", "LM", "NX", "DS", "SS", "MWAIT"]));
+        assert_eq!(
+            merom.exposed,
+            set(&[
+                "Intel",
+                "SSE3",
+                "SSSE3",
+                "CMPXCHG16B",
+                "LAHF64",
+                "LM",
+                "NX",
+                "DS",
+                "SS",
+                "MWAIT"
+            ])
+        );
         let cat = catalogue();
         assert!(merom.pins.contains(&(cat.id("cpuid.MODEL"), 0xf)));
         assert!(sandy.pins.contains(&(cat.id("cpuid.MODEL"), 0x2d)));

@@ -30,7 +30,10 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(line: u32, col: u32, message: impl Into<String>) -> ParseError {
-        ParseError { pos: Pos { line, col }, message: message.into() }
+        ParseError {
+            pos: Pos { line, col },
+            message: message.into(),
+        }
     }
 }
 

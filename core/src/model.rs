@@ -98,7 +98,8 @@ impl Capabilities {
                     }
                 }
                 Key::Unknown(lower) => {
-                    caps.unknown.insert(lower, (entry.key.trim().to_string(), value));
+                    caps.unknown
+                        .insert(lower, (entry.key.trim().to_string(), value));
                 }
             }
         }
@@ -168,17 +169,26 @@ impl Host {
             known
         });
         if input.capabilities.is_empty() && !input.fragment {
-            warnings.push("no featureCapability entries: every feature counts as absent".to_string());
+            warnings
+                .push("no featureCapability entries: every feature counts as absent".to_string());
         }
         Host {
-            name: input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| fallback_name.to_string()),
+            name: input
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| fallback_name.to_string()),
             source: source.to_string(),
             product: input.product.clone(),
             cpu_model: input.cpu_model.clone(),
             vendor,
             caps,
             known_only,
-            evc_masks: input.evc_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+            evc_masks: input
+                .evc_masks
+                .iter()
+                .map(|e| (Key::resolve(&e.key), e.value))
+                .collect(),
             reported_max_evc: input.reported_max_evc.clone().filter(|s| !s.is_empty()),
             reported_current_evc: input.reported_current_evc.clone().filter(|s| !s.is_empty()),
             moref: input.moref.clone().filter(|s| !s.is_empty()),
@@ -233,7 +243,14 @@ impl Requirements {
         let mut out = Requirements::default();
         for r in &list {
             match (&r.key, r.requirement) {
-                (Key::Known(id), Requirement { op: ReqOp::Min, value: 1, .. }) => out.bool_min.insert(*id),
+                (
+                    Key::Known(id),
+                    Requirement {
+                        op: ReqOp::Min,
+                        value: 1,
+                        ..
+                    },
+                ) => out.bool_min.insert(*id),
                 _ => out.other.push(r.clone()),
             }
         }
@@ -309,9 +326,16 @@ impl Vm {
             }
             seen.insert(key.clone(), e.value);
             if e.value.ty == ReqType::Bool && e.value.value > 1 {
-                warnings.push(format!("line {}: {} has a Bool requirement with value {}", e.pos.line, e.key, e.value.value));
+                warnings.push(format!(
+                    "line {}: {} has a Bool requirement with value {}",
+                    e.pos.line, e.key, e.value.value
+                ));
             }
-            list.push(VmRequirement { key, written: e.key.trim().to_string(), requirement: e.value });
+            list.push(VmRequirement {
+                key,
+                written: e.key.trim().to_string(),
+                requirement: e.value,
+            });
         }
         if input.requirements.is_empty() {
             warnings.push(
@@ -320,12 +344,20 @@ impl Vm {
             );
         }
         Vm {
-            name: input.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| fallback_name.to_string()),
+            name: input
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| fallback_name.to_string()),
             source: source.to_string(),
             host: input.host.clone(),
             power_state: input.power_state.clone(),
             requirements: Requirements::from_list(list),
-            masks: input.masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+            masks: input
+                .masks
+                .iter()
+                .map(|e| (Key::resolve(&e.key), e.value))
+                .collect(),
             reported_min_evc: input.reported_min_evc.clone().filter(|s| !s.is_empty()),
             from_input: true,
             partial: false,

@@ -51,7 +51,9 @@
 use serde::Serialize;
 
 use crate::catalogue::{FeatureSet, Kind, catalogue};
-use crate::check::{EvcSetting, admission, check_vm, feature_ref, host_max_mode, max_common_mode, power_on};
+use crate::check::{
+    EvcSetting, admission, check_vm, feature_ref, host_max_mode, max_common_mode, power_on,
+};
 use crate::evc::{EvcMode, ModeCatalogue};
 use crate::input::{Entry, HostInput};
 use crate::model::{Host, Key, Vm, masks_expose};
@@ -75,11 +77,17 @@ pub fn parse_override(text: &str) -> Result<Override, String> {
         .ok_or_else(|| format!("expected KEY=VALUE such as cpuid.MDCLEAR=1, found `{text}`"))?;
     let key = key.trim();
     if key.is_empty() || key.contains(char::is_whitespace) {
-        return Err(format!("expected a feature key such as cpuid.MDCLEAR before `=`, found `{key}`"));
+        return Err(format!(
+            "expected a feature key such as cpuid.MDCLEAR before `=`, found `{key}`"
+        ));
     }
     let value = crate::value::parse_number(value.trim())
         .map_err(|e| format!("`{text}`: the value must be a number (0, 1, 0x19): {e}"))?;
-    let key = if key.contains('.') { key.to_string() } else { format!("cpuid.{key}") };
+    let key = if key.contains('.') {
+        key.to_string()
+    } else {
+        format!("cpuid.{key}")
+    };
     Ok(Override { key, value })
 }
 
@@ -90,12 +98,25 @@ pub fn apply_overrides(host: &mut HostInput, overrides: &[Override]) -> Vec<Stri
     let mut notes = Vec::new();
     for o in overrides {
         let key = Key::resolve(&o.key);
-        let before: Vec<u64> =
-            host.capabilities.iter().filter(|e| Key::resolve(&e.key) == key).map(|e| e.value).collect();
+        let before: Vec<u64> = host
+            .capabilities
+            .iter()
+            .filter(|e| Key::resolve(&e.key) == key)
+            .map(|e| e.value)
+            .collect();
         host.capabilities.retain(|e| Key::resolve(&e.key) != key);
         let pos = host.pos;
-        host.capabilities.push(Entry { key: key_spelling(&key, &o.key), value: o.value, pos });
-        notes.push(override_note(&key, &o.key, before.first().copied(), o.value));
+        host.capabilities.push(Entry {
+            key: key_spelling(&key, &o.key),
+            value: o.value,
+            pos,
+        });
+        notes.push(override_note(
+            &key,
+            &o.key,
+            before.first().copied(),
+            o.value,
+        ));
     }
     notes
 }
@@ -125,7 +146,9 @@ pub fn apply_overrides_to_host(host: &mut Host, overrides: &[Override]) -> Vec<S
                 }
             }
             Key::Unknown(lower) => {
-                host.caps.unknown.insert(lower.clone(), (o.key.clone(), o.value));
+                host.caps
+                    .unknown
+                    .insert(lower.clone(), (o.key.clone(), o.value));
                 if let Some(known) = host.known_only.as_mut()
                     && !known.unknown.contains(lower)
                 {
@@ -154,7 +177,11 @@ fn key_spelling(key: &Key, written: &str) -> String {
 
 fn override_note(key: &Key, written: &str, before: Option<u64>, after: u64) -> String {
     let name = key_spelling(key, written);
-    let unknown = if matches!(key, Key::Unknown(_)) { " (not in evcalc's feature catalogue: kept as written)" } else { "" };
+    let unknown = if matches!(key, Key::Unknown(_)) {
+        " (not in evcalc's feature catalogue: kept as written)"
+    } else {
+        ""
+    };
     match before {
         Some(b) => format!("override {name}: {b} → {after}{unknown}"),
         None => format!("override {name}: (absent) → {after}{unknown}"),
@@ -278,7 +305,9 @@ fn key_of(m: Option<&EvcMode>) -> Option<String> {
 }
 
 fn limiting(hosts: &[Host], common: Option<&EvcMode>, modes: &ModeCatalogue) -> Vec<String> {
-    let Some(common) = common else { return Vec::new() };
+    let Some(common) = common else {
+        return Vec::new();
+    };
     hosts
         .iter()
         .filter(|h| host_max_mode(h, modes).is_some_and(|m| m.key == common.key))
@@ -287,13 +316,19 @@ fn limiting(hosts: &[Host], common: Option<&EvcMode>, modes: &ModeCatalogue) -> 
 }
 
 fn is_running(vm: &Vm) -> bool {
-    !vm.power_state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("poweredOff"))
+    !vm.power_state
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("poweredOff"))
 }
 
 /// The running VMs a question is about: the given ones, or one synthetic VM per host.
 fn running_vms(hosts: &[Host], vms: &[Vm], evc: EvcSetting<'_>) -> Vec<Vm> {
     if vms.is_empty() {
-        hosts.iter().filter(|h| !h.is_fragment()).map(|h| power_on(h, evc, None)).collect()
+        hosts
+            .iter()
+            .filter(|h| !h.is_fragment())
+            .map(|h| power_on(h, evc, None))
+            .collect()
     } else {
         vms.iter().filter(|v| is_running(v)).cloned().collect()
     }
@@ -321,7 +356,13 @@ fn refs(set: FeatureSet) -> Vec<FeatureRef> {
 
 /// Can `new_host` join a cluster of `hosts` running under `evc`, and what changes if it does?
 /// `vms` are the running VMs of the existing hosts (empty: one synthetic VM per host).
-pub fn add_host(hosts: &[Host], new_host: &Host, evc: EvcSetting<'_>, vms: &[Vm], modes: &ModeCatalogue) -> AddHostReport {
+pub fn add_host(
+    hosts: &[Host],
+    new_host: &Host,
+    evc: EvcSetting<'_>,
+    vms: &[Vm],
+    modes: &ModeCatalogue,
+) -> AddHostReport {
     let before = max_common_mode(hosts, modes);
     let mut all: Vec<Host> = hosts.to_vec();
     all.push(new_host.clone());
@@ -341,27 +382,48 @@ pub fn add_host(hosts: &[Host], new_host: &Host, evc: EvcSetting<'_>, vms: &[Vm]
     for vm in running_vms(hosts, vms, evc) {
         let r = check_vm(&vm, new_host, evc);
         if !r.missing.is_empty() {
-            blocked.push(BlockedMove { vm: vm.name.clone(), from: vm.host.clone(), to: new_host.name.clone(), missing: r.missing });
+            blocked.push(BlockedMove {
+                vm: vm.name.clone(),
+                from: vm.host.clone(),
+                to: new_host.name.clone(),
+                missing: r.missing,
+            });
         }
     }
     let mut warnings = new_host.warnings.clone();
     if new_host.is_fragment() {
-        warnings.push(format!("{} is a fragment: its EVC admission cannot be judged", new_host.name));
+        warnings.push(format!(
+            "{} is a fragment: its EVC admission cannot be judged",
+            new_host.name
+        ));
     }
     let mode_text = evc.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
     let mut summary = match (&adm, can_join) {
         (Some(a), Some(false)) if a.vendor_mismatch => {
-            format!("{} cannot join {}: its CPU vendor differs from the mode's", new_host.name, mode_text)
+            format!(
+                "{} cannot join {}: its CPU vendor differs from the mode's",
+                new_host.name, mode_text
+            )
         }
         (Some(a), Some(false)) => format!(
             "{} cannot join {}: it lacks {}",
             new_host.name,
             mode_text,
-            a.missing.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")
+            a.missing
+                .iter()
+                .map(|f| f.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         (Some(_), Some(true)) => format!("{} can join {}", new_host.name, mode_text),
-        (None, _) => format!("{} can join (EVC disabled: no admission check)", new_host.name),
-        (_, None) => format!("{}: admission to {} unknown (fragmentary data)", new_host.name, mode_text),
+        (None, _) => format!(
+            "{} can join (EVC disabled: no admission check)",
+            new_host.name
+        ),
+        (_, None) => format!(
+            "{}: admission to {} unknown (fragmentary data)",
+            new_host.name, mode_text
+        ),
     };
     summary.push_str(&format!(
         "; highest common mode {} → {}",
@@ -369,10 +431,17 @@ pub fn add_host(hosts: &[Host], new_host: &Host, evc: EvcSetting<'_>, vms: &[Vm]
         after.map(|m| m.key.as_str()).unwrap_or("none")
     ));
     if !blocked.is_empty() {
-        let mut keys: Vec<&str> = blocked.iter().flat_map(|b| b.missing.iter().map(|m| m.canonical_key.as_str())).collect();
+        let mut keys: Vec<&str> = blocked
+            .iter()
+            .flat_map(|b| b.missing.iter().map(|m| m.canonical_key.as_str()))
+            .collect();
         keys.sort_unstable();
         keys.dedup();
-        summary.push_str(&format!("; {} running VM(s) could not move to it (it lacks {})", blocked.len(), keys.join(", ")));
+        summary.push_str(&format!(
+            "; {} running VM(s) could not move to it (it lacks {})",
+            blocked.len(),
+            keys.join(", ")
+        ));
     }
     AddHostReport {
         host: new_host.name.clone(),
@@ -399,14 +468,26 @@ pub fn remove_host(
     vms: &[Vm],
     modes: &ModeCatalogue,
 ) -> Result<RemoveHostReport, String> {
-    let Some(index) = hosts.iter().position(|h| h.name.eq_ignore_ascii_case(host_name)) else {
+    let Some(index) = hosts
+        .iter()
+        .position(|h| h.name.eq_ignore_ascii_case(host_name))
+    else {
         return Err(format!(
             "no host named {host_name}; hosts: {}",
-            hosts.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")
+            hosts
+                .iter()
+                .map(|h| h.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
     let removed = &hosts[index];
-    let rest: Vec<Host> = hosts.iter().enumerate().filter(|(i, _)| *i != index).map(|(_, h)| h.clone()).collect();
+    let rest: Vec<Host> = hosts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, h)| h.clone())
+        .collect();
     let before = max_common_mode(hosts, modes);
     let after = max_common_mode(&rest, modes);
     let raises = match (before, after) {
@@ -419,23 +500,35 @@ pub fn remove_host(
         (None, Some(a)) => refs(a.exposed),
         _ => Vec::new(),
     };
-    let vms_on_host: Vec<String> =
-        vms.iter().filter(|v| host_of(v, hosts).is_some_and(|h| std::ptr::eq(h, removed))).map(|v| v.name.clone()).collect();
+    let vms_on_host: Vec<String> = vms
+        .iter()
+        .filter(|v| host_of(v, hosts).is_some_and(|h| std::ptr::eq(h, removed)))
+        .map(|v| v.name.clone())
+        .collect();
     let b = before.map(|m| m.key.as_str()).unwrap_or("none");
     let a = after.map(|m| m.key.as_str()).unwrap_or("none");
     let mut summary = if rest.is_empty() {
         format!("{} is the only host: no hosts remain", removed.name)
     } else if raises {
-        format!("without {} the highest common mode rises {b} → {a}", removed.name)
+        format!(
+            "without {} the highest common mode rises {b} → {a}",
+            removed.name
+        )
     } else if before.map(|m| &m.key) == after.map(|m| &m.key) {
         format!("without {} the highest common mode stays {a}", removed.name)
     } else {
-        format!("without {} the highest common mode changes {b} → {a}", removed.name)
+        format!(
+            "without {} the highest common mode changes {b} → {a}",
+            removed.name
+        )
     };
     if let Some(mode) = evc.mode()
         && raises
     {
-        summary.push_str(&format!(" (the cluster stays at {} until you raise it)", mode.key));
+        summary.push_str(&format!(
+            " (the cluster stays at {} until you raise it)",
+            mode.key
+        ));
     }
     Ok(RemoveHostReport {
         host: removed.name.clone(),
@@ -455,7 +548,13 @@ pub fn remove_host(
 /// VMs needing a power cycle to see raised features, VMs blocking a lowering. `vms` are the
 /// running VMs (powered-off ones are ignored); empty → one synthetic VM per host powered on
 /// under `from`.
-pub fn change_mode(hosts: &[Host], vms: &[Vm], from: EvcSetting<'_>, to: EvcSetting<'_>, modes: &ModeCatalogue) -> ChangeModeReport {
+pub fn change_mode(
+    hosts: &[Host],
+    vms: &[Vm],
+    from: EvcSetting<'_>,
+    to: EvcSetting<'_>,
+    modes: &ModeCatalogue,
+) -> ChangeModeReport {
     let cat = catalogue();
     let direction = match (from.mode(), to.mode()) {
         (None, None) => Direction::Same,
@@ -467,15 +566,26 @@ pub fn change_mode(hosts: &[Host], vms: &[Vm], from: EvcSetting<'_>, to: EvcSett
         _ => Direction::Incomparable,
     };
     let hosts_not_admitted: Vec<Admission> = match to.mode() {
-        Some(m) => hosts.iter().map(|h| admission(h, m)).filter(|a| a.admitted == Some(false)).collect(),
+        Some(m) => hosts
+            .iter()
+            .map(|h| admission(h, m))
+            .filter(|a| a.admitted == Some(false))
+            .collect(),
         None => Vec::new(),
     };
     let mut notes = Vec::new();
     for h in hosts.iter().filter(|h| h.is_fragment()) {
-        notes.push(format!("{} is a fragment: its admission cannot be judged", h.name));
+        notes.push(format!(
+            "{} is a fragment: its admission cannot be judged",
+            h.name
+        ));
     }
     let requirable = cat.requirable();
-    let identity: FeatureSet = cat.iter().filter(|(_, d)| d.kind == Kind::Identity).map(|(id, _)| id).collect();
+    let identity: FeatureSet = cat
+        .iter()
+        .filter(|(_, d)| d.kind == Kind::Identity)
+        .map(|(id, _)| id)
+        .collect();
     let common_present = hosts
         .iter()
         .filter(|h| !h.is_fragment())
@@ -527,32 +637,65 @@ pub fn change_mode(hosts: &[Host], vms: &[Vm], from: EvcSetting<'_>, to: EvcSett
         }
     }
     let (added, removed) = match (from.mode(), to.mode()) {
-        (Some(f), Some(t)) => (refs(t.exposed.difference(f.exposed)), refs(f.exposed.difference(t.exposed))),
-        (None, Some(t)) => (Vec::new(), refs(common_present.intersection(requirable).difference(t.exposed))),
-        (Some(f), None) => (refs(common_present.intersection(requirable).difference(f.exposed)), Vec::new()),
+        (Some(f), Some(t)) => (
+            refs(t.exposed.difference(f.exposed)),
+            refs(f.exposed.difference(t.exposed)),
+        ),
+        (None, Some(t)) => (
+            Vec::new(),
+            refs(
+                common_present
+                    .intersection(requirable)
+                    .difference(t.exposed),
+            ),
+        ),
+        (Some(f), None) => (
+            refs(
+                common_present
+                    .intersection(requirable)
+                    .difference(f.exposed),
+            ),
+            Vec::new(),
+        ),
         (None, None) => (Vec::new(), Vec::new()),
     };
     if direction == Direction::Disable {
-        notes.push("with EVC disabled each VM sees all features of the host it powers on on".to_string());
+        notes.push(
+            "with EVC disabled each VM sees all features of the host it powers on on".to_string(),
+        );
     }
     let allowed = hosts_not_admitted.is_empty() && blocking.is_empty();
-    let f = from.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
+    let f = from
+        .mode()
+        .map(|m| m.key.as_str())
+        .unwrap_or("EVC disabled");
     let t = to.mode().map(|m| m.key.as_str()).unwrap_or("EVC disabled");
     let mut parts = Vec::new();
     if !hosts_not_admitted.is_empty() {
         parts.push(format!(
             "{} host(s) cannot be admitted ({})",
             hosts_not_admitted.len(),
-            hosts_not_admitted.iter().map(|a| a.host.as_str()).collect::<Vec<_>>().join(", ")
+            hosts_not_admitted
+                .iter()
+                .map(|a| a.host.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if !blocking.is_empty() {
-        parts.push(format!("{} running VM(s) use features {t} hides and must be powered off first", blocking.len()));
+        parts.push(format!(
+            "{} running VM(s) use features {t} hides and must be powered off first",
+            blocking.len()
+        ));
     }
     let mut summary = if allowed {
         format!("{f} → {t} ({}): possible now", direction_word(direction))
     } else {
-        format!("{f} → {t} ({}): not possible now: {}", direction_word(direction), parts.join("; "))
+        format!(
+            "{f} → {t} ({}): not possible now: {}",
+            direction_word(direction),
+            parts.join("; ")
+        )
     };
     if !needing.is_empty() {
         summary.push_str(&format!(
@@ -597,7 +740,11 @@ mod tests {
         let input = HostInput {
             capabilities: keys
                 .iter()
-                .map(|k| Entry { key: format!("cpuid.{k}"), value: 1, pos: Pos::default() })
+                .map(|k| Entry {
+                    key: format!("cpuid.{k}"),
+                    value: 1,
+                    pos: Pos::default(),
+                })
                 .collect(),
             ..HostInput::default()
         };
@@ -606,7 +753,10 @@ mod tests {
 
     fn mode_keys(key: &str) -> Vec<String> {
         let m = builtin_modes().get(key).unwrap();
-        m.required.iter().map(|id| catalogue().def(id).key["cpuid.".len()..].to_string()).collect()
+        m.required
+            .iter()
+            .map(|id| catalogue().def(id).key["cpuid.".len()..].to_string())
+            .collect()
     }
 
     fn host_at(name: &str, mode: &str, extra: &[&str]) -> Host {
@@ -618,21 +768,49 @@ mod tests {
 
     #[test]
     fn overrides() {
-        assert_eq!(parse_override("MDCLEAR=1").unwrap(), Override { key: "cpuid.MDCLEAR".into(), value: 1 });
+        assert_eq!(
+            parse_override("MDCLEAR=1").unwrap(),
+            Override {
+                key: "cpuid.MDCLEAR".into(),
+                value: 1
+            }
+        );
         assert_eq!(parse_override("cpuid.FAMILY=0x19").unwrap().value, 0x19);
         assert!(parse_override("cpuid.MDCLEAR").is_err());
         assert!(parse_override("cpuid.MDCLEAR=yes").is_err());
         let mut input = HostInput {
-            capabilities: vec![Entry { key: "cpuid.mdclear".into(), value: 0, pos: Pos::default() }],
+            capabilities: vec![Entry {
+                key: "cpuid.mdclear".into(),
+                value: 0,
+                pos: Pos::default(),
+            }],
             ..HostInput::default()
         };
-        let notes = apply_overrides(&mut input, &[parse_override("cpuid.MDCLEAR=1").unwrap(), parse_override("vpmc.x=3").unwrap()]);
+        let notes = apply_overrides(
+            &mut input,
+            &[
+                parse_override("cpuid.MDCLEAR=1").unwrap(),
+                parse_override("vpmc.x=3").unwrap(),
+            ],
+        );
         assert_eq!(notes[0], "override cpuid.MDCLEAR: 0 → 1");
         assert!(notes[1].contains("not in evcalc's feature catalogue"));
         assert_eq!(input.capabilities.len(), 2);
         let mut h = host("a", &["Intel", "SSE3"]);
-        let notes = apply_overrides_to_host(&mut h, &[parse_override("MDCLEAR=1").unwrap(), parse_override("SSE3=0").unwrap()]);
-        assert_eq!(notes, ["override cpuid.MDCLEAR: 0 → 1", "override cpuid.SSE3: 1 → 0"]);
+        let notes = apply_overrides_to_host(
+            &mut h,
+            &[
+                parse_override("MDCLEAR=1").unwrap(),
+                parse_override("SSE3=0").unwrap(),
+            ],
+        );
+        assert_eq!(
+            notes,
+            [
+                "override cpuid.MDCLEAR: 0 → 1",
+                "override cpuid.SSE3: 1 → 0"
+            ]
+        );
         assert!(h.caps.present.contains(catalogue().id("cpuid.MDCLEAR")));
         assert!(!h.caps.present.contains(catalogue().id("cpuid.SSE3")));
         assert_eq!(h.warnings.len(), 2);
@@ -653,10 +831,29 @@ mod tests {
         assert!(r.lowers_max_common);
         assert_eq!(r.max_common_after.as_deref(), Some("intel-haswell"));
         assert_eq!(r.limiting_hosts, ["old"]);
-        let missing: Vec<&str> = r.admission.as_ref().unwrap().missing.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(missing, ["cpuid.3DNPREFETCH", "cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP"]);
+        let missing: Vec<&str> = r
+            .admission
+            .as_ref()
+            .unwrap()
+            .missing
+            .iter()
+            .map(|f| f.key.as_str())
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                "cpuid.3DNPREFETCH",
+                "cpuid.ADX",
+                "cpuid.RDSEED",
+                "cpuid.SMAP"
+            ]
+        );
         assert_eq!(r.blocked_moves.len(), 2, "{:?}", r.blocked_moves);
-        assert!(serde_json::to_string(&r).unwrap().contains("\"can_join\":false"));
+        assert!(
+            serde_json::to_string(&r)
+                .unwrap()
+                .contains("\"can_join\":false")
+        );
 
         let mut three = hosts.clone();
         three.push(old.clone());
@@ -667,32 +864,73 @@ mod tests {
         assert!(remove_host(&three, "nope", EvcSetting::Mode(hsw), &[], modes).is_err());
 
         // Raise haswell → broadwell: VMs keep Haswell features until power-cycled.
-        let r = change_mode(&hosts, &[], EvcSetting::Mode(hsw), EvcSetting::Mode(bdw), modes);
+        let r = change_mode(
+            &hosts,
+            &[],
+            EvcSetting::Mode(hsw),
+            EvcSetting::Mode(bdw),
+            modes,
+        );
         assert_eq!(r.direction, Direction::Raise);
         assert!(r.allowed);
         assert_eq!(r.vms_needing_power_cycle.len(), 2);
-        assert!(r.vms_needing_power_cycle[0].features.iter().any(|f| f.key == "cpuid.ADX"));
+        assert!(
+            r.vms_needing_power_cycle[0]
+                .features
+                .iter()
+                .any(|f| f.key == "cpuid.ADX")
+        );
         // Lower broadwell → haswell with VMs powered on under broadwell: blocked.
-        let r = change_mode(&hosts, &[], EvcSetting::Mode(bdw), EvcSetting::Mode(hsw), modes);
+        let r = change_mode(
+            &hosts,
+            &[],
+            EvcSetting::Mode(bdw),
+            EvcSetting::Mode(hsw),
+            modes,
+        );
         assert_eq!(r.direction, Direction::Lower);
         assert!(!r.allowed);
         assert_eq!(r.vms_blocking.len(), 2);
         // Raise to a mode a host cannot join.
         let skl = modes.get("intel-skylake").unwrap();
-        let r = change_mode(&hosts, &[], EvcSetting::Mode(bdw), EvcSetting::Mode(skl), modes);
+        let r = change_mode(
+            &hosts,
+            &[],
+            EvcSetting::Mode(bdw),
+            EvcSetting::Mode(skl),
+            modes,
+        );
         assert_eq!(r.hosts_not_admitted.len(), 2);
         assert!(!r.allowed);
         // Powered-off VMs do not block.
         let mut vm = power_on(&a, EvcSetting::Mode(bdw), None);
         vm.power_state = Some("poweredOff".into());
-        let r = change_mode(&hosts, &[vm], EvcSetting::Mode(bdw), EvcSetting::Mode(hsw), modes);
+        let r = change_mode(
+            &hosts,
+            &[vm],
+            EvcSetting::Mode(bdw),
+            EvcSetting::Mode(hsw),
+            modes,
+        );
         assert!(r.allowed, "{}", r.summary);
         // Enabling EVC under VMs that saw everything: they block.
-        let r = change_mode(&hosts, &[], EvcSetting::Disabled, EvcSetting::Mode(hsw), modes);
+        let r = change_mode(
+            &hosts,
+            &[],
+            EvcSetting::Disabled,
+            EvcSetting::Mode(hsw),
+            modes,
+        );
         assert_eq!(r.direction, Direction::Enable);
         assert!(!r.allowed);
         let amd = modes.get("amd-zen").unwrap();
-        let r = change_mode(&hosts, &[], EvcSetting::Mode(hsw), EvcSetting::Mode(amd), modes);
+        let r = change_mode(
+            &hosts,
+            &[],
+            EvcSetting::Mode(hsw),
+            EvcSetting::Mode(amd),
+            modes,
+        );
         assert_eq!(r.direction, Direction::Incomparable);
         assert!(r.hosts_not_admitted.iter().all(|a| a.vendor_mismatch));
     }

@@ -21,7 +21,9 @@ impl Disruption {
         match self {
             Disruption::HostPowerCycle => "rolling host power cycle (VMs stay up)",
             Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)",
-            Disruption::None => "VM power cycles (lowering EVC affects VMs at their next power cycle)",
+            Disruption::None => {
+                "VM power cycles (lowering EVC affects VMs at their next power cycle)"
+            }
         }
     }
 }
@@ -44,8 +46,9 @@ pub struct Rule {
 pub fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
-        parse_rules(include_str!("../data/remedies.txt"))
-            .unwrap_or_else(|e| panic!("built-in remedies.txt is invalid (a unit test guards this): {e}"))
+        parse_rules(include_str!("../data/remedies.txt")).unwrap_or_else(|e| {
+            panic!("built-in remedies.txt is invalid (a unit test guards this): {e}")
+        })
     })
 }
 
@@ -63,12 +66,21 @@ pub fn rule_for(id: FeatureId) -> Option<&'static Rule> {
 
 fn resolve_rule(id: FeatureId) -> Option<&'static Rule> {
     let def = catalogue().def(id);
-    let name = def.key.strip_prefix("cpuid.").unwrap_or(&def.key).to_ascii_uppercase();
+    let name = def
+        .key
+        .strip_prefix("cpuid.")
+        .unwrap_or(&def.key)
+        .to_ascii_uppercase();
     let rules = rules();
-    rules.iter().find(|r| r.keys.contains(&name)).or_else(|| match def.kind {
-        Kind::Feature | Kind::Mitigation | Kind::Virtualization => rules.iter().find(|r| r.keys.is_empty()),
-        Kind::Vendor | Kind::Identity => None,
-    })
+    rules
+        .iter()
+        .find(|r| r.keys.contains(&name))
+        .or_else(|| match def.kind {
+            Kind::Feature | Kind::Mitigation | Kind::Virtualization => {
+                rules.iter().find(|r| r.keys.is_empty())
+            }
+            Kind::Vendor | Kind::Identity => None,
+        })
 }
 
 fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
@@ -91,15 +103,22 @@ fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
             });
             continue;
         }
-        let rule = rules.last_mut().ok_or_else(|| format!("line {}: field before a [section]", index + 1))?;
-        let (field, value) = line.split_once('=').ok_or_else(|| format!("line {}: expected field = value", index + 1))?;
+        let rule = rules
+            .last_mut()
+            .ok_or_else(|| format!("line {}: field before a [section]", index + 1))?;
+        let (field, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("line {}: expected field = value", index + 1))?;
         let value = value.trim().to_string();
         match field.trim() {
             "keys" => {
                 rule.keys = if value == "*" {
                     Vec::new()
                 } else {
-                    value.split_whitespace().map(|k| k.to_ascii_uppercase()).collect()
+                    value
+                        .split_whitespace()
+                        .map(|k| k.to_ascii_uppercase())
+                        .collect()
                 }
             }
             "cause" => rule.cause = value,
@@ -128,18 +147,32 @@ mod tests {
     #[test]
     fn rules_parse_and_name_known_keys() {
         let rules = parse_rules(include_str!("../data/remedies.txt")).unwrap();
-        assert!(rules.iter().filter(|r| r.keys.is_empty()).count() == 1, "exactly one default rule");
+        assert!(
+            rules.iter().filter(|r| r.keys.is_empty()).count() == 1,
+            "exactly one default rule"
+        );
         let cat = catalogue();
         for rule in &rules {
             for key in &rule.keys {
-                assert!(cat.lookup(&format!("cpuid.{key}")).is_some(), "{key} in [{}] is not in the catalogue", rule.name);
+                assert!(
+                    cat.lookup(&format!("cpuid.{key}")).is_some(),
+                    "{key} in [{}] is not in the catalogue",
+                    rule.name
+                );
             }
-            assert!(!rule.action.is_empty() && !rule.reference.is_empty() && !rule.tag.is_empty(), "{}", rule.name);
+            assert!(
+                !rule.action.is_empty() && !rule.reference.is_empty() && !rule.tag.is_empty(),
+                "{}",
+                rule.name
+            );
         }
         let md = rule_for(cat.id("cpuid.mdclear")).unwrap();
         assert_eq!(md.name, "mds");
         assert!(md.reference.contains("68024"));
-        assert_eq!(rule_for(cat.id("cpuid.AVX512F")).unwrap().name, "generation");
+        assert_eq!(
+            rule_for(cat.id("cpuid.AVX512F")).unwrap().name,
+            "generation"
+        );
         assert_eq!(rule_for(cat.id("cpuid.hle")).unwrap().name, "tsx");
         assert!(rule_for(cat.id("cpuid.FAMILY")).is_none());
     }

@@ -45,7 +45,13 @@ fn present(s: &Option<String>) -> Option<&str> {
 }
 
 /// `name = (type) [ (type) { key, featureName, value }, … ],` at `indent`.
-fn vmodl_list<T: std::fmt::Display>(out: &mut String, indent: &str, name: &str, ty: &str, entries: &[Entry<T>]) {
+fn vmodl_list<T: std::fmt::Display>(
+    out: &mut String,
+    indent: &str,
+    name: &str,
+    ty: &str,
+    entries: &[Entry<T>],
+) {
     if entries.is_empty() {
         let _ = writeln!(out, "{indent}{name} = ({ty}) [],");
         return;
@@ -57,7 +63,11 @@ fn vmodl_list<T: std::fmt::Display>(out: &mut String, indent: &str, name: &str, 
         let _ = writeln!(out, "{indent}   ({ty}) {{");
         let _ = writeln!(out, "{indent}      key = {key},");
         let _ = writeln!(out, "{indent}      featureName = {key},");
-        let _ = writeln!(out, "{indent}      value = {}", vmodl_string(&e.value.to_string()));
+        let _ = writeln!(
+            out,
+            "{indent}      value = {}",
+            vmodl_string(&e.value.to_string())
+        );
         let _ = writeln!(out, "{indent}   }}{comma}");
     }
     let _ = writeln!(out, "{indent}],");
@@ -80,9 +90,21 @@ fn config_info(out: &mut String, host: &HostInput, indent: &str) {
         let _ = writeln!(out, "{inner}   }},");
         let _ = writeln!(out, "{inner}}},");
     }
-    vmodl_list(out, &inner, "featureCapability", "vim.host.FeatureCapability", &host.capabilities);
+    vmodl_list(
+        out,
+        &inner,
+        "featureCapability",
+        "vim.host.FeatureCapability",
+        &host.capabilities,
+    );
     if !host.masked_capabilities.is_empty() {
-        vmodl_list(out, &inner, "maskedFeatureCapability", "vim.host.FeatureCapability", &host.masked_capabilities);
+        vmodl_list(
+            out,
+            &inner,
+            "maskedFeatureCapability",
+            "vim.host.FeatureCapability",
+            &host.masked_capabilities,
+        );
     }
     let _ = write!(out, "{indent}}}");
 }
@@ -106,7 +128,10 @@ pub fn host_vmodl(host: &HostInput) -> String {
     config_info(&mut out, host, "   ");
     out.push_str(",\n   summary = (vim.host.Summary) {\n");
     if let Some(cpu) = present(&host.cpu_model) {
-        let _ = writeln!(out, "      hardware = (vim.host.Summary.HardwareSummary) {{");
+        let _ = writeln!(
+            out,
+            "      hardware = (vim.host.Summary.HardwareSummary) {{"
+        );
         let _ = writeln!(out, "         cpuModel = {},", vmodl_string(cpu));
         let _ = writeln!(out, "      }},");
     }
@@ -146,15 +171,37 @@ pub fn vm_vmodl(vm: &VmInput) -> String {
     if let Some(state) = present(&vm.power_state) {
         let _ = writeln!(out, "{inner}powerState = {},", vmodl_string(state));
     }
-    vmodl_list(&mut out, &inner, "featureRequirement", "vim.vm.FeatureRequirement", &vm.requirements);
+    vmodl_list(
+        &mut out,
+        &inner,
+        "featureRequirement",
+        "vim.vm.FeatureRequirement",
+        &vm.requirements,
+    );
     if !vm.offline_requirements.is_empty() {
-        vmodl_list(&mut out, &inner, "offlineFeatureRequirement", "vim.vm.FeatureRequirement", &vm.offline_requirements);
+        vmodl_list(
+            &mut out,
+            &inner,
+            "offlineFeatureRequirement",
+            "vim.vm.FeatureRequirement",
+            &vm.offline_requirements,
+        );
     }
     if !vm.masks.is_empty() {
-        vmodl_list(&mut out, &inner, "featureMask", "vim.host.FeatureMask", &vm.masks);
+        vmodl_list(
+            &mut out,
+            &inner,
+            "featureMask",
+            "vim.host.FeatureMask",
+            &vm.masks,
+        );
     }
     if let Some(mode) = present(&vm.reported_min_evc) {
-        let _ = writeln!(out, "{inner}minRequiredEVCModeKey = {},", vmodl_string(mode));
+        let _ = writeln!(
+            out,
+            "{inner}minRequiredEVCModeKey = {},",
+            vmodl_string(mode)
+        );
     }
     let _ = write!(out, "{indent}}}");
     if name.is_some() {
@@ -210,15 +257,20 @@ fn json_list<T: std::fmt::Display>(entries: &[Entry<T>]) -> serde_json::Value {
 }
 
 fn json_object(members: Vec<(&str, serde_json::Value)>) -> String {
-    let map: serde_json::Map<String, serde_json::Value> =
-        members.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
+    let map: serde_json::Map<String, serde_json::Value> = members
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let mut text =
+        serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
     text.push('\n');
     text
 }
 
 fn json_str(s: &Option<String>) -> serde_json::Value {
-    present(s).map_or(serde_json::Value::Null, |s| serde_json::Value::String(s.to_string()))
+    present(s).map_or(serde_json::Value::Null, |s| {
+        serde_json::Value::String(s.to_string())
+    })
 }
 
 /// A host as a flat govc-style JSON object (`name`, `summary.*`, `config.featureCapability`, …).
@@ -228,9 +280,15 @@ pub fn host_json(host: &HostInput) -> String {
         ("summary.config.product.fullName", json_str(&host.product)),
         ("summary.hardware.cpuModel", json_str(&host.cpu_model)),
         ("summary.maxEVCModeKey", json_str(&host.reported_max_evc)),
-        ("summary.currentEVCModeKey", json_str(&host.reported_current_evc)),
+        (
+            "summary.currentEVCModeKey",
+            json_str(&host.reported_current_evc),
+        ),
         ("config.featureCapability", json_list(&host.capabilities)),
-        ("config.maskedFeatureCapability", json_list(&host.masked_capabilities)),
+        (
+            "config.maskedFeatureCapability",
+            json_list(&host.masked_capabilities),
+        ),
     ])
 }
 
@@ -240,9 +298,15 @@ pub fn vm_json(vm: &VmInput) -> String {
         ("name", json_str(&vm.name)),
         ("runtime.host", json_str(&vm.host)),
         ("runtime.powerState", json_str(&vm.power_state)),
-        ("runtime.minRequiredEVCModeKey", json_str(&vm.reported_min_evc)),
+        (
+            "runtime.minRequiredEVCModeKey",
+            json_str(&vm.reported_min_evc),
+        ),
         ("runtime.featureRequirement", json_list(&vm.requirements)),
-        ("runtime.offlineFeatureRequirement", json_list(&vm.offline_requirements)),
+        (
+            "runtime.offlineFeatureRequirement",
+            json_list(&vm.offline_requirements),
+        ),
         ("runtime.featureMask", json_list(&vm.masks)),
     ])
 }
@@ -254,7 +318,11 @@ mod tests {
     use crate::value::{Mask, Requirement};
 
     fn entry<T>(key: &str, value: T) -> Entry<T> {
-        Entry { key: key.to_string(), value, pos: Pos::default() }
+        Entry {
+            key: key.to_string(),
+            value,
+            pos: Pos::default(),
+        }
     }
 
     fn host() -> HostInput {
@@ -262,7 +330,11 @@ mod tests {
             name: Some("esxi \"01\"\\a".to_string()),
             product: Some("VMware ESXi 6.7.0 build-14320388".to_string()),
             cpu_model: Some("Intel(R) Xeon(R) CPU E5-2680 v3 @ 2.50GHz".to_string()),
-            capabilities: vec![entry("cpuid.Intel", 1), entry("cpuid.MDCLEAR", 0), entry("cpuid.FAMILY", 6)],
+            capabilities: vec![
+                entry("cpuid.Intel", 1),
+                entry("cpuid.MDCLEAR", 0),
+                entry("cpuid.FAMILY", 6),
+            ],
             masked_capabilities: vec![entry("cpuid.MDCLEAR", 0)],
             reported_max_evc: Some("intel-haswell".to_string()),
             ..HostInput::default()
@@ -282,14 +354,21 @@ mod tests {
     #[test]
     fn host_vmodl_reads_back() {
         let text = host_vmodl(&host());
-        assert!(text.starts_with("(vim.HostSystem) {\n   config = (vim.host.ConfigInfo) {"), "{text}");
+        assert!(
+            text.starts_with("(vim.HostSystem) {\n   config = (vim.host.ConfigInfo) {"),
+            "{text}"
+        );
         let back = only_host(&text);
         assert_eq!(back.name, host().name);
         assert_eq!(back.cpu_model, host().cpu_model);
         assert_eq!(back.reported_max_evc, host().reported_max_evc);
         assert_eq!(back.capabilities.len(), 3);
         assert_eq!(back.masked_capabilities.len(), 1);
-        let plain = HostInput { cpu_model: None, reported_max_evc: None, ..host() };
+        let plain = HostInput {
+            cpu_model: None,
+            reported_max_evc: None,
+            ..host()
+        };
         assert!(host_vmodl(&plain).starts_with("(vim.host.ConfigInfo) {\n"));
         assert_eq!(only_host(&host_vmodl(&plain)).product, plain.product);
     }
@@ -299,7 +378,13 @@ mod tests {
         let back = only_host(&host_json(&host()));
         assert_eq!(back.name, host().name);
         assert_eq!(back.product, host().product);
-        assert_eq!(back.capabilities.iter().map(|e| e.value).collect::<Vec<_>>(), [1, 0, 6]);
+        assert_eq!(
+            back.capabilities
+                .iter()
+                .map(|e| e.value)
+                .collect::<Vec<_>>(),
+            [1, 0, 6]
+        );
     }
 
     #[test]
@@ -315,18 +400,31 @@ mod tests {
         let text = vm_vmodl(&vm);
         assert!(text.contains("host = 'vim.HostSystem:host-14',"), "{text}");
         let docs = crate::parse::parse(&text).unwrap().documents;
-        let Document::Vm(back) = &docs[0] else { panic!("{docs:?}") };
-        assert_eq!((back.name.as_deref(), back.host.as_deref()), (Some("app01"), Some("host-14")));
+        let Document::Vm(back) = &docs[0] else {
+            panic!("{docs:?}")
+        };
+        assert_eq!(
+            (back.name.as_deref(), back.host.as_deref()),
+            (Some("app01"), Some("host-14"))
+        );
         let masks = MaskInput {
             evc_masks: vec![entry("cpuid.MDCLEAR", Mask::parse("Val:1").unwrap())],
             vm_masks: vec![],
             name: Some("a \"b\" | c # d".to_string()),
         };
         let text = masks_lines(&masks);
-        assert_eq!(text, "displayName = \"a |22b|22 |7C c |23 d\"\nfeatMask.evc.cpuid.MDCLEAR = \"Val:1\"\n");
+        assert_eq!(
+            text,
+            "displayName = \"a |22b|22 |7C c |23 d\"\nfeatMask.evc.cpuid.MDCLEAR = \"Val:1\"\n"
+        );
         let docs = crate::parse::parse(&text).unwrap().documents;
-        let Document::Masks(back) = &docs[0] else { panic!("{docs:?}") };
+        let Document::Masks(back) = &docs[0] else {
+            panic!("{docs:?}")
+        };
         assert_eq!(back.name, masks.name);
-        assert_eq!((back.evc_masks[0].key.as_str(), back.evc_masks[0].value), ("cpuid.MDCLEAR", masks.evc_masks[0].value));
+        assert_eq!(
+            (back.evc_masks[0].key.as_str(), back.evc_masks[0].value),
+            ("cpuid.MDCLEAR", masks.evc_masks[0].value)
+        );
     }
 }

@@ -350,8 +350,20 @@ impl ModeReport {
             tier: mode.tier,
             tracks: mode.tracks.clone(),
             required: mode.required.iter().map(ev).collect(),
-            pass_through: mode.exposed.difference(mode.required).iter().map(ev).collect(),
-            pins: mode.pins.iter().map(|(id, v)| UnknownKey { key: cat.def(*id).key.clone(), value: *v }).collect(),
+            pass_through: mode
+                .exposed
+                .difference(mode.required)
+                .iter()
+                .map(ev)
+                .collect(),
+            pins: mode
+                .pins
+                .iter()
+                .map(|(id, v)| UnknownKey {
+                    key: cat.def(*id).key.clone(),
+                    value: *v,
+                })
+                .collect(),
             source: source.to_string(),
         }
     }

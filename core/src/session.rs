@@ -39,7 +39,11 @@ pub struct InputError {
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.source, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.source, self.line, self.col, self.message
+        )
     }
 }
 
@@ -137,9 +141,22 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
             }
         };
         summary.format = Some(parsed.format);
-        summary.warnings.extend(parsed.warnings.iter().map(|w| format!("line {}: {}", w.pos.line, w.message)));
-        let host_docs = parsed.documents.iter().filter(|d| matches!(d, Document::Host(_))).count();
-        let vm_docs = parsed.documents.iter().filter(|d| matches!(d, Document::Vm(_))).count();
+        summary.warnings.extend(
+            parsed
+                .warnings
+                .iter()
+                .map(|w| format!("line {}: {}", w.pos.line, w.message)),
+        );
+        let host_docs = parsed
+            .documents
+            .iter()
+            .filter(|d| matches!(d, Document::Host(_)))
+            .count();
+        let vm_docs = parsed
+            .documents
+            .iter()
+            .filter(|d| matches!(d, Document::Vm(_)))
+            .count();
         let mut vm_n = 0;
         for doc in &parsed.documents {
             match doc {
@@ -198,18 +215,28 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                 }
                 Document::Masks(m) => {
                     if !m.vm_masks.is_empty() {
-                        let name = m.name.clone().unwrap_or_else(|| stem(source.name).to_string());
+                        let name = m
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| stem(source.name).to_string());
                         let vm = Vm {
                             name: name.clone(),
                             source: source.name.to_string(),
                             host: None,
                             power_state: None,
                             requirements: Default::default(),
-                            masks: m.vm_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+                            masks: m
+                                .vm_masks
+                                .iter()
+                                .map(|e| (Key::resolve(&e.key), e.value))
+                                .collect(),
                             reported_min_evc: None,
                             from_input: true,
                             partial: false,
-                            warnings: vec!["per-VM EVC masks only (a .vmx): no runtime requirements".to_string()],
+                            warnings: vec![
+                                "per-VM EVC masks only (a .vmx): no runtime requirements"
+                                    .to_string(),
+                            ],
                         };
                         summary.vms.push(name);
                         ws.vms.push(vm);
@@ -217,13 +244,21 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     if !m.evc_masks.is_empty() {
                         pending_masks.push((
                             source.name.to_string(),
-                            m.evc_masks.iter().map(|e| (Key::resolve(&e.key), e.value)).collect(),
+                            m.evc_masks
+                                .iter()
+                                .map(|e| (Key::resolve(&e.key), e.value))
+                                .collect(),
                         ));
                     }
                 }
                 Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
                     Ok(modes) => ws.modes = modes,
-                    Err(message) => ws.errors.push(InputError { source: source.name.to_string(), line: 1, col: 1, message }),
+                    Err(message) => ws.errors.push(InputError {
+                        source: source.name.to_string(),
+                        line: 1,
+                        col: 1,
+                        message,
+                    }),
                 },
             }
         }
@@ -234,10 +269,17 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     // (`vm-app01-on-esxi01.runtime.txt`) when exactly one loaded host name appears in it.
     // (Host names and the answer per file are computed once: scans of every host per VM made
     // N VMs × N hosts in one input quadratic — hardening probes: 20,000 of each took 5.7 s.)
-    let host_names: std::collections::HashSet<String> = ws.hosts.iter().map(|h| h.name.to_ascii_lowercase()).collect();
+    let host_names: std::collections::HashSet<String> = ws
+        .hosts
+        .iter()
+        .map(|h| h.name.to_ascii_lowercase())
+        .collect();
     // govc data names a VM's host by its managed-object id (`runtime.host` = `host-14`).
-    let host_by_moref: std::collections::HashMap<&str, &str> =
-        ws.hosts.iter().filter_map(|h| Some((h.moref.as_deref()?, h.name.as_str()))).collect();
+    let host_by_moref: std::collections::HashMap<&str, &str> = ws
+        .hosts
+        .iter()
+        .filter_map(|h| Some((h.moref.as_deref()?, h.name.as_str())))
+        .collect();
     for vm in &mut ws.vms {
         if let Some(name) = vm.host.as_deref().and_then(|m| host_by_moref.get(m))
             && !host_names.contains(&vm.host.as_deref().unwrap_or_default().to_ascii_lowercase())
@@ -245,14 +287,25 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
             vm.host = Some(name.to_string());
         }
     }
-    let mut host_of_file: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut host_of_file: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
     for vm in &mut ws.vms {
-        let local = vm.host.as_deref().is_none_or(|h| h.is_empty() || h.eq_ignore_ascii_case("ha-host"));
-        let known = vm.host.as_deref().is_some_and(|h| host_names.contains(&h.to_ascii_lowercase()));
+        let local = vm
+            .host
+            .as_deref()
+            .is_none_or(|h| h.is_empty() || h.eq_ignore_ascii_case("ha-host"));
+        let known = vm
+            .host
+            .as_deref()
+            .is_some_and(|h| host_names.contains(&h.to_ascii_lowercase()));
         if local && !known {
             let file = stem(&vm.source).to_ascii_lowercase();
             let host = host_of_file.entry(file).or_insert_with_key(|file| {
-                let matches: Vec<&Host> = ws.hosts.iter().filter(|h| file.contains(&h.name.to_ascii_lowercase())).collect();
+                let matches: Vec<&Host> = ws
+                    .hosts
+                    .iter()
+                    .filter(|h| file.contains(&h.name.to_ascii_lowercase()))
+                    .collect();
                 match matches.as_slice() {
                     [one] => Some(one.name.clone()),
                     _ => None,
@@ -266,8 +319,11 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     // Attach `/etc/vmware/config` masks to the host whose name starts their file name.
     for (source, masks) in pending_masks {
         let file = stem(&source).to_ascii_lowercase();
-        let mut candidates: Vec<&mut Host> =
-            ws.hosts.iter_mut().filter(|h| file.starts_with(&h.name.to_ascii_lowercase())).collect();
+        let mut candidates: Vec<&mut Host> = ws
+            .hosts
+            .iter_mut()
+            .filter(|h| file.starts_with(&h.name.to_ascii_lowercase()))
+            .collect();
         if candidates.len() == 1 {
             candidates[0].evc_masks.extend(masks);
         } else {
@@ -298,7 +354,9 @@ impl TakenNames {
             let candidate = format!("{name} ({n})");
             *n += 1;
             if self.names.insert(candidate.to_ascii_lowercase()) {
-                warnings.push(format!("a host named {name} was already loaded; this one is called {candidate}"));
+                warnings.push(format!(
+                    "a host named {name} was already loaded; this one is called {candidate}"
+                ));
                 return candidate;
             }
         }
@@ -322,17 +380,24 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
         }
     }
     let full_by_name = |name: &str| full_index.get(&name.to_ascii_lowercase()).copied();
-    let mut dropped: std::collections::HashMap<String, std::collections::HashSet<String>> = std::collections::HashMap::new();
+    let mut dropped: std::collections::HashMap<String, std::collections::HashSet<String>> =
+        std::collections::HashMap::new();
     let mut drop = vec![false; ws.hosts.len()];
     // Per input, in order: (name the fragment gave, name it was loaded under).
-    let mut folded: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
+    let mut folded: std::collections::HashMap<String, Vec<(String, String)>> =
+        std::collections::HashMap::new();
     #[allow(clippy::needless_range_loop)] // `index` addresses three parallel vectors
     for index in 0..ws.hosts.len() {
         if !ws.hosts[index].is_fragment() {
             continue;
         }
-        let original = original_names.get(index).cloned().unwrap_or_else(|| ws.hosts[index].name.clone());
-        let Some(full) = full_by_name(&original) else { continue };
+        let original = original_names
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| ws.hosts[index].name.clone());
+        let Some(full) = full_by_name(&original) else {
+            continue;
+        };
         let fragment = ws.hosts[index].clone();
         let known = fragment.known_only.clone().unwrap_or_default();
         let mut notes = Vec::new();
@@ -359,11 +424,20 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
                         h.clone_from(&original);
                     }
                 }
-                summary.warnings.retain(|w| !w.ends_with(&format!("this one is called {renamed}")));
+                summary
+                    .warnings
+                    .retain(|w| !w.ends_with(&format!("this one is called {renamed}")));
             }
         }
-        if dropped.entry(fragment.source.clone()).or_default().insert(fragment.name.clone()) {
-            folded.entry(fragment.source.clone()).or_default().push((original.clone(), fragment.name.clone()));
+        if dropped
+            .entry(fragment.source.clone())
+            .or_default()
+            .insert(fragment.name.clone())
+        {
+            folded
+                .entry(fragment.source.clone())
+                .or_default()
+                .push((original.clone(), fragment.name.clone()));
         }
         drop[index] = true;
     }
@@ -373,9 +447,11 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
             let list = folded.remove(source).unwrap_or_default();
             // The fragment is no host of its own: its renaming (`esxi01 (2)`) is no news.
             // (A set lookup per warning: a scan of the set per warning was quadratic.)
-            let renamed: std::collections::HashSet<&str> = list.iter().map(|(_, loaded)| loaded.as_str()).collect();
+            let renamed: std::collections::HashSet<&str> =
+                list.iter().map(|(_, loaded)| loaded.as_str()).collect();
             summary.warnings.retain(|w| {
-                w.rsplit_once("; this one is called ").is_none_or(|(_, name)| !renamed.contains(name))
+                w.rsplit_once("; this one is called ")
+                    .is_none_or(|(_, name)| !renamed.contains(name))
             });
             let originals: Vec<&str> = list.iter().map(|(o, _)| o.as_str()).collect();
             summary.warnings.push(match originals.as_slice() {
@@ -411,27 +487,53 @@ pub struct ChosenEvc<'a> {
 
 /// Resolves `--evc`: a mode key, `none`/`disabled`, or (when absent) the mode the hosts report
 /// as current, else the highest mode every host supports.
-pub fn choose_evc<'m>(arg: Option<&str>, hosts: &[Host], modes: &'m ModeCatalogue) -> Result<ChosenEvc<'m>, String> {
+pub fn choose_evc<'m>(
+    arg: Option<&str>,
+    hosts: &[Host],
+    modes: &'m ModeCatalogue,
+) -> Result<ChosenEvc<'m>, String> {
     match arg.map(str::trim) {
-        Some(a) if a.eq_ignore_ascii_case("none") || a.eq_ignore_ascii_case("disabled") || a.eq_ignore_ascii_case("off") => {
-            Ok(ChosenEvc { setting: EvcSetting::Disabled, why: "given" })
+        Some(a)
+            if a.eq_ignore_ascii_case("none")
+                || a.eq_ignore_ascii_case("disabled")
+                || a.eq_ignore_ascii_case("off") =>
+        {
+            Ok(ChosenEvc {
+                setting: EvcSetting::Disabled,
+                why: "given",
+            })
         }
         Some(a) => modes
             .get(a)
-            .map(|m| ChosenEvc { setting: EvcSetting::Mode(m), why: "given" })
+            .map(|m| ChosenEvc {
+                setting: EvcSetting::Mode(m),
+                why: "given",
+            })
             .ok_or_else(|| unknown_mode(a, modes)),
         None => {
-            let reported: Vec<&str> = hosts.iter().filter_map(|h| h.reported_current_evc.as_deref()).collect();
+            let reported: Vec<&str> = hosts
+                .iter()
+                .filter_map(|h| h.reported_current_evc.as_deref())
+                .collect();
             if !reported.is_empty()
                 && reported.len() == hosts.len()
                 && reported.iter().all(|r| *r == reported[0])
                 && let Some(m) = modes.get(reported[0])
             {
-                return Ok(ChosenEvc { setting: EvcSetting::Mode(m), why: "reported by the hosts" });
+                return Ok(ChosenEvc {
+                    setting: EvcSetting::Mode(m),
+                    why: "reported by the hosts",
+                });
             }
             Ok(match max_common_mode(hosts, modes) {
-                Some(m) => ChosenEvc { setting: EvcSetting::Mode(m), why: "highest common mode" },
-                None => ChosenEvc { setting: EvcSetting::Disabled, why: "no common mode" },
+                Some(m) => ChosenEvc {
+                    setting: EvcSetting::Mode(m),
+                    why: "highest common mode",
+                },
+                None => ChosenEvc {
+                    setting: EvcSetting::Disabled,
+                    why: "no common mode",
+                },
             })
         }
     }
@@ -446,7 +548,12 @@ pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMod
 fn unknown_mode(arg: &str, modes: &ModeCatalogue) -> String {
     format!(
         "unknown EVC mode `{arg}`; expected `none` or one of: {}",
-        modes.modes.iter().map(|m| m.key.as_str()).collect::<Vec<_>>().join(", ")
+        modes
+            .modes
+            .iter()
+            .map(|m| m.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -511,20 +618,38 @@ pub struct Analysis {
 /// maintenance plan per host. Given VMs are planned with the host they name (by host name),
 /// else with every host's synthetic "any VM".
 pub fn analyze(request: &Request) -> Analysis {
-    let sources: Vec<Source<'_>> = request.inputs.iter().map(|s| Source { name: &s.name, text: &s.text }).collect();
+    let sources: Vec<Source<'_>> = request
+        .inputs
+        .iter()
+        .map(|s| Source {
+            name: &s.name,
+            text: &s.text,
+        })
+        .collect();
     let mut ws = load(&sources);
     let mut option_errors = Vec::new();
     for (old, new) in &request.rename {
         let new = new.trim();
-        let taken = ws.hosts.iter().any(|h| h.name.eq_ignore_ascii_case(new) && !h.name.eq_ignore_ascii_case(old));
+        let taken = ws
+            .hosts
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(new) && !h.name.eq_ignore_ascii_case(old));
         match ws.hosts.iter_mut().find(|h| h.name == *old) {
-            Some(_) if new.is_empty() => option_errors.push(format!("cannot rename {old} to an empty name")),
-            Some(_) if taken => option_errors.push(format!("cannot rename {old} to {new}: a host of that name exists")),
+            Some(_) if new.is_empty() => {
+                option_errors.push(format!("cannot rename {old} to an empty name"))
+            }
+            Some(_) if taken => option_errors.push(format!(
+                "cannot rename {old} to {new}: a host of that name exists"
+            )),
             Some(h) => {
                 h.name = new.to_string();
                 // VMs placed on the host follow it.
                 for vm in &mut ws.vms {
-                    if vm.host.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(old)) {
+                    if vm
+                        .host
+                        .as_deref()
+                        .is_some_and(|v| v.eq_ignore_ascii_case(old))
+                    {
                         vm.host = Some(new.to_string());
                     }
                 }
@@ -534,14 +659,25 @@ pub fn analyze(request: &Request) -> Analysis {
     }
     ws.hosts.retain(|h| !request.remove.contains(&h.name));
     let modes = ws.modes.clone();
-    let chosen = match choose_evc(request.evc.as_deref().filter(|s| !s.is_empty()), &ws.hosts, &modes) {
+    let chosen = match choose_evc(
+        request.evc.as_deref().filter(|s| !s.is_empty()),
+        &ws.hosts,
+        &modes,
+    ) {
         Ok(c) => c,
         Err(e) => {
             option_errors.push(e);
-            choose_evc(None, &ws.hosts, &modes).unwrap_or(ChosenEvc { setting: EvcSetting::Disabled, why: "no common mode" })
+            choose_evc(None, &ws.hosts, &modes).unwrap_or(ChosenEvc {
+                setting: EvcSetting::Disabled,
+                why: "no common mode",
+            })
         }
     };
-    let per_vm = match request.per_vm_evc.as_deref().filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none")) {
+    let per_vm = match request
+        .per_vm_evc
+        .as_deref()
+        .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none"))
+    {
         Some(k) => match choose_mode(k, &modes) {
             Ok(m) => Some(m),
             Err(e) => {
@@ -568,7 +704,16 @@ pub fn analyze(request: &Request) -> Analysis {
     };
     let mut maintenance = Vec::new();
     for target in &targets {
-        let vms: Vec<Vm> = ws.vms.iter().filter(|v| v.host.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(target))).cloned().collect();
+        let vms: Vec<Vm> = ws
+            .vms
+            .iter()
+            .filter(|v| {
+                v.host
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(target))
+            })
+            .cloned()
+            .collect();
         match crate::check::maintenance(&ws.hosts, target, &vms, chosen.setting, per_vm, &modes) {
             Ok(plan) => maintenance.push(plan),
             Err(e) => option_errors.push(e),
@@ -578,10 +723,25 @@ pub fn analyze(request: &Request) -> Analysis {
         inputs: ws.inputs.clone(),
         errors: ws.errors.clone(),
         option_errors,
-        evc: EvcChoice { mode: chosen.setting.key(), why: chosen.why.to_string() },
-        modes: modes.modes.iter().map(|m| ModeOption { key: m.key.clone(), label: m.label.clone(), vendor: m.vendor }).collect(),
+        evc: EvcChoice {
+            mode: chosen.setting.key(),
+            why: chosen.why.to_string(),
+        },
+        modes: modes
+            .modes
+            .iter()
+            .map(|m| ModeOption {
+                key: m.key.clone(),
+                label: m.label.clone(),
+                vendor: m.vendor,
+            })
+            .collect(),
         cluster,
-        vms: ws.vms.iter().map(|v| crate::check::vm_report(v, &modes)).collect(),
+        vms: ws
+            .vms
+            .iter()
+            .map(|v| crate::check::vm_report(v, &modes))
+            .collect(),
         maintenance,
         remedy_rules: crate::report::RemedyRule::all(),
     }

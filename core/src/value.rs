@@ -18,7 +18,9 @@ pub enum ValueError {
     NotANumber(String),
     #[error("`{0}` is not a feature mask (expected Val:n, Max:n or Min:n)")]
     BadMask(String),
-    #[error("`{0}` is not a feature requirement (expected [Bool:|Num:]Min:n or [Bool:|Num:]Match:n)")]
+    #[error(
+        "`{0}` is not a feature requirement (expected [Bool:|Num:]Min:n or [Bool:|Num:]Match:n)"
+    )]
     BadRequirement(String),
 }
 
@@ -134,7 +136,11 @@ pub struct Requirement {
 
 impl Requirement {
     /// The requirement every boolean feature a VM saw at power-on turns into.
-    pub const BOOL_MIN_1: Requirement = Requirement { ty: ReqType::Bool, op: ReqOp::Min, value: 1 };
+    pub const BOOL_MIN_1: Requirement = Requirement {
+        ty: ReqType::Bool,
+        op: ReqOp::Min,
+        value: 1,
+    };
 
     /// Parses `Bool:Min:1`, `Num:Match:1`, `Min:1`, `Match:0x6`.
     pub fn parse(text: &str) -> Result<Requirement, ValueError> {
@@ -210,12 +216,21 @@ mod tests {
 
     #[test]
     fn masks() {
-        assert_eq!(Mask::parse("Val:1"), Ok(Mask { op: MaskOp::Val, value: 1 }));
+        assert_eq!(
+            Mask::parse("Val:1"),
+            Ok(Mask {
+                op: MaskOp::Val,
+                value: 1
+            })
+        );
         assert_eq!(Mask::parse("Max:0").unwrap().op, MaskOp::Max);
         assert_eq!(Mask::parse("val:0x2d").unwrap().value, 0x2d);
         assert!(Mask::parse("Bool:Min:1").is_err());
         assert!(Mask::parse("Val").is_err());
-        assert_eq!(Mask::parse("Val:0x80000008").unwrap().to_string(), "Val:0x80000008");
+        assert_eq!(
+            Mask::parse("Val:0x80000008").unwrap().to_string(),
+            "Val:0x80000008"
+        );
         let val1 = Mask::parse("Val:1").unwrap();
         assert_eq!(val1.apply(0, false), 0);
         assert_eq!(val1.apply(1, false), 1);
@@ -234,6 +249,9 @@ mod tests {
         assert!(Requirement::parse("Bool:Max:1").is_err());
         assert!(Requirement::parse("Val:1").is_err());
         assert!(Requirement::parse("Bool:Min:1:2").is_err());
-        assert_eq!(Requirement::parse("Bool:Match:1").unwrap().to_string(), "Bool:Match:1");
+        assert_eq!(
+            Requirement::parse("Bool:Match:1").unwrap().to_string(),
+            "Bool:Match:1"
+        );
     }
 }

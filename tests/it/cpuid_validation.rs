@@ -28,7 +28,13 @@ struct Row {
 }
 
 const fn ok(file: &'static str, generation: &'static str) -> Row {
-    Row { file, generation, expect: generation, fill: &[], reason: "" }
+    Row {
+        file,
+        generation,
+        expect: generation,
+        fill: &[],
+        reason: "",
+    }
 }
 
 const fn differs(
@@ -38,7 +44,13 @@ const fn differs(
     fill: &'static [&'static str],
     reason: &'static str,
 ) -> Row {
-    Row { file, generation, expect, fill, reason }
+    Row {
+        file,
+        generation,
+        expect,
+        fill,
+        reason,
+    }
 }
 
 const NO_SL1: &str = "the dump omits CPUID.(0xD,1) (old AIDA64 text or libcpuid raw format: sub-leaf 0 and the \
@@ -54,10 +66,22 @@ const HEDT_PKU: &str = "Core X (HEDT) part: CPUID.(7,0):ECX[3] PKU = 0 and no PK
 /// One row per dump in `tests/data/cpuid/{instlatx64,libcpuid,libvirt}`.
 const ROWS: &[Row] = &[
     // ---- Intel, InstLatX64 ----
-    ok("instlatx64/GenuineIntel00006F4_Woodcrest_CPUID.txt", "intel-merom"),
-    ok("instlatx64/GenuineIntel00006F6_Merom_CPUID.txt", "intel-merom"),
-    ok("instlatx64/GenuineIntel00006F7_Clovertown_CPUID.txt", "intel-merom"),
-    ok("instlatx64/GenuineIntel0010676_Harpertown_CPUID.txt", "intel-penryn"),
+    ok(
+        "instlatx64/GenuineIntel00006F4_Woodcrest_CPUID.txt",
+        "intel-merom",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00006F6_Merom_CPUID.txt",
+        "intel-merom",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00006F7_Clovertown_CPUID.txt",
+        "intel-merom",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0010676_Harpertown_CPUID.txt",
+        "intel-penryn",
+    ),
     differs(
         "instlatx64/GenuineIntel001067A_Penryn_CPUID.txt",
         "intel-penryn",
@@ -65,23 +89,89 @@ const ROWS: &[Row] = &[
         &["SSE41=1"],
         "Pentium Dual-Core T4200: SSE4.1 fused off on this Pentium-branded Penryn (CPUID.1:ECX[19] = 0)",
     ),
-    ok("instlatx64/GenuineIntel00106A2_Nehalem-EP_CPUID.txt", "intel-nehalem"),
-    ok("instlatx64/GenuineIntel00106A4_Bloomfield_CPUID.txt", "intel-nehalem"),
-    ok("instlatx64/GenuineIntel00106D1_Dunnington_CPUID.txt", "intel-penryn"),
-    ok("instlatx64/GenuineIntel0020652_Clarkdale_CPUID.txt", "intel-westmere"),
-    ok("instlatx64/GenuineIntel00206A7_SandyBridge_CPUID.txt", "intel-sandybridge"),
-    ok("instlatx64/GenuineIntel00206C1_Gulftown_CPUID.txt", "intel-westmere"),
-    ok("instlatx64/GenuineIntel00206C2_Gulftown_01_CPUID.txt", "intel-westmere"),
-    ok("instlatx64/GenuineIntel00206D5_SandyBridgeEP_CPUID.txt", "intel-sandybridge"),
-    ok("instlatx64/GenuineIntel00206D7_SandyBridgeE_00_CPUID.txt", "intel-sandybridge"),
-    ok("instlatx64/GenuineIntel00206E5_Beckton_CPUID.txt", "intel-nehalem"),
-    differs("instlatx64/GenuineIntel00206E6_Beckton_CPUID.txt", "intel-nehalem", "-", &["MWAIT=1", "DS=1"], IN_VM),
-    ok("instlatx64/GenuineIntel00206F2_Eagleton_CPUID.txt", "intel-westmere"),
-    differs("instlatx64/GenuineIntel00306A9_IvyBridgeWS_CPUID.txt", "intel-ivybridge", "intel-sandybridge", &["XSAVEOPT=1"], NO_SL1),
-    differs("instlatx64/GenuineIntel00306C3_HaswellXeon_CPUID.txt", "intel-haswell", "intel-sandybridge", &["XSAVEOPT=1"], NO_SL1),
-    differs("instlatx64/GenuineIntel00306E3_IvyBridgeEP_CPUID.txt", "intel-ivybridge", "intel-sandybridge", &["XSAVEOPT=1"], NO_SL1),
-    differs("instlatx64/GenuineIntel00306E4_IvyBridgeEP_CPUID.txt", "intel-ivybridge", "intel-sandybridge", &["XSAVEOPT=1"], NO_SL1),
-    ok("instlatx64/GenuineIntel00306F2_HaswellEP2_CPUID.txt", "intel-haswell"),
+    ok(
+        "instlatx64/GenuineIntel00106A2_Nehalem-EP_CPUID.txt",
+        "intel-nehalem",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00106A4_Bloomfield_CPUID.txt",
+        "intel-nehalem",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00106D1_Dunnington_CPUID.txt",
+        "intel-penryn",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0020652_Clarkdale_CPUID.txt",
+        "intel-westmere",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206A7_SandyBridge_CPUID.txt",
+        "intel-sandybridge",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206C1_Gulftown_CPUID.txt",
+        "intel-westmere",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206C2_Gulftown_01_CPUID.txt",
+        "intel-westmere",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206D5_SandyBridgeEP_CPUID.txt",
+        "intel-sandybridge",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206D7_SandyBridgeE_00_CPUID.txt",
+        "intel-sandybridge",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206E5_Beckton_CPUID.txt",
+        "intel-nehalem",
+    ),
+    differs(
+        "instlatx64/GenuineIntel00206E6_Beckton_CPUID.txt",
+        "intel-nehalem",
+        "-",
+        &["MWAIT=1", "DS=1"],
+        IN_VM,
+    ),
+    ok(
+        "instlatx64/GenuineIntel00206F2_Eagleton_CPUID.txt",
+        "intel-westmere",
+    ),
+    differs(
+        "instlatx64/GenuineIntel00306A9_IvyBridgeWS_CPUID.txt",
+        "intel-ivybridge",
+        "intel-sandybridge",
+        &["XSAVEOPT=1"],
+        NO_SL1,
+    ),
+    differs(
+        "instlatx64/GenuineIntel00306C3_HaswellXeon_CPUID.txt",
+        "intel-haswell",
+        "intel-sandybridge",
+        &["XSAVEOPT=1"],
+        NO_SL1,
+    ),
+    differs(
+        "instlatx64/GenuineIntel00306E3_IvyBridgeEP_CPUID.txt",
+        "intel-ivybridge",
+        "intel-sandybridge",
+        &["XSAVEOPT=1"],
+        NO_SL1,
+    ),
+    differs(
+        "instlatx64/GenuineIntel00306E4_IvyBridgeEP_CPUID.txt",
+        "intel-ivybridge",
+        "intel-sandybridge",
+        &["XSAVEOPT=1"],
+        NO_SL1,
+    ),
+    ok(
+        "instlatx64/GenuineIntel00306F2_HaswellEP2_CPUID.txt",
+        "intel-haswell",
+    ),
     differs(
         "instlatx64/GenuineIntel00306F2_HaswellEP_CPUID.txt",
         "intel-haswell",
@@ -90,18 +180,51 @@ const ROWS: &[Row] = &[
         "AES-NI disabled (CPUID.1:ECX[25] = 0; a BIOS setting, VMware's admission error names it); the HaswellEP2 \
          dump of the same signature has it",
     ),
-    ok("instlatx64/GenuineIntel0040671_BroadwellH_CPUID.txt", "intel-broadwell"),
-    ok("instlatx64/GenuineIntel00406F1_BroadwellE_CPUID.txt", "intel-broadwell"),
-    ok("instlatx64/GenuineIntel0050654_SkylakeXeon_20_CPUID.txt", "intel-skylake"),
-    ok("instlatx64/GenuineIntel0050654_SkylakeXeon_CPUID.txt", "intel-skylake"),
-    ok("instlatx64/GenuineIntel0050656_CascadeLakeSP_CPUID.txt", "intel-cascadelake"),
-    ok("instlatx64/GenuineIntel0050657_CascadeLakeXeon2_CPUID.txt", "intel-cascadelake"),
-    ok("instlatx64/GenuineIntel0050657_CascadeLakeXeon_CPUID.txt", "intel-cascadelake"),
-    ok("instlatx64/GenuineIntel0050662_BroadwellDE_CPUID.txt", "intel-broadwell"),
+    ok(
+        "instlatx64/GenuineIntel0040671_BroadwellH_CPUID.txt",
+        "intel-broadwell",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00406F1_BroadwellE_CPUID.txt",
+        "intel-broadwell",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0050654_SkylakeXeon_20_CPUID.txt",
+        "intel-skylake",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0050654_SkylakeXeon_CPUID.txt",
+        "intel-skylake",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0050656_CascadeLakeSP_CPUID.txt",
+        "intel-cascadelake",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0050657_CascadeLakeXeon2_CPUID.txt",
+        "intel-cascadelake",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0050657_CascadeLakeXeon_CPUID.txt",
+        "intel-cascadelake",
+    ),
+    ok(
+        "instlatx64/GenuineIntel0050662_BroadwellDE_CPUID.txt",
+        "intel-broadwell",
+    ),
     // client Skylake / Coffee Lake: the §7 table puts them at intel-broadwell (no AVX-512)
-    ok("instlatx64/GenuineIntel00506E3_Skylake_02_CPUID.txt", "intel-broadwell"),
-    ok("instlatx64/GenuineIntel00906EA_Coffeelake_CPUID.txt", "intel-broadwell"),
-    ok("instlatx64/GenuineIntel00606A6_ICX_04_CPUID.txt", "intel-icelake"),
+    ok(
+        "instlatx64/GenuineIntel00506E3_Skylake_02_CPUID.txt",
+        "intel-broadwell",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00906EA_Coffeelake_CPUID.txt",
+        "intel-broadwell",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00606A6_ICX_04_CPUID.txt",
+        "intel-icelake",
+    ),
     differs(
         "instlatx64/GenuineIntel00606C1_ICX_01v_CPUID.txt",
         "intel-icelake",
@@ -111,12 +234,27 @@ const ROWS: &[Row] = &[
          requires MWAIT [D]), PKU with its PKRU state (intel-skylake requires them [R]) and WBNOINVD \
          (CPUID.80000008h:EBX[9]; the bare-metal Ice Lake-SP dump ICX_04 has it)",
     ),
-    ok("instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt", "intel-sapphirerapids"),
-    ok("instlatx64/GenuineIntel00806F8_SapphireRapids_06_CPUID.txt", "intel-sapphirerapids"),
-    ok("instlatx64/GenuineIntel00C06F2_EmeraldRapids_02_CPUID.txt", "intel-sapphirerapids"),
-    ok("instlatx64/GenuineIntel00C06F2_EmeraldRapids_03_CPUID.txt", "intel-sapphirerapids"),
+    ok(
+        "instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt",
+        "intel-sapphirerapids",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00806F8_SapphireRapids_06_CPUID.txt",
+        "intel-sapphirerapids",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00C06F2_EmeraldRapids_02_CPUID.txt",
+        "intel-sapphirerapids",
+    ),
+    ok(
+        "instlatx64/GenuineIntel00C06F2_EmeraldRapids_03_CPUID.txt",
+        "intel-sapphirerapids",
+    ),
     // ---- Intel, libvirt cputestdata ----
-    ok("libvirt/x86_64-cpuid-Xeon-E5-2650-v4.xml", "intel-broadwell"),
+    ok(
+        "libvirt/x86_64-cpuid-Xeon-E5-2650-v4.xml",
+        "intel-broadwell",
+    ),
     ok("libvirt/x86_64-cpuid-Cooperlake.xml", "intel-cascadelake"),
     ok("libvirt/x86_64-cpuid-Ice-Lake-Server.xml", "intel-icelake"),
     ok("libvirt/x86_64-cpuid-Xeon-6788P.xml", "intel-graniterapids"),
@@ -127,7 +265,13 @@ const ROWS: &[Row] = &[
     ok("libcpuid/intel-core-i7-cpu-920.test", "intel-nehalem"),
     ok("libcpuid/intel-xeon-cpu-x5667.test", "intel-westmere"),
     ok("libcpuid/intel-core-i7-3930k-cpu.test", "intel-sandybridge"),
-    differs("libcpuid/intel-core-i7-4930k-cpu.test", "intel-ivybridge", "intel-sandybridge", &["XSAVEOPT=1"], NO_SL1),
+    differs(
+        "libcpuid/intel-core-i7-4930k-cpu.test",
+        "intel-ivybridge",
+        "intel-sandybridge",
+        &["XSAVEOPT=1"],
+        NO_SL1,
+    ),
     ok("libcpuid/intel-core-i7-5820k-cpu.test", "intel-haswell"),
     ok("libcpuid/intel-core-i7-6700k-cpu.test", "intel-broadwell"),
     differs(
@@ -152,17 +296,50 @@ const ROWS: &[Row] = &[
         &[],
         "Opteron 248 is K8 revision C (model 5): EVC starts at revision E; no SSE3, LAHF64 in 64-bit mode or FFXSR here",
     ),
-    ok("instlatx64/AuthenticAMD0020FB1_K8_Manchester_CPUID.txt", "amd-rev-e"),
-    ok("instlatx64/AuthenticAMD0040F33_K8_Windsor_CPUID.txt", "amd-rev-f"),
-    ok("instlatx64/AuthenticAMD0100F21_K10_Barcelona_CPUID.txt", "amd-greyhound"),
-    ok("instlatx64/AuthenticAMD0100F2A_K10_Barcelona_CPUID.txt", "amd-greyhound"),
-    ok("instlatx64/AuthenticAMD0100F42_K10_Shanghai_CPUID.txt", "amd-greyhound"),
-    ok("instlatx64/AuthenticAMD0100F80_K10_Istanbul_CPUID.txt", "amd-greyhound"),
-    ok("instlatx64/AuthenticAMD0100F81_K10_Lisbon_CPUID.txt", "amd-greyhound"),
-    ok("instlatx64/AuthenticAMD0100F91_K10_MagnyCours_CPUID.txt", "amd-greyhound"),
-    ok("instlatx64/AuthenticAMD0600F01_K15_Bulldozer_CPUID.txt", "amd-bulldozer"),
-    ok("instlatx64/AuthenticAMD0600F12_Interlagos_CPUID.txt", "amd-bulldozer"),
-    ok("instlatx64/AuthenticAMD0600F20_K15_Vishera_CPUID.txt", "amd-piledriver"),
+    ok(
+        "instlatx64/AuthenticAMD0020FB1_K8_Manchester_CPUID.txt",
+        "amd-rev-e",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0040F33_K8_Windsor_CPUID.txt",
+        "amd-rev-f",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0100F21_K10_Barcelona_CPUID.txt",
+        "amd-greyhound",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0100F2A_K10_Barcelona_CPUID.txt",
+        "amd-greyhound",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0100F42_K10_Shanghai_CPUID.txt",
+        "amd-greyhound",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0100F80_K10_Istanbul_CPUID.txt",
+        "amd-greyhound",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0100F81_K10_Lisbon_CPUID.txt",
+        "amd-greyhound",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0100F91_K10_MagnyCours_CPUID.txt",
+        "amd-greyhound",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0600F01_K15_Bulldozer_CPUID.txt",
+        "amd-bulldozer",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0600F12_Interlagos_CPUID.txt",
+        "amd-bulldozer",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0600F20_K15_Vishera_CPUID.txt",
+        "amd-piledriver",
+    ),
     differs(
         "instlatx64/AuthenticAMD0610F01_K15_Piledriver_CPUID.txt",
         "amd-piledriver",
@@ -171,18 +348,57 @@ const ROWS: &[Row] = &[
         "A10-4600M (Trinity mobile APU): CPUID.(7,0) is all zeros in the dump, so BMI1 is not enumerated \
          (the Piledriver FX-8350 and Opteron 63xx dumps have CPUID.(7,0):EBX[3])",
     ),
-    ok("instlatx64/AuthenticAMD0630F01_K15_Berlin_00_CPUID.txt", "amd-steamroller"),
-    ok("instlatx64/AuthenticAMD0800F11_K17_Zen2_CPUID.txt", "amd-zen"),
-    ok("instlatx64/AuthenticAMD0800F12_K17_Zen_CPUID.txt", "amd-zen"),
-    ok("instlatx64/AuthenticAMD0800F82_K17_ZenP2_CPUID.txt", "amd-zen"),
-    ok("instlatx64/AuthenticAMD0830F10_K17_Rome_CPUID.txt", "amd-zen2"),
-    ok("instlatx64/AuthenticAMD0870F10_K17_Matisse_11_CPUID.txt", "amd-zen2"),
-    ok("instlatx64/AuthenticAMD0A00F11_K19_Milan_02_CPUID.txt", "amd-zen3"),
-    ok("instlatx64/AuthenticAMD0A10F11_K19_Genoa_01_CPUID.txt", "amd-zen4"),
-    ok("instlatx64/AuthenticAMD0A10F11_K19_Genoa_02_CPUID.txt", "amd-zen4"),
-    differs("instlatx64/AuthenticAMD0A20F12_K19_Vermeer_00_CPUID.txt", "amd-zen3", "amd-zen2", &["PCID=1"], CLIENT_RYZEN_PCID),
-    ok("instlatx64/AuthenticAMD0B00F21_K20_Turin_01_CPUID.txt", "amd-zen5"),
-    ok("instlatx64/AuthenticAMD0B10F10_K20_TurinD_03_CPUID.txt", "amd-zen5"),
+    ok(
+        "instlatx64/AuthenticAMD0630F01_K15_Berlin_00_CPUID.txt",
+        "amd-steamroller",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0800F11_K17_Zen2_CPUID.txt",
+        "amd-zen",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0800F12_K17_Zen_CPUID.txt",
+        "amd-zen",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0800F82_K17_ZenP2_CPUID.txt",
+        "amd-zen",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0830F10_K17_Rome_CPUID.txt",
+        "amd-zen2",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0870F10_K17_Matisse_11_CPUID.txt",
+        "amd-zen2",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0A00F11_K19_Milan_02_CPUID.txt",
+        "amd-zen3",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0A10F11_K19_Genoa_01_CPUID.txt",
+        "amd-zen4",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0A10F11_K19_Genoa_02_CPUID.txt",
+        "amd-zen4",
+    ),
+    differs(
+        "instlatx64/AuthenticAMD0A20F12_K19_Vermeer_00_CPUID.txt",
+        "amd-zen3",
+        "amd-zen2",
+        &["PCID=1"],
+        CLIENT_RYZEN_PCID,
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0B00F21_K20_Turin_01_CPUID.txt",
+        "amd-zen5",
+    ),
+    ok(
+        "instlatx64/AuthenticAMD0B10F10_K20_TurinD_03_CPUID.txt",
+        "amd-zen5",
+    ),
     // ---- AMD, libvirt cputestdata ----
     ok("libvirt/x86_64-cpuid-EPYC-7601-32-Core-ibpb.xml", "amd-zen"),
     // ---- AMD and Hygon, libcpuid ----
@@ -193,18 +409,57 @@ const ROWS: &[Row] = &[
         &[],
         "Opteron 248 is K8 revision C (model 5): EVC starts at revision E",
     ),
-    ok("libcpuid/dual-core-amd-opteron-processor-2210-he-quad.test", "amd-rev-f"),
-    ok("libcpuid/quad-core-amd-opteron-processor-2378-dual.test", "amd-greyhound"),
-    ok("libcpuid/amd-opteron-processor-4176-he-dual.test", "amd-greyhound"),
+    ok(
+        "libcpuid/dual-core-amd-opteron-processor-2210-he-quad.test",
+        "amd-rev-f",
+    ),
+    ok(
+        "libcpuid/quad-core-amd-opteron-processor-2378-dual.test",
+        "amd-greyhound",
+    ),
+    ok(
+        "libcpuid/amd-opteron-processor-4176-he-dual.test",
+        "amd-greyhound",
+    ),
     ok("libcpuid/amd-opteron-processor-6168.test", "amd-greyhound"),
-    ok("libcpuid/amd-opteron-processor-6274-dual.test", "amd-bulldozer"),
-    ok("libcpuid/amd-opteron-processor-6344-dual.test", "amd-piledriver"),
+    ok(
+        "libcpuid/amd-opteron-processor-6274-dual.test",
+        "amd-bulldozer",
+    ),
+    ok(
+        "libcpuid/amd-opteron-processor-6344-dual.test",
+        "amd-piledriver",
+    ),
     ok("libcpuid/amd-opteron-processor-6380.test", "amd-piledriver"),
-    ok("libcpuid/amd-ryzen-threadripper-1950x-16-core-processor.test", "amd-zen"),
-    ok("libcpuid/amd-ryzen-threadripper-pro-3955wx-16-cores.test", "amd-zen2"),
-    differs("libcpuid/amd-ryzen-9-5950x-16-core-processor.test", "amd-zen3", "amd-zen2", &["PCID=1"], CLIENT_RYZEN_PCID),
-    differs("libcpuid/amd-ryzen-9-7900x-12-core-processor.test", "amd-zen4", "amd-zen2", &["PCID=1"], CLIENT_RYZEN_PCID),
-    differs("libcpuid/amd-ryzen-9-9950x-16-core-processor.test", "amd-zen5", "amd-zen2", &["PCID=1"], CLIENT_RYZEN_PCID),
+    ok(
+        "libcpuid/amd-ryzen-threadripper-1950x-16-core-processor.test",
+        "amd-zen",
+    ),
+    ok(
+        "libcpuid/amd-ryzen-threadripper-pro-3955wx-16-cores.test",
+        "amd-zen2",
+    ),
+    differs(
+        "libcpuid/amd-ryzen-9-5950x-16-core-processor.test",
+        "amd-zen3",
+        "amd-zen2",
+        &["PCID=1"],
+        CLIENT_RYZEN_PCID,
+    ),
+    differs(
+        "libcpuid/amd-ryzen-9-7900x-12-core-processor.test",
+        "amd-zen4",
+        "amd-zen2",
+        &["PCID=1"],
+        CLIENT_RYZEN_PCID,
+    ),
+    differs(
+        "libcpuid/amd-ryzen-9-9950x-16-core-processor.test",
+        "amd-zen5",
+        "amd-zen2",
+        &["PCID=1"],
+        CLIENT_RYZEN_PCID,
+    ),
     differs(
         "libcpuid/hygon-c86-7185-32-core-processor.test",
         "-",
@@ -232,7 +487,10 @@ fn evaluate(text: &str, file: &str, fill: &[&str]) -> Result<Outcome, String> {
     };
     let mut host = Host::from_input(input, file, file);
     if !fill.is_empty() {
-        let overrides: Vec<_> = fill.iter().map(|f| parse_override(f)).collect::<Result<_, _>>()?;
+        let overrides: Vec<_> = fill
+            .iter()
+            .map(|f| parse_override(f))
+            .collect::<Result<_, _>>()?;
         apply_overrides_to_host(&mut host, &overrides);
     }
     let report = check::host_report(&host, builtin_modes());
@@ -240,12 +498,19 @@ fn evaluate(text: &str, file: &str, fill: &[&str]) -> Result<Outcome, String> {
         .next_mode_blockers
         .iter()
         .map(|b| {
-            let keys: Vec<&str> = b.missing.iter().map(|f| f.key.trim_start_matches("cpuid.")).collect();
+            let keys: Vec<&str> = b
+                .missing
+                .iter()
+                .map(|f| f.key.trim_start_matches("cpuid."))
+                .collect();
             format!("{}: {}", b.mode, keys.join(" "))
         })
         .collect::<Vec<_>>()
         .join("; ");
-    Ok(Outcome { got: report.max_evc_mode, blockers })
+    Ok(Outcome {
+        got: report.max_evc_mode,
+        blockers,
+    })
 }
 
 fn mode_or_dash(m: &Option<String>) -> &str {
@@ -271,7 +536,10 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
             }
         };
         let got = mode_or_dash(&raw.got).to_string();
-        let mut line = format!("{:<62} {:<21} {:<21} {}", row.file, row.generation, got, raw.blockers);
+        let mut line = format!(
+            "{:<62} {:<21} {:<21} {}",
+            row.file, row.generation, got, raw.blockers
+        );
         if got != row.expect {
             failures.push(format!(
                 "{}: expected {} (generation {}), got {} — next-mode blockers: {}",
@@ -298,24 +566,45 @@ fn every_dump_lands_on_its_generation_or_a_stated_reason() {
         }
         table.push(line);
     }
-    println!("{:<62} {:<21} {:<21} next-mode blockers", "dump", "generation (§7)", "evcalc");
+    println!(
+        "{:<62} {:<21} {:<21} next-mode blockers",
+        "dump", "generation (§7)", "evcalc"
+    );
     for line in &table {
         println!("{line}");
     }
-    assert!(failures.is_empty(), "{} mismatch(es):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatch(es):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_copied_dump_has_a_row() {
-    for dir in ["tests/data/cpuid/instlatx64", "tests/data/cpuid/libcpuid", "tests/data/cpuid/libvirt"] {
+    for dir in [
+        "tests/data/cpuid/instlatx64",
+        "tests/data/cpuid/libcpuid",
+        "tests/data/cpuid/libvirt",
+    ] {
         for path in files_in(dir) {
             let file = path.trim_start_matches("tests/data/cpuid/");
-            assert!(ROWS.iter().any(|r| r.file == file), "{file} has no validation row");
+            assert!(
+                ROWS.iter().any(|r| r.file == file),
+                "{file} has no validation row"
+            );
         }
     }
     let index = read("tests/data/cpuid/INDEX.tsv");
     for row in ROWS {
-        assert!(index.lines().any(|l| l.starts_with(&format!("{}\t", row.file))), "{} is not in INDEX.tsv", row.file);
+        assert!(
+            index
+                .lines()
+                .any(|l| l.starts_with(&format!("{}\t", row.file))),
+            "{} is not in INDEX.tsv",
+            row.file
+        );
     }
 }
 
@@ -323,7 +612,9 @@ fn every_copied_dump_has_a_row() {
 fn identity_and_brand_string_come_from_the_dump() {
     let text = read("tests/data/cpuid/libvirt/x86_64-cpuid-Xeon-6788P.xml");
     let parsed = parse::parse(&text).unwrap();
-    let Document::Host(h) = &parsed.documents[0] else { panic!("not a host") };
+    let Document::Host(h) = &parsed.documents[0] else {
+        panic!("not a host")
+    };
     let value = |k: &str| h.capabilities.iter().find(|e| e.key == k).map(|e| e.value);
     assert_eq!(h.cpu_model.as_deref(), Some("Intel(R) Xeon(R) 6788P"));
     assert_eq!(value("cpuid.FAMILY"), Some(6));
@@ -337,7 +628,9 @@ fn identity_and_brand_string_come_from_the_dump() {
     // AMD IBPB from CPUID.80000008h:EBX[12] under Intel's key
     let text = read("tests/data/cpuid/libvirt/x86_64-cpuid-EPYC-7601-32-Core-ibpb.xml");
     let parsed = parse::parse(&text).unwrap();
-    let Document::Host(h) = &parsed.documents[0] else { panic!("not a host") };
+    let Document::Host(h) = &parsed.documents[0] else {
+        panic!("not a host")
+    };
     let value = |k: &str| h.capabilities.iter().find(|e| e.key == k).map(|e| e.value);
     assert_eq!(value("cpuid.IBPB"), Some(1));
     assert_eq!(value("cpuid.AMD"), Some(1));
@@ -353,13 +646,19 @@ fn cpuinfo_agrees_with_the_raw_dump_of_the_same_machine() {
     let info = parse::parse(&read("tests/data/cpuid/local/dev-machine.proc-cpuinfo.txt")).unwrap();
     assert_eq!(raw.format, Format::CpuidDump);
     assert_eq!(info.format, Format::ProcCpuinfo);
-    let (Document::Host(a), Document::Host(b)) = (&raw.documents[0], &info.documents[0]) else { panic!("not hosts") };
+    let (Document::Host(a), Document::Host(b)) = (&raw.documents[0], &info.documents[0]) else {
+        panic!("not hosts")
+    };
     let mut differ = Vec::new();
     for e in &b.capabilities {
         if e.key == "cpuid.NUMLEVELS" {
             continue;
         }
-        let other = a.capabilities.iter().find(|x| x.key == e.key).map(|x| x.value);
+        let other = a
+            .capabilities
+            .iter()
+            .find(|x| x.key == e.key)
+            .map(|x| x.value);
         if other != Some(e.value) {
             differ.push(format!("{} cpuinfo={} cpuid={:?}", e.key, e.value, other));
         }
@@ -369,14 +668,30 @@ fn cpuinfo_agrees_with_the_raw_dump_of_the_same_machine() {
     // on Zen 5 (AMD's RDSEED erratum), prints no flag for Automatic IBRS or user shadow stacks
     // on this guest, and never prints `amd_ssbd` (only the vendor-neutral `ssbd`). Anything
     // else is a mapping error.
-    let kernel_side = ["cpuid.RDSEED ", "cpuid.AUTOMATIC_IBRS ", "cpuid.CET_SS ", "cpuid.LEAF88_SSBD_SPEC_CTRL "];
-    let unexpected: Vec<&String> = differ.iter().filter(|d| !kernel_side.iter().any(|k| d.starts_with(k))).collect();
+    let kernel_side = [
+        "cpuid.RDSEED ",
+        "cpuid.AUTOMATIC_IBRS ",
+        "cpuid.CET_SS ",
+        "cpuid.LEAF88_SSBD_SPEC_CTRL ",
+    ];
+    let unexpected: Vec<&String> = differ
+        .iter()
+        .filter(|d| !kernel_side.iter().any(|k| d.starts_with(k)))
+        .collect();
     assert!(unexpected.is_empty(), "{unexpected:?}");
     let modes = builtin_modes();
     let ha = Host::from_input(a, "raw", "raw");
     let hb = Host::from_input(b, "cpuinfo", "cpuinfo");
-    assert!(raw.warnings.iter().any(|w| w.message.contains("inside a virtual machine")));
-    assert!(info.warnings.iter().any(|w| w.message.contains("virtual machine")));
+    assert!(
+        raw.warnings
+            .iter()
+            .any(|w| w.message.contains("inside a virtual machine"))
+    );
+    assert!(
+        info.warnings
+            .iter()
+            .any(|w| w.message.contains("virtual machine"))
+    );
     println!(
         "dev machine: cpuid -r → {:?}, /proc/cpuinfo → {:?}",
         check::host_max_mode(&ha, modes).map(|m| &m.key),

@@ -13,22 +13,43 @@ fn real_host_computes_intel_broadwell_without_its_own_verdict() {
     let original = read(HOST_XML);
     // Remove the host's own verdict so it cannot leak into the result.
     let stripped = original.replace("<maxEVCModeKey>intel-broadwell</maxEVCModeKey>", "");
-    assert_ne!(stripped.len(), original.len(), "fixture should contain maxEVCModeKey");
+    assert_ne!(
+        stripped.len(),
+        original.len(),
+        "fixture should contain maxEVCModeKey"
+    );
     assert!(!stripped.contains("intel-broadwell"));
-    let ws = evcalc::session::load(&[evcalc::session::Source { name: "host-14.xml", text: &stripped }]);
+    let ws = evcalc::session::load(&[evcalc::session::Source {
+        name: "host-14.xml",
+        text: &stripped,
+    }]);
     assert!(ws.errors.is_empty(), "{:?}", ws.errors);
     assert_eq!(ws.hosts.len(), 1);
     let report = check::host_report(&ws.hosts[0], &ws.modes);
     assert_eq!(report.max_evc_mode.as_deref(), Some("intel-broadwell"));
     assert_eq!(report.reported_max_evc_mode, None);
     assert_eq!(report.vendor, Some(evcalc::evc::Vendor::Intel));
-    assert_eq!(report.product.as_deref(), Some("VMware ESXi 8.0.1 build-22513723"));
+    assert_eq!(
+        report.product.as_deref(),
+        Some("VMware ESXi 8.0.1 build-22513723")
+    );
     // What keeps it from Skylake: AVX-512 among others.
     let next = &report.next_mode_blockers[0];
     assert_eq!(next.mode, "intel-skylake");
-    assert!(next.missing.iter().any(|f| f.key == "cpuid.AVX512F"), "{:?}", next.missing);
+    assert!(
+        next.missing.iter().any(|f| f.key == "cpuid.AVX512F"),
+        "{:?}",
+        next.missing
+    );
     // Unknown keys are kept, not dropped.
-    assert!(report.unknown_keys.iter().any(|k| k.key.starts_with("vpmc.")), "{:?}", report.unknown_keys);
+    assert!(
+        report
+            .unknown_keys
+            .iter()
+            .any(|k| k.key.starts_with("vpmc.")),
+        "{:?}",
+        report.unknown_keys
+    );
     // Cross-check against the untouched file.
     let ws = load(&[HOST_XML]);
     let report = check::host_report(&ws.hosts[0], &ws.modes);
@@ -48,17 +69,30 @@ fn each_real_vm_needs_intel_broadwell() {
     assert_eq!(files.len(), 7);
     for file in &files {
         let original = read(file);
-        let stripped = original.replace("<minRequiredEVCModeKey>intel-broadwell</minRequiredEVCModeKey>", "");
+        let stripped = original.replace(
+            "<minRequiredEVCModeKey>intel-broadwell</minRequiredEVCModeKey>",
+            "",
+        );
         assert!(!stripped.contains("intel-broadwell"), "{file}");
-        let ws = evcalc::session::load(&[evcalc::session::Source { name: file, text: &stripped }]);
+        let ws = evcalc::session::load(&[evcalc::session::Source {
+            name: file,
+            text: &stripped,
+        }]);
         assert!(ws.errors.is_empty(), "{file}: {:?}", ws.errors);
         assert_eq!(ws.vms.len(), 1, "{file}");
         let report = check::vm_report(&ws.vms[0], &ws.modes);
-        assert_eq!(report.min_evc_mode.as_deref(), Some("intel-broadwell"), "{file}");
+        assert_eq!(
+            report.min_evc_mode.as_deref(),
+            Some("intel-broadwell"),
+            "{file}"
+        );
         // Cross-check with the VM's own field, from the untouched file.
         let ws = load(&[file]);
         let report = check::vm_report(&ws.vms[0], &ws.modes);
-        assert_eq!(report.reported_min_evc_mode.as_deref(), Some("intel-broadwell"));
+        assert_eq!(
+            report.reported_min_evc_mode.as_deref(),
+            Some("intel-broadwell")
+        );
         assert_eq!(report.min_evc_cross_check, CrossCheck::Agrees, "{file}");
     }
 }
@@ -72,19 +106,37 @@ fn real_vms_can_move_to_their_own_host_and_not_to_a_haswell_host() {
     let host = &ws.hosts[0];
     for vm in &ws.vms {
         let result = check::check_vm(vm, host, EvcSetting::Disabled);
-        assert!(result.compatible, "{} → its own host: {:?}", vm.name, result.missing);
+        assert!(
+            result.compatible,
+            "{} → its own host: {:?}",
+            vm.name, result.missing
+        );
     }
     // The same host with Broadwell's additions removed stands in for a Haswell host.
     let mut haswellish = host.clone();
     let cat = evcalc::catalogue::catalogue();
-    for key in ["cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP", "cpuid.3DNPREFETCH"] {
+    for key in [
+        "cpuid.ADX",
+        "cpuid.RDSEED",
+        "cpuid.SMAP",
+        "cpuid.3DNPREFETCH",
+    ] {
         haswellish.caps.present.remove(cat.id(key));
     }
-    let broadwell_only = ["cpuid.3DNPREFETCH", "cpuid.ADX", "cpuid.RDSEED", "cpuid.SMAP"];
+    let broadwell_only = [
+        "cpuid.3DNPREFETCH",
+        "cpuid.ADX",
+        "cpuid.RDSEED",
+        "cpuid.SMAP",
+    ];
     for vm in &ws.vms {
         let result = check::check_vm(vm, &haswellish, EvcSetting::Disabled);
         assert!(!result.compatible, "{}", vm.name);
-        let keys: Vec<&str> = result.missing.iter().map(|m| m.canonical_key.as_str()).collect();
+        let keys: Vec<&str> = result
+            .missing
+            .iter()
+            .map(|m| m.canonical_key.as_str())
+            .collect();
         // Exactly the Broadwell additions the VM requires (the vmx-10 `vcenter` VM only has 3DNPREFETCH).
         let expected: Vec<&str> = broadwell_only
             .iter()
@@ -98,14 +150,23 @@ fn real_vms_can_move_to_their_own_host_and_not_to_a_haswell_host() {
 
 #[test]
 fn xml_and_json_extracts_agree() {
-    for xml in vm_files().iter().chain(std::iter::once(&HOST_XML.to_string())) {
+    for xml in vm_files()
+        .iter()
+        .chain(std::iter::once(&HOST_XML.to_string()))
+    {
         let json = xml.replace(".xml", ".evc.json");
         let a = load(&[xml]);
         let b = load(&[&json]);
         let names = |ws: &evcalc::session::Workspace| {
             (
-                ws.hosts.iter().map(|h| (h.caps.clone(), h.product.clone())).collect::<Vec<_>>(),
-                ws.vms.iter().map(|v| (v.name.clone(), v.requirements.clone())).collect::<Vec<_>>(),
+                ws.hosts
+                    .iter()
+                    .map(|h| (h.caps.clone(), h.product.clone()))
+                    .collect::<Vec<_>>(),
+                ws.vms
+                    .iter()
+                    .map(|v| (v.name.clone(), v.requirements.clone()))
+                    .collect::<Vec<_>>(),
             )
         };
         assert_eq!(names(&a), names(&b), "{xml} vs {json}");
@@ -120,14 +181,31 @@ fn real_vms_are_placed_on_their_host_by_moref_and_it_can_be_evacuated_nowhere() 
     let ws = load(&refs);
     // `runtime.host` is `host-14`; the host's object id is `host-14` and its name `esx-0`.
     assert_eq!(ws.hosts[0].name, "esx-0");
-    assert!(ws.vms.iter().all(|v| v.host.as_deref() == Some("esx-0")), "{:?}", ws.vms.iter().map(|v| &v.host).collect::<Vec<_>>());
+    assert!(
+        ws.vms.iter().all(|v| v.host.as_deref() == Some("esx-0")),
+        "{:?}",
+        ws.vms.iter().map(|v| &v.host).collect::<Vec<_>>()
+    );
     let request = evcalc::session::Request {
-        inputs: files.iter().map(|f| evcalc::session::OwnedSource { name: f.clone(), text: read(f) }).collect(),
+        inputs: files
+            .iter()
+            .map(|f| evcalc::session::OwnedSource {
+                name: f.clone(),
+                text: read(f),
+            })
+            .collect(),
         ..Default::default()
     };
     let answer = evcalc::session::analyze(&request);
     let plan = &answer.maintenance[0];
-    assert_eq!(plan.vms.iter().map(|p| p.vms.len()).sum::<usize>(), 7, "the seven real VMs are planned");
+    assert_eq!(
+        plan.vms.iter().map(|p| p.vms.len()).sum::<usize>(),
+        7,
+        "the seven real VMs are planned"
+    );
     assert!(plan.vms.iter().all(|p| p.requirements_from == "input"));
-    assert_eq!(plan.verdict, "esx-0 is the only host: there is nowhere to move its VMs");
+    assert_eq!(
+        plan.verdict,
+        "esx-0 is the only host: there is nowhere to move its VMs"
+    );
 }

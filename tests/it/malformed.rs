@@ -43,7 +43,11 @@ enum Expect {
     /// Loaded, with a warning containing the fragment (`""`: no warning required), and the
     /// same verdict as `same_as` (host modes and capabilities, VM requirements) if given, and
     /// `check` holding.
-    Loads { warning: &'static str, same_as: Option<String>, check: Option<Check> },
+    Loads {
+        warning: &'static str,
+        same_as: Option<String>,
+        check: Option<Check>,
+    },
 }
 
 /// An extra condition on what loaded.
@@ -55,20 +59,64 @@ struct Row {
     expect: Expect,
 }
 
-fn err(name: &'static str, input: impl Into<String>, line: u32, col: u32, fragment: &'static str) -> Row {
-    Row { name, input: input.into(), expect: Expect::Error(line, col, fragment) }
+fn err(
+    name: &'static str,
+    input: impl Into<String>,
+    line: u32,
+    col: u32,
+    fragment: &'static str,
+) -> Row {
+    Row {
+        name,
+        input: input.into(),
+        expect: Expect::Error(line, col, fragment),
+    }
 }
 
 fn warns(name: &'static str, input: impl Into<String>, warning: &'static str) -> Row {
-    Row { name, input: input.into(), expect: Expect::Loads { warning, same_as: None, check: None } }
+    Row {
+        name,
+        input: input.into(),
+        expect: Expect::Loads {
+            warning,
+            same_as: None,
+            check: None,
+        },
+    }
 }
 
-fn same(name: &'static str, input: impl Into<String>, warning: &'static str, same_as: impl Into<String>) -> Row {
-    Row { name, input: input.into(), expect: Expect::Loads { warning, same_as: Some(same_as.into()), check: None } }
+fn same(
+    name: &'static str,
+    input: impl Into<String>,
+    warning: &'static str,
+    same_as: impl Into<String>,
+) -> Row {
+    Row {
+        name,
+        input: input.into(),
+        expect: Expect::Loads {
+            warning,
+            same_as: Some(same_as.into()),
+            check: None,
+        },
+    }
 }
 
-fn checked(name: &'static str, input: impl Into<String>, warning: &'static str, check: Check) -> Row {
-    Row { name, input: input.into(), expect: Expect::Loads { warning, same_as: None, check: Some(check) } }
+fn checked(
+    name: &'static str,
+    input: impl Into<String>,
+    warning: &'static str,
+    check: Check,
+) -> Row {
+    Row {
+        name,
+        input: input.into(),
+        expect: Expect::Loads {
+            warning,
+            same_as: None,
+            check: Some(check),
+        },
+    }
 }
 
 /// A file read as the front ends read it: bytes → UTF-8 with invalid bytes replaced.
@@ -94,7 +142,9 @@ fn cut(relative: &str, fraction: f64) -> String {
 
 /// A small host dump with the given `featureCapability` entries.
 fn hostconfig(caps: &[(&str, &str)]) -> String {
-    let mut s = String::from("(vim.host.ConfigInfo) {\n   featureCapability = (vim.host.FeatureCapability) [\n");
+    let mut s = String::from(
+        "(vim.host.ConfigInfo) {\n   featureCapability = (vim.host.FeatureCapability) [\n",
+    );
     for (i, (key, value)) in caps.iter().enumerate() {
         let comma = if i + 1 < caps.len() { "," } else { "" };
         let _ = write!(
@@ -108,9 +158,14 @@ fn hostconfig(caps: &[(&str, &str)]) -> String {
 
 /// A small `get.runtime` dump with the given `featureRequirement` entries.
 fn runtime(reqs: &[(&str, &str)]) -> String {
-    let mut s = String::from("(vim.vm.RuntimeInfo) {\n   powerState = \"poweredOn\",\n   featureRequirement = (vim.vm.FeatureRequirement) [\n");
+    let mut s = String::from(
+        "(vim.vm.RuntimeInfo) {\n   powerState = \"poweredOn\",\n   featureRequirement = (vim.vm.FeatureRequirement) [\n",
+    );
     for (key, value) in reqs {
-        let _ = writeln!(s, "      (vim.vm.FeatureRequirement) {{ key = \"{key}\", featureName = \"{key}\", value = \"{value}\" }},");
+        let _ = writeln!(
+            s,
+            "      (vim.vm.FeatureRequirement) {{ key = \"{key}\", featureName = \"{key}\", value = \"{value}\" }},"
+        );
     }
     s.push_str("   ],\n}\n");
     s
@@ -128,7 +183,9 @@ fn xml_host(caps: &str) -> String {
 }
 
 fn xml_cap(key: &str, value: &str) -> String {
-    format!("      <HostFeatureCapability><key>{key}</key><featureName>{key}</featureName><value>{value}</value></HostFeatureCapability>")
+    format!(
+        "      <HostFeatureCapability><key>{key}</key><featureName>{key}</featureName><value>{value}</value></HostFeatureCapability>"
+    )
 }
 
 const ESXI01: &str = "examples/mdclear-cluster/esxi01.txt";
@@ -136,7 +193,8 @@ const APP01: &str = "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt";
 const GREP: &str = "examples/mdclear-cluster/grep-MDCLEAR.txt";
 const CONFIG: &str = "examples/mdclear-cluster/esxi01-etc-vmware-config.txt";
 const HOST_XML: &str = "tests/data/real/govc/object.save-vmc-sddc/0089-VirtualMachine-vm-1003.xml";
-const HOST_JSON: &str = "tests/data/real/govc/object.save-vmc-sddc/0082-HostSystem-host-14.evc.json";
+const HOST_JSON: &str =
+    "tests/data/real/govc/object.save-vmc-sddc/0082-HostSystem-host-14.evc.json";
 const MODES_JSON: &str = "tests/data/synthetic/supported-evc-modes.powercli.json";
 const INSTLAT: &str = "tests/data/cpuid/instlatx64/GenuineIntel0050654_SkylakeXeon_CPUID.txt";
 const CPUID_R: &str = "tests/data/cpuid/local/dev-machine.cpuid-1-r.txt";
@@ -161,118 +219,385 @@ fn rows() -> Vec<Row> {
     let crlf_every_other: String = read(ESXI01)
         .split_inclusive('\n')
         .enumerate()
-        .map(|(i, l)| if i % 2 == 0 { l.replace('\n', "\r\n") } else { l.to_string() })
+        .map(|(i, l)| {
+            if i % 2 == 0 {
+                l.replace('\n', "\r\n")
+            } else {
+                l.to_string()
+            }
+        })
         .collect();
     let cpuid_r = read(CPUID_R);
     let libcpuid = read(LIBCPUID);
     vec![
         // -- truncated dumps, each format
-        err("VMODL hostconfig cut inside featureCapability", head(ESXI01, 1500),
-            1501, 1, "expected a field name or `}` closing the object `(vim.host.FeatureCapability) {` opened at line 1499, column 7, found end of input"),
-        err("VMODL get.runtime cut inside featureRequirement", head(APP01, 120),
-            121, 1, "expected `]` closing the array `(vim.vm.FeatureRequirement) [` opened at line 45, column 25, found end of input"),
-        err("grep -A 2 fragment cut after a key line", head(GREP, 3),
-            2, 10, "expected a `value = \"…\"` line after `key = \"cpuid.MDCLEAR\"` (was the paste cut short?"),
-        err("featMask line cut inside the value", "featMask.evc.cpuid.Intel = \"Val:1\"\nfeatMask.evc.cpuid.MDCLEAR = \"Val:",
-            2, 30, "unterminated string: expected a closing `\"` for the value of `featMask.evc.cpuid.MDCLEAR`"),
-        err("govc object.save XML cut in the middle", cut(HOST_XML, 0.5),
-            936, 24, "unexpected end of input: expected `</val>`; the file looks truncated"),
-        err("govc JSON cut in the middle", cut(HOST_JSON, 0.5),
-            538, 21, "invalid JSON: EOF while parsing a value (the file looks truncated)"),
-        err("PowerCLI SupportedEVCMode JSON cut in the middle", cut(MODES_JSON, 0.5),
-            312, 20, "invalid JSON: EOF while parsing a string (the file looks truncated)"),
-        err("InstLatX64 dump cut inside a register", cut(INSTLAT, 0.2),
-            10, 17, "expected four 8-digit hex registers `EAX-EBX-ECX-EDX` after `CPUID 00000005:`"),
+        err(
+            "VMODL hostconfig cut inside featureCapability",
+            head(ESXI01, 1500),
+            1501,
+            1,
+            "expected a field name or `}` closing the object `(vim.host.FeatureCapability) {` opened at line 1499, column 7, found end of input",
+        ),
+        err(
+            "VMODL get.runtime cut inside featureRequirement",
+            head(APP01, 120),
+            121,
+            1,
+            "expected `]` closing the array `(vim.vm.FeatureRequirement) [` opened at line 45, column 25, found end of input",
+        ),
+        err(
+            "grep -A 2 fragment cut after a key line",
+            head(GREP, 3),
+            2,
+            10,
+            "expected a `value = \"…\"` line after `key = \"cpuid.MDCLEAR\"` (was the paste cut short?",
+        ),
+        err(
+            "featMask line cut inside the value",
+            "featMask.evc.cpuid.Intel = \"Val:1\"\nfeatMask.evc.cpuid.MDCLEAR = \"Val:",
+            2,
+            30,
+            "unterminated string: expected a closing `\"` for the value of `featMask.evc.cpuid.MDCLEAR`",
+        ),
+        err(
+            "govc object.save XML cut in the middle",
+            cut(HOST_XML, 0.5),
+            936,
+            24,
+            "unexpected end of input: expected `</val>`; the file looks truncated",
+        ),
+        err(
+            "govc JSON cut in the middle",
+            cut(HOST_JSON, 0.5),
+            538,
+            21,
+            "invalid JSON: EOF while parsing a value (the file looks truncated)",
+        ),
+        err(
+            "PowerCLI SupportedEVCMode JSON cut in the middle",
+            cut(MODES_JSON, 0.5),
+            312,
+            20,
+            "invalid JSON: EOF while parsing a string (the file looks truncated)",
+        ),
+        err(
+            "InstLatX64 dump cut inside a register",
+            cut(INSTLAT, 0.2),
+            10,
+            17,
+            "expected four 8-digit hex registers `EAX-EBX-ECX-EDX` after `CPUID 00000005:`",
+        ),
         // Leaf 7 EDX holds MD_CLEAR: a cut `edx=0x9c00` (of 0x9c000110) must not read as a value.
-        err("cpuid -r cut inside the last register",
-            format!("{}{}", cpuid_r.split_inclusive('\n').take(8).collect::<String>(), "   0x00000007 0x00: eax=0x00000001 ebx=0xf1bf07ab ecx=0x18415fde edx=0x9c00"),
-            9, 66, "expected 8 hex digits, found `edx=0x9c00` at the very end of the text: the paste looks cut short"),
-        warns("cpuid -r cut at a line break: missing leaves are named", cpuid_r.split_inclusive('\n').take(8).collect::<String>(),
-            "the dump does not record CPUID leaf 0x7 sub-leaf 0, which this CPU implements: cpuid.ADX,"),
-        err("libcpuid raw dump cut inside the last register",
-            format!("{}basic_cpuid[7]=00000000 00000281 00000000 9c00", libcpuid.split_inclusive('\n').take(8).collect::<String>()),
-            9, 43, "expected 8 hex digits, found `9c00` at the very end of the text"),
-        err("libvirt cpudata XML cut inside an element", cut(LIBVIRT, 0.5),
-            22, 3, "unterminated `<cpuid` element: expected `/>`"),
-        warns("/proc/cpuinfo cut inside the flags line", cut(CPUINFO, 0.5),
-            "the text ends inside the `flags` line"),
+        err(
+            "cpuid -r cut inside the last register",
+            format!(
+                "{}{}",
+                cpuid_r.split_inclusive('\n').take(8).collect::<String>(),
+                "   0x00000007 0x00: eax=0x00000001 ebx=0xf1bf07ab ecx=0x18415fde edx=0x9c00"
+            ),
+            9,
+            66,
+            "expected 8 hex digits, found `edx=0x9c00` at the very end of the text: the paste looks cut short",
+        ),
+        warns(
+            "cpuid -r cut at a line break: missing leaves are named",
+            cpuid_r.split_inclusive('\n').take(8).collect::<String>(),
+            "the dump does not record CPUID leaf 0x7 sub-leaf 0, which this CPU implements: cpuid.ADX,",
+        ),
+        err(
+            "libcpuid raw dump cut inside the last register",
+            format!(
+                "{}basic_cpuid[7]=00000000 00000281 00000000 9c00",
+                libcpuid.split_inclusive('\n').take(8).collect::<String>()
+            ),
+            9,
+            43,
+            "expected 8 hex digits, found `9c00` at the very end of the text",
+        ),
+        err(
+            "libvirt cpudata XML cut inside an element",
+            cut(LIBVIRT, 0.5),
+            22,
+            3,
+            "unterminated `<cpuid` element: expected `/>`",
+        ),
+        warns(
+            "/proc/cpuinfo cut inside the flags line",
+            cut(CPUINFO, 0.5),
+            "the text ends inside the `flags` line",
+        ),
         // -- line endings
-        same("mixed CRLF/LF hostconfig", crlf_every_other, "", read(ESXI01)),
-        same("CRLF featMask lines", read(CONFIG).replace('\n', "\r\n"), "", read(CONFIG)),
+        same(
+            "mixed CRLF/LF hostconfig",
+            crlf_every_other,
+            "",
+            read(ESXI01),
+        ),
+        same(
+            "CRLF featMask lines",
+            read(CONFIG).replace('\n', "\r\n"),
+            "",
+            read(CONFIG),
+        ),
         // -- encodings
-        same("Windows-1252 file read lossily (host name with ü)", lossy(&format!("{MALFORMED}/hostconfig.cp1252.txt")),
-            "the input contains U+FFFD replacement characters (first at line 1, column 13)", utf8_host.clone()),
-        err("Windows-1252 byte inside a value", hostconfig(&[("cpuid.SSE3", "1\u{fffd}")]),
-            6, 18, "featureCapability `cpuid.SSE3`: `1\u{fffd}` is not a number"),
-        err("UTF-16LE file with BOM read lossily", lossy(&format!("{MALFORMED}/hostconfig.utf16le-bom.txt")),
-            1, 1, "the text looks like UTF-16"),
-        err("UTF-16LE file without BOM", lossy(&format!("{MALFORMED}/hostconfig.utf16le-nobom.txt")),
-            1, 1, "save it as UTF-8"),
-        err("UTF-16BE file with BOM read lossily", lossy(&format!("{MALFORMED}/hostconfig.utf16be-bom.txt")),
-            1, 1, "the text looks like UTF-16"),
-        err("NUL-interleaved paste", "key = \"cpuid.SSE3\"".chars().flat_map(|c| [c, '\0']).collect::<String>(),
-            1, 1, "the text looks like UTF-16"),
+        same(
+            "Windows-1252 file read lossily (host name with ü)",
+            lossy(&format!("{MALFORMED}/hostconfig.cp1252.txt")),
+            "the input contains U+FFFD replacement characters (first at line 1, column 13)",
+            utf8_host.clone(),
+        ),
+        err(
+            "Windows-1252 byte inside a value",
+            hostconfig(&[("cpuid.SSE3", "1\u{fffd}")]),
+            6,
+            18,
+            "featureCapability `cpuid.SSE3`: `1\u{fffd}` is not a number",
+        ),
+        err(
+            "UTF-16LE file with BOM read lossily",
+            lossy(&format!("{MALFORMED}/hostconfig.utf16le-bom.txt")),
+            1,
+            1,
+            "the text looks like UTF-16",
+        ),
+        err(
+            "UTF-16LE file without BOM",
+            lossy(&format!("{MALFORMED}/hostconfig.utf16le-nobom.txt")),
+            1,
+            1,
+            "save it as UTF-8",
+        ),
+        err(
+            "UTF-16BE file with BOM read lossily",
+            lossy(&format!("{MALFORMED}/hostconfig.utf16be-bom.txt")),
+            1,
+            1,
+            "the text looks like UTF-16",
+        ),
+        err(
+            "NUL-interleaved paste",
+            "key = \"cpuid.SSE3\""
+                .chars()
+                .flat_map(|c| [c, '\0'])
+                .collect::<String>(),
+            1,
+            1,
+            "the text looks like UTF-16",
+        ),
         // -- HTML-escaped pastes
-        err("HTML-escaped hostconfig", read(&format!("{MALFORMED}/hostconfig.html-escaped.txt")),
-            5, 18, "the text looks HTML-escaped (`&quot;` here)"),
-        err("HTML-escaped get.runtime", runtime(&[("cpuid.SSE3", "Bool:Min:1")]).replace('"', "&quot;"),
-            2, 17, "the text looks HTML-escaped (`&quot;` here)"),
-        err("HTML-escaped govc JSON", json_host(r#"{"key": "cpuid.SSE3", "value": "1"}"#).replace('"', "&quot;"),
-            2, 3, "the text looks HTML-escaped"),
-        err("HTML-escaped govc XML", xml_host(&xml_cap("cpuid.SSE3", "1")).replace('<', "&lt;").replace('>', "&gt;"),
-            1, 1, "the text looks HTML-escaped (`&lt;` here)"),
-        err("HTML-escaped featMask lines", "featMask.evc.cpuid.SSE3 = &quot;Val:1&quot;\n",
-            1, 27, "the text looks HTML-escaped"),
-        err("HTML-escaped grep fragment", "key = &quot;cpuid.MDCLEAR&quot;,\nvalue = &quot;1&quot;\n",
-            1, 7, "the text looks HTML-escaped"),
-        same("&amp; inside a real XML value is plain XML", xml_host(&xml_cap("cpuid.SSE3", "1")).replace("host-1<", "host&amp;1<"),
-            "", xml_host(&xml_cap("cpuid.SSE3", "1"))),
+        err(
+            "HTML-escaped hostconfig",
+            read(&format!("{MALFORMED}/hostconfig.html-escaped.txt")),
+            5,
+            18,
+            "the text looks HTML-escaped (`&quot;` here)",
+        ),
+        err(
+            "HTML-escaped get.runtime",
+            runtime(&[("cpuid.SSE3", "Bool:Min:1")]).replace('"', "&quot;"),
+            2,
+            17,
+            "the text looks HTML-escaped (`&quot;` here)",
+        ),
+        err(
+            "HTML-escaped govc JSON",
+            json_host(r#"{"key": "cpuid.SSE3", "value": "1"}"#).replace('"', "&quot;"),
+            2,
+            3,
+            "the text looks HTML-escaped",
+        ),
+        err(
+            "HTML-escaped govc XML",
+            xml_host(&xml_cap("cpuid.SSE3", "1"))
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+            1,
+            1,
+            "the text looks HTML-escaped (`&lt;` here)",
+        ),
+        err(
+            "HTML-escaped featMask lines",
+            "featMask.evc.cpuid.SSE3 = &quot;Val:1&quot;\n",
+            1,
+            27,
+            "the text looks HTML-escaped",
+        ),
+        err(
+            "HTML-escaped grep fragment",
+            "key = &quot;cpuid.MDCLEAR&quot;,\nvalue = &quot;1&quot;\n",
+            1,
+            7,
+            "the text looks HTML-escaped",
+        ),
+        same(
+            "&amp; inside a real XML value is plain XML",
+            xml_host(&xml_cap("cpuid.SSE3", "1")).replace("host-1<", "host&amp;1<"),
+            "",
+            xml_host(&xml_cap("cpuid.SSE3", "1")),
+        ),
         // -- duplicate keys with different values
-        checked("VMODL featureCapability listed twice, 1 then 0", hostconfig(&[("cpuid.Intel", "1"), ("cpuid.MDCLEAR", "1"), ("cpuid.mdclear", "0")]),
-            "cpuid.mdclear is listed twice with different values (1 at line 9, 0 here); using the lower", mdclear),
-        checked("VMODL featureCapability listed twice, 0 then 1", hostconfig(&[("cpuid.Intel", "1"), ("cpuid.MDCLEAR", "0"), ("cpuid.MDCLEAR", "1")]),
-            "`cpuid.MDCLEAR` appears twice in featureCapability (first at line 9); both entries are kept", mdclear),
-        warns("featMask line listed twice", "featMask.evc.cpuid.MDCLEAR = \"Val:1\"\nfeatMask.evc.cpuid.mdclear = \"Val:0\"\n",
-            "`featMask.evc.cpuid.mdclear` appears twice (first at line 1)"),
-        checked("govc JSON capability listed twice", json_host(
-                "    {\"key\": \"cpuid.Intel\", \"value\": \"1\"},\n    {\"key\": \"cpuid.MDCLEAR\", \"value\": \"1\"},\n    {\"key\": \"cpuid.MDCLEAR\", \"value\": \"0\"}"),
-            "listed twice with different values", mdclear),
-        checked("govc XML capability listed twice", xml_host(&[xml_cap("cpuid.Intel", "1"), xml_cap("cpuid.MDCLEAR", "0"), xml_cap("cpuid.MDCLEAR", "1")].join("\n")),
-            "listed twice with different values", mdclear),
-        warns("VM requirement listed twice", runtime(&[("cpuid.SSE3", "Bool:Min:1"), ("cpuid.sse3", "Bool:Min:0")]),
-            "is listed twice"),
-        err("grep fragment with a key three times", format!("{}{}", head(GREP, 9), "         key = \"cpuid.MDCLEAR\",\n         value = \"0\"\n"),
-            10, 10, "appears a third time in one host's output (lines 2, 7 and 10)"),
+        checked(
+            "VMODL featureCapability listed twice, 1 then 0",
+            hostconfig(&[
+                ("cpuid.Intel", "1"),
+                ("cpuid.MDCLEAR", "1"),
+                ("cpuid.mdclear", "0"),
+            ]),
+            "cpuid.mdclear is listed twice with different values (1 at line 9, 0 here); using the lower",
+            mdclear,
+        ),
+        checked(
+            "VMODL featureCapability listed twice, 0 then 1",
+            hostconfig(&[
+                ("cpuid.Intel", "1"),
+                ("cpuid.MDCLEAR", "0"),
+                ("cpuid.MDCLEAR", "1"),
+            ]),
+            "`cpuid.MDCLEAR` appears twice in featureCapability (first at line 9); both entries are kept",
+            mdclear,
+        ),
+        warns(
+            "featMask line listed twice",
+            "featMask.evc.cpuid.MDCLEAR = \"Val:1\"\nfeatMask.evc.cpuid.mdclear = \"Val:0\"\n",
+            "`featMask.evc.cpuid.mdclear` appears twice (first at line 1)",
+        ),
+        checked(
+            "govc JSON capability listed twice",
+            json_host(
+                "    {\"key\": \"cpuid.Intel\", \"value\": \"1\"},\n    {\"key\": \"cpuid.MDCLEAR\", \"value\": \"1\"},\n    {\"key\": \"cpuid.MDCLEAR\", \"value\": \"0\"}",
+            ),
+            "listed twice with different values",
+            mdclear,
+        ),
+        checked(
+            "govc XML capability listed twice",
+            xml_host(
+                &[
+                    xml_cap("cpuid.Intel", "1"),
+                    xml_cap("cpuid.MDCLEAR", "0"),
+                    xml_cap("cpuid.MDCLEAR", "1"),
+                ]
+                .join("\n"),
+            ),
+            "listed twice with different values",
+            mdclear,
+        ),
+        warns(
+            "VM requirement listed twice",
+            runtime(&[("cpuid.SSE3", "Bool:Min:1"), ("cpuid.sse3", "Bool:Min:0")]),
+            "is listed twice",
+        ),
+        err(
+            "grep fragment with a key three times",
+            format!(
+                "{}{}",
+                head(GREP, 9),
+                "         key = \"cpuid.MDCLEAR\",\n         value = \"0\"\n"
+            ),
+            10,
+            10,
+            "appears a third time in one host's output (lines 2, 7 and 10)",
+        ),
         // -- values out of range
-        err("capability above 64 bits (hex)", hostconfig(&[("cpuid.FAMILY", "0x1ffffffffffffffff")]),
-            6, 18, "featureCapability `cpuid.FAMILY`: `0x1ffffffffffffffff` is not a number (expected decimal or 0x-prefixed hex, at most 64 bits)"),
-        err("capability above 64 bits (decimal)", hostconfig(&[("cpuid.FAMILY", "18446744073709551616")]),
-            6, 18, "`18446744073709551616` is not a number"),
-        err("negative capability", hostconfig(&[("cpuid.SSE3", "-1")]),
-            6, 18, "`-1` is not a number"),
-        err("requirement Bool:Min:x", runtime(&[("cpuid.SSE3", "Bool:Min:x")]),
-            4, 93, "featureRequirement `cpuid.SSE3`: `Bool:Min:x` is not a feature requirement"),
-        err("VM mask Val:abc", "(vim.vm.RuntimeInfo) {\n   featureMask = (vim.host.FeatureMask) [\n      (vim.host.FeatureMask) { key = \"cpuid.AES\", value = \"Val:abc\" }\n   ]\n}\n",
-            3, 59, "featureMask `cpuid.AES`: `Val:abc` is not a feature mask"),
-        err("featMask Val:abc", "featMask.evc.cpuid.AES = \"Val:abc\"\n",
-            1, 27, "`featMask.evc.cpuid.AES`: `Val:abc` is not a feature mask"),
-        err("featMask above 64 bits", "featMask.vm.cpuid.FAMILY = \"Val:0x1ffffffffffffffff\"\n",
-            1, 29, "is not a feature mask"),
-        err("featMask negative", "featMask.vm.cpuid.FAMILY = \"Max:-1\"\n",
-            1, 29, "`Max:-1` is not a feature mask"),
+        err(
+            "capability above 64 bits (hex)",
+            hostconfig(&[("cpuid.FAMILY", "0x1ffffffffffffffff")]),
+            6,
+            18,
+            "featureCapability `cpuid.FAMILY`: `0x1ffffffffffffffff` is not a number (expected decimal or 0x-prefixed hex, at most 64 bits)",
+        ),
+        err(
+            "capability above 64 bits (decimal)",
+            hostconfig(&[("cpuid.FAMILY", "18446744073709551616")]),
+            6,
+            18,
+            "`18446744073709551616` is not a number",
+        ),
+        err(
+            "negative capability",
+            hostconfig(&[("cpuid.SSE3", "-1")]),
+            6,
+            18,
+            "`-1` is not a number",
+        ),
+        err(
+            "requirement Bool:Min:x",
+            runtime(&[("cpuid.SSE3", "Bool:Min:x")]),
+            4,
+            93,
+            "featureRequirement `cpuid.SSE3`: `Bool:Min:x` is not a feature requirement",
+        ),
+        err(
+            "VM mask Val:abc",
+            "(vim.vm.RuntimeInfo) {\n   featureMask = (vim.host.FeatureMask) [\n      (vim.host.FeatureMask) { key = \"cpuid.AES\", value = \"Val:abc\" }\n   ]\n}\n",
+            3,
+            59,
+            "featureMask `cpuid.AES`: `Val:abc` is not a feature mask",
+        ),
+        err(
+            "featMask Val:abc",
+            "featMask.evc.cpuid.AES = \"Val:abc\"\n",
+            1,
+            27,
+            "`featMask.evc.cpuid.AES`: `Val:abc` is not a feature mask",
+        ),
+        err(
+            "featMask above 64 bits",
+            "featMask.vm.cpuid.FAMILY = \"Val:0x1ffffffffffffffff\"\n",
+            1,
+            29,
+            "is not a feature mask",
+        ),
+        err(
+            "featMask negative",
+            "featMask.vm.cpuid.FAMILY = \"Max:-1\"\n",
+            1,
+            29,
+            "`Max:-1` is not a feature mask",
+        ),
         // JSON entries are reported at their key.
-        err("govc JSON negative number value", json_host("    {\"key\": \"cpuid.SSE3\", \"value\": -1}"),
-            4, 13, "`cpuid.SSE3` in config.featureCapability: `-1` is not a number"),
-        err("govc JSON fractional value", json_host("    {\"key\": \"cpuid.SSE3\", \"value\": 1.5}"),
-            4, 13, "`cpuid.SSE3` in config.featureCapability: `1.5` is not a number"),
-        err("govc JSON value 1e400", json_host("    {\"key\": \"cpuid.SSE3\", \"value\": 1e400}"),
-            4, 40, "invalid JSON: number out of range"),
-        err("govc XML negative value", xml_host(&xml_cap("cpuid.SSE3", "-1")),
-            6, 88, "`cpuid.SSE3` in config.featureCapability: `-1` is not a number"),
-        err("cpuid -r register above 32 bits", "CPU:\n   0x00000000 0x00: eax=0x1000000000 ebx=0x756e6547 ecx=0x6c65746e edx=0x49656e69\n",
-            2, 21, "expected `eax=0x` and up to 8 hex digits"),
-        err("/proc/cpuinfo negative family", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: -6\nflags\t\t: fpu sse2\n",
-            3, 14, "expected a decimal number for `cpu family`, found `-6`"),
+        err(
+            "govc JSON negative number value",
+            json_host("    {\"key\": \"cpuid.SSE3\", \"value\": -1}"),
+            4,
+            13,
+            "`cpuid.SSE3` in config.featureCapability: `-1` is not a number",
+        ),
+        err(
+            "govc JSON fractional value",
+            json_host("    {\"key\": \"cpuid.SSE3\", \"value\": 1.5}"),
+            4,
+            13,
+            "`cpuid.SSE3` in config.featureCapability: `1.5` is not a number",
+        ),
+        err(
+            "govc JSON value 1e400",
+            json_host("    {\"key\": \"cpuid.SSE3\", \"value\": 1e400}"),
+            4,
+            40,
+            "invalid JSON: number out of range",
+        ),
+        err(
+            "govc XML negative value",
+            xml_host(&xml_cap("cpuid.SSE3", "-1")),
+            6,
+            88,
+            "`cpuid.SSE3` in config.featureCapability: `-1` is not a number",
+        ),
+        err(
+            "cpuid -r register above 32 bits",
+            "CPU:\n   0x00000000 0x00: eax=0x1000000000 ebx=0x756e6547 ecx=0x6c65746e edx=0x49656e69\n",
+            2,
+            21,
+            "expected `eax=0x` and up to 8 hex digits",
+        ),
+        err(
+            "/proc/cpuinfo negative family",
+            "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: -6\nflags\t\t: fpu sse2\n",
+            3,
+            14,
+            "expected a decimal number for `cpu family`, found `-6`",
+        ),
     ]
 }
 
@@ -290,7 +615,11 @@ fn describe(ws: &Workspace) -> String {
 }
 
 fn warnings(ws: &Workspace) -> Vec<String> {
-    let mut out: Vec<String> = ws.inputs.iter().flat_map(|i| i.warnings.iter().cloned()).collect();
+    let mut out: Vec<String> = ws
+        .inputs
+        .iter()
+        .flat_map(|i| i.warnings.iter().cloned())
+        .collect();
     out.extend(ws.hosts.iter().flat_map(|h| h.warnings.iter().cloned()));
     out.extend(ws.vms.iter().flat_map(|v| v.warnings.iter().cloned()));
     out
@@ -301,17 +630,35 @@ fn verdict(ws: &Workspace) -> String {
     let mut s = String::new();
     for h in &ws.hosts {
         let report = check::host_report(h, &ws.modes);
-        let _ = writeln!(s, "host max={:?} vendor={:?} caps={:?} known_only={:?} masks={:?}", report.max_evc_mode, h.vendor, h.caps, h.known_only, h.evc_masks);
+        let _ = writeln!(
+            s,
+            "host max={:?} vendor={:?} caps={:?} known_only={:?} masks={:?}",
+            report.max_evc_mode, h.vendor, h.caps, h.known_only, h.evc_masks
+        );
     }
     for v in &ws.vms {
-        let _ = writeln!(s, "vm requirements={:?} masks={:?}", v.requirements, v.masks);
+        let _ = writeln!(
+            s,
+            "vm requirements={:?} masks={:?}",
+            v.requirements, v.masks
+        );
     }
-    let _ = writeln!(s, "loose masks={:?}", ws.loose_evc_masks.iter().map(|(_, m)| m).collect::<Vec<_>>());
+    let _ = writeln!(
+        s,
+        "loose masks={:?}",
+        ws.loose_evc_masks
+            .iter()
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+    );
     s
 }
 
 fn load_one(text: &str) -> Workspace {
-    session::load(&[Source { name: "case.txt", text }])
+    session::load(&[Source {
+        name: "case.txt",
+        text,
+    }])
 }
 
 #[test]
@@ -323,18 +670,30 @@ fn malformed_inputs_table() {
         let problem = match &row.expect {
             Expect::Error(line, col, fragment) => match ws.errors.as_slice() {
                 [e] if e.line == *line && e.col == *col && e.message.contains(fragment) => None,
-                _ => Some(format!("expected error {line}:{col} containing {fragment:?}")),
+                _ => Some(format!(
+                    "expected error {line}:{col} containing {fragment:?}"
+                )),
             },
-            Expect::Loads { warning, same_as, check } => {
+            Expect::Loads {
+                warning,
+                same_as,
+                check,
+            } => {
                 let all = warnings(&ws);
-                if !ws.errors.is_empty() || ws.hosts.len() + ws.vms.len() == 0 && ws.loose_evc_masks.is_empty() {
+                if !ws.errors.is_empty()
+                    || ws.hosts.len() + ws.vms.len() == 0 && ws.loose_evc_masks.is_empty()
+                {
                     Some("expected the input to load".to_string())
                 } else if !warning.is_empty() && !all.iter().any(|w| w.contains(warning)) {
                     Some(format!("expected a warning containing {warning:?}"))
                 } else if let Some(reference) = same_as
                     && verdict(&ws) != verdict(&load_one(reference))
                 {
-                    Some(format!("expected the same verdict as the clean input:\n{}\nclean:\n{}", verdict(&ws), verdict(&load_one(reference))))
+                    Some(format!(
+                        "expected the same verdict as the clean input:\n{}\nclean:\n{}",
+                        verdict(&ws),
+                        verdict(&load_one(reference))
+                    ))
                 } else {
                     check.and_then(|c| c(&ws).err())
                 }
@@ -344,7 +703,13 @@ fn malformed_inputs_table() {
             failures.push(format!("{}: {p}\n  got:\n{}", row.name, describe(&ws)));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows failed:\n\n{}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -368,12 +733,20 @@ fn crlf_and_mixed_line_endings_give_the_same_documents() {
     assert!(files.len() > 100, "{}", files.len());
     for f in files {
         let text = read(&f);
-        let Ok(lf) = evcalc::parse::parse(&text) else { continue };
+        let Ok(lf) = evcalc::parse::parse(&text) else {
+            continue;
+        };
         let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
         let mixed: String = text
             .split_inclusive('\n')
             .enumerate()
-            .map(|(i, l)| if i % 3 == 1 { l.replace('\n', "\r\n") } else { l.to_string() })
+            .map(|(i, l)| {
+                if i % 3 == 1 {
+                    l.replace('\n', "\r\n")
+                } else {
+                    l.to_string()
+                }
+            })
             .collect();
         for (how, variant) in [("CRLF", crlf), ("mixed", mixed)] {
             match evcalc::parse::parse(&variant) {
@@ -392,7 +765,9 @@ fn a_200_mb_input_is_refused_before_parsing() {
     // 200 MB of a valid-looking dump: if it were parsed, the tree alone would take gigabytes.
     let line = "      (vim.host.FeatureCapability) { key = \"cpuid.SSE3\", featureName = \"cpuid.SSE3\", value = \"1\" },\n";
     let mut text = String::with_capacity(200 * 1024 * 1024 + line.len());
-    text.push_str("(vim.host.ConfigInfo) {\n   featureCapability = (vim.host.FeatureCapability) [\n");
+    text.push_str(
+        "(vim.host.ConfigInfo) {\n   featureCapability = (vim.host.FeatureCapability) [\n",
+    );
     while text.len() < 200 * 1024 * 1024 {
         text.push_str(line);
     }
@@ -400,23 +775,34 @@ fn a_200_mb_input_is_refused_before_parsing() {
     let ws = load_one(&text);
     let elapsed = started.elapsed();
     assert!(ws.hosts.is_empty() && ws.vms.is_empty());
-    let [e] = ws.errors.as_slice() else { panic!("{:?}", ws.errors) };
+    let [e] = ws.errors.as_slice() else {
+        panic!("{:?}", ws.errors)
+    };
     assert_eq!((e.line, e.col), (1, 1));
     assert_eq!(
         e.message,
         "input is 200 MB; evcalc reads at most 64 MB per input (split the file, or paste only the hosts you need)"
     );
     // Refused from its length alone: no parse (which would take seconds and gigabytes).
-    assert!(elapsed < std::time::Duration::from_millis(500), "{elapsed:?}");
+    assert!(
+        elapsed < std::time::Duration::from_millis(500),
+        "{elapsed:?}"
+    );
     // Exactly at the limit is still read.
     const { assert!(MAX_INPUT_BYTES == 64 * 1024 * 1024) };
     text.truncate(MAX_INPUT_BYTES + 1);
-    assert!(load_one(&text).errors[0].message.starts_with("input is 64 MB; evcalc reads at most 64 MB"));
+    assert!(
+        load_one(&text).errors[0]
+            .message
+            .starts_with("input is 64 MB; evcalc reads at most 64 MB")
+    );
 }
 
 fn nesting_error(text: &str) -> (u32, u32, String) {
     let ws = load_one(text);
-    let [e] = ws.errors.as_slice() else { panic!("expected one error, got {:?}", ws.errors) };
+    let [e] = ws.errors.as_slice() else {
+        panic!("expected one error, got {:?}", ws.errors)
+    };
     (e.line, e.col, e.message.clone())
 }
 
@@ -426,7 +812,10 @@ fn deep_vmodl_nesting_is_an_error() {
         let text = format!("(vim.host.ConfigInfo) {{\n   a = {}", open.repeat(100_000));
         let (line, _, message) = nesting_error(&text);
         assert_eq!(line, 2, "{open}");
-        assert!(message.starts_with("expected at most 64 levels of nested objects and arrays"), "{open}: {message}");
+        assert!(
+            message.starts_with("expected at most 64 levels of nested objects and arrays"),
+            "{open}: {message}"
+        );
     }
 }
 
@@ -436,7 +825,10 @@ fn deep_json_nesting_is_an_error() {
         let text = format!("{{\"config.featureCapability\": {}", open.repeat(100_000));
         let (line, _, message) = nesting_error(&text);
         assert_eq!(line, 1);
-        assert!(message.starts_with("invalid JSON: recursion limit exceeded"), "{open}: {message}");
+        assert!(
+            message.starts_with("invalid JSON: recursion limit exceeded"),
+            "{open}: {message}"
+        );
     }
 }
 
@@ -457,9 +849,20 @@ fn deep_xml_nesting_is_an_error() {
             "</a>".repeat(100_000)
         )
     };
-    assert_eq!(nesting_error(&deep("config.featureCapability")), (2, 1, "expected a `<key>` in this config.featureCapability entry".to_string()));
+    assert_eq!(
+        nesting_error(&deep("config.featureCapability")),
+        (
+            2,
+            1,
+            "expected a `<key>` in this config.featureCapability entry".to_string()
+        )
+    );
     let ws = load_one(&deep("config.network"));
-    assert!(ws.errors.is_empty() && ws.hosts.len() == 1, "{}", describe(&ws));
+    assert!(
+        ws.errors.is_empty() && ws.hosts.len() == 1,
+        "{}",
+        describe(&ws)
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -470,15 +873,22 @@ fn deep_xml_nesting_is_an_error() {
 fn assert_inside(text: &str, line: u32, col: u32, what: &str) {
     let lines: Vec<&str> = text.split('\n').collect();
     assert!(line >= 1 && col >= 1, "{what}: {line}:{col}");
-    let l = lines.get(line as usize - 1).unwrap_or_else(|| panic!("{what}: line {line} of {}", lines.len()));
-    assert!(col as usize <= l.chars().count() + 1, "{what}: column {col} past the end of line {line} ({} chars)", l.chars().count());
+    let l = lines
+        .get(line as usize - 1)
+        .unwrap_or_else(|| panic!("{what}: line {line} of {}", lines.len()));
+    assert!(
+        col as usize <= l.chars().count() + 1,
+        "{what}: column {col} past the end of line {line} ({} chars)",
+        l.chars().count()
+    );
 }
 
 #[test]
 fn json_error_columns_count_characters_not_bytes() {
     // Found by the `govc_json` fuzz target: serde_json reports byte columns, so text with
     // multi-byte characters before the error put the column past the end of the line.
-    let text = "{\n  \"Type\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}Descriptor\",\n}";
+    let text =
+        "{\n  \"Type\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}Descriptor\",\n}";
     let e = evcalc::parse::govc_json::parse(text).unwrap_err();
     assert_eq!((e.pos.line, e.pos.col), (2, 26), "{e}"); // the comma
     assert_inside(text, e.pos.line, e.pos.col, &e.message);
@@ -504,10 +914,15 @@ fn big_inputs_take_linear_time() {
         let _ = write!(fragment, "key = \"cpuid.K{i}\",\nvalue = \"1\"\n");
         let _ = writeln!(masks, "featMask.evc.cpuid.K{i} = \"Val:1\"");
         if i < n / 10 {
-            hosts.push_str("(vim.host.Summary) { config = (vim.host.ConfigInfo) { name = \"x\" } }\n");
+            hosts.push_str(
+                "(vim.host.Summary) { config = (vim.host.ConfigInfo) { name = \"x\" } }\n",
+            );
         }
         if i < m {
-            let _ = writeln!(hosts_and_vms, "(vim.host.Summary) {{ config = (vim.host.ConfigInfo) {{ name = \"h{i}\" }} }}");
+            let _ = writeln!(
+                hosts_and_vms,
+                "(vim.host.Summary) {{ config = (vim.host.ConfigInfo) {{ name = \"h{i}\" }} }}"
+            );
             hosts_and_vms.push_str("(vim.vm.RuntimeInfo) { host = 'vim.HostSystem:ha-host' }\n");
             let _ = write!(
                 dumps_and_fragments,
@@ -530,7 +945,10 @@ fn big_inputs_take_linear_time() {
         let elapsed = started.elapsed();
         assert!(ws.errors.is_empty(), "{what}: {:?}", ws.errors);
         assert_eq!(ws.hosts.len(), expect_hosts, "{what}");
-        assert!(elapsed < std::time::Duration::from_secs(3), "{what}: {elapsed:?}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(3),
+            "{what}: {elapsed:?}"
+        );
     }
     let ws = load_one(&hosts);
     assert_eq!(ws.hosts[1].name, "x (2)");

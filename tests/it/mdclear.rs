@@ -10,7 +10,10 @@ fn haswell(ws: &session::Workspace) -> &evcalc::evc::EvcMode {
 }
 
 fn host<'a>(ws: &'a session::Workspace, name: &str) -> &'a evcalc::model::Host {
-    ws.hosts.iter().find(|h| h.name == name).unwrap_or_else(|| panic!("no host {name}"))
+    ws.hosts
+        .iter()
+        .find(|h| h.name == name)
+        .unwrap_or_else(|| panic!("no host {name}"))
 }
 
 #[test]
@@ -20,11 +23,20 @@ fn hosts_are_named_from_their_dumps_and_all_reach_haswell() {
     assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
     for h in &ws.hosts {
         let r = check::host_report(h, &ws.modes);
-        assert_eq!(r.max_evc_mode.as_deref(), Some("intel-haswell"), "{}: {:?}", h.name, r.next_mode_blockers);
+        assert_eq!(
+            r.max_evc_mode.as_deref(),
+            Some("intel-haswell"),
+            "{}: {:?}",
+            h.name,
+            r.next_mode_blockers
+        );
         assert!(r.product.as_deref().unwrap_or_default().contains("6.7.0"));
         assert!(check::admission(h, haswell(&ws)).admitted == Some(true));
     }
-    assert_eq!(check::max_common_mode(&ws.hosts, &ws.modes).map(|m| m.key.as_str()), Some("intel-haswell"));
+    assert_eq!(
+        check::max_common_mode(&ws.hosts, &ws.modes).map(|m| m.key.as_str()),
+        Some("intel-haswell")
+    );
 }
 
 #[test]
@@ -40,7 +52,11 @@ fn vms_from_esxi01_are_blocked_by_mdclear_and_only_by_it() {
         assert_eq!(r.missing[0].label, "Microarchitectural Data clear");
         assert_eq!(r.missing[0].required, "Bool:Min:1");
         assert_eq!(r.missing[0].available, 0);
-        assert_eq!(r.admission.as_ref().and_then(|a| a.admitted), Some(true), "{dest} is admitted to Haswell");
+        assert_eq!(
+            r.admission.as_ref().and_then(|a| a.admitted),
+            Some(true),
+            "{dest} is admitted to Haswell"
+        );
     }
 }
 
@@ -64,7 +80,11 @@ fn per_vm_evc_westmere_makes_the_esxi01_vm_go_anywhere() {
     let westmere = ws.modes.get("intel-westmere").unwrap();
     let vm = check::power_on(host(&ws, "esxi01"), evc, Some(westmere));
     for to in &ws.hosts {
-        assert!(check::check_vm(&vm, to, evc).compatible, "esxi01 (per-VM Westmere) → {}", to.name);
+        assert!(
+            check::check_vm(&vm, to, evc).compatible,
+            "esxi01 (per-VM Westmere) → {}",
+            to.name
+        );
     }
 }
 
@@ -73,12 +93,17 @@ fn cluster_report_shows_drift_and_the_matrix() {
     let ws = load(&MDCLEAR_HOSTS);
     let report = check::cluster_report(&ws.hosts, EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
     assert_eq!(report.max_common_evc_mode.as_deref(), Some("intel-haswell"));
-    let blocking: Vec<&evcalc::report::Drift> = report.drift.iter().filter(|d| d.blocks_vmotion).collect();
+    let blocking: Vec<&evcalc::report::Drift> =
+        report.drift.iter().filter(|d| d.blocks_vmotion).collect();
     assert_eq!(blocking.len(), 1, "{blocking:?}");
     assert_eq!(blocking[0].key, "cpuid.MDCLEAR");
     assert_eq!(blocking[0].hosts_with, ["esxi01"]);
     assert_eq!(blocking[0].summary, "only 1 of 4 hosts: esxi01");
-    let verdicts: Vec<Vec<bool>> = report.matrix.iter().map(|r| r.cells.iter().map(|c| c.compatible).collect()).collect();
+    let verdicts: Vec<Vec<bool>> = report
+        .matrix
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.compatible).collect())
+        .collect();
     assert_eq!(
         verdicts,
         [
@@ -93,17 +118,58 @@ fn cluster_report_shows_drift_and_the_matrix() {
 #[test]
 fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_first() {
     let ws = load(&MDCLEAR_HOSTS);
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    let plan = check::maintenance(
+        &ws.hosts,
+        "esxi01",
+        &[],
+        EvcSetting::Mode(haswell(&ws)),
+        None,
+        &ws.modes,
+    )
+    .unwrap();
     assert!(!plan.evacuable);
-    assert_eq!(plan.verdict, "esxi01 cannot be evacuated: 0 of 3 destinations possible for any VM powered on on esxi01");
+    assert_eq!(
+        plan.verdict,
+        "esxi01 cannot be evacuated: 0 of 3 destinations possible for any VM powered on on esxi01"
+    );
     let first = &plan.remedies[0];
     assert_eq!(first.rank, 1);
     assert_eq!(first.hosts, ["esxi02", "esxi03", "esxi04"]);
-    assert!(first.action.starts_with("Power-cycle esxi02–04"), "{}", first.action);
-    assert!(first.reference.as_deref().unwrap_or_default().contains("68024"));
-    assert!(first.verify.as_deref().unwrap_or_default().contains("grep -A 2 MDCLEAR"));
-    assert!(plan.remedies.iter().any(|r| r.action.contains("per-VM EVC") && r.action.contains("intel-westmere")), "{:#?}", plan.remedies);
-    let plan2 = check::maintenance(&ws.hosts, "esxi02", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    assert!(
+        first.action.starts_with("Power-cycle esxi02–04"),
+        "{}",
+        first.action
+    );
+    assert!(
+        first
+            .reference
+            .as_deref()
+            .unwrap_or_default()
+            .contains("68024")
+    );
+    assert!(
+        first
+            .verify
+            .as_deref()
+            .unwrap_or_default()
+            .contains("grep -A 2 MDCLEAR")
+    );
+    assert!(
+        plan.remedies
+            .iter()
+            .any(|r| r.action.contains("per-VM EVC") && r.action.contains("intel-westmere")),
+        "{:#?}",
+        plan.remedies
+    );
+    let plan2 = check::maintenance(
+        &ws.hosts,
+        "esxi02",
+        &[],
+        EvcSetting::Mode(haswell(&ws)),
+        None,
+        &ws.modes,
+    )
+    .unwrap();
     assert!(plan2.evacuable);
     assert!(plan2.remedies.is_empty());
 }
@@ -123,21 +189,46 @@ fn the_real_vm_runtime_files_of_the_example_agree() {
     // The computed minimum mode agrees with the dump's own field.
     for vm in [app01, db02] {
         let r = check::vm_report(vm, &ws.modes);
-        assert_eq!(r.min_evc_mode.as_deref(), Some("intel-haswell"), "{}", vm.name);
+        assert_eq!(
+            r.min_evc_mode.as_deref(),
+            Some("intel-haswell"),
+            "{}",
+            vm.name
+        );
         assert_eq!(r.min_evc_cross_check, evcalc::report::CrossCheck::Agrees);
     }
-    let plan = check::maintenance(&ws.hosts, "esxi01", std::slice::from_ref(app01), evc, None, &ws.modes).unwrap();
+    let plan = check::maintenance(
+        &ws.hosts,
+        "esxi01",
+        std::slice::from_ref(app01),
+        evc,
+        None,
+        &ws.modes,
+    )
+    .unwrap();
     assert!(!plan.evacuable);
 }
 
 #[test]
 fn the_grep_fragment_alone_shows_the_drift() {
     let text = read("examples/mdclear-cluster/grep-MDCLEAR.txt");
-    let ws = session::load(&[Source { name: "grep-MDCLEAR.txt", text: &text }]);
+    let ws = session::load(&[Source {
+        name: "grep-MDCLEAR.txt",
+        text: &text,
+    }]);
     assert!(ws.errors.is_empty(), "{:?}", ws.errors);
     assert_eq!(ws.hosts.len(), 4);
-    let report = check::cluster_report(&ws.hosts, EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap()), None, &ws.modes);
-    let md = report.drift.iter().find(|d| d.key == "cpuid.MDCLEAR").expect("MDCLEAR drift");
+    let report = check::cluster_report(
+        &ws.hosts,
+        EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap()),
+        None,
+        &ws.modes,
+    );
+    let md = report
+        .drift
+        .iter()
+        .find(|d| d.key == "cpuid.MDCLEAR")
+        .expect("MDCLEAR drift");
     assert_eq!(md.hosts_with, ["esxi01"]);
     use evcalc::report::Verdict;
     // Blocked by what the fragments show; the reverse direction is not blocked by anything
@@ -154,7 +245,15 @@ fn a_fragment_of_a_host_with_a_full_dump_is_folded_into_it() {
     let ws = load(&files);
     let names: Vec<&str> = ws.hosts.iter().map(|h| h.name.as_str()).collect();
     assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    let plan = check::maintenance(
+        &ws.hosts,
+        "esxi01",
+        &[],
+        EvcSetting::Mode(haswell(&ws)),
+        None,
+        &ws.modes,
+    )
+    .unwrap();
     assert!(!plan.evacuable);
 }
 
@@ -164,13 +263,37 @@ fn a_fragment_destination_cannot_make_a_host_evacuable() {
     files.push("examples/mdclear-cluster/grep-MDCLEAR.txt");
     let text = read("examples/mdclear-cluster/esxi01.txt");
     let fragment = "key = \"cpuid.MDCLEAR\",\nfeatureName = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n";
-    let ws = session::load(&[Source { name: "esxi01.txt", text: &text }, Source { name: "esxi05.txt", text: fragment }]);
+    let ws = session::load(&[
+        Source {
+            name: "esxi01.txt",
+            text: &text,
+        },
+        Source {
+            name: "esxi05.txt",
+            text: fragment,
+        },
+    ]);
     assert!(ws.errors.is_empty(), "{:?}", ws.errors);
     assert_eq!(ws.hosts.len(), 2);
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[], EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    let plan = check::maintenance(
+        &ws.hosts,
+        "esxi01",
+        &[],
+        EvcSetting::Mode(haswell(&ws)),
+        None,
+        &ws.modes,
+    )
+    .unwrap();
     assert!(!plan.evacuable, "{}", plan.verdict);
-    assert_eq!(plan.vms[0].destinations[0].verdict, evcalc::report::Verdict::Unknown);
-    assert!(plan.verdict.contains("not fully checked"), "{}", plan.verdict);
+    assert_eq!(
+        plan.vms[0].destinations[0].verdict,
+        evcalc::report::Verdict::Unknown
+    );
+    assert!(
+        plan.verdict.contains("not fully checked"),
+        "{}",
+        plan.verdict
+    );
 }
 
 #[test]
@@ -183,7 +306,13 @@ fn etc_vmware_config_masks_attach_to_esxi01() {
     // Without --evc, the host's own featMask.evc lines decide what its VMs see.
     let vm = check::power_on(esxi01, EvcSetting::Disabled, None);
     let r = check::check_vm(&vm, host(&ws, "esxi02"), EvcSetting::Disabled);
-    assert_eq!(r.missing.iter().map(|m| m.canonical_key.as_str()).collect::<Vec<_>>(), ["cpuid.MDCLEAR"]);
+    assert_eq!(
+        r.missing
+            .iter()
+            .map(|m| m.canonical_key.as_str())
+            .collect::<Vec<_>>(),
+        ["cpuid.MDCLEAR"]
+    );
 }
 
 #[test]
@@ -192,18 +321,31 @@ fn analyze_renames_hosts_and_their_vms() {
     files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
     let inputs = files
         .iter()
-        .map(|f| session::OwnedSource { name: f.to_string(), text: read(f) })
+        .map(|f| session::OwnedSource {
+            name: f.to_string(),
+            text: read(f),
+        })
         .collect();
-    let mut request = session::Request { inputs, evc: Some("intel-haswell".into()), ..Default::default() };
+    let mut request = session::Request {
+        inputs,
+        evc: Some("intel-haswell".into()),
+        ..Default::default()
+    };
     request.rename.insert("esxi01".into(), "host-a".into());
     request.rename.insert("esxi02".into(), "esxi03".into());
     request.maintenance = vec!["host-a".into()];
     let answer = session::analyze(&request);
-    assert_eq!(answer.option_errors, ["cannot rename esxi02 to esxi03: a host of that name exists"]);
+    assert_eq!(
+        answer.option_errors,
+        ["cannot rename esxi02 to esxi03: a host of that name exists"]
+    );
     assert_eq!(answer.vms[0].host.as_deref(), Some("host-a"));
     let plan = &answer.maintenance[0];
     assert_eq!(plan.host, "host-a");
-    assert_eq!(plan.vms[0].requirements_from, "input", "the real VM follows its renamed host");
+    assert_eq!(
+        plan.vms[0].requirements_from, "input",
+        "the real VM follows its renamed host"
+    );
     assert!(!plan.evacuable);
     request.skip_maintenance = true;
     assert!(session::analyze(&request).maintenance.is_empty());
@@ -215,8 +357,18 @@ fn vms_with_identical_requirements_share_one_plan() {
     files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
     files.push("examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt");
     let ws = load(&files);
-    let app01 = ws.vms.iter().find(|v| v.source.contains("app01")).unwrap().clone();
-    let db02 = ws.vms.iter().find(|v| v.source.contains("db02")).unwrap().clone();
+    let app01 = ws
+        .vms
+        .iter()
+        .find(|v| v.source.contains("app01"))
+        .unwrap()
+        .clone();
+    let db02 = ws
+        .vms
+        .iter()
+        .find(|v| v.source.contains("db02"))
+        .unwrap()
+        .clone();
     let mut twins = Vec::new();
     for i in 0..5 {
         let mut v = app01.clone();
@@ -224,15 +376,42 @@ fn vms_with_identical_requirements_share_one_plan() {
         twins.push(v);
     }
     twins.push(db02);
-    let plan = check::maintenance(&ws.hosts, "esxi01", &twins, EvcSetting::Mode(haswell(&ws)), None, &ws.modes).unwrap();
+    let plan = check::maintenance(
+        &ws.hosts,
+        "esxi01",
+        &twins,
+        EvcSetting::Mode(haswell(&ws)),
+        None,
+        &ws.modes,
+    )
+    .unwrap();
     assert_eq!(plan.vms.len(), 2, "two distinct requirement lists");
-    assert_eq!(plan.vms[0].vms, ["app00", "app01", "app02", "app03", "app04"]);
-    assert_eq!(plan.vms[0].vm, "app00 and 4 other VMs with the same CPU requirements");
+    assert_eq!(
+        plan.vms[0].vms,
+        ["app00", "app01", "app02", "app03", "app04"]
+    );
+    assert_eq!(
+        plan.vms[0].vm,
+        "app00 and 4 other VMs with the same CPU requirements"
+    );
     assert!(!plan.vms[0].can_move && plan.vms[1].can_move);
-    assert_eq!(plan.verdict, "esxi01 cannot be evacuated: 5 of 6 VMs have no destination");
-    let vm_remedy = plan.remedies.iter().find(|r| r.action.starts_with("Power off")).unwrap();
+    assert_eq!(
+        plan.verdict,
+        "esxi01 cannot be evacuated: 5 of 6 VMs have no destination"
+    );
+    let vm_remedy = plan
+        .remedies
+        .iter()
+        .find(|r| r.action.starts_with("Power off"))
+        .unwrap();
     assert_eq!(vm_remedy.vms.len(), 5);
-    assert!(vm_remedy.action.starts_with("Power off app00, app01, app02 and 2 more VMs"), "{}", vm_remedy.action);
+    assert!(
+        vm_remedy
+            .action
+            .starts_with("Power off app00, app01, app02 and 2 more VMs"),
+        "{}",
+        vm_remedy.action
+    );
 }
 
 #[test]
@@ -247,7 +426,13 @@ fn very_large_clusters_leave_the_quadratic_matrix_out() {
         .collect();
     let report = check::cluster_report(&hosts, EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
     assert!(report.matrix.is_empty());
-    assert!(report.matrix_omitted.as_deref().unwrap_or_default().contains("2001 hosts"));
+    assert!(
+        report
+            .matrix_omitted
+            .as_deref()
+            .unwrap_or_default()
+            .contains("2001 hosts")
+    );
     assert_eq!(report.max_common_evc_mode.as_deref(), Some("intel-haswell"));
     let small = check::cluster_report(&hosts[..4], EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
     assert_eq!(small.matrix.len(), 4);

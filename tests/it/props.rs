@@ -38,7 +38,10 @@ fn host_with(name: &str, present: FeatureSet) -> Host {
         product: None,
         cpu_model: None,
         vendor: None,
-        caps: Capabilities { present, ..Default::default() },
+        caps: Capabilities {
+            present,
+            ..Default::default()
+        },
         known_only: None,
         evc_masks: Vec::new(),
         reported_max_evc: None,
@@ -50,7 +53,10 @@ fn host_with(name: &str, present: FeatureSet) -> Host {
 
 fn arb_mode() -> impl Strategy<Value = Option<&'static EvcMode>> {
     let n = builtin_modes().modes.len();
-    prop_oneof![Just(None), (0..n).prop_map(|i| Some(&builtin_modes().modes[i]))]
+    prop_oneof![
+        Just(None),
+        (0..n).prop_map(|i| Some(&builtin_modes().modes[i]))
+    ]
 }
 
 /// Two modes with `low.is_at_most(high)`.
@@ -60,7 +66,8 @@ fn ordered_modes() -> impl Strategy<Value = (&'static EvcMode, &'static EvcMode)
         .flat_map(|h| (0..modes.modes.len()).map(move |l| (l, h)))
         .filter(|(l, h)| modes.modes[*l].is_at_most(&modes.modes[*h]))
         .collect();
-    proptest::sample::select(pairs).prop_map(|(l, h)| (&builtin_modes().modes[l], &builtin_modes().modes[h]))
+    proptest::sample::select(pairs)
+        .prop_map(|(l, h)| (&builtin_modes().modes[l], &builtin_modes().modes[h]))
 }
 
 fn setting(mode: Option<&EvcMode>) -> EvcSetting<'_> {
@@ -160,7 +167,13 @@ proptest! {
 /// Every text fixture up to 200 KB.
 fn small_fixtures() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for dir in ["examples/mdclear-cluster", "tests/data/real", "tests/data/real/govc", "tests/data/real/govc/object.save-vmc-sddc", "tests/data/synthetic"] {
+    for dir in [
+        "examples/mdclear-cluster",
+        "tests/data/real",
+        "tests/data/real/govc",
+        "tests/data/real/govc/object.save-vmc-sddc",
+        "tests/data/synthetic",
+    ] {
         if !evcalc_tests::repo_root().join(dir).is_dir() {
             continue;
         }
@@ -179,7 +192,13 @@ fn small_fixtures() -> Vec<(String, String)> {
 /// spaced cuts (a full byte sweep of a 2.5 MB file would take hours).
 #[test]
 fn every_prefix_of_every_fixture_is_handled() {
-    let mut dirs = vec!["examples/mdclear-cluster", "tests/data/real", "tests/data/real/govc", "tests/data/real/govc/object.save-vmc-sddc", "tests/data/synthetic"];
+    let mut dirs = vec![
+        "examples/mdclear-cluster",
+        "tests/data/real",
+        "tests/data/real/govc",
+        "tests/data/real/govc/object.save-vmc-sddc",
+        "tests/data/synthetic",
+    ];
     dirs.retain(|d| evcalc_tests::repo_root().join(d).is_dir());
     let mut checked = 0usize;
     for dir in dirs {
@@ -189,15 +208,27 @@ fn every_prefix_of_every_fixture_is_handled() {
             if text.len() <= 24_000 {
                 cuts.extend((0..=text.len()).filter(|i| text.is_char_boundary(*i)));
             } else {
-                cuts.extend(text.match_indices('\n').map(|(i, _)| i).take_while(|i| *i < 65_536));
+                cuts.extend(
+                    text.match_indices('\n')
+                        .map(|(i, _)| i)
+                        .take_while(|i| *i < 65_536),
+                );
                 cuts.extend((0..400).map(|k| k * text.len() / 400));
             }
             for mut cut in cuts {
-                while !text.is_char_boundary(cut) { cut -= 1; }
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
                 let prefix = &text[..cut];
-                let ws = evcalc::session::load(&[evcalc::session::Source { name: &f, text: prefix }]);
+                let ws = evcalc::session::load(&[evcalc::session::Source {
+                    name: &f,
+                    text: prefix,
+                }]);
                 for e in &ws.errors {
-                    assert!(e.line >= 1 && !e.message.is_empty(), "{f} cut at {cut}: {e:?}");
+                    assert!(
+                        e.line >= 1 && !e.message.is_empty(),
+                        "{f} cut at {cut}: {e:?}"
+                    );
                 }
                 checked += 1;
             }

@@ -39,21 +39,39 @@ fn arb_number() -> impl Strategy<Value = u64> {
 }
 
 fn arb_mask() -> impl Strategy<Value = Mask> {
-    (prop_oneof![Just(MaskOp::Val), Just(MaskOp::Max), Just(MaskOp::Min)], arb_number()).prop_map(|(op, value)| Mask { op, value })
+    (
+        prop_oneof![Just(MaskOp::Val), Just(MaskOp::Max), Just(MaskOp::Min)],
+        arb_number(),
+    )
+        .prop_map(|(op, value)| Mask { op, value })
 }
 
 fn arb_requirement() -> impl Strategy<Value = Requirement> {
     (
-        prop_oneof![Just(ReqType::Bool), Just(ReqType::Num), Just(ReqType::Untyped)],
+        prop_oneof![
+            Just(ReqType::Bool),
+            Just(ReqType::Num),
+            Just(ReqType::Untyped)
+        ],
         prop_oneof![Just(ReqOp::Min), Just(ReqOp::Match)],
         arb_number(),
     )
         .prop_map(|(ty, op, value)| Requirement { ty, op, value })
 }
 
-fn arb_entries<T: std::fmt::Debug>(value: impl Strategy<Value = T>, max: usize) -> impl Strategy<Value = Vec<Entry<T>>> {
-    proptest::collection::vec((arb_key(), value), 0..max)
-        .prop_map(|list| list.into_iter().map(|(key, value)| Entry { key, value, pos: Pos::default() }).collect())
+fn arb_entries<T: std::fmt::Debug>(
+    value: impl Strategy<Value = T>,
+    max: usize,
+) -> impl Strategy<Value = Vec<Entry<T>>> {
+    proptest::collection::vec((arb_key(), value), 0..max).prop_map(|list| {
+        list.into_iter()
+            .map(|(key, value)| Entry {
+                key,
+                value,
+                pos: Pos::default(),
+            })
+            .collect()
+    })
 }
 
 /// Names and labels: no blanks at either end (the JSON reader trims), quotes, backslashes and
@@ -72,51 +90,96 @@ fn arb_host() -> impl Strategy<Value = HostInput> {
         proptest::option::of("(intel|amd)-[a-z0-9]{3,10}"),
         proptest::option::of("(intel|amd)-[a-z0-9]{3,10}"),
     )
-        .prop_map(|(name, product, cpu_model, capabilities, masked_capabilities, reported_max_evc, reported_current_evc)| HostInput {
-            name,
-            product,
-            cpu_model,
-            capabilities,
-            masked_capabilities,
-            reported_max_evc,
-            reported_current_evc,
-            ..HostInput::default()
-        })
+        .prop_map(
+            |(
+                name,
+                product,
+                cpu_model,
+                capabilities,
+                masked_capabilities,
+                reported_max_evc,
+                reported_current_evc,
+            )| HostInput {
+                name,
+                product,
+                cpu_model,
+                capabilities,
+                masked_capabilities,
+                reported_max_evc,
+                reported_current_evc,
+                ..HostInput::default()
+            },
+        )
 }
 
 fn arb_vm() -> impl Strategy<Value = VmInput> {
     (
         proptest::option::of(arb_text()),
-        proptest::option::of(prop_oneof!["host-[0-9]{1,5}", "ha-host", "esxi[0-9]{2}\\.example\\.org", arb_text()]),
-        proptest::option::of(prop_oneof![Just("poweredOn".to_string()), Just("poweredOff".to_string())]),
+        proptest::option::of(prop_oneof![
+            "host-[0-9]{1,5}",
+            "ha-host",
+            "esxi[0-9]{2}\\.example\\.org",
+            arb_text()
+        ]),
+        proptest::option::of(prop_oneof![
+            Just("poweredOn".to_string()),
+            Just("poweredOff".to_string())
+        ]),
         arb_entries(arb_requirement(), 40),
         arb_entries(arb_requirement(), 6),
         arb_entries(arb_mask(), 10),
         proptest::option::of("(intel|amd)-[a-z0-9]{3,10}"),
     )
-        .prop_map(|(name, host, power_state, requirements, offline_requirements, masks, reported_min_evc)| VmInput {
-            name,
-            host,
-            power_state,
-            requirements,
-            offline_requirements,
-            masks,
-            reported_min_evc,
-            pos: Pos::default(),
-        })
+        .prop_map(
+            |(
+                name,
+                host,
+                power_state,
+                requirements,
+                offline_requirements,
+                masks,
+                reported_min_evc,
+            )| VmInput {
+                name,
+                host,
+                power_state,
+                requirements,
+                offline_requirements,
+                masks,
+                reported_min_evc,
+                pos: Pos::default(),
+            },
+        )
 }
 
 fn arb_masks() -> impl Strategy<Value = MaskInput> {
-    (arb_entries(arb_mask(), 30), arb_entries(arb_mask(), 30), proptest::option::of(arb_text()))
-        .prop_filter("a featMask file has at least one featMask line", |(evc, vm, _)| !evc.is_empty() || !vm.is_empty())
-        .prop_map(|(evc_masks, vm_masks, name)| MaskInput { evc_masks, vm_masks, name })
+    (
+        arb_entries(arb_mask(), 30),
+        arb_entries(arb_mask(), 30),
+        proptest::option::of(arb_text()),
+    )
+        .prop_filter(
+            "a featMask file has at least one featMask line",
+            |(evc, vm, _)| !evc.is_empty() || !vm.is_empty(),
+        )
+        .prop_map(|(evc_masks, vm_masks, name)| MaskInput {
+            evc_masks,
+            vm_masks,
+            name,
+        })
 }
 
 // ------------------------------------------------------------------------------------------
 // Comparing records without positions
 
 fn unpos<T: Clone>(entries: &[Entry<T>]) -> Vec<Entry<T>> {
-    entries.iter().map(|e| Entry { pos: Pos::default(), ..e.clone() }).collect()
+    entries
+        .iter()
+        .map(|e| Entry {
+            pos: Pos::default(),
+            ..e.clone()
+        })
+        .collect()
 }
 
 fn strip(doc: &Document) -> Document {
@@ -135,17 +198,25 @@ fn strip(doc: &Document) -> Document {
             pos: Pos::default(),
             ..v.clone()
         }),
-        Document::Masks(m) => Document::Masks(MaskInput { evc_masks: unpos(&m.evc_masks), vm_masks: unpos(&m.vm_masks), ..m.clone() }),
+        Document::Masks(m) => Document::Masks(MaskInput {
+            evc_masks: unpos(&m.evc_masks),
+            vm_masks: unpos(&m.vm_masks),
+            ..m.clone()
+        }),
         Document::EvcModes(list) => Document::EvcModes(list.clone()),
     }
 }
 
 /// Parses `text` (with format detection) into exactly one document, positions cleared.
 fn reparse(text: &str) -> Result<Document, TestCaseError> {
-    let parsed = evcalc::parse::parse(text).map_err(|e| TestCaseError::fail(format!("{e}\n--- rendered:\n{text}")))?;
+    let parsed = evcalc::parse::parse(text)
+        .map_err(|e| TestCaseError::fail(format!("{e}\n--- rendered:\n{text}")))?;
     match parsed.documents.as_slice() {
         [doc] => Ok(strip(doc)),
-        docs => Err(TestCaseError::fail(format!("expected one document, got {}\n--- rendered:\n{text}", docs.len()))),
+        docs => Err(TestCaseError::fail(format!(
+            "expected one document, got {}\n--- rendered:\n{text}",
+            docs.len()
+        ))),
     }
 }
 
@@ -162,48 +233,86 @@ fn verdicts(ws: &Workspace) -> BTreeMap<String, String> {
     let chosen = session::choose_evc(None, &ws.hosts, modes).expect("no argument");
     for h in &ws.hosts {
         let report = check::host_report(h, modes);
-        let unknown: BTreeMap<&String, u64> = h.caps.unknown.iter().map(|(k, (_, v))| (k, *v)).collect();
+        let unknown: BTreeMap<&String, u64> =
+            h.caps.unknown.iter().map(|(k, (_, v))| (k, *v)).collect();
         out.insert(
             format!("host {}", h.name),
-            format!("max={:?} present={:?} numbers={:?} unknown={unknown:?}", report.max_evc_mode, h.caps.present, h.caps.numbers),
+            format!(
+                "max={:?} present={:?} numbers={:?} unknown={unknown:?}",
+                report.max_evc_mode, h.caps.present, h.caps.numbers
+            ),
         );
     }
-    out.insert("evc".to_string(), format!("{:?} ({})", chosen.setting.key(), chosen.why));
-    out.insert("max common".to_string(), format!("{:?}", check::max_common_mode(&ws.hosts, modes).map(|m| &m.key)));
+    out.insert(
+        "evc".to_string(),
+        format!("{:?} ({})", chosen.setting.key(), chosen.why),
+    );
+    out.insert(
+        "max common".to_string(),
+        format!(
+            "{:?}",
+            check::max_common_mode(&ws.hosts, modes).map(|m| &m.key)
+        ),
+    );
     let missing = |m: &[evcalc::report::Missing]| {
-        let mut keys: Vec<String> = m.iter().map(|m| format!("{}={}", m.canonical_key.to_ascii_lowercase(), m.required)).collect();
+        let mut keys: Vec<String> = m
+            .iter()
+            .map(|m| format!("{}={}", m.canonical_key.to_ascii_lowercase(), m.required))
+            .collect();
         keys.sort();
         keys
     };
     let report = check::cluster_report(&ws.hosts, chosen.setting, None, modes);
     for row in &report.matrix {
         for cell in &row.cells {
-            out.insert(format!("cell {} -> {}", row.from, cell.to), format!("{:?} {:?} {}", cell.verdict, missing(&cell.missing), cell.destination_not_admitted));
+            out.insert(
+                format!("cell {} -> {}", row.from, cell.to),
+                format!(
+                    "{:?} {:?} {}",
+                    cell.verdict,
+                    missing(&cell.missing),
+                    cell.destination_not_admitted
+                ),
+            );
         }
     }
     for vm in &ws.vms {
         for h in &ws.hosts {
             let r = check::check_vm(vm, h, chosen.setting);
-            out.insert(format!("vm {} -> {}", vm.name, h.name), format!("{:?} {:?}", r.verdict, missing(&r.missing)));
+            out.insert(
+                format!("vm {} -> {}", vm.name, h.name),
+                format!("{:?} {:?}", r.verdict, missing(&r.missing)),
+            );
         }
     }
     out
 }
 
 fn load(files: &[(String, String)]) -> Workspace {
-    let sources: Vec<Source<'_>> = files.iter().map(|(n, t)| Source { name: n, text: t }).collect();
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
     session::load(&sources)
 }
 
 fn only_host(text: &str) -> HostInput {
-    match evcalc::parse::parse(text).expect("fixture").documents.remove(0) {
+    match evcalc::parse::parse(text)
+        .expect("fixture")
+        .documents
+        .remove(0)
+    {
         Document::Host(h) => h,
         other => panic!("{other:?}"),
     }
 }
 
 fn only_vm(text: &str) -> VmInput {
-    match evcalc::parse::parse(text).expect("fixture").documents.remove(0) {
+    match evcalc::parse::parse(text)
+        .expect("fixture")
+        .documents
+        .remove(0)
+    {
         Document::Vm(v) => v,
         other => panic!("{other:?}"),
     }
@@ -211,19 +320,33 @@ fn only_vm(text: &str) -> VmInput {
 
 /// The bundled example's four hosts and two VMs, parsed once.
 fn example() -> (Vec<HostInput>, Vec<VmInput>) {
-    let hosts = evcalc_tests::MDCLEAR_HOSTS.iter().map(|f| only_host(&read(f))).collect();
-    let vms = ["examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt"]
+    let hosts = evcalc_tests::MDCLEAR_HOSTS
         .iter()
-        .map(|f| only_vm(&read(f)))
+        .map(|f| only_host(&read(f)))
         .collect();
+    let vms = [
+        "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt",
+        "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt",
+    ]
+    .iter()
+    .map(|f| only_vm(&read(f)))
+    .collect();
     (hosts, vms)
 }
 
 /// Rendered inputs under the file names the example uses (VMs find their host by file name).
 fn files(hosts: &[HostInput], vms: &[VmInput]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> =
-        hosts.iter().enumerate().map(|(i, h)| (format!("esxi0{}.txt", i + 1), render::host_vmodl(h))).collect();
-    out.extend(vms.iter().enumerate().map(|(i, v)| (format!("vm{i}-on-esxi0{}.runtime.txt", i + 1), render::vm_vmodl(v))));
+    let mut out: Vec<(String, String)> = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (format!("esxi0{}.txt", i + 1), render::host_vmodl(h)))
+        .collect();
+    out.extend(vms.iter().enumerate().map(|(i, v)| {
+        (
+            format!("vm{i}-on-esxi0{}.runtime.txt", i + 1),
+            render::vm_vmodl(v),
+        )
+    }));
     out
 }
 
@@ -231,7 +354,13 @@ fn files(hosts: &[HostInput], vms: &[VmInput]) -> Vec<(String, String)> {
 fn recase(key: &str, pattern: u64) -> String {
     key.chars()
         .enumerate()
-        .map(|(i, c)| if (pattern >> (i % 64)) & 1 == 1 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+        .map(|(i, c)| {
+            if (pattern >> (i % 64)) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 
@@ -244,8 +373,11 @@ fn recase_all<T: Clone>(entries: &mut [Entry<T>], seed: u64) {
 /// Random changes to the example hosts and VMs so that the verdicts vary: some capability values
 /// flipped, some requirements dropped.
 fn perturbed() -> impl Strategy<Value = (Vec<HostInput>, Vec<VmInput>)> {
-    (proptest::collection::vec((0..4usize, 0..600usize), 0..12), proptest::collection::vec((0..2usize, 0..60usize), 0..6)).prop_map(
-        |(flips, drops)| {
+    (
+        proptest::collection::vec((0..4usize, 0..600usize), 0..12),
+        proptest::collection::vec((0..2usize, 0..60usize), 0..6),
+    )
+        .prop_map(|(flips, drops)| {
             let (mut hosts, mut vms) = example();
             for (h, i) in flips {
                 let caps = &mut hosts[h].capabilities;
@@ -261,8 +393,7 @@ fn perturbed() -> impl Strategy<Value = (Vec<HostInput>, Vec<VmInput>)> {
                 }
             }
             (hosts, vms)
-        },
-    )
+        })
 }
 
 // ------------------------------------------------------------------------------------------
@@ -397,16 +528,31 @@ fn the_example_renders_back_to_itself() {
     // The real grammar of the bundled example survives parse → render → parse unchanged.
     let (hosts, vms) = example();
     for h in &hosts {
-        assert_eq!(reparse(&render::host_vmodl(h)).unwrap(), strip(&Document::Host(h.clone())));
-        assert_eq!(reparse(&render::host_json(h)).unwrap(), strip(&Document::Host(h.clone())));
+        assert_eq!(
+            reparse(&render::host_vmodl(h)).unwrap(),
+            strip(&Document::Host(h.clone()))
+        );
+        assert_eq!(
+            reparse(&render::host_json(h)).unwrap(),
+            strip(&Document::Host(h.clone()))
+        );
     }
     for v in &vms {
-        assert_eq!(reparse(&render::vm_vmodl(v)).unwrap(), strip(&Document::Vm(v.clone())));
-        assert_eq!(reparse(&render::vm_json(v)).unwrap(), strip(&Document::Vm(v.clone())));
+        assert_eq!(
+            reparse(&render::vm_vmodl(v)).unwrap(),
+            strip(&Document::Vm(v.clone()))
+        );
+        assert_eq!(
+            reparse(&render::vm_json(v)).unwrap(),
+            strip(&Document::Vm(v.clone()))
+        );
     }
     // And the rendered example gives the incident's verdicts: VMs from esxi01 are blocked by MDCLEAR.
     let ws = load(&files(&hosts, &vms));
     let v = verdicts(&ws);
     let app01 = &ws.vms[0].name;
-    assert!(v[&format!("vm {app01} -> esxi02")].starts_with("Blocked [\"cpuid.mdclear=Bool:Min:1\"]"), "{v:#?}");
+    assert!(
+        v[&format!("vm {app01} -> esxi02")].starts_with("Blocked [\"cpuid.mdclear=Bool:Min:1\"]"),
+        "{v:#?}"
+    );
 }

@@ -169,11 +169,17 @@ const GROUPS: &[(&str, &[&str])] = &[
     ),
     (
         "Intel Sapphire Rapids + Granite Rapids",
-        &["instlatx64/GenuineIntel00806F8_SapphireRapids_06_CPUID.txt", "libvirt/x86_64-cpuid-Xeon-6788P.xml"],
+        &[
+            "instlatx64/GenuineIntel00806F8_SapphireRapids_06_CPUID.txt",
+            "libvirt/x86_64-cpuid-Xeon-6788P.xml",
+        ],
     ),
     (
         "Intel Skylake-SP + Cascade Lake-X (no PKU)",
-        &["instlatx64/GenuineIntel0050654_SkylakeXeon_20_CPUID.txt", "libcpuid/intel-core-i9-10980xe-cpu.test"],
+        &[
+            "instlatx64/GenuineIntel0050654_SkylakeXeon_20_CPUID.txt",
+            "libcpuid/intel-core-i9-10980xe-cpu.test",
+        ],
     ),
     (
         "AMD EPYC, Naples … Turin",
@@ -187,7 +193,10 @@ const GROUPS: &[(&str, &[&str])] = &[
     ),
     (
         "AMD Genoa + Turin",
-        &["instlatx64/AuthenticAMD0A10F11_K19_Genoa_02_CPUID.txt", "instlatx64/AuthenticAMD0B10F10_K20_TurinD_03_CPUID.txt"],
+        &[
+            "instlatx64/AuthenticAMD0A10F11_K19_Genoa_02_CPUID.txt",
+            "instlatx64/AuthenticAMD0B10F10_K20_TurinD_03_CPUID.txt",
+        ],
     ),
     (
         "AMD Opteron K8 … Piledriver",
@@ -207,9 +216,13 @@ type LibvirtBit = (u32, u32, usize, u32);
 fn libvirt_features(xml: &str) -> BTreeMap<String, LibvirtBit> {
     let mut out = BTreeMap::new();
     for block in xml.split("<feature name='").skip(1) {
-        let Some((name, body)) = block.split_once('\'') else { continue };
+        let Some((name, body)) = block.split_once('\'') else {
+            continue;
+        };
         let body = body.split("</feature>").next().unwrap_or_default();
-        let Some(cpuid) = body.split("<cpuid").nth(1) else { continue };
+        let Some(cpuid) = body.split("<cpuid").nth(1) else {
+            continue;
+        };
         let attr = |n: &str| {
             cpuid
                 .split_once(&format!("{n}='"))
@@ -218,7 +231,10 @@ fn libvirt_features(xml: &str) -> BTreeMap<String, LibvirtBit> {
         };
         let Some(leaf) = attr("eax_in") else { continue };
         let sub = attr("ecx_in").unwrap_or(0);
-        let reg = ["eax", "ebx", "ecx", "edx"].iter().enumerate().find_map(|(i, r)| attr(r).map(|m| (i, m)));
+        let reg = ["eax", "ebx", "ecx", "edx"]
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| attr(r).map(|m| (i, m)));
         if let Some((reg, mask)) = reg {
             out.insert(name.to_string(), (leaf, sub, reg, mask));
         }
@@ -238,7 +254,9 @@ fn load(file: &'static str, map: &BTreeMap<String, LibvirtBit>) -> Dump {
     let text = read(&format!("tests/data/cpuid/{file}"));
     let (leaves, _) = cpuid_dump::parse_leaves(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
     let parsed = parse::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let [Document::Host(input)] = parsed.documents.as_slice() else { panic!("{file}: not one host") };
+    let [Document::Host(input)] = parsed.documents.as_slice() else {
+        panic!("{file}: not one host")
+    };
     let host = Host::from_input(input, file, file);
     let libvirt = map
         .iter()
@@ -250,7 +268,12 @@ fn load(file: &'static str, map: &BTreeMap<String, LibvirtBit>) -> Dump {
         Some("AuthenticAMD") => "AMD",
         other => panic!("{file}: vendor {other:?}"),
     };
-    Dump { file, vendor, host, libvirt }
+    Dump {
+        file,
+        vendor,
+        host,
+        libvirt,
+    }
 }
 
 fn key_id(key: &str) -> evcalc::catalogue::FeatureId {
@@ -260,8 +283,17 @@ fn key_id(key: &str) -> evcalc::catalogue::FeatureId {
 fn virsh_available() -> Result<(), String> {
     match Command::new("virsh").arg("--version").output() {
         Ok(o) if o.status.success() => {}
-        Ok(o) => return Err(format!("`virsh --version` failed: {}", String::from_utf8_lossy(&o.stderr).trim())),
-        Err(e) => return Err(format!("virsh is not installed ({e}); install Debian's libvirt-clients to run it")),
+        Ok(o) => {
+            return Err(format!(
+                "`virsh --version` failed: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "virsh is not installed ({e}); install Debian's libvirt-clients to run it"
+            ));
+        }
     }
     if !Path::new(CPU_MAP).exists() {
         return Err(format!("{CPU_MAP} is missing (it comes with libvirt0)"));
@@ -272,7 +304,10 @@ fn virsh_available() -> Result<(), String> {
 fn virsh_baseline(dumps: &[&Dump], tag: &str) -> Result<BTreeSet<String>, String> {
     let mut xml = String::new();
     for d in dumps {
-        xml.push_str(&format!("<cpu><arch>x86_64</arch><model>486</model><vendor>{}</vendor>", d.vendor));
+        xml.push_str(&format!(
+            "<cpu><arch>x86_64</arch><model>486</model><vendor>{}</vendor>",
+            d.vendor
+        ));
         for f in &d.libvirt {
             xml.push_str(&format!("<feature name='{f}'/>"));
         }
@@ -287,7 +322,10 @@ fn virsh_baseline(dumps: &[&Dump], tag: &str) -> Result<BTreeSet<String>, String
         .map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&path);
     if !out.status.success() {
-        return Err(format!("virsh cpu-baseline failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!(
+            "virsh cpu-baseline failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     Ok(stdout
@@ -307,10 +345,22 @@ fn evcalc_agrees_with_libvirt_on_decoding_and_baselines() {
     let map = libvirt_features(&std::fs::read_to_string(CPU_MAP).expect("cpu_map readable"));
     let names: Vec<(&str, Vec<&str>)> = NAMES
         .iter()
-        .map(|(k, ns)| (*k, ns.iter().copied().filter(|n| map.contains_key(*n)).collect::<Vec<_>>()))
+        .map(|(k, ns)| {
+            (
+                *k,
+                ns.iter()
+                    .copied()
+                    .filter(|n| map.contains_key(*n))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, ns)| !ns.is_empty())
         .collect();
-    println!("libvirt cpu_map: {} CPUID features; {} ESXi keys compared", map.len(), names.len());
+    println!(
+        "libvirt cpu_map: {} CPUID features; {} ESXi keys compared",
+        map.len(),
+        names.len()
+    );
     let mut disagreements: Vec<(String, String)> = Vec::new();
     let mut dumps: BTreeMap<&str, Dump> = BTreeMap::new();
     for (_, files) in GROUPS {
@@ -326,7 +376,11 @@ fn evcalc_agrees_with_libvirt_on_decoding_and_baselines() {
             if evcalc != libvirt {
                 disagreements.push((
                     key.to_string(),
-                    format!("decode {}: cpuid.{key} evcalc={evcalc} libvirt({})={libvirt}", d.file, ns.join("|")),
+                    format!(
+                        "decode {}: cpuid.{key} evcalc={evcalc} libvirt({})={libvirt}",
+                        d.file,
+                        ns.join("|")
+                    ),
                 ));
             }
         }
@@ -334,8 +388,11 @@ fn evcalc_agrees_with_libvirt_on_decoding_and_baselines() {
     // 2. Baselines, group by group.
     for (gi, (title, files)) in GROUPS.iter().enumerate() {
         let group: Vec<&Dump> = files.iter().map(|f| &dumps[f]).collect();
-        let common: FeatureSet =
-            group.iter().map(|d| d.host.caps.present).reduce(FeatureSet::intersection).unwrap_or_default();
+        let common: FeatureSet = group
+            .iter()
+            .map(|d| d.host.caps.present)
+            .reduce(FeatureSet::intersection)
+            .unwrap_or_default();
         let baseline = match virsh_baseline(&group, &gi.to_string()) {
             Ok(b) => b,
             Err(e) => panic!("{title}: {e}"),
@@ -351,18 +408,35 @@ fn evcalc_agrees_with_libvirt_on_decoding_and_baselines() {
                 _ => {}
             }
         }
-        let shared = names.iter().filter(|(k, _)| common.contains(key_id(k))).count();
+        let shared = names
+            .iter()
+            .filter(|(k, _)| common.contains(key_id(k)))
+            .count();
         println!(
             "{title}: {} CPUs, {shared} common features agree{}{}",
             group.len(),
-            if only_evcalc.is_empty() { String::new() } else { format!("; only evcalc: {only_evcalc:?}") },
-            if only_libvirt.is_empty() { String::new() } else { format!("; only libvirt: {only_libvirt:?}") },
+            if only_evcalc.is_empty() {
+                String::new()
+            } else {
+                format!("; only evcalc: {only_evcalc:?}")
+            },
+            if only_libvirt.is_empty() {
+                String::new()
+            } else {
+                format!("; only libvirt: {only_libvirt:?}")
+            },
         );
         for k in only_evcalc {
-            disagreements.push((k.to_string(), format!("baseline {title}: cpuid.{k} common for evcalc, not in virsh's baseline")));
+            disagreements.push((
+                k.to_string(),
+                format!("baseline {title}: cpuid.{k} common for evcalc, not in virsh's baseline"),
+            ));
         }
         for k in only_libvirt {
-            disagreements.push((k.to_string(), format!("baseline {title}: cpuid.{k} in virsh's baseline, not common for evcalc")));
+            disagreements.push((
+                k.to_string(),
+                format!("baseline {title}: cpuid.{k} in virsh's baseline, not common for evcalc"),
+            ));
         }
     }
     for (key, text) in &disagreements {
@@ -371,7 +445,14 @@ fn evcalc_agrees_with_libvirt_on_decoding_and_baselines() {
             None => println!("UNEXPLAINED: {text}"),
         }
     }
-    let unexplained: Vec<&String> =
-        disagreements.iter().filter(|(k, _)| !EXPLAINED.iter().any(|(e, _)| e == k)).map(|(_, t)| t).collect();
-    assert!(unexplained.is_empty(), "{} unexplained disagreement(s) with libvirt:\n{unexplained:#?}", unexplained.len());
+    let unexplained: Vec<&String> = disagreements
+        .iter()
+        .filter(|(k, _)| !EXPLAINED.iter().any(|(e, _)| e == k))
+        .map(|(_, t)| t)
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained disagreement(s) with libvirt:\n{unexplained:#?}",
+        unexplained.len()
+    );
 }

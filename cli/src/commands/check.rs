@@ -13,7 +13,14 @@ const LW: usize = 12;
 
 pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let mut paths: Vec<PathBuf> = args.files.clone();
-    for spec in [args.from.as_deref(), Some(args.to.as_str()), args.vm.as_deref()].into_iter().flatten() {
+    for spec in [
+        args.from.as_deref(),
+        Some(args.to.as_str()),
+        args.vm.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if Path::new(spec).exists() {
             paths.push(PathBuf::from(spec));
         }
@@ -31,7 +38,11 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
     }
     let to = loaded.host_index(&args.to, "--to")?;
-    let from = args.from.as_deref().map(|f| loaded.host_index(f, "--from")).transpose()?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|f| loaded.host_index(f, "--from"))
+        .transpose()?;
     let evc = resolve_evc(&args.evc, &ws.hosts, &ws.modes)?;
     let mut warnings = loaded.warnings.clone();
     let vm: Vm = match (&args.vm, from) {
@@ -41,7 +52,10 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
                 return Err(Fail::Usage(format!(
                     "--vm {spec}: {} VMs found ({}); name one",
                     vms.len(),
-                    vms.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+                    vms.iter()
+                        .map(|v| v.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             };
             if from.is_some() {
@@ -58,7 +72,10 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
                 ));
             }
             if vm.requirements.all.is_empty() {
-                warnings.push(format!("{} has no featureRequirement entries: nothing to check", vm.name));
+                warnings.push(format!(
+                    "{} has no featureRequirement entries: nothing to check",
+                    vm.name
+                ));
             }
             warnings.extend(vm.warnings.iter().map(|w| format!("{}: {w}", vm.name)));
             (*vm).clone()
@@ -80,11 +97,18 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         ));
     }
     let warnings = super::dedup(warnings);
-    let from_name = if args.vm.is_some() { vm.host.clone() } else { from.map(|i| ws.hosts[i].name.clone()) };
+    let from_name = if args.vm.is_some() {
+        vm.host.clone()
+    } else {
+        from.map(|i| ws.hosts[i].name.clone())
+    };
     let requirements_from = if vm.from_input {
         format!("input: {}", vm.source)
     } else {
-        format!("computed: powered on on {}", from_name.as_deref().unwrap_or("?"))
+        format!(
+            "computed: powered on on {}",
+            from_name.as_deref().unwrap_or("?")
+        )
     };
     let stdout = if ctx.json {
         json(&CheckJson {
@@ -93,12 +117,19 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
             requirements_from: &requirements_from,
             per_vm_evc_mode: evc.per_vm.map(|m| m.key.as_str()),
             evc: evc.choice(),
-            common: Common { inputs: &ws.inputs, warnings: &warnings },
+            common: Common {
+                inputs: &ws.inputs,
+                warnings: &warnings,
+            },
         })
     } else {
         render(&report, &vm, &evc, &loaded, from_name.as_deref(), args, ctx)
     };
-    Ok(Output { stdout, code: if report.compatible { 0 } else { 1 }, warnings })
+    Ok(Output {
+        stdout,
+        code: if report.compatible { 0 } else { 1 },
+        warnings,
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -113,12 +144,29 @@ struct CheckJson<'a> {
     common: Common<'a>,
 }
 
-fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option<&str>, args: &CheckArgs, ctx: &Ctx) -> String {
+fn render(
+    r: &CheckReport,
+    vm: &Vm,
+    evc: &Evc<'_>,
+    loaded: &Loaded,
+    from: Option<&str>,
+    args: &CheckArgs,
+    ctx: &Ctx,
+) -> String {
     let st = &ctx.style;
     let mut buf = String::new();
-    outln!(buf, "{}  →  {}", st.paint(Paint::Bold, &r.vm), st.paint(Paint::Bold, &r.to));
+    outln!(
+        buf,
+        "{}  →  {}",
+        st.paint(Paint::Bold, &r.vm),
+        st.paint(Paint::Bold, &r.to)
+    );
     if vm.from_input {
-        let mut what = format!("{} requirements read from {}", vm.requirements.all.len(), vm.source);
+        let mut what = format!(
+            "{} requirements read from {}",
+            vm.requirements.all.len(),
+            vm.source
+        );
         if let Some(h) = &vm.host {
             what.push_str(&format!(" (runs on {h})"));
         }
@@ -128,19 +176,31 @@ fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option
             2,
             "VM",
             LW,
-            &format!("{} requirements, computed from {}'s features", vm.requirements.all.len(), from.unwrap_or("?")),
+            &format!(
+                "{} requirements, computed from {}'s features",
+                vm.requirements.all.len(),
+                from.unwrap_or("?")
+            ),
         ));
     }
     buf.push_str(&field(2, "EVC mode", LW, &evc.describe()));
     if let Some(p) = evc.per_vm {
-        buf.push_str(&field(2, "per-VM EVC", LW, &format!("{} ({})", p.key, p.label)));
+        buf.push_str(&field(
+            2,
+            "per-VM EVC",
+            LW,
+            &format!("{} ({})", p.key, p.label),
+        ));
     }
     let verdict = if r.compatible {
         st.paint(Paint::Good, "compatible: vMotion is possible")
     } else if r.verdict == evcalc::report::Verdict::Unknown {
         st.paint(Paint::Warn, "unknown: nothing shown blocks the move, but partial data (a fragment) left requirements unchecked")
     } else if r.missing.is_empty() {
-        st.paint(Paint::Bad, &format!("NOT compatible: {} cannot join the EVC mode", r.to))
+        st.paint(
+            Paint::Bad,
+            &format!("NOT compatible: {} cannot join the EVC mode", r.to),
+        )
     } else {
         st.paint(
             Paint::Bad,
@@ -152,7 +212,12 @@ fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option
         )
     };
     buf.push_str(&field(2, "result", LW, &verdict));
-    buf.push_str(&field(2, "admission", LW, &admission_text(r.admission.as_ref(), &r.to)));
+    buf.push_str(&field(
+        2,
+        "admission",
+        LW,
+        &admission_text(r.admission.as_ref(), &r.to),
+    ));
     if !r.missing.is_empty() {
         outln!(buf);
         let has = format!("{} has", r.to);
@@ -173,11 +238,20 @@ fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option
                 continue;
             }
             seen.push(name);
-            let Some(rule) = evcalc::remedy::rules().iter().find(|x| x.name == name) else { continue };
-            let keys: Vec<&str> =
-                r.missing.iter().filter(|x| x.remedy == Some(name)).map(|x| x.canonical_key.as_str()).collect();
+            let Some(rule) = evcalc::remedy::rules().iter().find(|x| x.name == name) else {
+                continue;
+            };
+            let keys: Vec<&str> = r
+                .missing
+                .iter()
+                .filter(|x| x.remedy == Some(name))
+                .map(|x| x.canonical_key.as_str())
+                .collect();
             outln!(buf);
-            let action = rule.action.replace("{hosts}", &r.to).replace("{features}", &keys.join(", "));
+            let action = rule
+                .action
+                .replace("{hosts}", &r.to)
+                .replace("{features}", &keys.join(", "));
             buf.push_str(&field(2, "fix", LW, &action));
             buf.push_str(&field(2, "why", LW, &rule.cause));
             buf.push_str(&field(2, "verify", LW, &rule.verify));
@@ -190,7 +264,11 @@ fn render(r: &CheckReport, vm: &Vm, evc: &Evc<'_>, loaded: &Loaded, from: Option
             } else {
                 args.files.iter().map(|p| p.display().to_string()).collect()
             };
-            outln!(buf, "Remedies: evcalc maintenance {} --host {from}", files.join(" "));
+            outln!(
+                buf,
+                "Remedies: evcalc maintenance {} --host {from}",
+                files.join(" ")
+            );
         }
     }
     buf
@@ -203,11 +281,17 @@ pub fn admission_text(a: Option<&Admission>, host: &str) -> String {
     match a.admitted {
         Some(true) => format!("{host} can join {}", a.mode),
         None => format!("unknown: {host}'s dump is a fragment"),
-        Some(false) if a.vendor_mismatch => format!("{host} cannot join {}: CPU vendor differs", a.mode),
+        Some(false) if a.vendor_mismatch => {
+            format!("{host} cannot join {}: CPU vendor differs", a.mode)
+        }
         Some(false) => format!(
             "{host} cannot join {}: lacks {}",
             a.mode,
-            a.missing.iter().map(super::feature).collect::<Vec<_>>().join(", ")
+            a.missing
+                .iter()
+                .map(super::feature)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }

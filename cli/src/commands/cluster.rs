@@ -24,14 +24,28 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
         warnings.extend(h.warnings.iter().map(|w| format!("{}: {w}", h.name)));
     }
     let warnings = super::dedup(warnings);
-    let blocked = report.matrix.iter().any(|r| r.cells.iter().any(|c| !c.compatible));
+    let blocked = report
+        .matrix
+        .iter()
+        .any(|r| r.cells.iter().any(|c| !c.compatible));
     let stdout = if ctx.json {
-        json(&ClusterJson { report: &report, evc: evc.choice(), common: Common { inputs: &ws.inputs, warnings: &warnings } })
+        json(&ClusterJson {
+            report: &report,
+            evc: evc.choice(),
+            common: Common {
+                inputs: &ws.inputs,
+                warnings: &warnings,
+            },
+        })
     } else {
         let files: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
         render(&report, &evc, &ws.modes, &files, ws.vms.len(), ctx)
     };
-    Ok(Output { stdout, code: u8::from(blocked), warnings })
+    Ok(Output {
+        stdout,
+        code: u8::from(blocked),
+        warnings,
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -43,12 +57,34 @@ struct ClusterJson<'a> {
     common: Common<'a>,
 }
 
-fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[String], vms: usize, ctx: &Ctx) -> String {
+fn render(
+    r: &ClusterReport,
+    evc: &Evc<'_>,
+    modes: &ModeCatalogue,
+    files: &[String],
+    vms: usize,
+    ctx: &Ctx,
+) -> String {
     let st = &ctx.style;
     let mut buf = String::new();
-    outln!(buf, "{}", st.paint(Paint::Bold, &format!("Cluster of {} host{}", r.hosts.len(), if r.hosts.len() == 1 { "" } else { "s" })));
+    outln!(
+        buf,
+        "{}",
+        st.paint(
+            Paint::Bold,
+            &format!(
+                "Cluster of {} host{}",
+                r.hosts.len(),
+                if r.hosts.len() == 1 { "" } else { "s" }
+            )
+        )
+    );
     buf.push_str(&field(2, "EVC mode", LW, &evc.describe()));
-    let common = r.max_common_evc_mode.as_deref().map(|m| mode_text(m, modes)).unwrap_or_else(|| "none".to_string());
+    let common = r
+        .max_common_evc_mode
+        .as_deref()
+        .map(|m| mode_text(m, modes))
+        .unwrap_or_else(|| "none".to_string());
     buf.push_str(&field(2, "max common", LW, &common));
     if let Some(p) = &r.per_vm_evc_mode {
         buf.push_str(&field(2, "per-VM EVC", LW, &mode_text(p, modes)));
@@ -90,7 +126,11 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
             (Some(k), _) => Cell::new(k.clone()),
             (None, _) => Cell::new("-"),
         };
-        let max = if h.fragment { "fragment".to_string() } else { h.max_evc_mode.clone().unwrap_or_else(|| "none".to_string()) };
+        let max = if h.fragment {
+            "fragment".to_string()
+        } else {
+            h.max_evc_mode.clone().unwrap_or_else(|| "none".to_string())
+        };
         let mut row = vec![Cell::new(h.name.clone()), Cell::new(max)];
         if show_reported {
             row.push(reported);
@@ -104,10 +144,20 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
             });
         }
         if show_esxi {
-            row.push(Cell::new(h.product.as_deref().map(short_product).unwrap_or_else(|| "-".to_string())));
+            row.push(Cell::new(
+                h.product
+                    .as_deref()
+                    .map(short_product)
+                    .unwrap_or_else(|| "-".to_string()),
+            ));
         }
         if show_cpu {
-            row.push(Cell::new(h.cpu_model.as_deref().map(short_cpu).unwrap_or_else(|| "-".to_string())));
+            row.push(Cell::new(
+                h.cpu_model
+                    .as_deref()
+                    .map(short_cpu)
+                    .unwrap_or_else(|| "-".to_string()),
+            ));
         }
         t.row(row);
     }
@@ -118,13 +168,22 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
 
     // Drift.
     outln!(buf);
-    outln!(buf, "{}", st.paint(Paint::Bold, "Drift: features on which the hosts disagree"));
+    outln!(
+        buf,
+        "{}",
+        st.paint(Paint::Bold, "Drift: features on which the hosts disagree")
+    );
     if r.drift.is_empty() {
         outln!(buf, "  none: every host reports the same values");
     } else {
         let mut t = Table::new(2);
         for d in &r.drift {
-            t.row(vec![Cell::new(d.key.clone()), Cell::new(d.label.clone()), Cell::new(drift_summary(d)), drift_effect(d)]);
+            t.row(vec![
+                Cell::new(d.key.clone()),
+                Cell::new(d.label.clone()),
+                Cell::new(drift_summary(d)),
+                drift_effect(d),
+            ]);
         }
         buf.push_str(&t.render(st));
     }
@@ -137,11 +196,25 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
         buf.push('\n');
         return buf;
     }
-    outln!(buf, "{}", st.paint(Paint::Bold, "vMotion matrix: can a VM powered on on ROW move to COLUMN?"));
+    outln!(
+        buf,
+        "{}",
+        st.paint(
+            Paint::Bold,
+            "vMotion matrix: can a VM powered on on ROW move to COLUMN?"
+        )
+    );
     let names: Vec<&str> = r.matrix.iter().map(|row| row.from.as_str()).collect();
     let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
-    let numbered = 2 + name_w.max(18) + names.iter().map(|n| width(n).max(3) + 2).sum::<usize>() > WIDTH;
-    let col_label = |i: usize| if numbered { (i + 1).to_string() } else { names[i].to_string() };
+    let numbered =
+        2 + name_w.max(18) + names.iter().map(|n| width(n).max(3) + 2).sum::<usize>() > WIDTH;
+    let col_label = |i: usize| {
+        if numbered {
+            (i + 1).to_string()
+        } else {
+            names[i].to_string()
+        }
+    };
     let mut header: Vec<String> = vec!["VM powered on on".to_string()];
     if numbered {
         header[0] = "# VM powered on on".to_string();
@@ -150,7 +223,11 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = Table::new(2).header(&header_refs);
     for (i, row) in r.matrix.iter().enumerate() {
-        let label = if numbered { format!("{} {}", i + 1, row.from) } else { row.from.clone() };
+        let label = if numbered {
+            format!("{} {}", i + 1, row.from)
+        } else {
+            row.from.clone()
+        };
         let mut cells = vec![Cell::new(label)];
         for c in &row.cells {
             cells.push(if c.to == row.from {
@@ -167,8 +244,15 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
     }
     buf.push_str(&t.render(st));
     outln!(buf, "  ok = vMotion possible, NO = blocked, - = same host");
-    if r.matrix.iter().any(|row| row.cells.iter().any(|c| c.verdict == evcalc::report::Verdict::Unknown)) {
-        outln!(buf, "  ok? = no blocker among the keys a fragment shows (the others are not known)");
+    if r.matrix.iter().any(|row| {
+        row.cells
+            .iter()
+            .any(|c| c.verdict == evcalc::report::Verdict::Unknown)
+    }) {
+        outln!(
+            buf,
+            "  ok? = no blocker among the keys a fragment shows (the others are not known)"
+        );
     }
 
     // Blocked moves in plain words.
@@ -194,7 +278,11 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
     }
     outln!(buf);
     if lines.is_empty() {
-        outln!(buf, "{}", st.paint(Paint::Good, "Every VM can move to every host."));
+        outln!(
+            buf,
+            "{}",
+            st.paint(Paint::Good, "Every VM can move to every host.")
+        );
     } else {
         outln!(buf, "{}", st.paint(Paint::Bold, "Blocked moves"));
         for l in lines {
@@ -207,7 +295,11 @@ fn render(r: &ClusterReport, evc: &Evc<'_>, modes: &ModeCatalogue, files: &[Stri
             .map(|row| row.from.as_str())
             .collect();
         outln!(buf);
-        let files = if files.is_empty() { "FILE...".to_string() } else { files.join(" ") };
+        let files = if files.is_empty() {
+            "FILE...".to_string()
+        } else {
+            files.join(" ")
+        };
         for s in sources {
             outln!(buf, "Remedies: evcalc maintenance {files} --host {s}");
         }
@@ -220,7 +312,13 @@ fn drift_summary(d: &Drift) -> String {
         let values: Vec<String> = d
             .values
             .iter()
-            .map(|v| if v.value > 9 { format!("{}={:#x}", v.host, v.value) } else { format!("{}={}", v.host, v.value) })
+            .map(|v| {
+                if v.value > 9 {
+                    format!("{}={:#x}", v.host, v.value)
+                } else {
+                    format!("{}={}", v.host, v.value)
+                }
+            })
             .collect();
         format!("values differ: {}", values.join(", "))
     } else {
@@ -242,20 +340,35 @@ fn drift_effect(d: &Drift) -> Cell {
 fn cell_reason(c: &MatrixCell, mode: Option<&str>) -> String {
     let mut parts = Vec::new();
     if !c.missing.is_empty() {
-        let (absent, other): (Vec<&Missing>, Vec<&Missing>) =
-            c.missing.iter().partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
+        let (absent, other): (Vec<&Missing>, Vec<&Missing>) = c
+            .missing
+            .iter()
+            .partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
         if !absent.is_empty() {
             parts.push(format!(
                 "{{they}} {{lack}} {}",
-                absent.iter().map(|m| super::missing_feature(m)).collect::<Vec<_>>().join(", ")
+                absent
+                    .iter()
+                    .map(|m| super::missing_feature(m))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         for m in other {
-            parts.push(format!("{} needs {}, {{they}} {} {}", super::missing_feature(m), m.required, "{have}", m.available));
+            parts.push(format!(
+                "{} needs {}, {{they}} {} {}",
+                super::missing_feature(m),
+                m.required,
+                "{have}",
+                m.available
+            ));
         }
     }
     if c.destination_not_admitted {
-        parts.push(format!("{{they}} cannot join the EVC mode {}", mode.unwrap_or("?")));
+        parts.push(format!(
+            "{{they}} cannot join the EVC mode {}",
+            mode.unwrap_or("?")
+        ));
     }
     parts.join("; ").replace("{have}", "offer")
 }

@@ -19,7 +19,9 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         }
     }
     if paths.is_empty() {
-        return Err(Fail::Usage("no input files: give the cluster's host dumps as FILE arguments".to_string()));
+        return Err(Fail::Usage(
+            "no input files: give the cluster's host dumps as FILE arguments".to_string(),
+        ));
     }
     let files = inputs::expand(&paths)?;
     let loaded = inputs::load(files, ctx.modes.as_deref())?;
@@ -33,10 +35,16 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let mut vms: Vec<Vm> = Vec::new();
     for spec in &args.vms {
         for vm in loaded.vms_for(spec)? {
-            if vms.iter().any(|v| v.name == vm.name && v.source == vm.source) {
+            if vms
+                .iter()
+                .any(|v| v.name == vm.name && v.source == vm.source)
+            {
                 continue;
             }
-            if let Some(h) = vm.host.as_deref().filter(|h| !h.eq_ignore_ascii_case(&source.name))
+            if let Some(h) = vm
+                .host
+                .as_deref()
+                .filter(|h| !h.eq_ignore_ascii_case(&source.name))
                 && ws.hosts.iter().any(|x| x.name.eq_ignore_ascii_case(h))
             {
                 warnings.push(format!(
@@ -45,7 +53,10 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
                 ));
             }
             if vm.requirements.all.is_empty() {
-                warnings.push(format!("{}: no featureRequirement entries: it can move to any host", vm.name));
+                warnings.push(format!(
+                    "{}: no featureRequirement entries: it can move to any host",
+                    vm.name
+                ));
             }
             warnings.extend(vm.warnings.iter().map(|w| format!("{}: {w}", vm.name)));
             vms.push(vm.clone());
@@ -54,7 +65,11 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let on_host: Vec<&str> = if args.vms.is_empty() {
         ws.vms
             .iter()
-            .filter(|v| v.host.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(&source.name)))
+            .filter(|v| {
+                v.host
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&source.name))
+            })
             .map(|v| v.name.as_str())
             .collect()
     } else {
@@ -63,9 +78,21 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     for h in &ws.hosts {
         warnings.extend(loaded.host_warnings(h));
     }
-    let report = check::maintenance(&ws.hosts, &source.name, &vms, evc.setting, evc.per_vm, &ws.modes).map_err(Fail::Usage)?;
+    let report = check::maintenance(
+        &ws.hosts,
+        &source.name,
+        &vms,
+        evc.setting,
+        evc.per_vm,
+        &ws.modes,
+    )
+    .map_err(Fail::Usage)?;
     for plan in &report.vms {
-        for d in plan.destinations.iter().filter(|d| d.verdict == evcalc::report::Verdict::Unknown) {
+        for d in plan
+            .destinations
+            .iter()
+            .filter(|d| d.verdict == evcalc::report::Verdict::Unknown)
+        {
             warnings.push(format!(
                 "{}: not counted as a destination for {}: partial data (a fragment), {} requirement(s) could not be checked",
                 d.to,
@@ -76,7 +103,14 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json(&MaintenanceJson { report: &report, evc: evc.choice(), common: Common { inputs: &ws.inputs, warnings: &warnings } })
+        json(&MaintenanceJson {
+            report: &report,
+            evc: evc.choice(),
+            common: Common {
+                inputs: &ws.inputs,
+                warnings: &warnings,
+            },
+        })
     } else {
         let mut text = render(&report, &evc, ctx);
         if !on_host.is_empty() {
@@ -88,7 +122,11 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
                 source.name,
                 if on_host.len() == 1 { "it" } else { "them" },
                 if on_host.len() == 1 { "its" } else { "their" },
-                on_host.iter().map(|v| format!("--vm {v}")).collect::<Vec<_>>().join(" ")
+                on_host
+                    .iter()
+                    .map(|v| format!("--vm {v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
             for line in hint.lines() {
                 text.push_str(&wrap(line, WIDTH, 4));
@@ -97,7 +135,11 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         }
         text
     };
-    Ok(Output { stdout, code: if report.evacuable { 0 } else { 1 }, warnings })
+    Ok(Output {
+        stdout,
+        code: if report.evacuable { 0 } else { 1 },
+        warnings,
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -116,7 +158,12 @@ fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
     outln!(buf, "{}", st.paint(paint, &wrap(&r.verdict, WIDTH, 0)));
     buf.push_str(&field(2, "EVC mode", LW, &evc.describe()));
     if let Some(p) = evc.per_vm {
-        buf.push_str(&field(2, "per-VM EVC", LW, &format!("{} ({})", p.key, p.label)));
+        buf.push_str(&field(
+            2,
+            "per-VM EVC",
+            LW,
+            &format!("{} ({})", p.key, p.label),
+        ));
     }
     for plan in &r.vms {
         outln!(buf);
@@ -130,24 +177,41 @@ fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
         for d in &plan.destinations {
             if d.verdict == evcalc::report::Verdict::Unknown {
                 let note = if d.unknown_on_destination.is_empty() {
-                    "unconfirmed: partial data (a fragment); nothing shown blocks the move".to_string()
+                    "unconfirmed: partial data (a fragment); nothing shown blocks the move"
+                        .to_string()
                 } else {
                     format!(
                         "unconfirmed: {}'s dump is a fragment; {} requirement{} not checked there",
                         d.to,
                         d.unknown_on_destination.len(),
-                        if d.unknown_on_destination.len() == 1 { "" } else { "s" }
+                        if d.unknown_on_destination.len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
                     )
                 };
-                t.row(vec![Cell::new(d.to.clone()), Cell::painted("ok?", Paint::Warn), Cell::new(note)]);
+                t.row(vec![
+                    Cell::new(d.to.clone()),
+                    Cell::painted("ok?", Paint::Warn),
+                    Cell::new(note),
+                ]);
                 continue;
             }
             if d.compatible {
-                t.row(vec![Cell::new(d.to.clone()), Cell::painted("ok", Paint::Good), Cell::new("")]);
+                t.row(vec![
+                    Cell::new(d.to.clone()),
+                    Cell::painted("ok", Paint::Good),
+                    Cell::new(""),
+                ]);
                 continue;
             }
-            let mut reasons: Vec<String> = d.missing.iter().map(|m| missing_text(m, &d.to)).collect();
-            if d.admission.as_ref().is_some_and(|a| a.admitted == Some(false)) {
+            let mut reasons: Vec<String> =
+                d.missing.iter().map(|m| missing_text(m, &d.to)).collect();
+            if d.admission
+                .as_ref()
+                .is_some_and(|a| a.admitted == Some(false))
+            {
                 reasons.push(super::check::admission_text(d.admission.as_ref(), &d.to));
             }
             for (i, reason) in reasons.into_iter().enumerate() {
@@ -167,7 +231,11 @@ fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
     }
     if !r.remedies.is_empty() {
         outln!(buf);
-        outln!(buf, "{}", st.paint(Paint::Bold, "Remedies, least disruptive first"));
+        outln!(
+            buf,
+            "{}",
+            st.paint(Paint::Bold, "Remedies, least disruptive first")
+        );
         for rem in &r.remedies {
             render_remedy(&mut buf, rem, ctx);
         }
@@ -179,7 +247,11 @@ fn render_remedy(buf: &mut String, rem: &Remedy, ctx: &Ctx) {
     let st = &ctx.style;
     let number = format!("{:>3}. ", rem.rank);
     let indent = number.len();
-    outln!(buf, "{number}{}", st.paint(Paint::Bold, &wrap(&rem.action, WIDTH - indent, indent)));
+    outln!(
+        buf,
+        "{number}{}",
+        st.paint(Paint::Bold, &wrap(&rem.action, WIDTH - indent, indent))
+    );
     buf.push_str(&field(indent, "why", 10, &rem.why));
     buf.push_str(&field(indent, "disruption", 10, &rem.disruption));
     if let Some(v) = &rem.verify {

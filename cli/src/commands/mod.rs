@@ -42,7 +42,8 @@ pub(crate) use outln;
 /// Pretty JSON with a trailing newline. Structs keep their field order (`#[serde(flatten)]`
 /// puts a core report's fields at the top level, followed by the CLI's own fields).
 pub fn json(value: &impl Serialize) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"errors\": [{{\"message\": \"{e}\"}}]}}"));
+    let mut s = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"errors\": [{{\"message\": \"{e}\"}}]}}"));
     s.push('\n');
     s
 }
@@ -74,7 +75,10 @@ pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
         Fail::Usage(msg) => crate::eprint_line(&format!("evcalc: {label} {msg}")),
         Fail::Input(errors) => {
             for e in errors {
-                crate::eprint_line(&format!("{}:{}:{}: {label} {}", e.source, e.line, e.col, e.message));
+                crate::eprint_line(&format!(
+                    "{}:{}:{}: {label} {}",
+                    e.source, e.line, e.col, e.message
+                ));
             }
             crate::eprint_line(&format!(
                 "evcalc: {} input{} could not be read (shown as file:line:column above); nothing was computed",
@@ -91,7 +95,8 @@ pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
                 .map(|e| serde_json::json!({ "source": e.source, "line": e.line, "col": e.col, "message": e.message }))
                 .collect(),
         };
-        let text = serde_json::to_string_pretty(&serde_json::json!({ "errors": errors })).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&serde_json::json!({ "errors": errors }))
+            .unwrap_or_default();
         let _ = crate::write_stdout(&format!("{text}\n"));
     }
 }
@@ -105,7 +110,10 @@ pub struct Evc<'m> {
 
 impl Evc<'_> {
     pub fn choice(&self) -> EvcChoice {
-        EvcChoice { mode: self.setting.key(), why: self.why.to_string() }
+        EvcChoice {
+            mode: self.setting.key(),
+            why: self.why.to_string(),
+        }
     }
 
     /// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled".
@@ -119,19 +127,35 @@ impl Evc<'_> {
 }
 
 /// Resolves `--evc` and `--vm-evc` against the loaded hosts and modes.
-pub fn resolve_evc<'m>(args: &EvcArgs, hosts: &[Host], modes: &'m ModeCatalogue) -> Result<Evc<'m>, Fail> {
+pub fn resolve_evc<'m>(
+    args: &EvcArgs,
+    hosts: &[Host],
+    modes: &'m ModeCatalogue,
+) -> Result<Evc<'m>, Fail> {
     // `--evc haswell` or the vSphere label: resolved to the key first (with "did you mean").
     let evc = match args.evc.as_deref().map(str::trim) {
-        Some(a) if !["none", "disabled", "off"].iter().any(|n| a.eq_ignore_ascii_case(n)) => {
-            Some(session::choose_mode(a, modes).map_err(|e| Fail::Usage(format!("--evc: {e}")))?.key.as_str())
+        Some(a)
+            if !["none", "disabled", "off"]
+                .iter()
+                .any(|n| a.eq_ignore_ascii_case(n)) =>
+        {
+            Some(
+                session::choose_mode(a, modes)
+                    .map_err(|e| Fail::Usage(format!("--evc: {e}")))?
+                    .key
+                    .as_str(),
+            )
         }
         other => other,
     };
-    let chosen = session::choose_evc(evc, hosts, modes).map_err(|e| Fail::Usage(format!("--evc: {e}")))?;
+    let chosen =
+        session::choose_evc(evc, hosts, modes).map_err(|e| Fail::Usage(format!("--evc: {e}")))?;
     let per_vm = match args.vm_evc.as_deref().map(str::trim) {
         None => None,
         Some(a) if a.eq_ignore_ascii_case("none") || a.is_empty() => None,
-        Some(a) => Some(session::choose_mode(a, modes).map_err(|e| Fail::Usage(format!("--vm-evc: {e}")))?),
+        Some(a) => Some(
+            session::choose_mode(a, modes).map_err(|e| Fail::Usage(format!("--vm-evc: {e}")))?,
+        ),
     };
     if let (Some(p), Some(c)) = (per_vm, chosen.setting.mode())
         && !p.is_at_most(c)
@@ -141,7 +165,11 @@ pub fn resolve_evc<'m>(args: &EvcArgs, hosts: &[Host], modes: &'m ModeCatalogue)
             p.key, c.key
         )));
     }
-    Ok(Evc { setting: chosen.setting, why: chosen.why, per_vm })
+    Ok(Evc {
+        setting: chosen.setting,
+        why: chosen.why,
+        per_vm,
+    })
 }
 
 /// `cpuid.MDCLEAR (Microarchitectural Data clear)`.
@@ -156,7 +184,12 @@ pub fn missing_feature(m: &Missing) -> String {
 
 /// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, esxi02 has 0`.
 pub fn missing_text(m: &Missing, dest: &str) -> String {
-    format!("{}: needs {}, {dest} has {}", missing_feature(m), m.required, m.available)
+    format!(
+        "{}: needs {}, {dest} has {}",
+        missing_feature(m),
+        m.required,
+        m.available
+    )
 }
 
 /// A mode key with its label, when the key is in the catalogue.
@@ -190,16 +223,31 @@ pub fn short_cpu(model: &str) -> String {
 
 /// `VMware ESXi 8.0.1 build-22513723` → `8.0.1 build-22513723`.
 pub fn short_product(product: &str) -> String {
-    product.trim().strip_prefix("VMware ESXi ").unwrap_or(product.trim()).to_string()
+    product
+        .trim()
+        .strip_prefix("VMware ESXi ")
+        .unwrap_or(product.trim())
+        .to_string()
 }
 
 /// A wrapped list under a label: one item per line.
-pub fn list_field(buf: &mut String, indent: usize, label: &str, label_width: usize, items: &[String]) {
+pub fn list_field(
+    buf: &mut String,
+    indent: usize,
+    label: &str,
+    label_width: usize,
+    items: &[String],
+) {
     if items.is_empty() {
         buf.push_str(&crate::table::field(indent, label, label_width, "none"));
         return;
     }
     for (i, item) in items.iter().enumerate() {
-        buf.push_str(&crate::table::field(indent, if i == 0 { label } else { "" }, label_width, item));
+        buf.push_str(&crate::table::field(
+            indent,
+            if i == 0 { label } else { "" },
+            label_width,
+            item,
+        ));
     }
 }

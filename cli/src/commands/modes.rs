@@ -18,10 +18,17 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         Some(key) => vec![session::choose_mode(key, &modes).map_err(Fail::Usage)?],
         None => modes.modes.iter().collect(),
     };
-    let reports: Vec<ModeReport> = selected.iter().map(|m| ModeReport::new(m, &modes.source)).collect();
+    let reports: Vec<ModeReport> = selected
+        .iter()
+        .map(|m| ModeReport::new(m, &modes.source))
+        .collect();
     let st = &ctx.style;
     let stdout = if ctx.json {
-        json(&ModesJson { modes: &reports, source: &modes.source, warnings: &warnings })
+        json(&ModesJson {
+            modes: &reports,
+            source: &modes.source,
+            warnings: &warnings,
+        })
     } else if args.mode.is_none() {
         let mut buf = String::new();
         outln!(buf, "EVC modes ({}, {} modes)", modes.source, reports.len());
@@ -31,14 +38,24 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
                 Cell::new(r.key.clone()),
                 Cell::new(r.vendor.to_string()),
                 Cell::new(r.required.len().to_string()),
-                Cell::new(if r.pass_through.is_empty() { String::new() } else { format!("+{}", r.pass_through.len()) }),
+                Cell::new(if r.pass_through.is_empty() {
+                    String::new()
+                } else {
+                    format!("+{}", r.pass_through.len())
+                }),
                 Cell::new(r.label.clone()),
             ]);
         }
         buf.push_str(&t.render(st));
         outln!(buf);
-        outln!(buf, "required = features a host must have to join; +pass = features passed through where the");
-        outln!(buf, "host has them (mitigations). `evcalc modes MODE` shows one mode with evidence.");
+        outln!(
+            buf,
+            "required = features a host must have to join; +pass = features passed through where the"
+        );
+        outln!(
+            buf,
+            "host has them (mitigations). `evcalc modes MODE` shows one mode with evidence."
+        );
         buf
     } else {
         let mut buf = String::new();
@@ -47,7 +64,11 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         }
         buf
     };
-    Ok(Output { stdout, code: 0, warnings })
+    Ok(Output {
+        stdout,
+        code: 0,
+        warnings,
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -60,7 +81,12 @@ struct ModesJson<'a> {
 fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     let st = &ctx.style;
     outln!(buf, "{}  {}", st.paint(Paint::Bold, &r.key), r.label);
-    buf.push_str(&field(2, "vendor", 10, &format!("{} (tier {})", r.vendor, r.tier)));
+    buf.push_str(&field(
+        2,
+        "vendor",
+        10,
+        &format!("{} (tier {})", r.vendor, r.tier),
+    ));
     if !r.tracks.is_empty() {
         buf.push_str(&field(2, "track", 10, &r.tracks.join(" + ")));
     }
@@ -71,12 +97,20 @@ fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     buf.push_str(&evidence_table(&r.required, &mut notes).render(st));
     if !r.pass_through.is_empty() {
         outln!(buf);
-        outln!(buf, "Passed through where the host has them, not required to join ({}):", r.pass_through.len());
+        outln!(
+            buf,
+            "Passed through where the host has them, not required to join ({}):",
+            r.pass_through.len()
+        );
         buf.push_str(&evidence_table(&r.pass_through, &mut notes).render(st));
     }
     if !r.pins.is_empty() {
         outln!(buf);
-        let pins: Vec<String> = r.pins.iter().map(|p| format!("{} = {:#x}", p.key, p.value)).collect();
+        let pins: Vec<String> = r
+            .pins
+            .iter()
+            .map(|p| format!("{} = {:#x}", p.key, p.value))
+            .collect();
         buf.push_str(&field(0, "Pinned identity values:", 0, &pins.join(", ")));
     }
     if !notes.is_empty() {
@@ -87,8 +121,14 @@ fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
         }
     }
     outln!(buf);
-    outln!(buf, "Evidence: [C] confirmed by a cited source, [D] seen in real data, [I] inferred, [R] recalled,");
-    outln!(buf, "[export] from a SupportedEVCMode export. A real export (--modes FILE) settles [I]/[R].");
+    outln!(
+        buf,
+        "Evidence: [C] confirmed by a cited source, [D] seen in real data, [I] inferred, [R] recalled,"
+    );
+    outln!(
+        buf,
+        "[export] from a SupportedEVCMode export. A real export (--modes FILE) settles [I]/[R]."
+    );
 }
 
 fn evidence_table<'a>(list: &'a [FeatureEvidence], notes: &mut Vec<&'a str>) -> Table {

@@ -17,8 +17,11 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
             "nothing to plan: ask at least one question with --add FILE, --remove HOST or --to-evc MODE".to_string(),
         ));
     }
-    let overrides: Vec<plan::Override> =
-        args.set.iter().map(|s| plan::parse_override(s).map_err(|e| Fail::Usage(format!("--set: {e}")))).collect::<Result<_, _>>()?;
+    let overrides: Vec<plan::Override> = args
+        .set
+        .iter()
+        .map(|s| plan::parse_override(s).map_err(|e| Fail::Usage(format!("--set: {e}"))))
+        .collect::<Result<_, _>>()?;
     // The cluster as it is.
     let files = inputs::expand(&args.files)?;
     let loaded = inputs::load(files, ctx.modes.as_deref())?;
@@ -26,9 +29,21 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
     if ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
     }
-    let evc = resolve_evc(&EvcArgs { evc: args.evc.clone(), vm_evc: None }, &ws.hosts, &ws.modes)?;
+    let evc = resolve_evc(
+        &EvcArgs {
+            evc: args.evc.clone(),
+            vm_evc: None,
+        },
+        &ws.hosts,
+        &ws.modes,
+    )?;
     let mut warnings = loaded.warnings.clone();
-    let vms: Vec<Vm> = ws.vms.iter().filter(|v| !v.requirements.all.is_empty()).cloned().collect();
+    let vms: Vec<Vm> = ws
+        .vms
+        .iter()
+        .filter(|v| !v.requirements.all.is_empty())
+        .cloned()
+        .collect();
 
     // Candidate hosts, with --set overrides applied.
     let mut added = Vec::new();
@@ -43,19 +58,36 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
             for note in plan::apply_overrides_to_host(&mut host, &overrides) {
                 warnings.push(format!("{}: {note}", host.name));
             }
-            added.push(plan::add_host(&ws.hosts, &host, evc.setting, &vms, &ws.modes));
+            added.push(plan::add_host(
+                &ws.hosts,
+                &host,
+                evc.setting,
+                &vms,
+                &ws.modes,
+            ));
         }
     } else if !overrides.is_empty() {
-        return Err(Fail::Usage("--set adjusts the hosts given with --add; there are none".to_string()));
+        return Err(Fail::Usage(
+            "--set adjusts the hosts given with --add; there are none".to_string(),
+        ));
     }
     let mut removed = Vec::new();
     for name in &args.remove {
-        removed.push(plan::remove_host(&ws.hosts, name, evc.setting, &vms, &ws.modes).map_err(Fail::Usage)?);
+        removed.push(
+            plan::remove_host(&ws.hosts, name, evc.setting, &vms, &ws.modes)
+                .map_err(Fail::Usage)?,
+        );
     }
     let change = match &args.to_evc {
         Some(target) => {
             let to = session_choice(target, &ws.modes)?;
-            Some(plan::change_mode(&ws.hosts, &vms, evc.setting, to, &ws.modes))
+            Some(plan::change_mode(
+                &ws.hosts,
+                &vms,
+                evc.setting,
+                to,
+                &ws.modes,
+            ))
         }
         None => None,
     };
@@ -63,27 +95,46 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
         warnings.extend(loaded.host_warnings(h));
     }
     let warnings = super::dedup(warnings);
-    let bad = added.iter().any(|a| a.can_join == Some(false)) || change.as_ref().is_some_and(|c| !c.allowed);
+    let bad = added.iter().any(|a| a.can_join == Some(false))
+        || change.as_ref().is_some_and(|c| !c.allowed);
     let stdout = if ctx.json {
         json(&PlanJson {
             evc: evc.choice(),
             add: &added,
             remove: &removed,
             change_evc: change.as_ref(),
-            common: Common { inputs: &ws.inputs, warnings: &warnings },
+            common: Common {
+                inputs: &ws.inputs,
+                warnings: &warnings,
+            },
         })
     } else {
-        render(&evc.describe(), &added, &removed, change.as_ref(), vms.is_empty())
+        render(
+            &evc.describe(),
+            &added,
+            &removed,
+            change.as_ref(),
+            vms.is_empty(),
+        )
     };
-    Ok(Output { stdout, code: u8::from(bad), warnings })
+    Ok(Output {
+        stdout,
+        code: u8::from(bad),
+        warnings,
+    })
 }
 
-fn session_choice<'m>(target: &str, modes: &'m evcalc::evc::ModeCatalogue) -> Result<EvcSetting<'m>, Fail> {
+fn session_choice<'m>(
+    target: &str,
+    modes: &'m evcalc::evc::ModeCatalogue,
+) -> Result<EvcSetting<'m>, Fail> {
     let t = target.trim();
     if t.eq_ignore_ascii_case("none") || t.eq_ignore_ascii_case("disabled") {
         return Ok(EvcSetting::Disabled);
     }
-    evcalc::session::choose_mode(t, modes).map(EvcSetting::Mode).map_err(|e| Fail::Usage(format!("--to-evc: {e}")))
+    evcalc::session::choose_mode(t, modes)
+        .map(EvcSetting::Mode)
+        .map_err(|e| Fail::Usage(format!("--to-evc: {e}")))
 }
 
 #[derive(serde::Serialize)]
@@ -98,7 +149,11 @@ struct PlanJson<'a> {
 
 /// `intel-haswell → intel-broadwell` (`none` for no mode).
 fn transition(before: &Option<String>, after: &Option<String>) -> String {
-    format!("{} → {}", before.as_deref().unwrap_or("none"), after.as_deref().unwrap_or("none"))
+    format!(
+        "{} → {}",
+        before.as_deref().unwrap_or("none"),
+        after.as_deref().unwrap_or("none")
+    )
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {
@@ -120,7 +175,12 @@ fn render(
     outln!(buf, "What-if over the cluster");
     buf.push_str(&field(2, "EVC mode now", LW, evc));
     if synthetic_vms {
-        buf.push_str(&field(2, "running VMs", LW, "none given: one \"any VM powered on on HOST\" per host"));
+        buf.push_str(&field(
+            2,
+            "running VMs",
+            LW,
+            "none given: one \"any VM powered on on HOST\" per host",
+        ));
     }
     for a in added {
         outln!(buf);
@@ -134,11 +194,30 @@ fn render(
             let missing: Vec<String> = adm.missing.iter().map(feature).collect();
             buf.push_str(&field(2, "lacks", LW, &missing.join(", ")));
         }
-        buf.push_str(&field(2, "its max mode", LW, a.host_max_mode.as_deref().unwrap_or("none")));
-        buf.push_str(&field(2, "common mode", LW, &transition(&a.max_common_before, &a.max_common_after)));
+        buf.push_str(&field(
+            2,
+            "its max mode",
+            LW,
+            a.host_max_mode.as_deref().unwrap_or("none"),
+        ));
+        buf.push_str(&field(
+            2,
+            "common mode",
+            LW,
+            &transition(&a.max_common_before, &a.max_common_after),
+        ));
         for m in &a.blocked_moves {
-            let missing: Vec<String> = m.missing.iter().map(|x| format!("{} ({})", x.key, x.label)).collect();
-            buf.push_str(&field(2, "blocked", LW, &format!("{} → {}: {}", m.vm, m.to, missing.join(", "))));
+            let missing: Vec<String> = m
+                .missing
+                .iter()
+                .map(|x| format!("{} ({})", x.key, x.label))
+                .collect();
+            buf.push_str(&field(
+                2,
+                "blocked",
+                LW,
+                &format!("{} → {}: {}", m.vm, m.to, missing.join(", ")),
+            ));
         }
     }
     for r in removed {
@@ -146,7 +225,12 @@ fn render(
         outln!(buf, "Remove {}", r.host);
         buf.push_str(&wrap(&r.summary, WIDTH, 2));
         buf.push('\n');
-        buf.push_str(&field(2, "common mode", LW, &transition(&r.max_common_before, &r.max_common_after)));
+        buf.push_str(&field(
+            2,
+            "common mode",
+            LW,
+            &transition(&r.max_common_before, &r.max_common_after),
+        ));
         if !r.gained_features.is_empty() {
             let f: Vec<String> = r.gained_features.iter().map(|f| f.key.clone()).collect();
             buf.push_str(&field(2, "gained", LW, &f.join(", ")));
@@ -165,18 +249,38 @@ fn render(
         );
         buf.push_str(&wrap(&c.summary, WIDTH, 2));
         buf.push('\n');
-        buf.push_str(&field(2, "allowed now", LW, if c.allowed { "yes" } else { "NO" }));
+        buf.push_str(&field(
+            2,
+            "allowed now",
+            LW,
+            if c.allowed { "yes" } else { "NO" },
+        ));
         for h in &c.hosts_not_admitted {
             let missing: Vec<String> = h.missing.iter().map(|f| f.key.clone()).collect();
-            buf.push_str(&field(2, "cannot join", LW, &format!("{} (lacks {})", h.host, missing.join(", "))));
+            buf.push_str(&field(
+                2,
+                "cannot join",
+                LW,
+                &format!("{} (lacks {})", h.host, missing.join(", ")),
+            ));
         }
         for v in &c.vms_blocking {
             let f: Vec<String> = v.features.iter().map(|f| f.key.clone()).collect();
-            buf.push_str(&field(2, "blocks", LW, &format!("{}: uses {}", v.vm, f.join(", "))));
+            buf.push_str(&field(
+                2,
+                "blocks",
+                LW,
+                &format!("{}: uses {}", v.vm, f.join(", ")),
+            ));
         }
         for v in &c.vms_needing_power_cycle {
             let f: Vec<String> = v.features.iter().map(|f| f.key.clone()).collect();
-            buf.push_str(&field(2, "power cycle", LW, &format!("{} to see {}", v.vm, f.join(", "))));
+            buf.push_str(&field(
+                2,
+                "power cycle",
+                LW,
+                &format!("{} to see {}", v.vm, f.join(", ")),
+            ));
         }
         for n in &c.notes {
             buf.push_str(&field(2, "note", LW, n));

@@ -26,12 +26,17 @@ pub const EXAMPLE_HOSTS: [&str; 4] = [
     "examples/mdclear-cluster/esxi03.txt",
     "examples/mdclear-cluster/esxi04.txt",
 ];
-pub const EXAMPLE_VMS: [&str; 2] =
-    ["examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt", "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt"];
+pub const EXAMPLE_VMS: [&str; 2] = [
+    "examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt",
+    "examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt",
+];
 pub const REAL_VM_DIR: &str = "tests/data/real/govc/object.save-vmc-sddc";
 
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("core/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("core/ has a parent")
+        .to_path_buf()
 }
 
 pub fn read(relative: &str) -> String {
@@ -54,9 +59,16 @@ pub fn real_vm_files() -> Vec<String> {
 
 pub fn load(relatives: &[String]) -> Workspace {
     let texts: Vec<(String, String)> = relatives.iter().map(|r| (r.clone(), read(r))).collect();
-    let sources: Vec<Source<'_>> = texts.iter().map(|(n, t)| Source { name: n, text: t }).collect();
+    let sources: Vec<Source<'_>> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
     let ws = session::load(&sources);
-    assert!(ws.errors.is_empty(), "fixtures failed to load: {:#?}", ws.errors);
+    assert!(
+        ws.errors.is_empty(),
+        "fixtures failed to load: {:#?}",
+        ws.errors
+    );
     ws
 }
 
@@ -74,8 +86,15 @@ pub fn base_vms() -> Vec<Vm> {
     let mut files = real_vm_files();
     files.extend(EXAMPLE_VMS.iter().map(|s| s.to_string()));
     let ws = load(&files);
-    assert!(ws.vms.len() >= 9, "expected at least nine base VMs, got {}", ws.vms.len());
-    assert!(ws.vms.iter().all(|v| !v.requirements.all.is_empty()), "every base VM has requirements");
+    assert!(
+        ws.vms.len() >= 9,
+        "expected at least nine base VMs, got {}",
+        ws.vms.len()
+    );
+    assert!(
+        ws.vms.iter().all(|v| !v.requirements.all.is_empty()),
+        "every base VM has requirements"
+    );
     ws.vms
 }
 
@@ -83,7 +102,10 @@ pub fn base_vms() -> Vec<Vm> {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -107,7 +129,14 @@ pub fn sddc_hosts(n: usize) -> Vec<Host> {
 fn vary(base: &[Host], n: usize) -> Vec<Host> {
     let cat = catalogue();
     let mdclear = cat.id("cpuid.MDCLEAR");
-    let mitigations = ["cpuid.IBRS", "cpuid.IBPB", "cpuid.STIBP", "cpuid.SSBD", "cpuid.FCMD"].map(|k| cat.id(k));
+    let mitigations = [
+        "cpuid.IBRS",
+        "cpuid.IBPB",
+        "cpuid.STIBP",
+        "cpuid.SSBD",
+        "cpuid.FCMD",
+    ]
+    .map(|k| cat.id(k));
     let mut rng = Lcg(0x5eed_e7c0);
     (0..n)
         .map(|i| {
@@ -122,7 +151,9 @@ fn vary(base: &[Host], n: usize) -> Vec<Host> {
                     }
                 }
                 if rng.next().is_multiple_of(7) {
-                    h.caps.present.remove(mitigations[(rng.next() % 5) as usize]);
+                    h.caps
+                        .present
+                        .remove(mitigations[(rng.next() % 5) as usize]);
                 }
             }
             h
@@ -167,7 +198,9 @@ pub fn distinct_vms(n: usize) -> Vec<Vm> {
 /// The EVC mode the CLI would pick without `--evc`: reported by the hosts, else the highest
 /// mode all hosts support.
 pub fn default_evc<'m>(hosts: &[Host], modes: &'m ModeCatalogue) -> EvcSetting<'m> {
-    session::choose_evc(None, hosts, modes).expect("an EVC choice").setting
+    session::choose_evc(None, hosts, modes)
+        .expect("an EVC choice")
+        .setting
 }
 
 /// `text` repeated until it reaches at least `bytes`, each copy labelled `# name` (the VMODL

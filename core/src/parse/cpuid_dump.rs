@@ -124,7 +124,9 @@ impl Leaves {
 
     /// CPUID.80000000h:EAX, the highest extended leaf, when the dump has it and it is valid.
     pub fn max_extended(&self) -> Option<u32> {
-        self.recorded(0x8000_0000, 0).map(|r| r[0]).filter(|m| *m >= 0x8000_0000 && *m <= 0x8000_ffff)
+        self.recorded(0x8000_0000, 0)
+            .map(|r| r[0])
+            .filter(|m| *m >= 0x8000_0000 && *m <= 0x8000_ffff)
     }
 
     /// Whether the CPU implements (leaf, sub-leaf): within the maximum basic/extended leaf, a
@@ -160,7 +162,11 @@ impl Leaves {
     /// The registers the CPU returns for (leaf, sub-leaf): zeros where it does not implement
     /// it, or where the dump did not record it (see [`Leaves::missing`]).
     pub fn read(&self, leaf: u32, subleaf: u32) -> Regs {
-        if self.implemented(leaf, subleaf) { self.recorded(leaf, subleaf).unwrap_or_default() } else { [0; 4] }
+        if self.implemented(leaf, subleaf) {
+            self.recorded(leaf, subleaf).unwrap_or_default()
+        } else {
+            [0; 4]
+        }
     }
 
     /// Whether the CPU implements (leaf, sub-leaf) but the dump did not record it.
@@ -189,14 +195,25 @@ impl Leaves {
     /// The CPU vendor string of leaf 0 (`GenuineIntel`, `AuthenticAMD`, …).
     pub fn vendor_string(&self) -> Option<String> {
         let r = self.recorded(0, 0)?;
-        let bytes: Vec<u8> = [r[1], r[3], r[2]].iter().flat_map(|w| w.to_le_bytes()).collect();
-        Some(String::from_utf8_lossy(&bytes).trim_end_matches('\0').to_string())
+        let bytes: Vec<u8> = [r[1], r[3], r[2]]
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .collect();
+        Some(
+            String::from_utf8_lossy(&bytes)
+                .trim_end_matches('\0')
+                .to_string(),
+        )
     }
 }
 
 /// The AMD-specific locations reported under Intel's keys (CPUID.80000008h:EBX).
-const AMD_LEAF88_ALIASES: [(u8, &str); 4] =
-    [(12, "cpuid.IBPB"), (14, "cpuid.IBRS"), (15, "cpuid.STIBP"), (24, "cpuid.SSBD")];
+const AMD_LEAF88_ALIASES: [(u8, &str); 4] = [
+    (12, "cpuid.IBPB"),
+    (14, "cpuid.IBRS"),
+    (15, "cpuid.STIBP"),
+    (24, "cpuid.SSBD"),
+];
 
 /// Decodes CPUID registers into a host record and the host's warnings (the first one is always
 /// [`APPROXIMATION_WARNING`]). Fails only when leaf 0 is missing (no vendor, no max leaf).
@@ -217,14 +234,21 @@ const AMD_LEAF88_ALIASES: [(u8, &str); 4] =
 /// ```
 pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
     let Some(max_basic) = leaves.max_basic() else {
-        return Err("the dump has no CPUID leaf 0 (vendor string and highest leaf): nothing can be decoded".to_string());
+        return Err(
+            "the dump has no CPUID leaf 0 (vendor string and highest leaf): nothing can be decoded"
+                .to_string(),
+        );
     };
     let cat = catalogue();
     let start = leaves.position(0, 0).unwrap_or_default();
     let mut warnings = vec![APPROXIMATION_WARNING.to_string()];
     let mut caps: Vec<Entry<u64>> = Vec::new();
     let push = |caps: &mut Vec<Entry<u64>>, key: &str, value: u64, pos: Pos| {
-        caps.push(Entry { key: key.to_string(), value, pos });
+        caps.push(Entry {
+            key: key.to_string(),
+            value,
+            pos,
+        });
     };
 
     // Vendor.
@@ -253,11 +277,29 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
     let leaf1_pos = leaves.position(1, 0).unwrap_or(start);
     match cpuid.get_feature_info() {
         Some(fi) if leaves.recorded(1, 0).is_some() => {
-            push(&mut caps, "cpuid.FAMILY", u64::from(fi.family_id()), leaf1_pos);
-            push(&mut caps, "cpuid.MODEL", u64::from(fi.model_id()), leaf1_pos);
-            push(&mut caps, "cpuid.STEPPING", u64::from(fi.stepping_id()), leaf1_pos);
+            push(
+                &mut caps,
+                "cpuid.FAMILY",
+                u64::from(fi.family_id()),
+                leaf1_pos,
+            );
+            push(
+                &mut caps,
+                "cpuid.MODEL",
+                u64::from(fi.model_id()),
+                leaf1_pos,
+            );
+            push(
+                &mut caps,
+                "cpuid.STEPPING",
+                u64::from(fi.stepping_id()),
+                leaf1_pos,
+            );
         }
-        _ => warnings.push("the dump has no CPUID leaf 1: family, model, stepping and leaf-1 features are unknown".to_string()),
+        _ => warnings.push(
+            "the dump has no CPUID leaf 1: family, model, stepping and leaf-1 features are unknown"
+                .to_string(),
+        ),
     }
     push(&mut caps, "cpuid.NUMLEVELS", u64::from(max_basic), start);
     match leaves.max_extended() {
@@ -283,7 +325,10 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
             value |= leaves.bit(0x8000_0008, 0, Reg::Ebx, *bit);
         }
         if leaves.missing(loc.leaf, loc.subleaf) {
-            missing_by_leaf.entry((loc.leaf, loc.subleaf)).or_default().push(def.key.as_str());
+            missing_by_leaf
+                .entry((loc.leaf, loc.subleaf))
+                .or_default()
+                .push(def.key.as_str());
         }
         let pos = leaves.position(loc.leaf, loc.subleaf).unwrap_or(start);
         push(&mut caps, &def.key, u64::from(value), pos);
@@ -321,7 +366,10 @@ pub fn parse(text: &str) -> ParseResult {
         ParseError::new(line, col, m)
     })?;
     let pos = host.pos;
-    let warnings = notes.into_iter().map(|message| Warning { pos, message }).collect();
+    let warnings = notes
+        .into_iter()
+        .map(|message| Warning { pos, message })
+        .collect();
     Ok((vec![Document::Host(host)], warnings))
 }
 
@@ -404,7 +452,9 @@ fn first_content(text: &str) -> (u32, u32) {
 
 fn col_of(line: &str, part: &str) -> u32 {
     // `part` is a sub-slice of `line`; anything else gives a column at a char boundary anyway.
-    let mut offset = (part.as_ptr() as usize).saturating_sub(line.as_ptr() as usize).min(line.len());
+    let mut offset = (part.as_ptr() as usize)
+        .saturating_sub(line.as_ptr() as usize)
+        .min(line.len());
     while !line.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -435,7 +485,10 @@ fn is_hex8(s: &str) -> bool {
 }
 
 fn hex(s: &str) -> Option<u32> {
-    let s = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
+    let s = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
     if s.is_empty() || s.len() > 8 {
         return None;
     }
@@ -481,11 +534,17 @@ fn parse_instlatx64(text: &str) -> Result<Leaves, ParseError> {
         let regs_text = body.split_whitespace().next().unwrap_or("");
         let words: Vec<&str> = regs_text.split('-').collect();
         if words.len() != 4 || !words.iter().all(|w| is_hex8(w)) {
-            let col = if regs_text.is_empty() { col_of(line, after) } else { col_of(line, regs_text) };
+            let col = if regs_text.is_empty() {
+                col_of(line, after)
+            } else {
+                col_of(line, regs_text)
+            };
             return Err(ParseError::new(
                 line_no,
                 col,
-                format!("expected four 8-digit hex registers `EAX-EBX-ECX-EDX` after `CPUID {leaf:08X}:`, found `{regs_text}`"),
+                format!(
+                    "expected four 8-digit hex registers `EAX-EBX-ECX-EDX` after `CPUID {leaf:08X}:`, found `{regs_text}`"
+                ),
             ));
         }
         let mut regs = [0u32; 4];
@@ -512,7 +571,11 @@ fn parse_instlatx64(text: &str) -> Result<Leaves, ParseError> {
                 let n = implicit.entry(leaf).or_insert(0);
                 let nth = *n;
                 *n += 1;
-                if leaf == 0xd { xsave_subleaf(&leaves, nth, regs) } else { nth }
+                if leaf == 0xd {
+                    xsave_subleaf(&leaves, nth, regs)
+                } else {
+                    nth
+                }
             }
         };
         if started && leaf == 0 && subleaf == 0 {
@@ -537,7 +600,11 @@ fn xsave_subleaf(leaves: &Leaves, nth: u32, regs: Regs) -> u32 {
     if nth == 0 {
         return 0;
     }
-    let components = leaves.recorded(0xd, 0).map(|r| u64::from(r[0]) | (u64::from(r[3]) << 32)).unwrap_or(0) & !0b11;
+    let components = leaves
+        .recorded(0xd, 0)
+        .map(|r| u64::from(r[0]) | (u64::from(r[3]) << 32))
+        .unwrap_or(0)
+        & !0b11;
     let has_sub1 = match leaves.recorded(0xd, 1) {
         Some(_) => true,
         None if nth == 1 => !(regs[0] == 0x100 && regs[1] == 0x240 && components & 0b100 != 0),
@@ -552,7 +619,11 @@ fn xsave_subleaf(leaves: &Leaves, nth: u32, regs: Regs) -> u32 {
     for _ in 0..k.min(64) {
         bits &= bits.wrapping_sub(1);
     }
-    if bits == 0 { nth.saturating_add(64) } else { bits.trailing_zeros() }
+    if bits == 0 {
+        nth.saturating_add(64)
+    } else {
+        bits.trailing_zeros()
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -588,7 +659,9 @@ fn parse_cpuid_tool(text: &str) -> Result<Leaves, ParseError> {
         }
         let mut regs = [None; 4];
         for field in rest.split_whitespace() {
-            let Some((name, value)) = field.split_once('=') else { continue };
+            let Some((name, value)) = field.split_once('=') else {
+                continue;
+            };
             let slot = match name {
                 "eax" => 0,
                 "ebx" => 1,
@@ -597,9 +670,20 @@ fn parse_cpuid_tool(text: &str) -> Result<Leaves, ParseError> {
                 _ => continue,
             };
             regs[slot] = Some(hex(value).ok_or_else(|| {
-                ParseError::new(line_no, col_of(line, field), format!("expected `{name}=0x` and up to 8 hex digits, found `{field}`"))
+                ParseError::new(
+                    line_no,
+                    col_of(line, field),
+                    format!("expected `{name}=0x` and up to 8 hex digits, found `{field}`"),
+                )
             })?);
-            if open_end == Some(index) && value.strip_prefix("0x").or_else(|| value.strip_prefix("0X")).unwrap_or(value).len() < 8 {
+            if open_end == Some(index)
+                && value
+                    .strip_prefix("0x")
+                    .or_else(|| value.strip_prefix("0X"))
+                    .unwrap_or(value)
+                    .len()
+                    < 8
+            {
                 return Err(cut_short(line_no, col_of(line, field), field));
             }
         }
@@ -607,11 +691,23 @@ fn parse_cpuid_tool(text: &str) -> Result<Leaves, ParseError> {
         let mut out = [0u32; 4];
         for (i, r) in regs.iter().enumerate() {
             out[i] = r.ok_or_else(|| {
-                ParseError::new(line_no, col_of(line, rest), format!("expected `{}=0x…` on this `cpuid -r` line", names[i]))
+                ParseError::new(
+                    line_no,
+                    col_of(line, rest),
+                    format!("expected `{}=0x…` on this `cpuid -r` line", names[i]),
+                )
             })?;
         }
         started = true;
-        leaves.insert_at(leaf, subleaf, out, Pos { line: line_no, col: col_of(line, t) });
+        leaves.insert_at(
+            leaf,
+            subleaf,
+            out,
+            Pos {
+                line: line_no,
+                col: col_of(line, t),
+            },
+        );
     }
     Ok(leaves)
 }
@@ -634,10 +730,13 @@ fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
             from = after_name;
             continue;
         }
-        let end = text[after_name..].find('>').map(|i| after_name + i).ok_or_else(|| {
-            let (line, col) = line_col(text, start);
-            ParseError::new(line, col, "unterminated `<cpuid` element: expected `/>`")
-        })?;
+        let end = text[after_name..]
+            .find('>')
+            .map(|i| after_name + i)
+            .ok_or_else(|| {
+                let (line, col) = line_col(text, start);
+                ParseError::new(line, col, "unterminated `<cpuid` element: expected `/>`")
+            })?;
         let attrs = parse_attrs(&text[after_name..end]).map_err(|(offset, message)| {
             let (line, col) = line_col(text, after_name + offset);
             ParseError::new(line, col, message)
@@ -646,10 +745,18 @@ fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
         let get = |name: &str| -> Result<u32, ParseError> {
             match attrs.iter().find(|(n, _)| *n == name) {
                 Some((_, v)) => hex(v.trim()).ok_or_else(|| {
-                    ParseError::new(line, col, format!("attribute {name}='{v}' is not a hex number such as 0x0000000d"))
+                    ParseError::new(
+                        line,
+                        col,
+                        format!("attribute {name}='{v}' is not a hex number such as 0x0000000d"),
+                    )
                 }),
                 None if name == "ecx_in" => Ok(0),
-                None => Err(ParseError::new(line, col, format!("`<cpuid>` element without the `{name}` attribute"))),
+                None => Err(ParseError::new(
+                    line,
+                    col,
+                    format!("`<cpuid>` element without the `{name}` attribute"),
+                )),
             }
         };
         let leaf = get("eax_in")?;
@@ -674,12 +781,17 @@ fn parse_attrs(s: &str) -> Result<Vec<(&str, &str)>, (usize, String)> {
             break;
         }
         let name_start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-') {
+        while i < bytes.len()
+            && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-')
+        {
             i += 1;
         }
         let name = &s[name_start..i];
         if name.is_empty() || i >= bytes.len() || bytes[i] != b'=' {
-            return Err((name_start, "expected an attribute such as eax_in='0x00000007'".to_string()));
+            return Err((
+                name_start,
+                "expected an attribute such as eax_in='0x00000007'".to_string(),
+            ));
         }
         i += 1;
         let quote = match bytes.get(i) {
@@ -723,7 +835,10 @@ impl Lines {
             }
         }
         self.scanned = offset;
-        (self.newlines + 1, text[self.line_start..offset].chars().count() as u32 + 1)
+        (
+            self.newlines + 1,
+            text[self.line_start..offset].chars().count() as u32 + 1,
+        )
     }
 }
 
@@ -748,9 +863,15 @@ fn parse_libcpuid_raw(text: &str) -> Result<Leaves, ParseError> {
         if started && (cpu_header(t) || (t.len() >= 10 && t.bytes().all(|b| b == b'-'))) {
             break;
         }
-        let Some((name, rest)) = t.split_once('[') else { continue };
-        let Some((index_text, rest)) = rest.split_once("]=") else { continue };
-        let Ok(n) = index_text.parse::<u32>() else { continue };
+        let Some((name, rest)) = t.split_once('[') else {
+            continue;
+        };
+        let Some((index_text, rest)) = rest.split_once("]=") else {
+            continue;
+        };
+        let Ok(n) = index_text.parse::<u32>() else {
+            continue;
+        };
         let (leaf, subleaf) = match name {
             "basic_cpuid" => (n, 0),
             "ext_cpuid" => (0x8000_0000 + n, 0),
@@ -784,7 +905,15 @@ fn parse_libcpuid_raw(text: &str) -> Result<Leaves, ParseError> {
             *r = hex(w).unwrap_or_default();
         }
         started = true;
-        leaves.insert_at(leaf, subleaf, regs, Pos { line: line_no, col: col_of(line, t) });
+        leaves.insert_at(
+            leaf,
+            subleaf,
+            regs,
+            Pos {
+                line: line_no,
+                col: col_of(line, t),
+            },
+        );
     }
     Ok(leaves)
 }
@@ -850,12 +979,21 @@ fn parse_cpu_id_info(text: &str) -> Result<Leaves, ParseError> {
     let mut regs: [Option<u32>; 4] = [None; 4];
     for (index, line) in text.lines().enumerate() {
         let line_no = index as u32 + 1;
-        let Some((name, value)) = field_line(line) else { continue };
-        let pos = Pos { line: line_no, col: col_of(line, line.trim_start()) };
+        let Some((name, value)) = field_line(line) else {
+            continue;
+        };
+        let pos = Pos {
+            line: line_no,
+            col: col_of(line, line.trim_start()),
+        };
         match name {
             "level" => {
                 let v: i64 = value.parse().map_err(|_| {
-                    ParseError::new(line_no, pos.col, format!("expected a CPUID level number after `level`, found `{value}`"))
+                    ParseError::new(
+                        line_no,
+                        pos.col,
+                        format!("expected a CPUID level number after `level`, found `{value}`"),
+                    )
                 })?;
                 level = Some((v as u32, pos));
                 regs = [None; 4];
@@ -899,15 +1037,23 @@ mod tests {
 
     #[test]
     fn incremental_positions_match_line_col() {
-        let text = "<!-- é -->\r\n<cpudata arch='x86'>\n  <cpuid eax_in='0x0'/>\n\n\tü <cpuid/>\nend";
+        let text =
+            "<!-- é -->\r\n<cpudata arch='x86'>\n  <cpuid eax_in='0x0'/>\n\n\tü <cpuid/>\nend";
         let mut lines = Lines::default();
         for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
-            assert_eq!(lines.line_col(text, offset), line_col(text, offset), "offset {offset}");
+            assert_eq!(
+                lines.line_col(text, offset),
+                line_col(text, offset),
+                "offset {offset}"
+            );
         }
     }
 
     fn value(h: &HostInput, key: &str) -> Option<u64> {
-        h.capabilities.iter().find(|e| e.key == key).map(|e| e.value)
+        h.capabilities
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.value)
     }
 
     const SKX: &str = "CPU#000 AffMask: 0x0000000000000001\r
@@ -930,8 +1076,13 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
     #[test]
     fn instlatx64_cascade_lake() {
         let (docs, warnings) = parse(SKX).unwrap();
-        let Document::Host(h) = &docs[0] else { panic!() };
-        assert_eq!(h.cpu_model.as_deref(), Some("Intel(R) Xeon(R) Platinum 8280 CPU @ 2.70GHz"));
+        let Document::Host(h) = &docs[0] else {
+            panic!()
+        };
+        assert_eq!(
+            h.cpu_model.as_deref(),
+            Some("Intel(R) Xeon(R) Platinum 8280 CPU @ 2.70GHz")
+        );
         assert_eq!(value(h, "cpuid.Intel"), Some(1));
         assert_eq!(value(h, "cpuid.AMD"), Some(0));
         assert_eq!(value(h, "cpuid.FAMILY"), Some(6));
@@ -939,10 +1090,23 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
         assert_eq!(value(h, "cpuid.STEPPING"), Some(7));
         assert_eq!(value(h, "cpuid.NUMLEVELS"), Some(0x16));
         assert_eq!(value(h, "cpuid.NUM_EXT_LEVELS"), Some(0x8000_0008));
-        for k in ["cpuid.AVX512VNNI", "cpuid.MDCLEAR", "cpuid.IBRS", "cpuid.IBPB", "cpuid.STIBP", "cpuid.SSBD", "cpuid.FCMD"] {
+        for k in [
+            "cpuid.AVX512VNNI",
+            "cpuid.MDCLEAR",
+            "cpuid.IBRS",
+            "cpuid.IBPB",
+            "cpuid.STIBP",
+            "cpuid.SSBD",
+            "cpuid.FCMD",
+        ] {
             assert_eq!(value(h, k), Some(1), "{k}");
         }
-        for k in ["cpuid.XCR0_MASTER_PKRU", "cpuid.XCR0_MASTER_HI16_ZMM", "cpuid.XSAVES", "cpuid.XGETBV_ECX1"] {
+        for k in [
+            "cpuid.XCR0_MASTER_PKRU",
+            "cpuid.XCR0_MASTER_HI16_ZMM",
+            "cpuid.XSAVES",
+            "cpuid.XGETBV_ECX1",
+        ] {
             assert_eq!(value(h, k), Some(1), "{k}");
         }
         assert_eq!(value(h, "cpuid.AVX512VBMI"), Some(0));
@@ -984,9 +1148,19 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
         l.insert(0xd, 1, [0xf, 0, 0, 0]);
         l.insert(0x8000_0000, 0, [0x8000_0008, 0, 0, 0]);
         l.insert(0x8000_0001, 0, [0, 0, 0, 1 << 29]);
-        l.insert(0x8000_0008, 0, [0, (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), 0, 0]);
+        l.insert(
+            0x8000_0008,
+            0,
+            [0, (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), 0, 0],
+        );
         let (h, w) = decode(&l).unwrap();
-        for k in ["cpuid.IBPB", "cpuid.IBRS", "cpuid.STIBP", "cpuid.SSBD", "cpuid.LEAF88_SSBD_SPEC_CTRL"] {
+        for k in [
+            "cpuid.IBPB",
+            "cpuid.IBRS",
+            "cpuid.STIBP",
+            "cpuid.SSBD",
+            "cpuid.LEAF88_SSBD_SPEC_CTRL",
+        ] {
             assert_eq!(value(&h, k), Some(1), "{k}");
         }
         assert_eq!(value(&h, "cpuid.FAMILY"), Some(0x17));
@@ -1003,9 +1177,20 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
         l.insert(1, 0, [0x306e4, 0, 0, 0]);
         l.insert(0xd, 0, [0x7, 0, 0, 0]);
         let (_, w) = decode(&l).unwrap();
-        assert!(w.iter().any(|w| w.contains("leaf 0x7 sub-leaf 0") && w.contains("cpuid.AVX2")), "{w:?}");
-        assert!(w.iter().any(|w| w.contains("leaf 0xd sub-leaf 1") && w.contains("cpuid.XSAVEOPT")), "{w:?}");
-        assert!(!w.iter().any(|w| w.contains("sub-leaf 17")), "AMX state is not listed in 0xD.0: {w:?}");
+        assert!(
+            w.iter()
+                .any(|w| w.contains("leaf 0x7 sub-leaf 0") && w.contains("cpuid.AVX2")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|w| w.contains("leaf 0xd sub-leaf 1") && w.contains("cpuid.XSAVEOPT")),
+            "{w:?}"
+        );
+        assert!(
+            !w.iter().any(|w| w.contains("sub-leaf 17")),
+            "AMX state is not listed in 0xD.0: {w:?}"
+        );
     }
 
     #[test]
@@ -1074,20 +1259,33 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
     fn errors_have_positions_and_never_panic() {
         let e = parse_leaves("CPUID 00000000: 0000000D-756E6547-6C65746E\n").unwrap_err();
         assert_eq!((e.pos.line, e.pos.col), (1, 17));
-        let e = parse_leaves("x\nCPUID 00000001: 00000000-00000000-0000000G-00000000\n").unwrap_err();
+        let e =
+            parse_leaves("x\nCPUID 00000001: 00000000-00000000-0000000G-00000000\n").unwrap_err();
         assert_eq!(e.pos.line, 2);
-        let e = parse_leaves("<cpudata>\n <cpuid eax_in='0x0' eax='zz' ebx='0' ecx='0' edx='0'/>\n").unwrap_err();
+        let e =
+            parse_leaves("<cpudata>\n <cpuid eax_in='0x0' eax='zz' ebx='0' ecx='0' edx='0'/>\n")
+                .unwrap_err();
         assert_eq!((e.pos.line, e.pos.col), (2, 2));
-        let e = parse_leaves("<cpudata>\n <cpuid eax_in='0x1' eax='0' ebx='0' ecx='0' edx='0'/>\n").unwrap_err();
+        let e = parse_leaves("<cpudata>\n <cpuid eax_in='0x1' eax='0' ebx='0' ecx='0' edx='0'/>\n")
+            .unwrap_err();
         assert!(e.message.contains("leaf 0"), "{e}");
         let e = parse_leaves("<cpuid eax_in='0x0 eax='0'").unwrap_err();
         assert_eq!(e.pos.line, 1);
         assert!(parse_leaves("hello").is_err());
-        for text in ["CPUID 00000000:", "basic_cpuid[0]=1 2 3", "level = 1\neax = \"01x\"", "<cpuid", "0x0 0x0: eax=0x1"] {
+        for text in [
+            "CPUID 00000000:",
+            "basic_cpuid[0]=1 2 3",
+            "level = 1\neax = \"01x\"",
+            "<cpuid",
+            "0x0 0x0: eax=0x1",
+        ] {
             let _ = parse(text);
         }
         // Every prefix of real-looking dumps, with multi-byte characters sprinkled in.
-        let samples = [SKX.to_string(), SKX.replace("[SL 00]", "[SL ü]").replace('-', "–")];
+        let samples = [
+            SKX.to_string(),
+            SKX.replace("[SL 00]", "[SL ü]").replace('-', "–"),
+        ];
         for sample in &samples {
             for (i, _) in sample.char_indices() {
                 let _ = parse(&sample[..i]);

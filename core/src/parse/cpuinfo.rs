@@ -166,17 +166,32 @@ pub const FLAG_MAP: &[(&str, &[&str])] = &[
 const DERIVED: &[(&[&str], &[&str])] = &[
     (&["xsave", "sse"], &["XCR0_MASTER_SSE"]),
     (&["xsave", "avx"], &["XCR0_MASTER_YMM_H"]),
-    (&["xsave", "mpx"], &["XCR0_MASTER_BNDREGS", "XCR0_MASTER_BNDCSR"]),
-    (&["xsave", "avx512f"], &["XCR0_MASTER_OPMASK", "XCR0_MASTER_ZMM_H", "XCR0_MASTER_HI16_ZMM"]),
+    (
+        &["xsave", "mpx"],
+        &["XCR0_MASTER_BNDREGS", "XCR0_MASTER_BNDCSR"],
+    ),
+    (
+        &["xsave", "avx512f"],
+        &[
+            "XCR0_MASTER_OPMASK",
+            "XCR0_MASTER_ZMM_H",
+            "XCR0_MASTER_HI16_ZMM",
+        ],
+    ),
     (&["xsave", "pku"], &["XCR0_MASTER_PKRU"]),
-    (&["xsave", "amx_tile"], &["XCR0_MASTER_XTILECFG", "XCR0_MASTER_XTILEDATA", "XFD"]),
+    (
+        &["xsave", "amx_tile"],
+        &["XCR0_MASTER_XTILECFG", "XCR0_MASTER_XTILEDATA", "XFD"],
+    ),
 ];
 
 /// Cheap check for format detection: a `processor : N` line and a `flags` or `vendor_id` line.
 pub fn looks_like(text: &str) -> bool {
     let mut processor = false;
     for line in text.lines().take(200) {
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         match key.trim() {
             "processor" if value.trim().parse::<u32>().is_ok() => processor = true,
             "flags" | "vendor_id" if processor => return true,
@@ -200,7 +215,9 @@ pub fn parse(text: &str) -> ParseResult {
             }
             continue;
         }
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         let key = key.trim();
         if key == "processor" {
             if started {
@@ -210,11 +227,26 @@ pub fn parse(text: &str) -> ParseResult {
         }
         if started {
             let col = line.len() - value.trim_start().len() + 1;
-            fields.push((key, value.trim(), Pos { line: index as u32 + 1, col: col as u32 }));
+            fields.push((
+                key,
+                value.trim(),
+                Pos {
+                    line: index as u32 + 1,
+                    col: col as u32,
+                },
+            ));
         }
     }
-    let start = fields.first().map(|f| f.2).unwrap_or(Pos { line: 1, col: 1 });
-    let get = |k: &str| fields.iter().find(|(key, _, _)| *key == k).map(|(_, v, p)| (*v, *p));
+    let start = fields
+        .first()
+        .map(|f| f.2)
+        .unwrap_or(Pos { line: 1, col: 1 });
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _, _)| *key == k)
+            .map(|(_, v, p)| (*v, *p))
+    };
     let Some((flags_text, flags_pos)) = get("flags") else {
         let hint = if get("Features").is_some() || get("CPU implementer").is_some() {
             " (this looks like an ARM /proc/cpuinfo: EVC is about x86 CPUs)"
@@ -224,7 +256,9 @@ pub fn parse(text: &str) -> ParseResult {
         return Err(ParseError::new(
             start.line,
             start.col,
-            format!("expected an x86 /proc/cpuinfo `processor` block with a `flags :` line; found none{hint}"),
+            format!(
+                "expected an x86 /proc/cpuinfo `processor` block with a `flags :` line; found none{hint}"
+            ),
         ));
     };
     let flags: BTreeSet<&str> = flags_text.split_whitespace().collect();
@@ -247,19 +281,32 @@ pub fn parse(text: &str) -> ParseResult {
     }
     let vendor_pos = get("vendor_id").map(|(_, p)| p).unwrap_or(start);
     for key in ["cpuid.Intel", "cpuid.AMD", "cpuid.VIA", "cpuid.Cyrix"] {
-        push(key.to_string(), u64::from(vendor_key == Some(key)), vendor_pos);
+        push(
+            key.to_string(),
+            u64::from(vendor_key == Some(key)),
+            vendor_pos,
+        );
     }
-    for (field, key) in
-        [("cpu family", "cpuid.FAMILY"), ("model", "cpuid.MODEL"), ("stepping", "cpuid.STEPPING"), ("cpuid level", "cpuid.NUMLEVELS")]
-    {
+    for (field, key) in [
+        ("cpu family", "cpuid.FAMILY"),
+        ("model", "cpuid.MODEL"),
+        ("stepping", "cpuid.STEPPING"),
+        ("cpuid level", "cpuid.NUMLEVELS"),
+    ] {
         match get(field) {
             Some((v, p)) => match v.parse::<u64>() {
                 Ok(n) => push(key.to_string(), n, p),
                 Err(_) => {
-                    return Err(ParseError::new(p.line, p.col, format!("expected a decimal number for `{field}`, found `{v}`")));
+                    return Err(ParseError::new(
+                        p.line,
+                        p.col,
+                        format!("expected a decimal number for `{field}`, found `{v}`"),
+                    ));
                 }
             },
-            None if field != "cpuid level" => warnings.push(format!("no `{field}` line: {key} is unknown")),
+            None if field != "cpuid level" => {
+                warnings.push(format!("no `{field}` line: {key} is unknown"))
+            }
             None => {}
         }
     }
@@ -315,12 +362,20 @@ pub fn parse(text: &str) -> ParseResult {
         );
     }
     let host = HostInput {
-        cpu_model: get("model name").map(|(v, _)| v.to_string()).filter(|v| !v.is_empty()),
+        cpu_model: get("model name")
+            .map(|(v, _)| v.to_string())
+            .filter(|v| !v.is_empty()),
         capabilities: caps,
         pos: start,
         ..HostInput::default()
     };
-    let warnings = warnings.into_iter().map(|message| Warning { pos: start, message }).collect();
+    let warnings = warnings
+        .into_iter()
+        .map(|message| Warning {
+            pos: start,
+            message,
+        })
+        .collect();
     Ok((vec![Document::Host(host)], warnings))
 }
 
@@ -336,34 +391,65 @@ mod tests {
         processor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu\n";
 
     fn value(h: &HostInput, key: &str) -> Option<u64> {
-        h.capabilities.iter().find(|e| e.key == key).map(|e| e.value)
+        h.capabilities
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.value)
     }
 
     #[test]
     fn first_block_flags_map_to_esxi_keys() {
         assert!(looks_like(BROADWELL));
         let (docs, warnings) = parse(BROADWELL).unwrap();
-        let Document::Host(h) = &docs[0] else { panic!() };
-        assert_eq!(h.cpu_model.as_deref(), Some("Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz"));
+        let Document::Host(h) = &docs[0] else {
+            panic!()
+        };
+        assert_eq!(
+            h.cpu_model.as_deref(),
+            Some("Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz")
+        );
         assert_eq!(value(h, "cpuid.Intel"), Some(1));
         assert_eq!(value(h, "cpuid.MODEL"), Some(79));
         assert_eq!(value(h, "cpuid.NUMLEVELS"), Some(20));
-        for k in ["SSE3", "SSE41", "LAHF64", "MDCLEAR", "FCMD", "ENFSTRG", "3DNPREFETCH", "ABM", "PDPE1GB", "IBRS", "IBPB", "DS",
-            "MWAIT", "XCR0_MASTER_SSE", "XCR0_MASTER_YMM_H", "XSAVEOPT"]
-        {
+        for k in [
+            "SSE3",
+            "SSE41",
+            "LAHF64",
+            "MDCLEAR",
+            "FCMD",
+            "ENFSTRG",
+            "3DNPREFETCH",
+            "ABM",
+            "PDPE1GB",
+            "IBRS",
+            "IBPB",
+            "DS",
+            "MWAIT",
+            "XCR0_MASTER_SSE",
+            "XCR0_MASTER_YMM_H",
+            "XSAVEOPT",
+        ] {
             assert_eq!(value(h, &format!("cpuid.{k}")), Some(1), "{k}");
         }
         assert_eq!(value(h, "cpuid.AVX512F"), Some(0));
         assert_eq!(value(h, "cpuid.AMD_FAST_SHORT_CMPSB"), None);
         assert_eq!(warnings[0].message, APPROXIMATION_WARNING);
-        assert!(warnings.iter().any(|w| w.message.contains("cpuid.UPPER_ADDRESS_IGNORE")));
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains("cpuid.UPPER_ADDRESS_IGNORE"))
+        );
         assert_eq!(value(h, "cpuid.FCMD"), Some(1));
     }
 
     #[test]
     fn flag_map_names_only_catalogue_keys() {
         let cat = catalogue();
-        for (flag, keys) in FLAG_MAP.iter().copied().chain(DERIVED.iter().map(|(f, k)| (f[1], *k))) {
+        for (flag, keys) in FLAG_MAP
+            .iter()
+            .copied()
+            .chain(DERIVED.iter().map(|(f, k)| (f[1], *k)))
+        {
             for k in keys {
                 assert!(cat.lookup(&format!("cpuid.{k}")).is_some(), "{flag} → {k}");
             }
@@ -374,7 +460,8 @@ mod tests {
     fn errors() {
         let e = parse("processor\t: 0\nvendor_id\t: GenuineIntel\n").unwrap_err();
         assert_eq!(e.pos.line, 1);
-        let e = parse("processor\t: 0\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n").unwrap_err();
+        let e =
+            parse("processor\t: 0\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n").unwrap_err();
         assert!(e.message.contains("ARM"));
         let e = parse("processor\t: 0\ncpu family\t: six\nflags\t: fpu\n").unwrap_err();
         assert_eq!((e.pos.line, e.pos.col), (2, 14));

@@ -129,7 +129,9 @@ fn json_error(e: &serde_json::Error, body: &str, bom: bool) -> ParseError {
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
     // serde_json's column counts bytes; evcalc's columns count characters (found by fuzzing:
     // non-ASCII text before the error put the column past the end of the line).
-    let mut col = u32::try_from(char_column(body, e.line(), e.column())).unwrap_or(u32::MAX).max(1);
+    let mut col = u32::try_from(char_column(body, e.line(), e.column()))
+        .unwrap_or(u32::MAX)
+        .max(1);
     if bom && line == 1 {
         col = col.saturating_add(1);
     }
@@ -694,9 +696,12 @@ impl Ctx<'_> {
         let label = format!("VirtualMachine {}", name.as_deref().unwrap_or("(unnamed)"));
         // `runtime` wins; `summary.runtime` (a copy) only when the input has no runtime at all.
         let has_runtime = find(ms, &["runtime"]).is_some()
-            || ms
-                .iter()
-                .any(|m| m.name.len() > 8 && m.name.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("runtime.")));
+            || ms.iter().any(|m| {
+                m.name.len() > 8
+                    && m.name
+                        .get(..8)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("runtime."))
+            });
         let list_path = |field: &'static str| -> Vec<&'static str> {
             if has_runtime {
                 vec!["runtime", field]

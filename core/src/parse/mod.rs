@@ -43,7 +43,9 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         Some(pieces) => parse_pieces(text, pieces),
     };
     let mut parsed = result.map_err(|e| odd_character_error(text, e))?;
-    if let Some((at, c)) = text.char_indices().find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))
         && let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c)
     {
         let pos = pos_of(text, at);
@@ -312,10 +314,15 @@ fn odd_character_error(text: &str, e: ParseError) -> ParseError {
         .match_indices('\n')
         .nth(e.pos.line.max(1) as usize - 1)
         .map_or(text.len(), |(i, _)| i);
-    let Some((at, c)) = text[..end].char_indices().find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c)) else {
+    let Some((at, c)) = text[..end]
+        .char_indices()
+        .find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))
+    else {
         return e;
     };
-    let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c) else { return e };
+    let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c) else {
+        return e;
+    };
     let pos = pos_of(text, at);
     let what = if c == '\u{00a0}' || c == '\u{200b}' || c == '\u{2007}' || c == '\u{202f}' {
         "an invisible character".to_string()
