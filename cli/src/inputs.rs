@@ -28,6 +28,11 @@ pub struct InputFile {
     /// The path as the user wrote it (joined with the directory for directory members).
     pub display: String,
     pub canonical: PathBuf,
+    /// Found in a directory (not named on the command line): skipped with a summary warning
+    /// when it is not an evcalc input, instead of failing the run.
+    pub member: bool,
+    /// `-`: standard input.
+    pub stdin: bool,
 }
 
 /// Everything loaded for a command.
@@ -38,11 +43,27 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
+/// The most evcalc reads from one input (file, stream or standard input).
+pub const MAX_INPUT_BYTES: usize = session::MAX_INPUT_BYTES;
+
 /// Expands directories (every regular file, sorted, non-recursive, skipping `README*` and hidden
-/// files) and checks that plain paths exist.
+/// files) and checks that plain paths exist. `-` is standard input.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
     let mut out: Vec<InputFile> = Vec::new();
+    // Canonical paths already taken: a scan of `out` per file made 20,000 files quadratic.
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for path in paths {
+        if path.as_os_str() == "-" {
+            if !out.iter().any(|f| f.stdin) {
+                out.push(InputFile {
+                    display: "-".to_string(),
+                    canonical: PathBuf::from("-"),
+                    member: false,
+                    stdin: true,
+                });
+            }
+            continue;
+        }
         let meta = std::fs::metadata(path).map_err(|e| {
             Fail::Usage(format!("cannot read {}: {}", path.display(), io_reason(&e)))
         })?;
@@ -68,7 +89,15 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
                     continue;
                 }
                 let member = entry.path();
-                if std::fs::metadata(&member).is_ok_and(|m| m.is_file()) {
+                // `file_type` comes from the directory listing (no stat) unless it is a link.
+                let is_file = match entry.file_type() {
+                    Ok(t) if t.is_file() => true,
+                    Ok(t) if t.is_symlink() => {
+                        std::fs::metadata(&member).is_ok_and(|m| m.is_file())
+                    }
+                    _ => false,
+                };
+                if is_file {
                     members.push(member);
                 }
             }
@@ -80,23 +109,87 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>, Fail> {
                 )));
             }
             for m in members {
-                push_unique(&mut out, &m);
+                push_unique(&mut out, &mut seen, &m, true);
             }
         } else {
-            push_unique(&mut out, path);
+            push_unique(&mut out, &mut seen, path, false);
         }
     }
     Ok(out)
 }
 
-fn push_unique(out: &mut Vec<InputFile>, path: &Path) {
+fn push_unique(
+    out: &mut Vec<InputFile>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    path: &Path,
+    member: bool,
+) {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if !out.iter().any(|f| f.canonical == canonical) {
+    if seen.insert(canonical.clone()) {
         out.push(InputFile {
             display: path.display().to_string(),
             canonical,
+            member,
+            stdin: false,
         });
     }
+}
+
+/// Reads at most the cap plus one byte: regular files are refused by their size before any
+/// read, streams (`/dev/zero`, a FIFO, a pipe, standard input) after the cap plus one byte.
+/// Memory stays near the cap whatever the input.
+pub fn read_bounded(file: &InputFile, cap: usize) -> Result<Vec<u8>, Fail> {
+    use std::io::Read;
+    let mb = |n: u64| n.div_ceil(1024 * 1024);
+    let too_big = |what: String| {
+        Fail::Usage(format!(
+            "{}: {what}; evcalc reads at most {} MB per input (split the file, or give only the hosts you need)",
+            file.display,
+            mb(cap as u64)
+        ))
+    };
+    let cannot =
+        |e: std::io::Error| Fail::Usage(format!("cannot read {}: {}", file.display, io_reason(&e)));
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    if file.stdin {
+        bytes.reserve(cap.min(1 << 20));
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() > cap {
+            return Err(too_big(format!(
+                "more than {} MB on standard input",
+                mb(cap as u64)
+            )));
+        }
+        return Ok(bytes);
+    }
+    let f = std::fs::File::open(&file.canonical).map_err(cannot)?;
+    let meta = f.metadata().map_err(cannot)?;
+    if meta.is_file() {
+        if meta.len() > cap as u64 {
+            return Err(too_big(format!("the file is {} MB", mb(meta.len()))));
+        }
+        bytes.reserve(usize::try_from(meta.len()).unwrap_or(cap).min(cap) + 1);
+    } else {
+        bytes.reserve(cap.min(1 << 20));
+    }
+    f.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() > cap {
+        let what = if meta.is_file() {
+            "the file grew beyond the cap while it was read".to_string()
+        } else {
+            format!(
+                "more than {} MB from this stream (a device, FIFO or pipe)",
+                mb(cap as u64)
+            )
+        };
+        return Err(too_big(what));
+    }
+    Ok(bytes)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -110,8 +203,13 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Reads a file as text: UTF-8 (with or without BOM), UTF-16 with BOM (Windows PowerShell's
 /// `>` redirection), else UTF-8 with invalid bytes replaced (and a warning).
 pub fn read_text(file: &InputFile, warnings: &mut Vec<String>) -> Result<String, Fail> {
-    let bytes = std::fs::read(&file.canonical)
-        .map_err(|e| Fail::Usage(format!("cannot read {}: {}", file.display, io_reason(&e))))?;
+    let bytes = read_bounded(file, MAX_INPUT_BYTES)?;
+    Ok(decode_text(&file.display, bytes, warnings))
+}
+
+/// Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else UTF-8 with invalid bytes
+/// replaced (and a warning).
+fn decode_text(display: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> String {
     let utf16 = |be: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
@@ -126,29 +224,87 @@ pub fn read_text(file: &InputFile, warnings: &mut Vec<String>) -> Result<String,
         String::from_utf16_lossy(&units)
     };
     if bytes.starts_with(&[0xff, 0xfe]) {
-        return Ok(utf16(false));
+        return utf16(false);
     }
     if bytes.starts_with(&[0xfe, 0xff]) {
-        return Ok(utf16(true));
+        return utf16(true);
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
+        Ok(s) => s,
         Err(e) => {
             warnings.push(format!(
-                "{}: not valid UTF-8; invalid bytes were replaced",
-                file.display
+                "{display}: not valid UTF-8; invalid bytes were replaced"
             ));
-            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     }
+}
+
+/// Why a file found in a directory is not an evcalc input (it is then skipped), if it is not.
+fn not_an_input(file: &InputFile, text: &str) -> Option<&'static str> {
+    if file.display.ends_with(":Zone.Identifier") {
+        return Some("a Windows download marker");
+    }
+    let head = &text.as_bytes()[..text.len().min(8192)];
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    // UTF-16 without a byte-order mark has a NUL in every other byte: the core explains that.
+    if nuls > 0 && nuls * 4 < head.len() {
+        return Some("binary");
+    }
+    if text.trim().is_empty() {
+        return Some("empty");
+    }
+    if nuls == 0 && evcalc::parse::detect(text).is_none() {
+        return Some("not a format evcalc reads");
+    }
+    None
 }
 
 /// Loads files into one workspace; `--modes FILE` replaces the mode catalogue.
 pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, Fail> {
     let mut warnings = Vec::new();
     let mut texts = Vec::new();
-    for f in &files {
-        texts.push(read_text(f, &mut warnings)?);
+    let mut kept = Vec::with_capacity(files.len());
+    let mut skipped: Vec<String> = Vec::new();
+    for f in files {
+        let mut file_warnings = Vec::new();
+        let text = read_text(&f, &mut file_warnings)?;
+        // Files found in a directory that are no evcalc input (INDEX.tsv, NOTES.txt, a
+        // `:Zone.Identifier`, a binary) are skipped; files named on the command line stay strict.
+        if f.member
+            && let Some(why) = not_an_input(&f, &text)
+        {
+            skipped.push(format!(
+                "{} ({why})",
+                f.display.rsplit(['/', '\\']).next().unwrap_or(&f.display)
+            ));
+            continue;
+        }
+        warnings.append(&mut file_warnings);
+        texts.push(text);
+        kept.push(f);
+    }
+    let files = kept;
+    if !skipped.is_empty() {
+        let shown: Vec<&str> = skipped.iter().take(5).map(String::as_str).collect();
+        warnings.push(format!(
+            "skipped {} file{} of the given directories that {} no evcalc input: {}{}",
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" },
+            if skipped.len() == 1 { "is" } else { "are" },
+            shown.join(", "),
+            if skipped.len() > 5 {
+                format!(", … ({} more)", skipped.len() - 5)
+            } else {
+                String::new()
+            }
+        ));
+        if files.is_empty() {
+            return Err(Fail::Usage(format!(
+                "no evcalc input among the files given ({})",
+                skipped.join(", ")
+            )));
+        }
     }
     let sources: Vec<Source<'_>> = files
         .iter()

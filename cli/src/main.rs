@@ -38,8 +38,11 @@ Examples:
   evcalc modes intel-haswell                         a mode's baseline with evidence
   evcalc plan dumps/ --add new-host.txt              can a new host join? what changes?
 
-Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable,
-2 = bad input or usage. Every command accepts --json (schema: docs/json.md).";
+Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable (blocked),
+2 = bad input or usage, 3 = no blocker found but not everything could be checked (fragments,
+unknown features). --exit-codes nagios maps them for monitoring: 0 OK, 2 CRITICAL = blocked,
+3 UNKNOWN = not everything checked or bad input. Every command accepts --json (schema:
+docs/json.md); with --json every error, usage errors included, is {\"errors\": [...]} on stdout.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -85,6 +88,52 @@ struct Global {
         help_heading = "Global options"
     )]
     color: ColorWhen,
+    /// Exit status convention: `grep` (0 compatible, 1 blocked, 2 bad input/usage, 3 not
+    /// everything checked) or `nagios` (0 OK, 2 CRITICAL = blocked, 3 UNKNOWN = not everything
+    /// checked or bad input/usage).
+    #[arg(
+        long = "exit-codes",
+        global = true,
+        value_enum,
+        value_name = "STYLE",
+        default_value_t = ExitCodes::Grep,
+        help_heading = "Global options"
+    )]
+    exit_codes: ExitCodes,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExitCodes {
+    /// 0 compatible, 1 blocked, 2 bad input or usage, 3 no blocker found but not everything checked.
+    Grep,
+    /// Nagios/Icinga plugin codes: 0 OK, 2 CRITICAL (blocked), 3 UNKNOWN (unchecked or bad input).
+    Nagios,
+}
+
+impl ExitCodes {
+    /// Maps a grep-style code (what commands return) to this convention.
+    fn map(self, code: u8) -> u8 {
+        match self {
+            ExitCodes::Grep => code,
+            ExitCodes::Nagios => match code {
+                0 => 0,
+                1 => 2,
+                _ => 3,
+            },
+        }
+    }
+}
+
+/// `--exit-codes nagios` among raw arguments (for errors found before clap has parsed them).
+fn nagios_in_args(args: &[std::ffi::OsString]) -> bool {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--exit-codes=nagios"
+            || (a == "--exit-codes" && args.get(i + 1).is_some_and(|v| v == "nagios"))
+    })
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,14 +369,34 @@ pub struct Ctx {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            if !e.use_stderr() {
+                return ExitCode::from(0);
+            }
+            // `--json` promises JSON on stdout for every error, usage errors included.
+            if args.iter().skip(1).any(|a| a == "--json") {
+                let message = e
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ")
+                    .to_string();
+                let text = serde_json::to_string_pretty(
+                    &serde_json::json!({ "errors": [{ "message": message }] }),
+                )
+                .unwrap_or_default();
+                let _ = write_stdout(&format!("{text}\n"));
+            }
+            return ExitCode::from(if nagios_in_args(&args) { 3 } else { 2 });
         }
     };
+    let exit_codes = cli.global.exit_codes;
     let color = match cli.global.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
@@ -363,23 +432,98 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(out) => {
-            let mut seen = std::collections::HashSet::new();
-            for w in out.warnings.iter().filter(|w| seen.insert(w.as_str())) {
+            for w in group_warnings(&out.warnings) {
                 eprint_line(&format!(
                     "{} {w}",
                     err_style.paint(table::Paint::Warn, "warning:")
                 ));
             }
             if write_stdout(&out.stdout).is_err() {
-                return ExitCode::from(2);
+                return ExitCode::from(exit_codes.map(2));
             }
-            ExitCode::from(out.code)
+            ExitCode::from(exit_codes.map(out.code))
         }
         Err(fail) => {
             commands::report_failure(&fail, &ctx, &err_style);
-            ExitCode::from(2)
+            ExitCode::from(exit_codes.map(2))
         }
     }
+}
+
+/// Warnings for a person: each text once, and one line for a remark that many inputs or hosts
+/// share ("64 hosts from raw CPUID dumps: approximations of what ESXi reports" instead of 64
+/// lines). A warning is `SUBJECT: [line N: ]TEXT`; warnings with the same TEXT and at least
+/// three subjects are grouped.
+pub fn group_warnings(warnings: &[String]) -> Vec<String> {
+    let split = |w: &str| -> (String, String) {
+        let Some((subject, rest)) = w.split_once(": ") else {
+            return (String::new(), w.to_string());
+        };
+        if subject.contains(' ') && !subject.starts_with("host ") {
+            return (String::new(), w.to_string());
+        }
+        let rest = match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+            Some((n, body)) if n.bytes().all(|c| c.is_ascii_digit()) => body,
+            _ => rest,
+        };
+        // `dumps/a.txt` and host `a` are the same subject.
+        let base = subject.rsplit(['/', '\\']).next().unwrap_or(subject);
+        let stem = base.split('.').next().unwrap_or(base);
+        (stem.to_string(), rest.to_string())
+    };
+    let mut order: Vec<String> = Vec::new();
+    let mut subjects: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut singles: Vec<(String, String)> = Vec::new();
+    for w in warnings {
+        if !seen.insert(w.as_str()) {
+            continue;
+        }
+        let (subject, body) = split(w);
+        let list = subjects.entry(body.clone()).or_insert_with(|| {
+            order.push(body.clone());
+            Vec::new()
+        });
+        if !list.contains(&subject) {
+            list.push(subject);
+        }
+        singles.push((body, w.clone()));
+    }
+    let mut out = Vec::new();
+    let mut printed = std::collections::HashSet::new();
+    for (body, w) in singles {
+        let list = &subjects[&body];
+        let named: Vec<&String> = list.iter().filter(|s| !s.is_empty()).collect();
+        if named.len() < 3 {
+            out.push(w);
+            continue;
+        }
+        if !printed.insert(body.clone()) {
+            continue;
+        }
+        let shown: Vec<&str> = named.iter().take(4).map(|s| s.as_str()).collect();
+        let more = if named.len() > 4 {
+            format!(", … ({} more)", named.len() - 4)
+        } else {
+            String::new()
+        };
+        if body.starts_with("derived from a raw CPUID dump") {
+            out.push(format!(
+                "{} hosts from raw CPUID dumps ({}{more}): approximations of what ESXi reports (ESXi version, BIOS \
+                 settings and microcode decide the rest)",
+                named.len(),
+                shown.join(", ")
+            ));
+        } else {
+            out.push(format!(
+                "{} inputs or hosts ({}{more}): {body}",
+                named.len(),
+                shown.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// Writes to stdout; a closed pipe (`evcalc … | head`) is not an error.
@@ -409,5 +553,31 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn nagios_codes() {
+        assert_eq!([0, 1, 2, 3].map(|c| ExitCodes::Nagios.map(c)), [0, 2, 3, 3]);
+        assert_eq!([0, 1, 2, 3].map(|c| ExitCodes::Grep.map(c)), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn warnings_are_grouped_and_never_repeated() {
+        let cpuid = "derived from a raw CPUID dump: an approximation of what ESXi reports (ESXi version, BIOS settings and microcode decide the rest)";
+        let mut warnings: Vec<String> = (0..64)
+            .map(|i| format!("dumps/cpu{i}.txt: line 1: {cpuid}"))
+            .collect();
+        warnings.extend((0..64).map(|i| format!("cpu{i}: {cpuid}")));
+        warnings.push("esxi01: something".to_string());
+        warnings.push("esxi01: something".to_string());
+        let out = group_warnings(&warnings);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(
+            out[0]
+                .starts_with("64 hosts from raw CPUID dumps (cpu0, cpu1, cpu2, cpu3, … (60 more))"),
+            "{}",
+            out[0]
+        );
+        assert_eq!(out[1], "esxi01: something");
     }
 }

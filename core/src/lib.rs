@@ -37,6 +37,7 @@ pub mod exposure;
 pub mod headline;
 pub mod input;
 pub mod model;
+pub mod modename;
 pub mod parse;
 pub mod plan;
 pub mod remedy;

@@ -51,6 +51,9 @@ impl std::fmt::Display for InputError {
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub hosts: Vec<Host>,
+    /// What the parser read for each host, parallel to `hosts` as `load` returns them (raw and
+    /// masked `featureCapability` as listed, fragment flags): the evidence behind each `Host`.
+    pub host_inputs: Vec<crate::input::HostInput>,
     pub vms: Vec<Vm>,
     /// `featMask.evc.*` sets that could not be attached to a host by name.
     pub loose_evc_masks: Vec<(String, Vec<(Key, Mask)>)>,
@@ -80,6 +83,7 @@ pub fn stem(name: &str) -> &str {
 pub fn load(sources: &[Source<'_>]) -> Workspace {
     let mut ws = Workspace {
         hosts: Vec::new(),
+        host_inputs: Vec::new(),
         vms: Vec::new(),
         loose_evc_masks: Vec::new(),
         modes: builtin_modes().clone(),
@@ -90,6 +94,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     let mut taken = TakenNames::default();
     // Host names as the inputs gave them, before de-duplication (parallel to `ws.hosts`).
     let mut original_names: Vec<String> = Vec::new();
+    let mut unnamed = 0usize;
     for source in sources {
         let mut summary = InputSummary {
             source: source.name.to_string(),
@@ -152,26 +157,50 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
             .iter()
             .filter(|d| matches!(d, Document::Vm(_)))
             .count();
-        let (mut host_n, mut vm_n) = (0, 0);
+        let mut vm_n = 0;
         for doc in &parsed.documents {
             match doc {
                 Document::Host(h) => {
-                    host_n += 1;
+                    // Several unnamed hosts in one input (a transcript without host names,
+                    // concatenated dumps): "host 1…n" in the order of the whole workspace.
                     let fallback = if host_docs > 1 {
-                        format!("{} #{host_n}", stem(source.name))
+                        unnamed += 1;
+                        format!("host {unnamed}")
                     } else {
                         stem(source.name).to_string()
                     };
+                    // Missing is unknown: a host without any featureCapability entry (a paste
+                    // cut before it, `hostsvc/hostsummary` alone, govc without it) can block
+                    // nothing and prove nothing — never "lacks cpuid.Intel, SSE3, LM, …".
+                    let mut h = std::borrow::Cow::Borrowed(h);
+                    if h.capabilities.is_empty() && !h.fragment {
+                        h.to_mut().fragment = true;
+                        if parsed.format == Format::VmodlText {
+                            summary.warnings.push(format!(
+                                "line {}: {} has no featureCapability (was the paste cut short, or is it \
+                                 `hostsvc/hostsummary` only?): its features are unknown; paste the whole \
+                                 `vim-cmd hostsvc/hostconfig` output",
+                                h.pos.line,
+                                h.name.as_deref().unwrap_or("the host")
+                            ));
+                        }
+                    }
+                    let h = h.as_ref();
                     let mut host = Host::from_input(h, &fallback, source.name);
                     if matches!(parsed.format, Format::CpuidDump | Format::ProcCpuinfo) {
-                        // The approximation warning belongs to the host, not only to the input.
-                        host.warnings
-                            .extend(parsed.warnings.iter().map(|w| w.message.clone()));
+                        // The approximation warning belongs to the host, not only to the input
+                        // (once: a transcript of several dumps repeats it per dump).
+                        for w in &parsed.warnings {
+                            if !host.warnings.contains(&w.message) {
+                                host.warnings.push(w.message.clone());
+                            }
+                        }
                     }
                     original_names.push(host.name.clone());
                     host.name = taken.unique(&host.name, &mut summary.warnings);
                     summary.hosts.push(host.name.clone());
                     ws.hosts.push(host);
+                    ws.host_inputs.push(h.clone());
                 }
                 Document::Vm(v) => {
                     vm_n += 1;
@@ -354,6 +383,9 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
     let mut dropped: std::collections::HashMap<String, std::collections::HashSet<String>> =
         std::collections::HashMap::new();
     let mut drop = vec![false; ws.hosts.len()];
+    // Per input, in order: (name the fragment gave, name it was loaded under).
+    let mut folded: std::collections::HashMap<String, Vec<(String, String)>> =
+        std::collections::HashMap::new();
     #[allow(clippy::needless_range_loop)] // `index` addresses three parallel vectors
     for index in 0..ws.hosts.len() {
         if !ws.hosts[index].is_fragment() {
@@ -397,26 +429,51 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
                     .retain(|w| !w.ends_with(&format!("this one is called {renamed}")));
             }
         }
-        if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == fragment.source) {
-            dropped
+        if dropped
+            .entry(fragment.source.clone())
+            .or_default()
+            .insert(fragment.name.clone())
+        {
+            folded
                 .entry(fragment.source.clone())
                 .or_default()
-                .insert(fragment.name.clone());
-            summary.warnings.push(format!(
-                "the fragment of {original} was checked against the full dump of {original} and not counted as another host"
-            ));
+                .push((original.clone(), fragment.name.clone()));
         }
         drop[index] = true;
     }
     for (source, names) in &dropped {
         if let Some(summary) = ws.inputs.iter_mut().find(|i| i.source == *source) {
             summary.hosts.retain(|h| !names.contains(h));
+            let list = folded.remove(source).unwrap_or_default();
+            // The fragment is no host of its own: its renaming (`esxi01 (2)`) is no news.
+            // (A set lookup per warning: a scan of the set per warning was quadratic.)
+            let renamed: std::collections::HashSet<&str> =
+                list.iter().map(|(_, loaded)| loaded.as_str()).collect();
+            summary.warnings.retain(|w| {
+                w.rsplit_once("; this one is called ")
+                    .is_none_or(|(_, name)| !renamed.contains(name))
+            });
+            let originals: Vec<&str> = list.iter().map(|(o, _)| o.as_str()).collect();
+            summary.warnings.push(match originals.as_slice() {
+                [one] => format!(
+                    "the fragment of {one} was checked against the full dump of {one} and not counted as another host"
+                ),
+                many => format!(
+                    "the fragments of {} were checked against their full dumps and not counted as other hosts",
+                    many.join(", ")
+                ),
+            });
         }
     }
     let mut index = 0;
     ws.hosts.retain(|_| {
         index += 1;
         !drop[index - 1]
+    });
+    let mut index = 0;
+    ws.host_inputs.retain(|_| {
+        index += 1;
+        !drop.get(index - 1).copied().unwrap_or(false)
     });
 }
 
@@ -482,9 +539,10 @@ pub fn choose_evc<'m>(
     }
 }
 
-/// Resolves a per-VM EVC mode key.
+/// Resolves an EVC mode name: key (`intel-haswell`), short name (`haswell`) or vSphere label,
+/// with "did you mean" on failure (see [`crate::modename::resolve_mode`]).
 pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMode, String> {
-    modes.get(arg).ok_or_else(|| unknown_mode(arg, modes))
+    crate::modename::resolve_mode(arg, modes).map_err(|e| e.to_string())
 }
 
 fn unknown_mode(arg: &str, modes: &ModeCatalogue) -> String {

@@ -9,4 +9,5 @@ mod mechanisms;
 mod modes_export;
 mod props;
 mod roundtrip;
+mod transcripts;
 mod virsh_baseline;

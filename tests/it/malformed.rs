@@ -487,14 +487,16 @@ fn rows() -> Vec<Row> {
             runtime(&[("cpuid.SSE3", "Bool:Min:1"), ("cpuid.sse3", "Bool:Min:0")]),
             "is listed twice",
         ),
-        warns(
+        err(
             "grep fragment with a key three times",
             format!(
                 "{}{}",
                 head(GREP, 9),
                 "         key = \"cpuid.MDCLEAR\",\n         value = \"0\"\n"
             ),
-            "appears a third time in this host fragment",
+            10,
+            10,
+            "appears a third time in one host's output (lines 2, 7 and 10)",
         ),
         // -- values out of range
         err(
@@ -924,7 +926,10 @@ fn big_inputs_take_linear_time() {
             hosts_and_vms.push_str("(vim.vm.RuntimeInfo) { host = 'vim.HostSystem:ha-host' }\n");
             let _ = write!(
                 dumps_and_fragments,
-                "(vim.host.Summary) {{ config = (vim.host.ConfigInfo) {{ name = \"h{i}\" }} }}\n# h{i}\nkey = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n"
+                "(vim.host.ConfigInfo) {{ network = (vim.host.NetworkInfo) {{ dnsConfig = (vim.host.DnsConfig) {{ \
+                 hostName = \"h{i}\" }} }}, featureCapability = (vim.host.FeatureCapability) [ \
+                 (vim.host.FeatureCapability) {{ key = \"cpuid.SSE3\", value = \"1\" }} ] }}\n\
+                 # h{i}\nkey = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n"
             );
         }
     }

@@ -160,8 +160,24 @@ pub fn resolve_evc<'m>(
     hosts: &[Host],
     modes: &'m ModeCatalogue,
 ) -> Result<Evc<'m>, Fail> {
-    let chosen = session::choose_evc(args.evc.as_deref(), hosts, modes)
-        .map_err(|e| Fail::Usage(format!("--evc: {e}")))?;
+    // `--evc haswell` or the vSphere label: resolved to the key first (with "did you mean").
+    let evc = match args.evc.as_deref().map(str::trim) {
+        Some(a)
+            if !["none", "disabled", "off"]
+                .iter()
+                .any(|n| a.eq_ignore_ascii_case(n)) =>
+        {
+            Some(
+                session::choose_mode(a, modes)
+                    .map_err(|e| Fail::Usage(format!("--evc: {e}")))?
+                    .key
+                    .as_str(),
+            )
+        }
+        other => other,
+    };
+    let chosen =
+        session::choose_evc(evc, hosts, modes).map_err(|e| Fail::Usage(format!("--evc: {e}")))?;
     let per_vm = match args.vm_evc.as_deref().map(str::trim) {
         None => None,
         Some(a) if a.eq_ignore_ascii_case("none") || a.is_empty() => None,

@@ -609,13 +609,47 @@ impl Ctx<'_> {
         let capabilities = self.entries(ms, &["config", "featureCapability"], number)?;
         let masked_capabilities =
             self.entries(ms, &["config", "maskedFeatureCapability"], number)?;
+        // Missing is unknown: without featureCapability the host can block nothing and prove
+        // nothing. `hardware.cpuFeature` (govc host.info -json) carries the raw CPUID bits of
+        // a few leaves: the features of those leaves are known, every other one stays unknown.
+        let mut capabilities = capabilities;
+        let mut fragment = false;
         if capabilities.is_empty() {
-            self.warnings.push(Warning {
-                pos,
-                message: format!(
-                    "{label}: no config.featureCapability in the input; the host's capabilities are unknown"
-                ),
-            });
+            fragment = true;
+            match cpu_feature_capabilities(ms, pos) {
+                Some(Ok(known)) => {
+                    capabilities = known;
+                    self.warnings.push(Warning {
+                        pos,
+                        message: format!(
+                            "{label}: no config.featureCapability; the features of CPUID leaves 0, 1, 0x80000000, \
+                             0x80000001 and 0x80000008 were read from hardware.cpuFeature — raw CPUID bits, not ESXi's \
+                             featureCapability — and every other feature (all mitigations such as MDCLEAR, AVX2, BMI, \
+                             XSAVEOPT, AVX-512, …) is unknown: add config.featureCapability (`govc object.collect -json \
+                             HOST config.featureCapability`) or paste `vim-cmd hostsvc/hostconfig`"
+                        ),
+                    });
+                }
+                Some(Err(message)) => {
+                    self.warnings.push(Warning {
+                        pos,
+                        message: format!(
+                            "{label}: no config.featureCapability, and hardware.cpuFeature could not be read ({message}): \
+                             the host's features are unknown"
+                        ),
+                    });
+                }
+                None => {
+                    self.warnings.push(Warning {
+                        pos,
+                        message: format!(
+                            "{label}: no config.featureCapability in the input; the host's capabilities are unknown \
+                             (it can block nothing and prove nothing): add config.featureCapability (`govc object.collect \
+                             -json HOST config.featureCapability`) or paste `vim-cmd hostsvc/hostconfig`"
+                        ),
+                    });
+                }
+            }
         }
         duplicate_warnings(
             &capabilities,
@@ -650,7 +684,7 @@ impl Ctx<'_> {
             reported_max_evc: find_str(ms, &["summary", "maxEVCModeKey"]),
             reported_current_evc: find_str(ms, &["summary", "currentEVCModeKey"]),
             pos,
-            fragment: false,
+            fragment,
             unrecorded: Vec::new(),
         }));
         Ok(())
@@ -965,6 +999,79 @@ fn by_content(ms: &[Member<'_>]) -> Option<Kind> {
     None
 }
 
+/// CPUID leaves whose bits `hardware.cpuFeature` carries (what ESXi records there).
+const CPU_FEATURE_LEAVES: [u32; 5] = [0, 1, 0x8000_0000, 0x8000_0001, 0x8000_0008];
+
+/// The capabilities `hardware.cpuFeature` (or the first package's `cpuFeature`) proves: only
+/// features of the leaves it carries. `None` when the input has no cpuFeature.
+fn cpu_feature_capabilities(
+    ms: &[Member<'_>],
+    pos: Pos,
+) -> Option<Result<Vec<Entry<u64>>, String>> {
+    let (value, path) = find(ms, &["hardware", "cpuFeature"]).or_else(|| {
+        let (pkgs, p) = find(ms, &["hardware", "cpuPkg"])?;
+        let items = list_items(pkgs, p)?;
+        items
+            .into_iter()
+            .find_map(|(item, ipath)| match unbox(item, ipath) {
+                (Value::Object(o), ipath) => find(&members(o, &ipath), &["cpuFeature"]),
+                _ => None,
+            })
+    })?;
+    let items = list_items(value, path)?;
+    let mut texts: Vec<(i64, [String; 4])> = Vec::new();
+    for (item, ipath) in items {
+        let (Value::Object(o), ipath) = unbox(item, ipath) else {
+            continue;
+        };
+        let ms = members(o, &ipath);
+        let level = find(&ms, &["level"]).and_then(|(v, _)| match unbox(v, String::new()).0 {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        });
+        let Some(level) = level else { continue };
+        let reg = |name: &str| find_str(&ms, &[name]).unwrap_or_default();
+        texts.push((level, [reg("eax"), reg("ebx"), reg("ecx"), reg("edx")]));
+    }
+    if texts.is_empty() {
+        return None;
+    }
+    let records: Vec<(i64, [&str; 4])> = texts
+        .iter()
+        .map(|(l, r)| {
+            (
+                *l,
+                [r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()],
+            )
+        })
+        .collect();
+    let result = super::cpuid_dump::leaves_from_cpu_feature(&records)
+        .and_then(|leaves| super::cpuid_dump::decode(&leaves))
+        .map(|(host, _)| {
+            let cat = crate::catalogue::catalogue();
+            host.capabilities
+                .into_iter()
+                .filter(|e| {
+                    let Some(id) = cat.lookup(&e.key) else {
+                        return false;
+                    };
+                    let def = cat.def(id);
+                    match def.cpuid {
+                        Some(bit) => CPU_FEATURE_LEAVES.contains(&bit.leaf) && bit.subleaf == 0,
+                        // Vendor and identity keys come from leaves 0, 1 and 0x80000000.
+                        None => {
+                            def.kind != crate::catalogue::Kind::Feature
+                                && def.kind != crate::catalogue::Kind::Mitigation
+                        }
+                    }
+                })
+                .map(|e| Entry { pos, ..e })
+                .collect()
+        });
+    Some(result)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1228,11 +1335,28 @@ mod tests {
             Some("Intel(R) Core(TM) i5-8259U CPU @ 2.30GHz")
         );
         assert_eq!(h.reported_max_evc, None);
-        assert!(h.capabilities.is_empty());
+        // Missing is unknown: the raw CPUID bits of leaves 0, 1, 0x8000000x are read, every
+        // other feature stays unknown (a fragment listing only those keys).
+        assert!(h.fragment);
+        let value = |key: &str| {
+            h.capabilities
+                .iter()
+                .find(|e| e.key == key)
+                .map(|e| e.value)
+        };
+        assert_eq!(value("cpuid.Intel"), Some(1));
+        assert_eq!(value("cpuid.SSE3"), Some(1));
+        // The host-wide hardware.cpuFeature of this nested ESXi clears LM (its package's has it).
+        assert_eq!(value("cpuid.LM"), Some(0));
+        assert_eq!(value("cpuid.NX"), Some(1));
+        assert_eq!(value("cpuid.AVX2"), None);
+        assert_eq!(value("cpuid.MDCLEAR"), None);
+        assert_eq!(value("cpuid.XSAVEOPT"), None);
         assert_eq!(h.pos, Pos { line: 3, col: 5 });
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
-            warnings[0].message.contains("no config.featureCapability"),
+            warnings[0].message.contains("no config.featureCapability")
+                && warnings[0].message.contains("raw CPUID bits"),
             "{warnings:?}"
         );
     }

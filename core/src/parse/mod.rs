@@ -8,9 +8,10 @@ pub mod cpuinfo;
 pub mod govc_json;
 pub mod govc_xml;
 pub mod masklines;
+pub mod transcript;
 pub mod vmodl;
 
-use crate::input::{Document, Format, ParseError, Parsed, Warning};
+use crate::input::{Document, Format, HostInput, ParseError, Parsed, Pos, Warning};
 
 /// The result of one format's parser.
 pub type ParseResult = Result<(Vec<Document>, Vec<Warning>), ParseError>;
@@ -25,38 +26,44 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     if let Some(e) = utf16_error(text) {
         return Err(e);
     }
-    let format = detect(text).ok_or_else(|| {
-        html_escaped_error(text).unwrap_or_else(|| {
-            let (line, col) = first_content_pos(text);
-            ParseError::new(
-                line,
-                col,
-                "unrecognised input: expected `vim-cmd hostsvc/hostconfig` or `vim-cmd vmsvc/get.runtime` output \
-                 (VMODL text such as `(vim.host.ConfigInfo) {`), `featMask.*` lines from /etc/vmware/config or a .vmx, \
-                 govc object.save XML, govc/govmomi JSON, a raw CPUID dump (InstLatX64, `cpuid -r`, libvirt, libcpuid) \
-             or /proc/cpuinfo",
-            )
-        })
-    })?;
-    let result = match format {
-        Format::VmodlText => vmodl::parse(text),
-        Format::MaskLines => masklines::parse(text),
-        Format::GovcXml => govc_xml::parse(text),
-        Format::GovcJson | Format::SupportedEvcModeJson => govc_json::parse(text),
-        Format::CpuidDump => cpuid_dump::parse(text),
-        Format::ProcCpuinfo => cpuinfo::parse(text),
+    if let Some(at) = text.find('\0') {
+        let pos = pos_of(text, at);
+        return Err(ParseError::new(
+            pos.line,
+            pos.col,
+            format!(
+                "binary data: a NUL byte at line {}, column {} — this is not a text dump (an archive, an image, a \
+                 .vmdk?); give the text output of `vim-cmd`, govc or a CPUID tool",
+                pos.line, pos.col
+            ),
+        ));
+    }
+    let result = match transcript::split(text) {
+        None => parse_one(text, 1),
+        Some(pieces) => parse_pieces(text, pieces),
     };
-    // In XML, `&lt;` and `&quot;` are the normal escapes: no HTML hint there.
-    let (documents, mut warnings) = result.map_err(|e| {
-        if format == Format::GovcXml {
-            e
-        } else {
-            html_escaped_error(text).unwrap_or(e)
-        }
-    })?;
+    let mut parsed = result.map_err(|e| odd_character_error(text, e))?;
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))
+        && let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c)
+    {
+        let pos = pos_of(text, at);
+        parsed.warnings.insert(
+            0,
+            Warning {
+                pos,
+                message: format!(
+                    "U+{:04X} {name} at line {}, column {}: text copied through a word processor, mail or chat; \
+                     replace it by {fix} — a key or value containing it is not what ESXi printed",
+                    c as u32, pos.line, pos.col
+                ),
+            },
+        );
+    }
     if let Some(at) = text.find('\u{fffd}') {
         let pos = pos_of(text, at);
-        warnings.insert(
+        parsed.warnings.insert(
             0,
             Warning {
                 pos,
@@ -69,11 +76,268 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
             },
         );
     }
+    Ok(parsed)
+}
+
+fn unrecognised(text: &str, first_line: u32) -> ParseError {
+    html_escaped_error(text).map(|e| shifted(e, first_line)).unwrap_or_else(|| {
+        let (line, col) = first_content_pos(text);
+        ParseError::new(
+            line + first_line - 1,
+            col,
+            "unrecognised input: expected `vim-cmd hostsvc/hostconfig` or `vim-cmd vmsvc/get.runtime` output \
+             (VMODL text such as `(vim.host.ConfigInfo) {`), `featMask.*` lines from /etc/vmware/config or a .vmx, \
+             govc object.save XML, govc/govmomi JSON, a raw CPUID dump (InstLatX64, `cpuid -r`, libvirt, libcpuid) \
+             or /proc/cpuinfo",
+        )
+    })
+}
+
+fn shifted(mut e: ParseError, first_line: u32) -> ParseError {
+    e.pos.line = e.pos.line.saturating_add(first_line - 1);
+    e
+}
+
+/// Parses one input (or one host's piece of a transcript, starting at line `first_line`).
+fn parse_one(text: &str, first_line: u32) -> Result<Parsed, ParseError> {
+    let first_line = first_line.max(1);
+    let format = detect(text).ok_or_else(|| unrecognised(text, first_line))?;
+    let result = match format {
+        Format::VmodlText => vmodl::parse_at(text, first_line),
+        Format::MaskLines => masklines::parse(text),
+        Format::GovcXml => govc_xml::parse(text),
+        Format::GovcJson | Format::SupportedEvcModeJson => govc_json::parse(text),
+        Format::CpuidDump => cpuid_dump::parse(text),
+        Format::ProcCpuinfo => cpuinfo::parse(text),
+    };
+    // In XML, `&lt;` and `&quot;` are the normal escapes: no HTML hint there.
+    let (mut documents, mut warnings) = result.map_err(|e| {
+        let e = if format == Format::VmodlText {
+            e
+        } else {
+            shifted(e, first_line)
+        };
+        if format == Format::GovcXml {
+            e
+        } else {
+            html_escaped_error(text)
+                .map(|h| shifted(h, first_line))
+                .unwrap_or(e)
+        }
+    })?;
+    if format != Format::VmodlText && first_line > 1 {
+        let map = transcript::LineMap::From(first_line);
+        remap(&mut documents, &mut warnings, &map);
+    }
     Ok(Parsed {
         format,
         documents,
         warnings,
     })
+}
+
+/// Parses each host's piece of a transcript on its own and names what it found after the
+/// prompt or header.
+fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed, ParseError> {
+    let mut format = None;
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    let mut skipped: Vec<(ParseError, Option<String>)> = Vec::new();
+    for piece in pieces {
+        let header = Pos {
+            line: piece.header_line,
+            col: 1,
+        };
+        if let Some(command) = &piece.silent_command {
+            documents.push(Document::Host(HostInput {
+                name: piece.name.clone(),
+                pos: header,
+                fragment: true,
+                ..HostInput::default()
+            }));
+            let who = piece.name.as_deref().unwrap_or("this host");
+            let lower = command.to_ascii_lowercase();
+            let hint = if lower.contains("grep") && !lower.contains(" -i") && !lower.contains("-ia")
+            {
+                " ESXi 7 and 8 print lower-case keys (`cpuid.mdclear`), so a case-sensitive `grep MDCLEAR` prints \
+                 nothing there: run `vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear` instead."
+            } else {
+                " Paste the command's output (or the whole `vim-cmd hostsvc/hostconfig`)."
+            };
+            warnings.push(Warning {
+                pos: header,
+                message: format!(
+                    "`{command}` printed nothing on {who}: its features are unknown.{hint}"
+                ),
+            });
+            format.get_or_insert(Format::VmodlText);
+            continue;
+        }
+        let contiguous = match &piece.lines {
+            transcript::LineMap::From(first) => Some(*first),
+            transcript::LineMap::Table(_) => None,
+        };
+        let result = match contiguous {
+            Some(first) => parse_one(&piece.text, first),
+            None => parse_one(&piece.text, 1).map(|mut p| {
+                remap(&mut p.documents, &mut p.warnings, &piece.lines);
+                p
+            }),
+        };
+        let mut parsed = match result {
+            Ok(p) => p,
+            Err(mut e) => {
+                if contiguous.is_none() {
+                    e.pos.line = piece.lines.map(e.pos.line);
+                }
+                if detect(&piece.text).is_none() {
+                    // Output of some other command in the transcript (`ls`, `esxcli …`).
+                    skipped.push((e, piece.name.clone()));
+                    continue;
+                }
+                return Err(e);
+            }
+        };
+        format.get_or_insert(parsed.format);
+        if let Some(name) = &piece.name {
+            for doc in &mut parsed.documents {
+                match doc {
+                    Document::Host(h) if h.name.is_none() => h.name = Some(name.clone()),
+                    // A standalone host calls itself `ha-host`: the prompt says which host that is.
+                    Document::Vm(v)
+                        if v.host
+                            .as_deref()
+                            .is_none_or(|h| h.is_empty() || h == "ha-host") =>
+                    {
+                        v.host = Some(name.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        documents.append(&mut parsed.documents);
+        warnings.append(&mut parsed.warnings);
+    }
+    let Some(format) = format else {
+        return Err(skipped
+            .into_iter()
+            .next()
+            .map(|(e, _)| e)
+            .unwrap_or_else(|| unrecognised(text, 1)));
+    };
+    for (e, name) in skipped {
+        warnings.push(Warning {
+            pos: e.pos,
+            message: format!(
+                "the output at line {}{} is not an input evcalc reads; skipped",
+                e.pos.line,
+                name.map(|n| format!(" (from {n})")).unwrap_or_default()
+            ),
+        });
+    }
+    Ok(Parsed {
+        format,
+        documents,
+        warnings,
+    })
+}
+
+/// Moves every position of a piece's documents and warnings to the whole text's lines.
+fn remap(documents: &mut [Document], warnings: &mut [Warning], map: &transcript::LineMap) {
+    let fix = |pos: &mut Pos| {
+        if pos.line > 0 {
+            pos.line = map.map(pos.line);
+        }
+    };
+    for w in warnings.iter_mut() {
+        fix(&mut w.pos);
+    }
+    for doc in documents.iter_mut() {
+        match doc {
+            Document::Host(h) => {
+                fix(&mut h.pos);
+                h.capabilities.iter_mut().for_each(|e| fix(&mut e.pos));
+                h.masked_capabilities
+                    .iter_mut()
+                    .for_each(|e| fix(&mut e.pos));
+                h.evc_masks.iter_mut().for_each(|e| fix(&mut e.pos));
+            }
+            Document::Vm(v) => {
+                fix(&mut v.pos);
+                v.requirements.iter_mut().for_each(|e| fix(&mut e.pos));
+                v.offline_requirements
+                    .iter_mut()
+                    .for_each(|e| fix(&mut e.pos));
+                v.masks.iter_mut().for_each(|e| fix(&mut e.pos));
+            }
+            Document::Masks(m) => {
+                m.evc_masks.iter_mut().for_each(|e| fix(&mut e.pos));
+                m.vm_masks.iter_mut().for_each(|e| fix(&mut e.pos));
+            }
+            Document::EvcModes(list) => {
+                for mode in list {
+                    mode.feature_capability
+                        .iter_mut()
+                        .for_each(|e| fix(&mut e.pos));
+                    mode.feature_mask.iter_mut().for_each(|e| fix(&mut e.pos));
+                    mode.feature_requirement
+                        .iter_mut()
+                        .for_each(|e| fix(&mut e.pos));
+                }
+            }
+        }
+    }
+}
+
+/// Characters that word processors, mail and chat put into pasted text, which then fails to
+/// parse for a reason the parser cannot see: (code point, name, what to type instead).
+const ODD_CHARACTERS: &[(char, &str, &str)] = &[
+    ('\u{201c}', "LEFT DOUBLE QUOTATION MARK", "a plain \""),
+    ('\u{201d}', "RIGHT DOUBLE QUOTATION MARK", "a plain \""),
+    ('\u{201e}', "DOUBLE LOW-9 QUOTATION MARK", "a plain \""),
+    ('\u{2018}', "LEFT SINGLE QUOTATION MARK", "a plain '"),
+    ('\u{2019}', "RIGHT SINGLE QUOTATION MARK", "a plain '"),
+    ('\u{00a0}', "NO-BREAK SPACE", "a plain space"),
+    ('\u{2007}', "FIGURE SPACE", "a plain space"),
+    ('\u{202f}', "NARROW NO-BREAK SPACE", "a plain space"),
+    ('\u{200b}', "ZERO WIDTH SPACE", "nothing (delete it)"),
+    ('\u{2013}', "EN DASH", "a plain -"),
+    ('\u{2014}', "EM DASH", "a plain -"),
+    ('\u{ff1d}', "FULLWIDTH EQUALS SIGN", "a plain ="),
+];
+
+/// When a text fails to parse and holds a character from [`ODD_CHARACTERS`] on or before the
+/// line of the error, the error names that character, its line and column, and the fix; the
+/// parser's own message follows.
+fn odd_character_error(text: &str, e: ParseError) -> ParseError {
+    let end = text
+        .match_indices('\n')
+        .nth(e.pos.line.max(1) as usize - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let Some((at, c)) = text[..end]
+        .char_indices()
+        .find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))
+    else {
+        return e;
+    };
+    let Some((_, name, fix)) = ODD_CHARACTERS.iter().find(|(o, _, _)| *o == c) else {
+        return e;
+    };
+    let pos = pos_of(text, at);
+    let what = if c == '\u{00a0}' || c == '\u{200b}' || c == '\u{2007}' || c == '\u{202f}' {
+        "an invisible character".to_string()
+    } else {
+        format!("`{c}`")
+    };
+    ParseError::new(
+        pos.line,
+        pos.col,
+        format!(
+            "U+{:04X} {name} ({what}) at line {}, column {}: text copied through a word processor, mail or chat; \
+             replace it by {fix} (then: line {}, column {}: {})",
+            c as u32, pos.line, pos.col, e.pos.line, e.pos.col, e.message
+        ),
+    )
 }
 
 /// UTF-16 (or UTF-32) text that reached us as UTF-8: a file without a byte-order mark read as

@@ -60,8 +60,15 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Parses every VMODL document (and fragment) in `text`.
 pub fn parse(text: &str) -> ParseResult {
+    parse_at(text, 1)
+}
+
+/// [`parse`] for a piece of a larger text whose first line is line `first_line` there:
+/// positions and messages count lines of the larger text.
+pub fn parse_at(text: &str, first_line: u32) -> ParseResult {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut p = Parser::new(text);
+    p.line = first_line.max(1);
     let mut out = Out::default();
     let mut frag = Fragments::default();
     loop {
@@ -101,7 +108,7 @@ pub fn parse(text: &str) -> ParseResult {
     if out.docs.is_empty() && out.warnings.is_empty() {
         let (line, col) = first_content(text);
         return Err(ParseError::new(
-            line,
+            line + first_line.max(1) - 1,
             col,
             "expected `vim-cmd` output: a VMODL object such as `(vim.host.ConfigInfo) {` or \
              `(vim.vm.RuntimeInfo) {`, or `key = \"cpuid.…\",` / `value = \"…\"` lines from \
@@ -1166,8 +1173,10 @@ impl<'a> Fragments<'a> {
             // Lower-cased keys already in each list: a linear scan per entry made a big
             // fragment quadratic (found by the hardening probes: 20,000 keys took 0.7 s, a
             // 64 MB paste would take hours).
-            let mut in_caps_keys = std::collections::HashSet::new();
-            let mut in_masked_keys = std::collections::HashSet::new();
+            // First line of each key in each block: featureCapability first, then
+            // maskedFeatureCapability (hostconfig prints them in this order, `grep` keeps it).
+            let mut seen: std::collections::HashMap<String, (Pos, Option<Pos>)> =
+                std::collections::HashMap::new();
             for entry in entries {
                 let (text, value_pos) = entry.value.unwrap_or_default();
                 let value = parse_number(&text).map_err(|e| {
@@ -1187,22 +1196,29 @@ impl<'a> Fragments<'a> {
                     value,
                     pos: entry.pos,
                 };
-                if !in_caps_keys.contains(&lower) {
-                    in_caps_keys.insert(lower);
-                    host.capabilities.push(record);
-                } else if in_masked_keys.insert(lower) {
-                    // hostconfig prints featureCapability before maskedFeatureCapability.
-                    host.masked_capabilities.push(record);
-                } else {
-                    out.warn(
-                        record.pos,
-                        format!(
-                            "`{}` appears a third time in this host fragment (featureCapability and \
-                             maskedFeatureCapability expected); ignored — put a `# hostname` line \
-                             before each host's output",
-                            record.key
-                        ),
-                    );
+                match seen.get_mut(&lower) {
+                    None => {
+                        seen.insert(lower, (record.pos, None));
+                        host.capabilities.push(record);
+                    }
+                    Some((_, second @ None)) => {
+                        *second = Some(record.pos);
+                        host.masked_capabilities.push(record);
+                    }
+                    Some((first, Some(second))) => {
+                        return Err(ParseError::new(
+                            record.pos.line,
+                            record.pos.col,
+                            format!(
+                                "`{}` appears a third time in one host's output (lines {}, {} and {}): \
+                                 `vim-cmd hostsvc/hostconfig | grep` prints it twice per host \
+                                 (featureCapability, then maskedFeatureCapability), so two hosts' \
+                                 output ran together here — keep the prompt line (or put a \
+                                 `== hostname` line) before each host's output",
+                                record.key, first.line, second.line, record.pos.line
+                            ),
+                        ));
+                    }
                 }
             }
             out.docs.push(Document::Host(host));
