@@ -409,3 +409,54 @@ fn the_headline_names_the_fix_the_evidence_supports() {
     assert_eq!(c.cluster.outcome, Verdict::Compatible);
     assert_eq!(c.headline.unwrap().verdict, Verdict::Compatible);
 }
+
+/// Every transcript shape of `tests/data/transcripts/` (two blocks per host: raw then masked):
+/// four hosts and the incident's verdict; with the second block cut (the field report's single
+/// block per host): four hosts and `unknown` from esxi01, never one host, never compatible.
+#[test]
+fn transcripts_give_four_hosts_and_the_incidents_verdict() {
+    for path in evcalc_tests::files_in("tests/data/transcripts") {
+        let text = read(&path);
+        let ws = load_texts(&[(path.clone(), text.clone())]);
+        assert_eq!(
+            ws.hosts.len(),
+            4,
+            "{path}: {:?}",
+            ws.hosts.iter().map(|h| &h.name).collect::<Vec<_>>()
+        );
+        let evc = haswell(&ws);
+        let m = matrix_verdicts(&ws, evc);
+        assert_eq!(m[0], [C, B, B, B], "{path}");
+        if path.contains("interleaved") {
+            continue; // the line-by-line cut below assumes one host's lines together
+        }
+        // One block per host: drop every block after grep's `--` separator.
+        let mut single = String::new();
+        // grep -A 2 prints 4 lines per block (key, featureName, value, `},`): skip the block after `--`.
+        let mut skip = 0;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end();
+            let bare = body
+                .rsplit_once(": ")
+                .map_or(body, |(_, b)| b)
+                .trim_start_matches(|c: char| c == '|' || c == ' ');
+            if bare == "--" {
+                skip = 4;
+                continue;
+            }
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            single.push_str(line);
+        }
+        let ws = load_texts(&[(path.clone(), single)]);
+        assert_eq!(ws.hosts.len(), 4, "{path} (one block per host)");
+        let m = matrix_verdicts(&ws, haswell(&ws));
+        assert!(
+            m[0][1..].iter().all(|v| *v == U),
+            "{path} (one block per host): {:?}",
+            m[0]
+        );
+    }
+}
