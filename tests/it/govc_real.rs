@@ -209,3 +209,165 @@ fn real_vms_are_placed_on_their_host_by_moref_and_it_can_be_evacuated_nowhere() 
         "esx-0 is the only host: there is nowhere to move its VMs"
     );
 }
+
+/// Fidelity I acceptance: for each real VM, the requirements the engine computes for a VM of that
+/// vHW powered on on host-14 with EVC disabled equal the VM's real `featureRequirement`, key for
+/// key, except the gaps listed with their evidence in `core/data/vhw-gaps.tsv` (vmx-10: ABM, BMI1).
+#[test]
+fn engine_requirements_per_vhw_equal_the_real_lists() {
+    let mut files: Vec<String> = vm_files()
+        .into_iter()
+        .filter(|f| f.ends_with(".xml"))
+        .collect();
+    files.push(HOST_XML.to_string());
+    files.sort();
+    files.dedup();
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let ws = load(&refs);
+    let host = &ws.hosts[0];
+    assert_eq!(host.max_vhw, Some(20), "ESXi 8.0.1 runs vmx-20 at most");
+    let gaps = read("core/data/vhw-gaps.tsv");
+    let mut checked = 0;
+    for vm in ws.vms.iter().filter(|v| !v.requirements.all.is_empty()) {
+        let vhw = vm.vhw.expect("govc config.version");
+        let computed = check::power_on_at(host, EvcSetting::Disabled, None, Some(vhw));
+        let real: std::collections::BTreeSet<String> = vm
+            .requirements
+            .all
+            .iter()
+            .map(|r| r.key.name().to_ascii_lowercase())
+            .collect();
+        let ours: std::collections::BTreeSet<String> = computed
+            .requirements
+            .all
+            .iter()
+            .map(|r| r.key.name().to_ascii_lowercase())
+            .collect();
+        let missing: Vec<&String> = real.difference(&ours).collect();
+        let extra: Vec<&String> = ours.difference(&real).collect();
+        assert!(
+            missing.is_empty(),
+            "{} (vmx-{vhw}): real requires {missing:?}, engine does not",
+            vm.name
+        );
+        for key in &extra {
+            let short = key.trim_start_matches("cpuid.");
+            assert!(
+                gaps.lines().any(|l| l.starts_with(&format!("{vhw}\t"))
+                    && l.to_ascii_lowercase().contains(&format!("\t{key}\t"))),
+                "{} (vmx-{vhw}): engine requires {key}, the real list does not, and no gap is recorded",
+                vm.name
+            );
+        }
+        assert!(
+            computed.maybe.is_empty(),
+            "{}: a full dump without EVC leaves nothing open: {:?}",
+            vm.name,
+            computed.maybe
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 7);
+}
+
+#[test]
+fn broadwell_raw_dump_to_host_14_is_compatible_without_evc() {
+    let ws = load(&[
+        "tests/data/cpuid/libvirt/x86_64-cpuid-Xeon-E5-2650-v4.xml",
+        HOST_XML,
+    ]);
+    let dest = ws
+        .hosts
+        .iter()
+        .find(|h| h.moref.as_deref() == Some("host-14"))
+        .expect("host-14");
+    let src = ws
+        .hosts
+        .iter()
+        .find(|h| !std::ptr::eq(*h, dest))
+        .expect("the E5-2650 v4 dump");
+    let vm = check::power_on(src, EvcSetting::Disabled, None);
+    let cat = evcalc::catalogue::catalogue();
+    for key in ["cpuid.FP_SEGMENT_ZERO", "cpuid.HLE"] {
+        assert!(
+            !vm.requirements
+                .required_features()
+                .contains(cat.lookup(key).unwrap()),
+            "{key} is required by no real VM"
+        );
+    }
+    // The dump predates the Spectre microcode; a VM powered on on host-14 requires IBRS/IBPB.
+    let vm14 = check::power_on(dest, EvcSetting::Disabled, None);
+    for key in ["cpuid.IBRS", "cpuid.IBPB"] {
+        assert!(
+            vm14.requirements
+                .required_features()
+                .contains(cat.lookup(key).unwrap()),
+            "{key} is required by every real vCenter-8 VM"
+        );
+        assert!(
+            !vm14
+                .requirements
+                .required_features()
+                .contains(cat.lookup("cpuid.HLE").unwrap())
+        );
+    }
+    let r = check::check_vm(&vm, dest, EvcSetting::Disabled);
+    assert!(r.missing.is_empty(), "{:?}", r.missing);
+}
+
+#[test]
+fn a_per_vm_mwait_mask_blocks_a_host_without_mwait_and_vmx21_needs_esxi_80u2() {
+    let ws = load(&[HOST_XML]);
+    let host14 = &ws.hosts[0];
+    let mut no_mwait = host14.clone();
+    no_mwait.name = "no-mwait".to_string();
+    no_mwait.caps.present.remove(
+        evcalc::catalogue::catalogue()
+            .lookup("cpuid.MWAIT")
+            .unwrap(),
+    );
+    if let Some(m) = no_mwait.masked.as_mut() {
+        m.present.remove(
+            evcalc::catalogue::catalogue()
+                .lookup("cpuid.MWAIT")
+                .unwrap(),
+        );
+    }
+    let vmx = "displayName = \"vCLS-1\"\nvirtualHW.version = \"14\"\nfeatMask.vm.cpuid.Intel = \"Val:1\"\nfeatMask.vm.cpuid.MWAIT = \"Val:1\"\n";
+    let vws = evcalc::session::load(&[evcalc::session::Source {
+        name: "vcls.vmx",
+        text: vmx,
+    }]);
+    let vm = &vws.vms[0];
+    assert_eq!(vm.vhw, Some(14));
+    let r = check::check_vm(vm, &no_mwait, EvcSetting::Disabled);
+    assert_eq!(r.verdict, evcalc::report::Verdict::Blocked);
+    assert!(
+        r.missing[0]
+            .why
+            .as_deref()
+            .unwrap_or_default()
+            .contains("cannot power on or resume"),
+        "{:?}",
+        r.missing
+    );
+    assert_eq!(
+        check::check_vm(vm, host14, EvcSetting::Disabled).verdict,
+        evcalc::report::Verdict::Compatible
+    );
+    // vmx-21 onto ESXi 8.0.1 (vmx-20 at most).
+    let mut v21 = vm.clone();
+    v21.vhw = Some(21);
+    v21.mask_required = Default::default();
+    let r = check::check_vm(&v21, host14, EvcSetting::Disabled);
+    assert_eq!(r.verdict, evcalc::report::Verdict::Blocked);
+    assert!(
+        r.vhw_blocker
+            .as_deref()
+            .unwrap_or_default()
+            .contains("ESXi 8.0 U2"),
+        "{:?}",
+        r.vhw_blocker
+    );
+}

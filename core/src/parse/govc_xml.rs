@@ -162,6 +162,8 @@ impl Node {
             self,
             Node::Name
                 | Node::ConfigName
+                | Node::ConfigVersion
+                | Node::ConfigGuestId
                 | Node::DnsHostName
                 | Node::ProductFullName
                 | Node::CpuModel
