@@ -1,6 +1,7 @@
 //! One integration-test binary over real fixtures (see `tests/data/README.md`).
 
 mod cpuid_validation;
+mod cross_cluster;
 mod govc_real;
 mod malformed;
 mod mdclear;
