@@ -298,3 +298,50 @@ fn cold_migration_is_refused_across_vendors() {
         assert!(cold.refused.as_deref().unwrap().contains("vendor"));
     }
 }
+
+/// `--evc-exposes KEYS` on one cluster.
+fn exposing(mut hosts: Vec<Host>, keys: &str) -> Vec<Host> {
+    exposure::resolve_cluster(
+        &mut hosts,
+        &[],
+        &ClusterExposure {
+            evc_exposes: Some(exposure::parse_exposes(keys).unwrap()),
+            ..ClusterExposure::default()
+        },
+    );
+    hosts
+}
+
+#[test]
+fn per_vm_evc_that_hides_a_mitigation_is_a_security_downgrade() {
+    // Both clusters' masks expose MDCLEAR; the new cluster's Sandy Bridge-EP host lacks it (old
+    // microcode), so VMs that booted on the patched Sandy Bridge-E host are blocked by it alone.
+    let old = exposing(hosts(&[("snb01", SNB_E)]), "MDCLEAR");
+    let new = exposing(hosts(&[("new01", SNB_EP)]), "MDCLEAR");
+    let r = into(&old, SNB_MODE, &new, SNB_MODE);
+    assert_eq!(r.verdict, Verdict::Blocked, "{}", r.summary);
+    let vm = r
+        .vms
+        .iter()
+        .find(|v| v.verdict == Verdict::Blocked)
+        .expect("a blocked VM group");
+    assert!(vm.blocking_features.iter().any(|k| k == "cpuid.MDCLEAR"));
+    assert!(!vm.blocking_features.iter().any(|k| k == "cpuid.AVX"));
+    let per_vm = vm
+        .ways
+        .iter()
+        .find(|w| w.kind == WayKind::PerVmEvc)
+        .unwrap();
+    // The highest mode at or below Sandy Bridge without MDCLEAR: Westmere.
+    assert_eq!(per_vm.mode.as_deref(), Some(WSM_MODE), "{per_vm:?}");
+    assert_eq!(per_vm.mitigations_lost, ["cpuid.MDCLEAR"]);
+    let downgrade = per_vm.security_downgrade.as_deref().unwrap();
+    assert!(
+        downgrade.contains("security downgrade") && downgrade.contains("MDS"),
+        "{downgrade}"
+    );
+    // Cold migration keeps the mitigation out of the question: no downgrade.
+    let cold = &vm.ways[0];
+    assert_eq!(cold.kind, WayKind::ColdMigration);
+    assert!(cold.security_downgrade.is_none());
+}
