@@ -1692,3 +1692,71 @@ pub fn move_into(
         notes,
     }
 }
+
+#[cfg(test)]
+mod move_into_tests {
+    use super::*;
+    use crate::evc::builtin_modes;
+    use crate::input::{Entry, Pos};
+
+    fn host_at(name: &str, mode: &str) -> Host {
+        let m = builtin_modes().get(mode).unwrap();
+        let input = HostInput {
+            capabilities: m
+                .required
+                .iter()
+                .map(|id| Entry {
+                    key: catalogue().def(id).key.clone(),
+                    value: 1,
+                    pos: Pos::default(),
+                })
+                .collect(),
+            ..HostInput::default()
+        };
+        Host::from_input(&input, name, name)
+    }
+
+    #[test]
+    fn move_into_checks_features_not_ranks() {
+        let modes = builtin_modes();
+        let bdw = EvcSetting::Mode(modes.get("intel-broadwell").unwrap());
+        let hsw = EvcSetting::Mode(modes.get("intel-haswell").unwrap());
+        let old = [host_at("old01", "intel-broadwell")];
+        // Broadwell hardware in a Haswell cluster.
+        let new = [host_at("new01", "intel-broadwell")];
+        let r = move_into(&old, bdw, &new, hsw, &[], None, modes);
+        assert_eq!(r.verdict, Verdict::Blocked, "{}", r.summary);
+        let vm = r.vms.last().unwrap(); // the newest vHW band sees ADX (vmx-11+)
+        assert!(vm.blocking_features.iter().any(|k| k == "cpuid.ADX"));
+        assert_eq!(vm.ways[0].kind, WayKind::ColdMigration);
+        assert_eq!(vm.ways[0].possible, Some(true));
+        let per_vm = vm
+            .ways
+            .iter()
+            .find(|w| w.kind == WayKind::PerVmEvc)
+            .unwrap();
+        assert_eq!(per_vm.mode.as_deref(), Some("intel-haswell"));
+        assert_eq!(per_vm.accepted_by, ["new01"]);
+        let lower = vm
+            .ways
+            .iter()
+            .find(|w| w.kind == WayKind::LowerOldMode)
+            .unwrap();
+        assert!(lower.cost.contains("ActiveVMsBlockingEVC"));
+        // The other way round: nothing blocks.
+        let r = move_into(&new, hsw, &old, bdw, &[], None, modes);
+        assert_eq!(r.verdict, Verdict::Compatible, "{}", r.summary);
+        assert!(r.vms.iter().all(|v| v.ways.is_empty()));
+        // Intel → AMD: no way through but a rebuild.
+        let zen = EvcSetting::Mode(modes.get("amd-zen").unwrap());
+        let amd = [host_at("amd01", "amd-zen")];
+        let r = move_into(&old, bdw, &amd, zen, &[], None, modes);
+        assert_eq!(r.verdict, Verdict::Blocked);
+        let cold = &r.vms[0]
+            .ways
+            .iter()
+            .find(|w| w.kind == WayKind::ColdMigration)
+            .unwrap();
+        assert_eq!(cold.possible, Some(false));
+    }
+}
