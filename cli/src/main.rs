@@ -258,12 +258,18 @@ runtime dumps if you have them; without VM dumps every host stands for \"any VM 
   --to-evc MODE   raise or lower the cluster's EVC mode: hosts that cannot join, running VMs that
                   block lowering (they use features the lower mode hides), VMs that need a power
                   cycle to see raised features
+  --into FILE...  another cluster: can the VMs of FILE... move live into it (its EVC mode:
+                  --to-evc)? Per VM, or per host and vHW band: the new hosts that accept it, the
+                  blocking features, and the ways through (cold migration, per-VM EVC, lowering
+                  the old cluster's mode) with their costs
 
-Exit status: 0 = every answer is positive, 1 = an added host cannot join or the mode change is \
-refused, 2 = bad input or usage.",
+Exit status: 0 = every answer is positive, 1 = an added host cannot join, the mode change is \
+refused or a VM cannot move --into the other cluster, 2 = bad input or usage, 3 = (--into) nothing \
+blocked but not every move proven.",
         after_help = "Examples:\n  evcalc plan dumps/ --add new-host.txt\n  \
 evcalc plan dumps/ --add quote-cpu.cpuid.txt --set cpuid.MDCLEAR=1\n  \
-evcalc plan dumps/ --remove esxi04\n  evcalc plan dumps/ --evc intel-haswell --to-evc intel-broadwell"
+evcalc plan dumps/ --remove esxi04\n  evcalc plan dumps/ --evc intel-haswell --to-evc intel-broadwell\n  \
+evcalc plan old/ --evc intel-sandybridge --into new/ --to-evc intel-westmere"
     )]
     Plan(PlanArgs),
 }
@@ -285,9 +291,22 @@ pub struct PlanArgs {
     /// A host to take out of the cluster; repeatable.
     #[arg(long, value_name = "HOST")]
     pub remove: Vec<String>,
-    /// Change the cluster's EVC mode to MODE (or `none`).
+    /// Change the cluster's EVC mode to MODE (or `none`). With --into: the new cluster's EVC
+    /// mode (default: as for `cluster`, over the new cluster's hosts).
     #[arg(long = "to-evc", value_name = "MODE")]
     pub to_evc: Option<String>,
+    /// Another cluster (host dumps, files or directories): can the VMs of FILE... move live into
+    /// it? Cross-cluster or cross-vCenter vMotion.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub into: Vec<PathBuf>,
+    /// With --into: the virtual hardware version of "any VM powered on on X" (default: one
+    /// answer per band of versions whose answer differs).
+    #[arg(long = "vm-hw", value_name = "N", value_parser = clap::value_parser!(u8).range(4..=30))]
+    pub vm_hw: Option<u8>,
+    /// Patch-era features (IBRS, IBPB, STIBP, SSBD, MDCLEAR, FCMD) every host's EVC masks expose,
+    /// or `none`: evidence for hosts whose dumps do not show their masks (raw CPUID dumps).
+    #[arg(long = "evc-exposes", value_name = "KEY[,KEY…]|none")]
+    pub evc_exposes: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -335,6 +354,11 @@ pub struct CheckArgs {
     pub vm: Option<String>,
     #[command(flatten)]
     pub evc: EvcArgs,
+    /// The destination's EVC mode when it is in another cluster (cross-cluster vMotion; `none`
+    /// = EVC disabled there). The VM is powered on under --evc, checked under --to-evc.
+    /// Default: --evc.
+    #[arg(long = "to-evc", value_name = "MODE")]
+    pub to_evc: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -57,7 +57,7 @@ use crate::check::{
 use crate::evc::{EvcMode, ModeCatalogue};
 use crate::input::{Entry, HostInput};
 use crate::model::{Host, Key, Vm, masks_expose};
-use crate::report::{Admission, FeatureRef, Missing};
+use crate::report::{Admission, FeatureRef, Missing, Verdict};
 
 // ---------------------------------------------------------------------------------------------
 // Overrides
@@ -1021,5 +1021,744 @@ mod tests {
         );
         assert_eq!(r.direction, Direction::Incomparable);
         assert!(r.hosts_not_admitted.iter().all(|a| a.vendor_mismatch));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moves between clusters
+
+/// How a VM that cannot move live gets into the new cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WayKind {
+    /// Power off, migrate, power on in the new cluster.
+    ColdMigration,
+    /// Set a per-VM EVC mode (VM powered off), power on in the old cluster, then move live.
+    PerVmEvc,
+    /// Lower (or enable) the old cluster's EVC mode, then move live.
+    LowerOldMode,
+}
+
+/// One way through for a VM that cannot move live, with its cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WayThrough {
+    pub kind: WayKind,
+    /// Whether this way is open for the VM: `Some(false)` refused (see `refused`), `None` when
+    /// evcalc cannot prove the live move that follows it.
+    pub possible: Option<bool>,
+    /// The EVC mode it uses (per-VM mode or the old cluster's lowered mode).
+    pub mode: Option<String>,
+    /// What to do, in words.
+    pub action: String,
+    /// What it costs: power-offs, downtime, lasting effects.
+    pub cost: String,
+    /// Why it is not possible, when it is not.
+    pub refused: Option<String>,
+    /// Set when it hides mitigations from the guest: a security downgrade, in words.
+    pub security_downgrade: Option<String>,
+    /// Patch-era mitigations the guest loses (`cpuid.MDCLEAR`, …).
+    pub mitigations_lost: Vec<String>,
+    /// New hosts that would accept the VM afterwards (per-VM EVC, lowered mode).
+    pub accepted_by: Vec<String>,
+}
+
+/// New hosts that block a VM for the same reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DestinationBlock {
+    /// New hosts with exactly these blockers.
+    pub hosts: Vec<String>,
+    /// Unmet requirements (the first host's values; the keys are the same for every host listed).
+    pub missing: Vec<Missing>,
+    /// The VM's virtual hardware is above these hosts' maximum.
+    pub vhw_blocker: Option<String>,
+    /// The hosts cannot join the new cluster's EVC mode at all.
+    pub not_admitted: Option<String>,
+}
+
+/// One VM (or "any VM powered on on X", one per vHW band) of the old cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveIntoVm {
+    pub vm: String,
+    /// Its host in the old cluster, when known.
+    pub from: Option<String>,
+    /// `input` or how its requirements were computed.
+    pub requirements_from: String,
+    pub vhw: Option<u8>,
+    /// The band of virtual hardware versions it stands for (computed VMs).
+    pub vhw_band: Option<(u8, u8)>,
+    /// Compatible when some new host is proven to accept it live, blocked when every new host
+    /// blocks it, else unknown.
+    pub verdict: Verdict,
+    /// New hosts that accept it live.
+    pub accepted_by: Vec<String>,
+    /// New hosts where nothing shown blocks it but the data leaves requirements unchecked.
+    pub unknown_on: Vec<(String, Vec<String>)>,
+    /// New hosts that block it, grouped by identical blockers.
+    pub blocked_on: Vec<DestinationBlock>,
+    /// Every blocking feature key over all new hosts, deduplicated.
+    pub blocking_features: Vec<String>,
+    /// For a VM that cannot move live (blocked or unknown): the ways through, cheapest first.
+    pub ways: Vec<WayThrough>,
+    pub summary: String,
+}
+
+/// Answer to "can the VMs of this cluster move live into that one?" (cross-cluster or
+/// cross-vCenter vMotion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveIntoReport {
+    /// The old cluster's EVC mode (`null` = disabled).
+    pub from_evc: Option<String>,
+    /// The new cluster's EVC mode (`null` = disabled).
+    pub to_evc: Option<String>,
+    pub old_hosts: Vec<String>,
+    pub new_hosts: Vec<String>,
+    /// Whether the VMs are computed ("any VM powered on on X") rather than given.
+    pub computed_vms: bool,
+    pub vms: Vec<MoveIntoVm>,
+    /// Worst proven over the VMs: blocked if any is blocked, else unknown if any is unknown.
+    pub verdict: Verdict,
+    /// One sentence.
+    pub summary: String,
+    pub notes: Vec<String>,
+}
+
+const PER_VM_EVC_MIN_VHW: u8 = 14;
+
+fn patch_key_name(key: &str) -> String {
+    match key
+        .trim_start_matches("cpuid.")
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "MDCLEAR" => "MD_CLEAR (the MDS mitigation)".to_string(),
+        k @ ("IBRS" | "IBPB" | "STIBP") => format!("{k} (a Spectre v2 mitigation)"),
+        "SSBD" => "SSBD (the Speculative Store Bypass mitigation)".to_string(),
+        "FCMD" => "FLUSH_CMD (the L1TF mitigation)".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn vendor_of(host: &Host, evc: EvcSetting<'_>) -> Option<crate::evc::Vendor> {
+    evc.mode().map(|m| m.vendor).or(host.vendor)
+}
+
+/// The outcome of one VM against every new host.
+struct Outcome {
+    verdict: Verdict,
+    accepted: Vec<String>,
+    unknown: Vec<(String, Vec<String>)>,
+    blocked: Vec<crate::report::CheckReport>,
+}
+
+fn try_hosts(vm: &Vm, new_hosts: &[Host], new_evc: EvcSetting<'_>) -> Outcome {
+    let mut out = Outcome {
+        verdict: Verdict::Blocked,
+        accepted: Vec::new(),
+        unknown: Vec::new(),
+        blocked: Vec::new(),
+    };
+    for h in new_hosts {
+        let r = check_vm(vm, h, new_evc);
+        match r.verdict {
+            Verdict::Compatible => out.accepted.push(h.name.clone()),
+            Verdict::Unknown => out.unknown.push((
+                h.name.clone(),
+                r.unknown
+                    .iter()
+                    .map(|u| format!("{}: {}", u.key, u.why))
+                    .collect(),
+            )),
+            Verdict::Blocked => out.blocked.push(r),
+        }
+    }
+    out.verdict = if !out.accepted.is_empty() {
+        Verdict::Compatible
+    } else if !out.unknown.is_empty() || new_hosts.is_empty() {
+        Verdict::Unknown
+    } else {
+        Verdict::Blocked
+    };
+    out
+}
+
+fn group_blocks(blocked: &[crate::report::CheckReport]) -> Vec<DestinationBlock> {
+    let mut groups: Vec<(Vec<String>, DestinationBlock)> = Vec::new();
+    for r in blocked {
+        let not_admitted = r
+            .admission
+            .as_ref()
+            .filter(|a| a.admitted == Some(false))
+            .map(|a| {
+                if a.vendor_mismatch {
+                    format!("cannot join {}: CPU vendor differs", a.mode)
+                } else {
+                    format!(
+                        "cannot join {}: lacks {}",
+                        a.mode,
+                        a.missing
+                            .iter()
+                            .map(|f| f.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            });
+        let mut sig: Vec<String> = r.missing.iter().map(|m| m.canonical_key.clone()).collect();
+        sig.push(format!("vhw:{}", r.vhw_blocker.is_some()));
+        sig.push(format!("adm:{}", not_admitted.as_deref().unwrap_or("")));
+        if let Some((_, g)) = groups.iter_mut().find(|(s, _)| *s == sig) {
+            g.hosts.push(r.to.clone());
+            continue;
+        }
+        groups.push((
+            sig,
+            DestinationBlock {
+                hosts: vec![r.to.clone()],
+                missing: r.missing.clone(),
+                vhw_blocker: r.vhw_blocker.clone(),
+                not_admitted,
+            },
+        ));
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The given VMs of the old cluster, or "any VM powered on on X" per old host and vHW band.
+fn old_cluster_vms(
+    old_hosts: &[Host],
+    old_evc: EvcSetting<'_>,
+    new_hosts: &[Host],
+    vms: &[Vm],
+    vhw: Option<u8>,
+    notes: &mut Vec<String>,
+) -> Vec<Vm> {
+    if !vms.is_empty() {
+        return vms.iter().filter(|v| is_running(v)).cloned().collect();
+    }
+    let mut breaks: Vec<u8> = new_hosts.iter().filter_map(|h| h.max_vhw).collect();
+    breaks.sort_unstable();
+    breaks.dedup();
+    let mut out = Vec::new();
+    for h in old_hosts {
+        if h.is_fragment() {
+            notes.push(format!(
+                "{} is a fragment: what VMs powered on there see cannot be computed",
+                h.name
+            ));
+            continue;
+        }
+        out.extend(crate::check::power_on_bands(h, old_evc, None, vhw, &breaks));
+    }
+    out
+}
+
+/// The VM as it would be after a power cycle in the old cluster under `cluster` and `per_vm`.
+fn recomputed(
+    vm: &Vm,
+    old_hosts: &[Host],
+    cluster: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    min_vhw: u8,
+) -> Option<Vm> {
+    let host = host_of(vm, old_hosts).or_else(|| old_hosts.iter().find(|h| !h.is_fragment()))?;
+    let vhw = vm
+        .vhw
+        .unwrap_or(host.max_vhw.unwrap_or(crate::check::MAX_VHW));
+    let mut v = crate::check::power_on_at(host, cluster, per_vm, Some(vhw.max(min_vhw)));
+    v.name = vm.name.clone();
+    v.vhw_from = vm.vhw_from;
+    v.vhw_band = vm.vhw_band;
+    Some(v)
+}
+
+/// Patch-era features `before` requires or may require that `after` does not.
+fn lost_mitigations(before: &Vm, after: &Vm) -> Vec<String> {
+    let patch = crate::exposure::patch_era();
+    let had = before
+        .requirements
+        .required_features()
+        .union(before.maybe)
+        .intersection(patch);
+    let keeps = after
+        .requirements
+        .required_features()
+        .union(after.maybe)
+        .intersection(patch);
+    had.difference(keeps)
+        .iter()
+        .map(|id| catalogue().def(id).key.clone())
+        .collect()
+}
+
+/// The highest mode (same vendor, at most `ceiling`, and at most the new cluster's mode when
+/// `new_cap`) whose exposed set excludes `blockers` and after which some new host accepts the
+/// VM. Returns the mode, the recomputed VM and the outcome.
+#[allow(clippy::too_many_arguments)]
+fn find_mode<'m>(
+    vm: &Vm,
+    old_hosts: &[Host],
+    new_hosts: &[Host],
+    new_evc: EvcSetting<'_>,
+    vendor: Option<crate::evc::Vendor>,
+    ceiling: Option<&EvcMode>,
+    blockers: FeatureSet,
+    modes: &'m ModeCatalogue,
+    per_vm: bool,
+    old_evc: EvcSetting<'_>,
+) -> Option<(&'m EvcMode, Vm, Outcome)> {
+    let mut candidates: Vec<&EvcMode> = modes
+        .modes
+        .iter()
+        .filter(|m| vendor.is_none_or(|v| m.vendor == v))
+        .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c)))
+        .filter(|m| !per_vm || new_evc.mode().is_none_or(|n| m.is_at_most(n)))
+        .filter(|m| m.exposed.intersection(blockers).is_empty())
+        .collect();
+    candidates.sort_by_key(|m| std::cmp::Reverse((m.tier, m.exposed.len())));
+    let mut fallback = None;
+    for m in candidates {
+        let v = if per_vm {
+            recomputed(vm, old_hosts, old_evc, Some(m), PER_VM_EVC_MIN_VHW)?
+        } else {
+            recomputed(vm, old_hosts, EvcSetting::Mode(m), None, 0)?
+        };
+        let o = try_hosts(&v, new_hosts, new_evc);
+        match o.verdict {
+            Verdict::Compatible => return Some((m, v, o)),
+            Verdict::Unknown if fallback.is_none() => fallback = Some((m, v, o)),
+            _ => {}
+        }
+    }
+    fallback
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ways_through(
+    vm: &Vm,
+    outcome: &Outcome,
+    blockers: FeatureSet,
+    old_hosts: &[Host],
+    old_evc: EvcSetting<'_>,
+    new_hosts: &[Host],
+    new_evc: EvcSetting<'_>,
+    modes: &ModeCatalogue,
+) -> Vec<WayThrough> {
+    let old_host = host_of(vm, old_hosts).or_else(|| old_hosts.first());
+    let vendor = old_host.and_then(|h| vendor_of(h, old_evc));
+    let mut ways = Vec::new();
+
+    // (a) Cold migration.
+    let same_vendor: Vec<&Host> = new_hosts
+        .iter()
+        .filter(|h| match (vendor, vendor_of(h, new_evc)) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        })
+        .collect();
+    let fits: Vec<&Host> = same_vendor
+        .iter()
+        .copied()
+        .filter(|h| match (vm.vhw, h.max_vhw) {
+            (Some(v), Some(max)) => v <= max,
+            _ => true,
+        })
+        .collect();
+    let cold_refused = if same_vendor.is_empty() {
+        Some("every new host has the other CPU vendor: evcalc does not plan a move across Intel and AMD (the guest OS would boot on a different CPU family; reinstall or rebuild instead)".to_string())
+    } else if fits.is_empty() {
+        let v = vm.vhw.unwrap_or(0);
+        Some(format!(
+            "the VM's vmx-{v} needs {} or later and no new host runs it: upgrade the new hosts' ESXi first",
+            crate::esxi::first_release_for(v)
+        ))
+    } else {
+        None
+    };
+    let vhw_unknown_note = if vm.vhw.is_none() || fits.iter().any(|h| h.max_vhw.is_none()) {
+        " (the VM's virtual hardware must not exceed the new hosts' maximum; not fully shown)"
+    } else {
+        ""
+    };
+    ways.push(WayThrough {
+        kind: WayKind::ColdMigration,
+        possible: Some(cold_refused.is_none()),
+        mode: None,
+        action: format!(
+            "power {} off, migrate it to {}, power it on there{vhw_unknown_note}",
+            vm.name,
+            crate::check::host_list(&fits.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+        ),
+        cost: "one power-off for the length of the migration (storage included if it moves too); it then sees the new cluster's features, no security downgrade".to_string(),
+        refused: cold_refused,
+        security_downgrade: None,
+        mitigations_lost: Vec::new(),
+        accepted_by: fits.iter().map(|h| h.name.clone()).collect(),
+    });
+
+    // (b) Per-VM EVC.
+    let old_max = old_hosts.iter().filter_map(|h| h.max_vhw).min();
+    let new_max = new_hosts.iter().filter_map(|h| h.max_vhw).max();
+    let per_vm_refused = if vendor.is_none() {
+        Some("the old hosts' CPU vendor is not shown".to_string())
+    } else if old_max.is_some_and(|m| m < PER_VM_EVC_MIN_VHW)
+        || new_max.is_some_and(|m| m < PER_VM_EVC_MIN_VHW)
+    {
+        Some("per-VM EVC needs vSphere 6.7 or later (vmx-14) on both clusters' hosts".to_string())
+    } else {
+        None
+    };
+    let per_vm = match per_vm_refused {
+        Some(r) => Err(r),
+        None => find_mode(
+            vm,
+            old_hosts,
+            new_hosts,
+            new_evc,
+            vendor,
+            old_evc.mode(),
+            blockers,
+            modes,
+            true,
+            old_evc,
+        )
+        .ok_or_else(|| {
+            "no EVC mode at or below the old cluster's hides every blocking feature and lets a new host accept the VM".to_string()
+        }),
+    };
+    ways.push(match per_vm {
+        Ok((m, after, o)) => {
+            let lost = lost_mitigations(vm, &after);
+            let upgrade = if vm.vhw.is_none_or(|v| v < PER_VM_EVC_MIN_VHW) {
+                format!(
+                    " (and upgrade its virtual hardware to vmx-{PER_VM_EVC_MIN_VHW} or later if it is older)"
+                )
+            } else {
+                String::new()
+            };
+            WayThrough {
+                kind: WayKind::PerVmEvc,
+                possible: Some(true).filter(|_| o.verdict == Verdict::Compatible),
+                mode: Some(m.key.clone()),
+                action: format!(
+                    "power {} off, set its per-VM EVC mode to {}{upgrade}, power it on in the old cluster, then vMotion it live to {}",
+                    vm.name,
+                    m.key,
+                    crate::check::host_list(&if o.accepted.is_empty() {
+                        o.unknown.iter().map(|u| u.0.clone()).collect::<Vec<_>>()
+                    } else {
+                        o.accepted.clone()
+                    })
+                ),
+                cost: format!(
+                    "one power-off to set it (vSphere 6.7+, vmx-14+); the guest sees only {}'s features until the per-VM mode is removed (another power-off); later moves between both clusters stay live",
+                    m.key
+                ),
+                refused: None,
+                security_downgrade: (!lost.is_empty()).then(|| {
+                    format!(
+                        "a security downgrade: the guest loses {}",
+                        lost.iter()
+                            .map(|k| patch_key_name(k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+                mitigations_lost: lost,
+                accepted_by: o.accepted,
+            }
+        }
+        Err(r) => WayThrough {
+            kind: WayKind::PerVmEvc,
+            possible: Some(false),
+            mode: None,
+            action: format!("set a per-VM EVC mode on {}", vm.name),
+            cost: "one power-off to set it (vSphere 6.7+, vmx-14+)".to_string(),
+            refused: Some(r),
+            security_downgrade: None,
+            mitigations_lost: Vec::new(),
+            accepted_by: Vec::new(),
+        },
+    });
+
+    // (c) Lowering the old cluster's mode.
+    let lowered = find_mode(
+        vm,
+        old_hosts,
+        new_hosts,
+        new_evc,
+        vendor,
+        old_evc.mode(),
+        blockers,
+        modes,
+        false,
+        old_evc,
+    )
+    .filter(|(m, _, _)| old_evc.mode().is_none_or(|o| o.key != m.key));
+    let from = old_evc
+        .mode()
+        .map(|m| m.key.clone())
+        .unwrap_or_else(|| "EVC disabled".to_string());
+    ways.push(match lowered {
+        Some((m, after, o)) => {
+            let lost = lost_mitigations(vm, &after);
+            WayThrough {
+                kind: WayKind::LowerOldMode,
+                possible: Some(true).filter(|_| o.verdict == Verdict::Compatible),
+                mode: Some(m.key.clone()),
+                action: format!(
+                    "change the old cluster's EVC mode {from} → {}, power {} on again there, then vMotion it live",
+                    m.key, vm.name
+                ),
+                cost: format!(
+                    "vCenter refuses the change while any VM runs above {} (ActiveVMsBlockingEVC): every such VM of the old cluster, this one included, must be powered off first — never cheaper than cold migration for them; it also hides {}'s newer features from every VM of the old cluster",
+                    m.key, from
+                ),
+                refused: None,
+                security_downgrade: (!lost.is_empty()).then(|| {
+                    format!(
+                        "a security downgrade: the guest loses {}",
+                        lost.iter()
+                            .map(|k| patch_key_name(k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+                mitigations_lost: lost,
+                accepted_by: o.accepted,
+            }
+        }
+        None => WayThrough {
+            kind: WayKind::LowerOldMode,
+            possible: Some(false),
+            mode: None,
+            action: "lower the old cluster's EVC mode".to_string(),
+            cost: "needs every VM above the new mode powered off first (ActiveVMsBlockingEVC): never cheaper than cold migration for them".to_string(),
+            refused: Some(format!(
+                "no EVC mode below {from} hides every blocking feature and lets a new host accept the VM"
+            )),
+            security_downgrade: None,
+            mitigations_lost: Vec::new(),
+            accepted_by: Vec::new(),
+        },
+    });
+    let _ = outcome;
+    // Open ways first, in the order above (cheapest first).
+    ways.sort_by_key(|w| match w.possible {
+        Some(true) => 0,
+        None => 1,
+        Some(false) => 2,
+    });
+    ways
+}
+
+/// Can the VMs of the old cluster (`old_hosts` under `old_evc`) move live into the new cluster
+/// (`new_hosts` under `new_evc`)?
+///
+/// `vms` are the old cluster's VMs (their requirements are checked; powered-off ones are
+/// skipped); when empty, one "any VM powered on on X" per old host and per band of virtual
+/// hardware versions (the new hosts' maxima are band breaks; `vhw` picks one version). Each is
+/// checked feature by feature against every new host's EVC-effective capabilities and vHW
+/// maximum ([`check_vm`] under `new_evc`) — never by mode rank: patch-era drift, custom modes,
+/// features newer CPUs dropped (MPX, TSX) and Intel↔AMD break rank reasoning (evc-domain.md
+/// §5.3). For each VM that cannot move live, the ways through, cheapest first: cold migration,
+/// per-VM EVC, lowering the old cluster's mode.
+///
+/// Patch-era exposure comes from each host's evidence: call
+/// [`crate::exposure::resolve_cluster`] on each cluster's hosts first.
+pub fn move_into(
+    old_hosts: &[Host],
+    old_evc: EvcSetting<'_>,
+    new_hosts: &[Host],
+    new_evc: EvcSetting<'_>,
+    vms: &[Vm],
+    vhw: Option<u8>,
+    modes: &ModeCatalogue,
+) -> MoveIntoReport {
+    let cat = catalogue();
+    let mut notes = Vec::new();
+    let computed_vms = vms.is_empty();
+    let list = old_cluster_vms(old_hosts, old_evc, new_hosts, vms, vhw, &mut notes);
+    if let Some(m) = new_evc.mode() {
+        for h in new_hosts {
+            let a = admission(h, m);
+            if a.admitted == Some(false) {
+                notes.push(format!(
+                    "{} cannot join the new cluster's mode {}: it accepts no VM",
+                    h.name, m.key
+                ));
+            }
+        }
+    }
+    let mut out_vms = Vec::new();
+    for vm in &list {
+        let o = try_hosts(vm, new_hosts, new_evc);
+        let blocked_on = group_blocks(&o.blocked);
+        let mut blocking_features: Vec<String> = Vec::new();
+        for r in &o.blocked {
+            for m in &r.missing {
+                if !blocking_features.contains(&m.canonical_key) {
+                    blocking_features.push(m.canonical_key.clone());
+                }
+            }
+        }
+        let blockers: FeatureSet = blocking_features
+            .iter()
+            .filter_map(|k| cat.lookup(k))
+            .collect();
+        let ways = if o.verdict == Verdict::Compatible {
+            Vec::new()
+        } else {
+            ways_through(
+                vm, &o, blockers, old_hosts, old_evc, new_hosts, new_evc, modes,
+            )
+        };
+        let summary = match o.verdict {
+            Verdict::Compatible => format!(
+                "{} can move live to {}",
+                vm.name,
+                crate::check::host_list(&o.accepted)
+            ),
+            Verdict::Blocked if blocking_features.is_empty() => format!(
+                "{} cannot move live: no new host accepts it (EVC admission or virtual hardware)",
+                vm.name
+            ),
+            Verdict::Blocked => format!(
+                "{} cannot move live into the new cluster: it requires {}",
+                vm.name,
+                blocking_features.join(", ")
+            ),
+            Verdict::Unknown => format!(
+                "{} may move live to {}, but the data leaves requirements unchecked",
+                vm.name,
+                crate::check::host_list(&o.unknown.iter().map(|u| u.0.clone()).collect::<Vec<_>>())
+            ),
+        };
+        out_vms.push(MoveIntoVm {
+            vm: vm.name.clone(),
+            from: vm.host.clone(),
+            requirements_from: requirements_from(vm),
+            vhw: vm.vhw,
+            vhw_band: vm.vhw_band,
+            verdict: o.verdict,
+            accepted_by: o.accepted,
+            unknown_on: o.unknown,
+            blocked_on,
+            blocking_features,
+            ways,
+            summary,
+        });
+    }
+    if list.is_empty() {
+        notes.push("no running VM and no complete old host: nothing to move".to_string());
+    }
+    let verdict = crate::check::worst(out_vms.iter().map(|v| v.verdict));
+    let blocked = out_vms
+        .iter()
+        .filter(|v| v.verdict == Verdict::Blocked)
+        .count();
+    let unknown = out_vms
+        .iter()
+        .filter(|v| v.verdict == Verdict::Unknown)
+        .count();
+    let what = if computed_vms { "VM group" } else { "VM" };
+    let f = old_evc
+        .mode()
+        .map(|m| m.key.as_str())
+        .unwrap_or("EVC disabled");
+    let t = new_evc
+        .mode()
+        .map(|m| m.key.as_str())
+        .unwrap_or("EVC disabled");
+    let summary = match verdict {
+        Verdict::Compatible => {
+            format!("every {what} of the old cluster ({f}) can move live into the new one ({t})")
+        }
+        Verdict::Blocked => format!(
+            "{blocked} of {} {what}s of the old cluster ({f}) cannot move live into the new one ({t}); cold migration or per-VM EVC gets them through",
+            out_vms.len()
+        ),
+        Verdict::Unknown => format!(
+            "nothing shown blocks the move {f} → {t}, but {unknown} of {} {what}s are not proven: the data leaves requirements unchecked",
+            out_vms.len()
+        ),
+    };
+    MoveIntoReport {
+        from_evc: old_evc.key(),
+        to_evc: new_evc.key(),
+        old_hosts: old_hosts.iter().map(|h| h.name.clone()).collect(),
+        new_hosts: new_hosts.iter().map(|h| h.name.clone()).collect(),
+        computed_vms,
+        vms: out_vms,
+        verdict,
+        summary,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod move_into_tests {
+    use super::*;
+    use crate::evc::builtin_modes;
+    use crate::input::{Entry, Pos};
+
+    fn host_at(name: &str, mode: &str) -> Host {
+        let m = builtin_modes().get(mode).unwrap();
+        let input = HostInput {
+            capabilities: m
+                .required
+                .iter()
+                .map(|id| Entry {
+                    key: catalogue().def(id).key.clone(),
+                    value: 1,
+                    pos: Pos::default(),
+                })
+                .collect(),
+            ..HostInput::default()
+        };
+        Host::from_input(&input, name, name)
+    }
+
+    #[test]
+    fn move_into_checks_features_not_ranks() {
+        let modes = builtin_modes();
+        let bdw = EvcSetting::Mode(modes.get("intel-broadwell").unwrap());
+        let hsw = EvcSetting::Mode(modes.get("intel-haswell").unwrap());
+        let old = [host_at("old01", "intel-broadwell")];
+        // Broadwell hardware in a Haswell cluster.
+        let new = [host_at("new01", "intel-broadwell")];
+        let r = move_into(&old, bdw, &new, hsw, &[], None, modes);
+        assert_eq!(r.verdict, Verdict::Blocked, "{}", r.summary);
+        let vm = r.vms.last().unwrap(); // the newest vHW band sees ADX (vmx-11+)
+        assert!(vm.blocking_features.iter().any(|k| k == "cpuid.ADX"));
+        assert_eq!(vm.ways[0].kind, WayKind::ColdMigration);
+        assert_eq!(vm.ways[0].possible, Some(true));
+        let per_vm = vm
+            .ways
+            .iter()
+            .find(|w| w.kind == WayKind::PerVmEvc)
+            .unwrap();
+        assert_eq!(per_vm.mode.as_deref(), Some("intel-haswell"));
+        assert_eq!(per_vm.accepted_by, ["new01"]);
+        let lower = vm
+            .ways
+            .iter()
+            .find(|w| w.kind == WayKind::LowerOldMode)
+            .unwrap();
+        assert!(lower.cost.contains("ActiveVMsBlockingEVC"));
+        // The other way round: nothing blocks.
+        let r = move_into(&new, hsw, &old, bdw, &[], None, modes);
+        assert_eq!(r.verdict, Verdict::Compatible, "{}", r.summary);
+        assert!(r.vms.iter().all(|v| v.ways.is_empty()));
+        // Intel → AMD: no way through but a rebuild.
+        let zen = EvcSetting::Mode(modes.get("amd-zen").unwrap());
+        let amd = [host_at("amd01", "amd-zen")];
+        let r = move_into(&old, bdw, &amd, zen, &[], None, modes);
+        assert_eq!(r.verdict, Verdict::Blocked);
+        let cold = &r.vms[0]
+            .ways
+            .iter()
+            .find(|w| w.kind == WayKind::ColdMigration)
+            .unwrap();
+        assert_eq!(cold.possible, Some(false));
     }
 }

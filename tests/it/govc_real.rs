@@ -251,7 +251,6 @@ fn engine_requirements_per_vhw_equal_the_real_lists() {
             vm.name
         );
         for key in &extra {
-            let short = key.trim_start_matches("cpuid.");
             assert!(
                 gaps.lines().any(|l| l.starts_with(&format!("{vhw}\t"))
                     && l.to_ascii_lowercase().contains(&format!("\t{key}\t"))),

@@ -2,6 +2,7 @@
 
 mod calibration;
 mod cpuid_validation;
+mod cross_cluster;
 mod govc_real;
 mod malformed;
 mod mdclear;

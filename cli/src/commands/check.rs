@@ -120,7 +120,16 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     for i in [Some(to), from].into_iter().flatten() {
         warnings.extend(loaded.host_warnings(&ws.hosts[i]));
     }
-    let report = check::check_vm(&vm, dest, evc.setting);
+    // Cross-cluster: the destination is judged under its own cluster's EVC setting.
+    let dest_evc = match args.to_evc.as_deref() {
+        None => evc.setting,
+        Some(t) => {
+            evcalc::session::choose_evc(Some(t), std::slice::from_ref(dest), &ws.modes)
+                .map_err(|e| Fail::Usage(format!("--to-evc: {e}")))?
+                .setting
+        }
+    };
+    let report = check::check_vm(&vm, dest, dest_evc);
     let outcome = if evc.only.is_empty() {
         report.verdict
     } else {
@@ -155,6 +164,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
             requirements_from: &requirements_from,
             per_vm_evc_mode: evc.per_vm.map(|m| m.key.as_str()),
             evc: evc.choice(),
+            to_evc: args.to_evc.as_ref().map(|_| dest_evc.key()),
             common: Common {
                 inputs: &ws.inputs,
                 warnings: &warnings,
@@ -178,6 +188,10 @@ struct CheckJson<'a> {
     requirements_from: &'a str,
     per_vm_evc_mode: Option<&'a str>,
     evc: evcalc::session::EvcChoice,
+    /// With `--to-evc`: the destination cluster's EVC mode (`null` inside = disabled there);
+    /// absent when the destination is in the same cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_evc: Option<Option<String>>,
     #[serde(flatten)]
     common: Common<'a>,
 }
@@ -222,6 +236,18 @@ fn render(
         ));
     }
     buf.push_str(&field(2, "EVC mode", LW, &evc.describe()));
+    if args.to_evc.is_some() {
+        buf.push_str(&field(
+            2,
+            "dest. EVC",
+            LW,
+            &format!(
+                "{} ({}'s cluster: the VM is checked against it)",
+                r.evc_mode.as_deref().unwrap_or("disabled"),
+                r.to
+            ),
+        ));
+    }
     if let Some(p) = evc.per_vm {
         buf.push_str(&field(
             2,
@@ -302,11 +328,20 @@ fn render(
             } else {
                 args.files.iter().map(|p| p.display().to_string()).collect()
             };
-            outln!(
-                buf,
-                "Remedies: evcalc maintenance {} --host {from}",
-                files.join(" ")
-            );
+            if args.to_evc.is_some() {
+                outln!(
+                    buf,
+                    "Ways through (cold migration, per-VM EVC): evcalc plan OLD... --evc {} --into NEW... --to-evc {}",
+                    evc.setting.key().unwrap_or_else(|| "none".to_string()),
+                    r.evc_mode.as_deref().unwrap_or("none")
+                );
+            } else {
+                outln!(
+                    buf,
+                    "Remedies: evcalc maintenance {} --host {from}",
+                    files.join(" ")
+                );
+            }
         }
     }
     buf

@@ -6,15 +6,26 @@ use crate::table::{WIDTH, field, wrap};
 use crate::{Ctx, EvcArgs, PlanArgs};
 use evcalc::check::{EvcSetting, host_list};
 use evcalc::model::Vm;
-use evcalc::plan::{self, AddHostReport, ChangeModeReport, RemoveHostReport};
+use evcalc::plan::{
+    self, AddHostReport, ChangeModeReport, MoveIntoReport, RemoveHostReport, WayKind,
+};
+use evcalc::report::Verdict;
 use std::path::PathBuf;
 
 const LW: usize = 14;
 
 pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
+    if !args.into.is_empty() {
+        return run_into(args, ctx);
+    }
+    if args.vm_hw.is_some() {
+        return Err(Fail::Usage(
+            "--vm-hw is used with --into (the VMs moving into another cluster)".to_string(),
+        ));
+    }
     if args.add.is_empty() && args.remove.is_empty() && args.to_evc.is_none() {
         return Err(Fail::Usage(
-            "nothing to plan: ask at least one question with --add FILE, --remove HOST or --to-evc MODE".to_string(),
+            "nothing to plan: ask at least one question with --add FILE, --remove HOST, --to-evc MODE or --into FILE".to_string(),
         ));
     }
     let overrides: Vec<plan::Override> = args
@@ -38,6 +49,9 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
         &ws.modes,
     )?;
     let mut warnings = loaded.warnings.clone();
+    let exposure = cluster_exposure(args)?;
+    let mut hosts = ws.hosts.clone();
+    evcalc::exposure::resolve_cluster(&mut hosts, &ws.vms, &exposure);
     let vms: Vec<Vm> = ws
         .vms
         .iter()
@@ -58,13 +72,7 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
             for note in plan::apply_overrides_to_host(&mut host, &overrides) {
                 warnings.push(format!("{}: {note}", host.name));
             }
-            added.push(plan::add_host(
-                &ws.hosts,
-                &host,
-                evc.setting,
-                &vms,
-                &ws.modes,
-            ));
+            added.push(plan::add_host(&hosts, &host, evc.setting, &vms, &ws.modes));
         }
     } else if !overrides.is_empty() {
         return Err(Fail::Usage(
@@ -74,20 +82,13 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let mut removed = Vec::new();
     for name in &args.remove {
         removed.push(
-            plan::remove_host(&ws.hosts, name, evc.setting, &vms, &ws.modes)
-                .map_err(Fail::Usage)?,
+            plan::remove_host(&hosts, name, evc.setting, &vms, &ws.modes).map_err(Fail::Usage)?,
         );
     }
     let change = match &args.to_evc {
         Some(target) => {
             let to = session_choice(target, &ws.modes)?;
-            Some(plan::change_mode(
-                &ws.hosts,
-                &vms,
-                evc.setting,
-                to,
-                &ws.modes,
-            ))
+            Some(plan::change_mode(&hosts, &vms, evc.setting, to, &ws.modes))
         }
         None => None,
     };
@@ -122,6 +123,223 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
         code: u8::from(bad),
         warnings,
     })
+}
+
+/// `--evc-exposes KEY[,KEY…]|none` as cluster-level exposure evidence.
+fn cluster_exposure(args: &PlanArgs) -> Result<evcalc::exposure::ClusterExposure, Fail> {
+    Ok(evcalc::exposure::ClusterExposure {
+        evc_exposes: args
+            .evc_exposes
+            .as_deref()
+            .map(evcalc::exposure::parse_exposes)
+            .transpose()
+            .map_err(Fail::Usage)?,
+        ..Default::default()
+    })
+}
+
+/// `evcalc plan OLD... --into NEW...`: can the old cluster's VMs move live into the new one?
+fn run_into(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
+    if !args.add.is_empty() || !args.remove.is_empty() || !args.set.is_empty() {
+        return Err(Fail::Usage(
+            "--into is a question of its own: ask --add/--remove/--set in another run".to_string(),
+        ));
+    }
+    let exposure = cluster_exposure(args)?;
+    let old = inputs::load(inputs::expand(&args.files)?, ctx.modes.as_deref())?;
+    let new = inputs::load(inputs::expand(&args.into)?, ctx.modes.as_deref())?;
+    if old.ws.hosts.is_empty() {
+        return Err(Fail::Usage(super::host::no_hosts_message(old.ws.vms.len())));
+    }
+    if new.ws.hosts.is_empty() {
+        return Err(Fail::Usage(
+            "--into: the files hold no host of the new cluster".to_string(),
+        ));
+    }
+    let modes = &old.ws.modes;
+    let old_evc = resolve_evc(
+        &EvcArgs {
+            evc: args.evc.clone(),
+            ..EvcArgs::default()
+        },
+        &old.ws.hosts,
+        modes,
+    )?;
+    let new_evc = evcalc::session::choose_evc(args.to_evc.as_deref(), &new.ws.hosts, modes)
+        .map_err(|e| Fail::Usage(format!("--to-evc: {e}")))?;
+    let mut old_hosts = old.ws.hosts.clone();
+    let mut new_hosts = new.ws.hosts.clone();
+    evcalc::exposure::resolve_cluster(&mut old_hosts, &old.ws.vms, &exposure);
+    evcalc::exposure::resolve_cluster(&mut new_hosts, &new.ws.vms, &exposure);
+    let vms: Vec<Vm> = old
+        .ws
+        .vms
+        .iter()
+        .filter(|v| !v.requirements.all.is_empty())
+        .cloned()
+        .collect();
+    let mut warnings = old.warnings.clone();
+    warnings.extend(new.warnings.iter().cloned());
+    if args.vm_hw.is_some() && !vms.is_empty() {
+        warnings.push(
+            "--vm-hw is not used: the given VMs' requirements are read from their dumps"
+                .to_string(),
+        );
+    }
+    for h in &old.ws.hosts {
+        warnings.extend(old.host_warnings(h));
+    }
+    for h in &new.ws.hosts {
+        warnings.extend(new.host_warnings(h));
+    }
+    let report = plan::move_into(
+        &old_hosts,
+        old_evc.setting,
+        &new_hosts,
+        new_evc.setting,
+        &vms,
+        args.vm_hw,
+        modes,
+    );
+    let warnings = super::dedup(warnings);
+    let new_choice = evcalc::session::EvcChoice {
+        mode: new_evc.setting.key(),
+        why: new_evc.why.to_string(),
+    };
+    let mut inputs_all = old.ws.inputs.clone();
+    inputs_all.extend(new.ws.inputs.iter().cloned());
+    let stdout = if ctx.json {
+        json(&IntoJson {
+            evc: old_evc.choice(),
+            to_evc: new_choice,
+            into: &report,
+            common: Common {
+                inputs: &inputs_all,
+                warnings: &warnings,
+            },
+        })
+    } else {
+        let new_describe = super::Evc {
+            setting: new_evc.setting,
+            why: new_evc.why,
+            per_vm: None,
+            vhw: None,
+            only: Vec::new(),
+        }
+        .describe();
+        render_into(&report, &old_evc.describe(), &new_describe)
+    };
+    Ok(Output {
+        stdout,
+        code: match report.verdict {
+            Verdict::Compatible => 0,
+            Verdict::Blocked => 1,
+            Verdict::Unknown => 3,
+        },
+        warnings,
+    })
+}
+
+#[derive(serde::Serialize)]
+struct IntoJson<'a> {
+    /// The old cluster's EVC setting.
+    evc: evcalc::session::EvcChoice,
+    /// The new cluster's EVC setting.
+    to_evc: evcalc::session::EvcChoice,
+    into: &'a MoveIntoReport,
+    #[serde(flatten)]
+    common: Common<'a>,
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Compatible => "can move live",
+        Verdict::Blocked => "BLOCKED",
+        Verdict::Unknown => "unknown (not proven)",
+    }
+}
+
+fn way_label(k: WayKind) -> &'static str {
+    match k {
+        WayKind::ColdMigration => "cold migration",
+        WayKind::PerVmEvc => "per-VM EVC",
+        WayKind::LowerOldMode => "lower old mode",
+    }
+}
+
+fn render_into(r: &MoveIntoReport, old_evc: &str, new_evc: &str) -> String {
+    let mut buf = String::new();
+    outln!(buf, "Move into another cluster");
+    buf.push_str(&wrap(&r.summary, WIDTH, 2));
+    buf.push('\n');
+    buf.push_str(&field(2, "old cluster", LW, &host_list(&r.old_hosts)));
+    buf.push_str(&field(2, "its EVC", LW, old_evc));
+    buf.push_str(&field(2, "new cluster", LW, &host_list(&r.new_hosts)));
+    buf.push_str(&field(2, "its EVC", LW, new_evc));
+    if r.computed_vms {
+        buf.push_str(&field(
+            2,
+            "VMs",
+            LW,
+            "none given: \"any VM powered on on HOST\" per old host and vHW band",
+        ));
+    }
+    buf.push_str(&field(2, "verdict", LW, verdict_word(r.verdict)));
+    for n in &r.notes {
+        buf.push_str(&field(2, "note", LW, n));
+    }
+    for v in &r.vms {
+        outln!(buf);
+        outln!(buf, "{}", v.vm);
+        buf.push_str(&field(2, "verdict", LW, verdict_word(v.verdict)));
+        if !v.accepted_by.is_empty() {
+            buf.push_str(&field(2, "accepted by", LW, &host_list(&v.accepted_by)));
+        }
+        for (host, why) in &v.unknown_on {
+            buf.push_str(&field(
+                2,
+                "not proven",
+                LW,
+                &format!("{host}: {}", why.join("; ")),
+            ));
+        }
+        for b in &v.blocked_on {
+            let mut why: Vec<String> = b
+                .missing
+                .iter()
+                .map(|m| format!("{} ({})", m.canonical_key, m.label))
+                .collect();
+            if let Some(x) = &b.vhw_blocker {
+                why.push(x.clone());
+            }
+            if let Some(x) = &b.not_admitted {
+                why.push(x.clone());
+            }
+            buf.push_str(&field(
+                2,
+                "blocked on",
+                LW,
+                &format!("{}: {}", host_list(&b.hosts), why.join(", ")),
+            ));
+        }
+        for (i, w) in v.ways.iter().enumerate() {
+            let head = match w.possible {
+                Some(false) => format!(
+                    "{} — not possible: {}",
+                    way_label(w.kind),
+                    w.refused.as_deref().unwrap_or("")
+                ),
+                None => format!("{} (not proven): {}", way_label(w.kind), w.action),
+                Some(true) => format!("{}: {}", way_label(w.kind), w.action),
+            };
+            buf.push_str(&field(2, &format!("way {}", i + 1), LW, &head));
+            buf.push_str(&field(2, "", LW, &format!("cost: {}", w.cost)));
+            if let Some(d) = &w.security_downgrade {
+                buf.push_str(&field(2, "", LW, &format!("security: {d}")));
+            }
+        }
+    }
+    buf
 }
 
 fn session_choice<'m>(
