@@ -389,7 +389,7 @@ pub fn power_on_at(
     let (seen, maybe_seen) = seen_at(host, evc, per_vm, vhw_value);
     let requirable = exposure::requirable_at(vhw_value);
     let unproven = exposure::unproven();
-    let mask_required = per_vm.map(|p| per_vm_required(p)).unwrap_or_default();
+    let mask_required = per_vm.map(per_vm_required).unwrap_or_default();
     let required = seen.intersection(requirable).union(mask_required);
     let maybe = seen
         .intersection(unproven)
@@ -1064,8 +1064,7 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
                 }
             })
             .collect();
-        let exposed =
-            offers.iter().any(|o| *o == Some(true)) && offers.iter().any(|o| *o == Some(false));
+        let exposed = offers.contains(&Some(true)) && offers.contains(&Some(false));
         out.push(Drift {
             key: def.key.clone(),
             label: def.label.clone(),
@@ -1869,7 +1868,7 @@ fn remedies(
         let lost_mitigations: Vec<String> = blocking
             .intersection(patch)
             .iter()
-            .map(|id| mitigation_name(id))
+            .map(mitigation_name)
             .collect();
         if let Some(target) = target
             && !blocking.is_empty()
@@ -1929,7 +1928,7 @@ fn remedies(
             let lost_mit: Vec<String> = lost
                 .intersection(patch)
                 .iter()
-                .map(|id| mitigation_name(id))
+                .map(mitigation_name)
                 .collect();
             let (who, pronoun, _) = vm_phrase(&all_vms, vms);
             out.push(Remedy {
@@ -2067,6 +2066,110 @@ fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static s
         ),
         _ => (names.join(", "), "them", "require"),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limiting the question to some features (`--only`)
+
+/// Whether `key` is among `only` (case-insensitive, with or without `cpuid.`).
+fn named(only: &[String], key: &str) -> bool {
+    let k = key.trim_start_matches("cpuid.");
+    only.iter()
+        .any(|o| o.trim_start_matches("cpuid.").eq_ignore_ascii_case(k))
+}
+
+/// The verdict of a move when only the features in `only` are asked about ("did the fix work?"):
+/// blocked if one of them is missing, unknown if one of them cannot be judged, else compatible.
+pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String]) -> Verdict {
+    if missing.iter().any(|m| named(only, &m.canonical_key)) {
+        Verdict::Blocked
+    } else if unknown
+        .iter()
+        .any(|u| u.features.iter().any(|f| named(only, f)) || named(only, &u.key))
+    {
+        Verdict::Unknown
+    } else {
+        Verdict::Compatible
+    }
+}
+
+/// Restricts a cluster report's verdicts to `only` (cells and outcome).
+pub fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
+    for row in &mut report.matrix {
+        for cell in &mut row.cells {
+            if row.from != cell.to {
+                cell.verdict = verdict_only(&cell.missing, &cell.unknown, only);
+                cell.compatible = cell.verdict == Verdict::Compatible;
+            }
+        }
+    }
+    report.outcome = if report.matrix_omitted.is_some() {
+        if report
+            .drift
+            .iter()
+            .any(|d| d.blocks_vmotion && named(only, &d.key))
+        {
+            Verdict::Blocked
+        } else {
+            Verdict::Unknown
+        }
+    } else {
+        worst(
+            report
+                .matrix
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| c.verdict)),
+        )
+    };
+}
+
+/// Restricts a maintenance report's verdicts to `only`.
+pub fn limit_maintenance(report: &mut MaintenanceReport, only: &[String]) {
+    for plan in &mut report.vms {
+        for d in &mut plan.destinations {
+            d.verdict = verdict_only(&d.missing, &d.unknown, only);
+            d.compatible = d.verdict == Verdict::Compatible;
+        }
+        plan.verdict = if plan
+            .destinations
+            .iter()
+            .any(|d| d.verdict == Verdict::Compatible)
+        {
+            Verdict::Compatible
+        } else if plan
+            .destinations
+            .iter()
+            .any(|d| d.verdict == Verdict::Unknown)
+        {
+            Verdict::Unknown
+        } else {
+            Verdict::Blocked
+        };
+        plan.can_move = plan.verdict == Verdict::Compatible;
+    }
+    report.outcome = if report.vms.iter().any(|p| p.verdict == Verdict::Blocked) {
+        Verdict::Blocked
+    } else if report.vms.iter().all(|p| p.verdict == Verdict::Compatible) {
+        Verdict::Compatible
+    } else {
+        Verdict::Unknown
+    };
+    report.evacuable = report.outcome == Verdict::Compatible;
+    let keys = only.join(", ");
+    report.verdict = match report.outcome {
+        Verdict::Compatible => format!(
+            "{}: every VM can move as far as {keys} is concerned",
+            report.host
+        ),
+        Verdict::Blocked => format!(
+            "{} cannot be fully evacuated: {keys} blocks some VMs",
+            report.host
+        ),
+        Verdict::Unknown => format!(
+            "{}: no {keys} blocker visible, but not verifiable from the data",
+            report.host
+        ),
+    };
 }
 
 #[cfg(test)]
@@ -2345,108 +2448,4 @@ mod tests {
         );
         assert_eq!(host_list(&[]), "");
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Limiting the question to some features (`--only`)
-
-/// Whether `key` is among `only` (case-insensitive, with or without `cpuid.`).
-fn named(only: &[String], key: &str) -> bool {
-    let k = key.trim_start_matches("cpuid.");
-    only.iter()
-        .any(|o| o.trim_start_matches("cpuid.").eq_ignore_ascii_case(k))
-}
-
-/// The verdict of a move when only the features in `only` are asked about ("did the fix work?"):
-/// blocked if one of them is missing, unknown if one of them cannot be judged, else compatible.
-pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String]) -> Verdict {
-    if missing.iter().any(|m| named(only, &m.canonical_key)) {
-        Verdict::Blocked
-    } else if unknown
-        .iter()
-        .any(|u| u.features.iter().any(|f| named(only, f)) || named(only, &u.key))
-    {
-        Verdict::Unknown
-    } else {
-        Verdict::Compatible
-    }
-}
-
-/// Restricts a cluster report's verdicts to `only` (cells and outcome).
-pub fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
-    for row in &mut report.matrix {
-        for cell in &mut row.cells {
-            if row.from != cell.to {
-                cell.verdict = verdict_only(&cell.missing, &cell.unknown, only);
-                cell.compatible = cell.verdict == Verdict::Compatible;
-            }
-        }
-    }
-    report.outcome = if report.matrix_omitted.is_some() {
-        if report
-            .drift
-            .iter()
-            .any(|d| d.blocks_vmotion && named(only, &d.key))
-        {
-            Verdict::Blocked
-        } else {
-            Verdict::Unknown
-        }
-    } else {
-        worst(
-            report
-                .matrix
-                .iter()
-                .flat_map(|r| r.cells.iter().map(|c| c.verdict)),
-        )
-    };
-}
-
-/// Restricts a maintenance report's verdicts to `only`.
-pub fn limit_maintenance(report: &mut MaintenanceReport, only: &[String]) {
-    for plan in &mut report.vms {
-        for d in &mut plan.destinations {
-            d.verdict = verdict_only(&d.missing, &d.unknown, only);
-            d.compatible = d.verdict == Verdict::Compatible;
-        }
-        plan.verdict = if plan
-            .destinations
-            .iter()
-            .any(|d| d.verdict == Verdict::Compatible)
-        {
-            Verdict::Compatible
-        } else if plan
-            .destinations
-            .iter()
-            .any(|d| d.verdict == Verdict::Unknown)
-        {
-            Verdict::Unknown
-        } else {
-            Verdict::Blocked
-        };
-        plan.can_move = plan.verdict == Verdict::Compatible;
-    }
-    report.outcome = if report.vms.iter().any(|p| p.verdict == Verdict::Blocked) {
-        Verdict::Blocked
-    } else if report.vms.iter().all(|p| p.verdict == Verdict::Compatible) {
-        Verdict::Compatible
-    } else {
-        Verdict::Unknown
-    };
-    report.evacuable = report.outcome == Verdict::Compatible;
-    let keys = only.join(", ");
-    report.verdict = match report.outcome {
-        Verdict::Compatible => format!(
-            "{}: every VM can move as far as {keys} is concerned",
-            report.host
-        ),
-        Verdict::Blocked => format!(
-            "{} cannot be fully evacuated: {keys} blocks some VMs",
-            report.host
-        ),
-        Verdict::Unknown => format!(
-            "{}: no {keys} blocker visible, but not verifiable from the data",
-            report.host
-        ),
-    };
 }

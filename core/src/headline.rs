@@ -28,7 +28,7 @@ fn commands_in_backticks(text: &str) -> String {
     ] {
         if let Some(at) = out.find(cmd) {
             let end = out[at + cmd.len()..]
-                .find(|c: char| c == ';' || c == ')' || c == '(' || c == '\n')
+                .find([';', ')', '(', '\n'])
                 .map_or(out.len(), |e| at + cmd.len() + e);
             let inner = out[at..end].trim_end().to_string();
             out.replace_range(at..end, &format!("`{inner}` "));

@@ -439,7 +439,7 @@ fn transcripts_give_four_hosts_and_the_incidents_verdict() {
             let bare = body
                 .rsplit_once(": ")
                 .map_or(body, |(_, b)| b)
-                .trim_start_matches(|c: char| c == '|' || c == ' ');
+                .trim_start_matches(['|', ' ']);
             if bare == "--" {
                 skip = 4;
                 continue;
