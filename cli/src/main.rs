@@ -18,15 +18,18 @@ const LONG_ABOUT: &str = "\
 Can a VM vMotion from ESXi host A to host B under EVC? Which CPU feature blocks it, why, and what \
 fixes it — computed from text dumps, without vCenter.
 
-A VM keeps the CPU features it saw when it was powered on (its featureRequirement list). vMotion \
-needs every one of them on the destination host (featureCapability). EVC hides newer features, \
-but side-channel mitigations such as cpuid.MDCLEAR pass through where a host has them: a VM \
-powered on on a host with the new microcode cannot move to hosts without it.
+A VM keeps the CPU features it saw when it was powered on (its featureRequirement list, limited by \
+its virtual hardware version and per-VM EVC). vMotion needs every one of them on the destination: \
+its EVC-effective capabilities (maskedFeatureCapability) in an EVC cluster, its raw \
+featureCapability without EVC. Patch-era features such as cpuid.MDCLEAR are hidden until vCenter \
+considers every host updated; each host's masks decide, and they can differ: a VM powered on where \
+the masks expose MDCLEAR cannot move to a host that does not offer it (microcode not active, or \
+stale masks — evcalc tells which from the raw and masked values).
 
 Inputs (one or more per file; a directory means every file in it):
   vim-cmd hostsvc/hostconfig > esxi01.txt         host: featureCapability, maxEVCModeKey
   vim-cmd vmsvc/get.runtime VMID > app01.txt      VM: featureRequirement (running VMs)
-  vim-cmd hostsvc/hostconfig | grep -A 2 MDCLEAR  a fragment: only the keys shown are known
+  vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear   a fragment: raw then masked block; only these keys are known
   govc object.save (XML), govc/govmomi JSON, .vmx featMask.vm.* lines, /etc/vmware/config";
 
 const AFTER_HELP: &str = "\

@@ -1703,9 +1703,11 @@ mod move_into_tests {
 
     fn host_at(name: &str, mode: &str) -> Host {
         let m = builtin_modes().get(mode).unwrap();
+        // A host of the mode: its admission set and the features whose admission role is unproven.
         let input = HostInput {
             capabilities: m
                 .required
+                .union(m.admission_unproven)
                 .iter()
                 .map(|id| Entry {
                     key: catalogue().def(id).key.clone(),

@@ -90,6 +90,37 @@ proptest! {
         prop_assert_eq!(result.compatible, admitted);
     }
 
+    /// A lower virtual hardware version never adds a requirement (nor a "maybe").
+    #[test]
+    fn a_lower_vhw_never_adds_a_requirement(host in arb_host(), mode in arb_mode(), hi in 4u8..=22, lo in 4u8..=22) {
+        prop_assume!(lo <= hi);
+        let evc = setting(mode);
+        let high = check::power_on_at(&host, evc, None, Some(hi));
+        let low = check::power_on_at(&host, evc, None, Some(lo));
+        prop_assert!(low.requirements.bool_min.is_subset(&high.requirements.bool_min), "vmx-{} ⊄ vmx-{}", lo, hi);
+        prop_assert!(low.maybe.union(low.requirements.bool_min).is_subset(&high.maybe.union(high.requirements.bool_min)));
+    }
+
+    /// Adding a key evcalc does not know, on the source only, never turns blocked into compatible
+    /// (and never makes an unknown move compatible).
+    #[test]
+    fn an_unknown_differing_key_never_makes_a_move_compatible(
+        a in arb_host(), b in arb_host(), mode in arb_mode(), key in "cpuid\\.[A-Z]{3,10}_NEW", value in 1u64..3
+    ) {
+        let evc = setting(mode);
+        let before = check::check_vm(&check::power_on(&a, evc, None), &b, evc).verdict;
+        let mut a2 = a.clone();
+        a2.caps.unknown.insert(key.to_ascii_lowercase(), (key.clone(), value));
+        let after = check::check_vm(&check::power_on(&a2, evc, None), &b, evc).verdict;
+        if before != evcalc::report::Verdict::Compatible {
+            prop_assert_ne!(after, evcalc::report::Verdict::Compatible, "{} with {}", a.name, key);
+        }
+        if mode.is_none() {
+            // Without EVC the VM may have seen it and b lacks it: never proven compatible.
+            prop_assert_ne!(after, evcalc::report::Verdict::Compatible);
+        }
+    }
+
     #[test]
     fn lowering_the_evc_mode_never_breaks_a_compatible_pair(
         a in arb_host(), b in arb_host(), (low, high) in ordered_modes(), per_vm in arb_mode()

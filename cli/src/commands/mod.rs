@@ -236,12 +236,18 @@ pub fn missing_feature(m: &Missing) -> String {
 
 /// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, esxi02 has 0`.
 pub fn missing_text(m: &Missing, dest: &str) -> String {
-    format!(
-        "{}: needs {}, {dest} has {}",
+    let base = format!(
+        "{}: needs {}, {dest} offers {}",
         missing_feature(m),
         m.required,
         m.available
-    )
+    );
+    match (&m.raw_available, m.why.as_deref()) {
+        (Some(raw), Some(_)) if *raw != m.available => {
+            format!("{base} (raw {raw}: its EVC masks hide it)")
+        }
+        _ => base,
+    }
 }
 
 /// A mode key with its label, when the key is in the catalogue.
