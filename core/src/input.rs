@@ -134,6 +134,19 @@ pub enum Document {
     Vm(VmInput),
     Masks(MaskInput),
     EvcModes(Vec<EvcModeInput>),
+    /// A cluster's `ClusterEVCManager.evcState` (govc `object.collect -json`, PowerCLI `ConvertTo-Json`).
+    EvcState(EvcStateInput),
+}
+
+/// What a cluster's `evcState` says: its mode and the features its baseline's masks let through
+/// (`featureMask` entries with `Val:1`, else `featureCapability` entries with value 1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EvcStateInput {
+    pub mode: Option<String>,
+    /// Feature keys as written.
+    pub exposed: Vec<String>,
+    /// `featureMask` or `featureCapability`: which list decided.
+    pub from: String,
 }
 
 /// The input formats evcalc reads.

@@ -57,6 +57,9 @@ pub struct Workspace {
     pub vms: Vec<Vm>,
     /// `featMask.evc.*` sets that could not be attached to a host by name.
     pub loose_evc_masks: Vec<(String, Vec<(Key, Mask)>)>,
+    /// The cluster's `evcState` export, when one is among the inputs: the patch-era features its
+    /// baseline exposes, and where that came from.
+    pub evc_state: Option<(crate::catalogue::FeatureSet, String)>,
     /// The EVC mode catalogue: built-in, or the SupportedEVCMode export found among the inputs.
     pub modes: ModeCatalogue,
     pub inputs: Vec<InputSummary>,
@@ -86,6 +89,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         host_inputs: Vec::new(),
         vms: Vec::new(),
         loose_evc_masks: Vec::new(),
+        evc_state: None,
         modes: builtin_modes().clone(),
         inputs: Vec::new(),
         errors: Vec::new(),
@@ -250,6 +254,30 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                                 .collect(),
                         ));
                     }
+                }
+                Document::EvcState(state) => {
+                    let cat = crate::catalogue::catalogue();
+                    let set: crate::catalogue::FeatureSet = state
+                        .exposed
+                        .iter()
+                        .filter_map(|k| cat.lookup(k))
+                        .filter(|id| crate::exposure::patch_era().contains(*id))
+                        .collect();
+                    let what = format!(
+                        "{}, {} of {}",
+                        source.name,
+                        state.from,
+                        state.mode.as_deref().unwrap_or("the cluster")
+                    );
+                    summary.warnings.push(format!(
+                        "the cluster's evcState ({what}): its baseline exposes {}; used for hosts without evidence of their own",
+                        if set.is_empty() {
+                            "no patch-era feature".to_string()
+                        } else {
+                            set.iter().map(|id| cat.def(id).key.clone()).collect::<Vec<_>>().join(", ")
+                        }
+                    ));
+                    ws.evc_state = Some((set, what));
                 }
                 Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
                     Ok(modes) => ws.modes = modes,
@@ -744,7 +772,7 @@ pub fn analyze(request: &Request) -> Analysis {
         &vms_for_evidence,
         &crate::exposure::ClusterExposure {
             evc_exposes,
-            ..Default::default()
+            evc_state: ws.evc_state.clone(),
         },
     );
     let mut cluster =

@@ -460,3 +460,38 @@ fn transcripts_give_four_hosts_and_the_incidents_verdict() {
         );
     }
 }
+
+/// The cluster's `evcState` export, in govc's and PowerCLI's spellings (written by us in the
+/// API's field names; no real export is public), decides exposure on its own.
+#[test]
+fn evidence_evc_state_alone_in_both_spellings() {
+    let govc = r#"[{"name":"evcState","val":{"currentEVCModeKey":"intel-haswell","featureMask":[{"key":"cpuid.SSE3","featureName":"cpuid.SSE3","value":"Val:1"},{"key":"cpuid.MDCLEAR","featureName":"cpuid.MDCLEAR","value":"Val:1"}]}}]"#;
+    let pcli = r#"{"CurrentEVCModeKey":"intel-haswell","FeatureMask":[{"Key":"cpuid.MDCLEAR","FeatureName":"cpuid.MDCLEAR","Value":"Val:1"},{"Key":"cpuid.IBRS","FeatureName":"cpuid.IBRS","Value":"Val:1"},{"Key":"cpuid.IBPB","FeatureName":"cpuid.IBPB","Value":"Val:1"},{"Key":"cpuid.STIBP","FeatureName":"cpuid.STIBP","Value":"Val:1"},{"Key":"cpuid.SSBD","FeatureName":"cpuid.SSBD","Value":"Val:1"},{"Key":"cpuid.FCMD","FeatureName":"cpuid.FCMD","Value":"Val:1"}]}"#;
+    for (name, text) in [
+        ("evcstate-govc.json", govc),
+        ("evcstate-powercli.json", pcli),
+    ] {
+        let mut texts = unmasked();
+        texts.push((name.to_string(), text.to_string()));
+        let mut ws = load_texts(&texts);
+        assert!(ws.evc_state.is_some(), "{name}");
+        let vms = ws.vms.clone();
+        exposure::resolve_cluster(
+            &mut ws.hosts,
+            &vms,
+            &ClusterExposure {
+                evc_state: ws.evc_state.clone(),
+                ..Default::default()
+            },
+        );
+        let evc = haswell(&ws);
+        assert_eq!(matrix_verdicts(&ws, evc)[0], [C, B, B, B], "{name}");
+        let e = exposure::effective(&ws.hosts[0], evc);
+        assert!(
+            e.exposure
+                .iter()
+                .any(|x| x.source == ExposureSource::EvcState && x.exposed == Some(true)),
+            "{name}"
+        );
+    }
+}

@@ -206,6 +206,7 @@ fn strip(doc: &Document) -> Document {
             ..m.clone()
         }),
         Document::EvcModes(list) => Document::EvcModes(list.clone()),
+        Document::EvcState(s) => Document::EvcState(s.clone()),
     }
 }
 

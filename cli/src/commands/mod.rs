@@ -120,7 +120,7 @@ pub fn attach_evidence(loaded: &mut crate::inputs::Loaded, args: &EvcArgs) -> Re
     };
     let options = evcalc::exposure::ClusterExposure {
         evc_exposes,
-        ..Default::default()
+        evc_state: loaded.ws.evc_state.clone(),
     };
     let vms = loaded.ws.vms.clone();
     evcalc::exposure::resolve_cluster(&mut loaded.ws.hosts, &vms, &options);

@@ -5,6 +5,7 @@
 
 pub mod cpuid_dump;
 pub mod cpuinfo;
+pub mod evcstate;
 pub mod govc_json;
 pub mod govc_xml;
 pub mod masklines;
@@ -101,6 +102,15 @@ fn shifted(mut e: ParseError, first_line: u32) -> ParseError {
 /// Parses one input (or one host's piece of a transcript, starting at line `first_line`).
 fn parse_one(text: &str, first_line: u32) -> Result<Parsed, ParseError> {
     let first_line = first_line.max(1);
+    if evcstate::looks_like(text) {
+        return evcstate::parse(text)
+            .map(|(documents, warnings)| Parsed {
+                documents,
+                warnings,
+                format: Format::GovcJson,
+            })
+            .map_err(|e| shifted(e, first_line));
+    }
     let format = detect(text).ok_or_else(|| unrecognised(text, first_line))?;
     let result = match format {
         Format::VmodlText => vmodl::parse_at(text, first_line),
@@ -274,6 +284,7 @@ fn remap(documents: &mut [Document], warnings: &mut [Warning], map: &transcript:
                 m.evc_masks.iter_mut().for_each(|e| fix(&mut e.pos));
                 m.vm_masks.iter_mut().for_each(|e| fix(&mut e.pos));
             }
+            Document::EvcState(_) => {}
             Document::EvcModes(list) => {
                 for mode in list {
                     mode.feature_capability
