@@ -124,8 +124,18 @@ fn sandybridge_vms_are_blocked_even_onto_sandybridge_hardware_in_the_westmere_cl
     assert!(r.computed_vms);
     assert!(!r.vms.is_empty());
     assert!(r.summary.contains("cannot move live"), "{}", r.summary);
-    for vm in &r.vms {
-        assert_eq!(vm.verdict, Verdict::Blocked, "{}", vm.summary);
+    // VMs of a vHW below AVX's first version in VMware's table never saw it: they may move.
+    assert!(r.vms.iter().any(|vm| vm.verdict == Verdict::Blocked));
+    for vm in r.vms.iter().filter(|vm| vm.verdict != Verdict::Blocked) {
+        assert_eq!(vm.verdict, Verdict::Compatible, "{}", vm.summary);
+    }
+    let newest = r.vms.last().unwrap();
+    assert!(
+        newest.blocking_features.iter().any(|k| k == "cpuid.PCID"),
+        "{:?}",
+        newest.blocking_features
+    );
+    for vm in r.vms.iter().filter(|vm| vm.verdict == Verdict::Blocked) {
         assert!(vm.accepted_by.is_empty());
         // Every new host blocks it, the Sandy Bridge-EP one included.
         let blocked: Vec<&str> = vm
@@ -135,7 +145,7 @@ fn sandybridge_vms_are_blocked_even_onto_sandybridge_hardware_in_the_westmere_cl
             .collect();
         assert!(blocked.contains(&"wsm03-snb"), "{blocked:?}");
         assert_eq!(blocked.len(), 3);
-        for key in ["cpuid.AVX", "cpuid.XSAVE", "cpuid.PCID"] {
+        for key in ["cpuid.AVX", "cpuid.XSAVE"] {
             assert!(
                 vm.blocking_features.iter().any(|k| k == key),
                 "{}: {:?}",
