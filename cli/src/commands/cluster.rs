@@ -256,11 +256,43 @@ fn render(
         );
     }
 
-    // Blocked moves in plain words.
+    // Blocked moves in plain words; unproven ones said apart, never as "cannot".
     let mut lines: Vec<String> = Vec::new();
+    let mut open: Vec<String> = Vec::new();
     for row in &r.matrix {
+        let unknown: Vec<String> = row
+            .cells
+            .iter()
+            .filter(|c| c.verdict == evcalc::report::Verdict::Unknown)
+            .map(|c| c.to.clone())
+            .collect();
+        if !unknown.is_empty() {
+            let mut why: Vec<String> = Vec::new();
+            for c in row
+                .cells
+                .iter()
+                .filter(|c| c.verdict == evcalc::report::Verdict::Unknown)
+            {
+                for u in c.unknown.iter().take(2) {
+                    let text = format!("{}: {}", u.key, u.why);
+                    if !why.contains(&text) && why.len() < 2 {
+                        why.push(text);
+                    }
+                }
+            }
+            open.push(format!(
+                "From {} to {}: no blocker visible in the data; not verifiable ({}) — load full dumps to confirm",
+                row.from,
+                host_list(&unknown),
+                if why.is_empty() { "partial data".to_string() } else { why.join("; ") }
+            ));
+        }
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-        for c in row.cells.iter().filter(|c| !c.compatible) {
+        for c in row
+            .cells
+            .iter()
+            .filter(|c| c.verdict == evcalc::report::Verdict::Blocked)
+        {
             let why = cell_reason(c, r.evc_mode.as_deref());
             match groups.iter_mut().find(|(w, _)| *w == why) {
                 Some((_, dests)) => dests.push(c.to.clone()),
@@ -278,12 +310,25 @@ fn render(
         }
     }
     outln!(buf);
-    if lines.is_empty() {
+    if !open.is_empty() {
+        outln!(
+            buf,
+            "{}",
+            st.paint(Paint::Bold, "Not verifiable from the data")
+        );
+        for l in &open {
+            buf.push_str(&field(2, "-", 1, l));
+        }
+        outln!(buf);
+    }
+    if lines.is_empty() && open.is_empty() {
         outln!(
             buf,
             "{}",
             st.paint(Paint::Good, "Every VM can move to every host.")
         );
+    } else if lines.is_empty() {
+        outln!(buf, "No move is proven blocked.");
     } else {
         outln!(buf, "{}", st.paint(Paint::Bold, "Blocked moves"));
         for l in lines {
@@ -292,7 +337,11 @@ fn render(
         let sources: Vec<&str> = r
             .matrix
             .iter()
-            .filter(|row| row.cells.iter().any(|c| !c.compatible))
+            .filter(|row| {
+                row.cells
+                    .iter()
+                    .any(|c| c.verdict == evcalc::report::Verdict::Blocked)
+            })
             .map(|row| row.from.as_str())
             .collect();
         outln!(buf);
