@@ -13,7 +13,8 @@ step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
 step "Tools: libvirt-clients (virsh, the differential oracle)"
 bash scripts/virsh-baseline.sh --install-only
 
-step "Rust: build and test the workspace"
+step "Rust: formatting, build and test the workspace"
+cargo fmt --all -- --check
 cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 
