@@ -1169,7 +1169,7 @@ function renderMaintenance(a) {
       h('details', { class: `maint ${m.evacuable ? 'ok' : 'bad'}`, open: !many || !m.evacuable ? true : null, dataset: { host: m.host } },
         h('summary', null,
           h('span', { class: 'host' }, m.host),
-          h('span', { class: `tag ${m.evacuable ? 'ok' : 'bad'}` }, m.evacuable ? 'can be evacuated' : 'cannot be evacuated'),
+          h('span', { class: `tag ${m.evacuable ? 'ok' : m.outcome === 'unknown' ? 'warn' : 'bad'}` }, m.evacuable ? 'can be evacuated' : m.outcome === 'unknown' ? 'not verifiable' : 'cannot be fully evacuated'),
           h('span', { class: 'verdict' }, m.verdict)),
         h('div', { class: 'maint-body' },
           m.vms.map((v) =>

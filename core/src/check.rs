@@ -1602,7 +1602,12 @@ pub fn maintenance_at(
         let what = if computed {
             blocked_vm_story(&plans)
         } else {
-            format!("{blocked} of {vm_count} VMs have no destination")
+            let story = blocked_vm_story(&plans);
+            let reason = story
+                .split_once(" require ")
+                .map(|(_, r)| format!("they require {r}"))
+                .unwrap_or(story);
+            format!("{blocked} of {vm_count} VMs have no destination: {reason}")
         };
         let tail = if unknown > 0 {
             format!("; {unknown} more not verifiable from the data")

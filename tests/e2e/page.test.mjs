@@ -65,11 +65,11 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   assert.match(drift, /Microarchitectural Data clear/);
   assert.match(drift, /only 1 of 4 hosts: esxi01/);
 
-  // Maintenance of esxi01: cannot be evacuated; the fix is to power-cycle esxi02–04.
+  // Maintenance of esxi01: not fully evacuable; esxi02–04 report MDCLEAR 0 raw: activate the microcode.
   const m1 = await page.locator('#maintenance details[data-host="esxi01"]').innerText();
-  assert.match(m1, /cannot be evacuated/);
-  assert.match(m1, /0 of 3 destinations/);
-  assert.match(m1, /power-cycle esxi02–04/i);
+  assert.match(m1, /cannot be fully evacuated/);
+  assert.match(m1, /VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer/);
+  assert.match(m1, /Activate the MDS microcode on esxi02–04/);
   assert.match(m1, /KB 68024/);
   assert.match(await page.locator('#maintenance details[data-host="esxi02"]').innerText(), /can enter maintenance mode/);
 
@@ -84,7 +84,7 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   assert.match(d, /Microarchitectural Data clear/);
   assert.match(d, /Bool:Min:1/);
   assert.match(d, /esxi02 can join EVC mode intel-haswell/);
-  assert.match(d, /Power-cycle esxi02–04/);
+  assert.match(d, /Activate the MDS microcode on esxi02–04/);
   assert.match(d, /the other way \(esxi02 → esxi01\): can move/);
   await detail.screenshot({ path: artefact('mdclear-detail.png') });
   await shot(page, 'mdclear-detail-page.png');
@@ -101,7 +101,7 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   assert.match(markdown, /^# evcalc report/);
   assert.match(markdown, /`cpuid\.MDCLEAR` — Microarchitectural Data clear: only 1 of 4 hosts: esxi01/);
   assert.match(markdown, /esxi01 → esxi02: `cpuid\.MDCLEAR`/);
-  assert.match(markdown, /Power-cycle esxi02–04/);
+  assert.match(markdown, /Activate the MDS microcode on esxi02–04/);
 
 
   // Per-VM EVC Westmere hides MDCLEAR: everything can move.
@@ -223,7 +223,7 @@ test('a blocked cell of an evacuable host still names its remedy (from the core\
   const d = await detail.innerText();
   assert.match(d, /esxi01 → esxi02: blocked/);
   assert.match(d, /Nothing needs fixing to evacuate esxi01/);
-  assert.match(d, /Power-cycle esxi02 one at a time/);
+  assert.match(d, /Activate the MDS microcode on esxi02/);
   assert.match(d, /KB 68024/);
   assert.deepEqual(problems, []);
   await page.close();

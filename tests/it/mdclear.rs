@@ -400,7 +400,7 @@ fn vms_with_identical_requirements_share_one_plan() {
     assert!(!plan.vms[0].can_move && plan.vms[1].can_move);
     assert_eq!(
         plan.verdict,
-        "esxi01 cannot be fully evacuated: 5 of 6 VMs have no destination"
+        "esxi01 cannot be fully evacuated: 5 of 6 VMs have no destination: they require cpuid.MDCLEAR, which esxi02–04 do not offer"
     );
     let vm_remedy = plan
         .remedies
