@@ -174,6 +174,8 @@ export interface MaintenanceReport {
   evc_mode: string | null;
   per_vm_evc_mode: string | null;
   evacuable: boolean;
+  /** compatible (evacuable), blocked (some VM has no destination), unknown (not provable). */
+  outcome: Verdict;
   verdict: string;
   vms: VmPlan[];
   remedies: Remedy[];
