@@ -531,13 +531,11 @@ pub fn choose_evc<'m>(
                 why: "given",
             })
         }
-        Some(a) => modes
-            .get(a)
-            .map(|m| ChosenEvc {
-                setting: EvcSetting::Mode(m),
-                why: "given",
-            })
-            .ok_or_else(|| unknown_mode(a, modes)),
+        // Key, short name (`haswell`) or vSphere label, with "did you mean" (`modename.rs`).
+        Some(a) => choose_mode(a, modes).map(|m| ChosenEvc {
+            setting: EvcSetting::Mode(m),
+            why: "given",
+        }),
         None => {
             let reported: Vec<&str> = hosts
                 .iter()
@@ -571,18 +569,6 @@ pub fn choose_evc<'m>(
 /// with "did you mean" on failure (see [`crate::modename::resolve_mode`]).
 pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMode, String> {
     crate::modename::resolve_mode(arg, modes).map_err(|e| e.to_string())
-}
-
-fn unknown_mode(arg: &str, modes: &ModeCatalogue) -> String {
-    format!(
-        "unknown EVC mode `{arg}`; expected `none` or one of: {}",
-        modes
-            .modes
-            .iter()
-            .map(|m| m.key.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }
 
 /// A whole-page / whole-command request: inputs plus options.
