@@ -1823,7 +1823,11 @@ fn remedies(
                 Disruption::ClusterReconfigure => RemedyScope::Cluster,
                 _ => RemedyScope::Hosts,
             },
-            disruption: rule.disruption.describe().to_string(),
+            disruption: if rule.name == "patch-undetermined" {
+                "none: the commands only read".to_string()
+            } else {
+                rule.disruption.describe().to_string()
+            },
             action: fill(&rule.action),
             why: fill(&rule.cause),
             verify: Some(fill(&rule.verify)),

@@ -108,10 +108,11 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
             .filter(|d| d.verdict == evcalc::report::Verdict::Unknown)
         {
             warnings.push(format!(
-                "{}: not counted as a destination for {}: partial data (a fragment), {} requirement(s) could not be checked",
+                "{}: not counted as a destination for {}: not verifiable from the data ({} open point{})",
                 d.to,
                 plan.vm,
-                d.unknown_on_destination.len()
+                d.unknown.len(),
+                if d.unknown.len() == 1 { "" } else { "s" }
             ));
         }
     }
