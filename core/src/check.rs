@@ -1050,8 +1050,8 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             .filter(|h| h.caps.value(&key) == 0)
             .map(|h| h.name.clone())
             .collect();
-        // It blocks vMotion when hosts differ in what they offer VMs (EVC-effective), or when
-        // a host's offer is unknown and others differ: then it may.
+        // It blocks vMotion when one host is proven to offer it to VMs (EVC-effective) and another
+        // is proven not to; a host whose offer is unknown proves nothing either way.
         let offers: Vec<Option<bool>> = effs
             .iter()
             .map(|e| {
