@@ -65,6 +65,7 @@ impl fmt::Display for CpuidBit {
 
 /// How EVC treats a feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// `cpuid.Intel`, `cpuid.AMD`, …: boolean vendor flags.
@@ -83,6 +84,7 @@ pub enum Kind {
 /// VMware's monitor support class for the field (open-vm-tools `x86cpuid.h`): its default CPUID
 /// exposure, **not** whether VMs require the feature (see [`Role`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     /// "If the host supports this feature, we will expose it to the guest."
@@ -99,6 +101,7 @@ pub enum Class {
 
 /// Whether a VM that saw the feature at power-on carries a requirement for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Real requirement lists show it ([D]), or a strong analogy does ([I]; see the evidence).

@@ -1129,7 +1129,7 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
     out
 }
 
-fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
+pub fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
     if with.is_empty() || without.is_empty() {
         return "values differ".to_string();
     }
@@ -1229,9 +1229,7 @@ pub fn matrix_at(
                             bands: Vec::new(),
                         };
                     }
-                    let checks: Vec<CheckReport> =
-                        vms.iter().map(|vm| check_vm(vm, to, evc)).collect();
-                    cell_of(to, &checks)
+                    matrix_cell(&vms, to, evc)
                 })
                 .collect();
             MatrixRow {
@@ -1240,6 +1238,29 @@ pub fn matrix_at(
             }
         })
         .collect()
+}
+
+/// The power-on bands a matrix row checks: the VMs powered on on `from`, per band of virtual
+/// hardware versions that the destinations' ESXi releases split (`hosts`), or of `vhw` alone.
+pub fn row_vms(
+    from: &Host,
+    hosts: &[Host],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+) -> Vec<Vm> {
+    let mut breaks: Vec<u8> = hosts.iter().filter_map(|h| h.max_vhw).collect();
+    breaks.sort_unstable();
+    breaks.dedup();
+    power_on_bands(from, evc, per_vm, vhw, &breaks)
+}
+
+/// One matrix cell: can the VMs of a row (see [`row_vms`]) move to `to`? `to` may be a host
+/// identical to the row host (two members of one host class): then the cell is computed, not
+/// assumed.
+pub fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
+    let checks: Vec<CheckReport> = vms.iter().map(|vm| check_vm(vm, to, evc)).collect();
+    cell_of(to, &checks)
 }
 
 /// Folds the per-band checks of one (from, to) pair into a matrix cell.
@@ -1441,6 +1462,32 @@ pub fn maintenance_at(
             )
         })?;
     let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
+    Ok(maintenance_from(
+        hosts,
+        source,
+        &destinations,
+        vms,
+        evc,
+        per_vm,
+        vhw,
+        modes,
+    ))
+}
+
+/// [`maintenance_at`] with the source host and its destinations given: the class engine plans
+/// one representative per host class (`crate::classes`), with a second member of the source's
+/// class among the destinations when it has one.
+#[allow(clippy::too_many_arguments)]
+pub fn maintenance_from(
+    hosts: &[Host],
+    source: &Host,
+    destinations: &[&Host],
+    vms: &[Vm],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+    modes: &ModeCatalogue,
+) -> MaintenanceReport {
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
         let mut breaks: Vec<u8> = destinations.iter().filter_map(|h| h.max_vhw).collect();
@@ -1626,7 +1673,7 @@ pub fn maintenance_at(
             }
         )
     };
-    Ok(MaintenanceReport {
+    MaintenanceReport {
         host: source.name.clone(),
         evc_mode: evc.key(),
         per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
@@ -1635,7 +1682,7 @@ pub fn maintenance_at(
         verdict: text,
         vms: plans,
         remedies,
-    })
+    }
 }
 
 /// "VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer".
@@ -1683,8 +1730,17 @@ fn blocked_vm_story(plans: &[VmPlan]) -> String {
         "{who} require {}{more}, which {} do{} not offer",
         shown.join(", "),
         host_list(&lacking),
-        if lacking.len() == 1 { "es" } else { "" }
+        if names_plural(&lacking) { "" } else { "es" }
     )
+}
+
+/// Whether a list of host names stands for more than one host: several names, or one class
+/// label (`esxi02–04`, `a, b and 3 more`, see `crate::classes::label`).
+pub fn names_plural(names: &[String]) -> bool {
+    names.len() > 1
+        || names
+            .first()
+            .is_some_and(|n| n.contains('–') || n.contains(", ") || n.contains(" and "))
 }
 
 /// Ranked remedies for the blockers of a maintenance plan: one per action, least disruptive

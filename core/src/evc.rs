@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 
 /// Evidence level of a fact, as in the research notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum Tag {
     /// Confirmed by a cited source.
     C,
@@ -62,6 +63,7 @@ pub struct Evidence {
 
 /// CPU vendor of a mode or host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     Intel,

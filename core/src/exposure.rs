@@ -64,6 +64,7 @@ fn booleans() -> FeatureSet {
 
 /// Where the exposure of a patch-era feature on a host was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ExposureSource {
     /// The host's `maskedFeatureCapability`.
@@ -102,6 +103,7 @@ pub struct Exposure {
 
 /// What decided a host's EVC-effective capabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
     /// No EVC: raw `featureCapability`.
@@ -510,6 +512,7 @@ mod catalogue_vhw {
 
 /// Why a host does not offer a patch-era feature the baseline exposes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Mechanism {
     /// (A) The CPU does not report it (featureCapability 0): microcode not active.
@@ -522,6 +525,7 @@ pub enum Mechanism {
 
 /// Three-valued exposure in reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Tri {
     Yes,
@@ -541,6 +545,7 @@ impl From<Option<bool>> for Tri {
 
 /// One host's evidence about one patch-era feature.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct PatchHost {
     pub host: String,
     /// `featureCapability` value, when shown.
@@ -559,6 +564,7 @@ pub struct PatchHost {
 
 /// One patch-era feature across the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct PatchFinding {
     pub feature: String,
     pub label: String,

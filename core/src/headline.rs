@@ -11,6 +11,7 @@ use crate::report::{ClusterReport, MaintenanceReport, Verdict};
 
 /// One sentence and the next steps.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Headline {
     pub verdict: Verdict,
     pub text: String,
@@ -42,6 +43,22 @@ pub fn headline(cluster: &ClusterReport, maintenance: &[MaintenanceReport]) -> O
     if cluster.hosts.is_empty() {
         return None;
     }
+    headline_of(
+        cluster.hosts.len(),
+        cluster.evc_mode.as_deref(),
+        cluster.outcome,
+        maintenance,
+    )
+}
+
+/// [`headline`] from the parts it reads: the number of hosts, the EVC mode, the cluster's
+/// outcome and the maintenance plans (the class engine, `crate::app`, has no host-level report).
+pub fn headline_of(
+    host_count: usize,
+    evc_mode: Option<&str>,
+    outcome: Verdict,
+    maintenance: &[MaintenanceReport],
+) -> Option<Headline> {
     let worst = maintenance
         .iter()
         .find(|m| m.outcome == Verdict::Blocked)
@@ -74,13 +91,13 @@ pub fn headline(cluster: &ClusterReport, maintenance: &[MaintenanceReport]) -> O
             next,
         });
     }
-    match cluster.outcome {
+    match outcome {
         Verdict::Compatible => Some(Headline {
             verdict: Verdict::Compatible,
             text: format!(
                 "Every VM can move between these {} hosts{}",
-                cluster.hosts.len(),
-                cluster.evc_mode.as_deref().map(|m| format!(" under {m}")).unwrap_or_default()
+                host_count,
+                evc_mode.map(|m| format!(" under {m}")).unwrap_or_default()
             ),
             next: Vec::new(),
         }),

@@ -8,6 +8,7 @@ use crate::value::{Mask, Requirement};
 
 /// A position in an input text. Lines and columns are 1-based; 0 means "unknown".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Pos {
     pub line: u32,
     pub col: u32,
@@ -15,6 +16,7 @@ pub struct Pos {
 
 /// A non-fatal remark about an input (e.g. a duplicate key, a skipped unknown object).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Warning {
     pub pos: Pos,
     pub message: String,
@@ -22,6 +24,7 @@ pub struct Warning {
 
 /// A fatal problem: the input is not what it claims to be. The message says what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[error("line {}, column {}: {message}", pos.line, pos.col)]
 pub struct ParseError {
     pub pos: Pos,
@@ -151,6 +154,7 @@ pub struct EvcStateInput {
 
 /// The input formats evcalc reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// `vim-cmd hostsvc/hostconfig`, `vim-cmd vmsvc/get.runtime` and fragments of them.

@@ -12,6 +12,8 @@
 //! * [`check`] — host summary, VM at power-on, VM → host check, cluster matrix, maintenance plan.
 //! * [`remedy`] — what fixes a missing feature (data: `core/data/remedies.txt`).
 //! * [`report`] — the JSON schema shared by the CLI and the web page.
+//! * [`app`] — the application layer: typed request, contract v2 answers over host classes.
+//! * [`classes`] — host classes (hosts identical in every engine-relevant input).
 //! * [`session`] — load many inputs at once, attributing errors to their source.
 //!
 //! ```
@@ -29,8 +31,10 @@
 //! assert_eq!(report.max_evc_mode, None); // SSE3 alone is below intel-merom
 //! ```
 
+pub mod app;
 pub mod catalogue;
 pub mod check;
+pub mod classes;
 pub mod esxi;
 pub mod evc;
 pub mod exposure;

@@ -331,6 +331,7 @@ impl Requirements {
 
 /// Where a VM's virtual hardware version came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Provenance {
     /// Given on the command line / the page (`--vm-hw`).

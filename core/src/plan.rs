@@ -64,6 +64,7 @@ use crate::report::{Admission, FeatureRef, Missing, Verdict};
 
 /// One `--set KEY=VALUE` adjustment of a host's capabilities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Override {
     /// As written, with `cpuid.` added when the key had no prefix (`MDCLEAR` → `cpuid.MDCLEAR`).
     pub key: String,
@@ -193,6 +194,7 @@ fn override_note(key: &Key, written: &str, before: Option<u64>, after: u64) -> S
 
 /// A VM (given or synthetic) that could not move to a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct BlockedMove {
     pub vm: String,
     /// The host the VM runs on, when known.
@@ -203,6 +205,7 @@ pub struct BlockedMove {
 
 /// Answer to "what if this host joins the cluster?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct AddHostReport {
     pub host: String,
     /// The cluster's current EVC mode (`null` = EVC disabled).
@@ -228,6 +231,7 @@ pub struct AddHostReport {
 
 /// Answer to "what if this host leaves the cluster?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RemoveHostReport {
     pub host: String,
     pub evc_mode: Option<String>,
@@ -245,6 +249,7 @@ pub struct RemoveHostReport {
 
 /// Kind of EVC change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// The target mode's baseline contains the current one.
@@ -262,6 +267,7 @@ pub enum Direction {
 
 /// A VM and the features a change affects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct VmFeatures {
     pub vm: String,
     pub host: Option<String>,
@@ -272,6 +278,7 @@ pub struct VmFeatures {
 
 /// Answer to "what if the cluster's EVC mode changes?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ChangeModeReport {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1029,6 +1036,7 @@ mod tests {
 
 /// How a VM that cannot move live gets into the new cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum WayKind {
     /// Power off, migrate, power on in the new cluster.
@@ -1041,6 +1049,7 @@ pub enum WayKind {
 
 /// One way through for a VM that cannot move live, with its cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct WayThrough {
     pub kind: WayKind,
     /// Whether this way is open for the VM: `Some(false)` refused (see `refused`), `None` when
@@ -1064,6 +1073,7 @@ pub struct WayThrough {
 
 /// New hosts that block a VM for the same reasons.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct DestinationBlock {
     /// New hosts with exactly these blockers.
     pub hosts: Vec<String>,
@@ -1077,6 +1087,7 @@ pub struct DestinationBlock {
 
 /// One VM (or "any VM powered on on X", one per vHW band) of the old cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MoveIntoVm {
     pub vm: String,
     /// Its host in the old cluster, when known.
@@ -1105,6 +1116,7 @@ pub struct MoveIntoVm {
 /// Answer to "can the VMs of this cluster move live into that one?" (cross-cluster or
 /// cross-vCenter vMotion).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MoveIntoReport {
     /// The old cluster's EVC mode (`null` = disabled).
     pub from_evc: Option<String>,

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 /// How disruptive a host-side fix is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Disruption {
     /// Power-cycle hosts (rolling, through maintenance mode): no VM downtime.

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// A catalogue feature, as shown to people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct FeatureRef {
     /// Canonical key, e.g. `cpuid.MDCLEAR`.
     pub key: String,
@@ -19,6 +20,7 @@ pub struct FeatureRef {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum CrossCheck {
     /// The input's own verdict field agrees with evcalc's computation.
@@ -28,12 +30,14 @@ pub enum CrossCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct UnknownKey {
     pub key: String,
     pub value: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeBlockers {
     pub mode: String,
     /// Admission features the host certainly lacks.
@@ -48,6 +52,7 @@ pub struct ModeBlockers {
 /// input does not record some of its features, or the host lacks features whose admission role
 /// is unproven.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct UncertainMode {
     pub mode: String,
     /// Required features the input does not record.
@@ -59,6 +64,7 @@ pub struct UncertainMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct HostReport {
     pub name: String,
     pub source: String,
@@ -99,6 +105,7 @@ pub struct HostReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RequirementReport {
     pub key: String,
     pub label: String,
@@ -109,12 +116,14 @@ pub struct RequirementReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MaskReport {
     pub key: String,
     pub mask: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct VmReport {
     pub name: String,
     pub source: String,
@@ -134,6 +143,7 @@ pub struct VmReport {
 
 /// One requirement a destination does not meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Missing {
     /// As the VM's input wrote it.
     pub key: String,
@@ -157,6 +167,7 @@ pub struct Missing {
 
 /// One remedy rule of `core/data/remedies.txt`, as listed for front ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RemedyRule {
     pub name: String,
     /// Why a host of the right generation can lack the feature.
@@ -193,6 +204,7 @@ impl RemedyRule {
 
 /// Can a host be admitted to an EVC mode?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Admission {
     pub host: String,
     pub mode: String,
@@ -213,6 +225,7 @@ pub struct Admission {
 
 /// The outcome of an admission check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum AdmissionVerdict {
     Admitted,
@@ -226,6 +239,7 @@ pub enum AdmissionVerdict {
 
 /// The outcome of a vMotion check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Every requirement was checked and is met; the destination is admitted to the EVC mode.
@@ -238,6 +252,7 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct CheckReport {
     pub vm: String,
     pub to: String,
@@ -270,6 +285,7 @@ pub struct CheckReport {
 
 /// Something that keeps a move from being proven.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct UnknownItem {
     pub key: String,
     pub why: String,
@@ -279,12 +295,14 @@ pub struct UnknownItem {
 
 /// One requirement as checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct CheckedRequirement {
     pub key: String,
     pub required: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct HostValue {
     pub host: String,
     pub value: u64,
@@ -292,6 +310,7 @@ pub struct HostValue {
 
 /// A feature on which hosts disagree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Drift {
     pub key: String,
     pub label: String,
@@ -307,6 +326,7 @@ pub struct Drift {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MatrixCell {
     pub to: String,
     /// `verdict == "compatible"`.
@@ -322,6 +342,7 @@ pub struct MatrixCell {
 
 /// The answer for VMs of one band of virtual hardware versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct BandCell {
     pub vhw_from: u8,
     pub vhw_to: u8,
@@ -332,12 +353,14 @@ pub struct BandCell {
 
 /// "A VM powered on on `from` can move to each column host?"
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MatrixRow {
     pub from: String,
     pub cells: Vec<MatrixCell>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ClusterReport {
     pub hosts: Vec<HostReport>,
     pub max_common_evc_mode: Option<String>,
@@ -361,6 +384,7 @@ pub struct ClusterReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct VmPlan {
     /// The VM, or for a group "app01 and 156 other VMs with the same CPU requirements".
     pub vm: String,
@@ -377,6 +401,7 @@ pub struct VmPlan {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum RemedyScope {
     Hosts,
@@ -386,6 +411,7 @@ pub enum RemedyScope {
 
 /// One way out, ranked by disruption (1 = least).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Remedy {
     pub rank: u32,
     pub scope: RemedyScope,
@@ -404,6 +430,7 @@ pub struct Remedy {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MaintenanceReport {
     pub host: String,
     pub evc_mode: Option<String>,
@@ -421,6 +448,7 @@ pub struct MaintenanceReport {
 /// An EVC mode, as listed by `evcalc modes`: what it exposes and what a host must have to join,
 /// kept apart, each with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeReport {
     pub key: String,
     pub label: String,
@@ -445,6 +473,7 @@ pub struct ModeReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct FeatureEvidence {
     pub key: String,
     pub label: String,

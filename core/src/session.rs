@@ -20,6 +20,7 @@ pub struct Source<'a> {
 
 /// What one input contributed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct InputSummary {
     pub source: String,
     pub format: Option<Format>,
@@ -30,6 +31,7 @@ pub struct InputSummary {
 
 /// An input that could not be read: which one, where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct InputError {
     pub source: String,
     pub line: u32,
@@ -573,6 +575,7 @@ pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMod
 
 /// A whole-page / whole-command request: inputs plus options.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(default)]
 pub struct Request {
     pub inputs: Vec<OwnedSource>,
@@ -597,6 +600,7 @@ pub struct Request {
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct OwnedSource {
     pub name: String,
     pub text: String,
@@ -604,6 +608,7 @@ pub struct OwnedSource {
 
 /// The EVC setting used, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct EvcChoice {
     /// `null` = EVC disabled.
     pub mode: Option<String>,
@@ -612,6 +617,7 @@ pub struct EvcChoice {
 
 /// An EVC mode in a selector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeOption {
     pub key: String,
     pub label: String,
@@ -620,6 +626,7 @@ pub struct ModeOption {
 
 /// The answer to a [`Request`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Analysis {
     pub inputs: Vec<InputSummary>,
     pub errors: Vec<InputError>,

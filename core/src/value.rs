@@ -46,6 +46,7 @@ pub fn parse_number(text: &str) -> Result<u64, ValueError> {
 
 /// How a mask changes a capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum MaskOp {
     /// Present the feature at this value (`Val:1`). For boolean features vSphere only exposes
     /// what the host has: the effective value is `min(capability, n)` (see `Mask::apply`).
@@ -58,6 +59,7 @@ pub enum MaskOp {
 
 /// A `HostFeatureMask` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Mask {
     pub op: MaskOp,
     pub value: u64,
@@ -110,6 +112,7 @@ impl fmt::Display for Mask {
 
 /// The declared type of a requirement value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum ReqType {
     Bool,
     Num,
@@ -119,6 +122,7 @@ pub enum ReqType {
 
 /// The comparison a requirement makes against the host's capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum ReqOp {
     /// capability ≥ value
     Min,
@@ -128,6 +132,7 @@ pub enum ReqOp {
 
 /// A `VirtualMachineFeatureRequirement` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Requirement {
     pub ty: ReqType,
     pub op: ReqOp,

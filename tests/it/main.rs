@@ -1,6 +1,7 @@
 //! One integration-test binary over real fixtures (see `tests/data/README.md`).
 
 mod calibration;
+mod classes;
 mod cpuid_validation;
 mod cross_cluster;
 mod govc_real;

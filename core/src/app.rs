@@ -1,0 +1,1010 @@
+//! The application layer: one typed request, one answer per question, the same for the CLI's
+//! `--json` and the web page (contract v2, `"schema": 2`, documented in `docs/json.md`, JSON
+//! Schema in `docs/schema/`, TypeScript declarations in `www/contract.d.ts`).
+//!
+//! Every rule about a request lives here once: how the cluster's EVC mode is chosen (`none` /
+//! `off` / `disabled`, key, short name or vSphere label), that a per-VM mode above the cluster's
+//! is refused, which VMs a maintenance plan covers (the VMs loaded for the host, else "any VM
+//! powered on there" per band of virtual hardware versions).
+//!
+//! Answers are computed over **host classes** ([`crate::classes`]): hosts whose engine-relevant
+//! inputs are identical get one row and one column of the matrix, one drift entry, one
+//! maintenance plan. Cost is O(hosts + classes²). Features, blockers and unknowns are interned
+//! tables referenced by index; [`ClusterAnswer::host_cell`] derives the host-level view.
+
+use crate::check::{self, EvcSetting};
+use crate::classes::HostClasses;
+use crate::evc::EvcMode;
+use crate::exposure::PatchFinding;
+use crate::headline::Headline;
+use crate::model::{Host, Vm};
+use crate::report::{
+    Admission, CrossCheck, FeatureRef, HostReport, MatrixCell, Missing, Remedy, RemedyRule,
+    UnknownItem, Verdict, VmPlan, VmReport,
+};
+use crate::session::{self, ChosenEvc, EvcChoice, InputError, InputSummary, ModeOption};
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub use crate::session::{OwnedSource, Request};
+
+/// The contract's version: `"schema": 2` in every answer.
+pub const SCHEMA: u32 = 2;
+
+/// A problem with a request's options (not with its inputs: those are [`InputError`]s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[error("{option}: {message}")]
+pub struct OptionError {
+    /// The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`.
+    pub option: String,
+    pub message: String,
+}
+
+fn option_error(option: &str, message: impl Into<String>) -> OptionError {
+    OptionError {
+        option: option.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Which question an answer answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Question {
+    Cluster,
+}
+
+/// One host, as loaded: what is particular to it. Everything the engine decides on is its
+/// class's (`classes[class]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct HostEntry {
+    pub name: String,
+    pub source: String,
+    /// Index into `classes`.
+    pub class: u32,
+    pub cpu_model: Option<String>,
+    pub product: Option<String>,
+    /// The input's own `maxEVCModeKey` (cross-check only: never the answer).
+    pub reported_max_evc_mode: Option<String>,
+    pub reported_current_evc_mode: Option<String>,
+    /// The reported value against the class's computed `max_evc_mode`.
+    pub max_evc_cross_check: CrossCheck,
+    pub warnings: Vec<String>,
+}
+
+/// A host class: hosts with identical raw and EVC-effective capabilities, ESXi release and
+/// vendor. `report` is computed once for the class (named with its label).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct ClassEntry {
+    /// e.g. `esxi02–04`.
+    pub label: String,
+    /// Indices into `hosts`.
+    pub hosts: Vec<u32>,
+    pub report: HostReport,
+    /// Whether the class can be admitted to the cluster's EVC mode (`null` without EVC).
+    pub admission: Option<Admission>,
+}
+
+/// One reason a move is blocked (a requirement the destination does not meet, or a virtual
+/// hardware version its ESXi does not run), shared by every cell and plan that has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct Blocker {
+    /// Canonical key (`cpuid.MDCLEAR`, an unknown key as written, or `vmx-21`).
+    pub key: String,
+    /// Index into `features`, for catalogue features.
+    pub feature: Option<u32>,
+    pub label: String,
+    /// e.g. `Bool:Min:1`.
+    pub required: String,
+    /// The destination's EVC-effective value (what the move is checked against).
+    pub available: u64,
+    /// The destination's raw `featureCapability` value, when shown.
+    pub raw_available: Option<u64>,
+    /// Why the destination does not offer it, in words (naming the destination class).
+    pub why: Option<String>,
+    /// Remedy rule name (`remedy_rules`).
+    pub remedy: Option<String>,
+}
+
+/// A matrix cell: can a VM powered on on a host of the row class move to a host of the column
+/// class?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct ClassCell {
+    pub verdict: Verdict,
+    /// Indices into `blockers`.
+    pub blockers: Vec<u32>,
+    /// Indices into `unknowns`: what keeps an unproven move from being judged.
+    pub unknowns: Vec<u32>,
+    pub destination_not_admitted: bool,
+    /// Per band of virtual hardware versions, when the answer differs between bands.
+    pub bands: Vec<Band>,
+}
+
+/// The answer for VMs of one band of virtual hardware versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct Band {
+    pub vhw_from: u8,
+    pub vhw_to: u8,
+    pub verdict: Verdict,
+    /// Indices into `blockers`.
+    pub blockers: Vec<u32>,
+}
+
+/// A feature on which classes disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct DriftEntry {
+    pub key: String,
+    /// Index into `features`, for catalogue features.
+    pub feature: Option<u32>,
+    pub label: String,
+    /// Classes that have it (indices into `classes`).
+    pub classes_with: Vec<u32>,
+    pub classes_without: Vec<u32>,
+    /// Per class with a value: (class, value).
+    pub values: Vec<(u32, u64)>,
+    /// Hosts that have it / lack it.
+    pub hosts_with: u32,
+    pub hosts_without: u32,
+    /// e.g. "only 1 of 4 hosts: esxi01".
+    pub summary: String,
+    /// Whether VMs see it under the EVC setting (so it can block vMotion).
+    pub blocks_vmotion: bool,
+}
+
+/// One destination class of a VM plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct Destination {
+    /// Index into `classes`.
+    pub class: u32,
+    /// The destination hosts of that class (indices into `hosts`): the class's members, less
+    /// the host being evacuated.
+    pub hosts: Vec<u32>,
+    pub verdict: Verdict,
+    /// Indices into `blockers`.
+    pub blockers: Vec<u32>,
+    /// Indices into `unknowns`.
+    pub unknowns: Vec<u32>,
+    pub destination_not_admitted: bool,
+    /// The band of virtual hardware versions this answer is for (computed VMs).
+    pub vhw_band: Option<(u8, u8)>,
+}
+
+/// VMs with identical requirements and where they can go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct PlanVms {
+    /// The VM, or "app01 and 156 other VMs with the same CPU requirements", or "any VM powered
+    /// on on esxi01 (vmx-9 and later)".
+    pub vm: String,
+    pub vms: Vec<String>,
+    /// `input`, or how the requirements were computed.
+    pub requirements_from: String,
+    /// compatible (a proven destination), blocked (every destination blocked), unknown.
+    pub verdict: Verdict,
+    pub destinations: Vec<Destination>,
+}
+
+/// A maintenance plan: can every VM on these hosts go somewhere?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct MaintenancePlan {
+    /// The hosts this plan is for (indices into `hosts`): every host of a class planned for
+    /// "any VM", or one host whose VMs were loaded.
+    pub hosts: Vec<u32>,
+    /// Their class.
+    pub class: u32,
+    /// `esxi02–04` (a class) or the host's name.
+    pub label: String,
+    /// compatible (evacuable), blocked (some VM has no destination), unknown (not provable).
+    pub outcome: Verdict,
+    /// One sentence, e.g. "esxi01 cannot be fully evacuated: …".
+    pub verdict: String,
+    pub vms: Vec<PlanVms>,
+    pub remedies: Vec<Remedy>,
+}
+
+/// The answer to "can VMs move between these hosts?": classes, matrix, drift, patch-era
+/// findings, maintenance plans, remedies and the headline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct ClusterAnswer {
+    /// Always 2.
+    pub schema: u32,
+    pub question: Question,
+    pub inputs: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+    pub option_errors: Vec<OptionError>,
+    pub evc: EvcChoice,
+    pub per_vm_evc_mode: Option<String>,
+    /// The virtual hardware version of "any VM", when given (else per band).
+    pub vm_hw: Option<u8>,
+    /// The EVC modes, for selectors.
+    pub modes: Vec<ModeOption>,
+    /// `built-in` or the SupportedEVCMode export used.
+    pub modes_source: String,
+    pub max_common_evc_mode: Option<String>,
+    /// Interned catalogue features referenced by index.
+    pub features: Vec<FeatureRef>,
+    pub hosts: Vec<HostEntry>,
+    pub classes: Vec<ClassEntry>,
+    /// Interned blockers referenced by index.
+    pub blockers: Vec<Blocker>,
+    /// Interned reasons a move is not proven, referenced by index.
+    pub unknowns: Vec<UnknownItem>,
+    /// `matrix[from_class][to_class]`; `null` on the diagonal of a one-host class (no other
+    /// host to move to).
+    pub matrix: Vec<Vec<Option<ClassCell>>>,
+    /// Why `matrix` is empty although there are hosts.
+    pub matrix_omitted: Option<String>,
+    pub drift: Vec<DriftEntry>,
+    pub patch_era: Vec<PatchFinding>,
+    /// The class story, one line per finding ("3 hosts lack cpuid.MDCLEAR: esxi02–04 (…)").
+    pub story: Vec<String>,
+    /// blocked if any move is proven blocked, else unknown if any is unproven, else compatible.
+    pub outcome: Verdict,
+    pub vms: Vec<VmReport>,
+    pub maintenance: Vec<MaintenancePlan>,
+    pub remedy_rules: Vec<RemedyRule>,
+    pub headline: Option<Headline>,
+}
+
+impl ClusterAnswer {
+    /// The host-level view: the cell for a VM powered on on host `from` moving to host `to`
+    /// (`None` for `from == to`, or without a matrix).
+    pub fn host_cell(&self, from: usize, to: usize) -> Option<&ClassCell> {
+        if from == to {
+            return None;
+        }
+        let (a, b) = (
+            self.hosts.get(from)?.class as usize,
+            self.hosts.get(to)?.class as usize,
+        );
+        self.matrix.get(a)?.get(b)?.as_ref()
+    }
+
+    /// The index of a host by name (case-insensitive).
+    pub fn host_index(&self, name: &str) -> Option<usize> {
+        self.hosts
+            .iter()
+            .position(|h| h.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The blocking keys of a cell.
+    pub fn blocker_keys(&self, cell: &ClassCell) -> Vec<&str> {
+        cell.blockers
+            .iter()
+            .filter_map(|&b| self.blockers.get(b as usize).map(|b| b.key.as_str()))
+            .collect()
+    }
+}
+
+/// Interning tables while an answer is built.
+#[derive(Default)]
+struct Tables {
+    features: Vec<FeatureRef>,
+    feature_index: HashMap<String, u32>,
+    blockers: Vec<Blocker>,
+    blocker_index: HashMap<String, u32>,
+    unknowns: Vec<UnknownItem>,
+    unknown_index: HashMap<String, u32>,
+}
+
+impl Tables {
+    fn feature(&mut self, key: &str) -> Option<u32> {
+        if let Some(&i) = self.feature_index.get(key) {
+            return Some(i);
+        }
+        let id = crate::catalogue::catalogue().lookup(key)?;
+        let i = self.features.len() as u32;
+        self.features.push(check::feature_ref(id));
+        self.feature_index.insert(key.to_string(), i);
+        Some(i)
+    }
+
+    fn blocker(&mut self, m: &Missing) -> u32 {
+        let id = format!(
+            "{}\u{1}{}\u{1}{}\u{1}{:?}\u{1}{:?}",
+            m.canonical_key, m.required, m.available, m.raw_available, m.why
+        );
+        if let Some(&i) = self.blocker_index.get(&id) {
+            return i;
+        }
+        let feature = self.feature(&m.canonical_key);
+        let i = self.blockers.len() as u32;
+        self.blockers.push(Blocker {
+            key: m.canonical_key.clone(),
+            feature,
+            label: m.label.clone(),
+            required: m.required.clone(),
+            available: m.available,
+            raw_available: m.raw_available,
+            why: m.why.clone(),
+            remedy: m.remedy.map(str::to_string),
+        });
+        self.blocker_index.insert(id, i);
+        i
+    }
+
+    fn unknown(&mut self, u: &UnknownItem) -> u32 {
+        let id = format!("{}\u{1}{}\u{1}{}", u.key, u.why, u.features.join(","));
+        if let Some(&i) = self.unknown_index.get(&id) {
+            return i;
+        }
+        let i = self.unknowns.len() as u32;
+        self.unknowns.push(u.clone());
+        self.unknown_index.insert(id, i);
+        i
+    }
+
+    fn cell(&mut self, c: &MatrixCell) -> ClassCell {
+        let blockers: Vec<u32> = c.missing.iter().map(|m| self.blocker(m)).collect();
+        let bands = c
+            .bands
+            .iter()
+            .map(|b| Band {
+                vhw_from: b.vhw_from,
+                vhw_to: b.vhw_to,
+                verdict: b.verdict,
+                blockers: b
+                    .missing
+                    .iter()
+                    .filter_map(|k| {
+                        c.missing
+                            .iter()
+                            .position(|m| m.canonical_key == *k)
+                            .map(|p| blockers[p])
+                    })
+                    .collect(),
+            })
+            .collect();
+        ClassCell {
+            verdict: c.verdict,
+            unknowns: c.unknown.iter().map(|u| self.unknown(u)).collect(),
+            blockers,
+            destination_not_admitted: c.destination_not_admitted,
+            bands,
+        }
+    }
+}
+
+/// The request's options, resolved (every rule about them is here).
+pub struct Resolved<'m> {
+    pub chosen: ChosenEvc<'m>,
+    pub per_vm: Option<&'m EvcMode>,
+    pub vhw: Option<u8>,
+    pub evc_exposes: Option<crate::catalogue::FeatureSet>,
+}
+
+/// Resolves the EVC choice, per-VM mode, vHW and `evc_exposes` of a request against the loaded
+/// hosts; problems become [`OptionError`]s and the option is left at its default.
+pub fn resolve<'m>(
+    request: &Request,
+    hosts: &[Host],
+    modes: &'m crate::evc::ModeCatalogue,
+    errors: &mut Vec<OptionError>,
+) -> Resolved<'m> {
+    let chosen = match session::choose_evc(
+        request.evc.as_deref().filter(|s| !s.trim().is_empty()),
+        hosts,
+        modes,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(option_error("evc", e));
+            session::choose_evc(None, hosts, modes).unwrap_or(ChosenEvc {
+                setting: EvcSetting::Disabled,
+                why: "no common mode",
+            })
+        }
+    };
+    let per_vm = match request.per_vm_evc.as_deref().map(str::trim).filter(|s| {
+        !s.is_empty()
+            && !["none", "off", "disabled"]
+                .iter()
+                .any(|n| s.eq_ignore_ascii_case(n))
+    }) {
+        Some(k) => match session::choose_mode(k, modes) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(option_error("per_vm_evc", e));
+                None
+            }
+        },
+        None => None,
+    };
+    // A per-VM mode above the cluster's is refused, as vSphere does.
+    let per_vm = match (per_vm, chosen.setting.mode()) {
+        (Some(p), Some(c)) if !p.is_at_most(c) => {
+            errors.push(option_error(
+                "per_vm_evc",
+                format!(
+                    "{}: a VM's EVC mode cannot be higher than the cluster's EVC mode ({}); vSphere refuses it",
+                    p.key, c.key
+                ),
+            ));
+            None
+        }
+        (p, _) => p,
+    };
+    let vhw = match request
+        .vm_hw
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(t) => match crate::esxi::parse_vhw(t) {
+            Some(v) => Some(v),
+            None => {
+                errors.push(option_error(
+                    "vm_hw",
+                    format!("virtual hardware version `{t}`: expected e.g. 19 or vmx-19"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let evc_exposes = match request
+        .evc_exposes
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(t) => match crate::exposure::parse_exposes(t) {
+            Ok(set) => Some(set),
+            Err(e) => {
+                errors.push(option_error("evc_exposes", e));
+                None
+            }
+        },
+        None => None,
+    };
+    Resolved {
+        chosen,
+        per_vm,
+        vhw,
+        evc_exposes,
+    }
+}
+
+/// Loads a request's inputs and applies its renames and removals.
+pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Workspace {
+    let sources: Vec<session::Source<'_>> = request
+        .inputs
+        .iter()
+        .map(|s| session::Source {
+            name: &s.name,
+            text: &s.text,
+        })
+        .collect();
+    let mut ws = session::load(&sources);
+    for (old, new) in &request.rename {
+        let new = new.trim();
+        let taken = ws
+            .hosts
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(new) && !h.name.eq_ignore_ascii_case(old));
+        match ws.hosts.iter_mut().find(|h| h.name == *old) {
+            Some(_) if new.is_empty() => errors.push(option_error(
+                "rename",
+                format!("cannot rename {old} to an empty name"),
+            )),
+            Some(_) if taken => errors.push(option_error(
+                "rename",
+                format!("cannot rename {old} to {new}: a host of that name exists"),
+            )),
+            Some(h) => {
+                h.name = new.to_string();
+                // VMs placed on the host follow it.
+                for vm in &mut ws.vms {
+                    if vm
+                        .host
+                        .as_deref()
+                        .is_some_and(|v| v.eq_ignore_ascii_case(old))
+                    {
+                        vm.host = Some(new.to_string());
+                    }
+                }
+            }
+            None => errors.push(option_error("rename", format!("no host named {old} to rename"))),
+        }
+    }
+    ws.hosts.retain(|h| !request.remove.contains(&h.name));
+    ws
+}
+
+/// Answers the cluster question for a request.
+pub fn cluster(request: &Request) -> ClusterAnswer {
+    let mut option_errors = Vec::new();
+    let mut ws = load(request, &mut option_errors);
+    let modes = ws.modes.clone();
+    let r = resolve(request, &ws.hosts, &modes, &mut option_errors);
+    let vms_for_evidence = ws.vms.clone();
+    crate::exposure::resolve_cluster(
+        &mut ws.hosts,
+        &vms_for_evidence,
+        &crate::exposure::ClusterExposure {
+            evc_exposes: r.evc_exposes,
+            evc_state: ws.evc_state.clone(),
+        },
+    );
+    let evc = r.chosen.setting;
+    let hosts = &ws.hosts;
+    let classes = HostClasses::of(hosts);
+    let reps = classes.representatives(hosts);
+    let mut t = Tables::default();
+
+    // Per class: its report (host_report of the representative) and admission.
+    let class_reports: Vec<HostReport> =
+        reps.iter().map(|h| check::host_report(h, &modes)).collect();
+    let host_entries: Vec<HostEntry> = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let class = classes.class_of[i];
+            let computed = class_reports[class].max_evc_mode.as_deref();
+            HostEntry {
+                name: h.name.clone(),
+                source: h.source.clone(),
+                class: class as u32,
+                cpu_model: h.cpu_model.clone(),
+                product: h.product.clone(),
+                reported_max_evc_mode: h.reported_max_evc.clone(),
+                reported_current_evc_mode: h.reported_current_evc.clone(),
+                max_evc_cross_check: match (h.reported_max_evc.as_deref(), computed) {
+                    (None, _) => CrossCheck::NotReported,
+                    (Some(a), Some(b)) if a == b => CrossCheck::Agrees,
+                    _ => CrossCheck::Differs,
+                },
+                warnings: h.warnings.clone(),
+            }
+        })
+        .collect();
+    let class_entries: Vec<ClassEntry> = class_reports
+        .into_iter()
+        .enumerate()
+        .map(|(c, report)| ClassEntry {
+            label: classes.labels[c].clone(),
+            hosts: classes.members[c].iter().map(|&i| i as u32).collect(),
+            admission: evc.mode().map(|m| check::admission(&reps[c], m)),
+            report,
+        })
+        .collect();
+
+    // The class matrix.
+    let too_many = classes.len() > check::MAX_MATRIX_HOSTS;
+    let mut matrix: Vec<Vec<Option<ClassCell>>> = Vec::new();
+    if !too_many {
+        for (a, from) in reps.iter().enumerate() {
+            let vms = check::row_vms(from, &reps, evc, r.per_vm, r.vhw);
+            let row = reps
+                .iter()
+                .enumerate()
+                .map(|(b, to)| {
+                    if a == b && classes.members[a].len() < 2 {
+                        None
+                    } else if a == b {
+                        // Another member of the class: a different host (a computed VM moving
+                        // back to its own host is another question, see `check::check_vm`).
+                        let other = Host {
+                            name: format!("another of {}", classes.labels[a]),
+                            ..to.clone()
+                        };
+                        Some(t.cell(&check::matrix_cell(&vms, &other, evc)))
+                    } else {
+                        Some(t.cell(&check::matrix_cell(&vms, to, evc)))
+                    }
+                })
+                .collect();
+            matrix.push(row);
+        }
+    }
+    let matrix_omitted = too_many.then(|| {
+        format!(
+            "{} host classes: the vMotion matrix is left out above {} classes; check pairs or smaller groups of hosts",
+            classes.len(),
+            check::MAX_MATRIX_HOSTS
+        )
+    });
+
+    // Drift over classes, counted in hosts.
+    let drift: Vec<DriftEntry> = check::drift(&reps, evc)
+        .into_iter()
+        .map(|d| {
+            let index_of = |label: &String| reps.iter().position(|h| h.name == *label);
+            let with: Vec<u32> = d
+                .hosts_with
+                .iter()
+                .filter_map(index_of)
+                .map(|c| c as u32)
+                .collect();
+            let without: Vec<u32> = d
+                .hosts_without
+                .iter()
+                .filter_map(index_of)
+                .map(|c| c as u32)
+                .collect();
+            let names = |cs: &[u32]| -> Vec<String> {
+                cs.iter()
+                    .flat_map(|&c| classes.names(c as usize, hosts))
+                    .map(str::to_string)
+                    .collect()
+            };
+            let (hw, hwo) = (names(&with), names(&without));
+            let summary = check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
+            DriftEntry {
+                feature: t.feature(&d.key),
+                key: d.key,
+                label: d.label,
+                values: d
+                    .values
+                    .iter()
+                    .filter_map(|v| index_of(&v.host).map(|c| (c as u32, v.value)))
+                    .collect(),
+                hosts_with: hw.len() as u32,
+                hosts_without: hwo.len() as u32,
+                classes_with: with,
+                classes_without: without,
+                summary,
+                blocks_vmotion: d.blocks_vmotion,
+            }
+        })
+        .collect();
+
+    let outcome = if too_many {
+        if drift.iter().any(|d| d.blocks_vmotion) {
+            Verdict::Blocked
+        } else {
+            Verdict::Unknown
+        }
+    } else {
+        check::worst(matrix.iter().flatten().flatten().map(|c| c.verdict))
+    };
+
+    // Maintenance: a class plan for the hosts planned with "any VM", a host plan for each host
+    // whose VMs were loaded.
+    let wanted: Vec<usize> = if request.skip_maintenance {
+        Vec::new()
+    } else if request.maintenance.is_empty() {
+        (0..hosts.len()).collect()
+    } else {
+        let mut v = Vec::new();
+        for name in &request.maintenance {
+            match hosts.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
+                Some(i) => v.push(i),
+                None => option_errors.push(option_error(
+                    "maintenance",
+                    format!(
+                        "no host named {name}; hosts: {}",
+                        check::host_list(&hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+                    ),
+                )),
+            }
+        }
+        v
+    };
+    let vms_on = |i: usize| -> Vec<Vm> {
+        ws.vms
+            .iter()
+            .filter(|v| {
+                v.host
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&hosts[i].name))
+            })
+            .cloned()
+            .collect()
+    };
+    let mut maintenance = Vec::new();
+    let mut v1_plans = Vec::new();
+    let mut class_planned: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
+    for &i in &wanted {
+        let vms = vms_on(i);
+        let class = classes.class_of[i];
+        if vms.is_empty() {
+            class_planned[class].push(i as u32);
+            continue;
+        }
+        let (plan, v1) = plan_for(
+            &classes,
+            &reps,
+            hosts,
+            Some(i),
+            class,
+            &vms,
+            evc,
+            &r,
+            &modes,
+            &mut t,
+        );
+        maintenance.push(plan);
+        v1_plans.push(v1);
+    }
+    for (class, planned) in class_planned.into_iter().enumerate() {
+        if planned.is_empty() {
+            continue;
+        }
+        let (mut plan, v1) = plan_for(
+            &classes, &reps, hosts, None, class, &[], evc, &r, &modes, &mut t,
+        );
+        plan.hosts = planned;
+        maintenance.push(plan);
+        v1_plans.push(v1);
+    }
+    // Plans in host order (of their first host).
+    let mut order: Vec<usize> = (0..maintenance.len()).collect();
+    order.sort_by_key(|&p| maintenance[p].hosts.first().copied().unwrap_or(u32::MAX));
+    let maintenance: Vec<MaintenancePlan> = order.iter().map(|&p| maintenance[p].clone()).collect();
+    let v1_plans: Vec<_> = order.iter().map(|&p| v1_plans[p].clone()).collect();
+
+    let headline = headline_for(&class_entries, hosts.len(), evc, outcome, &v1_plans);
+    let patch_era = crate::exposure::findings(&reps, evc);
+    let story = story(&classes, hosts, &drift, &patch_era, outcome, &maintenance);
+    ClusterAnswer {
+        schema: SCHEMA,
+        question: Question::Cluster,
+        inputs: ws.inputs.clone(),
+        errors: ws.errors.clone(),
+        option_errors,
+        evc: EvcChoice {
+            mode: evc.key(),
+            why: r.chosen.why.to_string(),
+        },
+        per_vm_evc_mode: r.per_vm.map(|m| m.key.clone()),
+        vm_hw: r.vhw,
+        modes: modes
+            .modes
+            .iter()
+            .map(|m| ModeOption {
+                key: m.key.clone(),
+                label: m.label.clone(),
+                vendor: m.vendor,
+            })
+            .collect(),
+        modes_source: modes.source.clone(),
+        max_common_evc_mode: check::max_common_mode(&reps, &modes).map(|m| m.key.clone()),
+        features: std::mem::take(&mut t.features),
+        hosts: host_entries,
+        classes: class_entries,
+        blockers: std::mem::take(&mut t.blockers),
+        unknowns: std::mem::take(&mut t.unknowns),
+        matrix,
+        matrix_omitted,
+        drift,
+        patch_era,
+        story,
+        outcome,
+        vms: ws.vms.iter().map(|v| check::vm_report(v, &modes)).collect(),
+        maintenance,
+        remedy_rules: RemedyRule::all(),
+        headline,
+    }
+}
+
+/// Plans one host (`source = Some(host)`, its loaded VMs) or a whole class (`None`, "any VM"),
+/// over one representative per destination class. Returns the plan and the engine's own report
+/// (for the headline).
+#[allow(clippy::too_many_arguments)]
+fn plan_for(
+    classes: &HostClasses,
+    reps: &[Host],
+    hosts: &[Host],
+    source: Option<usize>,
+    class: usize,
+    vms: &[Vm],
+    evc: EvcSetting<'_>,
+    r: &Resolved<'_>,
+    modes: &crate::evc::ModeCatalogue,
+    t: &mut Tables,
+) -> (MaintenancePlan, crate::report::MaintenanceReport) {
+    let source_host = match source {
+        Some(i) => hosts[i].clone(),
+        None => reps[class].clone(),
+    };
+    // Destinations: one per class; the source's own class only when it has another member,
+    // named after the members other than the source.
+    let mut dest_hosts: Vec<Host> = Vec::new();
+    let mut dest_class: Vec<usize> = Vec::new();
+    let mut dest_members: Vec<Vec<u32>> = Vec::new();
+    for (c, members) in classes.members.iter().enumerate() {
+        let others: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&m| Some(m) != source)
+            .collect();
+        if c == class && (members.len() < 2 || others.is_empty()) {
+            continue;
+        }
+        let name = if c == class && source.is_some() {
+            crate::classes::label(
+                &others
+                    .iter()
+                    .map(|&m| hosts[m].name.clone())
+                    .collect::<Vec<_>>(),
+            )
+        } else if c == class {
+            format!("another of {}", classes.labels[c])
+        } else {
+            classes.labels[c].clone()
+        };
+        dest_hosts.push(Host {
+            name,
+            ..reps[c].clone()
+        });
+        dest_class.push(c);
+        dest_members.push(others.iter().map(|&m| m as u32).collect());
+    }
+    let mut all: Vec<Host> = Vec::with_capacity(dest_hosts.len() + 1);
+    all.push(source_host.clone());
+    all.extend(dest_hosts.iter().cloned());
+    let dests: Vec<&Host> = all[1..].iter().collect();
+    let report = check::maintenance_from(
+        &all,
+        &all[0],
+        &dests,
+        vms,
+        evc,
+        r.per_vm,
+        r.vhw,
+        modes,
+    );
+    let plan = MaintenancePlan {
+        hosts: match source {
+            Some(i) => vec![i as u32],
+            None => classes.members[class].iter().map(|&m| m as u32).collect(),
+        },
+        class: class as u32,
+        label: source_host.name.clone(),
+        outcome: report.outcome,
+        verdict: report.verdict.clone(),
+        vms: report
+            .vms
+            .iter()
+            .map(|p| plan_vms(p, &dest_class, &dest_members, t))
+            .collect(),
+        remedies: report.remedies.clone(),
+    };
+    (plan, report)
+}
+
+fn plan_vms(p: &VmPlan, dest_class: &[usize], dest_members: &[Vec<u32>], t: &mut Tables) -> PlanVms {
+    PlanVms {
+        vm: p.vm.clone(),
+        vms: p.vms.clone(),
+        requirements_from: p.requirements_from.clone(),
+        verdict: p.verdict,
+        destinations: p
+            .destinations
+            .iter()
+            .enumerate()
+            .map(|(d, c)| {
+                let mut blockers: Vec<u32> = c.missing.iter().map(|m| t.blocker(m)).collect();
+                if let Some(text) = &c.vhw_blocker {
+                    let vhw = c.vhw.unwrap_or(0);
+                    blockers.push(t.blocker(&Missing {
+                        key: format!("vmx-{vhw}"),
+                        canonical_key: format!("vmx-{vhw}"),
+                        label: "virtual hardware version".to_string(),
+                        kind: None,
+                        cpuid: None,
+                        required: format!("ESXi that runs vmx-{vhw}"),
+                        available: 0,
+                        raw_available: None,
+                        why: Some(text.clone()),
+                        remedy: None,
+                    }));
+                }
+                Destination {
+                    class: dest_class.get(d).copied().unwrap_or(0) as u32,
+                    hosts: dest_members.get(d).cloned().unwrap_or_default(),
+                    verdict: c.verdict,
+                    blockers,
+                    unknowns: c.unknown.iter().map(|u| t.unknown(u)).collect(),
+                    destination_not_admitted: c
+                        .admission
+                        .as_ref()
+                        .is_some_and(|a| a.admitted == Some(false)),
+                    vhw_band: c.vhw_band,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn headline_for(
+    classes: &[ClassEntry],
+    host_count: usize,
+    evc: EvcSetting<'_>,
+    outcome: Verdict,
+    plans: &[crate::report::MaintenanceReport],
+) -> Option<Headline> {
+    if classes.is_empty() {
+        return None;
+    }
+    crate::headline::headline_of(host_count, evc.key().as_deref(), outcome, plans)
+}
+
+/// The class story: what a person reads first. One line per finding.
+fn story(
+    classes: &HostClasses,
+    hosts: &[Host],
+    drift: &[DriftEntry],
+    patch_era: &[PatchFinding],
+    outcome: Verdict,
+    maintenance: &[MaintenancePlan],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = hosts.len();
+    out.push(match classes.len() {
+        0 => "no hosts".to_string(),
+        1 => format!("{n} host{}, all alike", if n == 1 { "" } else { "s" }),
+        k => format!(
+            "{n} hosts in {k} classes of identical CPU features: {}",
+            (0..k)
+                .map(|c| format!("{} ({})", classes.labels[c], classes.members[c].len()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    });
+    for f in patch_era {
+        if !f.non_compliant.is_empty() {
+            let lacking: usize = f
+                .non_compliant
+                .iter()
+                .filter_map(|label| classes.labels.iter().position(|l| l == label))
+                .map(|c| classes.members[c].len())
+                .sum();
+            out.push(format!(
+                "{lacking} host{} lack{} {}: {}",
+                if lacking == 1 { "" } else { "s" },
+                if lacking == 1 { "s" } else { "" },
+                f.feature,
+                f.summary
+            ));
+        }
+    }
+    for d in drift.iter().filter(|d| d.blocks_vmotion) {
+        if patch_era.iter().any(|f| f.feature == d.key && !f.non_compliant.is_empty()) {
+            continue;
+        }
+        out.push(format!("{} ({}): {}", d.key, d.label, d.summary));
+    }
+    let blocked: u32 = maintenance
+        .iter()
+        .filter(|m| m.outcome == Verdict::Blocked)
+        .map(|m| m.hosts.len() as u32)
+        .sum();
+    let unknown: u32 = maintenance
+        .iter()
+        .filter(|m| m.outcome == Verdict::Unknown)
+        .map(|m| m.hosts.len() as u32)
+        .sum();
+    if !maintenance.is_empty() {
+        let planned: u32 = maintenance.iter().map(|m| m.hosts.len() as u32).sum();
+        out.push(match (blocked, unknown) {
+            (0, 0) => format!("every one of the {planned} planned hosts can be evacuated"),
+            (b, 0) => format!("{b} of {planned} planned hosts cannot be fully evacuated"),
+            (0, u) => format!("{u} of {planned} planned hosts: evacuation not provable from the data"),
+            (b, u) => format!(
+                "{b} of {planned} planned hosts cannot be fully evacuated; {u} more not provable from the data"
+            ),
+        });
+    }
+    out.push(format!(
+        "outcome: {}",
+        match outcome {
+            Verdict::Compatible => "every move is possible",
+            Verdict::Blocked => "some moves are blocked",
+            Verdict::Unknown => "no blocker found, but not every move could be checked",
+        }
+    ));
+    out
+}
