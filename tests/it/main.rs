@@ -2,6 +2,7 @@
 
 mod calibration;
 mod classes;
+mod contract;
 mod cpuid_validation;
 mod cross_cluster;
 mod govc_real;

@@ -1,9 +1,10 @@
 //! `evcalc-wasm`: thin wasm-bindgen exports of the evcalc core for the offline web page
-//! (`www/`). No domain logic lives here: every answer is [`evcalc::session::analyze`]'s
-//! [`Analysis`](evcalc::session::Analysis), serialised as JSON — the same schema as the CLI's
-//! `--json` (documented in `docs/json.md`).
+//! (`www/`). No domain logic lives here: every answer is [`evcalc::app::cluster`]'s
+//! [`ClusterAnswer`](evcalc::app::ClusterAnswer) (contract v2, `"schema": 2`), serialised as
+//! JSON — the same answer as the CLI's `evcalc cluster --json` (documented in `docs/json.md`,
+//! typed in `www/contract.d.ts`).
 
-use evcalc::session::{Request, analyze as core_analyze};
+use evcalc::app::{Request, cluster as core_analyze};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -27,7 +28,7 @@ struct RequestErrorBody<'a> {
 
 const EXPECTED: &str = r#"{"inputs":[{"name":"…","text":"…"}],"evc":"intel-haswell"|"none"|null,"per_vm_evc":null,"rename":{"old":"new"},"remove":[],"maintenance":[]}"#;
 
-/// Analyses a request (JSON of `evcalc::session::Request`) and returns the `Analysis` as JSON,
+/// Analyses a request (JSON of `evcalc::app::Request`) and returns the `ClusterAnswer` as JSON,
 /// or `{"request_error":{message,line,column,expected}}` when the request itself is malformed.
 /// Problems with the inputs are not request errors: they are in the analysis' `errors`.
 #[wasm_bindgen]

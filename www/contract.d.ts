@@ -1,0 +1,528 @@
+// Generated from the Rust types of evcalc's contract v2 (core/src/app.rs and the report
+// types it uses) by tests/it/contract.rs with ts-rs. Do not edit: run
+// `EVCALC_REGEN=1 cargo test -p evcalc-tests contract`.
+
+export type Admission = { host: string, mode: string, 
+/**
+ * `true` admitted, `false` not admitted; `null` when the host's data is a fragment or the
+ * admission is uncertain (`verdict`).
+ */
+admitted: boolean | null, verdict: AdmissionVerdict, 
+/**
+ * Admission features the host certainly lacks.
+ */
+missing: Array<FeatureRef>, 
+/**
+ * Baseline features the host lacks whose admission role is unproven (verdict `uncertain`).
+ */
+unproven: Array<FeatureRef>, 
+/**
+ * Admission features the host's input does not record (verdict `uncertain`).
+ */
+unrecorded: Array<FeatureRef>, vendor_mismatch: boolean, 
+/**
+ * Why the verdict is `uncertain` or `unknown`.
+ */
+reason: string | null, };
+
+export type AdmissionVerdict = "admitted" | "not-admitted" | "uncertain" | "unknown";
+
+export type Band = { vhw_from: number, vhw_to: number, verdict: Verdict, 
+/**
+ * Indices into `blockers`.
+ */
+blockers: Array<number>, };
+
+export type Blocker = { 
+/**
+ * Canonical key (`cpuid.MDCLEAR`, an unknown key as written, or `vmx-21`).
+ */
+key: string, 
+/**
+ * Index into `features`, for catalogue features.
+ */
+feature: number | null, label: string, 
+/**
+ * e.g. `Bool:Min:1`.
+ */
+required: string, 
+/**
+ * The destination's EVC-effective value (what the move is checked against).
+ */
+available: number, 
+/**
+ * The destination's raw `featureCapability` value, when shown.
+ */
+raw_available: number | null, 
+/**
+ * Why the destination does not offer it, in words (naming the destination class).
+ */
+why: string | null, 
+/**
+ * Remedy rule name (`remedy_rules`).
+ */
+remedy: string | null, };
+
+export type ClassCell = { verdict: Verdict, 
+/**
+ * Indices into `blockers`.
+ */
+blockers: Array<number>, 
+/**
+ * Indices into `unknowns`: what keeps an unproven move from being judged.
+ */
+unknowns: Array<number>, destination_not_admitted: boolean, 
+/**
+ * Per band of virtual hardware versions, when the answer differs between bands.
+ */
+bands: Array<Band>, };
+
+export type ClassEntry = { 
+/**
+ * e.g. `esxi02–04`.
+ */
+label: string, 
+/**
+ * Indices into `hosts`.
+ */
+hosts: Array<number>, report: HostReport, 
+/**
+ * Whether the class can be admitted to the cluster's EVC mode (`null` without EVC).
+ */
+admission: Admission | null, };
+
+export type ClusterAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, evc: EvcChoice, per_vm_evc_mode: string | null, 
+/**
+ * The virtual hardware version of "any VM", when given (else per band).
+ */
+vm_hw: number | null, 
+/**
+ * The EVC modes, for selectors.
+ */
+modes: Array<ModeOption>, 
+/**
+ * `built-in` or the SupportedEVCMode export used.
+ */
+modes_source: string, max_common_evc_mode: string | null, 
+/**
+ * Interned catalogue features referenced by index.
+ */
+features: Array<FeatureRef>, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+/**
+ * Interned blockers referenced by index.
+ */
+blockers: Array<Blocker>, 
+/**
+ * Interned reasons a move is not proven, referenced by index.
+ */
+unknowns: Array<UnknownItem>, 
+/**
+ * `matrix[from_class][to_class]`; `null` on the diagonal of a one-host class (no other
+ * host to move to).
+ */
+matrix: Array<Array<ClassCell | null>>, 
+/**
+ * Why `matrix` is empty although there are hosts.
+ */
+matrix_omitted: string | null, drift: Array<DriftEntry>, patch_era: Array<PatchFinding>, 
+/**
+ * The class story, one line per finding ("3 hosts lack cpuid.MDCLEAR: esxi02–04 (…)").
+ */
+story: Array<string>, 
+/**
+ * blocked if any move is proven blocked, else unknown if any is unproven, else compatible.
+ */
+outcome: Verdict, vms: Array<VmReport>, maintenance: Array<MaintenancePlan>, remedy_rules: Array<RemedyRule>, headline: Headline | null, };
+
+export type CrossCheck = "agrees" | "differs" | "not-reported";
+
+export type Destination = { 
+/**
+ * Index into `classes`.
+ */
+class: number, 
+/**
+ * The destination hosts of that class (indices into `hosts`): the class's members, less
+ * the host being evacuated.
+ */
+hosts: Array<number>, verdict: Verdict, 
+/**
+ * Indices into `blockers`.
+ */
+blockers: Array<number>, 
+/**
+ * Indices into `unknowns`.
+ */
+unknowns: Array<number>, destination_not_admitted: boolean, 
+/**
+ * The band of virtual hardware versions this answer is for (computed VMs).
+ */
+vhw_band: [number, number] | null, };
+
+export type Disruption = "host-power-cycle" | "host-reboot" | "host-bios" | "cluster-reconfigure" | "none";
+
+export type DriftEntry = { key: string, 
+/**
+ * Index into `features`, for catalogue features.
+ */
+feature: number | null, label: string, 
+/**
+ * Classes that have it (indices into `classes`).
+ */
+classes_with: Array<number>, classes_without: Array<number>, 
+/**
+ * Per class with a value: (class, value).
+ */
+values: Array<[number, number]>, 
+/**
+ * Hosts that have it / lack it.
+ */
+hosts_with: number, hosts_without: number, 
+/**
+ * e.g. "only 1 of 4 hosts: esxi01".
+ */
+summary: string, 
+/**
+ * Whether VMs see it under the EVC setting (so it can block vMotion).
+ */
+blocks_vmotion: boolean, };
+
+export type EvcChoice = { 
+/**
+ * `null` = EVC disabled.
+ */
+mode: string | null, why: string, };
+
+export type ExposureSource = "masked-list" | "feat-mask-lines" | "vm-requirement" | "option" | "evc-state" | "none";
+
+export type FeatureRef = { 
+/**
+ * Canonical key, e.g. `cpuid.MDCLEAR`.
+ */
+key: string, 
+/**
+ * e.g. "Microarchitectural Data clear".
+ */
+label: string, kind: Kind, 
+/**
+ * e.g. `CPUID.07H:EDX[10]`, when known.
+ */
+cpuid: string | null, };
+
+export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "proc-cpuinfo";
+
+export type Headline = { verdict: Verdict, text: string, 
+/**
+ * Next steps; commands in backticks.
+ */
+next: Array<string>, };
+
+export type HostEntry = { name: string, source: string, 
+/**
+ * Index into `classes`.
+ */
+class: number, cpu_model: string | null, product: string | null, 
+/**
+ * The input's own `maxEVCModeKey` (cross-check only: never the answer).
+ */
+reported_max_evc_mode: string | null, reported_current_evc_mode: string | null, 
+/**
+ * The reported value against the class's computed `max_evc_mode`.
+ */
+max_evc_cross_check: CrossCheck, warnings: Array<string>, };
+
+export type HostReport = { name: string, source: string, vendor: Vendor | null, cpu_model: string | null, product: string | null, 
+/**
+ * Partial input: only the listed keys are known.
+ */
+fragment: boolean, 
+/**
+ * Number of known features with a non-zero value.
+ */
+feature_count: number, family: number | null, model: number | null, stepping: number | null, 
+/**
+ * Highest EVC mode the host can certainly join, computed from its features.
+ */
+max_evc_mode: string | null, 
+/**
+ * The highest mode the host may join when every unrecorded feature is present and features
+ * whose admission role is unproven are not needed; equal to `max_evc_mode` when nothing is uncertain.
+ */
+max_evc_mode_possible: string | null, 
+/**
+ * Modes above `max_evc_mode` the host may join, lowest first, each with its condition.
+ */
+uncertain_modes: Array<UncertainMode>, 
+/**
+ * One line: "intel-sandybridge; intel-ivybridge if cpuid.XSAVEOPT, which the input does not record, is present".
+ */
+max_evc_summary: string, 
+/**
+ * Known features whose value the input does not record.
+ */
+unrecorded: Array<FeatureRef>, 
+/**
+ * Every mode the host can join (modes are not one chain).
+ */
+supported_evc_modes: Array<string>, 
+/**
+ * The next mode(s) above `max_evc_mode` and the features the host lacks for them.
+ */
+next_mode_blockers: Array<ModeBlockers>, 
+/**
+ * The input's own `maxEVCModeKey` (cross-check only).
+ */
+reported_max_evc_mode: string | null, reported_current_evc_mode: string | null, max_evc_cross_check: CrossCheck, 
+/**
+ * Side-channel mitigation features the host reports.
+ */
+mitigations: Array<FeatureRef>, 
+/**
+ * Keys not in evcalc's catalogue, kept as written.
+ */
+unknown_keys: Array<UnknownKey>, warnings: Array<string>, };
+
+export type InputError = { source: string, line: number, col: number, message: string, };
+
+export type InputSummary = { source: string, format: Format | null, hosts: Array<string>, vms: Array<string>, warnings: Array<string>, };
+
+export type Kind = "vendor" | "identity" | "feature" | "mitigation" | "virtualization";
+
+export type MaintenancePlan = { 
+/**
+ * The hosts this plan is for (indices into `hosts`): every host of a class planned for
+ * "any VM", or one host whose VMs were loaded.
+ */
+hosts: Array<number>, 
+/**
+ * Their class.
+ */
+class: number, 
+/**
+ * `esxi02–04` (a class) or the host's name.
+ */
+label: string, 
+/**
+ * compatible (evacuable), blocked (some VM has no destination), unknown (not provable).
+ */
+outcome: Verdict, 
+/**
+ * One sentence, e.g. "esxi01 cannot be fully evacuated: …".
+ */
+verdict: string, vms: Array<PlanVms>, remedies: Array<Remedy>, };
+
+export type MaskReport = { key: string, mask: string, };
+
+export type Mechanism = "microcode" | "evc-masks" | "undetermined";
+
+export type ModeBlockers = { mode: string, 
+/**
+ * Admission features the host certainly lacks.
+ */
+missing: Array<FeatureRef>, 
+/**
+ * Baseline features the host lacks whose admission role is unproven.
+ */
+unproven: Array<FeatureRef>, 
+/**
+ * Admission features the input does not record (unknown, not absent).
+ */
+unrecorded: Array<FeatureRef>, };
+
+export type ModeOption = { key: string, label: string, vendor: Vendor, };
+
+export type OptionError = { 
+/**
+ * The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`.
+ */
+option: string, message: string, };
+
+export type OwnedSource = { name: string, text: string, };
+
+export type PatchFinding = { feature: string, label: string, 
+/**
+ * Whether the cluster's baseline exposes it: yes when any host's evidence proves it
+ * (vCenter wrote masks exposing it), no when every host's evidence shows it hidden.
+ */
+baseline: Tri, 
+/**
+ * Hosts whose evidence shows the baseline exposing it.
+ */
+baseline_hosts: Array<string>, 
+/**
+ * Every host offers it raw and no evidence shows the masks: exposure probable (KB: "the
+ * cluster will automatically upgrade its capabilities"), never proven.
+ */
+probable: boolean, hosts: Array<PatchHost>, 
+/**
+ * Members that do not offer what the baseline exposes (EVCAdmissionFailedCPUFeaturesForMode
+ * for a host being added).
+ */
+non_compliant: Array<string>, summary: string, };
+
+export type PatchHost = { host: string, 
+/**
+ * `featureCapability` value, when shown.
+ */
+raw: number | null, 
+/**
+ * `maskedFeatureCapability` value, when shown.
+ */
+masked: number | null, 
+/**
+ * Whether the host's EVC masks expose the feature to VMs powered on there.
+ */
+exposed: Tri, exposed_source: ExposureSource, evidence: string, 
+/**
+ * Whether the host offers the feature to VMs arriving by vMotion (EVC-effective).
+ */
+offers: Tri, 
+/**
+ * Set for hosts that do not offer a feature the baseline exposes.
+ */
+mechanism: Mechanism | null, };
+
+export type PlanVms = { 
+/**
+ * The VM, or "app01 and 156 other VMs with the same CPU requirements", or "any VM powered
+ * on on esxi01 (vmx-9 and later)".
+ */
+vm: string, vms: Array<string>, 
+/**
+ * `input`, or how the requirements were computed.
+ */
+requirements_from: string, 
+/**
+ * compatible (a proven destination), blocked (every destination blocked), unknown.
+ */
+verdict: Verdict, destinations: Array<Destination>, };
+
+export type Question = "cluster";
+
+export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
+/**
+ * Evidence tag(s) of the advice.
+ */
+evidence: string, features: Array<string>, hosts: Array<string>, vms: Array<string>, 
+/**
+ * The remedy rule of `core/data/remedies.txt` this comes from (`null`: computed VM-side).
+ */
+rule: string | null, };
+
+export type RemedyRule = { name: string, 
+/**
+ * Why a host of the right generation can lack the feature.
+ */
+cause: string, 
+/**
+ * What to do; `{hosts}` and `{features}` are placeholders.
+ */
+action: string, verify: string, reference: string, 
+/**
+ * Evidence tag(s).
+ */
+evidence: string, 
+/**
+ * `host-power-cycle`, `host-bios` or `none`.
+ */
+disruption: Disruption, 
+/**
+ * The same in words, as in `Remedy.disruption`.
+ */
+disruption_text: string, };
+
+export type RemedyScope = "hosts" | "vms" | "cluster";
+
+export type Request = { inputs: Array<OwnedSource>, 
+/**
+ * Cluster EVC mode key, `none`, or absent (= chosen as in [`choose_evc`]).
+ */
+evc: string | null, 
+/**
+ * Per-VM EVC mode key for the synthetic "any VM" of each host.
+ */
+per_vm_evc: string | null, 
+/**
+ * Host renames applied after loading: old name → new name.
+ */
+rename: { [key in string]: string }, 
+/**
+ * Hosts to leave out.
+ */
+remove: Array<string>, 
+/**
+ * Hosts to plan maintenance for; empty = every host.
+ */
+maintenance: Array<string>, 
+/**
+ * Plan no maintenance at all (large clusters: the matrix alone).
+ */
+skip_maintenance: boolean, 
+/**
+ * Virtual hardware version of "any VM" (`19`, `vmx-19`); absent = per band.
+ */
+vm_hw: string | null, 
+/**
+ * `--evc-exposes`: patch-era features every host's masks expose (`MDCLEAR,IBRS`, `none`).
+ */
+evc_exposes: string | null, 
+/**
+ * Limit verdicts to these features (`--only`).
+ */
+only: Array<string>, };
+
+export type RequirementReport = { key: string, label: string, 
+/**
+ * Whether the key is in evcalc's catalogue.
+ */
+known: boolean, 
+/**
+ * e.g. `Bool:Min:1`.
+ */
+required: string, };
+
+export type Tri = "yes" | "no" | "unknown";
+
+export type UncertainMode = { mode: string, 
+/**
+ * Required features the input does not record.
+ */
+unrecorded: Array<FeatureRef>, 
+/**
+ * Baseline features the host lacks whose admission role is unproven.
+ */
+unproven: Array<FeatureRef>, 
+/**
+ * e.g. "if cpuid.XSAVEOPT, which the input does not record, is present".
+ */
+condition: string, };
+
+export type UnknownItem = { key: string, why: string, 
+/**
+ * The feature keys this item covers (one, or several for "12 features not shown").
+ */
+features: Array<string>, };
+
+export type UnknownKey = { key: string, value: number, };
+
+export type Vendor = "intel" | "amd";
+
+export type Verdict = "compatible" | "blocked" | "unknown";
+
+export type VmReport = { name: string, source: string, host: string | null, power_state: string | null, 
+/**
+ * Lowest EVC mode that admits the VM's requirements, computed.
+ */
+min_evc_mode: string | null, 
+/**
+ * The input's `minRequiredEVCModeKey` (cross-check only).
+ */
+reported_min_evc_mode: string | null, min_evc_cross_check: CrossCheck, 
+/**
+ * When the VM has per-VM EVC masks: the mode they correspond to, or `custom`.
+ */
+per_vm_mask_mode: string | null, requirements: Array<RequirementReport>, masks: Array<MaskReport>, warnings: Array<string>, };
