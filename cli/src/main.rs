@@ -369,8 +369,20 @@ pub struct ClusterArgs {
     /// Host dumps of the cluster (files or directories).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
+    /// The vMotion matrix over host classes (default), or every host × every host.
+    #[arg(long, value_enum, default_value_t = MatrixView::Classes)]
+    pub matrix: MatrixView,
     #[command(flatten)]
     pub evc: EvcArgs,
+}
+
+/// How `evcalc cluster` prints the matrix.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatrixView {
+    /// One row and column per class of identical hosts.
+    Classes,
+    /// One row and column per host.
+    Hosts,
 }
 
 #[derive(Args, Debug)]

@@ -407,36 +407,42 @@ fn cluster_shows_the_drift_and_the_matrix() {
     assert!(out.contains("esxi02–04"), "{out}");
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
 
-    let v = json(&evcalc(&["cluster", EXAMPLE, "--json"]));
+    let v = json(&evcalc(&[
+        "cluster",
+        "examples/mdclear-cluster/esxi01.txt",
+        "examples/mdclear-cluster/esxi02.txt",
+        "examples/mdclear-cluster/esxi03.txt",
+        "examples/mdclear-cluster/esxi04.txt",
+        "--json",
+    ]));
+    assert_eq!(v["schema"], 2);
     assert_eq!(v["max_common_evc_mode"], "intel-haswell");
     assert_eq!(v["hosts"].as_array().unwrap().len(), 4);
+    // Two classes: esxi01, and esxi02–04.
+    let classes = v["classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 2);
+    assert_eq!(classes[1]["label"], "esxi02–04");
+    assert_eq!(classes[1]["hosts"], serde_json::json!([1, 2, 3]));
     let md = v["drift"]
         .as_array()
         .unwrap()
         .iter()
         .find(|d| d["key"] == "cpuid.MDCLEAR")
         .expect("MDCLEAR drift");
-    assert_eq!(md["hosts_with"], serde_json::json!(["esxi01"]));
+    assert_eq!(md["classes_with"], serde_json::json!([0]));
+    assert_eq!(md["hosts_with"], 1);
     assert_eq!(md["blocks_vmotion"], true);
     let matrix = v["matrix"].as_array().unwrap();
-    assert_eq!(matrix[0]["from"], "esxi01");
-    let row0: Vec<bool> = matrix[0]["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["compatible"].as_bool().unwrap())
-        .collect();
-    assert_eq!(row0, [true, false, false, false]);
-    for row in &matrix[1..] {
-        assert!(
-            row["cells"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|c| c["compatible"] == true),
-            "{row:#?}"
-        );
-    }
+    // esxi01 → esxi02–04 blocked by MDCLEAR; esxi02–04 → anywhere possible.
+    assert!(matrix[0][0].is_null(), "no other host in esxi01's class");
+    assert_eq!(matrix[0][1]["verdict"], "blocked");
+    let b = matrix[0][1]["blockers"][0].as_u64().unwrap() as usize;
+    assert_eq!(v["blockers"][b]["key"], "cpuid.MDCLEAR");
+    assert_eq!(matrix[1][0]["verdict"], "compatible");
+    assert_eq!(matrix[1][1]["verdict"], "compatible");
+    // The full grid on request.
+    let o = evcalc(&["cluster", EXAMPLE, "--evc", "intel-haswell", "--matrix", "hosts"]);
+    assert!(stdout(&o).contains("esxi03"), "{}", show(&o));
     assert!(v["evc"]["why"].is_string());
 }
 
@@ -451,10 +457,13 @@ fn the_grep_fragment_alone_shows_the_drift() {
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
-    assert_eq!(v["matrix"][0]["cells"][1]["compatible"], false);
+    let cell = |from: usize, to: usize| {
+        let class = |h: usize| v["hosts"][h]["class"].as_u64().unwrap() as usize;
+        v["matrix"][class(from)][class(to)].clone()
+    };
+    assert_eq!(cell(0, 1)["verdict"], "blocked");
     // Nothing shown blocks the reverse move, but a fragment cannot prove it: "unknown".
-    assert_eq!(v["matrix"][1]["cells"][0]["verdict"], "unknown");
-    assert_eq!(v["matrix"][1]["cells"][0]["compatible"], false);
+    assert_eq!(cell(1, 0)["verdict"], "unknown");
 }
 
 // ---------------------------------------------------------------------------------------------

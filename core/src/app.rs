@@ -525,7 +525,17 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
 /// Answers the cluster question for a request.
 pub fn cluster(request: &Request) -> ClusterAnswer {
     let mut option_errors = Vec::new();
-    let mut ws = load(request, &mut option_errors);
+    let ws = load(request, &mut option_errors);
+    cluster_in(ws, request, option_errors)
+}
+
+/// [`cluster`] for inputs already loaded (the CLI reads files itself: bounded reads, UTF-16,
+/// directories, `--modes`); `request.inputs` is not read. `option_errors` are kept.
+pub fn cluster_in(
+    mut ws: session::Workspace,
+    request: &Request,
+    mut option_errors: Vec<OptionError>,
+) -> ClusterAnswer {
     let modes = ws.modes.clone();
     let r = resolve(request, &ws.hosts, &modes, &mut option_errors);
     let vms_for_evidence = ws.vms.clone();
@@ -599,9 +609,9 @@ pub fn cluster(request: &Request) -> ClusterAnswer {
                             name: format!("another of {}", classes.labels[a]),
                             ..to.clone()
                         };
-                        Some(t.cell(&check::matrix_cell(&vms, &other, evc)))
+                        Some(t.cell(&limit(check::matrix_cell(&vms, &other, evc), &request.only)))
                     } else {
-                        Some(t.cell(&check::matrix_cell(&vms, to, evc)))
+                        Some(t.cell(&limit(check::matrix_cell(&vms, to, evc), &request.only)))
                     }
                 })
                 .collect();
@@ -661,7 +671,10 @@ pub fn cluster(request: &Request) -> ClusterAnswer {
         .collect();
 
     let outcome = if too_many {
-        if drift.iter().any(|d| d.blocks_vmotion) {
+        if drift
+            .iter()
+            .any(|d| d.blocks_vmotion && (request.only.is_empty() || check::named(&request.only, &d.key)))
+        {
             Verdict::Blocked
         } else {
             Verdict::Unknown
@@ -723,6 +736,7 @@ pub fn cluster(request: &Request) -> ClusterAnswer {
             evc,
             &r,
             &modes,
+            &request.only,
             &mut t,
         );
         maintenance.push(plan);
@@ -733,7 +747,17 @@ pub fn cluster(request: &Request) -> ClusterAnswer {
             continue;
         }
         let (mut plan, v1) = plan_for(
-            &classes, &reps, hosts, None, class, &[], evc, &r, &modes, &mut t,
+            &classes,
+            &reps,
+            hosts,
+            None,
+            class,
+            &[],
+            evc,
+            &r,
+            &modes,
+            &request.only,
+            &mut t,
         );
         plan.hosts = planned;
         maintenance.push(plan);
@@ -803,6 +827,7 @@ fn plan_for(
     evc: EvcSetting<'_>,
     r: &Resolved<'_>,
     modes: &crate::evc::ModeCatalogue,
+    only: &[String],
     t: &mut Tables,
 ) -> (MaintenancePlan, crate::report::MaintenanceReport) {
     let source_host = match source {
@@ -846,7 +871,7 @@ fn plan_for(
     all.push(source_host.clone());
     all.extend(dest_hosts.iter().cloned());
     let dests: Vec<&Host> = all[1..].iter().collect();
-    let report = check::maintenance_from(
+    let mut report = check::maintenance_from(
         &all,
         &all[0],
         &dests,
@@ -856,6 +881,9 @@ fn plan_for(
         r.vhw,
         modes,
     );
+    if !only.is_empty() {
+        check::limit_maintenance(&mut report, only);
+    }
     let plan = MaintenancePlan {
         hosts: match source {
             Some(i) => vec![i as u32],
@@ -874,6 +902,21 @@ fn plan_for(
     };
     (plan, report)
 }
+
+/// `--only KEYS`: a cell's verdict as far as these features are concerned.
+fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
+    if !only.is_empty() {
+        cell.verdict = check::verdict_only(&cell.missing, &cell.unknown, only);
+        cell.compatible = cell.verdict == Verdict::Compatible;
+        for b in &mut cell.bands {
+            if !b.missing.iter().any(|k| check::named(only, k)) && b.verdict == Verdict::Blocked {
+                b.verdict = cell.verdict;
+            }
+        }
+    }
+    cell
+}
+
 
 fn plan_vms(p: &VmPlan, dest_class: &[usize], dest_members: &[Vec<u32>], t: &mut Tables) -> PlanVms {
     PlanVms {
@@ -962,12 +1005,17 @@ fn story(
                 .filter_map(|label| classes.labels.iter().position(|l| l == label))
                 .map(|c| classes.members[c].len())
                 .sum();
+            let name = f.feature.trim_start_matches("cpuid.");
+            let summary = f
+                .summary
+                .strip_prefix(&format!("{name}: "))
+                .unwrap_or(&f.summary);
             out.push(format!(
-                "{lacking} host{} lack{} {}: {}",
+                "{lacking} host{} lack{} {} ({}): {summary}",
                 if lacking == 1 { "" } else { "s" },
                 if lacking == 1 { "s" } else { "" },
                 f.feature,
-                f.summary
+                f.label,
             ));
         }
     }

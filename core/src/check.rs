@@ -1147,6 +1147,54 @@ pub fn drift_summary(with: &[String], without: &[String], total: usize) -> Strin
 /// Joins host names, compressing runs with a common prefix and consecutive numbers:
 /// `esxi02, esxi03, esxi04` → `esxi02–04`.
 pub fn host_list(names: &[String]) -> String {
+    // Entries may be class labels (`esxi02–04`, `esxi03, esxi04`): list their hosts, so that
+    // labels of several classes merge into one compact list.
+    if names
+        .iter()
+        .any(|n| (n.contains(", ") || n.contains('–')) && !n.contains(" more"))
+    {
+        let mut flat: Vec<String> = Vec::new();
+        for n in names {
+            if n.contains(" more") {
+                flat.push(n.clone());
+                continue;
+            }
+            for part in n.split(", ") {
+                flat.extend(expand_range(part));
+            }
+        }
+        if flat.len() != names.len() || flat != names {
+            return host_list_flat(&flat);
+        }
+    }
+    host_list_flat(names)
+}
+
+/// `esxi02–04` → esxi02, esxi03, esxi04 (the inverse of [`host_list`]'s ranges); other names
+/// as they are.
+fn expand_range(name: &str) -> Vec<String> {
+    if let Some((start, end)) = name.split_once('–') {
+        let digits = start.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let (prefix, first) = start.split_at(start.len() - digits);
+        if !end.is_empty()
+            && end.len() <= digits
+            && end.bytes().all(|b| b.is_ascii_digit())
+            && let (Ok(a), Ok(b)) = (
+                first.parse::<u64>(),
+                format!("{}{end}", &first[..digits - end.len()]).parse::<u64>(),
+            )
+            && a < b
+            && b - a < 100_000
+        {
+            return (a..=b)
+                .map(|n| format!("{prefix}{n:0digits$}"))
+                .collect();
+        }
+    }
+    vec![name.to_string()]
+}
+
+fn host_list_flat(names: &[String]) -> String {
     fn split(name: &str) -> (&str, Option<(u64, usize)>) {
         let digits = name
             .bytes()
@@ -1952,11 +2000,16 @@ fn remedies(
                 scope: RemedyScope::Vms,
                 disruption: "VM downtime: one full power cycle per VM (a guest reboot is not enough)".to_string(),
                 action: format!(
-                    "Power off {who} and power {pronoun} on on {} (it lacks {}): {subject} then no longer {verb} {} and can move freely{downgrade}",
-                    target.name,
+                    "Power off {who} and power {pronoun} on on {} ({lacks} {}): {subject} then no longer {verb} {} and can move freely{downgrade}",
+                    if names_plural(std::slice::from_ref(&target.name)) {
+                        format!("any of {}", target.name)
+                    } else {
+                        target.name.clone()
+                    },
                     blocking.iter().map(|id| cat.def(id).key.as_str()).collect::<Vec<_>>().join(", "),
                     if blocking.len() == 1 { "it" } else { "them" },
                     subject = if pronoun == "it" { "it" } else { "they" },
+                    lacks = if names_plural(std::slice::from_ref(&target.name)) { "they lack" } else { "it lacks" },
                 ),
                 why: format!("a VM keeps the CPU features it saw at power-on on {} until its next power cycle", source.name),
                 verify: None,
@@ -2137,7 +2190,8 @@ fn vm_phrase(names: &[String], vms: &[&Vm]) -> (String, &'static str, &'static s
 // Limiting the question to some features (`--only`)
 
 /// Whether `key` is among `only` (case-insensitive, with or without `cpuid.`).
-fn named(only: &[String], key: &str) -> bool {
+/// Whether `key` is one of the `--only` keys (with or without `cpuid.`, any case).
+pub fn named(only: &[String], key: &str) -> bool {
     let k = key.trim_start_matches("cpuid.");
     only.iter()
         .any(|o| o.trim_start_matches("cpuid.").eq_ignore_ascii_case(k))

@@ -1,116 +1,189 @@
-//! `evcalc cluster`: host table, EVC choice, drift, the N×N matrix and its blockers.
+//! `evcalc cluster`: the class story, host classes, drift, the vMotion matrix over classes (or
+//! every host with `--matrix hosts`), blocked moves and maintenance, from [`evcalc::app::cluster_in`]
+//! — the same answer the page gets (`--json` prints it: contract v2).
 
-use super::{Common, Evc, Output, json, mode_text, outln, resolve_evc, short_cpu, short_product};
+use super::{json, mode_text, outln, short_cpu, short_product};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, WIDTH, field, width};
-use crate::{ClusterArgs, Ctx};
-use evcalc::check::{self, host_list};
+use crate::{ClusterArgs, Ctx, MatrixView};
+use evcalc::app::{self, ClassCell, ClusterAnswer};
+use evcalc::check::{host_list, names_plural};
 use evcalc::evc::ModeCatalogue;
-use evcalc::report::{ClusterReport, CrossCheck, Drift, MatrixCell, Missing};
+use evcalc::report::{CrossCheck, Verdict};
 
 const LW: usize = 12;
 
+/// The options of a request, from the command line (the rules about them are the core's).
+pub fn request(args: &crate::EvcArgs) -> app::Request {
+    app::Request {
+        evc: args.evc.clone(),
+        per_vm_evc: args.vm_evc.clone(),
+        vm_hw: args.vm_hw.clone(),
+        evc_exposes: args.evc_exposes.clone(),
+        only: args.only.clone(),
+        ..Default::default()
+    }
+}
+
+/// Option problems are usage errors on the command line (`--evc: …`).
+pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
+    let flag = |o: &str| match o {
+        "per_vm_evc" => "--vm-evc".to_string(),
+        "vm_hw" => "--vm-hw".to_string(),
+        "evc_exposes" => "--evc-exposes".to_string(),
+        other => format!("--{}", other.replace('_', "-")),
+    };
+    (!errors.is_empty()).then(|| {
+        Fail::Usage(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", flag(&e.option), e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
 pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
-    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
-    super::attach_evidence(&mut loaded, &args.evc)?;
-    let ws = &loaded.ws;
-    if ws.hosts.is_empty() {
-        return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
+    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    if loaded.ws.hosts.is_empty() {
+        return Err(Fail::Usage(super::host::no_hosts_message(loaded.ws.vms.len())));
     }
-    let evc = resolve_evc(&args.evc, &ws.hosts, &ws.modes)?;
-    let mut report =
-        check::cluster_report_at(&ws.hosts, evc.setting, evc.per_vm, evc.vhw, &ws.modes);
-    if !evc.only.is_empty() {
-        check::limit_cluster(&mut report, &evc.only);
+    let modes = loaded.ws.modes.clone();
+    let mut request = request(&args.evc);
+    request.skip_maintenance = loaded.ws.hosts.len() > evcalc::check::MAX_MATRIX_HOSTS;
+    let answer = app::cluster_in(loaded.ws, &request, Vec::new());
+    if let Some(fail) = option_failure(&answer.option_errors) {
+        return Err(fail);
     }
     let mut warnings = loaded.warnings.clone();
-    for h in &report.hosts {
+    for h in &answer.hosts {
         warnings.extend(h.warnings.iter().map(|w| format!("{}: {w}", h.name)));
     }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json(&ClusterJson {
-            report: &report,
-            evc: evc.choice(),
-            common: Common {
-                inputs: &ws.inputs,
-                warnings: &warnings,
-            },
-        })
+        json(&answer)
     } else {
         let files: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
-        render(&report, &evc, &ws.modes, &files, ws.vms.len(), ctx)
+        render(&answer, &modes, &files, args.matrix, ctx)
     };
     Ok(Output {
         stdout,
-        code: super::exit_code(report.outcome),
+        code: super::exit_code(answer.outcome),
         warnings,
     })
 }
 
-#[derive(serde::Serialize)]
-struct ClusterJson<'a> {
-    #[serde(flatten)]
-    report: &'a ClusterReport,
-    evc: evcalc::session::EvcChoice,
-    #[serde(flatten)]
-    common: Common<'a>,
+use super::Output;
+
+/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled".
+fn evc_text(a: &ClusterAnswer, modes: &ModeCatalogue) -> String {
+    match a.evc.mode.as_deref() {
+        Some(m) => format!("{}, {}", mode_text(m, modes), a.evc.why),
+        None if a.evc.why == "given" => "disabled (--evc none)".to_string(),
+        None => format!("disabled ({})", a.evc.why),
+    }
+}
+
+fn class_name(i: usize) -> String {
+    // A, B, …, Z, AA, AB, …
+    let mut n = i;
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (n % 26) as u8) as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s
+}
+
+fn cell_text(c: Option<&ClassCell>) -> Cell {
+    match c {
+        None => Cell::painted("-", Paint::Dim),
+        Some(c) => match c.verdict {
+            Verdict::Unknown => Cell::painted("ok?", Paint::Warn),
+            Verdict::Compatible => Cell::painted("ok", Paint::Good),
+            Verdict::Blocked => Cell::painted("NO", Paint::Bad),
+        },
+    }
 }
 
 fn render(
-    r: &ClusterReport,
-    evc: &Evc<'_>,
+    a: &ClusterAnswer,
     modes: &ModeCatalogue,
     files: &[String],
-    vms: usize,
+    view: MatrixView,
     ctx: &Ctx,
 ) -> String {
     let st = &ctx.style;
     let mut buf = String::new();
+    let n = a.hosts.len();
+    let k = a.classes.len();
     outln!(
         buf,
         "{}",
         st.paint(
             Paint::Bold,
             &format!(
-                "Cluster of {} host{}",
-                r.hosts.len(),
-                if r.hosts.len() == 1 { "" } else { "s" }
+                "Cluster of {n} host{} in {k} class{} of identical CPU features",
+                if n == 1 { "" } else { "s" },
+                if k == 1 { "" } else { "es" }
             )
         )
     );
-    buf.push_str(&field(2, "EVC mode", LW, &evc.describe()));
-    let common = r
+    buf.push_str(&field(2, "EVC mode", LW, &evc_text(a, modes)));
+    let common = a
         .max_common_evc_mode
         .as_deref()
         .map(|m| mode_text(m, modes))
         .unwrap_or_else(|| "none".to_string());
     buf.push_str(&field(2, "max common", LW, &common));
-    if let Some(p) = &r.per_vm_evc_mode {
+    if let Some(p) = &a.per_vm_evc_mode {
         buf.push_str(&field(2, "per-VM EVC", LW, &mode_text(p, modes)));
     }
-    buf.push_str(&field(2, "EVC modes", LW, &r.modes_source));
-    if vms > 0 {
+    buf.push_str(&field(2, "EVC modes", LW, &a.modes_source));
+    if !a.vms.is_empty() {
         buf.push_str(&field(
             2,
             "VM dumps",
             LW,
-            &format!("{vms} loaded, not used here: the matrix is for any VM powered on on each host (see `evcalc maintenance --vm`)"),
+            &format!(
+                "{} loaded: maintenance plans use them for their hosts; the matrix is for any VM powered on on each host",
+                a.vms.len()
+            ),
         ));
     }
-
-    // Hosts.
-    outln!(buf);
-    outln!(buf, "{}", st.paint(Paint::Bold, "Hosts"));
-    let joins = r.evc_mode.as_ref().map(|m| format!("joins {m}"));
-    let show_reported = r.hosts.iter().any(|h| h.reported_max_evc_mode.is_some());
-    let show_esxi = r.hosts.iter().any(|h| h.product.is_some());
-    let show_cpu = r.hosts.iter().any(|h| h.cpu_model.is_some());
-    let mut header = vec!["host", "max EVC"];
-    if show_reported {
-        header.push("reported max");
+    if let Some(h) = &a.headline {
+        outln!(buf);
+        let paint = match h.verdict {
+            Verdict::Compatible => Paint::Good,
+            Verdict::Blocked => Paint::Bad,
+            Verdict::Unknown => Paint::Warn,
+        };
+        let text = crate::table::wrap(&h.text, WIDTH, 2);
+        outln!(buf, "{}", st.paint(paint, text.trim_end()));
+        for step in &h.next {
+            buf.push_str(&field(2, "next", 5, &step.replace('`', "")));
+        }
     }
+
+    // The story.
+    outln!(buf);
+    outln!(buf, "{}", st.paint(Paint::Bold, "Story"));
+    for line in &a.story {
+        buf.push_str(&field(2, "-", 1, line));
+    }
+
+    // Classes.
+    outln!(buf);
+    outln!(buf, "{}", st.paint(Paint::Bold, "Host classes"));
+    let joins = a.evc.mode.as_ref().map(|m| format!("joins {m}"));
+    let show_esxi = a.hosts.iter().any(|h| h.product.is_some());
+    let show_cpu = a.hosts.iter().any(|h| h.cpu_model.is_some());
+    let mut header = vec!["class", "hosts", "#", "max EVC"];
     if let Some(j) = &joins {
         header.push(j);
     }
@@ -121,24 +194,21 @@ fn render(
         header.push("CPU");
     }
     let mut t = Table::new(2).header(&header);
-    for h in &r.hosts {
-        let reported = match (&h.reported_max_evc_mode, h.max_evc_cross_check) {
-            (Some(k), CrossCheck::Differs) => Cell::painted(format!("{k} (differs)"), Paint::Warn),
-            (Some(k), _) => Cell::new(k.clone()),
-            (None, _) => Cell::new("-"),
-        };
-        let max = if h.fragment {
+    for (c, class) in a.classes.iter().enumerate() {
+        let first = &a.hosts[class.hosts[0] as usize];
+        let max = if class.report.fragment {
             "fragment".to_string()
         } else {
-            h.max_evc_mode.clone().unwrap_or_else(|| "none".to_string())
+            class.report.max_evc_mode.clone().unwrap_or_else(|| "none".to_string())
         };
-        let mut row = vec![Cell::new(h.name.clone()), Cell::new(max)];
-        if show_reported {
-            row.push(reported);
-        }
+        let mut row = vec![
+            Cell::new(class_name(c)),
+            Cell::new(class.label.clone()),
+            Cell::new(class.hosts.len().to_string()),
+            Cell::new(max),
+        ];
         if joins.is_some() {
-            let adm = r.admissions.iter().find(|a| a.host == h.name);
-            row.push(match adm.and_then(|a| a.admitted) {
+            row.push(match class.admission.as_ref().and_then(|a| a.admitted) {
                 Some(true) => Cell::painted("yes", Paint::Good),
                 Some(false) => Cell::painted("NO", Paint::Bad),
                 None => Cell::new("?"),
@@ -146,25 +216,44 @@ fn render(
         }
         if show_esxi {
             row.push(Cell::new(
-                h.product
-                    .as_deref()
-                    .map(short_product)
-                    .unwrap_or_else(|| "-".to_string()),
+                first.product.as_deref().map(short_product).unwrap_or_else(|| "-".to_string()),
             ));
         }
         if show_cpu {
             row.push(Cell::new(
-                h.cpu_model
-                    .as_deref()
-                    .map(short_cpu)
-                    .unwrap_or_else(|| "-".to_string()),
+                first.cpu_model.as_deref().map(short_cpu).unwrap_or_else(|| "-".to_string()),
             ));
         }
         t.row(row);
     }
     buf.push_str(&t.render(st));
-    for a in r.admissions.iter().filter(|a| a.admitted == Some(false)) {
-        outln!(buf, "  {}", super::check::admission_text(Some(a), &a.host));
+    for class in &a.classes {
+        if let Some(adm) = class.admission.as_ref().filter(|x| x.admitted == Some(false)) {
+            outln!(buf, "  {}", super::check::admission_text(Some(adm), &class.label));
+        }
+    }
+    let differs: Vec<String> = a
+        .hosts
+        .iter()
+        .filter(|h| h.max_evc_cross_check == CrossCheck::Differs)
+        .map(|h| {
+            format!(
+                "{} reports maxEVCModeKey {}, evcalc computes {}",
+                h.name,
+                h.reported_max_evc_mode.as_deref().unwrap_or("-"),
+                a.classes[h.class as usize]
+                    .report
+                    .max_evc_mode
+                    .as_deref()
+                    .unwrap_or("none")
+            )
+        })
+        .collect();
+    for d in differs.iter().take(5) {
+        buf.push_str(&field(2, "differs", 7, d));
+    }
+    if differs.len() > 5 {
+        outln!(buf, "  … and {} more hosts whose maxEVCModeKey differs (see --json)", differs.len() - 5);
     }
 
     // Drift.
@@ -174,159 +263,109 @@ fn render(
         "{}",
         st.paint(Paint::Bold, "Drift: features on which the hosts disagree")
     );
-    if r.drift.is_empty() {
+    if a.drift.is_empty() {
         outln!(buf, "  none: every host reports the same values");
     } else {
         let mut t = Table::new(2);
-        for d in &r.drift {
+        let blocking: Vec<&app::DriftEntry> = a.drift.iter().filter(|d| d.blocks_vmotion).collect();
+        let harmless = a.drift.len() - blocking.len();
+        // Blocking drift first; harmless drift counted when it would crowd the story out.
+        let shown: Vec<&app::DriftEntry> = if a.drift.len() > 12 {
+            blocking.iter().take(12).copied().collect()
+        } else {
+            a.drift.iter().collect()
+        };
+        for d in &shown {
             t.row(vec![
                 Cell::new(d.key.clone()),
                 Cell::new(d.label.clone()),
-                Cell::new(drift_summary(d)),
+                Cell::new(drift_summary(d, a)),
                 drift_effect(d),
             ]);
         }
         buf.push_str(&t.render(st));
+        let hidden = a.drift.len() - shown.len();
+        if hidden > 0 {
+            outln!(
+                buf,
+                "  … {hidden} more ({harmless} harmless here in all); --json lists them"
+            );
+        }
     }
 
     // Matrix.
     outln!(buf);
-    if let Some(note) = &r.matrix_omitted {
+    if let Some(note) = &a.matrix_omitted {
         outln!(buf, "{}", st.paint(Paint::Bold, "vMotion matrix"));
         buf.push_str(&crate::table::wrap(note, WIDTH, 2));
         buf.push('\n');
         return buf;
     }
-    outln!(
-        buf,
-        "{}",
-        st.paint(
-            Paint::Bold,
-            "vMotion matrix: can a VM powered on on ROW move to COLUMN?"
-        )
-    );
-    let names: Vec<&str> = r.matrix.iter().map(|row| row.from.as_str()).collect();
-    let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
-    let numbered =
-        2 + name_w.max(18) + names.iter().map(|n| width(n).max(3) + 2).sum::<usize>() > WIDTH;
-    let col_label = |i: usize| {
-        if numbered {
-            (i + 1).to_string()
-        } else {
-            names[i].to_string()
-        }
-    };
-    let mut header: Vec<String> = vec!["VM powered on on".to_string()];
-    if numbered {
-        header[0] = "# VM powered on on".to_string();
-    }
-    header.extend((0..names.len()).map(col_label));
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut t = Table::new(2).header(&header_refs);
-    for (i, row) in r.matrix.iter().enumerate() {
-        let label = if numbered {
-            format!("{} {}", i + 1, row.from)
-        } else {
-            row.from.clone()
-        };
-        let mut cells = vec![Cell::new(label)];
-        for c in &row.cells {
-            cells.push(if c.to == row.from {
-                Cell::painted("-", Paint::Dim)
-            } else if c.verdict == evcalc::report::Verdict::Unknown {
-                Cell::painted("ok?", Paint::Warn)
-            } else if c.compatible {
-                Cell::painted("ok", Paint::Good)
-            } else {
-                Cell::painted("NO", Paint::Bad)
-            });
-        }
-        t.row(cells);
-    }
-    buf.push_str(&t.render(st));
-    outln!(buf, "  ok = vMotion possible, NO = blocked, - = same host");
-    if r.matrix.iter().any(|row| {
-        row.cells
-            .iter()
-            .any(|c| c.verdict == evcalc::report::Verdict::Unknown)
-    }) {
-        outln!(
-            buf,
-            "  ok? = no blocker among the keys a fragment shows (the others are not known)"
-        );
+    match view {
+        MatrixView::Classes => class_matrix(a, &mut buf, ctx),
+        MatrixView::Hosts => host_matrix(a, &mut buf, ctx),
     }
 
-    // Blocked moves in plain words; unproven ones said apart, never as "cannot".
+    // Blocked and unproven moves, per class pair, in plain words.
     let mut lines: Vec<String> = Vec::new();
     let mut open: Vec<String> = Vec::new();
-    for row in &r.matrix {
-        let unknown: Vec<String> = row
-            .cells
-            .iter()
-            .filter(|c| c.verdict == evcalc::report::Verdict::Unknown)
-            .map(|c| c.to.clone())
-            .collect();
-        if !unknown.is_empty() {
-            let mut why: Vec<String> = Vec::new();
-            for c in row
-                .cells
-                .iter()
-                .filter(|c| c.verdict == evcalc::report::Verdict::Unknown)
-            {
-                for u in c.unknown.iter().take(2) {
-                    let text = format!("{}: {}", u.key, u.why);
-                    if !why.contains(&text) && why.len() < 2 {
-                        why.push(text);
+    for (from, row) in a.matrix.iter().enumerate() {
+        let from_label = &a.classes[from].label;
+        let mut unknown: Vec<String> = Vec::new();
+        let mut why_unknown: Vec<String> = Vec::new();
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (to, cell) in row.iter().enumerate() {
+            let Some(cell) = cell else { continue };
+            let to_label = dest_label(a, from, to);
+            match cell.verdict {
+                Verdict::Unknown => {
+                    unknown.push(to_label);
+                    for &u in cell.unknowns.iter().take(2) {
+                        let u = &a.unknowns[u as usize];
+                        let text = format!("{}: {}", u.key, u.why);
+                        if !why_unknown.contains(&text) && why_unknown.len() < 2 {
+                            why_unknown.push(text);
+                        }
                     }
                 }
+                Verdict::Blocked => {
+                    let why = cell_reason(a, cell);
+                    match groups.iter_mut().find(|(w, _)| *w == why) {
+                        Some((_, d)) => d.push(to),
+                        None => groups.push((why, vec![to])),
+                    }
+                }
+                Verdict::Compatible => {}
             }
+        }
+        if !unknown.is_empty() {
             open.push(format!(
-                "From {} to {}: no blocker visible in the data; not verifiable ({}) — load full dumps to confirm",
-                row.from,
+                "From {from_label} to {}: no blocker visible in the data; not verifiable ({}) — load full dumps to confirm",
                 host_list(&unknown),
-                if why.is_empty() { "partial data".to_string() } else { why.join("; ") }
+                if why_unknown.is_empty() { "partial data".to_string() } else { why_unknown.join("; ") }
             ));
         }
-        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-        for c in row
-            .cells
-            .iter()
-            .filter(|c| c.verdict == evcalc::report::Verdict::Blocked)
-        {
-            let why = cell_reason(c, r.evc_mode.as_deref());
-            match groups.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, dests)) => dests.push(c.to.clone()),
-                None => groups.push((why, vec![c.to.clone()])),
-            }
-        }
         for (why, dests) in groups {
+            let labels: Vec<String> = dests.iter().map(|&d| dest_label(a, from, d)).collect();
+            let plural = names_plural(&labels);
             lines.push(format!(
-                "A VM powered on on {} cannot move to {}: {}",
-                row.from,
-                host_list(&dests),
-                why.replace("{they}", if dests.len() == 1 { "it" } else { "they" })
-                    .replace("{lack}", if dests.len() == 1 { "lacks" } else { "lack" })
+                "A VM powered on on {from_label} cannot move to {}: {}",
+                host_list(&labels),
+                why.replace("{they}", if plural { "they" } else { "it" })
+                    .replace("{lack}", if plural { "lack" } else { "lacks" })
             ));
         }
     }
     outln!(buf);
     if !open.is_empty() {
-        outln!(
-            buf,
-            "{}",
-            st.paint(Paint::Bold, "Not verifiable from the data")
-        );
+        outln!(buf, "{}", st.paint(Paint::Bold, "Not verifiable from the data"));
         for l in &open {
             buf.push_str(&field(2, "-", 1, l));
         }
         outln!(buf);
     }
     if lines.is_empty() && open.is_empty() {
-        outln!(
-            buf,
-            "{}",
-            st.paint(Paint::Good, "Every VM can move to every host.")
-        );
+        outln!(buf, "{}", st.paint(Paint::Good, "Every VM can move to every host."));
     } else if lines.is_empty() {
         outln!(buf, "No move is proven blocked.");
     } else {
@@ -334,39 +373,121 @@ fn render(
         for l in lines {
             buf.push_str(&field(2, "-", 1, &l));
         }
-        let sources: Vec<&str> = r
-            .matrix
-            .iter()
-            .filter(|row| {
-                row.cells
-                    .iter()
-                    .any(|c| c.verdict == evcalc::report::Verdict::Blocked)
-            })
-            .map(|row| row.from.as_str())
-            .collect();
+    }
+
+    // Maintenance, one line per plan that is not evacuable.
+    let not_ok: Vec<&app::MaintenancePlan> = a
+        .maintenance
+        .iter()
+        .filter(|m| m.outcome != Verdict::Compatible)
+        .collect();
+    if !a.maintenance.is_empty() {
         outln!(buf);
+        outln!(buf, "{}", st.paint(Paint::Bold, "Maintenance"));
+        if not_ok.is_empty() {
+            outln!(buf, "  every host can enter maintenance mode: every VM has a destination");
+        }
+        for m in not_ok.iter().take(8) {
+            buf.push_str(&field(2, "-", 1, &m.verdict));
+        }
+        if not_ok.len() > 8 {
+            outln!(buf, "  … and {} more plans (see --json)", not_ok.len() - 8);
+        }
         let files = if files.is_empty() {
             "FILE...".to_string()
         } else {
             files.join(" ")
         };
-        for s in sources {
-            outln!(buf, "Remedies: evcalc maintenance {files} --host {s}");
+        for m in not_ok.iter().take(3) {
+            let host = &a.hosts[m.hosts[0] as usize].name;
+            outln!(buf, "Remedies: evcalc maintenance {files} --host {host}");
         }
     }
     buf
 }
 
-fn drift_summary(d: &Drift) -> String {
+/// The destination class as seen from `from`: its label, or "another of …" on the diagonal.
+fn dest_label(a: &ClusterAnswer, from: usize, to: usize) -> String {
+    if from == to {
+        format!("another of {}", a.classes[to].label)
+    } else {
+        a.classes[to].label.clone()
+    }
+}
+
+fn class_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
+    let st = &ctx.style;
+    outln!(
+        buf,
+        "{}",
+        st.paint(
+            Paint::Bold,
+            "vMotion matrix over classes: can a VM powered on on a ROW host move to a COLUMN host?"
+        )
+    );
+    let mut header: Vec<String> = vec!["VM powered on on".to_string()];
+    header.extend((0..a.classes.len()).map(class_name));
+    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = Table::new(2).header(&refs);
+    let label_w = WIDTH.saturating_sub(8 + 4 * a.classes.len()).max(16);
+    for (i, row) in a.matrix.iter().enumerate() {
+        let mut label = format!("{} {}", class_name(i), a.classes[i].label);
+        if width(&label) > label_w {
+            label = label.chars().take(label_w.saturating_sub(1)).collect::<String>() + "…";
+        }
+        let mut cells = vec![Cell::new(label)];
+        cells.extend(row.iter().map(|c| cell_text(c.as_ref())));
+        t.row(cells);
+    }
+    buf.push_str(&t.render(st));
+    outln!(
+        buf,
+        "  ok = vMotion possible, NO = blocked, - = no other host in the class; --matrix hosts for every host"
+    );
+    if a.matrix.iter().flatten().flatten().any(|c| c.verdict == Verdict::Unknown) {
+        outln!(buf, "  ok? = no blocker among the keys a fragment shows (the others are not known)");
+    }
+}
+
+fn host_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
+    let st = &ctx.style;
+    outln!(
+        buf,
+        "{}",
+        st.paint(Paint::Bold, "vMotion matrix: can a VM powered on on ROW move to COLUMN?")
+    );
+    let names: Vec<&str> = a.hosts.iter().map(|h| h.name.as_str()).collect();
+    let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
+    let numbered =
+        2 + name_w.max(18) + names.iter().map(|n| width(n).max(3) + 2).sum::<usize>() > WIDTH;
+    let mut header: Vec<String> = vec![if numbered { "# VM powered on on" } else { "VM powered on on" }.to_string()];
+    header.extend((0..names.len()).map(|i| if numbered { (i + 1).to_string() } else { names[i].to_string() }));
+    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = Table::new(2).header(&refs);
+    for i in 0..names.len() {
+        let label = if numbered { format!("{} {}", i + 1, names[i]) } else { names[i].to_string() };
+        let mut cells = vec![Cell::new(label)];
+        cells.extend((0..names.len()).map(|j| cell_text(a.host_cell(i, j))));
+        t.row(cells);
+    }
+    buf.push_str(&t.render(st));
+    outln!(buf, "  ok = vMotion possible, NO = blocked, - = same host");
+    if a.matrix.iter().flatten().flatten().any(|c| c.verdict == Verdict::Unknown) {
+        outln!(buf, "  ok? = no blocker among the keys a fragment shows (the others are not known)");
+    }
+}
+
+fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
     if d.summary == "values differ" {
         let values: Vec<String> = d
             .values
             .iter()
-            .map(|v| {
-                if v.value > 9 {
-                    format!("{}={:#x}", v.host, v.value)
+            .map(|(c, v)| {
+                let who = &a.classes[*c as usize].label;
+                if *v > 9 {
+                    format!("{who}={v:#x}")
                 } else {
-                    format!("{}={}", v.host, v.value)
+                    format!("{who}={v}")
                 }
             })
             .collect();
@@ -376,10 +497,10 @@ fn drift_summary(d: &Drift) -> String {
     }
 }
 
-fn drift_effect(d: &Drift) -> Cell {
+fn drift_effect(d: &app::DriftEntry) -> Cell {
     if d.blocks_vmotion {
         Cell::painted("blocks vMotion", Paint::Bad)
-    } else if d.kind.is_none() {
+    } else if d.feature.is_none() {
         Cell::painted("not judged", Paint::Dim)
     } else {
         Cell::painted("harmless here", Paint::Dim)
@@ -387,38 +508,33 @@ fn drift_effect(d: &Drift) -> Cell {
 }
 
 /// Why a matrix cell is blocked, with `{they}`/`{lack}` placeholders for the destinations.
-fn cell_reason(c: &MatrixCell, mode: Option<&str>) -> String {
+fn cell_reason(a: &ClusterAnswer, c: &ClassCell) -> String {
     let mut parts = Vec::new();
-    if !c.missing.is_empty() {
-        let (absent, other): (Vec<&Missing>, Vec<&Missing>) = c
-            .missing
-            .iter()
-            .partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
-        if !absent.is_empty() {
-            parts.push(format!(
-                "{{they}} {{lack}} {}",
-                absent
-                    .iter()
-                    .map(|m| super::missing_feature(m))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        for m in other {
-            parts.push(format!(
-                "{} needs {}, {{they}} {} {}",
-                super::missing_feature(m),
-                m.required,
-                "{have}",
-                m.available
-            ));
-        }
+    let blockers: Vec<&app::Blocker> = c.blockers.iter().map(|&b| &a.blockers[b as usize]).collect();
+    let (absent, other): (Vec<&app::Blocker>, Vec<&app::Blocker>) = blockers
+        .iter()
+        .partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
+    if !absent.is_empty() {
+        parts.push(format!(
+            "{{they}} {{lack}} {}",
+            absent
+                .iter()
+                .map(|m| format!("{} ({})", m.key, m.label))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for m in other {
+        parts.push(format!(
+            "{} ({}) needs {}, {{they}} offer {}",
+            m.key, m.label, m.required, m.available
+        ));
     }
     if c.destination_not_admitted {
         parts.push(format!(
             "{{they}} cannot join the EVC mode {}",
-            mode.unwrap_or("?")
+            a.evc.mode.as_deref().unwrap_or("?")
         ));
     }
-    parts.join("; ").replace("{have}", "offer")
+    parts.join("; ")
 }
