@@ -441,7 +441,14 @@ fn cluster_shows_the_drift_and_the_matrix() {
     assert_eq!(matrix[1][0]["verdict"], "compatible");
     assert_eq!(matrix[1][1]["verdict"], "compatible");
     // The full grid on request.
-    let o = evcalc(&["cluster", EXAMPLE, "--evc", "intel-haswell", "--matrix", "hosts"]);
+    let o = evcalc(&[
+        "cluster",
+        EXAMPLE,
+        "--evc",
+        "intel-haswell",
+        "--matrix",
+        "hosts",
+    ]);
     assert!(stdout(&o).contains("esxi03"), "{}", show(&o));
     assert!(v["evc"]["why"].is_string());
 }

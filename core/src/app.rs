@@ -515,7 +515,10 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
                     }
                 }
             }
-            None => errors.push(option_error("rename", format!("no host named {old} to rename"))),
+            None => errors.push(option_error(
+                "rename",
+                format!("no host named {old} to rename"),
+            )),
         }
     }
     ws.hosts.retain(|h| !request.remove.contains(&h.name));
@@ -671,10 +674,9 @@ pub fn cluster_in(
         .collect();
 
     let outcome = if too_many {
-        if drift
-            .iter()
-            .any(|d| d.blocks_vmotion && (request.only.is_empty() || check::named(&request.only, &d.key)))
-        {
+        if drift.iter().any(|d| {
+            d.blocks_vmotion && (request.only.is_empty() || check::named(&request.only, &d.key))
+        }) {
             Verdict::Blocked
         } else {
             Verdict::Unknown
@@ -871,16 +873,8 @@ fn plan_for(
     all.push(source_host.clone());
     all.extend(dest_hosts.iter().cloned());
     let dests: Vec<&Host> = all[1..].iter().collect();
-    let mut report = check::maintenance_from(
-        &all,
-        &all[0],
-        &dests,
-        vms,
-        evc,
-        r.per_vm,
-        r.vhw,
-        modes,
-    );
+    let mut report =
+        check::maintenance_from(&all, &all[0], &dests, vms, evc, r.per_vm, r.vhw, modes);
     if !only.is_empty() {
         check::limit_maintenance(&mut report, only);
     }
@@ -917,8 +911,12 @@ fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
     cell
 }
 
-
-fn plan_vms(p: &VmPlan, dest_class: &[usize], dest_members: &[Vec<u32>], t: &mut Tables) -> PlanVms {
+fn plan_vms(
+    p: &VmPlan,
+    dest_class: &[usize],
+    dest_members: &[Vec<u32>],
+    t: &mut Tables,
+) -> PlanVms {
     PlanVms {
         vm: p.vm.clone(),
         vms: p.vms.clone(),
@@ -1020,7 +1018,10 @@ fn story(
         }
     }
     for d in drift.iter().filter(|d| d.blocks_vmotion) {
-        if patch_era.iter().any(|f| f.feature == d.key && !f.non_compliant.is_empty()) {
+        if patch_era
+            .iter()
+            .any(|f| f.feature == d.key && !f.non_compliant.is_empty())
+        {
             continue;
         }
         out.push(format!("{} ({}): {}", d.key, d.label, d.summary));

@@ -1186,9 +1186,7 @@ fn expand_range(name: &str) -> Vec<String> {
             && a < b
             && b - a < 100_000
         {
-            return (a..=b)
-                .map(|n| format!("{prefix}{n:0digits$}"))
-                .collect();
+            return (a..=b).map(|n| format!("{prefix}{n:0digits$}")).collect();
         }
     }
     vec![name.to_string()]

@@ -46,8 +46,15 @@ fn same_answers(request: &session::Request) -> usize {
             let c = v2.host_cell(i, j).expect("a cell for every pair");
             let what = format!("{} → {}", row.from, cell.to);
             assert_eq!(cell.verdict, c.verdict, "{what}");
-            assert_eq!(cell.destination_not_admitted, c.destination_not_admitted, "{what}");
-            let keys: BTreeSet<&str> = cell.missing.iter().map(|m| m.canonical_key.as_str()).collect();
+            assert_eq!(
+                cell.destination_not_admitted, c.destination_not_admitted,
+                "{what}"
+            );
+            let keys: BTreeSet<&str> = cell
+                .missing
+                .iter()
+                .map(|m| m.canonical_key.as_str())
+                .collect();
             let keys2: BTreeSet<&str> = v2.blocker_keys(c).into_iter().collect();
             assert_eq!(keys, keys2, "{what}");
             let unknown: BTreeSet<&str> = cell.unknown.iter().map(|u| u.key.as_str()).collect();
@@ -68,10 +75,24 @@ fn same_answers(request: &session::Request) -> usize {
             .find(|p| p.hosts.contains(&(i as u32)))
             .unwrap_or_else(|| panic!("a plan for {}", plan.host));
         assert_eq!(plan.outcome, p.outcome, "maintenance of {}", plan.host);
-        assert_eq!(plan.remedies.len(), p.remedies.len(), "remedies of {}", plan.host);
+        assert_eq!(
+            plan.remedies.len(),
+            p.remedies.len(),
+            "remedies of {}",
+            plan.host
+        );
     }
-    let d1: Vec<(&str, bool)> = v1.cluster.drift.iter().map(|d| (d.key.as_str(), d.blocks_vmotion)).collect();
-    let d2: Vec<(&str, bool)> = v2.drift.iter().map(|d| (d.key.as_str(), d.blocks_vmotion)).collect();
+    let d1: Vec<(&str, bool)> = v1
+        .cluster
+        .drift
+        .iter()
+        .map(|d| (d.key.as_str(), d.blocks_vmotion))
+        .collect();
+    let d2: Vec<(&str, bool)> = v2
+        .drift
+        .iter()
+        .map(|d| (d.key.as_str(), d.blocks_vmotion))
+        .collect();
     assert_eq!(d1, d2);
     for d in &v1.cluster.drift {
         let e = v2.drift.iter().find(|e| e.key == d.key).unwrap();
@@ -83,7 +104,12 @@ fn same_answers(request: &session::Request) -> usize {
         v2.headline.as_ref().map(|h| h.verdict)
     );
     assert_eq!(v1.cluster.max_common_evc_mode, v2.max_common_evc_mode);
-    let patch1: Vec<&str> = v1.cluster.patch_era.iter().map(|f| f.feature.as_str()).collect();
+    let patch1: Vec<&str> = v1
+        .cluster
+        .patch_era
+        .iter()
+        .map(|f| f.feature.as_str())
+        .collect();
     let patch2: Vec<&str> = v2.patch_era.iter().map(|f| f.feature.as_str()).collect();
     assert_eq!(patch1, patch2);
     v2.classes.len()
@@ -96,19 +122,30 @@ fn strings(v: &[&str]) -> Vec<String> {
 #[test]
 fn the_incident_is_two_classes_with_the_same_answers() {
     let files = strings(&MDCLEAR_HOSTS);
-    for evc in [Some("intel-haswell"), None, Some("none"), Some("intel-westmere")] {
+    for evc in [
+        Some("intel-haswell"),
+        None,
+        Some("none"),
+        Some("intel-westmere"),
+    ] {
         assert_eq!(same_answers(&request(&files, evc)), 2, "{evc:?}");
     }
     let v2 = app::cluster(&request(&files, Some("intel-haswell")));
     assert_eq!(v2.classes[1].label, "esxi02–04");
     assert!(
-        v2.story.iter().any(|l| l.starts_with("3 hosts lack cpuid.MDCLEAR")),
+        v2.story
+            .iter()
+            .any(|l| l.starts_with("3 hosts lack cpuid.MDCLEAR")),
         "{:?}",
         v2.story
     );
     let plan = &v2.maintenance[0];
     assert_eq!(plan.hosts, [0]);
-    assert!(plan.verdict.contains("which esxi02–04 do not offer"), "{}", plan.verdict);
+    assert!(
+        plan.verdict.contains("which esxi02–04 do not offer"),
+        "{}",
+        plan.verdict
+    );
 }
 
 #[test]
@@ -147,4 +184,3 @@ fn real_cpuid_dumps_of_mixed_generations() {
     assert!(classes > 1);
     same_answers(&request(&files, None));
 }
-

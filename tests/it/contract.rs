@@ -32,7 +32,10 @@ fn json_schemas_are_fresh() {
         "docs/schema/cluster-answer.v2.schema.json",
         &schema_text::<ClusterAnswer>(),
     );
-    fresh("docs/schema/request.v2.schema.json", &schema_text::<Request>());
+    fresh(
+        "docs/schema/request.v2.schema.json",
+        &schema_text::<Request>(),
+    );
 }
 
 /// Collects the declarations of a type and everything it refers to, once each, by name.

@@ -48,7 +48,9 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
     let loaded = inputs::load(files, ctx.modes.as_deref())?;
     if loaded.ws.hosts.is_empty() {
-        return Err(Fail::Usage(super::host::no_hosts_message(loaded.ws.vms.len())));
+        return Err(Fail::Usage(super::host::no_hosts_message(
+            loaded.ws.vms.len(),
+        )));
     }
     let modes = loaded.ws.modes.clone();
     let mut request = request(&args.evc);
@@ -199,7 +201,11 @@ fn render(
         let max = if class.report.fragment {
             "fragment".to_string()
         } else {
-            class.report.max_evc_mode.clone().unwrap_or_else(|| "none".to_string())
+            class
+                .report
+                .max_evc_mode
+                .clone()
+                .unwrap_or_else(|| "none".to_string())
         };
         let mut row = vec![
             Cell::new(class_name(c)),
@@ -216,20 +222,36 @@ fn render(
         }
         if show_esxi {
             row.push(Cell::new(
-                first.product.as_deref().map(short_product).unwrap_or_else(|| "-".to_string()),
+                first
+                    .product
+                    .as_deref()
+                    .map(short_product)
+                    .unwrap_or_else(|| "-".to_string()),
             ));
         }
         if show_cpu {
             row.push(Cell::new(
-                first.cpu_model.as_deref().map(short_cpu).unwrap_or_else(|| "-".to_string()),
+                first
+                    .cpu_model
+                    .as_deref()
+                    .map(short_cpu)
+                    .unwrap_or_else(|| "-".to_string()),
             ));
         }
         t.row(row);
     }
     buf.push_str(&t.render(st));
     for class in &a.classes {
-        if let Some(adm) = class.admission.as_ref().filter(|x| x.admitted == Some(false)) {
-            outln!(buf, "  {}", super::check::admission_text(Some(adm), &class.label));
+        if let Some(adm) = class
+            .admission
+            .as_ref()
+            .filter(|x| x.admitted == Some(false))
+        {
+            outln!(
+                buf,
+                "  {}",
+                super::check::admission_text(Some(adm), &class.label)
+            );
         }
     }
     let differs: Vec<String> = a
@@ -253,7 +275,11 @@ fn render(
         buf.push_str(&field(2, "differs", 7, d));
     }
     if differs.len() > 5 {
-        outln!(buf, "  … and {} more hosts whose maxEVCModeKey differs (see --json)", differs.len() - 5);
+        outln!(
+            buf,
+            "  … and {} more hosts whose maxEVCModeKey differs (see --json)",
+            differs.len() - 5
+        );
     }
 
     // Drift.
@@ -358,14 +384,22 @@ fn render(
     }
     outln!(buf);
     if !open.is_empty() {
-        outln!(buf, "{}", st.paint(Paint::Bold, "Not verifiable from the data"));
+        outln!(
+            buf,
+            "{}",
+            st.paint(Paint::Bold, "Not verifiable from the data")
+        );
         for l in &open {
             buf.push_str(&field(2, "-", 1, l));
         }
         outln!(buf);
     }
     if lines.is_empty() && open.is_empty() {
-        outln!(buf, "{}", st.paint(Paint::Good, "Every VM can move to every host."));
+        outln!(
+            buf,
+            "{}",
+            st.paint(Paint::Good, "Every VM can move to every host.")
+        );
     } else if lines.is_empty() {
         outln!(buf, "No move is proven blocked.");
     } else {
@@ -385,7 +419,10 @@ fn render(
         outln!(buf);
         outln!(buf, "{}", st.paint(Paint::Bold, "Maintenance"));
         if not_ok.is_empty() {
-            outln!(buf, "  every host can enter maintenance mode: every VM has a destination");
+            outln!(
+                buf,
+                "  every host can enter maintenance mode: every VM has a destination"
+            );
         }
         for m in not_ok.iter().take(8) {
             buf.push_str(&field(2, "-", 1, &m.verdict));
@@ -433,7 +470,11 @@ fn class_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
     for (i, row) in a.matrix.iter().enumerate() {
         let mut label = format!("{} {}", class_name(i), a.classes[i].label);
         if width(&label) > label_w {
-            label = label.chars().take(label_w.saturating_sub(1)).collect::<String>() + "…";
+            label = label
+                .chars()
+                .take(label_w.saturating_sub(1))
+                .collect::<String>()
+                + "…";
         }
         let mut cells = vec![Cell::new(label)];
         cells.extend(row.iter().map(|c| cell_text(c.as_ref())));
@@ -444,8 +485,16 @@ fn class_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
         buf,
         "  ok = vMotion possible, NO = blocked, - = no other host in the class; --matrix hosts for every host"
     );
-    if a.matrix.iter().flatten().flatten().any(|c| c.verdict == Verdict::Unknown) {
-        outln!(buf, "  ok? = no blocker among the keys a fragment shows (the others are not known)");
+    if a.matrix
+        .iter()
+        .flatten()
+        .flatten()
+        .any(|c| c.verdict == Verdict::Unknown)
+    {
+        outln!(
+            buf,
+            "  ok? = no blocker among the keys a fragment shows (the others are not known)"
+        );
     }
 }
 
@@ -454,26 +503,54 @@ fn host_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
     outln!(
         buf,
         "{}",
-        st.paint(Paint::Bold, "vMotion matrix: can a VM powered on on ROW move to COLUMN?")
+        st.paint(
+            Paint::Bold,
+            "vMotion matrix: can a VM powered on on ROW move to COLUMN?"
+        )
     );
     let names: Vec<&str> = a.hosts.iter().map(|h| h.name.as_str()).collect();
     let name_w = names.iter().map(|n| width(n)).max().unwrap_or(0);
     let numbered =
         2 + name_w.max(18) + names.iter().map(|n| width(n).max(3) + 2).sum::<usize>() > WIDTH;
-    let mut header: Vec<String> = vec![if numbered { "# VM powered on on" } else { "VM powered on on" }.to_string()];
-    header.extend((0..names.len()).map(|i| if numbered { (i + 1).to_string() } else { names[i].to_string() }));
+    let mut header: Vec<String> = vec![
+        if numbered {
+            "# VM powered on on"
+        } else {
+            "VM powered on on"
+        }
+        .to_string(),
+    ];
+    header.extend((0..names.len()).map(|i| {
+        if numbered {
+            (i + 1).to_string()
+        } else {
+            names[i].to_string()
+        }
+    }));
     let refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = Table::new(2).header(&refs);
     for i in 0..names.len() {
-        let label = if numbered { format!("{} {}", i + 1, names[i]) } else { names[i].to_string() };
+        let label = if numbered {
+            format!("{} {}", i + 1, names[i])
+        } else {
+            names[i].to_string()
+        };
         let mut cells = vec![Cell::new(label)];
         cells.extend((0..names.len()).map(|j| cell_text(a.host_cell(i, j))));
         t.row(cells);
     }
     buf.push_str(&t.render(st));
     outln!(buf, "  ok = vMotion possible, NO = blocked, - = same host");
-    if a.matrix.iter().flatten().flatten().any(|c| c.verdict == Verdict::Unknown) {
-        outln!(buf, "  ok? = no blocker among the keys a fragment shows (the others are not known)");
+    if a.matrix
+        .iter()
+        .flatten()
+        .flatten()
+        .any(|c| c.verdict == Verdict::Unknown)
+    {
+        outln!(
+            buf,
+            "  ok? = no blocker among the keys a fragment shows (the others are not known)"
+        );
     }
 }
 
@@ -510,7 +587,11 @@ fn drift_effect(d: &app::DriftEntry) -> Cell {
 /// Why a matrix cell is blocked, with `{they}`/`{lack}` placeholders for the destinations.
 fn cell_reason(a: &ClusterAnswer, c: &ClassCell) -> String {
     let mut parts = Vec::new();
-    let blockers: Vec<&app::Blocker> = c.blockers.iter().map(|&b| &a.blockers[b as usize]).collect();
+    let blockers: Vec<&app::Blocker> = c
+        .blockers
+        .iter()
+        .map(|&b| &a.blockers[b as usize])
+        .collect();
     let (absent, other): (Vec<&app::Blocker>, Vec<&app::Blocker>) = blockers
         .iter()
         .partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
