@@ -1662,7 +1662,7 @@ pub fn maintenance_from(
     let remedies = remedies(
         hosts,
         source,
-        &destinations,
+        destinations,
         &vms,
         &plans,
         evc,
