@@ -601,6 +601,17 @@ pub(crate) fn generated_header(source: &str, what: &str) -> String {
     )
 }
 
+/// The `fid::` constant of a feature (`cpuid.3DNOW` → `fid::_3DNOW`).
+#[cfg(test)]
+pub(crate) fn fid_name(id: FeatureId) -> String {
+    let name = catalogue().def(id).key["cpuid.".len()..].to_ascii_uppercase();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("fid::_{name}")
+    } else {
+        format!("fid::{name}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
