@@ -20,6 +20,12 @@ list predates; their label is the field name. cpuid.IBRS and cpuid.IBPB both map
 
 Run:   python3 scripts/gen-features.py          (rewrites both files)
        python3 scripts/gen-features.py --check  (exit 1 when a checked-in file differs)
+
+features.tsv is not parsed at run time: the unit test catalogue::tests::generated_data_is_fresh renders it into
+core/src/generated/catalogue.rs, the compiled-in catalogue. After rewriting features.tsv, regenerate that (and the
+EVC modes, whose feature lists follow the catalogue) with
+       EVCALC_REGEN=1 cargo test -p evcalc --lib generated_data_is_fresh
+(see core/data/README.md).
 """
 import json, os, sys
 
@@ -166,4 +172,5 @@ if "--check" in sys.argv:
 for p, text in outputs:
     with open(p, "w", encoding="utf-8") as f:
         f.write(text)
-print(f"{len(rows)} keys written", file=sys.stderr)
+print(f"{len(rows)} keys written; now run: EVCALC_REGEN=1 cargo test -p evcalc --lib generated_data_is_fresh",
+      file=sys.stderr)

@@ -1,7 +1,9 @@
 //! EVC modes: each mode's feature baseline, vendor, track and the evidence behind every feature.
 //!
-//! The built-in data is `core/data/evc-modes.txt` (mostly [R]/[I] — see its header). A user can
-//! replace it with a real `SupportedEVCMode` export ([`ModeCatalogue::from_export`]).
+//! The built-in data is `core/data/evc-modes.txt` (mostly [R]/[I] — see its header), compiled in
+//! as Rust data (`generated/modes.rs`, rendered from the text by the unit test
+//! `generated_data_is_fresh`, see `core/data/README.md`). A user can replace it with a real
+//! `SupportedEVCMode` export ([`ModeCatalogue::from_export`]), parsed at run time.
 //!
 //! Modes are not one chain: admission is decided per mode (does the host have every required
 //! feature?) and [`ModeCatalogue::admitted`] returns the whole set of modes a host supports.
@@ -19,7 +21,66 @@
 use crate::catalogue::{FeatureId, FeatureSet, Kind, Role, catalogue};
 use crate::input::EvcModeInput;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
+
+// The built-in modes as static data; rendered by `tests::generated_data_is_fresh`, not formatted.
+#[rustfmt::skip]
+#[path = "generated/modes.rs"]
+mod generated_modes;
+
+/// An explicit admission statement of `evc-modes.txt`: feature, `require` (true) or `unproven`
+/// (false), evidence tag, note.
+type Explicit<'a> = (FeatureId, bool, Tag, &'a str);
+
+/// A built-in EVC mode as compiled-in data (`generated/modes.rs`): its `evc-modes.txt` section
+/// with every `base` resolved. The admission sets are derived when the catalogue is built.
+struct EvcModeData {
+    key: &'static str,
+    label: &'static str,
+    vendor: Vendor,
+    tier: u32,
+    tracks: &'static [&'static str],
+    exposed: FeatureSet,
+    patch_era: FeatureSet,
+    pins: &'static [(FeatureId, u64)],
+    /// `(feature, introduced_by, tag, note, pass_through)`, one per exposed feature, in order.
+    evidence: &'static [(FeatureId, &'static str, Tag, &'static str, bool)],
+    /// The mode's explicit admission statements, inherited ones first (the last one counts).
+    explicit: &'static [Explicit<'static>],
+}
+
+impl EvcModeData {
+    fn build(&self) -> EvcMode {
+        let mut mode = EvcMode {
+            key: self.key.to_string(),
+            label: self.label.to_string(),
+            vendor: self.vendor,
+            tier: self.tier,
+            tracks: self.tracks.iter().map(|t| t.to_string()).collect(),
+            required: FeatureSet::EMPTY,
+            admission_unproven: FeatureSet::EMPTY,
+            exposed: self.exposed,
+            patch_era: self.patch_era,
+            pins: self.pins.to_vec(),
+            evidence: self
+                .evidence
+                .iter()
+                .map(
+                    |&(feature, introduced_by, tag, note, pass_through)| Evidence {
+                        feature,
+                        introduced_by: introduced_by.to_string(),
+                        tag,
+                        note: note.to_string(),
+                        pass_through,
+                    },
+                )
+                .collect(),
+            admission_evidence: Vec::new(),
+        };
+        mode.derive_admission(self.explicit);
+        mode
+    }
+}
 
 /// Evidence level of a fact, as in the research notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -132,8 +193,8 @@ impl EvcMode {
     }
 
     /// Derives the admission sets from the exposed baseline and the catalogue's roles, keeping
-    /// explicit `require`/`unproven` statements. Called once per mode after parsing.
-    fn derive_admission(&mut self, explicit: &[(FeatureId, bool, Tag, String)]) {
+    /// explicit `require`/`unproven` statements. Called once per mode when it is built.
+    fn derive_admission(&mut self, explicit: &[Explicit<'_>]) {
         let cat = catalogue();
         self.required = FeatureSet::EMPTY;
         self.admission_unproven = FeatureSet::EMPTY;
@@ -160,7 +221,7 @@ impl EvcMode {
                     feature: id,
                     introduced_by: exposure.introduced_by.clone(),
                     tag: *tag,
-                    note: note.clone(),
+                    note: note.to_string(),
                     pass_through: false,
                 });
                 continue;
@@ -220,19 +281,47 @@ pub struct ModeCatalogue {
     pub source: String,
 }
 
-/// The built-in mode catalogue.
+/// The built-in mode catalogue (built once from the compiled-in `generated/modes.rs`).
 pub fn builtin_modes() -> &'static ModeCatalogue {
-    static MODES: OnceLock<ModeCatalogue> = OnceLock::new();
-    MODES.get_or_init(|| {
-        ModeCatalogue::from_text(include_str!("../data/evc-modes.txt")).unwrap_or_else(|e| {
-            panic!("built-in evc-modes.txt is invalid (a unit test guards this): {e}")
-        })
-    })
+    static MODES: LazyLock<ModeCatalogue> = LazyLock::new(|| ModeCatalogue {
+        modes: generated_modes::MODES
+            .iter()
+            .map(EvcModeData::build)
+            .collect(),
+        source: "built-in".to_string(),
+    });
+    &MODES
 }
 
+/// Modes parsed from `evc-modes.txt` with their explicit admission statements, before
+/// admission is derived.
+#[cfg(test)]
+type ParsedModes = (Vec<EvcMode>, Vec<Vec<(FeatureId, bool, Tag, String)>>);
+
+#[cfg(test)]
 impl ModeCatalogue {
-    /// Parses the `evc-modes.txt` format (see the file's header).
+    /// Parses the `evc-modes.txt` format (see the file's header): the front end of the
+    /// generated `generated/modes.rs` (see `tests::generated_data_is_fresh`).
     pub fn from_text(text: &str) -> Result<ModeCatalogue, String> {
+        let (mut modes, explicit) = ModeCatalogue::parse_text(text)?;
+        // `require`/`unproven` statements name baseline features; ones the mode does not expose
+        // (removed by a later mode) are ignored by `derive_admission`.
+        for (mode, explicit) in modes.iter_mut().zip(&explicit) {
+            let explicit: Vec<Explicit<'_>> = explicit
+                .iter()
+                .map(|(id, required, tag, note)| (*id, *required, *tag, note.as_str()))
+                .collect();
+            mode.derive_admission(&explicit);
+        }
+        Ok(ModeCatalogue {
+            modes,
+            source: "built-in".to_string(),
+        })
+    }
+
+    /// The sections of `evc-modes.txt` with `base` resolved, and each one's explicit admission
+    /// statements (inherited ones first).
+    fn parse_text(text: &str) -> Result<ParsedModes, String> {
         let cat = catalogue();
         let mut modes: Vec<EvcMode> = Vec::new();
         // Per mode: explicit admission statements (feature, required?, tag, note), inherited by `base`.
@@ -371,17 +460,11 @@ impl ModeCatalogue {
                 }
             }
         }
-        // `require`/`unproven` statements name baseline features; ones the mode does not expose
-        // (removed by a later mode) are ignored by `derive_admission`.
-        for (mode, explicit) in modes.iter_mut().zip(&explicit) {
-            mode.derive_admission(explicit);
-        }
-        Ok(ModeCatalogue {
-            modes,
-            source: "built-in".to_string(),
-        })
+        Ok((modes, explicit))
     }
+}
 
+impl ModeCatalogue {
     /// Builds a catalogue from a `SupportedEVCMode` export. Admission = boolean
     /// `featureRequirement` entries; exposed = non-identity `featureMask` entries with a
     /// non-zero value (falling back to `featureCapability`).
@@ -518,6 +601,86 @@ impl ModeCatalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::{assert_fresh, fid_name, generated_header};
+
+    /// Renders `generated/modes.rs` from parsed `evc-modes.txt` sections.
+    fn render_modes((modes, explicit): &ParsedModes) -> String {
+        use std::fmt::Write;
+        let ids = |set: FeatureSet| set.iter().map(fid_name).collect::<Vec<_>>().join(", ");
+        let mut out = generated_header(
+            "core/data/evc-modes.txt",
+            "The built-in EVC modes, `base` resolved; admission is derived at run time.",
+        );
+        out.push_str(
+            "use super::{EvcModeData, FeatureSet, Tag, Vendor};\nuse crate::catalogue::fid;\n\n",
+        );
+        out.push_str("pub(super) static MODES: &[EvcModeData] = &[\n");
+        for (m, explicit) in modes.iter().zip(explicit) {
+            let tracks: Vec<String> = m.tracks.iter().map(|t| format!("{t:?}")).collect();
+            let pins: Vec<String> = m
+                .pins
+                .iter()
+                .map(|(id, v)| format!("({}, {v:#x})", fid_name(*id)))
+                .collect();
+            writeln!(
+                out,
+                "    EvcModeData {{\n        key: {:?},\n        label: {:?},\n        vendor: Vendor::{:?},\n        \
+                 tier: {},\n        tracks: &[{}],\n        exposed: FeatureSet::from_ids(&[{}]),\n        \
+                 patch_era: FeatureSet::from_ids(&[{}]),\n        pins: &[{}],\n        evidence: &[",
+                m.key,
+                m.label,
+                m.vendor,
+                m.tier,
+                tracks.join(", "),
+                ids(m.exposed),
+                ids(m.patch_era),
+                pins.join(", ")
+            )
+            .unwrap();
+            for e in &m.evidence {
+                writeln!(
+                    out,
+                    "            ({}, {:?}, Tag::{:?}, {:?}, {}),",
+                    fid_name(e.feature),
+                    e.introduced_by,
+                    e.tag,
+                    e.note,
+                    e.pass_through
+                )
+                .unwrap();
+            }
+            out.push_str("        ],\n        explicit: &[\n");
+            for (id, required, tag, note) in explicit {
+                writeln!(
+                    out,
+                    "            ({}, {required}, Tag::{tag:?}, {note:?}),",
+                    fid_name(*id)
+                )
+                .unwrap();
+            }
+            out.push_str("        ],\n    },\n");
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    /// `generated/modes.rs` is `evc-modes.txt` rendered as Rust, and the modes built from it
+    /// equal the ones the text parser builds. `EVCALC_REGEN=1` rewrites the file.
+    #[test]
+    fn generated_data_is_fresh() {
+        let text = include_str!("../data/evc-modes.txt");
+        let parsed = ModeCatalogue::parse_text(text).unwrap();
+        assert_fresh(
+            "src/generated/modes.rs",
+            &render_modes(&parsed),
+            include_str!("generated/modes.rs"),
+        );
+        let from_text = ModeCatalogue::from_text(text).unwrap();
+        assert!(
+            *builtin_modes() == from_text,
+            "the built-in modes differ from evc-modes.txt"
+        );
+    }
 
     fn set(keys: &[&str]) -> FeatureSet {
         let cat = catalogue();

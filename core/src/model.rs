@@ -1,7 +1,7 @@
 //! The engine's view of hosts and VMs: raw input records resolved against the catalogue into
 //! bitsets, with unknown keys kept on the side.
 
-use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
+use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue, fid};
 use crate::evc::Vendor;
 use crate::input::{Entry, HostInput, Pos, VmInput};
 use crate::value::{Mask, MaskOp, ReqOp, ReqType, Requirement};
@@ -164,9 +164,9 @@ impl Host {
         let cat = catalogue();
         let mut warnings = Vec::new();
         let caps = Capabilities::from_entries(&input.capabilities, &mut warnings);
-        let vendor = if caps.present.contains(cat.id("cpuid.Intel")) {
+        let vendor = if caps.present.contains(fid::INTEL) {
             Some(Vendor::Intel)
-        } else if caps.present.contains(cat.id("cpuid.AMD")) {
+        } else if caps.present.contains(fid::AMD) {
             Some(Vendor::Amd)
         } else {
             input.cpu_model.as_deref().and_then(vendor_from_brand)

@@ -50,7 +50,7 @@
 
 use serde::Serialize;
 
-use crate::catalogue::{FeatureSet, Kind, catalogue};
+use crate::catalogue::{FeatureSet, Kind, catalogue, fid};
 use crate::check::{
     EvcSetting, admission, check_vm, feature_ref, host_max_mode, max_common_mode, power_on,
 };
@@ -160,9 +160,9 @@ pub fn apply_overrides_to_host(host: &mut Host, overrides: &[Override]) -> Vec<S
         notes.push(override_note(&key, &o.key, before, o.value));
     }
     let present = host.caps.present;
-    if present.contains(cat.id("cpuid.Intel")) {
+    if present.contains(fid::INTEL) {
         host.vendor = Some(crate::evc::Vendor::Intel);
-    } else if present.contains(cat.id("cpuid.AMD")) {
+    } else if present.contains(fid::AMD) {
         host.vendor = Some(crate::evc::Vendor::Amd);
     }
     host.warnings.extend(notes.iter().cloned());
@@ -906,8 +906,8 @@ mod tests {
                 "override cpuid.SSE3: 1 → 0"
             ]
         );
-        assert!(h.caps.present.contains(catalogue().id("cpuid.MDCLEAR")));
-        assert!(!h.caps.present.contains(catalogue().id("cpuid.SSE3")));
+        assert!(h.caps.present.contains(fid::MDCLEAR));
+        assert!(!h.caps.present.contains(fid::SSE3));
         assert_eq!(h.warnings.len(), 2);
     }
 

@@ -1,7 +1,14 @@
 //! Remedy knowledge (`core/data/remedies.txt`): what makes a missing feature appear on a host.
+//! The rules are compiled in as Rust data (`generated/remedies.rs`, rendered from the text by the
+//! unit test `generated_data_is_fresh`, see `core/data/README.md`).
 
 use crate::catalogue::{FeatureId, Kind, catalogue};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+
+// The rules as static data; rendered by `tests::generated_data_is_fresh`, not formatted.
+#[rustfmt::skip]
+#[path = "generated/remedies.rs"]
+mod generated_remedies;
 
 /// How disruptive a host-side fix is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -51,14 +58,42 @@ pub struct Rule {
     pub disruption: Disruption,
 }
 
-/// The built-in rules.
+/// A rule as compiled-in data (`generated/remedies.rs`); [`Rule`] owns its text.
+struct RuleData {
+    name: &'static str,
+    keys: &'static [&'static str],
+    cause: &'static str,
+    action: &'static str,
+    verify: &'static str,
+    reference: &'static str,
+    tag: &'static str,
+    disruption: Disruption,
+}
+
+impl RuleData {
+    fn to_rule(&self) -> Rule {
+        Rule {
+            name: self.name.to_string(),
+            keys: self.keys.iter().map(|k| k.to_string()).collect(),
+            cause: self.cause.to_string(),
+            action: self.action.to_string(),
+            verify: self.verify.to_string(),
+            reference: self.reference.to_string(),
+            tag: self.tag.to_string(),
+            disruption: self.disruption,
+        }
+    }
+}
+
+/// The built-in rules (built once from the compiled-in `generated/remedies.rs`).
 pub fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        parse_rules(include_str!("../data/remedies.txt")).unwrap_or_else(|e| {
-            panic!("built-in remedies.txt is invalid (a unit test guards this): {e}")
-        })
-    })
+    static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+        generated_remedies::RULES
+            .iter()
+            .map(RuleData::to_rule)
+            .collect()
+    });
+    &RULES
 }
 
 /// A rule by its section name (`evc-masks`, `patch-undetermined`, `mds`, …).
@@ -97,6 +132,9 @@ fn resolve_rule(id: FeatureId) -> Option<&'static Rule> {
         })
 }
 
+/// Parses `remedies.txt` (see its header): the front end of the generated `generated/remedies.rs`
+/// (see `tests::generated_data_is_fresh`).
+#[cfg(test)]
 fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
     let mut rules: Vec<Rule> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
@@ -159,6 +197,54 @@ fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::{assert_fresh, fid, generated_header};
+
+    /// Renders `generated/remedies.rs` from parsed rules.
+    fn render_rules(rules: &[Rule]) -> String {
+        use std::fmt::Write;
+        let mut out = generated_header(
+            "core/data/remedies.txt",
+            "The built-in remedy rules, in file order.",
+        );
+        out.push_str("use super::{Disruption, RuleData};\n\n");
+        out.push_str("pub(super) static RULES: &[RuleData] = &[\n");
+        for r in rules {
+            let keys: Vec<String> = r.keys.iter().map(|k| format!("{k:?}")).collect();
+            writeln!(
+                out,
+                "    RuleData {{\n        name: {:?},\n        keys: &[{}],\n        cause: {:?},\n        \
+                 action: {:?},\n        verify: {:?},\n        reference: {:?},\n        tag: {:?},\n        \
+                 disruption: Disruption::{:?},\n    }},",
+                r.name,
+                keys.join(", "),
+                r.cause,
+                r.action,
+                r.verify,
+                r.reference,
+                r.tag,
+                r.disruption
+            )
+            .unwrap();
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    /// `generated/remedies.rs` is `remedies.txt` rendered as Rust, and the rules built from it
+    /// equal the parsed ones. `EVCALC_REGEN=1` rewrites the file.
+    #[test]
+    fn generated_data_is_fresh() {
+        let parsed = parse_rules(include_str!("../data/remedies.txt")).unwrap();
+        assert_fresh(
+            "src/generated/remedies.rs",
+            &render_rules(&parsed),
+            include_str!("generated/remedies.rs"),
+        );
+        assert!(
+            rules() == parsed.as_slice(),
+            "the built-in rules differ from remedies.txt"
+        );
+    }
 
     #[test]
     fn rules_parse_and_name_known_keys() {
@@ -182,14 +268,11 @@ mod tests {
                 rule.name
             );
         }
-        let md = rule_for(cat.id("cpuid.mdclear")).unwrap();
+        let md = rule_for(fid::MDCLEAR).unwrap();
         assert_eq!(md.name, "mds");
         assert!(md.reference.contains("68024"));
-        assert_eq!(
-            rule_for(cat.id("cpuid.AVX512F")).unwrap().name,
-            "generation"
-        );
-        assert_eq!(rule_for(cat.id("cpuid.hle")).unwrap().name, "tsx");
-        assert!(rule_for(cat.id("cpuid.FAMILY")).is_none());
+        assert_eq!(rule_for(fid::AVX512F).unwrap().name, "generation");
+        assert_eq!(rule_for(fid::HLE).unwrap().name, "tsx");
+        assert!(rule_for(fid::FAMILY).is_none());
     }
 }
