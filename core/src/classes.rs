@@ -143,7 +143,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, t)| Source {
-                name: ["a", "b", "c", "d"][i],
+                name: ["esxi01", "esxi02", "esxi03", "esxi04"][i],
                 text: t,
             })
             .collect();
