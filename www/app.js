@@ -1172,16 +1172,16 @@ function renderDetail(a) {
       back && ` · the other way (${sel.to} → ${sel.from}): ${VTEXT[back.verdict]}`,
       where.length ? ` · ${where.join('; ')}` : ''),
   );
+  // Hosts known only from a fragment (`grep -A 2` output): only the pasted keys were compared.
   const partial = partialHosts(a);
-  const fromNames = fromCls.hosts.map((i) => a.hosts[i].name);
-  if (fromCls.report.fragment || toCls.report.fragment) {
-    const which = [fromCls.report.fragment && (g.kind === 'host' ? sel.from : fromCls.label), toCls.report.fragment && sel.r !== sel.c && (g.kind === 'host' ? sel.to : toCls.label)].filter(Boolean);
-    box.append(h('p', { class: 'warn-text' }, `Partial data: ${[...new Set(which)].join(' and ') || fromNames.filter((n) => partial.has(n)).join(', ')} ${which.length > 1 ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
+  const which = [...new Set([sel.from, sel.to].filter((n) => g.kind === 'host' ? partial.has(n) : a.classes.some((c) => c.label === n && c.report.fragment)))];
+  if (which.length) {
+    box.append(h('p', { class: 'warn-text' }, `Partial data: ${which.join(' and ')} ${which.length > 1 ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
   }
   if (blockers.length) {
     box.append(
       h('p', null, `${dest} ${blockers.length === 1 ? 'lacks a feature' : `lacks ${blockers.length} features`} that a VM powered on on ${sel.from} already uses:`),
-      h('table', { class: 'grid compact blockers' },
+      h('div', { class: 'table-wrap' }, h('table', { class: 'grid compact blockers' },
         h('thead', null, h('tr', null, h('th', null, 'Feature'), h('th', null, 'Key'), h('th', null, 'CPUID bit'), h('th', null, 'Kind'), h('th', null, 'VM requires'), h('th', null, `${g.kind === 'host' ? sel.to : 'destination'} has`), h('th', null, 'Why'))),
         h('tbody', null, blockers.map((b) => {
           const f = b.feature != null ? a.features[b.feature] : null;
@@ -1193,7 +1193,7 @@ function renderDetail(a) {
             h('td', null, code(b.required)),
             h('td', { class: 'bad-text' }, code(String(b.available)), b.raw_available != null && b.raw_available !== b.available ? h('div', { class: 'small' }, `raw featureCapability ${b.raw_available}`) : null),
             h('td', null, b.why ?? '—'));
-        }))),
+        })))),
     );
   }
   if (cell.bands.length) {
@@ -1316,7 +1316,7 @@ function destinationLine(a, d) {
   const unknowns = unknownsOf(a, d);
   return h('div', { class: `destgroup ${VCLASS[d.verdict]}`, dataset: { class: cls?.label ?? '' } },
     h('span', { class: 'verdict' }, { compatible: '✓ can move to', blocked: '✕ blocked to', unknown: '? not verifiable (partial data) to' }[d.verdict], ` ${plural(names.length, 'host')}:`), ' ',
-    h('span', { class: 'hosts' }, whole && names.length > 1 ? [cls.label, ' ', h('span', { class: 'small muted' }, `(${hostNames(names, 6)})`)] : hostNames(names)),
+    h('span', { class: 'hosts' }, whole && names.length > 1 && cls.label !== names.join(', ') ? [cls.label, ' ', h('span', { class: 'small muted' }, '(', hostNames(names, 6), ')')] : hostNames(names)),
     d.verdict === 'blocked' && keys.length > 0 && [' — lacks ', featureList(keys, 4)],
     d.verdict === 'blocked' && d.destination_not_admitted && ' — not admitted to the cluster’s EVC mode',
     d.verdict === 'unknown' && unknowns.length > 0 && h('span', { class: 'small muted' }, ` — ${unknowns.slice(0, 2).map((u) => u.why).join('; ')}`));
