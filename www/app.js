@@ -6,8 +6,8 @@
 
 import { $, editor, $select, $table, $button, all, h, append, code, withCode, hostNames } from './dom.js';
 import { plural, formatBytes, nameList, shortKey, formatName, modeLabel, hex } from './text.js';
-import { VCLASS, VTEXT, partialHosts, matrixIndex, cellAt, cellOf, rowCells } from './matrix-view.js';
-import { VERDICT_TITLE, fallbackHeadline } from './headline.js';
+import { VCLASS, VTEXT, partialHosts, classGrid, hostGrid, cellOf, moveCounts, blockersOf, unknownsOf, blockerKeys } from './matrix-view.js';
+import { VERDICT_TITLE, headlineOf } from './headline.js';
 import { splitParts, maskLinesSummary } from './parts.js';
 import { markdown } from './markdown.js';
 
@@ -20,11 +20,13 @@ const state = {
   perVmEvc: '',
   rename: {}, // loaded name → displayed name
   remove: [], // displayed names left out
-  /** @type {import('./types').PageAnalysis | null} */
+  /** @type {import('./types').ClusterAnswer | null} */
   analysis: null,
-  /** @type {import('./types').Request | null} */
+  /** @type {import('./types').PageRequest | null} */
   request: null,
-  selected: null, // {from, to}
+  selected: null, // {kind: 'class' | 'host', from, to}: the matrix cell whose details are open
+  /** "Show every host": the matrix as the host × host grid derived from the class matrix. */
+  matrixHosts: false,
   version: '',
   pasteAt: null,
   modesSignature: '',
@@ -210,19 +212,20 @@ async function run() {
   const t0 = performance.now();
   try {
     {
-      const answer = await call({ kind: 'analyze', request });
+      const answer = /** @type {import('./types').AnalyzeReply} */ (await call({ kind: 'analyze', request }));
       const received = performance.now();
       const transferMs = performance.timeOrigin + received - answer.sentAt;
       state.request = request;
-      if (answer.analysis.request_error) {
+      const reply = answer.analysis;
+      if ('request_error' in reply) {
         state.analysis = null;
-        render(null, [`The page sent a request the engine could not read: ${answer.analysis.request_error.message}`]);
+        render(null, [`The page sent a request the engine could not read: ${reply.request_error.message}`]);
       } else {
-        state.analysis = answer.analysis;
+        state.analysis = reply;
         const paste = editor().value;
         if (
           state.splitFor !== paste && paste === request.inputs.find((i) => i.name === editorName())?.text &&
-          answer.analysis.errors.some((e) => e.source === editorName()) && splitParts(paste, editorName()).length > 1
+          reply.errors.some((e) => e.source === editorName()) && splitParts(paste, editorName()).length > 1
         ) {
           // One part of the editor could not be read: send its parts one by one, so the error
           // marks only that part and every other host is kept.
@@ -233,8 +236,8 @@ async function run() {
           run();
           return;
         }
-        pruneOptions(answer.analysis);
-        render(answer.analysis);
+        pruneOptions(reply);
+        render(reply);
       }
       const t2 = performance.now();
       Object.assign(document.body.dataset, { transferMs: String(Math.round(transferMs)), renderMs: String(Math.round(t2 - received)) });
@@ -243,12 +246,12 @@ async function run() {
         document.body.dataset.pasteToRenderMs = String(Math.round(t2 - state.pasteAt));
         state.pasteAt = null;
       }
-      const a = answer.analysis;
-      if (a.cluster && !request.inputs.length) {
+      const a = 'request_error' in reply ? null : reply;
+      if (a && !request.inputs.length) {
         setStatus('Ready. Paste dumps, drop files, or load the example.');
-      } else if (a.cluster) {
+      } else if (a) {
         setStatus(
-          `${plural(a.cluster.hosts.length, 'host')}, ${plural(a.vms.length, 'VM')} from ${plural(a.inputs.length, 'input')} (${formatBytes(bytes)}) · ` +
+          `${plural(a.hosts.length, 'host')} in ${classWord(a.classes.length)}, ${plural(a.vms.length, 'VM')} from ${plural(a.inputs.length, 'input')} (${formatBytes(bytes)}) · ` +
             `analysed in ${Math.round(answer.ms)} ms, shown in ${Math.round(t2 - t0)} ms`,
         );
         document.body.dataset.lastMs = String(Math.round(t2 - t0));
@@ -275,7 +278,7 @@ async function run() {
 }
 
 /** Drops renames/removals that no longer match a loaded host (their input was changed or removed).
- * @param {import('./types').PageAnalysis} a
+ * @param {import('./types').ClusterAnswer} a
  */
 function pruneOptions(a) {
   const loaded = new Set(a.inputs.flatMap((i) => i.hosts));
@@ -294,14 +297,14 @@ function setStatus(text, bad = false) {
 }
 
 /**
- * @param {import('./types').PageAnalysis | null} a
+ * @param {import('./types').ClusterAnswer | null} a
  * @param {string[]} [extraErrors]
  */
 function render(a, extraErrors = []) {
   renderErrors(a, extraErrors);
   renderInputs(a);
   renderModes(a);
-  const hosts = a?.cluster.hosts ?? [];
+  const hosts = a?.hosts ?? [];
   const show = (id, on) => ($(id).hidden = !on);
   // The empty page says nothing about EVC and offers no download.
   show('toolbar', hosts.length > 0 || state.remove.length > 0 || !!state.evc || !!state.perVmEvc);
@@ -346,12 +349,18 @@ function applyFocus() {
 // ------------------------------------------------------------------------------------------
 // The headline: the worst finding in one sentence and the next step, above everything else.
 
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 function renderHeadline(a) {
   const box = $('headline');
-  const hl = a ? (a.headline ?? fallbackHeadline(a)) : null;
+  const hl = a ? headlineOf(a) : null;
   box.replaceChildren();
   box.hidden = !hl;
+  // The class story, right under the headline: what the hosts are (classes of identical CPU
+  // features), what they lack, who cannot be evacuated, the outcome.
+  const story = $('story');
+  story.replaceChildren();
+  story.hidden = !hl || !a.story.length;
+  if (hl && a.story.length) story.append(h('ul', { class: 'story-lines' }, a.story.map((line) => h('li', null, withCode(line)))));
   document.body.dataset.verdict = hl ? hl.verdict : '';
   if (!hl) {
     announce('');
@@ -360,7 +369,7 @@ function renderHeadline(a) {
   box.className = `headline ${hl.verdict}`;
   const choices = [];
   if (state.evc) choices.push(h('span', { class: 'choice' }, `cluster EVC ${state.evc === 'none' ? 'disabled' : state.evc} chosen by you`));
-  if (a.cluster.per_vm_evc_mode) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: per-VM EVC ${a.cluster.per_vm_evc_mode}`));
+  if (a.per_vm_evc_mode) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: per-VM EVC ${a.per_vm_evc_mode}`));
   box.append(
     h('h2', { id: 'headline-title' }, h('span', { class: 'hl-verdict' }, VERDICT_TITLE[hl.verdict] ?? hl.verdict), choices.length ? h('span', { class: 'choices' }, choices) : null),
     h('p', { class: 'hl-text' }, withCode(hl.text)),
@@ -398,7 +407,11 @@ function lineOf(text, line) {
   return text.slice(start, Math.min(end, start + 300)).replace(/\r$/, '');
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** The request option an option error is about, in the page's words. */
+const optionName = (o) =>
+  ({ evc: 'Cluster EVC mode', per_vm_evc: 'Per-VM EVC', vm_hw: 'Virtual hardware version', evc_exposes: 'Patch-era exposure', rename: 'Rename', maintenance: 'Maintenance', hosts: 'Hosts' })[o] ?? o;
+
+/** @param {import('./types').ClusterAnswer} a */
 function renderErrors(a, extra) {
   const box = $('errors');
   box.replaceChildren();
@@ -422,7 +435,7 @@ function renderErrors(a, extra) {
       ),
     );
   }
-  for (const m of a?.option_errors ?? []) items.push(h('li', { class: 'error' }, h('div', { class: 'what' }, m)));
+  for (const m of a?.option_errors ?? []) items.push(h('li', { class: 'error', dataset: { option: m.option } }, h('div', { class: 'where' }, h('strong', null, optionName(m.option))), h('div', { class: 'what' }, m.message)));
   for (const m of extra) items.push(h('li', { class: 'error' }, h('div', { class: 'what' }, m)));
   box.hidden = items.length === 0;
   if (items.length) {
@@ -447,7 +460,7 @@ function selectLines(from, to) {
   ta.scrollTop = Math.max(0, (from - 2) * lineHeight);
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 function renderParts(a) {
   const list = $('parts');
   const parts = state.parts;
@@ -467,7 +480,7 @@ function renderParts(a) {
 }
 
 /** What each input gave: one muted line under the editor and under every listed file/paste.
- * @param {import('./types').PageAnalysis} a
+ * @param {import('./types').ClusterAnswer} a
  */
 function inputResult(a, name) {
   if (!a) return null;
@@ -487,7 +500,7 @@ function inputResult(a, name) {
   return out;
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 function renderInputs(a) {
   renderFileList();
   renderParts(a);
@@ -503,12 +516,19 @@ function renderInputs(a) {
   }
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** Hosts of the classes that satisfy `pred`.
+ * @param {import('./types').ClassEntry[]} classes */
+const hostCount = (classes, pred = (_c) => true) => classes.filter(pred).reduce((n, c) => n + c.hosts.length, 0);
+
+const classWord = (n) => `${n} ${n === 1 ? 'class' : 'classes'}`;
+
+/** @param {import('./types').ClusterAnswer} a */
 function renderModes(a) {
   if (!a) return;
   const sig = a.modes.map((m) => m.key).join(',');
-  const complete = a.cluster.hosts.filter((h) => !h.fragment);
-  const common = new Set(intersect(complete.map((h) => h.supported_evc_modes)));
+  const complete = a.classes.filter((c) => !c.report.fragment);
+  const completeHosts = hostCount(complete);
+  const common = new Set(intersect(complete.map((c) => c.report.supported_evc_modes)));
   const evcSel = $select('evc');
   const vmSel = $select('per-vm-evc');
   if (sig !== state.modesSignature) {
@@ -525,14 +545,14 @@ function renderModes(a) {
     evcSel.replaceChildren(h('option', { value: '' }, 'Automatic'), ...groups(true));
     vmSel.replaceChildren(h('option', { value: '' }, 'none (VMs see the cluster mode)'), ...groups(false));
   }
-  // Mark the modes not every host can join, and those no host can join.
+  // Mark the modes not every host can join, and those no host can join (counted in hosts).
   for (const sel of [evcSel, vmSel]) {
     for (const opt of /** @type {NodeListOf<HTMLOptionElement>} */ (sel.querySelectorAll('optgroup option'))) {
       const m = a.modes.find((x) => x.key === opt.value);
       if (!m) continue;
       const can = complete.length === 0 || common.has(m.key);
-      const some = complete.filter((x) => x.supported_evc_modes.includes(m.key)).length;
-      const note = can || sel === vmSel ? '' : some === 0 ? '  (no host can join)' : `  (only ${some} of ${complete.length} hosts can join)`;
+      const some = hostCount(complete, (c) => c.report.supported_evc_modes.includes(m.key));
+      const note = can || sel === vmSel ? '' : some === 0 ? '  (no host can join)' : `  (only ${some} of ${completeHosts} hosts can join)`;
       opt.textContent = `${m.key} — ${m.label}${note}`;
       opt.classList.toggle('unsupported', !can);
     }
@@ -554,18 +574,18 @@ function renderModes(a) {
       h('button', { type: 'button', class: 'linkish', id: 'evc-auto', onclick: () => { state.evc = ''; state.focusAfter = ['#evc']; schedule(); } }, 'back to automatic'), '. ',
     ]);
   renderPerVmNote(a);
-  if (a.cluster.max_common_evc_mode) {
-    append(why, ['Highest mode every host can join: ', h('strong', null, a.cluster.max_common_evc_mode), ` (${modeLabel(a, a.cluster.max_common_evc_mode)})`]);
-  } else if (a.cluster.hosts.length && !complete.length) {
+  if (a.max_common_evc_mode) {
+    append(why, ['Highest mode every host can join: ', h('strong', null, a.max_common_evc_mode), ` (${modeLabel(a, a.max_common_evc_mode)})`]);
+  } else if (a.hosts.length && !complete.length) {
     why.append('EVC modes unknown: the hosts are known only from fragments. Pick the cluster’s mode.');
-  } else if (a.cluster.hosts.length) {
+  } else if (a.hosts.length) {
     why.append('No EVC mode every host can join.');
   }
 }
 
 /** vSphere's rule for per-VM EVC: at most the cluster's mode, same vendor. Checked on the page
  * until the core refuses it itself (then its option_errors say so). Returns the reason or null. */
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 function perVmRefusal(a, key) {
   if (!key || !a) return null;
   const pm = a.modes.find((x) => x.key === key);
@@ -580,7 +600,7 @@ function perVmRefusal(a, key) {
   return null;
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 function renderPerVmNote(a) {
   const note = $('pervm-note');
   note.replaceChildren();
@@ -609,50 +629,79 @@ function intersect(lists) {
   return lists.reduce((acc, l) => acc.filter((x) => l.includes(x)));
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** The class's admission to the cluster's EVC mode, as a cell. */
+function admissionCell(a, cls) {
+  const adm = cls.admission;
+  if (!a.evc.mode) return h('span', { class: 'muted' }, 'EVC disabled');
+  if (!adm || adm.verdict === 'unknown' || (adm.admitted === null && cls.report.fragment)) return h('span', { class: 'tag unknown' }, 'unknown (fragment)');
+  if (adm.admitted) return h('span', { class: 'tag ok' }, 'can join');
+  if (adm.admitted === null)
+    return [h('span', { class: 'tag warn' }, 'uncertain'), adm.reason && h('div', { class: 'small' }, adm.reason)];
+  return [
+    h('span', { class: 'tag bad' }, adm.vendor_mismatch ? 'wrong vendor' : 'cannot join'),
+    adm.missing.length > 0 && h('div', { class: 'small' }, 'lacks ', featureList(adm.missing)),
+  ];
+}
+
+/** The class's highest EVC mode (a range when the input leaves it open). */
+function maxModeCell(a, cls) {
+  const r = cls.report;
+  if (!r.max_evc_mode) return h('span', { class: 'muted' }, r.fragment ? 'unknown (fragment)' : 'none');
+  return [
+    h('span', { class: 'mode', title: modeLabel(a, r.max_evc_mode) }, r.max_evc_mode),
+    r.max_evc_summary && r.max_evc_summary !== r.max_evc_mode && h('div', { class: 'small muted' }, r.max_evc_summary),
+  ];
+}
+
+/** Hosts grouped by class: one row group per class (label, member count, CPU, highest EVC mode,
+ * admission), then its hosts (what is particular to each: name, input, ESXi build, the input's
+ * own cross-check, warnings; rename and remove).
+ * @param {import('./types').ClusterAnswer} a */
 function renderHosts(a) {
-  const body = $table('hosts-table').tBodies[0];
-  body.replaceChildren();
-  const admissions = new Map(a.cluster.admissions.map((x) => [x.host, x]));
+  const table = $table('hosts-table');
+  for (const b of [...table.tBodies]) b.remove();
   const loadedName = (name) => Object.keys(state.rename).find((k) => state.rename[k] === name) ?? name;
-  for (const host of a.cluster.hosts) {
-    const adm = admissions.get(host.name);
-    let admCell;
-    if (!a.cluster.evc_mode) admCell = h('span', { class: 'muted' }, 'EVC disabled');
-    else if (!adm || adm.admitted === null) admCell = h('span', { class: 'tag unknown' }, 'unknown (fragment)');
-    else if (adm.admitted) admCell = h('span', { class: 'tag ok' }, 'can join');
-    else
-      admCell = [
-        h('span', { class: 'tag bad' }, adm.vendor_mismatch ? 'wrong vendor' : 'cannot join'),
-        adm.missing.length > 0 && h('div', { class: 'small' }, 'lacks ', featureList(adm.missing)),
-      ];
-    const renamedFrom = loadedName(host.name);
-    const warnings = host.warnings;
-    body.append(
-      h('tr', { dataset: { host: host.name } },
-        h('td', { class: 'hostname' },
-          h('span', { class: 'name' }, host.name),
-          h('div', { class: 'small muted src', title: `read from ${host.source}` }, host.source === 'paste' ? 'pasted' : host.source),
-          renamedFrom !== host.name && h('div', { class: 'small muted' }, `renamed from ${renamedFrom}`)),
-        h('td', { class: 'cpu', dataset: { label: 'CPU' } }, cpuText(host)),
-        h('td', { class: 'esxi', dataset: { label: 'ESXi' } }, host.product ? h('span', { title: host.product }, host.product.replace(/^VMware (ESXi )?/, '').split(/ (?=build)/).map((p, i) => (i ? h('div', { class: 'small muted' }, p) : p))) : h('span', { class: 'muted' }, 'not in the input')),
-        h('td', { class: 'nowrap', dataset: { label: 'Highest EVC mode' } },
-          host.max_evc_mode ? h('span', { class: 'mode', title: modeLabel(a, host.max_evc_mode) }, host.max_evc_mode) : h('span', { class: 'muted' }, host.fragment ? 'unknown (fragment)' : 'none'),
-          host.max_evc_cross_check === 'agrees' && h('span', { class: 'small muted', title: 'The input’s own maxEVCModeKey says the same' }, ' ✓ as reported'),
-          host.max_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `host reports ${host.reported_max_evc_mode}`)),
-        h('td', { dataset: { label: 'Joins the cluster mode' } }, admCell),
-        h('td', { class: 'warnings', dataset: { label: 'Warnings' } },
-          warnings.length === 0 ? h('span', { class: 'muted' }, '—') :
-            warnings.length === 1 ? h('span', { class: 'warn-text' }, warnings[0]) :
-              h('details', { class: 'warn' }, h('summary', null, plural(warnings.length, 'warning')), h('ul', null, warnings.map((w) => h('li', null, w))))),
-        h('td', { class: 'right actions-cell' },
-          h('button', { type: 'button', class: 'small-btn rename', 'aria-label': `Rename ${host.name}`, onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
-          ' ',
-          h('button', { type: 'button', class: 'small-btn remove', 'aria-label': `Remove ${host.name}`, onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
-      ),
-    );
-  }
-  $('hosts-count').textContent = `${plural(a.cluster.hosts.length, 'host')} · cluster EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''}`;
+  a.classes.forEach((cls, ci) => {
+    const r = cls.report;
+    const group = h('tbody', { class: 'class-group', dataset: { class: cls.label } },
+      h('tr', { class: 'class-row' },
+        h('th', { scope: 'rowgroup', colspan: '7' },
+          h('span', { class: 'class-label' }, cls.label),
+          h('span', { class: 'class-meta' },
+            ` · ${plural(cls.hosts.length, 'host')}`,
+            a.classes.length > 1 ? ` · class ${ci + 1} of ${a.classes.length}` : ' · every host alike',
+            ' · highest EVC mode ', r.max_evc_mode ? h('strong', null, r.max_evc_summary || r.max_evc_mode) : r.fragment ? 'unknown (fragment)' : 'none'))));
+    for (const hi of cls.hosts) {
+      const host = a.hosts[hi];
+      const renamedFrom = loadedName(host.name);
+      const warnings = [...new Set([...host.warnings, ...r.warnings])];
+      group.append(
+        h('tr', { dataset: { host: host.name, class: cls.label } },
+          h('td', { class: 'hostname' },
+            h('span', { class: 'name' }, host.name),
+            h('div', { class: 'small muted src', title: `read from ${host.source}` }, host.source === 'paste' ? 'pasted' : host.source),
+            renamedFrom !== host.name && h('div', { class: 'small muted' }, `renamed from ${renamedFrom}`)),
+          h('td', { class: 'cpu', dataset: { label: 'CPU' } }, cpuText(host, r)),
+          h('td', { class: 'esxi', dataset: { label: 'ESXi' } }, host.product ? h('span', { title: host.product }, host.product.replace(/^VMware (ESXi )?/, '').split(/ (?=build)/).map((p, i) => (i ? h('div', { class: 'small muted' }, p) : p))) : h('span', { class: 'muted' }, 'not in the input')),
+          h('td', { class: 'nowrap', dataset: { label: 'Highest EVC mode' } },
+            maxModeCell(a, cls),
+            host.max_evc_cross_check === 'agrees' && h('span', { class: 'small muted', title: 'The input’s own maxEVCModeKey says the same' }, ' ✓ as reported'),
+            host.max_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `host reports ${host.reported_max_evc_mode}`)),
+          h('td', { dataset: { label: 'Joins the cluster mode' } }, admissionCell(a, cls)),
+          h('td', { class: 'warnings', dataset: { label: 'Warnings' } },
+            warnings.length === 0 ? h('span', { class: 'muted' }, '—') :
+              warnings.length === 1 ? h('span', { class: 'warn-text' }, warnings[0]) :
+                h('details', { class: 'warn' }, h('summary', null, plural(warnings.length, 'warning')), h('ul', null, warnings.map((w) => h('li', null, w))))),
+          h('td', { class: 'right actions-cell' },
+            h('button', { type: 'button', class: 'small-btn rename', 'aria-label': `Rename ${host.name}`, onclick: (e) => startRename(e.target.closest('tr'), host.name) }, 'Rename'),
+            ' ',
+            h('button', { type: 'button', class: 'small-btn remove', 'aria-label': `Remove ${host.name}`, onclick: () => removeHost(host.name), title: `Leave ${host.name} out of the analysis` }, 'Remove')),
+        ),
+      );
+    }
+    table.append(group);
+  });
+  $('hosts-count').textContent = `${plural(a.hosts.length, 'host')} in ${classWord(a.classes.length)} · cluster EVC ${a.evc.mode ?? 'disabled'}${a.per_vm_evc_mode ? ` · per-VM EVC ${a.per_vm_evc_mode}` : ''}`;
   const removed = $('removed');
   removed.replaceChildren();
   if (state.remove.length) {
@@ -660,13 +709,16 @@ function renderHosts(a) {
   }
 }
 
-/** "Intel Xeon E5-2686 v4 …", else the family/model/stepping the dump has. */
-function cpuText(host) {
-  const fms = host.family != null || host.model != null
-    ? `family ${host.family ?? '?'} · model ${host.model ?? '?'}${host.model != null ? ` (${hex(host.model)})` : ''} · stepping ${host.stepping ?? '?'}`
+/** "Intel Xeon E5-2686 v4 …", else the family/model/stepping the class's dump has.
+ * @param {import('./types').HostEntry} host
+ * @param {import('./types').ClassEntry['report']} r */
+function cpuText(host, r) {
+  const fms = r.family != null || r.model != null
+    ? `family ${r.family ?? '?'} · model ${r.model ?? '?'}${r.model != null ? ` (${hex(r.model)})` : ''} · stepping ${r.stepping ?? '?'}`
     : null;
-  const vendor = host.vendor === 'intel' ? 'Intel' : host.vendor === 'amd' ? 'AMD' : null;
-  if (host.cpu_model) return [host.cpu_model, fms && h('div', { class: 'small muted' }, fms)];
+  const vendor = r.vendor === 'intel' ? 'Intel' : r.vendor === 'amd' ? 'AMD' : null;
+  const model = host.cpu_model ?? r.cpu_model;
+  if (model) return [model, fms && h('div', { class: 'small muted' }, fms)];
   if (fms) return h('span', { title: 'The dump has no CPU model name; this is its CPUID signature' }, [vendor, fms].filter(Boolean).join(' '));
   return h('span', { class: 'muted' }, 'not in the input');
 }
@@ -676,7 +728,7 @@ function startRename(row, name) {
   const input = h('input', { type: 'text', value: name, 'aria-label': `New name for ${name}`, class: 'rename-input' });
   const commit = () => {
     const to = input.value.trim();
-    const taken = state.analysis?.cluster.hosts.some((x) => x.name !== name && x.name.toLowerCase() === to.toLowerCase());
+    const taken = state.analysis?.hosts.some((x) => x.name !== name && x.name.toLowerCase() === to.toLowerCase());
     if (taken) {
       input.setCustomValidity(`${to} is already the name of another host`);
       input.reportValidity();
@@ -712,7 +764,7 @@ function renameHost(from, to) {
 }
 function removeHost(name) {
   // Focus moves to the next host's Remove button (or the previous one, or the restore button).
-  const rows = [...$table('hosts-table').tBodies[0].rows].map((r) => r.dataset.host);
+  const rows = all($table('hosts-table'), 'tr[data-host]').map((r) => r.dataset.host);
   const i = rows.indexOf(name);
   const next = rows[i + 1] ?? rows[i - 1];
   state.focusAfter = [next ? `#hosts-table tr[data-host="${CSS.escape(next)}"] button.remove` : '', `#removed button[data-host="${CSS.escape(name)}"]`, '#hosts-panel h2'].filter(Boolean);
@@ -736,84 +788,121 @@ function featureList(features, max = Infinity) {
   return out;
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** Class labels with their host counts: "esxi01 (1 host), esxi02–04 (3 hosts)". */
+function classesText(a, indices) {
+  return indices.map((c) => a.classes[c]).filter(Boolean).map((c) => `${c.label} (${plural(c.hosts.length, 'host')})`).join(', ');
+}
+
+/** Drift per class, counted in hosts.
+ * @param {import('./types').ClusterAnswer} a */
 function renderDrift(a) {
   const list = $('drift');
   list.replaceChildren();
-  if (!a.cluster.drift.length) {
+  if (!a.drift.length) {
     list.append(h('li', { class: 'muted' }, 'None: every host reports the same CPU features.'));
     return;
   }
-  const sorted = [...a.cluster.drift].sort((x, y) => Number(y.blocks_vmotion) - Number(x.blocks_vmotion));
+  const sorted = [...a.drift].sort((x, y) => Number(y.blocks_vmotion) - Number(x.blocks_vmotion));
   for (const d of sorted) {
-    const numeric = d.values.some((v) => v.value > 1);
+    const numeric = d.values.some(([, v]) => v > 1);
     list.append(
-      h('li', { class: d.blocks_vmotion ? 'blocks' : 'hidden-by-evc' },
+      h('li', { class: d.blocks_vmotion ? 'blocks' : 'hidden-by-evc', dataset: { key: d.key } },
         h('code', { class: 'key' }, d.key), ' — ', h('span', { class: 'label' }, d.label || 'unknown feature'), ': ',
         h('strong', null, d.summary),
         ' ',
         d.blocks_vmotion
           ? h('span', { class: 'tag bad', title: 'VMs powered on on a host with this feature see it under the current EVC setting, so they cannot move to a host without it' }, 'can block vMotion')
           : h('span', { class: 'tag muted-tag', title: 'The EVC setting hides this feature from VMs' }, 'hidden from VMs by EVC'),
-        numeric && h('div', { class: 'small muted' }, d.values.map((v) => `${v.host}=${hex(v.value)}`).join(' · ')),
+        h('div', { class: 'small muted drift-classes' },
+          `${plural(d.hosts_with, 'host')} with it: ${classesText(a, d.classes_with) || 'none'} · ${plural(d.hosts_without, 'host')} without: ${classesText(a, d.classes_without) || 'none'}`),
+        numeric && h('div', { class: 'small muted' }, d.values.map(([c, v]) => `${a.classes[c]?.label ?? c}=${hex(v)}`).join(' · ')),
       ),
     );
   }
 }
 
-/** Above this many hosts the matrix is drawn as a scrolling grid that only builds the visible
- * cells (a 300-host cluster has 90,000 pairs). */
+/** Above this many rows the matrix is drawn as a scrolling grid that only builds the visible
+ * cells (the host × host grid of a 330-host cluster has 108,570 pairs). */
 const VIRTUAL_N = 40;
 
-/** @param {import('./types').PageAnalysis} a */
+/** The grid on screen: the class matrix, or every host when the admin asked for it.
+ * @param {import('./types').ClusterAnswer} a */
+function currentGrid(a) {
+  return state.matrixHosts && a.classes.length < a.hosts.length ? hostGrid(a) : classGrid(a);
+}
+
+/** "to" in words: a class's diagonal cell is a move to another host of the same class. */
+function toText(g, r, c) {
+  return g.kind === 'class' && r === c ? `another host of ${g.names[c]}` : g.names[c];
+}
+
+/** VMs of the blocked bands of a cell, when the verdict differs between bands: "VMs of vmx-9 and later". */
+function bandsText(cell) {
+  if (!cell.bands.length || cell.bands.every((b) => b.verdict === cell.bands[0].verdict)) return null;
+  const blocked = cell.bands.filter((b) => b.verdict === 'blocked');
+  if (!blocked.length) return null;
+  const last = cell.bands[cell.bands.length - 1];
+  const ranges = [];
+  for (const b of blocked) {
+    const prev = ranges[ranges.length - 1];
+    if (prev && prev.to + 1 >= b.vhw_from) prev.to = b.vhw_to;
+    else ranges.push({ from: b.vhw_from, to: b.vhw_to });
+  }
+  return `VMs of ${ranges.map((x) => (x.to === last.vhw_to && blocked[blocked.length - 1] === last ? `vmx-${x.from} and later` : x.from === x.to ? `vmx-${x.from}` : `vmx-${x.from} to vmx-${x.to}`)).join(', ')}`;
+}
+
+/** @param {import('./types').ClusterAnswer} a */
 function renderMatrix(a) {
-  if (a.cluster.matrix_omitted) {
-    // The core leaves the N×N matrix out for very large clusters and says why.
+  const toggle = $button('matrix-hosts');
+  const expandable = a.classes.length < a.hosts.length && !a.matrix_omitted;
+  toggle.hidden = !expandable;
+  toggle.setAttribute('aria-pressed', state.matrixHosts && expandable ? 'true' : 'false');
+  toggle.textContent = state.matrixHosts && expandable ? `Show the ${classWord(a.classes.length)}` : `Show every host (${a.hosts.length} × ${a.hosts.length})`;
+  if (a.matrix_omitted) {
+    // The core leaves the matrix out for very many classes and says why.
     $('matrix').hidden = false;
     $('vmatrix').hidden = true;
     $('vmatrix').replaceChildren();
     vgrid = null;
-    $('matrix').replaceChildren(h('caption', null, a.cluster.matrix_omitted));
+    $('matrix').replaceChildren(h('caption', null, a.matrix_omitted));
+    $('matrix-caption').textContent = '';
     return;
   }
-  const names = a.cluster.hosts.map((h) => h.name);
-  const virtual = names.length > VIRTUAL_N;
+  const g = currentGrid(a);
+  const virtual = g.names.length > VIRTUAL_N;
   $('matrix').hidden = virtual;
   $('vmatrix').hidden = !virtual;
   $('matrix-wrap').classList.toggle('virtual', virtual);
+  $('matrix').dataset.kind = g.kind;
+  $('vmatrix').dataset.kind = g.kind;
   if (virtual) {
     $('matrix').replaceChildren();
-    renderVirtualMatrix(a);
+    renderVirtualMatrix(a, g);
   } else {
     $('vmatrix').replaceChildren();
     vgrid = null;
-    renderTableMatrix(a);
+    renderTableMatrix(a, g);
   }
-  let blocked = 0;
-  let unknown = 0;
-  const m = matrixIndex(a);
-  for (let r = 0; r < m.rows.length; r++)
-    for (let c = 0; c < m.cols.length; c++) {
-      if (m.rows[r] === m.cols[c]) continue;
-      const v = m.sets[m.cells[r * m.cols.length + c]].verdict;
-      if (v === 'blocked') blocked++;
-      else if (v === 'unknown') unknown++;
-    }
-  const pairs = names.length * (names.length - 1);
+  const { pairs, blocked, unknown } = moveCounts(a);
   $('matrix-caption').textContent =
-    `row = host a VM was powered on on, column = destination · EVC ${a.cluster.evc_mode ?? 'disabled'}${a.cluster.per_vm_evc_mode ? `, per-VM EVC ${a.cluster.per_vm_evc_mode}` : ''} · ` +
-    (blocked ? `${blocked} of ${pairs} moves blocked` : unknown ? 'no move blocked' : pairs ? `all ${pairs} moves possible` : 'one host') +
+    `row = ${g.kind === 'class' ? 'class of the host' : 'host'} a VM was powered on on, column = destination · ${g.kind === 'class' ? `${classWord(a.classes.length)} of ${plural(a.hosts.length, 'host')}` : `every host (${classWord(a.classes.length)})`} · EVC ${a.evc.mode ?? 'disabled'}${a.per_vm_evc_mode ? `, per-VM EVC ${a.per_vm_evc_mode}` : ''} · ` +
+    (blocked ? `${blocked} of ${pairs} host-to-host moves blocked` : unknown ? 'no move blocked' : pairs ? `all ${pairs} host-to-host moves possible` : 'one host') +
     (unknown ? ` · ${unknown} not verifiable (partial data)` : '');
 }
 
 const V = { CW: 124, CH: 40, RH: 150, HH: 28 };
 let vgrid = null;
 
-/** @param {import('./types').PageAnalysis} a */
-function renderVirtualMatrix(a) {
+/** The text of a blocked cell: its distinct blocking keys. */
+const blockedKeys = (a, cell) => blockerKeys(a, cell);
+
+/**
+ * @param {import('./types').ClusterAnswer} a
+ * @param {import('./types').Grid} g */
+function renderVirtualMatrix(a, g) {
   const wrap = $('matrix-wrap');
   const host = $('vmatrix');
-  const names = matrixIndex(a).cols;
+  const names = g.names;
   const N = names.length;
 
   const W = V.RH + N * V.CW;
@@ -839,10 +928,11 @@ function renderVirtualMatrix(a) {
   host.replaceChildren(canvas);
   const activate = (e) => {
     const el = e.target.closest('.vcell[data-from]');
-    if (el) select(el.dataset.from, el.dataset.to);
+    if (el) select(g.kind, el.dataset.from, el.dataset.to);
   };
   layer.addEventListener('click', activate);
   layer.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), activate(e)));
+  const label = (i) => (g.kind === 'class' ? `${names[i]} (${g.counts[i]})` : names[i]);
   vgrid = { names, cols, rowhead, layer, draw: null };
   let pending = false;
   const draw = () => {
@@ -855,7 +945,7 @@ function renderVirtualMatrix(a) {
     const c1 = Math.min(N, Math.ceil((left + wrap.clientWidth) / V.CW) + 1);
     const colEls = [];
     for (let c = c0; c < c1; c++) {
-      const el = h('div', { class: 'vcol', title: names[c] }, names[c]);
+      const el = h('div', { class: 'vcol', title: label(c) }, label(c));
       el.style.left = `${V.RH + c * V.CW}px`;
       el.style.width = `${V.CW}px`;
       colEls.push(el);
@@ -865,27 +955,27 @@ function renderVirtualMatrix(a) {
     const cellEls = [];
     for (let r = r0; r < r1; r++) {
       const from = names[r];
-      const re = h('div', { class: 'vrow', title: from }, from);
+      const re = h('div', { class: 'vrow', title: label(r) }, label(r));
       re.style.top = `${r * V.CH}px`;
       re.style.height = `${V.CH}px`;
       rowEls.push(re);
       for (let c = c0; c < c1; c++) {
         const to = names[c];
-        const cell = cellOf(a, from, to);
-        if (!cell) continue;
-        const self = to === from;
-        const sel = state.selected && state.selected.from === from && state.selected.to === to;
+        const cell = g.cell(r, c);
+        const self = !cell;
+        const sel = state.selected && state.selected.kind === g.kind && state.selected.from === from && state.selected.to === to;
+        const keys = cell ? blockedKeys(a, cell) : [];
         const el = h('div', {
           class: `vcell ${self ? 'self' : VCLASS[cell.verdict]}${sel ? ' selected' : ''}`,
           dataset: self ? null : { from, to },
           tabindex: self ? null : '0',
           role: self ? null : 'button',
-          title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${to}: ${VTEXT[cell.verdict]}${cell.verdict === 'blocked' ? ` — ${cell.missing.map((m) => `${m.label} (${m.canonical_key})`).join(', ') || 'destination not admitted'}` : ''}`,
+          title: self ? `${from} (same host)` : `A VM powered on on ${from} → ${toText(g, r, c)}: ${VTEXT[cell.verdict]}${cell.verdict === 'blocked' ? ` — ${keys.map((m) => `${m.label} (${m.key})`).join(', ') || 'destination not admitted'}` : ''}`,
         },
-        self ? '—' : h('span', { class: 'sr-only' }, `${cellLabel(from, cell)}. `),
+        self ? '—' : h('span', { class: 'sr-only' }, `${cellLabel(a, from, toText(g, r, c), cell)}. `),
         self ? null : cell.verdict === 'compatible' ? h('span', { 'aria-hidden': 'true' }, '✓') : cell.verdict === 'unknown' ? h('span', { 'aria-hidden': 'true' }, '? partial data') : h('span', { 'aria-hidden': 'true' }, [
-          h('div', { class: 'vk' }, '✕ ', cell.missing.length ? cell.missing.slice(0, 2).map((m) => shortKey(m.canonical_key)).join(', ') + (cell.missing.length > 2 ? ` +${cell.missing.length - 2}` : '') : 'not admitted'),
-          cell.missing.length > 0 && h('div', { class: 'vl' }, cell.missing.map((m) => m.label).join(', ')),
+          h('div', { class: 'vk' }, '✕ ', keys.length ? keys.slice(0, 2).map((m) => shortKey(m.key)).join(', ') + (keys.length > 2 ? ` +${keys.length - 2}` : '') : 'not admitted'),
+          keys.length > 0 && h('div', { class: 'vl' }, keys.map((m) => m.label).join(', ')),
         ]));
         el.style.left = `${V.RH + c * V.CW}px`;
         el.style.top = `${r * V.CH}px`;
@@ -907,71 +997,79 @@ function renderVirtualMatrix(a) {
   draw();
 }
 
-/** @param {import('./types').PageAnalysis} a */
-function renderTableMatrix(a) {
-  const names = matrixIndex(a).cols;
-  const rows = matrixIndex(a).rows.map((from) => ({ from, cells: rowCells(a, from) }));
+/**
+ * @param {import('./types').ClusterAnswer} a
+ * @param {import('./types').Grid} g */
+function renderTableMatrix(a, g) {
+  const names = g.names;
   const t = $('matrix');
   t.replaceChildren();
   const wide = names.length > 10;
   t.classList.toggle('wide', wide);
+  const head = (i) => (g.kind === 'class' ? [names[i], h('div', { class: 'small muted count' }, plural(g.counts[i], 'host'))] : names[i]);
   t.append(
     h('thead', null,
       h('tr', null,
         h('th', { class: 'corner', scope: 'col' }, h('span', { class: 'down' }, 'VM powered on on ↓'), h('span', { class: 'across' }, 'destination →')),
-        names.map((n) => h('th', { scope: 'col', class: 'col' }, n)))),
+        names.map((_, i) => h('th', { scope: 'col', class: 'col' }, head(i))))),
   );
   const body = h('tbody');
-  for (const row of rows) {
-    const tr = h('tr', null, h('th', { scope: 'row', class: 'rowhead' }, row.from));
-    for (const cell of row.cells) {
-      const self = cell.to === row.from;
-      const selected = state.selected && state.selected.from === row.from && state.selected.to === cell.to;
+  names.forEach((from, r) => {
+    const tr = h('tr', null, h('th', { scope: 'row', class: 'rowhead' }, head(r)));
+    names.forEach((to, c) => {
+      const cell = g.cell(r, c);
+      const self = !cell;
+      const selected = state.selected && state.selected.kind === g.kind && state.selected.from === from && state.selected.to === to;
       let cls = self ? 'self' : VCLASS[cell.verdict];
       if (selected) cls += ' selected';
-      // The accessible name is the text: "from esxi01 to esxi02: blocked by cpuid.MDCLEAR
+      // The accessible name is the text: "from esxi01 to esxi02–04: blocked by cpuid.MDCLEAR
       // (Microarchitectural Data clear)"; the from/to part is visually hidden, the symbols are
       // hidden from screen readers.
       const icon = (s) => h('span', { 'aria-hidden': 'true' }, s);
-      const content = self
-        ? h('span', { class: 'muted' }, '—')
-        : [h('span', { class: 'sr-only' }, `from ${row.from} to ${cell.to}: `), cell.verdict !== 'blocked'
+      const dest = toText(g, r, c);
+      let content;
+      if (self) content = h('span', { class: 'muted' }, '—');
+      else {
+        const keys = blockedKeys(a, cell);
+        const max = wide ? 2 : 4;
+        const bands = bandsText(cell);
+        content = [h('span', { class: 'sr-only' }, `from ${from} to ${dest}: `), cell.verdict !== 'blocked'
           ? cell.verdict === 'unknown'
             ? [h('span', { class: 'verdict' }, icon('? '), 'not verifiable'), h('span', { class: 'mf' }, ' from the pasted data: no blocker among the pasted keys (partial data)')]
             : h('span', { class: 'verdict' }, icon('✓ '), 'can move')
           : [
-              h('span', { class: 'verdict' }, icon('✕ '), cell.destination_not_admitted && !cell.missing.length ? 'destination not admitted' : 'blocked by'),
-              cell.missing.slice(0, wide ? 2 : 4).map((m, i) => h('span', { class: 'mf' }, h('span', { class: 'sep' }, i ? ', ' : ' '), h('code', null, m.canonical_key), h('span', { class: 'ml' }, ` (${m.label || 'unknown feature'})`))),
-              cell.missing.length > (wide ? 2 : 4) && h('span', { class: 'mf more' }, `+${cell.missing.length - (wide ? 2 : 4)} more`),
-              cell.destination_not_admitted && cell.missing.length > 0 && h('span', { class: 'mf' }, `; ${cell.to} not admitted to the mode`),
+              h('span', { class: 'verdict' }, icon('✕ '), cell.destination_not_admitted && !keys.length ? 'destination not admitted' : 'blocked by'),
+              keys.slice(0, max).map((m, i) => h('span', { class: 'mf' }, h('span', { class: 'sep' }, i ? ', ' : ' '), h('code', null, m.key), h('span', { class: 'ml' }, ` (${m.label || 'unknown feature'})`))),
+              keys.length > max && h('span', { class: 'mf more' }, `+${keys.length - max} more`),
+              cell.destination_not_admitted && keys.length > 0 && h('span', { class: 'mf' }, `; ${names[c]} not admitted to the mode`),
+              bands && h('span', { class: 'mf bands' }, `for ${bands}`),
             ]];
+      }
       tr.append(
-        h('td', { class: cls, dataset: { from: row.from, to: cell.to } },
-          self
-            ? h('span', { class: 'sr-only' }, `${row.from} to itself: same host`)
-            : null,
+        h('td', { class: cls, dataset: { from, to } },
+          self ? h('span', { class: 'sr-only' }, `${from} to itself: same host`) : null,
           self
             ? content
             : h('button', {
                 type: 'button',
                 class: 'cellbtn',
                 'aria-pressed': selected ? 'true' : 'false',
-                title: `A VM powered on on ${row.from} → ${cell.to}: ${VTEXT[cell.verdict]}. Click for details.`,
-                onclick: () => select(row.from, cell.to),
+                title: `A VM powered on on ${from} → ${dest}: ${VTEXT[cell.verdict]}. Click for details.`,
+                onclick: () => select(g.kind, from, to),
               }, content)),
       );
-    }
+    });
     body.append(tr);
-  }
+  });
   t.append(body);
 }
 
 /** What a screen reader says for a cell: from, to and verdict. */
-function cellLabel(from, cell) {
-  if (cell.verdict === 'compatible') return `from ${from} to ${cell.to}: can move`;
-  if (cell.verdict === 'unknown') return `from ${from} to ${cell.to}: not verifiable from the pasted data (no blocker among the pasted keys)`;
-  const by = cell.missing.map((m) => `${shortKey(m.canonical_key)} (${m.label})`);
-  return `from ${from} to ${cell.to}: blocked${by.length ? ` by ${nameList(by, 4, 'other features')}` : ''}${cell.destination_not_admitted ? `${by.length ? ';' : ':'} ${cell.to} not admitted to the EVC mode` : ''}`;
+function cellLabel(a, from, to, cell) {
+  if (cell.verdict === 'compatible') return `from ${from} to ${to}: can move`;
+  if (cell.verdict === 'unknown') return `from ${from} to ${to}: not verifiable from the pasted data (no blocker among the pasted keys)`;
+  const by = blockedKeys(a, cell).map((m) => `${shortKey(m.key)} (${m.label})`);
+  return `from ${from} to ${to}: blocked${by.length ? ` by ${nameList(by, 4, 'other features')}` : ''}${cell.destination_not_admitted ? `${by.length ? ';' : ':'} ${to} not admitted to the EVC mode` : ''}`;
 }
 
 /** The element that opened the detail, to return focus to it. */
@@ -991,8 +1089,8 @@ function markSelected() {
   vgrid?.draw();
 }
 
-function select(from, to) {
-  state.selected = { from, to };
+function select(kind, from, to) {
+  state.selected = { kind, from, to };
   const a = state.analysis;
   markSelected();
   renderDetail(a);
@@ -1013,90 +1111,138 @@ function closeDetail() {
   else $('matrix-panel').querySelector('h2')?.focus();
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** "show every host" / "show the classes". */
+function toggleMatrixHosts() {
+  state.matrixHosts = !state.matrixHosts;
+  state.selected = null;
+  if (state.analysis) {
+    renderMatrix(state.analysis);
+    renderDetail(state.analysis);
+  }
+  $button('matrix-hosts').focus();
+}
+
+/** The maintenance plan that covers a VM powered on on the row of a cell: the plan of that
+ * host (its loaded VMs), else its class's plan.
+ * @param {import('./types').ClusterAnswer} a
+ * @param {import('./types').NamedCell} sel */
+function planFor(a, sel) {
+  const plans = a.maintenance.filter((m) => m.class === sel.fromClass);
+  if (sel.grid.kind === 'host') return plans.find((m) => m.hosts.includes(sel.r)) ?? plans[0] ?? null;
+  return plans.find((m) => m.hosts.length === a.classes[sel.fromClass].hosts.length) ?? plans[0] ?? null;
+}
+
+/** @param {import('./types').ClusterAnswer} a */
 function renderDetail(a) {
   const box = $('detail');
   box.replaceChildren();
-  const sel = state.selected;
-  const cell = sel && cellOf(a, sel.from, sel.to);
-  if (!cell) {
+  const s = state.selected;
+  const g = a && !a.matrix_omitted ? currentGrid(a) : null;
+  const sel = s && g && s.kind === g.kind ? cellOf(g, s.from, s.to) : null;
+  if (!sel) {
     state.selected = null;
     box.hidden = true;
     return;
   }
   box.hidden = false;
-  const back = cellOf(a, sel.to, sel.from);
-  const adm = a.cluster.admissions.find((x) => x.host === sel.to);
-  const plan = a.maintenance.find((m) => m.host === sel.from);
-  const keys = new Set(cell.missing.map((m) => m.canonical_key.toLowerCase()));
+  const { cell } = sel;
+  const dest = toText(g, sel.r, sel.c);
+  const back = sel.r === sel.c ? null : g.cell(sel.c, sel.r);
+  const toCls = a.classes[sel.toClass];
+  const fromCls = a.classes[sel.fromClass];
+  const adm = toCls.admission;
+  const plan = planFor(a, sel);
+  const blockers = blockersOf(a, cell);
+  const unknowns = unknownsOf(a, cell);
+  const keys = new Set(blockers.map((b) => b.key.toLowerCase()));
   let remedies = (plan?.remedies ?? []).filter(
-    (r) => r.hosts.includes(sel.to) || r.features.some((f) => keys.has(f.toLowerCase())),
+    (r) => r.hosts.includes(sel.to) || r.hosts.includes(toCls.label) || r.features.some((f) => keys.has(f.toLowerCase())),
   );
   if (!remedies.length && cell.verdict === 'blocked') remedies = plan?.remedies ?? [];
+  const where = g.kind === 'host'
+    ? [sel.from, sel.to].map((n, i) => { const c = i ? toCls : fromCls; return c.hosts.length > 1 ? `${n} is in class ${c.label} (${plural(c.hosts.length, 'host')})` : null; }).filter(Boolean)
+    : [`every pair of hosts from ${fromCls.label} (${plural(fromCls.hosts.length, 'host')}) to ${sel.r === sel.c ? 'another host of the class' : `${toCls.label} (${plural(toCls.hosts.length, 'host')})`} has this verdict`];
   box.append(
     h('div', { class: 'detail-head' },
-      h('h3', { tabindex: '-1' }, `A VM powered on on ${sel.from} → ${sel.to}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
+      h('h3', { tabindex: '-1' }, `A VM powered on on ${sel.from} → ${dest}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
       h('button', { type: 'button', class: 'small-btn', 'aria-label': 'Close the details (Escape)', onclick: closeDetail }, 'Close')),
     h('p', { class: 'small muted' },
-      `Cluster EVC ${a.cluster.evc_mode ? `${a.cluster.evc_mode} (${modeLabel(a, a.cluster.evc_mode)})` : 'disabled'}`,
-      a.cluster.per_vm_evc_mode ? ` · per-VM EVC ${a.cluster.per_vm_evc_mode}` : ' · no per-VM EVC',
-      back && ` · the other way (${sel.to} → ${sel.from}): ${VTEXT[back.verdict]}`),
+      `Cluster EVC ${a.evc.mode ? `${a.evc.mode} (${modeLabel(a, a.evc.mode)})` : 'disabled'}`,
+      a.per_vm_evc_mode ? ` · per-VM EVC ${a.per_vm_evc_mode}` : ' · no per-VM EVC',
+      back && ` · the other way (${sel.to} → ${sel.from}): ${VTEXT[back.verdict]}`,
+      where.length ? ` · ${where.join('; ')}` : ''),
   );
+  // Hosts known only from a fragment (`grep -A 2` output): only the pasted keys were compared.
   const partial = partialHosts(a);
-  if (partial.has(sel.from) || partial.has(sel.to)) {
-    box.append(h('p', { class: 'warn-text' }, `Partial data: ${[...new Set([sel.from, sel.to].filter((n) => partial.has(n)))].join(' and ')} ${partial.has(sel.from) && partial.has(sel.to) && sel.from !== sel.to ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
+  const which = [...new Set([sel.from, sel.to].filter((n) => g.kind === 'host' ? partial.has(n) : a.classes.some((c) => c.label === n && c.report.fragment)))];
+  if (which.length) {
+    box.append(h('p', { class: 'warn-text' }, `Partial data: ${which.join(' and ')} ${which.length > 1 ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
   }
-  if (cell.missing.length) {
+  if (blockers.length) {
     box.append(
-      h('p', null, `${sel.to} lacks ${cell.missing.length === 1 ? 'a feature' : `${cell.missing.length} features`} that a VM powered on on ${sel.from} already uses:`),
-      h('table', { class: 'grid compact' },
-        h('thead', null, h('tr', null, h('th', null, 'Feature'), h('th', null, 'Key'), h('th', null, 'CPUID bit'), h('th', null, 'Kind'), h('th', null, 'VM requires'), h('th', null, `${sel.to} has`))),
-        h('tbody', null, cell.missing.map((m) =>
-          h('tr', null,
-            h('td', null, m.label || '—'),
-            h('td', null, code(m.canonical_key), m.key !== m.canonical_key && h('span', { class: 'small muted' }, ` (as ${m.key})`)),
-            h('td', null, m.cpuid ? code(m.cpuid) : '—'),
-            h('td', null, m.kind ?? 'unknown'),
-            h('td', null, code(m.required)),
-            h('td', { class: 'bad-text' }, code(String(m.available))))))),
+      h('p', null, `${dest} ${blockers.length === 1 ? 'lacks a feature' : `lacks ${blockers.length} features`} that a VM powered on on ${sel.from} already uses:`),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'grid compact blockers' },
+        h('thead', null, h('tr', null, h('th', null, 'Feature'), h('th', null, 'Key'), h('th', null, 'CPUID bit'), h('th', null, 'Kind'), h('th', null, 'VM requires'), h('th', null, `${g.kind === 'host' ? sel.to : 'destination'} has`), h('th', null, 'Why'))),
+        h('tbody', null, blockers.map((b) => {
+          const f = b.feature != null ? a.features[b.feature] : null;
+          return h('tr', null,
+            h('td', null, b.label || '—'),
+            h('td', null, code(b.key)),
+            h('td', null, f?.cpuid ? code(f.cpuid) : '—'),
+            h('td', null, f?.kind ?? (b.key.startsWith('vmx-') ? 'virtual hardware' : 'unknown')),
+            h('td', null, code(b.required)),
+            h('td', { class: 'bad-text' }, code(String(b.available)), b.raw_available != null && b.raw_available !== b.available ? h('div', { class: 'small' }, `raw featureCapability ${b.raw_available}`) : null),
+            h('td', null, b.why ?? '—'));
+        })))),
     );
+  }
+  if (cell.bands.length) {
+    box.append(h('p', null, h('strong', null, 'By virtual hardware version: '),
+      cell.bands.map((b, i) => [i ? '; ' : '', `vmx-${b.vhw_from}${b.vhw_to !== b.vhw_from ? `–${b.vhw_to}` : ''} `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[b.verdict] }, VTEXT[b.verdict]),
+        b.blockers.length ? ` (${[...new Set(b.blockers.map((x) => a.blockers[x]?.key))].join(', ')})` : '']), '.'));
+  }
+  if (unknowns.length) {
+    box.append(h('p', null, h('strong', null, 'Not proven: ')),
+      h('ul', { class: 'unknowns' }, unknowns.map((u) => h('li', null, code(u.key), ` — ${u.why}`, u.features.length > 1 ? h('span', { class: 'small muted' }, ` (${u.features.join(', ')})`) : null))));
   }
   if (adm) {
+    const who = g.kind === 'host' ? sel.to : toCls.label;
     box.append(
       h('p', null, h('strong', null, 'Admission: '),
-        adm.admitted === null ? `${sel.to}'s data is a fragment: whether it can join ${adm.mode} is unknown.`
-          : adm.admitted ? `${sel.to} can join EVC mode ${adm.mode}.`
-            : [`${sel.to} cannot join EVC mode ${adm.mode}`, adm.vendor_mismatch ? ' (other CPU vendor)' : '', adm.missing.length ? ['; it lacks ', featureList(adm.missing)] : '', '.']),
+        adm.verdict === 'unknown' ? `${who}'s data is a fragment: whether it can join ${adm.mode} is unknown.`
+          : adm.admitted ? `${who} can join EVC mode ${adm.mode}.`
+            : adm.admitted === null ? `whether ${who} can join EVC mode ${adm.mode} is uncertain${adm.reason ? `: ${adm.reason}` : ''}.`
+              : [`${who} cannot join EVC mode ${adm.mode}`, adm.vendor_mismatch ? ' (other CPU vendor)' : '', adm.missing.length ? ['; it lacks ', featureList(adm.missing)] : '', '.']),
     );
-  } else if (!a.cluster.evc_mode) {
+  } else if (!a.evc.mode) {
     box.append(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
   }
   if (cell.verdict === 'blocked') {
     box.append(h('h4', { class: 'subhead' }, 'What fixes it'));
-    const elsewhere = rowCells(a, sel.from).filter((c) => c.to !== sel.from && c.verdict === 'compatible').map((c) => c.to);
+    const elsewhere = g.names.filter((_, c) => c !== sel.r && g.cell(sel.r, c)?.verdict === 'compatible');
     if (remedies.length) box.append(remedyList(remedies));
     else {
-      if (plan?.evacuable && elsewhere.length)
-        box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to ${plural(elsewhere.length, 'other host')}: `, hostNames(elsewhere, 8), `. For ${sel.to} to take them too, it would have to expose `, featureList(cell.missing), '.'));
-      // The core names a remedy rule per missing feature (Missing.remedy → Analysis.remedy_rules).
-      const rules = new Map((a.remedy_rules ?? []).map((r) => [r.name, r]));
+      if (plan?.outcome === 'compatible' && elsewhere.length)
+        box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to `, g.kind === 'host' ? [plural(elsewhere.length, 'other host'), ': '] : null, hostNames(elsewhere, 8), `. For ${dest} to take them too, it would have to offer `, featureList(blockers), '.'));
+      // The core names a remedy rule per blocker (Blocker.remedy → ClusterAnswer.remedy_rules).
+      const rules = new Map(a.remedy_rules.map((r) => [r.name, r]));
       const byRule = new Map();
-      for (const m of cell.missing) {
-        const rule = m.remedy && rules.get(m.remedy);
+      for (const b of blockers) {
+        const rule = b.remedy && rules.get(b.remedy);
         if (!rule) continue;
         if (!byRule.has(rule.name)) byRule.set(rule.name, { rule, keys: [] });
-        byRule.get(rule.name).keys.push(m.canonical_key);
+        if (!byRule.get(rule.name).keys.includes(b.key)) byRule.get(rule.name).keys.push(b.key);
       }
       if (byRule.size) {
         box.append(remedyList([...byRule.values()].map(({ rule, keys }) => ({
-          action: rule.action.replaceAll('{hosts}', sel.to).replaceAll('{features}', keys.join(', ')),
+          action: rule.action.replaceAll('{hosts}', g.kind === 'host' ? sel.to : toCls.label).replaceAll('{features}', keys.join(', ')),
           why: rule.cause,
           disruption: rule.disruption_text,
           verify: rule.verify,
           reference: rule.reference,
           evidence: rule.evidence,
         }))));
-      } else if (!(plan?.evacuable && elsewhere.length)) box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+      } else if (!(plan?.outcome === 'compatible' && elsewhere.length)) box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
     }
   }
 }
@@ -1117,7 +1263,7 @@ function remedyList(remedies) {
 
 /** A VM whose input names no host (a runtime pasted without its prompt): say so, and let the
  * admin pick the host it runs on, so that it is used in that host's maintenance plan.
- * @param {import('./types').PageAnalysis} a
+ * @param {import('./types').ClusterAnswer} a
  * @param {import('./types').VmReport} vm */
 function vmHostPicker(a, vm) {
   const id = `vmhost-${a.vms.indexOf(vm)}`;
@@ -1137,10 +1283,10 @@ function vmHostPicker(a, vm) {
         state.focusAfter = ['#vms-panel h2'];
         schedule();
       },
-    }, h('option', { value: '' }, 'pick the host…'), a.cluster.hosts.map((x) => h('option', { value: x.name }, x.name))));
+    }, h('option', { value: '' }, 'pick the host…'), a.hosts.map((x) => h('option', { value: x.name }, x.name))));
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 function renderVms(a) {
   const body = $table('vms-table').tBodies[0];
   body.replaceChildren();
@@ -1148,7 +1294,7 @@ function renderVms(a) {
     body.append(
       h('tr', null,
         h('td', null, h('span', { class: 'name' }, vm.name), h('div', { class: 'small muted' }, vm.source)),
-        h('td', null, vm.host && a.cluster.hosts.some((x) => x.name === vm.host) ? vm.host : vmHostPicker(a, vm)),
+        h('td', null, vm.host && a.hosts.some((x) => x.name === vm.host) ? vm.host : vmHostPicker(a, vm)),
         h('td', null, vm.power_state ?? '—'),
         h('td', null, vm.min_evc_mode ?? '—', vm.min_evc_cross_check === 'differs' && h('div', { class: 'small warn-text' }, `VM reports ${vm.reported_min_evc_mode}`)),
         h('td', null, vm.per_vm_mask_mode ?? '—'),
@@ -1158,37 +1304,55 @@ function renderVms(a) {
   }
 }
 
-/** @param {import('./types').PageAnalysis} a */
+/** Where a plan's VMs can go: one line per destination class (its hosts other than the one
+ * being evacuated).
+ * @param {import('./types').ClusterAnswer} a
+ * @param {import('./types').MaintenancePlan['vms'][number]['destinations'][number]} d */
+function destinationLine(a, d) {
+  const cls = a.classes[d.class];
+  const names = d.hosts.map((i) => a.hosts[i]?.name).filter(Boolean);
+  const whole = cls && d.hosts.length === cls.hosts.length;
+  const keys = [...new Map(blockersOf(a, d).map((b) => [b.key, b])).values()];
+  const unknowns = unknownsOf(a, d);
+  return h('div', { class: `destgroup ${VCLASS[d.verdict]}`, dataset: { class: cls?.label ?? '' } },
+    h('span', { class: 'verdict' }, { compatible: '✓ can move to', blocked: '✕ blocked to', unknown: '? not verifiable (partial data) to' }[d.verdict], ` ${plural(names.length, 'host')}:`), ' ',
+    h('span', { class: 'hosts' }, whole && names.length > 1 && cls.label !== names.join(', ') ? [cls.label, ' ', h('span', { class: 'small muted' }, '(', hostNames(names, 6), ')')] : hostNames(names)),
+    d.verdict === 'blocked' && keys.length > 0 && [' — lacks ', featureList(keys, 4)],
+    d.verdict === 'blocked' && d.destination_not_admitted && ' — not admitted to the cluster’s EVC mode',
+    d.verdict === 'unknown' && unknowns.length > 0 && h('span', { class: 'small muted' }, ` — ${unknowns.slice(0, 2).map((u) => u.why).join('; ')}`));
+}
+
+/** Maintenance plans: one per class planned for "any VM powered on there", one per host whose
+ * VMs were loaded.
+ * @param {import('./types').ClusterAnswer} a */
 function renderMaintenance(a) {
   const box = $('maintenance');
   box.replaceChildren();
   const many = a.maintenance.length > 8;
   for (const m of a.maintenance) {
-    const blocked = m.vms.some((v) => v.groups.some((g) => g.verdict === 'blocked'));
+    const ok = m.outcome === 'compatible';
+    const blocked = m.vms.some((v) => v.destinations.some((d) => d.verdict === 'blocked'));
+    const names = m.hosts.map((i) => a.hosts[i]?.name).filter(Boolean);
     box.append(
-      h('details', { class: `maint ${m.evacuable ? 'ok' : 'bad'}`, open: !many || !m.evacuable ? true : null, dataset: { host: m.host } },
+      h('details', { class: `maint ${ok ? 'ok' : 'bad'}`, open: !many || !ok ? true : null, dataset: { host: m.label, hosts: names.join(' '), class: a.classes[m.class]?.label ?? '' } },
         h('summary', null,
-          h('span', { class: 'host' }, m.host),
-          h('span', { class: `tag ${m.evacuable ? 'ok' : m.outcome === 'unknown' ? 'warn' : 'bad'}` }, m.evacuable ? 'can be evacuated' : m.outcome === 'unknown' ? 'not verifiable' : 'cannot be fully evacuated'),
+          h('span', { class: 'host' }, m.label),
+          names.length > 1 && h('span', { class: 'small muted' }, ` (${plural(names.length, 'host')})`),
+          h('span', { class: `tag ${ok ? 'ok' : m.outcome === 'unknown' ? 'warn' : 'bad'}` }, ok ? 'can be evacuated' : m.outcome === 'unknown' ? 'not verifiable' : 'cannot be fully evacuated'),
           h('span', { class: 'verdict' }, m.verdict)),
         h('div', { class: 'maint-body' },
+          names.length > 1 && h('div', { class: 'small muted' }, 'Hosts: ', hostNames(names, 12), ` — one plan for the class: any VM powered on on one of them.`),
           m.vms.map((v) =>
             h('div', { class: 'vmplan' },
               h('div', { class: 'vmname' }, v.vm, h('span', { class: 'small muted' }, v.requirements_from === 'input' ? ' · requirements from its runtime data' : ` · requirements ${v.requirements_from}`)),
-              v.destination_count === 0 && h('div', { class: 'muted' }, 'no other host'),
-              v.groups.map((g) =>
-                h('div', { class: `destgroup ${VCLASS[g.verdict]}` },
-                  h('span', { class: 'verdict' }, { compatible: '✓ can move to', blocked: '✕ blocked to', unknown: '? not verifiable (partial data) to' }[g.verdict], ` ${g.hosts.length}:`), ' ',
-                  h('span', { class: 'hosts' }, hostNames(g.hosts)),
-                  g.verdict === 'blocked' && g.missing.length > 0 && [' — lacks ', featureList(g.missing, 4)],
-                  g.verdict === 'blocked' && g.admitted === false && ' — not admitted to the cluster’s EVC mode')))),
+              v.destinations.length === 0 && h('div', { class: 'muted' }, 'no other host'),
+              [...v.destinations].sort((x, y) => ({ compatible: 0, unknown: 1, blocked: 2 })[x.verdict] - ({ compatible: 0, unknown: 1, blocked: 2 })[y.verdict]).map((d) => destinationLine(a, d)))),
           m.remedies.length ? [h('h3', { class: 'subhead' }, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
         ),
       ),
     );
   }
 }
-
 // ------------------------------------------------------------------------------------------
 // Reports
 
@@ -1308,6 +1472,7 @@ async function loadExample() {
     state.splitFor = null;
     state.vmHosts = {};
     state.selected = null;
+    state.matrixHosts = false;
     state.focusAfter = ['#headline'];
     editor().value = '';
     $('paste-meta').textContent = '';
@@ -1330,6 +1495,7 @@ function clearAll() {
   state.perVmRefused = null;
   state.splitFor = null;
   state.vmHosts = {};
+  state.matrixHosts = false;
   state.focusAfter = ['#input'];
   $select('evc').value = '';
   $select('per-vm-evc').value = '';
@@ -1410,6 +1576,7 @@ function wire() {
   $('load-example').addEventListener('click', loadExample);
   $('load-example-2').addEventListener('click', loadExample);
   $('clear-all').addEventListener('click', clearAll);
+  $('matrix-hosts').addEventListener('click', toggleMatrixHosts);
   $('download-json').addEventListener('click', downloadJson);
   $('download-md').addEventListener('click', () => {
     if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis, state.version));

@@ -1,59 +1,73 @@
-// The Markdown report (a readable summary to paste into a ticket).
+// The Markdown report (a readable summary to paste into a ticket), from the v2 answer: the class
+// story, hosts by class, drift, the class matrix, blocked moves, maintenance plans.
 
-import { formatName, modeLabel, mdCell } from './text.js';
-import { matrixIndex, rowCells } from './matrix-view.js';
+import { formatName, modeLabel, mdCell, plural } from './text.js';
+import { blockersOf, blockerKeys } from './matrix-view.js';
 
 /**
- * @param {import('./types').PageAnalysis} a
+ * @param {import('./types').ClusterAnswer} a
  * @param {string} version the engine's version
  */
 export function markdown(a, version) {
   const L = [];
-  const c = a.cluster;
+  const names = (ix) => ix.map((i) => a.hosts[i]?.name ?? String(i));
   L.push('# evcalc report', '');
   L.push(`Generated ${new Date().toISOString()} by the evcalc web page (engine ${version}), offline.`, '');
-  L.push(`- Cluster EVC mode: **${c.evc_mode ?? 'disabled'}**${c.evc_mode ? ` (${modeLabel(a, c.evc_mode)})` : ''} — ${a.evc.why}`);
-  L.push(`- Per-VM EVC: ${c.per_vm_evc_mode ?? 'none'}`);
-  L.push(`- Highest common EVC mode of these hosts: ${c.max_common_evc_mode ?? 'none'}`);
-  L.push(`- EVC mode definitions: ${c.modes_source}`, '');
+  if (a.headline) L.push(`**${a.headline.text.replaceAll('`', '')}**`, '');
+  for (const s of a.story) L.push(`- ${s}`);
+  if (a.story.length) L.push('');
+  L.push(`- Cluster EVC mode: **${a.evc.mode ?? 'disabled'}**${a.evc.mode ? ` (${modeLabel(a, a.evc.mode)})` : ''} — ${a.evc.why}`);
+  L.push(`- Per-VM EVC: ${a.per_vm_evc_mode ?? 'none'}`);
+  L.push(`- Highest common EVC mode of these hosts: ${a.max_common_evc_mode ?? 'none'}`);
+  L.push(`- EVC mode definitions: ${a.modes_source}`, '');
   if (a.errors.length || a.option_errors.length) {
     L.push('## Problems', '');
     for (const e of a.errors) L.push(`- ${e.source}, line ${e.line}, column ${e.col}: ${e.message}`);
-    for (const e of a.option_errors) L.push(`- ${e}`);
+    for (const e of a.option_errors) L.push(`- ${e.option}: ${e.message}`);
     L.push('');
   }
   L.push('## Inputs', '', '| input | format | hosts | VMs |', '|---|---|---|---|');
   for (const i of a.inputs) L.push(`| ${mdCell(i.source)} | ${mdCell(formatName(i.format))} | ${mdCell(i.hosts.join(', '))} | ${mdCell(i.vms.join(', '))} |`);
-  L.push('', '## Hosts', '', '| host | CPU | ESXi | highest EVC mode | joins cluster mode | warnings |', '|---|---|---|---|---|---|');
-  const adm = new Map(c.admissions.map((x) => [x.host, x]));
-  for (const h of c.hosts) {
-    const x = adm.get(h.name);
-    const joins = !c.evc_mode ? '—' : !x || x.admitted === null ? 'unknown' : x.admitted ? 'yes' : `no (lacks ${x.missing.map((f) => f.key).join(', ')})`;
-    const cpu = h.cpu_model ?? (h.family != null ? `family ${h.family} model ${h.model ?? '?'} stepping ${h.stepping ?? '?'}` : '');
-    L.push(`| ${mdCell(h.name)} | ${mdCell(cpu)} | ${mdCell(h.product ?? '')} | ${mdCell(h.max_evc_mode ?? 'none')} | ${mdCell(joins)} | ${mdCell(h.warnings.join('; '))} |`);
+  L.push('', '## Hosts, by class', '', '| class | hosts | CPU | highest EVC mode | joins cluster mode | warnings |', '|---|---|---|---|---|---|');
+  for (const c of a.classes) {
+    const r = c.report;
+    const x = c.admission;
+    const joins = !a.evc.mode ? '—' : !x || x.admitted === null ? (x?.verdict ?? 'unknown') : x.admitted ? 'yes' : `no (lacks ${x.missing.map((f) => f.key).join(', ')})`;
+    const cpu = r.cpu_model ?? (r.family != null ? `family ${r.family} model ${r.model ?? '?'} stepping ${r.stepping ?? '?'}` : '');
+    const warnings = [...new Set([...r.warnings, ...c.hosts.flatMap((i) => a.hosts[i].warnings)])];
+    L.push(`| ${mdCell(c.label)} | ${mdCell(`${c.hosts.length}: ${names(c.hosts).join(', ')}`)} | ${mdCell(cpu)} | ${mdCell(r.max_evc_summary || r.max_evc_mode || 'none')} | ${mdCell(joins)} | ${mdCell(warnings.join('; '))} |`);
   }
   L.push('', '## Drift', '');
-  if (!c.drift.length) L.push('None: every host reports the same CPU features.');
-  for (const d of c.drift) L.push(`- \`${d.key}\` — ${d.label}: ${d.summary}${d.blocks_vmotion ? ' (can block vMotion)' : ' (hidden from VMs by EVC)'}`);
-  L.push('', '## vMotion matrix', '', 'Row: the host a VM was powered on on; column: the destination.', '');
-  const mv = matrixIndex(a);
-  const rows = mv.rows.map((from) => ({ from, cells: rowCells(a, from) }));
-  L.push(`| from \\ to | ${mv.cols.map(mdCell).join(' | ')} |`, `|---|${mv.cols.map(() => '---').join('|')}|`);
-  for (const r of rows) {
-    L.push(`| **${mdCell(r.from)}** | ${r.cells.map((x) => (x.to === r.from ? '—' : x.verdict === 'compatible' ? 'ok' : x.verdict === 'unknown' ? 'ok? (partial data)' : `**blocked**: ${x.missing.map((m) => m.canonical_key).join(', ') || 'not admitted'}`)).map(mdCell).join(' | ')} |`);
-  }
-  const blocked = rows.flatMap((r) => r.cells.filter((x) => x.verdict === 'blocked').map((x) => [r.from, x]));
-  if (blocked.length) {
-    L.push('', '### Blocked moves', '');
-    for (const [from, x] of blocked) {
-      L.push(`- ${from} → ${x.to}: ${x.missing.map((m) => `\`${m.canonical_key}\` (${m.label}; requires ${m.required}, ${x.to} has ${m.available})`).join(', ')}${x.destination_not_admitted ? `; ${x.to} is not admitted to the EVC mode` : ''}`);
+  if (!a.drift.length) L.push('None: every host reports the same CPU features.');
+  for (const d of a.drift) L.push(`- \`${d.key}\` — ${d.label}: ${d.summary}${d.blocks_vmotion ? ' (can block vMotion)' : ' (hidden from VMs by EVC)'}`);
+  L.push('', '## vMotion matrix (host classes)', '', 'Row: the class of the host a VM was powered on on; column: the destination class. Every pair of hosts between two classes has the cell’s verdict.', '');
+  if (a.matrix_omitted) L.push(a.matrix_omitted);
+  else {
+    const head = a.classes.map((c) => `${c.label} (${c.hosts.length})`);
+    L.push(`| from \\ to | ${head.map(mdCell).join(' | ')} |`, `|---|${head.map(() => '---').join('|')}|`);
+    a.matrix.forEach((row, r) => {
+      const cells = row.map((x) => (!x ? '—' : x.verdict === 'compatible' ? 'ok' : x.verdict === 'unknown' ? 'ok? (partial data)' : `**blocked**: ${blockerKeys(a, x).map((b) => b.key).join(', ') || 'not admitted'}`));
+      L.push(`| **${mdCell(head[r])}** | ${cells.map(mdCell).join(' | ')} |`);
+    });
+    const blocked = a.matrix.flatMap((row, r) => row.map((x, c) => ({ x, r, c })).filter(({ x }) => x?.verdict === 'blocked'));
+    if (blocked.length) {
+      L.push('', '### Blocked moves', '');
+      for (const { x, r, c } of blocked) {
+        const to = r === c ? `another host of ${a.classes[c].label}` : a.classes[c].label;
+        const by = blockersOf(a, x).map((b) => `\`${b.key}\` (${b.label}; requires ${b.required}, ${a.classes[c].label} has ${b.available}${b.why ? `: ${b.why}` : ''})`);
+        L.push(`- ${a.classes[r].label} → ${to}: ${by.join(', ')}${x.destination_not_admitted ? `; ${a.classes[c].label} is not admitted to the EVC mode` : ''}`);
+      }
     }
   }
   L.push('', '## Maintenance', '');
   for (const m of a.maintenance) {
-    L.push(`### ${m.host}`, '', m.verdict, '');
+    L.push(`### ${m.label}${m.hosts.length > 1 ? ` (${plural(m.hosts.length, 'host')}: ${names(m.hosts).join(', ')})` : ''}`, '', m.verdict, '');
     for (const v of m.vms) {
-      L.push(`- ${v.vm} (requirements ${v.requirements_from === 'input' ? 'from its runtime data' : v.requirements_from}): ${v.groups.map((g) => `${{ compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[g.verdict]} ${g.hosts.join(', ')}${g.verdict === 'blocked' ? ` by ${g.missing.map((x) => x.canonical_key).join(', ') || 'admission'}` : ''}`).join('; ') || 'no other host'}`);
+      const dests = v.destinations.map((d) => {
+        const verdict = { compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[d.verdict];
+        return `${verdict} ${names(d.hosts).join(', ')}${d.verdict === 'blocked' ? ` by ${blockerKeys(a, d).map((b) => b.key).join(', ') || 'admission'}` : ''}`;
+      });
+      L.push(`- ${v.vm} (requirements ${v.requirements_from === 'input' ? 'from its runtime data' : v.requirements_from}): ${dests.join('; ') || 'no other host'}`);
     }
     if (m.remedies.length) {
       L.push('');

@@ -79,7 +79,7 @@ def main() -> None:
     app = page_modules()
     glue = scoped("evcalcGlue", strip_exports(read("pkg/evcalc_wasm.js"), "pkg/evcalc_wasm.js"),
                   ["initSync", "analyze", "example", "version"])
-    engine = scoped("evcalcEngine", strip_exports(read("engine.js"), "engine.js"), ["makeHandler", "view"])
+    engine = scoped("evcalcEngine", strip_exports(read("engine.js"), "engine.js"), ["makeHandler"])
     wasm = base64.b64encode((WWW / "pkg" / "evcalc_wasm_bg.wasm").read_bytes()).decode()
 
     worker = glue + engine + """

@@ -22,7 +22,7 @@ export const shortKey = (k) => k.replace(/^cpuid\./, '');
 export const formatName = (f) =>
   ({ 'vmodl-text': 'vim-cmd VMODL text', 'mask-lines': 'featMask lines', 'govc-xml': 'govc XML', 'govc-json': 'govc/govmomi JSON', 'supported-evc-mode-json': 'SupportedEVCMode export' })[f] ?? f ?? '—';
 
-/** @param {import('./types').PageAnalysis} a */
+/** @param {import('./types').ClusterAnswer} a */
 export function modeLabel(a, key) {
   if (!key) return 'none';
   const m = a?.modes.find((x) => x.key === key);

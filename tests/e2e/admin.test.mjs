@@ -25,6 +25,11 @@ after(async () => {
 });
 
 const cell = (page, from, to) => page.locator(`#matrix td[data-from="${from}"][data-to="${to}"]`);
+/** The class (its label) a host is in, from the hosts table. */
+const classOf = (page, host) => page.locator(`#hosts-table tr[data-host="${host}"]`).getAttribute('data-class');
+/** The class-matrix cell for a VM powered on on host `from` moving to host `to`. */
+const classCell = async (page, from, to) => cell(page, await classOf(page, from), await classOf(page, to));
+const hostRows = (page) => page.locator('#hosts-table tr[data-host]');
 
 async function pasteAndWait(page, text) {
   const n = await seqOf(page);
@@ -72,6 +77,8 @@ test('Load example: the headline with the next step is in the first 1366×768 vi
     assert.match(text, /Activate the MDS microcode on esxi02–04/);
     assert.match(text, /MDCLEAR/);
     assert.ok(await aboveTheFold(page, '#headline .hl-next'), `the next step is below the fold at ${name} px`);
+    // The class story follows the headline.
+    assert.match(await page.locator('#story').innerText(), /4 hosts in 3 classes of identical CPU features/);
     // The headline is announced (live region), without timings.
     const announced = await page.locator('#announce').innerText();
     assert.match(announced, /Blocked\. esxi01 cannot be fully evacuated/);
@@ -110,6 +117,8 @@ test('Clear resets every choice: a later paste has no leftover EVC, per-VM EVC, 
   n = await seqOf(page);
   await page.selectOption('#per-vm-evc', 'intel-westmere');
   await analysed(page, n);
+  await page.click('#matrix-hosts'); // "show every host", reset by Clear too
+  assert.equal(await page.locator('#matrix').getAttribute('data-kind'), 'host');
   const note = await page.locator('#pervm-note').innerText();
   assert.match(note, /What-if, not a live fix/);
   assert.match(note, /virtual hardware 14/);
@@ -128,10 +137,11 @@ test('Clear resets every choice: a later paste has no leftover EVC, per-VM EVC, 
   assert.equal(await page.locator('#evc').inputValue(), '');
   assert.equal(await page.locator('#per-vm-evc').inputValue(), '');
   assert.equal(await page.locator('#pervm-note').isVisible(), false);
-  assert.equal(await page.locator('#hosts-table tbody tr').count(), 4);
+  assert.equal(await hostRows(page).count(), 4);
   assert.equal(await page.locator('#removed').innerText(), '');
   assert.doesNotMatch(await page.locator('#headline').innerText(), /chosen by you|what-if/);
-  assert.equal(await page.locator('#matrix td.bad').count(), 3);
+  assert.equal(await page.locator('#matrix td.bad').count(), 1); // esxi01 → esxi02–04
+  assert.equal(await page.locator('#matrix').getAttribute('data-kind'), 'class');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -156,9 +166,9 @@ test('a truncated dump among good ones keeps the good hosts and marks the bad pa
   const n = await seqOf(page);
   await paste(page, text);
   // The whole text fails once; the page then reads each host's output on its own.
-  await page.waitForFunction(() => document.querySelectorAll('#hosts-table tbody tr').length === 3, null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelectorAll('#hosts-table tr[data-host]').length === 3, null, { timeout: 30000 });
   await analysed(page, n);
-  const hosts = await page.locator('#hosts-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.host));
+  const hosts = await hostRows(page).evaluateAll((rows) => rows.map((r) => r.dataset.host));
   assert.deepEqual(hosts, ['esxi01', 'esxi03', 'esxi04']);
   const bad = page.locator('#parts li.bad');
   assert.equal(await bad.count(), 1);
@@ -212,7 +222,7 @@ test('long FQDNs: no horizontal overflow at 1366 and 390 px', async () => {
   for (const [vp, name] of [[LAPTOP, '1366'], [PHONE, '390']]) {
     const { page, problems } = await openPage(browser.context, base, vp);
     await pasteAndWait(page, text);
-    assert.equal(await page.locator('#hosts-table tbody tr').count(), 4);
+    assert.equal(await hostRows(page).count(), 4);
     const { scroll, viewport } = await noHorizontalOverflow(page);
     assert.ok(scroll <= viewport, `page is ${scroll} px wide at a ${viewport} px viewport`);
     assert.ok(await aboveTheFold(page, '#headline'), `headline below the fold at ${name}`);
@@ -228,7 +238,7 @@ test('axe-core: no serious or critical violations on the loaded example, light a
     const { page, problems } = await openPage(browser.context, base);
     await page.emulateMedia({ colorScheme: scheme });
     await loadExample(page);
-    await cell(page, 'esxi01', 'esxi02').click();
+    await (await classCell(page, 'esxi01', 'esxi02')).click();
     await page.locator('#detail').waitFor();
     await page.evaluate(axe); // evaluated through the DevTools protocol, so the page's CSP allows it
     const result = await page.evaluate(async () => {
@@ -263,7 +273,7 @@ test('keyboard only: load the example, open a cell, close it, remove a host — 
   // A blocked cell: Enter opens the details, focus goes into them; Escape closes and returns.
   const target = await tabTo((f) => f.inMatrix && /^from esxi01 to esxi02: blocked by/.test(f.label ?? ''));
   // What a screen reader announces: from, to and verdict (Playwright computes the accessible name).
-  const name = 'from esxi01 to esxi02: blocked by cpuid.MDCLEAR (Microarchitectural Data clear)';
+  const name = 'from esxi01 to esxi02: blocked by cpuid.MDCLEAR (Microarchitectural Data clear) for VMs of vmx-9 and later';
   assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1);
   assert.equal(await page.getByRole('button', { name: 'from esxi02 to esxi01: can move', exact: true }).count(), 1);
   await page.keyboard.press('Enter');
@@ -342,9 +352,12 @@ test('dist/evcalc.html opened via file:// renders the example and the matrix, an
   const startMs = Date.now() - t0;
   const engine = await page.evaluate(() => document.body.dataset.engine);
   await loadExample(page);
-  assert.match(await cell(page, 'esxi01', 'esxi02').getAttribute('class'), /\bbad\b/);
-  assert.match(await cell(page, 'esxi02', 'esxi01').getAttribute('class'), /\bok\b/);
+  assert.match(await (await classCell(page, 'esxi01', 'esxi02')).getAttribute('class'), /\bbad\b/);
+  assert.match(await (await classCell(page, 'esxi02', 'esxi01')).getAttribute('class'), /\bok\b/);
   assert.match(await page.locator('#headline').innerText(), /esxi01 cannot be fully evacuated/);
+  // "show every host" works in the single file too.
+  await page.click('#matrix-hosts');
+  assert.match(await cell(page, 'esxi01', 'esxi03').getAttribute('class'), /\bbad\b/);
   await shot(page, 'single-file.png');
   const foreign = requests.filter((u) => !(u === url || u.startsWith('blob:') || u.startsWith('data:')));
   assert.deepEqual(foreign, [], 'the single file requested something');
@@ -363,7 +376,7 @@ test('dist/evcalc.html also works on the main thread (where no worker can start)
   await page.waitForFunction(() => document.body.dataset.state === 'done' && Number(document.body.dataset.seq ?? 0) >= 1, null, { timeout: 30000 });
   assert.equal(await page.evaluate(() => document.body.dataset.engine), 'main-thread');
   await loadExample(page);
-  assert.match(await cell(page, 'esxi01', 'esxi02').getAttribute('class'), /\bbad\b/);
+  assert.match(await (await classCell(page, 'esxi01', 'esxi02')).getAttribute('class'), /\bbad\b/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -375,7 +388,7 @@ test('a four-host `grep -i -A 2 mdclear` transcript shows four hosts and names M
     .join('\n');
   const { page, problems } = await openPage(browser.context, base);
   await pasteAndWait(page, text);
-  const hosts = await page.locator('#hosts-table tbody tr').count();
+  const hosts = await hostRows(page).count();
   if (hosts <= 1) {
     // Needs the core's transcript splitter (the lead's work in parallel): skip until merged.
     t.skip(`the core does not split this transcript yet (${hosts} host shown)`);

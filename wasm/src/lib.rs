@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/example.rs"));
 
-/// A request the module could not read. Returned instead of an `Analysis`; the page tells the
-/// two apart by the `request_error` field.
+/// A request the module could not read. Returned instead of a `ClusterAnswer`; the page tells
+/// the two apart by the `request_error` field.
 #[derive(Serialize)]
 struct RequestError<'a> {
     request_error: RequestErrorBody<'a>,
@@ -30,7 +30,7 @@ const EXPECTED: &str = r#"{"inputs":[{"name":"…","text":"…"}],"evc":"intel-h
 
 /// Analyses a request (JSON of `evcalc::app::Request`) and returns the `ClusterAnswer` as JSON,
 /// or `{"request_error":{message,line,column,expected}}` when the request itself is malformed.
-/// Problems with the inputs are not request errors: they are in the analysis' `errors`.
+/// Problems with the inputs are not request errors: they are in the answer's `errors`.
 #[wasm_bindgen]
 pub fn analyze(request_json: &str) -> String {
     match serde_json::from_str::<Request>(request_json) {
@@ -107,10 +107,12 @@ mod tests {
     }
 
     #[test]
-    fn empty_request_is_an_analysis() {
+    fn empty_request_is_an_answer() {
         let out: serde_json::Value = serde_json::from_str(&analyze("{}")).unwrap();
         assert!(out.get("request_error").is_none());
-        assert!(out["cluster"]["matrix"].is_array());
+        assert_eq!(out["schema"], 2);
+        assert!(out["matrix"].is_array());
+        assert!(out["classes"].is_array());
         assert!(out["modes"].as_array().unwrap().len() > 10);
     }
 
