@@ -13,9 +13,10 @@ step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
 step "Tools: libvirt-clients (virsh, the differential oracle)"
 bash scripts/virsh-baseline.sh --install-only
 
-step "Rust: formatting, build and test the workspace"
+step "Rust: formatting, build, lints (clippy -D warnings) and tests of the workspace"
 cargo fmt --all -- --check
 cargo build --workspace --all-targets --locked
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 
 step "Browser: build the wasm module and run the page in headless Chromium"
