@@ -1310,8 +1310,10 @@ function renderVms(a) {
  * @param {import('./types').MaintenancePlan['vms'][number]['destinations'][number]} d */
 function destinationLine(a, d) {
   const cls = a.classes[d.class];
-  const names = d.hosts.map((i) => a.hosts[i]?.name).filter(Boolean);
-  const whole = cls && d.hosts.length === cls.hosts.length;
+  // `hosts` is null when the destination is every member of the class.
+  const members = d.hosts ?? cls?.hosts ?? [];
+  const names = members.map((i) => a.hosts[i]?.name).filter(Boolean);
+  const whole = cls && members.length === cls.hosts.length;
   const keys = [...new Map(blockersOf(a, d).map((b) => [b.key, b])).values()];
   const unknowns = unknownsOf(a, d);
   return h('div', { class: `destgroup ${VCLASS[d.verdict]}`, dataset: { class: cls?.label ?? '' } },

@@ -146,10 +146,10 @@ export type Destination = {
  */
 class: number, 
 /**
- * The destination hosts of that class (indices into `hosts`): the class's members, less
- * the host being evacuated.
+ * The destination hosts of that class (indices into `hosts`) when they are not all of its
+ * members: the class's members less the host being evacuated. `null`: every member.
  */
-hosts: Array<number>, verdict: Verdict, 
+hosts: Array<number> | null, verdict: Verdict, 
 /**
  * Indices into `blockers`.
  */

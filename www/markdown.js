@@ -65,7 +65,7 @@ export function markdown(a, version) {
     for (const v of m.vms) {
       const dests = v.destinations.map((d) => {
         const verdict = { compatible: 'can move to', blocked: 'blocked to', unknown: 'not verifiable (partial data) to' }[d.verdict];
-        return `${verdict} ${names(d.hosts).join(', ')}${d.verdict === 'blocked' ? ` by ${blockerKeys(a, d).map((b) => b.key).join(', ') || 'admission'}` : ''}`;
+        return `${verdict} ${names(d.hosts ?? a.classes[d.class]?.hosts ?? []).join(', ')}${d.verdict === 'blocked' ? ` by ${blockerKeys(a, d).map((b) => b.key).join(', ') || 'admission'}` : ''}`;
       });
       L.push(`- ${v.vm} (requirements ${v.requirements_from === 'input' ? 'from its runtime data' : v.requirements_from}): ${dests.join('; ') || 'no other host'}`);
     }

@@ -11,6 +11,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ABOUT: &str = "Can a VM vMotion from ESXi host A to host B under EVC? Which CPU feature blocks it, why, \
 and what fixes it — from text dumps, without vCenter.";
 

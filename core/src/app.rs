@@ -24,7 +24,6 @@ use crate::report::{
 };
 use crate::session::{self, ChosenEvc, EvcChoice, InputError, InputSummary, ModeOption};
 use serde::Serialize;
-use std::collections::HashMap;
 
 pub use crate::session::{OwnedSource, Request};
 
@@ -165,9 +164,9 @@ pub struct DriftEntry {
 pub struct Destination {
     /// Index into `classes`.
     pub class: u32,
-    /// The destination hosts of that class (indices into `hosts`): the class's members, less
-    /// the host being evacuated.
-    pub hosts: Vec<u32>,
+    /// The destination hosts of that class (indices into `hosts`) when they are not all of its
+    /// members: the class's members less the host being evacuated. `null`: every member.
+    pub hosts: Option<Vec<u32>>,
     pub verdict: Verdict,
     /// Indices into `blockers`.
     pub blockers: Vec<u32>,
@@ -291,11 +290,20 @@ impl ClusterAnswer {
 #[derive(Default)]
 struct Tables {
     features: Vec<FeatureRef>,
-    feature_index: HashMap<String, u32>,
+    feature_index: rustc_hash::FxHashMap<String, u32>,
     blockers: Vec<Blocker>,
-    blocker_index: HashMap<String, u32>,
+    blocker_index: rustc_hash::FxHashMap<u64, Vec<u32>>,
     unknowns: Vec<UnknownItem>,
-    unknown_index: HashMap<String, u32>,
+    unknown_index: rustc_hash::FxHashMap<u64, Vec<u32>>,
+}
+
+/// Checks made for the matrix: (from class, to class, VM name, vHW band) -> the check.
+type CheckCache =
+    rustc_hash::FxHashMap<(usize, usize, String, Option<(u8, u8)>), crate::report::CheckReport>;
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(value)
 }
 
 impl Tables {
@@ -311,12 +319,27 @@ impl Tables {
     }
 
     fn blocker(&mut self, m: &Missing) -> u32 {
-        let id = format!(
-            "{}\u{1}{}\u{1}{}\u{1}{:?}\u{1}{:?}",
-            m.canonical_key, m.required, m.available, m.raw_available, m.why
-        );
-        if let Some(&i) = self.blocker_index.get(&id) {
-            return i;
+        // Interned by a hash of the fields that make a blocker, compared field by field on a
+        // hit: no key string is built per lookup.
+        let hash = hash_of(&(
+            &m.canonical_key,
+            &m.required,
+            m.available,
+            m.raw_available,
+            &m.why,
+        ));
+        if let Some(candidates) = self.blocker_index.get(&hash) {
+            for &i in candidates {
+                let b = &self.blockers[i as usize];
+                if b.key == m.canonical_key
+                    && b.required == m.required
+                    && b.available == m.available
+                    && b.raw_available == m.raw_available
+                    && b.why == m.why
+                {
+                    return i;
+                }
+            }
         }
         let feature = self.feature(&m.canonical_key);
         let i = self.blockers.len() as u32;
@@ -330,18 +353,22 @@ impl Tables {
             why: m.why.clone(),
             remedy: m.remedy.map(str::to_string),
         });
-        self.blocker_index.insert(id, i);
+        self.blocker_index.entry(hash).or_default().push(i);
         i
     }
 
     fn unknown(&mut self, u: &UnknownItem) -> u32 {
-        let id = format!("{}\u{1}{}\u{1}{}", u.key, u.why, u.features.join(","));
-        if let Some(&i) = self.unknown_index.get(&id) {
-            return i;
+        let hash = hash_of(&(&u.key, &u.why, &u.features));
+        if let Some(candidates) = self.unknown_index.get(&hash) {
+            for &i in candidates {
+                if self.unknowns[i as usize] == *u {
+                    return i;
+                }
+            }
         }
         let i = self.unknowns.len() as u32;
         self.unknowns.push(u.clone());
-        self.unknown_index.insert(id, i);
+        self.unknown_index.entry(hash).or_default().push(i);
         i
     }
 
@@ -593,32 +620,104 @@ pub fn cluster_in(
         })
         .collect();
 
-    // The class matrix.
+    // Which hosts get a maintenance plan: a class plan for the hosts planned with "any VM", a
+    // host plan for each host whose VMs were loaded.
+    // Above MAX_MATRIX_HOSTS classes there is no matrix and no maintenance plan (classes²).
     let too_many = classes.len() > check::MAX_MATRIX_HOSTS;
+    let wanted: Vec<usize> = if request.skip_maintenance || too_many {
+        Vec::new()
+    } else if request.maintenance.is_empty() {
+        (0..hosts.len()).collect()
+    } else {
+        let mut v = Vec::new();
+        for name in &request.maintenance {
+            match hosts.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
+                Some(i) => v.push(i),
+                None => option_errors.push(option_error(
+                    "maintenance",
+                    format!(
+                        "no host named {name}; hosts: {}",
+                        check::host_list(&hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+                    ),
+                )),
+            }
+        }
+        v
+    };
+    let vms_on = |i: usize| -> Vec<Vm> {
+        ws.vms
+            .iter()
+            .filter(|v| {
+                v.host
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&hosts[i].name))
+            })
+            .cloned()
+            .collect()
+    };
+    let mut class_planned: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
+    for &i in &wanted {
+        if vms_on(i).is_empty() {
+            class_planned[classes.class_of[i]].push(i as u32);
+        }
+    }
+    let class_plan = |class: usize, planned: &[u32], t: &mut Tables, checked: &mut CheckCache| {
+        let (mut plan, v1) = plan_for(
+            &classes,
+            &reps,
+            hosts,
+            None,
+            class,
+            &[],
+            evc,
+            &r,
+            &modes,
+            &request.only,
+            t,
+            checked,
+        );
+        plan.hosts = planned.to_vec();
+        (plan, v1)
+    };
+    let mut class_plans: Vec<Option<(MaintenancePlan, crate::report::MaintenanceReport)>> =
+        (0..classes.len()).map(|_| None).collect();
+
+    // The class matrix.
     let mut matrix: Vec<Vec<Option<ClassCell>>> = Vec::new();
+    // The matrix's checks, kept for the class maintenance plans, which check the same computed
+    // VMs against the same destinations: (from class, to class, VM name, vHW band) -> check.
+    let mut checked: CheckCache = CheckCache::default();
     if !too_many {
         for (a, from) in reps.iter().enumerate() {
             let vms = check::row_vms(from, &reps, evc, r.per_vm, r.vhw);
-            let row = reps
-                .iter()
-                .enumerate()
-                .map(|(b, to)| {
-                    if a == b && classes.members[a].len() < 2 {
-                        None
-                    } else if a == b {
-                        // Another member of the class: a different host (a computed VM moving
-                        // back to its own host is another question, see `check::check_vm`).
-                        let other = Host {
-                            name: format!("another of {}", classes.labels[a]),
-                            ..to.clone()
-                        };
-                        Some(t.cell(&limit(check::matrix_cell(&vms, &other, evc), &request.only)))
-                    } else {
-                        Some(t.cell(&limit(check::matrix_cell(&vms, to, evc), &request.only)))
-                    }
-                })
-                .collect();
+            let mut row = Vec::with_capacity(reps.len());
+            for (b, to) in reps.iter().enumerate() {
+                if a == b && classes.members[a].len() < 2 {
+                    row.push(None);
+                    continue;
+                }
+                let (cell, checks) = if a == b {
+                    // Another member of the class: a different host (a computed VM moving
+                    // back to its own host is another question, see `check::check_vm`).
+                    let other = Host {
+                        name: format!("another of {}", classes.labels[a]),
+                        ..to.clone()
+                    };
+                    check::matrix_cell_checked(&vms, &other, evc)
+                } else {
+                    check::matrix_cell_checked(&vms, to, evc)
+                };
+                row.push(Some(t.cell(&limit(cell, &request.only))));
+                for (vm, c) in vms.iter().zip(checks) {
+                    checked.insert((a, b, vm.name.clone(), vm.vhw_band), c);
+                }
+            }
             matrix.push(row);
+            // The row's class plan, while its checks are at hand (they are dropped after it).
+            if !class_planned[a].is_empty() {
+                class_plans[a] = Some(class_plan(a, &class_planned[a], &mut t, &mut checked));
+            }
+            checked.clear();
         }
     }
     let matrix_omitted = too_many.then(|| {
@@ -685,47 +784,13 @@ pub fn cluster_in(
         check::worst(matrix.iter().flatten().flatten().map(|c| c.verdict))
     };
 
-    // Maintenance: a class plan for the hosts planned with "any VM", a host plan for each host
-    // whose VMs were loaded.
-    let wanted: Vec<usize> = if request.skip_maintenance {
-        Vec::new()
-    } else if request.maintenance.is_empty() {
-        (0..hosts.len()).collect()
-    } else {
-        let mut v = Vec::new();
-        for name in &request.maintenance {
-            match hosts.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
-                Some(i) => v.push(i),
-                None => option_errors.push(option_error(
-                    "maintenance",
-                    format!(
-                        "no host named {name}; hosts: {}",
-                        check::host_list(&hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
-                    ),
-                )),
-            }
-        }
-        v
-    };
-    let vms_on = |i: usize| -> Vec<Vm> {
-        ws.vms
-            .iter()
-            .filter(|v| {
-                v.host
-                    .as_deref()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&hosts[i].name))
-            })
-            .cloned()
-            .collect()
-    };
+    // Maintenance: a host plan for each host whose VMs were loaded; the class plans were made
+    // with the matrix rows, or are made now when there is no matrix.
     let mut maintenance = Vec::new();
     let mut v1_plans = Vec::new();
-    let mut class_planned: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
     for &i in &wanted {
         let vms = vms_on(i);
-        let class = classes.class_of[i];
         if vms.is_empty() {
-            class_planned[class].push(i as u32);
             continue;
         }
         let (plan, v1) = plan_for(
@@ -733,43 +798,34 @@ pub fn cluster_in(
             &reps,
             hosts,
             Some(i),
-            class,
+            classes.class_of[i],
             &vms,
             evc,
             &r,
             &modes,
             &request.only,
             &mut t,
+            &mut checked,
         );
         maintenance.push(plan);
         v1_plans.push(v1);
     }
-    for (class, planned) in class_planned.into_iter().enumerate() {
+    for (class, planned) in class_planned.iter().enumerate() {
         if planned.is_empty() {
             continue;
         }
-        let (mut plan, v1) = plan_for(
-            &classes,
-            &reps,
-            hosts,
-            None,
-            class,
-            &[],
-            evc,
-            &r,
-            &modes,
-            &request.only,
-            &mut t,
-        );
-        plan.hosts = planned;
+        let (plan, v1) = match class_plans[class].take() {
+            Some(done) => done,
+            None => class_plan(class, planned, &mut t, &mut checked),
+        };
         maintenance.push(plan);
         v1_plans.push(v1);
     }
     // Plans in host order (of their first host).
-    let mut order: Vec<usize> = (0..maintenance.len()).collect();
-    order.sort_by_key(|&p| maintenance[p].hosts.first().copied().unwrap_or(u32::MAX));
-    let maintenance: Vec<MaintenancePlan> = order.iter().map(|&p| maintenance[p].clone()).collect();
-    let v1_plans: Vec<_> = order.iter().map(|&p| v1_plans[p].clone()).collect();
+    let mut paired: Vec<(MaintenancePlan, crate::report::MaintenanceReport)> =
+        maintenance.into_iter().zip(v1_plans).collect();
+    paired.sort_by_key(|(p, _)| p.hosts.first().copied().unwrap_or(u32::MAX));
+    let (maintenance, v1_plans): (Vec<MaintenancePlan>, Vec<_>) = paired.into_iter().unzip();
 
     let headline = headline_for(&class_entries, hosts.len(), evc, outcome, &v1_plans);
     let patch_era = crate::exposure::findings(&reps, evc);
@@ -831,6 +887,7 @@ fn plan_for(
     modes: &crate::evc::ModeCatalogue,
     only: &[String],
     t: &mut Tables,
+    checked: &mut CheckCache,
 ) -> (MaintenancePlan, crate::report::MaintenanceReport) {
     let source_host = match source {
         Some(i) => hosts[i].clone(),
@@ -873,8 +930,28 @@ fn plan_for(
     all.push(source_host.clone());
     all.extend(dest_hosts.iter().cloned());
     let dests: Vec<&Host> = all[1..].iter().collect();
-    let mut report =
-        check::maintenance_from(&all, &all[0], &dests, vms, evc, r.per_vm, r.vhw, modes);
+    // A class plan's computed VMs are the matrix row's: take its checks where it made them.
+    let mut check = |vm: &Vm, d: usize, dest: &Host| {
+        let cached = if source.is_none() && !vm.from_input {
+            checked.remove(&(class, dest_class[d], vm.name.clone(), vm.vhw_band))
+        } else {
+            None
+        };
+        match cached {
+            Some(c) => {
+                debug_assert_eq!(
+                    c,
+                    check::check_vm_brief(vm, dest, evc),
+                    "the matrix's check"
+                );
+                c
+            }
+            None => check::check_vm_brief(vm, dest, evc),
+        }
+    };
+    let mut report = check::maintenance_checked(
+        &all, &all[0], &dests, vms, evc, r.per_vm, r.vhw, modes, &mut check,
+    );
     if !only.is_empty() {
         check::limit_maintenance(&mut report, only);
     }
@@ -890,10 +967,18 @@ fn plan_for(
         vms: report
             .vms
             .iter()
-            .map(|p| plan_vms(p, &dest_class, &dest_members, t))
+            .map(|p| {
+                let whole: Vec<usize> = dest_class
+                    .iter()
+                    .map(|&c| classes.members[c].len())
+                    .collect();
+                plan_vms(p, &dest_class, &dest_members, &whole, t)
+            })
             .collect(),
         remedies: report.remedies.clone(),
     };
+    // The headline reads the outcome, verdict and remedies only; the per-VM checks are in `plan`.
+    report.vms = Vec::new();
     (plan, report)
 }
 
@@ -915,6 +1000,7 @@ fn plan_vms(
     p: &VmPlan,
     dest_class: &[usize],
     dest_members: &[Vec<u32>],
+    whole: &[usize],
     t: &mut Tables,
 ) -> PlanVms {
     PlanVms {
@@ -945,7 +1031,10 @@ fn plan_vms(
                 }
                 Destination {
                     class: dest_class.get(d).copied().unwrap_or(0) as u32,
-                    hosts: dest_members.get(d).cloned().unwrap_or_default(),
+                    hosts: dest_members
+                        .get(d)
+                        .filter(|m| m.len() != whole.get(d).copied().unwrap_or(0))
+                        .cloned(),
                     verdict: c.verdict,
                     blockers,
                     unknowns: c.unknown.iter().map(|u| t.unknown(u)).collect(),
@@ -973,6 +1062,9 @@ fn headline_for(
     crate::headline::headline_of(host_count, evc.key().as_deref(), outcome, plans)
 }
 
+/// Classes named in the story's first line; `classes` has them all.
+const MAX_STORY_CLASSES: usize = 8;
+
 /// The class story: what a person reads first. One line per finding.
 fn story(
     classes: &HostClasses,
@@ -988,11 +1080,16 @@ fn story(
         0 => "no hosts".to_string(),
         1 => format!("{n} host{}, all alike", if n == 1 { "" } else { "s" }),
         k => format!(
-            "{n} hosts in {k} classes of identical CPU features: {}",
-            (0..k)
+            "{n} hosts in {k} classes of identical CPU features: {}{}",
+            (0..k.min(MAX_STORY_CLASSES))
                 .map(|c| format!("{} ({})", classes.labels[c], classes.members[c].len()))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
+            if k > MAX_STORY_CLASSES {
+                format!("; and {} more classes", k - MAX_STORY_CLASSES)
+            } else {
+                String::new()
+            }
         ),
     });
     for f in patch_era {

@@ -636,6 +636,17 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
 /// its requirements against the destination's EVC-effective capabilities, its per-VM masks, and
 /// its virtual hardware version against the destination ESXi's maximum.
 pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
+    check_vm_with(vm, dest, evc, true)
+}
+
+/// [`check_vm`] without the list of the VM's requirements (`requirements` is empty): the same
+/// verdict, blockers and unknowns, for the matrix and maintenance plans, where the list would
+/// repeat the VM's own requirements once per destination.
+pub fn check_vm_brief(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
+    check_vm_with(vm, dest, evc, false)
+}
+
+fn check_vm_with(vm: &Vm, dest: &Host, evc: EvcSetting<'_>, detail: bool) -> CheckReport {
     let eff = effective(dest, evc);
     let missing = missing_with(vm, dest, evc, &eff);
     let admission = evc.mode().map(|m| admission(dest, m));
@@ -784,24 +795,27 @@ pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
         guest_os: vm.guest_id.clone(),
         per_vm_what_if: vm.per_vm_what_if.clone(),
         basis: eff.basis,
-        requirements: vm
-            .requirements
-            .all
-            .iter()
-            .map(|r| CheckedRequirement {
-                key: r.written.clone(),
-                required: requirement_text(r.requirement),
-            })
-            .chain(
-                vm.mask_required
-                    .difference(vm.requirements.required_features())
-                    .iter()
-                    .map(|id| CheckedRequirement {
-                        key: cat.def(id).key.clone(),
-                        required: "Bool:Min:1 (per-VM EVC mask)".to_string(),
-                    }),
-            )
-            .collect(),
+        requirements: if !detail {
+            Vec::new()
+        } else {
+            vm.requirements
+                .all
+                .iter()
+                .map(|r| CheckedRequirement {
+                    key: r.written.clone(),
+                    required: requirement_text(r.requirement),
+                })
+                .chain(
+                    vm.mask_required
+                        .difference(vm.requirements.required_features())
+                        .iter()
+                        .map(|id| CheckedRequirement {
+                            key: cat.def(id).key.clone(),
+                            required: "Bool:Min:1 (per-VM EVC mask)".to_string(),
+                        }),
+                )
+                .collect()
+        },
     }
 }
 
@@ -1134,14 +1148,44 @@ pub fn drift_summary(with: &[String], without: &[String], total: usize) -> Strin
         return "values differ".to_string();
     }
     if with.len() <= without.len() {
-        format!("only {} of {total} hosts: {}", with.len(), host_list(with))
+        format!(
+            "only {} of {total} hosts: {}",
+            with.len(),
+            host_list_short(with, MAX_SUMMARY_LIST)
+        )
     } else {
         format!(
             "missing on {} of {total} hosts: {}",
             without.len(),
-            host_list(without)
+            host_list_short(without, MAX_SUMMARY_LIST)
         )
     }
+}
+
+/// Longest host list in a drift summary (characters); the full lists are the drift entry's.
+const MAX_SUMMARY_LIST: usize = 160;
+
+/// [`host_list`], cut to the names that fit `max_chars` followed by "and N more" when longer.
+pub fn host_list_short(names: &[String], max_chars: usize) -> String {
+    let full = host_list(names);
+    if full.chars().count() <= max_chars {
+        return full;
+    }
+    let mut shown: Vec<String> = Vec::new();
+    let mut len = 0;
+    for n in names {
+        let extra = n.chars().count() + 2;
+        if !shown.is_empty() && len + extra > max_chars {
+            break;
+        }
+        len += extra;
+        shown.push(n.clone());
+    }
+    let rest = names.len() - shown.len();
+    if rest == 0 {
+        return full;
+    }
+    format!("{} and {rest} more", host_list(&shown))
 }
 
 /// Joins host names, compressing runs with a common prefix and consecutive numbers:
@@ -1305,8 +1349,17 @@ pub fn row_vms(
 /// identical to the row host (two members of one host class): then the cell is computed, not
 /// assumed.
 pub fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
-    let checks: Vec<CheckReport> = vms.iter().map(|vm| check_vm(vm, to, evc)).collect();
-    cell_of(to, &checks)
+    matrix_cell_checked(vms, to, evc).0
+}
+
+/// [`matrix_cell`] and the per-band checks it was folded from ([`check_vm_brief`], one per VM).
+pub fn matrix_cell_checked(
+    vms: &[Vm],
+    to: &Host,
+    evc: EvcSetting<'_>,
+) -> (MatrixCell, Vec<CheckReport>) {
+    let checks: Vec<CheckReport> = vms.iter().map(|vm| check_vm_brief(vm, to, evc)).collect();
+    (cell_of(to, &checks), checks)
 }
 
 /// Folds the per-band checks of one (from, to) pair into a matrix cell.
@@ -1534,6 +1587,59 @@ pub fn maintenance_from(
     vhw: Option<u8>,
     modes: &ModeCatalogue,
 ) -> MaintenanceReport {
+    maintenance_with(
+        hosts,
+        source,
+        destinations,
+        vms,
+        evc,
+        per_vm,
+        vhw,
+        modes,
+        &mut |vm, _, d| check_vm(vm, d, evc),
+    )
+}
+
+/// [`maintenance_from`] with the checks supplied by the caller: `check(vm, d, destination)` must
+/// answer what [`check_vm`] or [`check_vm_brief`] answers for `vm` on `destinations[d]` (the
+/// class engine hands over the checks its matrix already made).
+#[allow(clippy::too_many_arguments)]
+pub fn maintenance_checked(
+    hosts: &[Host],
+    source: &Host,
+    destinations: &[&Host],
+    vms: &[Vm],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+    modes: &ModeCatalogue,
+    check: &mut dyn FnMut(&Vm, usize, &Host) -> CheckReport,
+) -> MaintenanceReport {
+    maintenance_with(
+        hosts,
+        source,
+        destinations,
+        vms,
+        evc,
+        per_vm,
+        vhw,
+        modes,
+        check,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn maintenance_with(
+    hosts: &[Host],
+    source: &Host,
+    destinations: &[&Host],
+    vms: &[Vm],
+    evc: EvcSetting<'_>,
+    per_vm: Option<&EvcMode>,
+    vhw: Option<u8>,
+    modes: &ModeCatalogue,
+    check: &mut dyn FnMut(&Vm, usize, &Host) -> CheckReport,
+) -> MaintenanceReport {
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
         let mut breaks: Vec<u8> = destinations.iter().filter_map(|h| h.max_vhw).collect();
@@ -1568,8 +1674,11 @@ pub fn maintenance_from(
                 n - 1
             ),
         };
-        let mut dests: Vec<CheckReport> =
-            destinations.iter().map(|d| check_vm(vm, d, evc)).collect();
+        let mut dests: Vec<CheckReport> = destinations
+            .iter()
+            .enumerate()
+            .map(|(i, d)| check(vm, i, d))
+            .collect();
         if names.len() > 1 {
             for d in &mut dests {
                 d.vm.clone_from(&label);

@@ -53,8 +53,7 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
         )));
     }
     let modes = loaded.ws.modes.clone();
-    let mut request = request(&args.evc);
-    request.skip_maintenance = loaded.ws.hosts.len() > evcalc::check::MAX_MATRIX_HOSTS;
+    let request = request(&args.evc);
     let answer = app::cluster_in(loaded.ws, &request, Vec::new());
     if let Some(fail) = option_failure(&answer.option_errors) {
         return Err(fail);

@@ -42,11 +42,23 @@ pub(crate) use outln;
 /// Pretty JSON with a trailing newline. Structs keep their field order (`#[serde(flatten)]`
 /// puts a core report's fields at the top level, followed by the CLI's own fields).
 pub fn json(value: &impl Serialize) -> String {
-    let mut s = serde_json::to_string_pretty(value)
+    let mut s = serde_json::to_string(value)
+        .and_then(|compact| {
+            // Indented for people; answers over 1 MiB (fleets) stay compact: indentation would
+            // more than double them (pipe through `jq` to read one).
+            if compact.len() > JSON_PRETTY_LIMIT {
+                Ok(compact)
+            } else {
+                serde_json::to_string_pretty(value)
+            }
+        })
         .unwrap_or_else(|e| format!("{{\"errors\": [{{\"message\": \"{e}\"}}]}}"));
     s.push('\n');
     s
 }
+
+/// `--json` output is indented up to this size (bytes, compact) and compact above it.
+pub const JSON_PRETTY_LIMIT: usize = 1 << 20;
 
 /// The fields every file-based command adds to its JSON.
 #[derive(Serialize)]
