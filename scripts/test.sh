@@ -13,7 +13,7 @@ step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
 step "Tools: libvirt-clients (virsh, the differential oracle)"
 bash scripts/virsh-baseline.sh --install-only
 
-step "Rust: formatting, build, lints (clippy -D warnings) and tests of the workspace"
+step "Rust: formatting, build, lints (clippy -D warnings), tests and docs (cargo doc -D warnings) of the workspace"
 cargo fmt --all -- --check
 cargo build --workspace --all-targets --locked
 if cargo clippy --version >/dev/null 2>&1 || rustup component add clippy; then
@@ -22,6 +22,7 @@ else
   echo "CLIPPY SKIPPED: the clippy component is missing and could not be installed"
 fi
 cargo test --workspace --locked
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 step "Browser: build the wasm module and run the page in headless Chromium"
 bash tests/e2e/run.sh

@@ -7,7 +7,7 @@
 use evcalc::input::HostInput;
 use evcalc::parse::cpuid_dump::{self, Leaves};
 
-/// [`read_local_host`] plus the host's warnings: the CPUID approximation note first, then
+/// The host evcalc runs on, read with CPUID, and its warnings: the CPUID approximation note first, then
 /// what the decoder noticed (e.g. "taken inside a virtual machine").
 pub fn read_local_host_with_warnings() -> Result<(HostInput, Vec<String>), String> {
     let leaves = read_leaves()?;

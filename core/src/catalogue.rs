@@ -82,7 +82,7 @@ pub enum Kind {
     /// An instruction-set or platform feature that EVC modes add generation by generation.
     Feature,
     /// A side-channel mitigation (IBRS, MDCLEAR, …): added to modes by patches, passed through
-    /// where the host has it, so hosts of one EVC cluster may differ ([C] KB 52085/68024).
+    /// where the host has it, so hosts of one EVC cluster may differ (\[C\] KB 52085/68024).
     Mitigation,
     /// Hardware virtualization (VMX, SVM and SVM sub-features), exposed only for nested HV.
     Virtualization,
@@ -111,9 +111,9 @@ pub enum Class {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
-    /// Real requirement lists show it ([D]), or a strong analogy does ([I]; see the evidence).
+    /// Real requirement lists show it (\[D\]), or a strong analogy does (\[I\]; see the evidence).
     Required,
-    /// Exposed yet required by no real VM ([D]), or by strong analogy ([I]).
+    /// Exposed yet required by no real VM (\[D\]), or by strong analogy (\[I\]).
     NotRequired,
     /// No evidence either way: moves that depend on it cannot be decided.
     Unproven,
@@ -137,7 +137,7 @@ pub struct FeatureDef {
     pub vmware_field: String,
     /// Whether a VM that saw the feature at power-on requires it (calibrated on real lists).
     pub role: Role,
-    /// Why, with its evidence tag, e.g. "[D] required by all 7 real VMs on ESXi 8.0.1 host-14 (vmx-10..19)".
+    /// Why, with its evidence tag, e.g. "\[D\] required by all 7 real VMs on ESXi 8.0.1 host-14 (vmx-10..19)".
     pub role_evidence: String,
     /// A patch-era feature (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD): appears on a host with a
     /// hypervisor patch and microcode, not with a CPU generation; no EVC mode's fixed admission set has it.

@@ -1,6 +1,6 @@
 //! The checks: host summary, VM at power-on, VM → host, cluster matrix, maintenance plan.
 //!
-//! The rule ([C] vSphere API, `VirtualMachineRuntimeInfo.featureRequirement`): a VM's
+//! The rule (\[C\] vSphere API, `VirtualMachineRuntimeInfo.featureRequirement`): a VM's
 //! requirements "must have equivalent host capabilities `HostConfigInfo.featureCapability`
 //! in order to power on, resume, or migrate to the host". A VM's requirements are frozen at
 //! power-on from what it saw: the host's features, capped by the cluster EVC mode and any
@@ -366,7 +366,7 @@ pub fn power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> V
 
 /// A VM of virtual hardware `vhw` (None: the host's maximum, assumed) powered on on `host`.
 ///
-/// [C] vSphere 6.7 docs, "Determine the EVC Mode of a Virtual Machine": "The EVC mode of a
+/// \[C\] vSphere 6.7 docs, "Determine the EVC Mode of a Virtual Machine": "The EVC mode of a
 /// virtual machine is determined when the virtual machine is powered on … the virtual machine
 /// does not use any CPU features exposed by the new EVC mode until the virtual machine is
 /// powered off and powered on again."
@@ -374,7 +374,7 @@ pub fn power_on(host: &Host, evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> V
 /// Requirements: the features it saw whose requirement role is proven (calibrated on real
 /// `featureRequirement` lists); `maybe`: features it may have seen or whose role is unproven.
 /// A per-VM mode named without masks is a what-if: the VM requires every feature of the mode
-/// ([C] per-VM EVC "determines the set of host CPU features that a virtual machine requires in
+/// (\[C\] per-VM EVC "determines the set of host CPU features that a virtual machine requires in
 /// order to power on and migrate").
 pub fn power_on_at(
     host: &Host,
@@ -547,7 +547,7 @@ pub fn vm_min_mode<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Option<&'m EvcMode>
 }
 
 /// Per-VM EVC masks pin the CPU identity (FAMILY, MODEL, …) and vendor; a VM's other masks
-/// (e.g. NSX Edge's lone `cpuid.PDPE1GB = Val:1`, [D]) are not an EVC mode.
+/// (e.g. NSX Edge's lone `cpuid.PDPE1GB = Val:1`, \[D\]) are not an EVC mode.
 fn masks_are_per_vm_evc(vm: &Vm) -> bool {
     vm.masks.iter().any(|(k, _)| match k {
         Key::Known(id) => matches!(catalogue().def(*id).kind, Kind::Identity | Kind::Vendor),

@@ -1,16 +1,16 @@
 //! ESXi releases and the virtual hardware versions they run.
 //!
 //! ESXi release → maximum virtual hardware version (also the default for new VMs unless a
-//! Default VM Compatibility is set), [C] govmomi `vim25/types/hardware_version.go`
-//! (`GetHardwareVersionForESXi`, "From https://kb.vmware.com/s/article/1003746", commit
+//! Default VM Compatibility is set), \[C\] govmomi `vim25/types/hardware_version.go`
+//! (`GetHardwareVersionForESXi`, "From <https://kb.vmware.com/s/article/1003746>", commit
 //! 1c017f8e): 8.0.2 → vmx-21, 8.0 → 20, 7.0.2 → 19, 7.0.1 → 18, 7.0.0 → 17, 6.7 U2 → 15,
 //! 6.7 → 14, 6.5 → 13, 6.0 → 11, 5.5 → 10, 5.1 → 9, 5.0 → 8, 4.0 → 7, 3 → 4.
-//! 9.0 → vmx-22 is [I] from KB 1003746 as quoted in the domain notes (that govmomi snapshot
+//! 9.0 → vmx-22 is \[I\] from KB 1003746 as quoted in the domain notes (that govmomi snapshot
 //! predates 9.0).
 //!
 //! ESXi before 7.0 does not put the update in its version (6.7 U3 reports "6.7.0"); govmomi asks
 //! callers to pass 6.7.2 for 6.7 U2. evcalc reads the build number instead: 6.7 U2 is build
-//! 13006603 [R] (VMware's build-number KB 2143832, recalled), later 6.7 builds are larger.
+//! 13006603 \[R\] (VMware's build-number KB 2143832, recalled), later 6.7 builds are larger.
 
 /// A parsed `product.fullName` / `product.version` + build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct Release {
     pub build: Option<u64>,
 }
 
-/// First 6.7 build of Update 2 ([R], see the module docs).
+/// First 6.7 build of Update 2 (\[R\], see the module docs).
 const ESXI_67_U2_BUILD: u64 = 13_006_603;
 
 impl Release {

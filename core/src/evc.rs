@@ -1,6 +1,6 @@
 //! EVC modes: each mode's feature baseline, vendor, track and the evidence behind every feature.
 //!
-//! The built-in data is `core/data/evc-modes.txt` (mostly [R]/[I] — see its header), compiled in
+//! The built-in data is `core/data/evc-modes.txt` (mostly \[R\]/\[I\] — see its header), compiled in
 //! as Rust data (`generated/modes.rs`, rendered from the text by the unit test
 //! `generated_data_is_fresh`, see `core/data/README.md`). A user can replace it with a real
 //! `SupportedEVCMode` export ([`ModeCatalogue::from_export`]), parsed at run time.
@@ -16,7 +16,7 @@
 //! (`admission_unproven`: DS, MWAIT, TSX, …) make a host that lacks only them "uncertain" for
 //! the mode, never "no EVC mode". Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD) are in
 //! no mode's fixed admission set: `patch_era` lists which of them a mode can expose; whether a
-//! cluster exposes them depends on its hosts ([C] KB 52085/68024, research notes §5.2).
+//! cluster exposes them depends on its hosts (\[C\] KB 52085/68024, research notes §5.2).
 
 use crate::catalogue::{FeatureId, FeatureSet, Kind, Role, catalogue};
 use crate::input::EvcModeInput;

@@ -1,6 +1,6 @@
 //! What a host's EVC masks expose to VMs powered on there: its EVC-effective capabilities.
 //!
-//! The model ([C] KB 52085/55111/68024 "vMotion and EVC Information", Dell VxRail KB 524619,
+//! The model (\[C\] KB 52085/55111/68024 "vMotion and EVC Information", Dell VxRail KB 524619,
 //! vSphere API `FeatureEVCMode`; evc-domain.md §0, §2.5, §5.2):
 //!
 //! * Without EVC a VM sees its host's raw `featureCapability` and a destination is judged by its
@@ -9,14 +9,14 @@
 //!   (`featMask.evc.*`); `maskedFeatureCapability` is the result. A VM powered on there sees at
 //!   most that, and a destination is judged by *its* masked capabilities. The masks are per host
 //!   and can differ between members.
-//! * Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR; FCMD [I]) are hidden from guests of an
+//! * Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR; FCMD \[I\]) are hidden from guests of an
 //!   EVC cluster until vCenter considers every host updated; then they join the baseline and
 //!   hosts without them are no longer admitted. Whether a host's masks expose one is decided
 //!   from evidence, strongest first: the host's `maskedFeatureCapability`, its `featMask.evc.*`
 //!   lines, a VM powered on there that requires it, `--evc-exposes`, the cluster's `evcState`.
 //!   Without evidence the exposure is unknown — "every member has it" makes it probable, never
 //!   proven — and moves that depend on it are `unknown`.
-//! * A mask cannot create a feature the CPU lacks: masked = min(raw, mask) [I] (evc-domain.md
+//! * A mask cannot create a feature the CPU lacks: masked = min(raw, mask) \[I\] (evc-domain.md
 //!   §2.5 open point; consistent with every real masked list, which never exceeds raw).
 
 use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
@@ -25,7 +25,7 @@ use crate::model::{Capabilities, Host, Key};
 use std::sync::OnceLock;
 
 /// Patch-era features: the features KBs 52085 (IBRS, IBPB, STIBP), 54951/55111 (SSBD) and 68024
-/// (MDCLEAR) describe as hidden until every host is updated; FCMD (L1TF, KB 55636) by analogy [I].
+/// (MDCLEAR) describe as hidden until every host is updated; FCMD (L1TF, KB 55636) by analogy \[I\].
 pub fn patch_era() -> FeatureSet {
     static SET: OnceLock<FeatureSet> = OnceLock::new();
     *SET.get_or_init(|| {

@@ -300,7 +300,7 @@ impl Requirements {
     }
 
     /// The requirements a VM carries after seeing `seen` at power-on: `Bool:Min:1` for every
-    /// requirable feature it saw ([D]: real lists are exactly such entries).
+    /// requirable feature it saw (\[D\]: real lists are exactly such entries).
     pub fn from_seen(seen: FeatureSet) -> Requirements {
         let cat = catalogue();
         let list = seen
@@ -360,7 +360,7 @@ pub struct Vm {
     /// Per-VM masks (`runtime.featureMask` / `featMask.vm.*`).
     pub masks: Vec<(Key, Mask)>,
     /// Features the VM's per-VM EVC masks set to `Val:1`: needed to power on and to migrate
-    /// ([C] vSphere 6.7 docs: the per-VM EVC mode "determines the set of host CPU features that a
+    /// (\[C\] vSphere 6.7 docs: the per-VM EVC mode "determines the set of host CPU features that a
     /// virtual machine requires in order to power on and migrate").
     pub mask_required: FeatureSet,
     /// Per-VM EVC named without masks (a what-if): the mode's key.

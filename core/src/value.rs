@@ -83,9 +83,9 @@ impl Mask {
 
     /// Applies the mask to a boolean/numeric feature capability.
     ///
-    /// `identity` features (FAMILY, MODEL, …) take the mask's value as is ([D] EVC masks pin them).
+    /// `identity` features (FAMILY, MODEL, …) take the mask's value as is (\[D\] EVC masks pin them).
     /// For other features `Val:n` exposes `min(cap, n)`: a mask cannot conjure a feature the
-    /// hardware lacks ([I]; otherwise a host without MD_CLEAR would hand MD_CLEAR to its own VMs).
+    /// hardware lacks (\[I\]; otherwise a host without MD_CLEAR would hand MD_CLEAR to its own VMs).
     pub fn apply(self, capability: u64, identity: bool) -> u64 {
         match self.op {
             MaskOp::Val if identity => self.value,

@@ -28,8 +28,8 @@
 //! * `cpuid.<KEY>` = 0/1 for every catalogue feature that has a CPUID location
 //!   (`core/data/features.tsv`), plus AMD's CPUID.80000008h:EBX IBPB (bit 12), IBRS (14),
 //!   STIBP (15) and SSBD (24) reported under the same keys as Intel's CPUID.(7,0):EDX bits
-//!   `cpuid.IBPB`, `cpuid.IBRS`, `cpuid.STIBP`, `cpuid.SSBD` ([I]: VMware does not publish how it
-//!   names AMD's bits; Intel's IBRS and IBPB share CPUID.(7,0):EDX[26]);
+//!   `cpuid.IBPB`, `cpuid.IBRS`, `cpuid.STIBP`, `cpuid.SSBD` (\[I\]: VMware does not publish how it
+//!   names AMD's bits; Intel's IBRS and IBPB share CPUID.(7,0):EDX\[26\]);
 //! * the `cpuid.XCR0_MASTER_*` keys are what CPUID.(0xD,0):EAX *advertises*, not what an OS
 //!   enabled in XCR0;
 //! * the vendor keys (`cpuid.Intel`, `cpuid.AMD`, `cpuid.VIA`, `cpuid.Cyrix`) from the leaf-0

@@ -9,7 +9,7 @@
 //! absent), so use a raw
 //! CPUID dump, or `--set cpuid.KEY=1`, when they matter.
 //!
-//! The `cpuid.XCR0_MASTER_*` keys have no flag; they are derived [I]: `xsave`+`sse` →
+//! The `cpuid.XCR0_MASTER_*` keys have no flag; they are derived \[I\]: `xsave`+`sse` →
 //! `XCR0_MASTER_SSE`, `avx` → `YMM_H`, `avx512f` → `OPMASK`/`ZMM_H`/`HI16_ZMM`, `pku` → `PKRU`,
 //! `mpx` → `BNDREGS`/`BNDCSR`, `amx_tile` → `XTILECFG`/`XTILEDATA` and `XFD` (Linux enables AMX
 //! only with XFD).
@@ -163,7 +163,7 @@ pub const FLAG_MAP: &[(&str, &[&str])] = &[
     ("auto_ibrs", &["AUTOMATIC_IBRS"]),
 ];
 
-/// Keys derived from flags rather than named by one [I]: (required flags, keys).
+/// Keys derived from flags rather than named by one \[I\]: (required flags, keys).
 const DERIVED: &[(&[&str], &[&str])] = &[
     (&["xsave", "sse"], &["XCR0_MASTER_SSE"]),
     (&["xsave", "avx"], &["XCR0_MASTER_YMM_H"]),

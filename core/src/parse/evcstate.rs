@@ -1,6 +1,6 @@
 //! A cluster's `ClusterEVCManager.evcState` as JSON: govc `object.collect -json CLUSTER
 //! evcState` (camelCase field names, possibly wrapped in `[{"name": "evcState", "val": {…}}]`)
-//! and PowerCLI `ConvertTo-Json` (PascalCase). Fields ([C] vSphere API `ClusterEVCManagerEVCState`):
+//! and PowerCLI `ConvertTo-Json` (PascalCase). Fields (\[C\] vSphere API `ClusterEVCManagerEVCState`):
 //! `currentEVCModeKey`, `guaranteedCPUFeatures`, `featureCapability`, `featureMask`,
 //! `featureRequirement`. The masks say what the cluster's baseline lets guests see — evidence for
 //! the exposure of patch-era features on every member that has no stronger evidence of its own.
