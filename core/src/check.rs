@@ -1809,7 +1809,14 @@ fn maintenance_with(
                 .split_once(" require ")
                 .map(|(_, r)| format!("they require {r}"))
                 .unwrap_or(story);
-            format!("{blocked} of {vm_count} VMs have no destination: {reason}")
+            if vm_count == 1 {
+                format!(
+                    "its VM has no destination: {}",
+                    reason.replacen("they require", "it requires", 1)
+                )
+            } else {
+                format!("{blocked} of {vm_count} VMs have no destination: {reason}")
+            }
         };
         let tail = if unknown > 0 {
             format!("; {unknown} more not verifiable from the data")

@@ -32,7 +32,13 @@ fn commands_in_backticks(text: &str) -> String {
                 .find([';', ')', '(', '\n'])
                 .map_or(out.len(), |e| at + cmd.len() + e);
             let inner = out[at..end].trim_end().to_string();
-            out.replace_range(at..end, &format!("`{inner}` "));
+            // A space after the closing backtick only where text follows (not before `)`/`;`).
+            let space = if out[end..].starts_with([')', ';']) || end == out.len() {
+                ""
+            } else {
+                " "
+            };
+            out.replace_range(at..end, &format!("`{inner}`{space}"));
         }
     }
     out.replace("  ", " ").trim().to_string()
