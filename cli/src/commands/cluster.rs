@@ -58,9 +58,21 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     if let Some(fail) = option_failure(&answer.option_errors) {
         return Err(fail);
     }
+    // The hosts' own warnings, less those the input warnings already print ("FILE: line N:
+    // TEXT", or grouped "N inputs or hosts (…): TEXT").
+    let printed: std::collections::HashSet<&str> = loaded
+        .warnings
+        .iter()
+        .flat_map(|w| w.match_indices(": ").map(move |(i, _)| &w[i + 2..]))
+        .collect();
     let mut warnings = loaded.warnings.clone();
     for h in &answer.hosts {
-        warnings.extend(h.warnings.iter().map(|w| format!("{}: {w}", h.name)));
+        warnings.extend(
+            h.warnings
+                .iter()
+                .filter(|w| !printed.contains(w.as_str()))
+                .map(|w| format!("{}: {w}", h.name)),
+        );
     }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {

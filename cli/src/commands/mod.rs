@@ -71,13 +71,11 @@ pub struct Common<'a> {
 
 /// Deduplicates warnings, keeping their order.
 pub fn dedup(warnings: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for w in warnings {
-        if !out.contains(&w) {
-            out.push(w);
-        }
-    }
-    out
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    warnings
+        .into_iter()
+        .filter(|w| seen.insert(w.clone()))
+        .collect()
 }
 
 /// Prints a failure to stderr (and, with `--json`, a `{"errors": […]}` object to stdout).
