@@ -93,6 +93,16 @@ fn snap(name: &str, args: &[&str], code: i32) {
     let (human_code, text) = human(args);
     insta::assert_snapshot!(format!("{name}_human"), text, &args.join(" "));
     assert_eq!(human_code, code, "exit code of `evcalc {}`", args.join(" "));
+    // The human report fits 100 columns (issue 11); stderr warnings quote paths and may not.
+    let report = text.split("--- stderr ---").next().unwrap_or("");
+    for line in report.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "`evcalc {}`: a line of {} columns: {line}",
+            args.join(" "),
+            line.chars().count()
+        );
+    }
     let (json_code, value) = json(args);
     insta::assert_json_snapshot!(format!("{name}_json"), value, &args.join(" "));
     assert_eq!(

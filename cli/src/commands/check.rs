@@ -336,11 +336,14 @@ fn render(
                     r.evc_mode.as_deref().unwrap_or("none")
                 );
             } else {
-                outln!(
-                    buf,
-                    "Remedies: evcalc maintenance {} --host {from}",
-                    files.join(" ")
-                );
+                let mut words: Vec<String> = vec!["evcalc".into(), "maintenance".into()];
+                words.extend(files.iter().cloned());
+                words.extend(["--host".to_string(), from.to_string()]);
+                buf.push_str(&super::shell_lines(
+                    "Remedies: ",
+                    &words,
+                    crate::table::WIDTH,
+                ));
             }
         }
     }

@@ -78,8 +78,20 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let stdout = if ctx.json {
         json(&answer)
     } else {
-        let files: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
-        render(&answer, &modes, &files, args.matrix, ctx)
+        // The arguments a follow-up `evcalc maintenance` needs: the same inputs and options.
+        let mut rerun: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+        for (flag, value) in [
+            ("--evc", &args.evc.evc),
+            ("--vm-evc", &args.evc.vm_evc),
+            ("--vm-hw", &args.evc.vm_hw),
+            ("--evc-exposes", &args.evc.evc_exposes),
+        ] {
+            if let Some(v) = value {
+                rerun.push(flag.to_string());
+                rerun.push(v.clone());
+            }
+        }
+        render(&answer, &modes, &rerun, args.matrix, ctx)
     };
     Ok(Output {
         stdout,
@@ -193,7 +205,7 @@ fn render(
     // Classes.
     outln!(buf);
     outln!(buf, "{}", st.paint(Paint::Bold, "Host classes"));
-    let joins = a.evc.mode.as_ref().map(|m| format!("joins {m}"));
+    let joins = a.evc.mode.as_ref().map(|_| "joins EVC".to_string());
     let show_esxi = a.hosts.iter().any(|h| h.product.is_some());
     let show_cpu = a.hosts.iter().any(|h| h.cpu_model.is_some());
     let mut header = vec!["class", "hosts", "#", "max EVC"];
@@ -245,7 +257,14 @@ fn render(
                 first
                     .cpu_model
                     .as_deref()
-                    .map(short_cpu)
+                    .map(|c| {
+                        // The clock says nothing about CPU features: left out for width.
+                        let c = short_cpu(c);
+                        match c.split_once(" @ ") {
+                            Some((name, _)) => name.to_string(),
+                            None => c,
+                        }
+                    })
                     .unwrap_or_else(|| "-".to_string()),
             ));
         }
@@ -441,14 +460,15 @@ fn render(
         if not_ok.len() > 8 {
             outln!(buf, "  … and {} more plans (see --json)", not_ok.len() - 8);
         }
-        let files = if files.is_empty() {
-            "FILE...".to_string()
-        } else {
-            files.join(" ")
-        };
         for m in not_ok.iter().take(3) {
             let host = &a.hosts[m.hosts[0] as usize].name;
-            outln!(buf, "Remedies: evcalc maintenance {files} --host {host}");
+            let mut words: Vec<String> = vec!["evcalc".into(), "maintenance".into()];
+            if files.is_empty() {
+                words.push("FILE...".into());
+            }
+            words.extend(files.iter().cloned());
+            words.extend(["--host".to_string(), host.clone()]);
+            buf.push_str(&super::shell_lines("Remedies: ", &words, WIDTH));
         }
     }
     buf

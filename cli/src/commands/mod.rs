@@ -319,3 +319,28 @@ pub fn list_field(
         ));
     }
 }
+
+/// A command as shell lines of at most `width` columns, continued with ` \`.
+pub fn shell_lines(lead: &str, words: &[String], width: usize) -> String {
+    let indent = " ".repeat(lead.chars().count() + 2);
+    let mut out = String::new();
+    let mut line = lead.to_string();
+    let mut first = true;
+    for w in words {
+        let len = line.chars().count();
+        if !first && len + 1 + w.chars().count() + 2 > width {
+            out.push_str(&line);
+            out.push_str(" \\\n");
+            line = format!("{indent}{w}");
+        } else {
+            if !first {
+                line.push(' ');
+            }
+            line.push_str(w);
+        }
+        first = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
