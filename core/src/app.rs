@@ -1114,6 +1114,24 @@ fn story(
             ));
         }
     }
+    if classes.len() > 1 && drift.is_empty() {
+        // Classes without a differing feature value: say what sets them apart.
+        let mut what: Vec<&str> = Vec::new();
+        for c in 1..classes.len() {
+            let (a, b) = (&hosts[classes.members[0][0]], &hosts[classes.members[c][0]]);
+            for d in crate::classes::differences(a, b) {
+                if !what.contains(&d) {
+                    what.push(d);
+                }
+            }
+        }
+        if !what.is_empty() {
+            out.push(format!(
+                "no featureCapability value differs between the hosts; the classes differ in {}",
+                what.join(", ")
+            ));
+        }
+    }
     for d in drift.iter().filter(|d| d.blocks_vmotion) {
         if patch_era
             .iter()

@@ -43,6 +43,33 @@ fn engine_view(host: &Host) -> Host {
     }
 }
 
+/// What sets two classes apart, in words (for the story when no feature value differs).
+pub fn differences(a: &Host, b: &Host) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if a.vendor != b.vendor {
+        out.push("CPU vendor");
+    }
+    if a.caps != b.caps {
+        out.push("raw capabilities (featureCapability)");
+    }
+    if a.masked != b.masked || a.masked_known_only != b.masked_known_only {
+        out.push("EVC masks (maskedFeatureCapability)");
+    }
+    if a.evc_masks != b.evc_masks {
+        out.push("featMask.evc lines");
+    }
+    if a.known_only != b.known_only || a.unrecorded != b.unrecorded {
+        out.push("what their data shows (fragments, unrecorded CPUID leaves)");
+    }
+    if a.release != b.release || a.max_vhw != b.max_vhw {
+        out.push("ESXi release");
+    }
+    if a.cluster_evidence != b.cluster_evidence {
+        out.push("evidence of what their masks expose");
+    }
+    out
+}
+
 /// The longest label before it is shortened to "first, second and N more".
 const MAX_LABEL: usize = 48;
 

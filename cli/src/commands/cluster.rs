@@ -320,7 +320,14 @@ fn render(
         st.paint(Paint::Bold, "Drift: features on which the hosts disagree")
     );
     if a.drift.is_empty() {
-        outln!(buf, "  none: every host reports the same values");
+        if a.classes.len() > 1 {
+            outln!(
+                buf,
+                "  none in featureCapability; the story says how the classes differ"
+            );
+        } else {
+            outln!(buf, "  none: every host reports the same values");
+        }
     } else {
         let mut t = Table::new(2);
         let blocking: Vec<&app::DriftEntry> = a.drift.iter().filter(|d| d.blocks_vmotion).collect();
