@@ -1,4 +1,4 @@
-// Generated from the Rust types of evcalc's contract v2 (core/src/app.rs and the report
+// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report
 // types it uses) by tests/it/contract.rs with ts-rs. Do not edit: run
 // `EVCALC_REGEN=1 cargo test -p evcalc-tests contract`.
 

@@ -69,7 +69,7 @@ pub fn typescript() -> String {
     c.visit::<ClusterAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
-        "// Generated from the Rust types of evcalc's contract v2 (core/src/app.rs and the report\n\
+        "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\
          // types it uses) by tests/it/contract.rs with ts-rs. Do not edit: run\n\
          // `EVCALC_REGEN=1 cargo test -p evcalc-tests contract`.\n\n",
     );
