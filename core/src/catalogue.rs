@@ -10,7 +10,6 @@
 //! Keys compare case-insensitively: `cpuid.MDCLEAR`, `cpuid.mdclear` and `CPUID.MdClear` are
 //! the same [`FeatureId`]. Known features are bit positions in a [`FeatureSet`].
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -296,7 +295,7 @@ impl fmt::Debug for FeatureSet {
 #[derive(Debug)]
 pub struct Catalogue {
     defs: Vec<FeatureDef>,
-    by_lower: HashMap<String, FeatureId>,
+    by_lower: rustc_hash::FxHashMap<String, FeatureId>,
     /// Features of each kind, for quick masking.
     mitigations: FeatureSet,
     requirable: FeatureSet,
@@ -422,7 +421,7 @@ impl Catalogue {
     /// Indexes catalogue rows (at most `WORDS * 64`; keys unique case-insensitively: the
     /// generator's checks). Cannot fail.
     fn index(defs: Vec<FeatureDef>) -> Catalogue {
-        let mut by_lower = HashMap::new();
+        let mut by_lower = rustc_hash::FxHashMap::default();
         let (mut mitigations, mut requirable, mut vendors) =
             (FeatureSet::EMPTY, FeatureSet::EMPTY, FeatureSet::EMPTY);
         let (mut unproven, mut patch_era) = (FeatureSet::EMPTY, FeatureSet::EMPTY);
@@ -465,10 +464,21 @@ impl Catalogue {
     /// Looks a key up, case-insensitively. `None` for keys the catalogue does not know.
     pub fn lookup(&self, key: &str) -> Option<FeatureId> {
         let key = key.trim();
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.by_lower.get(&key.to_ascii_lowercase()).copied()
-        } else {
-            self.by_lower.get(key).copied()
+        if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.by_lower.get(key).copied();
+        }
+        // Lower-cased on the stack: keys are short (the longest built-in key is under 40
+        // bytes), so no allocation per lookup.
+        let mut buf = [0u8; 64];
+        match buf.get_mut(..key.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(key.as_bytes());
+                lower.make_ascii_lowercase();
+                // ASCII lower-casing keeps the text UTF-8.
+                let lower = std::str::from_utf8(lower).ok()?;
+                self.by_lower.get(lower).copied()
+            }
+            None => self.by_lower.get(&key.to_ascii_lowercase()).copied(),
         }
     }
 
@@ -618,6 +628,7 @@ pub(crate) fn fid_name(id: FeatureId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     /// Renders `generated/catalogue.rs` from a parsed `features.tsv`.
     fn render_catalogue(cat: &Catalogue) -> String {

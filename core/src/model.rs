@@ -68,22 +68,37 @@ impl Capabilities {
     pub fn from_entries(entries: &[Entry<u64>], warnings: &mut Vec<String>) -> Capabilities {
         let cat = catalogue();
         let mut caps = Capabilities::default();
-        let mut seen: BTreeMap<Key, (u64, Pos)> = BTreeMap::new();
+        // The first value and position of each key seen, by feature id for catalogue keys.
+        let mut seen_known: Vec<Option<(u64, Pos)>> = vec![None; cat.len()];
+        let mut seen_unknown: BTreeMap<String, (u64, Pos)> = BTreeMap::new();
         for entry in entries {
             let key = Key::resolve(&entry.key);
             let mut value = entry.value;
-            if let Some((previous, pos)) = seen.get(&key) {
-                if *previous != value {
+            let seen = match &key {
+                Key::Known(id) => seen_known.get(id.0 as usize).copied().flatten(),
+                Key::Unknown(lower) => seen_unknown.get(lower).copied(),
+            };
+            if let Some((previous, pos)) = seen {
+                if previous != value {
                     warnings.push(format!(
                         "line {}: {} is listed twice with different values ({} at line {}, {} here); using the lower",
                         entry.pos.line, entry.key, previous, pos.line, value
                     ));
-                    value = value.min(*previous);
+                    value = value.min(previous);
                 } else {
                     continue;
                 }
             }
-            seen.insert(key.clone(), (value, entry.pos));
+            match &key {
+                Key::Known(id) => {
+                    if let Some(slot) = seen_known.get_mut(id.0 as usize) {
+                        *slot = Some((value, entry.pos));
+                    }
+                }
+                Key::Unknown(lower) => {
+                    seen_unknown.insert(lower.clone(), (value, entry.pos));
+                }
+            }
             match key {
                 Key::Known(id) => {
                     if value != 0 {

@@ -468,14 +468,12 @@ pub fn dump_format(text: &str) -> Option<DumpFormat> {
     let mut aida = false;
     for line in text.lines() {
         let t = line.trim();
-        if t.starts_with("basic_cpuid[") {
-            return Some(DumpFormat::LibcpuidRaw);
-        }
-        if cpuid_tool_line(t).is_some() {
-            return Some(DumpFormat::CpuidTool);
-        }
-        if !aida && instlatx64_leaf(t).is_some() {
-            aida = true;
+        // Each syntax's lines start with a fixed letter: most lines are rejected on it.
+        match t.as_bytes().first() {
+            Some(b'b') if t.starts_with("basic_cpuid[") => return Some(DumpFormat::LibcpuidRaw),
+            Some(b'0') if cpuid_tool_line(t).is_some() => return Some(DumpFormat::CpuidTool),
+            Some(b'C') if !aida && instlatx64_leaf(t).is_some() => aida = true,
+            _ => {}
         }
     }
     if aida {
@@ -981,6 +979,10 @@ fn field_line(line: &str) -> Option<(&str, &str)> {
 }
 
 fn looks_like_bit_strings(text: &str) -> bool {
+    // One substring search rules out every text without a `level` field.
+    if !text.contains("level") {
+        return false;
+    }
     let mut level = false;
     for line in text.lines().take(2000) {
         match field_line(line) {

@@ -190,6 +190,13 @@ const DERIVED: &[(&[&str], &[&str])] = &[
 pub fn looks_like(text: &str) -> bool {
     let mut processor = false;
     for line in text.lines().take(200) {
+        // The keys that matter start with p, f or v.
+        if !matches!(
+            line.trim_start().as_bytes().first(),
+            Some(b'p' | b'f' | b'v')
+        ) {
+            continue;
+        }
         let Some((key, value)) = line.split_once(':') else {
             continue;
         };

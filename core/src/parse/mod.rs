@@ -44,6 +44,10 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         Some(pieces) => parse_pieces(text, pieces),
     };
     let mut parsed = result.map_err(|e| odd_character_error(text, e))?;
+    // Both checks below look for non-ASCII characters: skipped in one fast pass for ASCII text.
+    if text.is_ascii() {
+        return Ok(parsed);
+    }
     if let Some((at, c)) = text
         .char_indices()
         .find(|(_, c)| ODD_CHARACTERS.iter().any(|(o, _, _)| o == c))

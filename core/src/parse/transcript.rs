@@ -228,6 +228,15 @@ struct Prompt<'a> {
 
 fn prompt(line: &str) -> Option<Prompt<'_>> {
     let t = line.trim_start();
+    // Every prompt starts with `[` or holds `@`, `#`, `$`, `>` or `%`: most output lines are
+    // rejected in one pass over their bytes.
+    if !t.starts_with('[')
+        && !t
+            .bytes()
+            .any(|b| matches!(b, b'@' | b'#' | b'$' | b'>' | b'%'))
+    {
+        return None;
+    }
     // `[root@esxi01:~] cmd`, `[admin@jump ~]$ cmd`
     if let Some(inner) = t.strip_prefix('[')
         && let Some(close) = inner.find(']')
@@ -394,7 +403,9 @@ fn cpuid_line(line: &str) -> Option<CpuidLine> {
     if t.starts_with("------[ Versions ]") {
         return Some(CpuidLine::DumpStart);
     }
-    if let Some(at) = t.find("Logical CPU #") {
+    if t.contains('#')
+        && let Some(at) = t.find("Logical CPU #")
+    {
         let digits: String = t[at + 13..]
             .chars()
             .take_while(char::is_ascii_digit)
@@ -498,12 +509,40 @@ impl Open {
     }
 }
 
+/// The lines of a text with a few lines of look-ahead, without collecting them all (a paste of
+/// 128 hosts has a million lines).
+struct Window<'a, I: Iterator<Item = (u32, usize, &'a str)>> {
+    lines: I,
+    ahead: std::collections::VecDeque<(u32, usize, &'a str)>,
+}
+
+impl<'a, I: Iterator<Item = (u32, usize, &'a str)>> Window<'a, I> {
+    /// The line `k` lines ahead of the current one (0 = the current line).
+    fn get(&mut self, k: usize) -> Option<&(u32, usize, &'a str)> {
+        while self.ahead.len() <= k {
+            let line = self.lines.next()?;
+            self.ahead.push_back(line);
+        }
+        self.ahead.get(k)
+    }
+
+    fn advance(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.ahead.pop_front().is_none() {
+                self.lines.next();
+            }
+        }
+    }
+}
+
 fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
-    let all: Vec<(u32, usize, &str)> = lines(text).collect();
+    let mut all = Window {
+        lines: lines(text),
+        ahead: std::collections::VecDeque::with_capacity(4),
+    };
     let mut pieces: Vec<Piece<'a>> = Vec::new();
     let mut boundaries = 0usize;
     let mut open = Open::new(None, 0, 0, 1, None);
-    let mut i = 0usize;
     let close = |open: &Open, end: usize, pieces: &mut Vec<Piece<'a>>| {
         if open.content {
             pieces.push(Piece {
@@ -526,13 +565,12 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             }
         }
     };
-    while i < all.len() {
-        let (number, start, line) = all[i];
-        let next_start = all.get(i + 1).map_or(text.len(), |l| l.1);
+    while let Some(&(number, start, line)) = all.get(0) {
+        let next_start = all.get(1).map_or(text.len(), |l| l.1);
         // dshbak: a name framed by two dash lines.
         if dash_line(line)
-            && let (Some(&(_, _, name_line)), Some(&(_, _, frame))) =
-                (all.get(i + 1), all.get(i + 2))
+            && let Some(&(name_number, _, name_line)) = all.get(1)
+            && let Some(&(_, _, frame)) = all.get(2)
             && dash_line(frame)
         {
             let name = name_line.trim();
@@ -540,15 +578,9 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             if !name.is_empty() && !name.contains(' ') {
                 close(&open, start, &mut pieces);
                 boundaries += 1;
-                let after = all.get(i + 3).map_or(text.len(), |l| l.1);
-                open = Open::new(
-                    Some(name.to_string()),
-                    all[i + 1].0,
-                    after,
-                    number + 3,
-                    None,
-                );
-                i += 3;
+                let after = all.get(3).map_or(text.len(), |l| l.1);
+                open = Open::new(Some(name.to_string()), name_number, after, number + 3, None);
+                all.advance(3);
                 continue;
             }
         }
@@ -560,7 +592,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             // A prompt without a command (the last line of a transcript) keeps the name for
             // any output that follows, but is no host of its own.
             open = Open::new(host, number, next_start, number + 1, command);
-            i += 1;
+            all.advance(1);
             continue;
         }
         if let Some(name) = header(line) {
@@ -569,7 +601,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             close(&open, start, &mut pieces);
             boundaries += 1;
             open = Open::new(Some(name.to_string()), number, next_start, number + 1, None);
-            i += 1;
+            all.advance(1);
             continue;
         }
         match cpuid_line(line) {
@@ -600,7 +632,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                 }
             }
         }
-        i += 1;
+        all.advance(1);
     }
     close(&open, text.len(), &mut pieces);
     if boundaries == 0 {
