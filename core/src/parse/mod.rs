@@ -14,6 +14,44 @@ pub mod vmodl;
 
 use crate::input::{Document, Format, HostInput, ParseError, Parsed, Pos, Warning};
 
+/// `str::trim` and friends, fast on ASCII: they strip ASCII blanks byte by byte and fall back to
+/// the Unicode-aware std functions only where a non-ASCII character (or a vertical tab, which
+/// `trim_ascii` keeps) borders the text. Same results as std; line scanners call them on every
+/// line of a paste.
+pub(crate) trait FastTrim {
+    fn trim_fast(&self) -> &str;
+    fn trim_start_fast(&self) -> &str;
+    fn trim_end_fast(&self) -> &str;
+}
+
+fn unusual_edge(b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| b >= 0x80 || b == 0x0b)
+}
+
+impl FastTrim for str {
+    fn trim_fast(&self) -> &str {
+        self.trim_start_fast().trim_end_fast()
+    }
+
+    fn trim_start_fast(&self) -> &str {
+        let t = self.trim_ascii_start();
+        if unusual_edge(t.as_bytes().first()) {
+            t.trim_start()
+        } else {
+            t
+        }
+    }
+
+    fn trim_end_fast(&self) -> &str {
+        let t = self.trim_ascii_end();
+        if unusual_edge(t.as_bytes().last()) {
+            t.trim_end()
+        } else {
+            t
+        }
+    }
+}
+
 /// The result of one format's parser.
 pub type ParseResult = Result<(Vec<Document>, Vec<Warning>), ParseError>;
 
@@ -449,4 +487,40 @@ fn first_content_pos(text: &str) -> (u32, u32) {
         }
     }
     (1, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FastTrim;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fast_trims_are_std_trims_on_edge_cases() {
+        for s in [
+            "",
+            " ",
+            "\t x \r",
+            "\u{a0}x\u{a0}",
+            " \u{2003} x \u{3000} ",
+            "\u{b}x\u{b}",
+            "\u{c} x",
+            "é",
+            " é ",
+            "x\u{85}",
+            "\u{85}",
+        ] {
+            assert_eq!(s.trim_fast(), s.trim(), "{s:?}");
+            assert_eq!(s.trim_start_fast(), s.trim_start(), "{s:?}");
+            assert_eq!(s.trim_end_fast(), s.trim_end(), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_trims_are_std_trims(s in "[ \t\r\n\u{b}\u{c}\u{a0}\u{85}\u{2003}\u{3000}xé]{0,12}") {
+            prop_assert_eq!(s.trim_fast(), s.trim());
+            prop_assert_eq!(s.trim_start_fast(), s.trim_start());
+            prop_assert_eq!(s.trim_end_fast(), s.trim_end());
+        }
+    }
 }

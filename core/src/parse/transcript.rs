@@ -31,6 +31,7 @@
 //!
 //! Everything is one pass over the lines (plus one for the pdsh check): linear in the input.
 
+use super::FastTrim;
 use std::borrow::Cow;
 
 /// The output of one host in a transcript.
@@ -106,7 +107,7 @@ const COMMANDS: &[&str] = &[
 
 /// Splits `text` at host boundaries. `None` when the text has none (parse it as one input).
 pub fn split(text: &str) -> Option<Vec<Piece<'_>>> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start_fast();
     // JSON and XML are structured: never split by line heuristics.
     if trimmed.starts_with('<')
         || trimmed.starts_with('{')
@@ -153,6 +154,14 @@ fn is_name(s: &str) -> bool {
 
 /// `esxi01: rest` → (`esxi01`, `rest`).
 fn prefixed(line: &str) -> Option<(&str, &str)> {
+    // A host name starts with a letter, digit or `_` (indented output lines never do).
+    if !line
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
+        return None;
+    }
     let colon = line.find(':')?;
     let (name, rest) = (&line[..colon], &line[colon + 1..]);
     if !is_name(name) || name.bytes().all(|c| c.is_ascii_digit()) {
@@ -171,11 +180,11 @@ fn split_prefixed(text: &str) -> Option<Vec<Piece<'_>>> {
     let mut content = 0usize;
     let mut hits = 0usize;
     for (_, _, line) in lines(text) {
-        if line.trim().is_empty() {
+        if line.trim_fast().is_empty() {
             continue;
         }
         content += 1;
-        if prefixed(line).is_some_and(|(_, rest)| !rest.trim().is_empty()) {
+        if prefixed(line).is_some_and(|(_, rest)| !rest.trim_fast().is_empty()) {
             hits += 1;
         }
     }
@@ -227,7 +236,7 @@ struct Prompt<'a> {
 }
 
 fn prompt(line: &str) -> Option<Prompt<'_>> {
-    let t = line.trim_start();
+    let t = line.trim_start_fast();
     // Every prompt starts with `[` or holds `@`, `#`, `$`, `>` or `%`: most output lines are
     // rejected in one pass over their bytes.
     if !t.starts_with('[')
@@ -243,11 +252,11 @@ fn prompt(line: &str) -> Option<Prompt<'_>> {
     {
         let (user_host, after) = (&inner[..close], &inner[close + 1..]);
         if let Some(host) = user_at_host(user_host) {
-            let after = after.trim_start();
+            let after = after.trim_start_fast();
             let after = after.strip_prefix(['#', '$', '>', '%']).unwrap_or(after);
             return Some(Prompt {
                 host: Some(host),
-                command: after.trim(),
+                command: after.trim_fast(),
             });
         }
         return None;
@@ -264,22 +273,22 @@ fn prompt(line: &str) -> Option<Prompt<'_>> {
             return None;
         }
         let head = &t[..end];
-        if let Some(host) = user_at_host(head.trim_end()) {
+        if let Some(host) = user_at_host(head.trim_end_fast()) {
             return Some(Prompt {
                 host: Some(host),
-                command: t[end + 1..].trim(),
+                command: t[end + 1..].trim_fast(),
             });
         }
         return None;
     }
     // `esxi01 # cmd`, `esxi01:~ # cmd`, `~ # cmd`, `# cmd`, `$ cmd`: only before a known command.
     let end = t.find(['#', '$', '>'])?;
-    let head = t[..end].trim();
-    let command = t[end + 1..].trim();
+    let head = t[..end].trim_fast();
+    let command = t[end + 1..].trim_fast();
     if !known_command(command) {
         return None;
     }
-    let host_part = head.split(':').next().unwrap_or_default().trim();
+    let host_part = head.split(':').next().unwrap_or_default().trim_fast();
     let pathlike = head.is_empty() || head.starts_with('~') || head.starts_with('/');
     let host = if pathlike || head.starts_with("PS ") || head.contains('\\') {
         None
@@ -344,12 +353,12 @@ fn ssh_target(command: &str) -> Option<&str> {
 /// A section header naming a host: `== esxi01`, `=== esxi01 ===`, `--- esxi01 ---`,
 /// `==> esxi01 <==`, `*** esxi01 ***`, ansible's `esxi01 | CHANGED | rc=0 >>`.
 fn header(line: &str) -> Option<&str> {
-    let t = line.trim();
+    let t = line.trim_fast();
     // ansible ad-hoc command output.
     if t.ends_with(">>") {
         let mut parts = t.split(" | ");
-        let name = parts.next()?.trim();
-        let status = parts.next()?.trim();
+        let name = parts.next()?.trim_fast();
+        let status = parts.next()?.trim_fast();
         if is_name(name) && matches!(status, "CHANGED" | "SUCCESS" | "FAILED" | "UNREACHABLE!") {
             return Some(name);
         }
@@ -367,7 +376,7 @@ fn header(line: &str) -> Option<&str> {
         .trim_start_matches('>')
         .trim_end_matches(lead)
         .trim_end_matches('<')
-        .trim();
+        .trim_fast();
     // `user@host` in a header names the host.
     let inner = inner.rsplit('@').next().unwrap_or(inner);
     // A file name (`==> esxi01.txt <==`) names its host by its stem.
@@ -381,7 +390,7 @@ fn header(line: &str) -> Option<&str> {
 
 /// A line of dashes only (dshbak's frame).
 fn dash_line(line: &str) -> bool {
-    let t = line.trim();
+    let t = line.trim_fast();
     t.len() >= 4 && t.bytes().all(|c| c == b'-')
 }
 
@@ -399,7 +408,7 @@ enum CpuidLine {
 }
 
 fn cpuid_line(line: &str) -> Option<CpuidLine> {
-    let t = line.trim();
+    let t = line.trim_fast();
     if t.starts_with("------[ Versions ]") {
         return Some(CpuidLine::DumpStart);
     }
@@ -455,11 +464,11 @@ fn cpuid_line(line: &str) -> Option<CpuidLine> {
     if let Some(rest) = t.strip_prefix("0x") {
         let hex = rest.get(..8)?;
         if hex.bytes().all(|c| c.is_ascii_hexdigit())
-            && rest[8..].trim_start().starts_with("0x")
+            && rest[8..].trim_start_fast().starts_with("0x")
             && rest.contains("eax=")
         {
             return Some(CpuidLine::Registers {
-                leaf0: hex == "00000000" && rest[8..].trim_start().starts_with("0x00:"),
+                leaf0: hex == "00000000" && rest[8..].trim_start_fast().starts_with("0x00:"),
             });
         }
         return None;
@@ -566,6 +575,23 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
         }
     };
     while let Some(&(number, start, line)) = all.get(0) {
+        // Most lines of a paste are output: no prompt, header, frame or CPUID line can be
+        // without one of these characters or first bytes (see `prompt`, `header`,
+        // `dash_line`, `cpuid_line`), so they are settled in one pass over their bytes.
+        let t = line.trim_fast();
+        if !matches!(
+            t.as_bytes().first(),
+            Some(b'=' | b'-' | b'*' | b'C' | b'0' | b'b' | b'e' | b'[')
+        ) && !t
+            .bytes()
+            .any(|b| matches!(b, b'@' | b'#' | b'$' | b'>' | b'%' | b'['))
+        {
+            if !t.is_empty() {
+                open.content = true;
+            }
+            all.advance(1);
+            continue;
+        }
         let next_start = all.get(1).map_or(text.len(), |l| l.1);
         // dshbak: a name framed by two dash lines.
         if dash_line(line)
@@ -573,8 +599,8 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             && let Some(&(_, _, frame)) = all.get(2)
             && dash_line(frame)
         {
-            let name = name_line.trim();
-            let name = name.split(" (").next().unwrap_or(name).trim();
+            let name = name_line.trim_fast();
+            let name = name.split(" (").next().unwrap_or(name).trim_fast();
             if !name.is_empty() && !name.contains(' ') {
                 close(&open, start, &mut pieces);
                 boundaries += 1;
@@ -627,7 +653,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                 open.content = true;
             }
             None => {
-                if !line.trim().is_empty() {
+                if !line.trim_fast().is_empty() {
                     open.content = true;
                 }
             }
