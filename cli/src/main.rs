@@ -513,9 +513,11 @@ pub fn group_warnings(warnings: &[String]) -> Vec<String> {
         let stem = base.split('.').next().unwrap_or(base);
         (stem.to_string(), rest.to_string())
     };
-    let mut order: Vec<String> = Vec::new();
-    let mut subjects: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
+    // Per body: its subjects in order of appearance (and as a set, for linear time on fleets).
+    let mut subjects: std::collections::HashMap<
+        String,
+        (Vec<String>, std::collections::HashSet<String>),
+    > = std::collections::HashMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut singles: Vec<(String, String)> = Vec::new();
     for w in warnings {
@@ -523,11 +525,8 @@ pub fn group_warnings(warnings: &[String]) -> Vec<String> {
             continue;
         }
         let (subject, body) = split(w);
-        let list = subjects.entry(body.clone()).or_insert_with(|| {
-            order.push(body.clone());
-            Vec::new()
-        });
-        if !list.contains(&subject) {
+        let (list, set) = subjects.entry(body.clone()).or_default();
+        if !subject.is_empty() && set.insert(subject.clone()) {
             list.push(subject);
         }
         singles.push((body, w.clone()));
@@ -535,8 +534,7 @@ pub fn group_warnings(warnings: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut printed = std::collections::HashSet::new();
     for (body, w) in singles {
-        let list = &subjects[&body];
-        let named: Vec<&String> = list.iter().filter(|s| !s.is_empty()).collect();
+        let named = &subjects[&body].0;
         if named.len() < 3 {
             out.push(w);
             continue;
