@@ -401,7 +401,7 @@ requirements_from: string,
  */
 verdict: Verdict, destinations: Array<Destination>, };
 
-export type Question = "cluster";
+export type Question = "cluster" | "host";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**

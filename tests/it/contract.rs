@@ -2,6 +2,7 @@
 //! (`www/contract.d.ts`) are generated from the Rust types; these tests fail when the checked-in
 //! files are stale. `EVCALC_REGEN=1 cargo test -p evcalc-tests contract` rewrites them.
 
+use evcalc::app::host::HostAnswer;
 use evcalc::app::{ClusterAnswer, Request};
 use evcalc_tests::*;
 use std::collections::BTreeMap;
@@ -35,6 +36,10 @@ fn json_schemas_are_fresh() {
     fresh(
         "docs/schema/request.v2.schema.json",
         &schema_text::<Request>(),
+    );
+    fresh(
+        "docs/schema/host-answer.v2.schema.json",
+        &schema_text::<HostAnswer>(),
     );
 }
 

@@ -1,12 +1,11 @@
-//! `evcalc host`: per-host summary.
+//! `evcalc host`: per-host summary, rendered from [`evcalc::app::host::answer_in`]'s
+//! `HostAnswer` (`--json` prints it: contract v2).
 
-use super::{
-    Common, Output, cross_check_text, feature, json, list_field, mode_text, outln, short_cpu,
-};
+use super::{Output, cross_check_text, feature, json, list_field, mode_text, outln, short_cpu};
 use crate::inputs::{self, Fail};
 use crate::table::{Paint, field};
 use crate::{Ctx, HostArgs};
-use evcalc::check;
+use evcalc::app::{self, host::HostRequest};
 use evcalc::evc::ModeCatalogue;
 use evcalc::model::Host;
 use evcalc::report::{CrossCheck, HostReport};
@@ -23,62 +22,36 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
         host.warnings.extend(notes);
         loaded.ws.hosts.push(host);
     }
-    let overrides: Vec<evcalc::plan::Override> = args
-        .set
-        .iter()
-        .map(|s| evcalc::plan::parse_override(s).map_err(|e| Fail::Usage(format!("--set: {e}"))))
-        .collect::<Result<_, _>>()?;
-    if !overrides.is_empty() {
-        for host in &mut loaded.ws.hosts {
-            evcalc::plan::apply_overrides_to_host(host, &overrides);
-        }
+    let modes = loaded.ws.modes.clone();
+    let vms = loaded.ws.vms.len();
+    let request = HostRequest {
+        set: args.set.clone(),
+        ..Default::default()
+    };
+    let answer = app::host::answer_in(loaded.ws, &request, Vec::new(), loaded.warnings);
+    if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
+        return Err(fail);
     }
-    let ws = &loaded.ws;
-    if ws.hosts.is_empty() {
-        return Err(Fail::Usage(no_hosts_message(ws.vms.len())));
+    if answer.hosts.is_empty() {
+        return Err(Fail::Usage(no_hosts_message(vms)));
     }
-    let reports: Vec<HostReport> = ws
-        .hosts
-        .iter()
-        .map(|h| check::host_report(h, &ws.modes))
-        .collect();
-    let mut warnings = loaded.warnings.clone();
-    for r in &reports {
-        warnings.extend(r.warnings.iter().map(|w| format!("{}: {w}", r.name)));
-    }
-    let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json(&HostsJson {
-            hosts: &reports,
-            modes_source: &ws.modes.source,
-            common: Common {
-                inputs: &ws.inputs,
-                warnings: &warnings,
-            },
-        })
+        json(&answer)
     } else {
         let mut buf = String::new();
-        for (i, r) in reports.iter().enumerate() {
+        for (i, r) in answer.hosts.iter().enumerate() {
             if i > 0 {
                 buf.push('\n');
             }
-            render(&mut buf, r, &ws.modes, ctx);
+            render(&mut buf, r, &modes, ctx);
         }
         buf
     };
     Ok(Output {
         stdout,
         code: 0,
-        warnings,
+        warnings: answer.warnings,
     })
-}
-
-#[derive(serde::Serialize)]
-struct HostsJson<'a> {
-    hosts: &'a [HostReport],
-    modes_source: &'a str,
-    #[serde(flatten)]
-    common: Common<'a>,
 }
 
 pub fn no_hosts_message(vms: usize) -> String {

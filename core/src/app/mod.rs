@@ -27,6 +27,8 @@ use serde::Serialize;
 
 pub use crate::session::{OwnedSource, Request};
 
+pub mod host;
+
 /// The contract's version: `"schema": 2` in every answer.
 pub const SCHEMA: u32 = 2;
 
@@ -53,6 +55,7 @@ fn option_error(option: &str, message: impl Into<String>) -> OptionError {
 #[serde(rename_all = "kebab-case")]
 pub enum Question {
     Cluster,
+    Host,
 }
 
 /// One host, as loaded: what is particular to it. Everything the engine decides on is its
