@@ -1,10 +1,11 @@
-//! `evcalc vm`: per-VM requirements and the lowest EVC mode that admits them.
+//! `evcalc vm`: per-VM requirements and the lowest EVC mode that admits them, rendered from
+//! [`evcalc::app::vm::answer_in`]'s `VmAnswer` (`--json` prints it: contract v2).
 
-use super::{Common, Output, cross_check_text, json, mode_text, outln};
+use super::{Output, cross_check_text, json, mode_text, outln};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, field};
 use crate::{Ctx, VmArgs};
-use evcalc::check;
+use evcalc::app::{self, vm::VmRequest};
 use evcalc::evc::ModeCatalogue;
 use evcalc::report::{CrossCheck, VmReport};
 
@@ -13,60 +14,44 @@ const LW: usize = 14;
 pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
     let loaded = inputs::load(files, ctx.modes.as_deref())?;
-    let ws = &loaded.ws;
-    if ws.vms.is_empty() {
-        return Err(Fail::Usage(if ws.hosts.is_empty() {
+    let modes = loaded.ws.modes.clone();
+    let hosts = loaded.ws.hosts.len();
+    let answer = app::vm::answer_in(
+        loaded.ws,
+        &VmRequest::default(),
+        Vec::new(),
+        loaded.warnings,
+    );
+    if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
+        return Err(fail);
+    }
+    if answer.vms.is_empty() {
+        return Err(Fail::Usage(if hosts == 0 {
             "no VM found in the inputs (expected `vim-cmd vmsvc/get.runtime` output, a govc VirtualMachine or .vmx lines)"
                 .to_string()
         } else {
             format!(
-                "no VM found in the inputs (they hold {} host dump(s): try `evcalc host`)",
-                ws.hosts.len()
+                "no VM found in the inputs (they hold {hosts} host dump(s): try `evcalc host`)"
             )
         }));
     }
-    let reports: Vec<VmReport> = ws
-        .vms
-        .iter()
-        .map(|v| check::vm_report(v, &ws.modes))
-        .collect();
-    let mut warnings = loaded.warnings.clone();
-    for r in &reports {
-        warnings.extend(r.warnings.iter().map(|w| format!("{}: {w}", r.name)));
-    }
-    let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json(&VmsJson {
-            vms: &reports,
-            modes_source: &ws.modes.source,
-            common: Common {
-                inputs: &ws.inputs,
-                warnings: &warnings,
-            },
-        })
+        json(&answer)
     } else {
         let mut buf = String::new();
-        for (i, r) in reports.iter().enumerate() {
+        for (i, r) in answer.vms.iter().enumerate() {
             if i > 0 {
                 buf.push('\n');
             }
-            render(&mut buf, r, &ws.modes, ctx);
+            render(&mut buf, r, &modes, ctx);
         }
         buf
     };
     Ok(Output {
         stdout,
         code: 0,
-        warnings,
+        warnings: answer.warnings,
     })
-}
-
-#[derive(serde::Serialize)]
-struct VmsJson<'a> {
-    vms: &'a [VmReport],
-    modes_source: &'a str,
-    #[serde(flatten)]
-    common: Common<'a>,
 }
 
 fn render(buf: &mut String, r: &VmReport, modes: &ModeCatalogue, ctx: &Ctx) {

@@ -28,6 +28,7 @@ use serde::Serialize;
 pub use crate::session::{OwnedSource, Request};
 
 pub mod host;
+pub mod vm;
 
 /// The contract's version: `"schema": 2` in every answer.
 pub const SCHEMA: u32 = 2;
@@ -56,6 +57,7 @@ fn option_error(option: &str, message: impl Into<String>) -> OptionError {
 pub enum Question {
     Cluster,
     Host,
+    Vm,
 }
 
 /// One host, as loaded: what is particular to it. Everything the engine decides on is its
