@@ -10,7 +10,7 @@
 
 use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue, fid};
 use crate::evc::{EvcMode, ModeCatalogue};
-use crate::exposure::{self, effective};
+use crate::exposure::{self, effective_decision as effective};
 use crate::model::{Host, Key, Provenance, Requirements, Vm, VmRequirement, masks_expose};
 use crate::remedy::{Disruption, rule_for};
 use crate::report::*;
@@ -1922,26 +1922,23 @@ fn remedies(
     let cat = catalogue();
     let patch = exposure::patch_era();
     let findings = exposure::findings(hosts, evc);
-    // blocking feature → (hosts lacking it, VMs blocked by it)
-    let mut blockers: Vec<(Key, Vec<String>, Vec<String>)> = Vec::new();
+    // blocking feature → hosts lacking it (in order; the set keeps this linear in the plans:
+    // a fleet plan has thousands of VM groups over the same few destinations)
+    let mut blockers: Vec<(Key, Vec<String>)> = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for dest in &plan.destinations {
             for m in &dest.missing {
                 let key = Key::resolve(&m.canonical_key);
-                let entry = match blockers.iter_mut().position(|b| b.0 == key) {
-                    Some(i) => &mut blockers[i],
+                let i = match blockers.iter().position(|b| b.0 == key) {
+                    Some(i) => i,
                     None => {
-                        blockers.push((key, Vec::new(), Vec::new()));
-                        blockers.last_mut().expect("just pushed")
+                        blockers.push((key, Vec::new()));
+                        blockers.len() - 1
                     }
                 };
-                if !entry.1.contains(&dest.to) {
-                    entry.1.push(dest.to.clone());
-                }
-                for name in &plan.vms {
-                    if !entry.2.contains(name) {
-                        entry.2.push(name.clone());
-                    }
+                if seen.insert((i, dest.to.as_str())) {
+                    blockers[i].1.push(dest.to.clone());
                 }
             }
         }
@@ -1963,7 +1960,7 @@ fn remedies(
         }
         None => by_rule.push((rule, vec![feature.to_string()], vec![host.to_string()])),
     };
-    for (key, lacking, _vms) in &blockers {
+    for (key, lacking) in &blockers {
         let Key::Known(id) = key else { continue };
         let feature = cat.def(*id).key.as_str();
         for host in lacking {
