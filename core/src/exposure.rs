@@ -412,8 +412,18 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
     }
 }
 
+/// Why an `--evc-exposes` list was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExposesError {
+    /// A catalogue feature that is not patch-era (EVC never hides it).
+    #[error("--evc-exposes: {part} is not a patch-era feature; expected some of {expected}")]
+    NotPatchEra { part: String, expected: String },
+    #[error("--evc-exposes: unknown feature {part}; expected `none` or some of {expected}")]
+    Unknown { part: String, expected: String },
+}
+
 /// Parses `--evc-exposes KEY[,KEY…]|none` into patch-era features.
-pub fn parse_exposes(text: &str) -> Result<FeatureSet, String> {
+pub fn parse_exposes(text: &str) -> Result<FeatureSet, ExposesError> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("none") || t.is_empty() {
         return Ok(FeatureSet::default());
@@ -429,16 +439,16 @@ pub fn parse_exposes(text: &str) -> Result<FeatureSet, String> {
         match cat.lookup(&key) {
             Some(id) if patch_era().contains(id) => set.insert(id),
             Some(_) => {
-                return Err(format!(
-                    "--evc-exposes: {part} is not a patch-era feature; expected some of {}",
-                    patch_names()
-                ));
+                return Err(ExposesError::NotPatchEra {
+                    part: part.to_string(),
+                    expected: patch_names(),
+                });
             }
             None => {
-                return Err(format!(
-                    "--evc-exposes: unknown feature {part}; expected `none` or some of {}",
-                    patch_names()
-                ));
+                return Err(ExposesError::Unknown {
+                    part: part.to_string(),
+                    expected: patch_names(),
+                });
             }
         }
     }

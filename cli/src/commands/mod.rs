@@ -125,7 +125,9 @@ pub struct Evc<'m> {
 /// Attaches cluster-level exposure evidence (`--evc-exposes`, VMs running on hosts) to the hosts.
 pub fn attach_evidence(loaded: &mut crate::inputs::Loaded, args: &EvcArgs) -> Result<(), Fail> {
     let evc_exposes = match args.evc_exposes.as_deref() {
-        Some(t) => Some(evcalc::exposure::parse_exposes(t).map_err(Fail::Usage)?),
+        Some(t) => {
+            Some(evcalc::exposure::parse_exposes(t).map_err(|e| Fail::Usage(e.to_string()))?)
+        }
         None => None,
     };
     let options = evcalc::exposure::ClusterExposure {

@@ -426,7 +426,7 @@ pub fn resolve<'m>(
     ) {
         Ok(c) => c,
         Err(e) => {
-            errors.push(option_error("evc", e));
+            errors.push(option_error("evc", e.to_string()));
             session::choose_evc(None, hosts, modes).unwrap_or(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "no common mode",
@@ -442,7 +442,7 @@ pub fn resolve<'m>(
         Some(k) => match session::choose_mode(k, modes) {
             Ok(m) => Some(m),
             Err(e) => {
-                errors.push(option_error("per_vm_evc", e));
+                errors.push(option_error("per_vm_evc", e.to_string()));
                 None
             }
         },
@@ -489,7 +489,7 @@ pub fn resolve<'m>(
         Some(t) => match crate::exposure::parse_exposes(t) {
             Ok(set) => Some(set),
             Err(e) => {
-                errors.push(option_error("evc_exposes", e));
+                errors.push(option_error("evc_exposes", e.to_string()));
                 None
             }
         },
