@@ -38,7 +38,7 @@ impl<'a> EvcSetting<'a> {
 }
 
 /// A feature reference for reports.
-pub fn feature_ref(id: FeatureId) -> FeatureRef {
+pub(crate) fn feature_ref(id: FeatureId) -> FeatureRef {
     let def = catalogue().def(id);
     FeatureRef {
         key: def.key.clone(),
@@ -1166,7 +1166,7 @@ pub fn drift_summary(with: &[String], without: &[String], total: usize) -> Strin
 const MAX_SUMMARY_LIST: usize = 160;
 
 /// [`host_list`], cut to the names that fit `max_chars` followed by "and N more" when longer.
-pub fn host_list_short(names: &[String], max_chars: usize) -> String {
+pub(crate) fn host_list_short(names: &[String], max_chars: usize) -> String {
     let full = host_list(names);
     if full.chars().count() <= max_chars {
         return full;
@@ -1292,7 +1292,7 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
 }
 
 /// [`matrix`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
-pub fn matrix_at(
+pub(crate) fn matrix_at(
     hosts: &[Host],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
@@ -1332,7 +1332,7 @@ pub fn matrix_at(
 
 /// The power-on bands a matrix row checks: the VMs powered on on `from`, per band of virtual
 /// hardware versions that the destinations' ESXi releases split (`hosts`), or of `vhw` alone.
-pub fn row_vms(
+pub(crate) fn row_vms(
     from: &Host,
     hosts: &[Host],
     evc: EvcSetting<'_>,
@@ -1348,12 +1348,12 @@ pub fn row_vms(
 /// One matrix cell: can the VMs of a row (see [`row_vms`]) move to `to`? `to` may be a host
 /// identical to the row host (two members of one host class): then the cell is computed, not
 /// assumed.
-pub fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
+pub(crate) fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
     matrix_cell_checked(vms, to, evc).0
 }
 
 /// [`matrix_cell`] and the per-band checks it was folded from ([`check_vm_brief`], one per VM).
-pub fn matrix_cell_checked(
+pub(crate) fn matrix_cell_checked(
     vms: &[Vm],
     to: &Host,
     evc: EvcSetting<'_>,
@@ -1468,7 +1468,7 @@ pub fn cluster_report(
 }
 
 /// [`cluster_report`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
-pub fn cluster_report_at(
+pub(crate) fn cluster_report_at(
     hosts: &[Host],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
@@ -1577,7 +1577,7 @@ pub fn maintenance_at(
 /// one representative per host class (`crate::classes`), with a second member of the source's
 /// class among the destinations when it has one.
 #[allow(clippy::too_many_arguments)]
-pub fn maintenance_from(
+pub(crate) fn maintenance_from(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -1604,7 +1604,7 @@ pub fn maintenance_from(
 /// answer what [`check_vm`] or [`check_vm_brief`] answers for `vm` on `destinations[d]` (the
 /// class engine hands over the checks its matrix already made).
 #[allow(clippy::too_many_arguments)]
-pub fn maintenance_checked(
+pub(crate) fn maintenance_checked(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -2324,7 +2324,7 @@ pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String
 }
 
 /// Restricts a cluster report's verdicts to `only` (cells and outcome).
-pub fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
+pub(crate) fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
     for row in &mut report.matrix {
         for cell in &mut row.cells {
             if row.from != cell.to {

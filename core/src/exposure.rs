@@ -137,7 +137,7 @@ impl Effective {
 }
 
 /// Features whose raw value the host's input does not show.
-pub fn raw_unknown(host: &Host) -> FeatureSet {
+pub(crate) fn raw_unknown(host: &Host) -> FeatureSet {
     let mut unknown = host.unrecorded;
     if let Some(known) = &host.known_only {
         unknown = unknown.union(all_features().difference(known.features));

@@ -456,12 +456,12 @@ pub fn parse_leaves(text: &str) -> Result<(Leaves, DumpFormat), ParseError> {
 }
 
 /// Cheap check for format detection: does the text hold a CPUID dump in one of the syntaxes?
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     dump_format(text).is_some()
 }
 
 /// Which dump syntax `text` uses, if any.
-pub fn dump_format(text: &str) -> Option<DumpFormat> {
+pub(crate) fn dump_format(text: &str) -> Option<DumpFormat> {
     if text.contains("<cpuid") && text.contains("eax_in") {
         return Some(DumpFormat::LibvirtXml);
     }
@@ -995,7 +995,7 @@ fn looks_like_bit_strings(text: &str) -> bool {
 }
 
 /// `"0000:0000:0000:0000:0000:0000:0000:1101"` → 0xd. `None` unless 32 binary digits.
-pub fn parse_bit_string(text: &str) -> Option<u32> {
+pub(crate) fn parse_bit_string(text: &str) -> Option<u32> {
     let digits: String = text.chars().filter(|c| *c != ':').collect();
     if digits.len() != 32 || !digits.bytes().all(|b| b == b'0' || b == b'1') {
         return None;
@@ -1007,7 +1007,7 @@ pub fn parse_bit_string(text: &str) -> Option<u32> {
 /// as found in `hardware.cpuFeature` / `hardware.cpuPkg[].cpuFeature` of govc XML or JSON.
 /// Extended levels may be given negative (`-2147483647` = `0x80000001`). The first record of a
 /// level wins. Errors name the offending record (0-based) and field.
-pub fn leaves_from_cpu_feature(records: &[(i64, [&str; 4])]) -> Result<Leaves, String> {
+pub(crate) fn leaves_from_cpu_feature(records: &[(i64, [&str; 4])]) -> Result<Leaves, String> {
     let mut leaves = Leaves::new();
     for (index, (level, regs)) in records.iter().enumerate() {
         let leaf = *level as u32;
