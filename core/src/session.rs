@@ -568,7 +568,7 @@ pub fn choose_evc<'m>(
 }
 
 /// Resolves an EVC mode name: key (`intel-haswell`), short name (`haswell`) or vSphere label,
-/// with "did you mean" on failure (see [`crate::modename::resolve_mode`]).
+/// with "did you mean" on failure (see `crate::modename::resolve_mode`).
 pub fn choose_mode<'m>(
     arg: &str,
     modes: &'m ModeCatalogue,

@@ -1,6 +1,6 @@
 //! Raw CPUID dumps → a host record, by bit position.
 //!
-//! Accepted syntaxes (auto-detected by [`looks_like`] / [`dump_format`]):
+//! Accepted syntaxes (auto-detected by `looks_like` / `dump_format`):
 //!
 //! * **InstLatX64 / AIDA64** text: `CPUID 00000007: 00000000-029C6FBF-00000000-9C000400 [SL 00]`,
 //!   and the older variants `CPUID 00000004  <tab>7C004121-…` (no `:`) and repeated leaves without
@@ -15,7 +15,7 @@
 //!   `level = 1,` then `eax = "0000:0000:…"` … (extended levels as negative numbers, e.g.
 //!   `level = -2147483647` for `0x80000001`). ESXi records only a few levels (0, 1, 0x80000000,
 //!   0x80000001, 0x80000008), so most leaf-7 features read as absent; the host's warnings say so.
-//!   [`leaves_from_cpu_feature`] decodes the same bit strings for the govc XML/JSON parsers.
+//!   `leaves_from_cpu_feature` decodes the same bit strings for the govc XML/JSON parsers.
 //!
 //! Only the first logical CPU of a dump is read (the block ends at the next `CPU #n` header,
 //! a repeated leaf 0, or libcpuid's `-----` line).
