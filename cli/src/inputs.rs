@@ -401,6 +401,27 @@ impl Loaded {
         Some(found)
     }
 
+    /// What a `--vm` argument names for the application layer: the inputs of a file or directory
+    /// that hold VMs (all of them when none does, so that the answer says so), else the argument
+    /// itself (a VM name).
+    pub fn vm_specs(&self, spec: &str) -> Vec<String> {
+        match self.files_for(spec) {
+            Some(files) if !files.is_empty() => {
+                let with_vms: Vec<String> = files
+                    .iter()
+                    .filter(|f| self.ws.vms.iter().any(|v| v.source == f.display))
+                    .map(|f| f.display.clone())
+                    .collect();
+                if with_vms.is_empty() {
+                    vec![files[0].display.clone()]
+                } else {
+                    with_vms
+                }
+            }
+            _ => vec![spec.to_string()],
+        }
+    }
+
     /// Index into `ws.hosts` of the host `spec` names: a file holding exactly one host, a host
     /// name (case-insensitive; the short name before the first dot also matches), or the file
     /// stem of the host's input.

@@ -260,6 +260,15 @@ pub fn missing_text(m: &Missing, dest: &str) -> String {
     }
 }
 
+/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (--evc none)".
+pub fn evc_text(evc: &EvcChoice, modes: &ModeCatalogue) -> String {
+    match evc.mode.as_deref() {
+        Some(m) => format!("{}, {}", mode_text(m, modes), evc.why),
+        None if evc.why == "given" => "disabled (--evc none)".to_string(),
+        None => format!("disabled ({})", evc.why),
+    }
+}
+
 /// A mode key with its label, when the key is in the catalogue.
 pub fn mode_text(key: &str, modes: &ModeCatalogue) -> String {
     match modes.get(key) {
