@@ -292,6 +292,45 @@ export type InputSummary = { source: string, format: Format | null, hosts: Array
 
 export type Kind = "vendor" | "identity" | "feature" | "mitigation" | "virtualization";
 
+export type MaintenanceAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, 
+/**
+ * What a person should know about the inputs and the VMs chosen.
+ */
+warnings: Array<string>, evc: EvcChoice, per_vm_evc_mode: string | null, 
+/**
+ * The virtual hardware version of "any VM", when given (else per band).
+ */
+vm_hw: number | null, 
+/**
+ * The host to evacuate (index into `hosts`); `null` when no loaded host has that name.
+ */
+host: number | null, 
+/**
+ * Interned catalogue features referenced by index.
+ */
+features: Array<FeatureRef>, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+/**
+ * Interned blockers referenced by index.
+ */
+blockers: Array<Blocker>, 
+/**
+ * Interned reasons a move is not proven, referenced by index.
+ */
+unknowns: Array<UnknownItem>, 
+/**
+ * The plan (`null` when the request could not be planned: see `option_errors`).
+ */
+plan: MaintenancePlan | null, 
+/**
+ * compatible (evacuable), blocked (some VM has no destination), unknown (not provable, or
+ * not planned).
+ */
+outcome: Verdict, remedy_rules: Array<RemedyRule>, };
+
 export type MaintenancePlan = { 
 /**
  * The hosts this plan is for (indices into `hosts`): every host of a class planned for
@@ -401,7 +440,7 @@ requirements_from: string,
  */
 verdict: Verdict, destinations: Array<Destination>, };
 
-export type Question = "cluster";
+export type Question = "cluster" | "check" | "maintenance";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**

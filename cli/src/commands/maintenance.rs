@@ -61,16 +61,18 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     })
 }
 
-/// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, esxi02 offers 0`, or for a
-/// virtual hardware version the destination's ESXi does not run, why.
-pub fn blocker_text(b: &Blocker, dest: &str) -> String {
-    if b.feature.is_none() && b.key.starts_with("vmx-") {
-        if let Some(why) = &b.why {
-            return why.clone();
-        }
+/// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, has 0` (the destination
+/// is named in its own column), or for a virtual hardware version the destination's ESXi does
+/// not run, why.
+pub fn blocker_text(b: &Blocker) -> String {
+    if b.feature.is_none()
+        && b.key.starts_with("vmx-")
+        && let Some(why) = &b.why
+    {
+        return why.clone();
     }
     let base = format!(
-        "{} ({}): needs {}, {dest} offers {}",
+        "{} ({}): needs {}, has {}",
         b.key, b.label, b.required, b.available
     );
     match (b.raw_available, b.why.as_deref()) {
@@ -165,7 +167,7 @@ fn destination_rows(t: &mut Table, a: &MaintenanceAnswer, d: &Destination) {
                 .blockers
                 .iter()
                 .filter_map(|&b| a.blockers.get(b as usize))
-                .map(|b| blocker_text(b, &to))
+                .map(blocker_text)
                 .collect();
             if d.destination_not_admitted {
                 let admission = a

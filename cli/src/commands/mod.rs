@@ -244,22 +244,6 @@ pub fn missing_feature(m: &Missing) -> String {
     format!("{} ({})", m.key, m.label)
 }
 
-/// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, esxi02 has 0`.
-pub fn missing_text(m: &Missing, dest: &str) -> String {
-    let base = format!(
-        "{}: needs {}, {dest} offers {}",
-        missing_feature(m),
-        m.required,
-        m.available
-    );
-    match (&m.raw_available, m.why.as_deref()) {
-        (Some(raw), Some(_)) if *raw != m.available => {
-            format!("{base} (raw {raw}: its EVC masks hide it)")
-        }
-        _ => base,
-    }
-}
-
 /// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (--evc none)".
 pub fn evc_text(evc: &EvcChoice, modes: &ModeCatalogue) -> String {
     match evc.mode.as_deref() {

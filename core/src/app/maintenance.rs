@@ -9,8 +9,7 @@
 //! it has another member).
 
 use super::{
-    Blocker, ClassEntry, HostEntry, MaintenancePlan, OptionError, Question, Request, SCHEMA,
-    Tables,
+    Blocker, ClassEntry, HostEntry, MaintenancePlan, OptionError, Question, Request, SCHEMA, Tables,
 };
 use crate::check::{self, NoSuchHost};
 use crate::classes::HostClasses;
@@ -41,9 +40,7 @@ pub enum MaintenanceError {
     #[error(transparent)]
     NoSuchHost(#[from] NoSuchHost),
     /// An input named by `vms` holds no VM.
-    #[error(
-        "{spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)"
-    )]
+    #[error("{spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)")]
     NoVmInInput { spec: String },
     #[error("{spec}: no VM of that name and no such input; loaded VMs: {}", list(.loaded))]
     NoSuchVm { spec: String, loaded: Vec<String> },
@@ -203,10 +200,7 @@ pub fn select_vms(
             {
                 continue;
             }
-            if let Some(h) = vm
-                .host
-                .as_deref()
-                .filter(|h| !h.eq_ignore_ascii_case(host))
+            if let Some(h) = vm.host.as_deref().filter(|h| !h.eq_ignore_ascii_case(host))
                 && hosts.iter().any(|x| x.name.eq_ignore_ascii_case(h))
             {
                 out.warnings.push(format!(
@@ -285,7 +279,7 @@ pub fn answer_in(
                             .map(|w| format!("{}: {w}", h.name)),
                     );
                 }
-                let (p, _) = super::plan_for(
+                let (mut p, _) = super::plan_for(
                     &classes,
                     &reps,
                     hosts,
@@ -299,8 +293,35 @@ pub fn answer_in(
                     &mut t,
                     &mut super::CheckCache::default(),
                 );
+                // Remedies name the destinations as planned (one per class, by label): in this
+                // answer they name hosts.
+                let mut members: Vec<(String, Vec<String>)> = Vec::new();
+                for d in p.vms.iter().flat_map(|v| &v.destinations) {
+                    let label = destination_name(d, &class_entries, &host_entries);
+                    if !members.iter().any(|(l, _)| *l == label) {
+                        let names = destination_hosts(d, &class_entries, &host_entries)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect();
+                        members.push((label, names));
+                    }
+                }
+                for rem in &mut p.remedies {
+                    rem.hosts = rem
+                        .hosts
+                        .iter()
+                        .flat_map(|h| match members.iter().find(|(l, _)| l == h) {
+                            Some((_, names)) => names.clone(),
+                            None => vec![h.clone()],
+                        })
+                        .collect();
+                }
                 for vms in &p.vms {
-                    for d in vms.destinations.iter().filter(|d| d.verdict == Verdict::Unknown) {
+                    for d in vms
+                        .destinations
+                        .iter()
+                        .filter(|d| d.verdict == Verdict::Unknown)
+                    {
                         warnings.push(format!(
                             "{}: not counted as a destination for {}: not verifiable from the data ({} open point{})",
                             destination_name(d, &class_entries, &host_entries),
@@ -369,19 +390,26 @@ impl MaintenanceAnswer {
 
     /// The host names a destination stands for.
     pub fn destination_hosts(&self, d: &super::Destination) -> Vec<&str> {
-        let members: Vec<u32> = match &d.hosts {
-            Some(m) => m.clone(),
-            None => self
-                .classes
-                .get(d.class as usize)
-                .map(|c| c.hosts.clone())
-                .unwrap_or_default(),
-        };
-        members
-            .iter()
-            .filter_map(|&m| self.hosts.get(m as usize).map(|h| h.name.as_str()))
-            .collect()
+        destination_hosts(d, &self.classes, &self.hosts)
     }
+}
+
+/// The host names a destination of a plan stands for.
+pub fn destination_hosts<'a>(
+    d: &super::Destination,
+    classes: &[ClassEntry],
+    hosts: &'a [HostEntry],
+) -> Vec<&'a str> {
+    let members: &[u32] = match &d.hosts {
+        Some(m) => m,
+        None => classes
+            .get(d.class as usize)
+            .map_or(&[][..], |c| c.hosts.as_slice()),
+    };
+    members
+        .iter()
+        .filter_map(|&m| hosts.get(m as usize).map(|h| h.name.as_str()))
+        .collect()
 }
 
 fn dedup(warnings: Vec<String>) -> Vec<String> {

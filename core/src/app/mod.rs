@@ -607,7 +607,9 @@ pub fn cluster_in(
                     "maintenance",
                     format!(
                         "no host named {name}; hosts: {}",
-                        crate::check::host_list(&hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+                        crate::check::host_list(
+                            &hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>()
+                        )
                     ),
                 )),
             }
@@ -734,7 +736,8 @@ pub fn cluster_in(
 
     let outcome = if too_many {
         if drift.iter().any(|d| {
-            d.blocks_vmotion && (request.only.is_empty() || crate::check::named(&request.only, &d.key))
+            d.blocks_vmotion
+                && (request.only.is_empty() || crate::check::named(&request.only, &d.key))
         }) {
             Verdict::Blocked
         } else {
@@ -824,7 +827,11 @@ pub fn cluster_in(
         patch_era,
         story,
         outcome,
-        vms: ws.vms.iter().map(|v| crate::check::vm_report(v, &modes)).collect(),
+        vms: ws
+            .vms
+            .iter()
+            .map(|v| crate::check::vm_report(v, &modes))
+            .collect(),
         maintenance,
         remedy_rules: RemedyRule::all(),
         headline,
@@ -840,8 +847,10 @@ pub(crate) fn entries(
     modes: &crate::evc::ModeCatalogue,
     evc: EvcSetting<'_>,
 ) -> (Vec<HostEntry>, Vec<ClassEntry>) {
-    let class_reports: Vec<HostReport> =
-        reps.iter().map(|h| crate::check::host_report(h, modes)).collect();
+    let class_reports: Vec<HostReport> = reps
+        .iter()
+        .map(|h| crate::check::host_report(h, modes))
+        .collect();
     let host_entries: Vec<HostEntry> = hosts
         .iter()
         .enumerate()
@@ -996,7 +1005,9 @@ fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
         cell.verdict = crate::check::verdict_only(&cell.missing, &cell.unknown, only);
         cell.compatible = cell.verdict == Verdict::Compatible;
         for b in &mut cell.bands {
-            if !b.missing.iter().any(|k| crate::check::named(only, k)) && b.verdict == Verdict::Blocked {
+            if !b.missing.iter().any(|k| crate::check::named(only, k))
+                && b.verdict == Verdict::Blocked
+            {
                 b.verdict = cell.verdict;
             }
         }
