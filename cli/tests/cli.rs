@@ -287,16 +287,26 @@ fn check_esxi01_to_esxi02_misses_mdclear() {
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
-    assert_eq!(v["compatible"], false);
-    assert_eq!(v["to"], "esxi02");
-    assert_eq!(v["from"], "esxi01");
-    let missing = v["missing"].as_array().unwrap();
+    assert_eq!(v["schema"], 2);
+    assert_eq!(v["question"], "check");
+    let host_name = |i: &Value| v["hosts"][i.as_u64().unwrap() as usize]["name"].clone();
+    let m = &v["check"];
+    assert_eq!(m["verdict"], "blocked");
+    assert_eq!(v["outcome"], "blocked");
+    assert_eq!(host_name(&v["to"]), "esxi02");
+    assert_eq!(host_name(&v["from"]), "esxi01");
+    let missing: Vec<&Value> = m["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| &v["blockers"][b.as_u64().unwrap() as usize])
+        .collect();
     assert_eq!(missing.len(), 1, "{missing:#?}");
     assert_eq!(missing[0]["key"], "cpuid.MDCLEAR");
     assert_eq!(missing[0]["label"], "Microarchitectural Data clear");
     assert_eq!(missing[0]["required"], "Bool:Min:1");
     assert_eq!(missing[0]["available"], 0);
-    assert_eq!(v["admission"]["admitted"], true);
+    assert_eq!(m["admission"]["admitted"], true);
 
     let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02"]);
     assert_eq!(code(&o), 1, "{}", show(&o));
@@ -323,8 +333,9 @@ fn check_esxi02_to_esxi01_is_compatible() {
     let v = json(&evcalc(&[
         "check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--json",
     ]));
-    assert_eq!(v["compatible"], true);
-    assert_eq!(v["missing"], serde_json::json!([]));
+    assert_eq!(v["check"]["verdict"], "compatible");
+    assert_eq!(v["outcome"], "compatible");
+    assert_eq!(v["check"]["blockers"], serde_json::json!([]));
 }
 
 #[test]
@@ -340,7 +351,9 @@ fn check_accepts_files_for_from_and_to() {
         "--json",
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert_eq!(json(&o)["missing"][0]["canonical_key"], "cpuid.MDCLEAR");
+    let v = json(&o);
+    let b = v["check"]["blockers"][0].as_u64().unwrap() as usize;
+    assert_eq!(v["blockers"][b]["key"], "cpuid.MDCLEAR");
     let o = evcalc(&[
         "check",
         "--from",

@@ -2,6 +2,7 @@
 //! (`www/contract.d.ts`) are generated from the Rust types; these tests fail when the checked-in
 //! files are stale. `EVCALC_REGEN=1 cargo test -p evcalc-tests contract` rewrites them.
 
+use evcalc::app::check::CheckAnswer;
 use evcalc::app::maintenance::MaintenanceAnswer;
 use evcalc::app::{ClusterAnswer, Request};
 use evcalc_tests::*;
@@ -32,6 +33,10 @@ fn json_schemas_are_fresh() {
     fresh(
         "docs/schema/cluster-answer.v2.schema.json",
         &schema_text::<ClusterAnswer>(),
+    );
+    fresh(
+        "docs/schema/check-answer.v2.schema.json",
+        &schema_text::<CheckAnswer>(),
     );
     fresh(
         "docs/schema/maintenance-answer.v2.schema.json",
@@ -73,6 +78,7 @@ pub fn typescript() -> String {
     };
     c.visit::<ClusterAnswer>();
     c.visit::<MaintenanceAnswer>();
+    c.visit::<CheckAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
         "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\
