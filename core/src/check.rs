@@ -1533,8 +1533,18 @@ pub fn maintenance(
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
     modes: &ModeCatalogue,
-) -> Result<MaintenanceReport, String> {
+) -> Result<MaintenanceReport, NoSuchHost> {
     maintenance_at(hosts, host_name, vms, evc, per_vm, None, modes)
+}
+
+/// A host name that names none of the loaded hosts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[error("no host named {name}; hosts: {}", .hosts.join(", "))]
+pub struct NoSuchHost {
+    pub name: String,
+    /// The loaded hosts' names.
+    pub hosts: Vec<String>,
 }
 
 /// [`maintenance`] with the virtual hardware version of "any VM" given (`None`: per band).
@@ -1546,19 +1556,13 @@ pub fn maintenance_at(
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
     modes: &ModeCatalogue,
-) -> Result<MaintenanceReport, String> {
+) -> Result<MaintenanceReport, NoSuchHost> {
     let source = hosts
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case(host_name))
-        .ok_or_else(|| {
-            format!(
-                "no host named {host_name}; hosts: {}",
-                hosts
-                    .iter()
-                    .map(|h| h.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        .ok_or_else(|| NoSuchHost {
+            name: host_name.to_string(),
+            hosts: hosts.iter().map(|h| h.name.clone()).collect(),
         })?;
     let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
     Ok(maintenance_from(

@@ -817,7 +817,7 @@ pub fn analyze(request: &Request) -> Analysis {
                 }
                 maintenance.push(plan)
             }
-            Err(e) => option_errors.push(e),
+            Err(e) => option_errors.push(e.to_string()),
         }
     }
     let headline = crate::headline::headline(&cluster, &maintenance);

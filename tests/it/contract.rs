@@ -2,6 +2,8 @@
 //! (`www/contract.d.ts`) are generated from the Rust types; these tests fail when the checked-in
 //! files are stale. `EVCALC_REGEN=1 cargo test -p evcalc-tests contract` rewrites them.
 
+use evcalc::app::check::CheckAnswer;
+use evcalc::app::maintenance::MaintenanceAnswer;
 use evcalc::app::{ClusterAnswer, Request};
 use evcalc_tests::*;
 use std::collections::BTreeMap;
@@ -31,6 +33,14 @@ fn json_schemas_are_fresh() {
     fresh(
         "docs/schema/cluster-answer.v2.schema.json",
         &schema_text::<ClusterAnswer>(),
+    );
+    fresh(
+        "docs/schema/check-answer.v2.schema.json",
+        &schema_text::<CheckAnswer>(),
+    );
+    fresh(
+        "docs/schema/maintenance-answer.v2.schema.json",
+        &schema_text::<MaintenanceAnswer>(),
     );
     fresh(
         "docs/schema/request.v2.schema.json",
@@ -67,6 +77,8 @@ pub fn typescript() -> String {
         decls: &mut decls,
     };
     c.visit::<ClusterAnswer>();
+    c.visit::<MaintenanceAnswer>();
+    c.visit::<CheckAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
         "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\
