@@ -33,6 +33,8 @@ export type Band = { vhw_from: number, vhw_to: number, verdict: Verdict,
  */
 blockers: Array<number>, };
 
+export type Basis = "raw" | "masked-list" | "feat-mask-lines" | "mode-baseline";
+
 export type Blocker = { 
 /**
  * Canonical key (`cpuid.MDCLEAR`, an unknown key as written, or `vmx-21`).
@@ -62,6 +64,51 @@ why: string | null,
  * Remedy rule name (`remedy_rules`).
  */
 remedy: string | null, };
+
+export type CheckAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, 
+/**
+ * What a person should know (also printed to stderr by the CLI).
+ */
+warnings: Array<string>, evc: EvcChoice, 
+/**
+ * With `to_evc`: the destination cluster's EVC setting the move is checked under.
+ */
+to_evc: EvcChoice | null, per_vm_evc_mode: string | null, vm_hw: number | null, 
+/**
+ * The source host (index into `hosts`): `from`, or with `vm` the loaded host its dump names.
+ */
+from: number | null, 
+/**
+ * The destination host (index into `hosts`); `null` when not found (see `option_errors`).
+ */
+to: number | null, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+/**
+ * Interned catalogue features referenced by index.
+ */
+features: Array<FeatureRef>, 
+/**
+ * Interned blockers referenced by index.
+ */
+blockers: Array<Blocker>, 
+/**
+ * Interned reasons the move is not proven, referenced by index.
+ */
+unknowns: Array<UnknownItem>, 
+/**
+ * The move checked (`null` when the request could not be answered).
+ */
+check: Move | null, 
+/**
+ * The verdict (as far as `only` is concerned, when given): the exit code; `unknown`
+ * without a check.
+ */
+outcome: Verdict, };
+
+export type CheckedRequirement = { key: string, required: string, };
 
 export type ClassCell = { verdict: Verdict, 
 /**
@@ -292,6 +339,45 @@ export type InputSummary = { source: string, format: Format | null, hosts: Array
 
 export type Kind = "vendor" | "identity" | "feature" | "mitigation" | "virtualization";
 
+export type MaintenanceAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, 
+/**
+ * What a person should know about the inputs and the VMs chosen.
+ */
+warnings: Array<string>, evc: EvcChoice, per_vm_evc_mode: string | null, 
+/**
+ * The virtual hardware version of "any VM", when given (else per band).
+ */
+vm_hw: number | null, 
+/**
+ * The host to evacuate (index into `hosts`); `null` when no loaded host has that name.
+ */
+host: number | null, 
+/**
+ * Interned catalogue features referenced by index.
+ */
+features: Array<FeatureRef>, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+/**
+ * Interned blockers referenced by index.
+ */
+blockers: Array<Blocker>, 
+/**
+ * Interned reasons a move is not proven, referenced by index.
+ */
+unknowns: Array<UnknownItem>, 
+/**
+ * The plan (`null` when the request could not be planned: see `option_errors`).
+ */
+plan: MaintenancePlan | null, 
+/**
+ * compatible (evacuable), blocked (some VM has no destination), unknown (not provable, or
+ * not planned).
+ */
+outcome: Verdict, remedy_rules: Array<RemedyRule>, };
+
 export type MaintenancePlan = { 
 /**
  * The hosts this plan is for (indices into `hosts`): every host of a class planned for
@@ -334,6 +420,56 @@ unproven: Array<FeatureRef>,
 unrecorded: Array<FeatureRef>, };
 
 export type ModeOption = { key: string, label: string, vendor: Vendor, };
+
+export type Move = { 
+/**
+ * The VM, or "any VM powered on on esxi01 (vmx-11 and later)".
+ */
+vm: string, 
+/**
+ * `input: FILE` (a real VM's dump) or `computed: powered on on HOST`.
+ */
+requirements_from: string, 
+/**
+ * The host the VM's dump says it runs on, as written (real VMs).
+ */
+runs_on: string | null, 
+/**
+ * The requirements checked.
+ */
+requirements: Array<CheckedRequirement>, 
+/**
+ * compatible: every requirement checked and met, and the destination can join the EVC
+ * mode; blocked: a requirement unmet or the destination cannot join; unknown: nothing
+ * checked blocks it, but partial data left something unchecked (`unknowns`).
+ */
+verdict: Verdict, 
+/**
+ * Indices into `blockers` (unmet requirements; a virtual hardware version the destination
+ * ESXi does not run is a `vmx-N` blocker).
+ */
+blockers: Array<number>, 
+/**
+ * Indices into `unknowns`.
+ */
+unknowns: Array<number>, 
+/**
+ * Requirements the destination's (fragmentary) data does not show.
+ */
+unknown_on_destination: Array<string>, 
+/**
+ * Whether the destination can be admitted to the EVC mode it is checked under.
+ */
+admission: Admission | null, destination_not_admitted: boolean, 
+/**
+ * The EVC mode the destination is checked under (`null`: disabled).
+ */
+evc_mode: string | null, vhw: number | null, vhw_from: Provenance, vhw_band: [number, number] | null, guest_os: string | null, per_vm_what_if: string | null, basis: Basis, 
+/**
+ * "Any VM": the answer per band of virtual hardware versions, when there are several (the
+ * move above is the worst band's).
+ */
+bands: Array<Band>, };
 
 export type OptionError = { 
 /**
@@ -401,7 +537,9 @@ requirements_from: string,
  */
 verdict: Verdict, destinations: Array<Destination>, };
 
-export type Question = "cluster" | "host";
+export type Provenance = "given" | "read" | "assumed";
+
+export type Question = "cluster" | "host" | "vm" | "check" | "maintenance";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**

@@ -3,7 +3,7 @@
 
 use evcalc::check;
 use evcalc::input::Format;
-use evcalc::model::{Host, Vm};
+use evcalc::model::Host;
 use evcalc::session::{self, InputError, Source, Workspace};
 use std::path::{Path, PathBuf};
 
@@ -401,6 +401,27 @@ impl Loaded {
         Some(found)
     }
 
+    /// What a `--vm` argument names for the application layer: the inputs of a file or directory
+    /// that hold VMs (all of them when none does, so that the answer says so), else the argument
+    /// itself (a VM name).
+    pub fn vm_specs(&self, spec: &str) -> Vec<String> {
+        match self.files_for(spec) {
+            Some(files) if !files.is_empty() => {
+                let with_vms: Vec<String> = files
+                    .iter()
+                    .filter(|f| self.ws.vms.iter().any(|v| v.source == f.display))
+                    .map(|f| f.display.clone())
+                    .collect();
+                if with_vms.is_empty() {
+                    vec![files[0].display.clone()]
+                } else {
+                    with_vms
+                }
+            }
+            _ => vec![spec.to_string()],
+        }
+    }
+
     /// Index into `ws.hosts` of the host `spec` names: a file holding exactly one host, a host
     /// name (case-insensitive; the short name before the first dot also matches), or the file
     /// stem of the host's input.
@@ -431,36 +452,6 @@ impl Loaded {
             Err(reason) => Err(Fail::Usage(format!(
                 "{option} {spec}: {}; loaded hosts: {}",
                 reason.unwrap_or_else(|| "no host of that name and no such file".to_string()),
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
-            ))),
-        }
-    }
-
-    /// The VMs `spec` names: every VM of a file (or directory), or a VM by name.
-    pub fn vms_for(&self, spec: &str) -> Result<Vec<&Vm>, Fail> {
-        let vms = &self.ws.vms;
-        if let Some(files) = self.files_for(spec) {
-            let found: Vec<&Vm> = vms
-                .iter()
-                .filter(|v| files.iter().any(|f| f.display == v.source))
-                .collect();
-            if found.is_empty() {
-                return Err(Fail::Usage(format!(
-                    "--vm {spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)"
-                )));
-            }
-            return Ok(found);
-        }
-        let names: Vec<&str> = vms.iter().map(|v| v.name.as_str()).collect();
-        match find_by_name(spec, &names, |i| session::stem(&vms[i].source)) {
-            Ok(i) => Ok(vec![&vms[i]]),
-            Err(reason) => Err(Fail::Usage(format!(
-                "--vm {spec}: {}; loaded VMs: {}",
-                reason.unwrap_or_else(|| "no VM of that name and no such file".to_string()),
                 if names.is_empty() {
                     "none".to_string()
                 } else {

@@ -140,25 +140,41 @@ fn maintenance_json_names_mdclear_the_hosts_and_the_power_cycle() {
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
-    assert_eq!(v["host"], "esxi01");
-    assert_eq!(v["evacuable"], false);
-    assert_eq!(v["evc_mode"], "intel-haswell");
+    assert_eq!(v["schema"], 2);
+    assert_eq!(v["question"], "maintenance");
+    let host_name = |i: &Value| v["hosts"][i.as_u64().unwrap() as usize]["name"].clone();
+    assert_eq!(host_name(&v["host"]), "esxi01");
+    assert_eq!(v["outcome"], "blocked");
+    let plan = &v["plan"];
+    assert_eq!(plan["outcome"], "blocked", "not evacuable");
     assert_eq!(v["evc"]["mode"], "intel-haswell");
     assert_eq!(v["evc"]["why"], "given");
-    let plan = &v["vms"][0];
-    assert_eq!(plan["can_move"], false);
-    let dests = plan["destinations"].as_array().unwrap();
+    let vms = &plan["vms"][0];
+    assert_eq!(vms["verdict"], "blocked", "the VM cannot move");
+    let dests = vms["destinations"].as_array().unwrap();
+    // The destinations are classes (esxi02 carries a VM's evidence, esxi03–04 do not): together
+    // exactly the three other hosts, no phantom hosts from grep-MDCLEAR.txt.
+    let mut covered: Vec<Value> = Vec::new();
+    for d in dests {
+        let members = match &d["hosts"] {
+            Value::Null => v["classes"][d["class"].as_u64().unwrap() as usize]["hosts"].clone(),
+            h => h.clone(),
+        };
+        covered.extend(members.as_array().unwrap().iter().map(host_name));
+    }
+    covered.sort_by_key(|n| n.to_string());
     assert_eq!(
-        dests.len(),
-        3,
-        "three destinations, no phantom hosts from grep-MDCLEAR.txt: {dests:#?}"
+        covered,
+        vec!["esxi02", "esxi03", "esxi04"],
+        "three destination hosts, no phantom hosts from grep-MDCLEAR.txt: {dests:#?}"
     );
     for d in dests {
-        assert_eq!(d["compatible"], false);
-        assert_eq!(d["missing"][0]["canonical_key"], "cpuid.MDCLEAR");
-        assert_eq!(d["missing"][0]["available"], 0);
+        assert_eq!(d["verdict"], "blocked");
+        let blocker = &v["blockers"][d["blockers"][0].as_u64().unwrap() as usize];
+        assert_eq!(blocker["key"], "cpuid.MDCLEAR");
+        assert_eq!(blocker["available"], 0);
     }
-    let first = &v["remedies"][0];
+    let first = &plan["remedies"][0];
     assert_eq!(first["rank"], 1);
     assert_eq!(first["scope"], "hosts");
     assert_eq!(
@@ -197,8 +213,9 @@ fn maintenance_of_esxi02_is_possible() {
         "esxi02",
         "--json",
     ]));
-    assert_eq!(v["evacuable"], true);
-    assert_eq!(v["remedies"], serde_json::json!([]));
+    assert_eq!(v["outcome"], "compatible");
+    assert_eq!(v["plan"]["outcome"], "compatible", "evacuable");
+    assert_eq!(v["plan"]["remedies"], serde_json::json!([]));
 }
 
 #[test]
@@ -238,7 +255,7 @@ fn maintenance_with_the_real_vm_dumps() {
         "--json",
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert_eq!(json(&o)["vms"][0]["requirements_from"], "input");
+    assert_eq!(json(&o)["plan"]["vms"][0]["requirements_from"], "input");
 }
 
 #[test]
@@ -270,16 +287,26 @@ fn check_esxi01_to_esxi02_misses_mdclear() {
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let v = json(&o);
-    assert_eq!(v["compatible"], false);
-    assert_eq!(v["to"], "esxi02");
-    assert_eq!(v["from"], "esxi01");
-    let missing = v["missing"].as_array().unwrap();
+    assert_eq!(v["schema"], 2);
+    assert_eq!(v["question"], "check");
+    let host_name = |i: &Value| v["hosts"][i.as_u64().unwrap() as usize]["name"].clone();
+    let m = &v["check"];
+    assert_eq!(m["verdict"], "blocked");
+    assert_eq!(v["outcome"], "blocked");
+    assert_eq!(host_name(&v["to"]), "esxi02");
+    assert_eq!(host_name(&v["from"]), "esxi01");
+    let missing: Vec<&Value> = m["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| &v["blockers"][b.as_u64().unwrap() as usize])
+        .collect();
     assert_eq!(missing.len(), 1, "{missing:#?}");
     assert_eq!(missing[0]["key"], "cpuid.MDCLEAR");
     assert_eq!(missing[0]["label"], "Microarchitectural Data clear");
     assert_eq!(missing[0]["required"], "Bool:Min:1");
     assert_eq!(missing[0]["available"], 0);
-    assert_eq!(v["admission"]["admitted"], true);
+    assert_eq!(m["admission"]["admitted"], true);
 
     let o = evcalc(&["check", EXAMPLE, "--from", "esxi01", "--to", "esxi02"]);
     assert_eq!(code(&o), 1, "{}", show(&o));
@@ -306,8 +333,9 @@ fn check_esxi02_to_esxi01_is_compatible() {
     let v = json(&evcalc(&[
         "check", EXAMPLE, "--from", "esxi02", "--to", "esxi01", "--json",
     ]));
-    assert_eq!(v["compatible"], true);
-    assert_eq!(v["missing"], serde_json::json!([]));
+    assert_eq!(v["check"]["verdict"], "compatible");
+    assert_eq!(v["outcome"], "compatible");
+    assert_eq!(v["check"]["blockers"], serde_json::json!([]));
 }
 
 #[test]
@@ -323,7 +351,9 @@ fn check_accepts_files_for_from_and_to() {
         "--json",
     ]);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert_eq!(json(&o)["missing"][0]["canonical_key"], "cpuid.MDCLEAR");
+    let v = json(&o);
+    let b = v["check"]["blockers"][0].as_u64().unwrap() as usize;
+    assert_eq!(v["blockers"][b]["key"], "cpuid.MDCLEAR");
     let o = evcalc(&[
         "check",
         "--from",

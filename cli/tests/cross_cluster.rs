@@ -192,14 +192,14 @@ fn check_to_evc_judges_the_destination_under_its_own_cluster_mode() {
     assert!(out.contains("evcalc plan"), "{out}");
     let o = run(&["--to-evc", "intel-westmere", "--json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["evc_mode"], "intel-westmere");
-    assert_eq!(v["to_evc"], "intel-westmere");
+    assert_eq!(v["check"]["evc_mode"], "intel-westmere");
+    assert_eq!(v["to_evc"]["mode"], "intel-westmere");
     assert_eq!(v["evc"]["mode"], "intel-sandybridge");
     // Without --to-evc the destination is judged under --evc: Westmere cannot join Sandy Bridge.
     let o = run(&["--json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v.get("to_evc").is_none());
-    assert_eq!(v["evc_mode"], "intel-sandybridge");
+    assert!(v["to_evc"].is_null());
+    assert_eq!(v["check"]["evc_mode"], "intel-sandybridge");
     // The reverse: a VM of the Westmere cluster into the Sandy Bridge cluster.
     let o = evcalc(&[
         "check",

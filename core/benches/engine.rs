@@ -54,6 +54,24 @@ fn one_check(c: &mut Criterion) {
         "blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)",
         |b| b.iter(|| check::check_vm(black_box(app01), black_box(esxi02), black_box(haswell))),
     );
+    // What the class matrix and the maintenance plans use: the same verdict, blockers and
+    // unknowns, without the per-destination copy of the VM's requirement list.
+    g.bench_function(
+        "check_vm_brief, compatible (real vm-1003 -> host-14, intel-broadwell)",
+        |b| {
+            b.iter(|| {
+                check::check_vm_brief(black_box(real_vm), black_box(host14), black_box(broadwell))
+            })
+        },
+    );
+    g.bench_function(
+        "check_vm_brief, blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)",
+        |b| {
+            b.iter(|| {
+                check::check_vm_brief(black_box(app01), black_box(esxi02), black_box(haswell))
+            })
+        },
+    );
     g.bench_function(
         "missing_requirements, compatible (vm-1003 -> host-14)",
         |b| {
@@ -237,6 +255,70 @@ fn maintenance(c: &mut Criterion) {
     g.finish();
 }
 
+/// The maintenance plan as the application layer answers it (contract v2, what `evcalc
+/// cluster --maintenance` and the page compute): one destination per host class, blockers
+/// interned. 64 hosts, 10,000 VMs loaded for the host being evacuated. The whole answer is
+/// timed (classes, class matrix, drift, the plan, the story).
+fn maintenance_v2(c: &mut Criterion) {
+    let modes = builtin_modes();
+    let mut g = c.benchmark_group("maintenance_v2");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for (label, hosts) in [
+        ("64 hosts, one generation", fleet::sddc_hosts(64)),
+        ("64 hosts, mixed generations", fleet::hosts(64)),
+    ] {
+        for (kind, mut vms) in [
+            ("10,000 VMs", fleet::vms(10_000)),
+            (
+                "10,000 VMs with distinct requirements",
+                fleet::distinct_vms(10_000),
+            ),
+        ] {
+            let source = hosts[0].name.clone();
+            for v in &mut vms {
+                v.host = Some(source.clone());
+            }
+            let ws = evcalc::session::Workspace {
+                hosts: hosts.clone(),
+                host_inputs: Vec::new(),
+                vms,
+                loose_evc_masks: Vec::new(),
+                evc_state: None,
+                modes: modes.clone(),
+                inputs: Vec::new(),
+                errors: Vec::new(),
+            };
+            let request = evcalc::app::Request {
+                maintenance: vec![source.clone()],
+                ..Default::default()
+            };
+            let answer = evcalc::app::cluster_in(ws.clone(), &request, Vec::new());
+            let plan = answer
+                .maintenance
+                .iter()
+                .find(|p| p.hosts == [0])
+                .expect("the host's plan");
+            let checks: usize = plan.vms.iter().map(|p| p.destinations.len()).sum();
+            eprintln!(
+                "maintenance_v2 {label}, {kind}: {} classes, EVC {:?}, {} VM groups, {checks} checks, {} interned blockers, outcome {:?}",
+                answer.classes.len(),
+                answer.evc.mode,
+                plan.vms.len(),
+                answer.blockers.len(),
+                plan.outcome
+            );
+            g.bench_function(format!("plan, {kind}/{label}"), |b| {
+                b.iter_batched(
+                    || ws.clone(),
+                    |ws| evcalc::app::cluster_in(ws, black_box(&request), Vec::new()),
+                    BatchSize::LargeInput,
+                )
+            });
+        }
+    }
+    g.finish();
+}
+
 /// The N×N matrix of a 1,000-host cluster (1,000,000 cells).
 fn matrix(c: &mut Criterion) {
     let modes = builtin_modes();
@@ -297,6 +379,7 @@ criterion_group!(
     benches,
     one_check,
     maintenance,
+    maintenance_v2,
     matrix,
     max_common_mode,
     cluster_report

@@ -323,7 +323,8 @@ pub fn catalogue() -> &'static Catalogue {
 impl Catalogue {
     /// Parses the catalogue table `features.tsv`: the front end of the generated
     /// `generated/catalogue.rs` (see `tests::generated_data_is_fresh`). Errors name the line.
-    pub fn from_tsv(text: &str) -> Result<Catalogue, String> {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn from_tsv(text: &str) -> Result<Catalogue, String> {
         let mut defs = Vec::new();
         for (index, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {

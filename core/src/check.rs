@@ -10,7 +10,7 @@
 
 use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue, fid};
 use crate::evc::{EvcMode, ModeCatalogue};
-use crate::exposure::{self, effective};
+use crate::exposure::{self, effective_decision as effective};
 use crate::model::{Host, Key, Provenance, Requirements, Vm, VmRequirement, masks_expose};
 use crate::remedy::{Disruption, rule_for};
 use crate::report::*;
@@ -38,7 +38,7 @@ impl<'a> EvcSetting<'a> {
 }
 
 /// A feature reference for reports.
-pub fn feature_ref(id: FeatureId) -> FeatureRef {
+pub(crate) fn feature_ref(id: FeatureId) -> FeatureRef {
     let def = catalogue().def(id);
     FeatureRef {
         key: def.key.clone(),
@@ -1166,7 +1166,7 @@ pub fn drift_summary(with: &[String], without: &[String], total: usize) -> Strin
 const MAX_SUMMARY_LIST: usize = 160;
 
 /// [`host_list`], cut to the names that fit `max_chars` followed by "and N more" when longer.
-pub fn host_list_short(names: &[String], max_chars: usize) -> String {
+pub(crate) fn host_list_short(names: &[String], max_chars: usize) -> String {
     let full = host_list(names);
     if full.chars().count() <= max_chars {
         return full;
@@ -1292,7 +1292,7 @@ pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> 
 }
 
 /// [`matrix`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
-pub fn matrix_at(
+pub(crate) fn matrix_at(
     hosts: &[Host],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
@@ -1332,7 +1332,7 @@ pub fn matrix_at(
 
 /// The power-on bands a matrix row checks: the VMs powered on on `from`, per band of virtual
 /// hardware versions that the destinations' ESXi releases split (`hosts`), or of `vhw` alone.
-pub fn row_vms(
+pub(crate) fn row_vms(
     from: &Host,
     hosts: &[Host],
     evc: EvcSetting<'_>,
@@ -1348,12 +1348,12 @@ pub fn row_vms(
 /// One matrix cell: can the VMs of a row (see [`row_vms`]) move to `to`? `to` may be a host
 /// identical to the row host (two members of one host class): then the cell is computed, not
 /// assumed.
-pub fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
+pub(crate) fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
     matrix_cell_checked(vms, to, evc).0
 }
 
 /// [`matrix_cell`] and the per-band checks it was folded from ([`check_vm_brief`], one per VM).
-pub fn matrix_cell_checked(
+pub(crate) fn matrix_cell_checked(
     vms: &[Vm],
     to: &Host,
     evc: EvcSetting<'_>,
@@ -1468,7 +1468,7 @@ pub fn cluster_report(
 }
 
 /// [`cluster_report`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
-pub fn cluster_report_at(
+pub(crate) fn cluster_report_at(
     hosts: &[Host],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
@@ -1533,8 +1533,18 @@ pub fn maintenance(
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
     modes: &ModeCatalogue,
-) -> Result<MaintenanceReport, String> {
+) -> Result<MaintenanceReport, NoSuchHost> {
     maintenance_at(hosts, host_name, vms, evc, per_vm, None, modes)
+}
+
+/// A host name that names none of the loaded hosts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[error("no host named {name}; hosts: {}", .hosts.join(", "))]
+pub struct NoSuchHost {
+    pub name: String,
+    /// The loaded hosts' names.
+    pub hosts: Vec<String>,
 }
 
 /// [`maintenance`] with the virtual hardware version of "any VM" given (`None`: per band).
@@ -1546,19 +1556,13 @@ pub fn maintenance_at(
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
     modes: &ModeCatalogue,
-) -> Result<MaintenanceReport, String> {
+) -> Result<MaintenanceReport, NoSuchHost> {
     let source = hosts
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case(host_name))
-        .ok_or_else(|| {
-            format!(
-                "no host named {host_name}; hosts: {}",
-                hosts
-                    .iter()
-                    .map(|h| h.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        .ok_or_else(|| NoSuchHost {
+            name: host_name.to_string(),
+            hosts: hosts.iter().map(|h| h.name.clone()).collect(),
         })?;
     let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
     Ok(maintenance_from(
@@ -1577,7 +1581,7 @@ pub fn maintenance_at(
 /// one representative per host class (`crate::classes`), with a second member of the source's
 /// class among the destinations when it has one.
 #[allow(clippy::too_many_arguments)]
-pub fn maintenance_from(
+pub(crate) fn maintenance_from(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -1604,7 +1608,7 @@ pub fn maintenance_from(
 /// answer what [`check_vm`] or [`check_vm_brief`] answers for `vm` on `destinations[d]` (the
 /// class engine hands over the checks its matrix already made).
 #[allow(clippy::too_many_arguments)]
-pub fn maintenance_checked(
+pub(crate) fn maintenance_checked(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -1922,26 +1926,23 @@ fn remedies(
     let cat = catalogue();
     let patch = exposure::patch_era();
     let findings = exposure::findings(hosts, evc);
-    // blocking feature → (hosts lacking it, VMs blocked by it)
-    let mut blockers: Vec<(Key, Vec<String>, Vec<String>)> = Vec::new();
+    // blocking feature → hosts lacking it (in order; the set keeps this linear in the plans:
+    // a fleet plan has thousands of VM groups over the same few destinations)
+    let mut blockers: Vec<(Key, Vec<String>)> = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for dest in &plan.destinations {
             for m in &dest.missing {
                 let key = Key::resolve(&m.canonical_key);
-                let entry = match blockers.iter_mut().position(|b| b.0 == key) {
-                    Some(i) => &mut blockers[i],
+                let i = match blockers.iter().position(|b| b.0 == key) {
+                    Some(i) => i,
                     None => {
-                        blockers.push((key, Vec::new(), Vec::new()));
-                        blockers.last_mut().expect("just pushed")
+                        blockers.push((key, Vec::new()));
+                        blockers.len() - 1
                     }
                 };
-                if !entry.1.contains(&dest.to) {
-                    entry.1.push(dest.to.clone());
-                }
-                for name in &plan.vms {
-                    if !entry.2.contains(name) {
-                        entry.2.push(name.clone());
-                    }
+                if seen.insert((i, dest.to.as_str())) {
+                    blockers[i].1.push(dest.to.clone());
                 }
             }
         }
@@ -1963,7 +1964,7 @@ fn remedies(
         }
         None => by_rule.push((rule, vec![feature.to_string()], vec![host.to_string()])),
     };
-    for (key, lacking, _vms) in &blockers {
+    for (key, lacking) in &blockers {
         let Key::Known(id) = key else { continue };
         let feature = cat.def(*id).key.as_str();
         for host in lacking {
@@ -2327,7 +2328,7 @@ pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String
 }
 
 /// Restricts a cluster report's verdicts to `only` (cells and outcome).
-pub fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
+pub(crate) fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
     for row in &mut report.matrix {
         for cell in &mut row.cells {
             if row.from != cell.to {

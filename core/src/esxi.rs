@@ -88,7 +88,7 @@ impl Release {
 }
 
 /// The first ESXi release that runs `vhw` (for messages: "vmx-21 needs ESXi 8.0 U2 or later").
-pub fn first_release_for(vhw: u8) -> &'static str {
+pub(crate) fn first_release_for(vhw: u8) -> &'static str {
     match vhw {
         0..=4 => "ESXi 3",
         5..=7 => "ESXi 4.0",

@@ -302,7 +302,8 @@ type ParsedModes = (Vec<EvcMode>, Vec<Vec<(FeatureId, bool, Tag, String)>>);
 impl ModeCatalogue {
     /// Parses the `evc-modes.txt` format (see the file's header): the front end of the
     /// generated `generated/modes.rs` (see `tests::generated_data_is_fresh`).
-    pub fn from_text(text: &str) -> Result<ModeCatalogue, String> {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn from_text(text: &str) -> Result<ModeCatalogue, String> {
         let (mut modes, explicit) = ModeCatalogue::parse_text(text)?;
         // `require`/`unproven` statements name baseline features; ones the mode does not expose
         // (removed by a later mode) are ignored by `derive_admission`.

@@ -137,7 +137,7 @@ impl Effective {
 }
 
 /// Features whose raw value the host's input does not show.
-pub fn raw_unknown(host: &Host) -> FeatureSet {
+pub(crate) fn raw_unknown(host: &Host) -> FeatureSet {
     let mut unknown = host.unrecorded;
     if let Some(known) = &host.known_only {
         unknown = unknown.union(all_features().difference(known.features));
@@ -163,6 +163,16 @@ fn lines_expose(host: &Host) -> FeatureSet {
 
 /// The EVC-effective capabilities of `host` under `evc`.
 pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
+    effective_with(host, evc, true)
+}
+
+/// [`effective`] for a decision: the same `present`, `unknown`, `basis` and exposure verdicts,
+/// but each exposure's `detail` left empty (no text is formatted). What a check reads.
+pub fn effective_decision(host: &Host, evc: EvcSetting<'_>) -> Effective {
+    effective_with(host, evc, false)
+}
+
+fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective {
     let raw = host.caps.present;
     let raw_unknown = raw_unknown(host);
     let patch = patch_era();
@@ -179,7 +189,7 @@ pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
                 present: raw.intersection(lines),
                 unknown: raw_unknown.intersection(lines),
                 basis: Basis::FeatMaskLines,
-                exposure: patch_exposure(host, patch.intersection(lines), None),
+                exposure: patch_exposure(host, patch.intersection(lines), None, details),
             }
         }
         EvcSetting::Mode(mode) => {
@@ -195,7 +205,7 @@ pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
             {
                 // A fragment lists only some keys: the rest of the masked list is unknown, and
                 // features neither list shows stay unknown.
-                let exposure = patch_exposure(host, mode_patch, None);
+                let exposure = patch_exposure(host, mode_patch, None, details);
                 return Effective {
                     present: masked.present.intersection(ceiling),
                     unknown: m_unknown
@@ -211,13 +221,13 @@ pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
                     present: raw.intersection(lines),
                     unknown: raw_unknown.intersection(lines),
                     basis: Basis::FeatMaskLines,
-                    exposure: patch_exposure(host, mode_patch.intersection(lines), None),
+                    exposure: patch_exposure(host, mode_patch.intersection(lines), None, details),
                 };
             }
             let generational = ceiling.difference(patch);
             let mut present = raw.intersection(generational);
             let mut unknown = raw_unknown.intersection(generational);
-            let exposure = patch_exposure(host, mode_patch, Some(mode_patch));
+            let exposure = patch_exposure(host, mode_patch, Some(mode_patch), details);
             for e in &exposure {
                 let raw_has = raw.contains(e.feature);
                 let raw_known = !raw_unknown.contains(e.feature);
@@ -245,7 +255,10 @@ fn patch_exposure(
     host: &Host,
     candidates: FeatureSet,
     cluster_only: Option<FeatureSet>,
+    details: bool,
 ) -> Vec<Exposure> {
+    // The evidence in words, only when asked for (checks read the verdicts alone).
+    let text = |f: &dyn Fn() -> String| if details { f() } else { String::new() };
     let cat = catalogue();
     let masked_unknown = masked_unknown(host);
     let lines = lines_expose(host);
@@ -267,11 +280,11 @@ fn patch_exposure(
                     feature: id,
                     exposed: Some(on),
                     source: ExposureSource::MaskedList,
-                    detail: if on {
+                    detail: text(&|| if on {
                         format!("maskedFeatureCapability {key} = 1")
                     } else {
                         format!("maskedFeatureCapability {key} = 0 although featureCapability is 1: the host's EVC masks hide it")
-                    },
+                    }),
                 });
                 continue;
             }
@@ -283,11 +296,13 @@ fn patch_exposure(
                 feature: id,
                 exposed: Some(on),
                 source: ExposureSource::FeatMaskLines,
-                detail: if on {
-                    format!("/etc/vmware/config featMask.evc.{key} lets it through")
-                } else {
-                    format!("/etc/vmware/config has featMask.evc lines without {key}")
-                },
+                detail: text(&|| {
+                    if on {
+                        format!("/etc/vmware/config featMask.evc.{key} lets it through")
+                    } else {
+                        format!("/etc/vmware/config has featMask.evc lines without {key}")
+                    }
+                }),
             });
             continue;
         }
@@ -302,7 +317,7 @@ fn patch_exposure(
                 feature: id,
                 exposed: Some(ev.exposed),
                 source: ev.source,
-                detail: ev.detail.clone(),
+                detail: text(&|| ev.detail.clone()),
             });
             continue;
         }
@@ -310,7 +325,7 @@ fn patch_exposure(
             feature: id,
             exposed: None,
             source: ExposureSource::None,
-            detail: format!("no masked value, featMask.evc line, VM requirement or cluster export shows whether {key} is exposed"),
+            detail: text(&|| format!("no masked value, featMask.evc line, VM requirement or cluster export shows whether {key} is exposed")),
         });
     }
     out
@@ -397,8 +412,18 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
     }
 }
 
+/// Why an `--evc-exposes` list was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExposesError {
+    /// A catalogue feature that is not patch-era (EVC never hides it).
+    #[error("--evc-exposes: {part} is not a patch-era feature; expected some of {expected}")]
+    NotPatchEra { part: String, expected: String },
+    #[error("--evc-exposes: unknown feature {part}; expected `none` or some of {expected}")]
+    Unknown { part: String, expected: String },
+}
+
 /// Parses `--evc-exposes KEY[,KEY…]|none` into patch-era features.
-pub fn parse_exposes(text: &str) -> Result<FeatureSet, String> {
+pub fn parse_exposes(text: &str) -> Result<FeatureSet, ExposesError> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("none") || t.is_empty() {
         return Ok(FeatureSet::default());
@@ -414,16 +439,16 @@ pub fn parse_exposes(text: &str) -> Result<FeatureSet, String> {
         match cat.lookup(&key) {
             Some(id) if patch_era().contains(id) => set.insert(id),
             Some(_) => {
-                return Err(format!(
-                    "--evc-exposes: {part} is not a patch-era feature; expected some of {}",
-                    patch_names()
-                ));
+                return Err(ExposesError::NotPatchEra {
+                    part: part.to_string(),
+                    expected: patch_names(),
+                });
             }
             None => {
-                return Err(format!(
-                    "--evc-exposes: unknown feature {part}; expected `none` or some of {}",
-                    patch_names()
-                ));
+                return Err(ExposesError::Unknown {
+                    part: part.to_string(),
+                    expected: patch_names(),
+                });
             }
         }
     }

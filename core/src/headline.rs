@@ -59,7 +59,7 @@ pub fn headline(cluster: &ClusterReport, maintenance: &[MaintenanceReport]) -> O
 
 /// [`headline`] from the parts it reads: the number of hosts, the EVC mode, the cluster's
 /// outcome and the maintenance plans (the class engine, `crate::app`, has no host-level report).
-pub fn headline_of(
+pub(crate) fn headline_of(
     host_count: usize,
     evc_mode: Option<&str>,
     outcome: Verdict,

@@ -484,7 +484,7 @@ pub fn mask_required(masks: &[(Key, Mask)]) -> FeatureSet {
 }
 
 /// The features a set of masks lets through (non-identity keys with `Val`/`Max` > 0 or `Min`).
-pub fn masks_expose(masks: &[(Key, Mask)]) -> FeatureSet {
+pub(crate) fn masks_expose(masks: &[(Key, Mask)]) -> FeatureSet {
     let cat = catalogue();
     masks
         .iter()

@@ -57,7 +57,7 @@ fn squash(text: &str) -> String {
 
 /// Resolves `text` to a mode of `modes`: key, then label, then short name (the key without its
 /// vendor, or its first words: `greyhound` fits `amd-greyhound` and `amd-greyhound-no3dnow`).
-pub fn resolve_mode<'m>(
+pub(crate) fn resolve_mode<'m>(
     text: &str,
     modes: &'m ModeCatalogue,
 ) -> Result<&'m EvcMode, ModeNameError> {

@@ -97,13 +97,13 @@ pub fn rules() -> &'static [Rule] {
 }
 
 /// A rule by its section name (`evc-masks`, `patch-undetermined`, `mds`, …).
-pub fn rule_named(name: &str) -> Option<&'static Rule> {
+pub(crate) fn rule_named(name: &str) -> Option<&'static Rule> {
     rules().iter().find(|r| r.name == name)
 }
 
 /// The rule for a feature: its own group, or the default for generational features.
 /// `None` for identity/vendor keys and unknown features.
-pub fn rule_for(id: FeatureId) -> Option<&'static Rule> {
+pub(crate) fn rule_for(id: FeatureId) -> Option<&'static Rule> {
     // Resolved once per catalogue feature: every unmet requirement of every check asks.
     static BY_FEATURE: OnceLock<Vec<Option<&'static Rule>>> = OnceLock::new();
     BY_FEATURE

@@ -521,7 +521,7 @@ pub fn choose_evc<'m>(
     arg: Option<&str>,
     hosts: &[Host],
     modes: &'m ModeCatalogue,
-) -> Result<ChosenEvc<'m>, String> {
+) -> Result<ChosenEvc<'m>, crate::modename::ModeNameError> {
     match arg.map(str::trim) {
         Some(a)
             if a.eq_ignore_ascii_case("none")
@@ -568,9 +568,12 @@ pub fn choose_evc<'m>(
 }
 
 /// Resolves an EVC mode name: key (`intel-haswell`), short name (`haswell`) or vSphere label,
-/// with "did you mean" on failure (see [`crate::modename::resolve_mode`]).
-pub fn choose_mode<'m>(arg: &str, modes: &'m ModeCatalogue) -> Result<&'m EvcMode, String> {
-    crate::modename::resolve_mode(arg, modes).map_err(|e| e.to_string())
+/// with "did you mean" on failure (see `crate::modename::resolve_mode`).
+pub fn choose_mode<'m>(
+    arg: &str,
+    modes: &'m ModeCatalogue,
+) -> Result<&'m EvcMode, crate::modename::ModeNameError> {
+    crate::modename::resolve_mode(arg, modes)
 }
 
 /// A whole-page / whole-command request: inputs plus options.
@@ -695,7 +698,7 @@ pub fn analyze(request: &Request) -> Analysis {
     ) {
         Ok(c) => c,
         Err(e) => {
-            option_errors.push(e);
+            option_errors.push(e.to_string());
             choose_evc(None, &ws.hosts, &modes).unwrap_or(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "no common mode",
@@ -710,7 +713,7 @@ pub fn analyze(request: &Request) -> Analysis {
         Some(k) => match choose_mode(k, &modes) {
             Ok(m) => Some(m),
             Err(e) => {
-                option_errors.push(e);
+                option_errors.push(e.to_string());
                 None
             }
         },
@@ -753,7 +756,7 @@ pub fn analyze(request: &Request) -> Analysis {
         Some(t) => match crate::exposure::parse_exposes(t) {
             Ok(set) => Some(set),
             Err(e) => {
-                option_errors.push(e);
+                option_errors.push(e.to_string());
                 None
             }
         },
@@ -814,7 +817,7 @@ pub fn analyze(request: &Request) -> Analysis {
                 }
                 maintenance.push(plan)
             }
-            Err(e) => option_errors.push(e),
+            Err(e) => option_errors.push(e.to_string()),
         }
     }
     let headline = crate::headline::headline(&cluster, &maintenance);

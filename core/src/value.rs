@@ -25,7 +25,7 @@ pub enum ValueError {
 }
 
 /// Parses a capability value: decimal or `0x` hex, at most 64 bits.
-pub fn parse_number(text: &str) -> Result<u64, ValueError> {
+pub(crate) fn parse_number(text: &str) -> Result<u64, ValueError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(ValueError::Empty);

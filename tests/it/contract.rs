@@ -2,7 +2,10 @@
 //! (`www/contract.d.ts`) are generated from the Rust types; these tests fail when the checked-in
 //! files are stale. `EVCALC_REGEN=1 cargo test -p evcalc-tests contract` rewrites them.
 
+use evcalc::app::check::CheckAnswer;
 use evcalc::app::host::HostAnswer;
+use evcalc::app::maintenance::MaintenanceAnswer;
+use evcalc::app::vm::VmAnswer;
 use evcalc::app::{ClusterAnswer, Request};
 use evcalc_tests::*;
 use std::collections::BTreeMap;
@@ -34,12 +37,24 @@ fn json_schemas_are_fresh() {
         &schema_text::<ClusterAnswer>(),
     );
     fresh(
+        "docs/schema/check-answer.v2.schema.json",
+        &schema_text::<CheckAnswer>(),
+    );
+    fresh(
+        "docs/schema/maintenance-answer.v2.schema.json",
+        &schema_text::<MaintenanceAnswer>(),
+    );
+    fresh(
         "docs/schema/request.v2.schema.json",
         &schema_text::<Request>(),
     );
     fresh(
         "docs/schema/host-answer.v2.schema.json",
         &schema_text::<HostAnswer>(),
+    );
+    fresh(
+        "docs/schema/vm-answer.v2.schema.json",
+        &schema_text::<VmAnswer>(),
     );
 }
 
@@ -72,6 +87,8 @@ pub fn typescript() -> String {
         decls: &mut decls,
     };
     c.visit::<ClusterAnswer>();
+    c.visit::<MaintenanceAnswer>();
+    c.visit::<CheckAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
         "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\

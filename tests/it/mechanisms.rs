@@ -495,3 +495,46 @@ fn evidence_evc_state_alone_in_both_spellings() {
         );
     }
 }
+
+/// `effective_decision` (what every check reads) decides exactly as `effective` (what reports
+/// show), on every host of both incident examples, under EVC and without, with and without
+/// cluster evidence: only the evidence texts are left out.
+#[test]
+fn decision_view_equals_the_reported_view() {
+    let modes = evcalc::evc::builtin_modes();
+    let haswell = EvcSetting::Mode(modes.get("intel-haswell").expect("mode"));
+    for paths in [&MDCLEAR_HOSTS[..], &STALE_HOSTS[..]] {
+        let mut ws = load_texts(&files(paths));
+        for pass in 0..2 {
+            if pass == 1 {
+                let vms = ws.vms.clone();
+                exposure::resolve_cluster(
+                    &mut ws.hosts,
+                    &vms,
+                    &ClusterExposure {
+                        evc_exposes: exposure::parse_exposes("MDCLEAR").ok(),
+                        evc_state: None,
+                    },
+                );
+            }
+            for host in &ws.hosts {
+                for evc in [haswell, EvcSetting::Disabled] {
+                    let full = exposure::effective(host, evc);
+                    let brief = exposure::effective_decision(host, evc);
+                    assert_eq!(full.present, brief.present, "{}", host.name);
+                    assert_eq!(full.unknown, brief.unknown, "{}", host.name);
+                    assert_eq!(full.basis, brief.basis, "{}", host.name);
+                    let verdicts = |e: &exposure::Effective| {
+                        e.exposure
+                            .iter()
+                            .map(|x| (x.feature, x.exposed, x.source))
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(verdicts(&full), verdicts(&brief), "{}", host.name);
+                    assert!(full.exposure.iter().all(|x| !x.detail.is_empty()));
+                    assert!(brief.exposure.iter().all(|x| x.detail.is_empty()));
+                }
+            }
+        }
+    }
+}

@@ -31,6 +31,7 @@ pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
         "per_vm_evc" => "--vm-evc".to_string(),
         "vm_hw" => "--vm-hw".to_string(),
         "evc_exposes" => "--evc-exposes".to_string(),
+        "vms" => "--vm".to_string(),
         other => format!("--{}", other.replace('_', "-")),
     };
     (!errors.is_empty()).then(|| {

@@ -1,12 +1,15 @@
-//! `evcalc maintenance`: can a host be evacuated, and what fixes it.
+//! `evcalc maintenance`: can a host be evacuated, and what fixes it — from
+//! [`evcalc::app::maintenance::answer_in`] (`--json` prints the answer: contract v2). Which VMs
+//! the plan covers is the core's rule; this module resolves the arguments and renders.
 
-use super::{Common, Evc, Output, json, missing_text, outln, resolve_evc};
+use super::{Output, json, outln};
 use crate::inputs::{self, Fail};
 use crate::table::{Cell, Paint, Table, WIDTH, field, wrap};
 use crate::{Ctx, MaintenanceArgs};
-use evcalc::check;
-use evcalc::model::Vm;
-use evcalc::report::{MaintenanceReport, Remedy};
+use evcalc::app::maintenance::{MaintenanceAnswer, MaintenanceRequest};
+use evcalc::app::{self, Blocker, Destination};
+use evcalc::evc::ModeCatalogue;
+use evcalc::report::{Remedy, Verdict};
 use std::path::{Path, PathBuf};
 
 const LW: usize = 12;
@@ -24,198 +27,89 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         ));
     }
     let files = inputs::expand(&paths)?;
-    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
-    super::attach_evidence(&mut loaded, &args.evc)?;
-    let ws = &loaded.ws;
-    if ws.hosts.is_empty() {
-        return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
+    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    if loaded.ws.hosts.is_empty() {
+        return Err(Fail::Usage(super::host::no_hosts_message(
+            loaded.ws.vms.len(),
+        )));
     }
-    let source = &ws.hosts[loaded.host_index(&args.host, "--host")?];
-    let evc = resolve_evc(&args.evc, &ws.hosts, &ws.modes)?;
-    let mut warnings = loaded.warnings.clone();
-    let mut vms: Vec<Vm> = Vec::new();
-    for spec in &args.vms {
-        for vm in loaded.vms_for(spec)? {
-            if vms
-                .iter()
-                .any(|v| v.name == vm.name && v.source == vm.source)
-            {
-                continue;
-            }
-            if let Some(h) = vm
-                .host
-                .as_deref()
-                .filter(|h| !h.eq_ignore_ascii_case(&source.name))
-                && ws.hosts.iter().any(|x| x.name.eq_ignore_ascii_case(h))
-            {
-                warnings.push(format!(
-                    "{}: its dump says it runs on {h}, not {}; planned as if it ran on {}",
-                    vm.name, source.name, source.name
-                ));
-            }
-            if vm.requirements.all.is_empty() {
-                warnings.push(format!(
-                    "{}: no featureRequirement entries: it can move to any host",
-                    vm.name
-                ));
-            }
-            warnings.extend(vm.warnings.iter().map(|w| format!("{}: {w}", vm.name)));
-            vms.push(vm.clone());
-        }
+    let host = loaded.ws.hosts[loaded.host_index(&args.host, "--host")?]
+        .name
+        .clone();
+    let request = MaintenanceRequest {
+        request: super::cluster::request(&args.evc),
+        host,
+        vms: args.vms.iter().flat_map(|s| loaded.vm_specs(s)).collect(),
+    };
+    let modes = loaded.ws.modes.clone();
+    let mut answer = app::maintenance::answer_in(loaded.ws, &request, Vec::new());
+    if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
+        return Err(fail);
     }
-    for h in &ws.hosts {
-        warnings.extend(loaded.host_warnings(h));
-    }
-    // Without --vm: the VMs loaded for the host (runtime dumps naming it), else "any VM".
-    if args.vms.is_empty() {
-        vms = ws
-            .vms
-            .iter()
-            .filter(|v| {
-                v.host
-                    .as_deref()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&source.name))
-            })
-            .filter(|v| !v.requirements.all.is_empty() || !v.mask_required.is_empty())
-            .cloned()
-            .collect();
-        if !vms.is_empty() {
-            warnings.push(format!(
-                "planned with the {} VM dump{} loaded for {} (give --vm to choose others)",
-                vms.len(),
-                if vms.len() == 1 { "" } else { "s" },
-                source.name
-            ));
-        }
-    }
-    let mut report = check::maintenance_at(
-        &ws.hosts,
-        &source.name,
-        &vms,
-        evc.setting,
-        evc.per_vm,
-        evc.vhw,
-        &ws.modes,
-    )
-    .map_err(Fail::Usage)?;
-    if !evc.only.is_empty() {
-        check::limit_maintenance(&mut report, &evc.only);
-    }
-    for plan in &report.vms {
-        for d in plan
-            .destinations
-            .iter()
-            .filter(|d| d.verdict == evcalc::report::Verdict::Unknown)
-        {
-            warnings.push(format!(
-                "{}: not counted as a destination for {}: not verifiable from the data ({} open point{})",
-                d.to,
-                plan.vm,
-                d.unknown.len(),
-                if d.unknown.len() == 1 { "" } else { "s" }
-            ));
-        }
-    }
-    let warnings = super::dedup(warnings);
+    let mut warnings = loaded.warnings;
+    warnings.append(&mut answer.warnings);
+    answer.warnings = super::dedup(warnings);
     let stdout = if ctx.json {
-        json(&MaintenanceJson {
-            report: &report,
-            evc: evc.choice(),
-            common: Common {
-                inputs: &ws.inputs,
-                warnings: &warnings,
-            },
-        })
+        json(&answer)
     } else {
-        render(&report, &evc, ctx)
+        render(&answer, &modes, ctx)
     };
     Ok(Output {
         stdout,
-        code: super::exit_code(report.outcome),
-        warnings,
+        code: super::exit_code(answer.outcome),
+        warnings: answer.warnings,
     })
 }
 
-#[derive(serde::Serialize)]
-struct MaintenanceJson<'a> {
-    #[serde(flatten)]
-    report: &'a MaintenanceReport,
-    evc: evcalc::session::EvcChoice,
-    #[serde(flatten)]
-    common: Common<'a>,
+/// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, has 0` (the destination
+/// is named in its own column), or for a virtual hardware version the destination's ESXi does
+/// not run, why.
+pub fn blocker_text(b: &Blocker) -> String {
+    if b.feature.is_none()
+        && b.key.starts_with("vmx-")
+        && let Some(why) = &b.why
+    {
+        return why.clone();
+    }
+    let base = format!(
+        "{} ({}): needs {}, has {}",
+        b.key, b.label, b.required, b.available
+    );
+    match (b.raw_available, b.why.as_deref()) {
+        (Some(raw), Some(_)) if raw != b.available => {
+            format!("{base} (raw {raw}: its EVC masks hide it)")
+        }
+        _ => base,
+    }
 }
 
-fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
+fn render(a: &MaintenanceAnswer, modes: &ModeCatalogue, ctx: &Ctx) -> String {
     let st = &ctx.style;
     let mut buf = String::new();
-    let paint = if r.evacuable { Paint::Good } else { Paint::Bad };
-    outln!(buf, "{}", st.paint(paint, &wrap(&r.verdict, WIDTH, 0)));
-    buf.push_str(&field(2, "EVC mode", LW, &evc.describe()));
-    if let Some(p) = evc.per_vm {
-        buf.push_str(&field(
-            2,
-            "per-VM EVC",
-            LW,
-            &format!("{} ({})", p.key, p.label),
-        ));
+    let Some(plan) = &a.plan else {
+        return buf;
+    };
+    let paint = match plan.outcome {
+        Verdict::Compatible => Paint::Good,
+        Verdict::Blocked => Paint::Bad,
+        Verdict::Unknown => Paint::Warn,
+    };
+    outln!(buf, "{}", st.paint(paint, &wrap(&plan.verdict, WIDTH, 0)));
+    buf.push_str(&field(2, "EVC mode", LW, &super::evc_text(&a.evc, modes)));
+    if let Some(p) = &a.per_vm_evc_mode {
+        buf.push_str(&field(2, "per-VM EVC", LW, &super::mode_text(p, modes)));
     }
-    for plan in &r.vms {
+    for vms in &plan.vms {
         outln!(buf);
-        let from = if plan.requirements_from == "input" {
+        let from = if vms.requirements_from == "input" {
             "requirements read from its dump".to_string()
         } else {
-            format!("requirements {}", plan.requirements_from)
+            format!("requirements {}", vms.requirements_from)
         };
-        outln!(buf, "{}  ({from})", st.paint(Paint::Bold, &plan.vm));
+        outln!(buf, "{}  ({from})", st.paint(Paint::Bold, &vms.vm));
         let mut t = Table::new(2).header(&["destination", "", "blocking features"]);
-        for d in &plan.destinations {
-            if d.verdict == evcalc::report::Verdict::Unknown {
-                let note = if d.unknown_on_destination.is_empty() {
-                    "unconfirmed: partial data (a fragment); nothing shown blocks the move"
-                        .to_string()
-                } else {
-                    format!(
-                        "unconfirmed: {}'s dump is a fragment; {} requirement{} not checked there",
-                        d.to,
-                        d.unknown_on_destination.len(),
-                        if d.unknown_on_destination.len() == 1 {
-                            ""
-                        } else {
-                            "s"
-                        }
-                    )
-                };
-                t.row(vec![
-                    Cell::new(d.to.clone()),
-                    Cell::painted("ok?", Paint::Warn),
-                    Cell::new(note),
-                ]);
-                continue;
-            }
-            if d.compatible {
-                t.row(vec![
-                    Cell::new(d.to.clone()),
-                    Cell::painted("ok", Paint::Good),
-                    Cell::new(""),
-                ]);
-                continue;
-            }
-            let mut reasons: Vec<String> =
-                d.missing.iter().map(|m| missing_text(m, &d.to)).collect();
-            if d.admission
-                .as_ref()
-                .is_some_and(|a| a.admitted == Some(false))
-            {
-                reasons.push(super::check::admission_text(d.admission.as_ref(), &d.to));
-            }
-            for (i, reason) in reasons.into_iter().enumerate() {
-                let (name, verdict) = if i == 0 {
-                    (Cell::new(d.to.clone()), Cell::painted("NO", Paint::Bad))
-                } else {
-                    (Cell::new(""), Cell::new(""))
-                };
-                t.row(vec![name, verdict, Cell::new(reason)]);
-            }
+        for d in &vms.destinations {
+            destination_rows(&mut t, a, d);
         }
         if t.is_empty() {
             outln!(buf, "  no other host to move to");
@@ -223,18 +117,78 @@ fn render(r: &MaintenanceReport, evc: &Evc<'_>, ctx: &Ctx) -> String {
             buf.push_str(&t.render(st));
         }
     }
-    if !r.remedies.is_empty() {
+    if !plan.remedies.is_empty() {
         outln!(buf);
         outln!(
             buf,
             "{}",
             st.paint(Paint::Bold, "Remedies, least disruptive first")
         );
-        for rem in &r.remedies {
+        for rem in &plan.remedies {
             render_remedy(&mut buf, rem, ctx);
         }
     }
     buf
+}
+
+fn destination_rows(t: &mut Table, a: &MaintenanceAnswer, d: &Destination) {
+    let to = a.destination_name(d);
+    match d.verdict {
+        Verdict::Unknown => {
+            let note = match d.unknowns.len() {
+                0 => "unconfirmed: partial data (a fragment); nothing shown blocks the move"
+                    .to_string(),
+                n => {
+                    let first = a
+                        .unknowns
+                        .get(d.unknowns[0] as usize)
+                        .map(|u| u.why.clone())
+                        .unwrap_or_default();
+                    if n == 1 {
+                        format!("unconfirmed: {first}")
+                    } else {
+                        format!("unconfirmed: {first}; and {} more open points", n - 1)
+                    }
+                }
+            };
+            t.row(vec![
+                Cell::new(to),
+                Cell::painted("ok?", Paint::Warn),
+                Cell::new(note),
+            ]);
+        }
+        Verdict::Compatible => t.row(vec![
+            Cell::new(to),
+            Cell::painted("ok", Paint::Good),
+            Cell::new(""),
+        ]),
+        Verdict::Blocked => {
+            let mut reasons: Vec<String> = d
+                .blockers
+                .iter()
+                .filter_map(|&b| a.blockers.get(b as usize))
+                .map(blocker_text)
+                .collect();
+            if d.destination_not_admitted {
+                let admission = a
+                    .classes
+                    .get(d.class as usize)
+                    .and_then(|c| c.admission.as_ref());
+                reasons.push(super::check::admission_text(admission, &to));
+            }
+            if reasons.is_empty() {
+                reasons.push("blocked".to_string());
+            }
+            for (i, reason) in reasons.into_iter().enumerate() {
+                let (name, verdict) = if i == 0 {
+                    (Cell::new(to.clone()), Cell::painted("NO", Paint::Bad))
+                } else {
+                    (Cell::new(""), Cell::new(""))
+                };
+                t.row(vec![name, verdict, Cell::new(reason)]);
+            }
+        }
+    }
 }
 
 fn render_remedy(buf: &mut String, rem: &Remedy, ctx: &Ctx) {

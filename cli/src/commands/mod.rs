@@ -15,7 +15,7 @@ use crate::{Ctx, EvcArgs};
 use evcalc::check::EvcSetting;
 use evcalc::evc::{EvcMode, ModeCatalogue};
 use evcalc::model::Host;
-use evcalc::report::{CrossCheck, FeatureRef, Missing};
+use evcalc::report::{CrossCheck, FeatureRef};
 use evcalc::session::{self, EvcChoice};
 use serde::Serialize;
 use serde_json::Value;
@@ -111,7 +111,9 @@ pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
     }
 }
 
-/// The EVC setting of a computation.
+/// The EVC setting of a computation (`plan`'s; `check`, `cluster` and `maintenance` resolve
+/// their options in the core, `evcalc::app::resolve`).
+#[allow(dead_code)]
 pub struct Evc<'m> {
     pub setting: EvcSetting<'m>,
     pub why: &'static str,
@@ -120,21 +122,6 @@ pub struct Evc<'m> {
     pub vhw: Option<u8>,
     /// `--only`.
     pub only: Vec<String>,
-}
-
-/// Attaches cluster-level exposure evidence (`--evc-exposes`, VMs running on hosts) to the hosts.
-pub fn attach_evidence(loaded: &mut crate::inputs::Loaded, args: &EvcArgs) -> Result<(), Fail> {
-    let evc_exposes = match args.evc_exposes.as_deref() {
-        Some(t) => Some(evcalc::exposure::parse_exposes(t).map_err(Fail::Usage)?),
-        None => None,
-    };
-    let options = evcalc::exposure::ClusterExposure {
-        evc_exposes,
-        evc_state: loaded.ws.evc_state.clone(),
-    };
-    let vms = loaded.ws.vms.clone();
-    evcalc::exposure::resolve_cluster(&mut loaded.ws.hosts, &vms, &options);
-    Ok(())
 }
 
 /// The exit code of a verdict: 0 compatible, 1 blocked, 3 unknown (not everything checked).
@@ -239,24 +226,12 @@ pub fn feature(f: &FeatureRef) -> String {
     format!("{} ({})", f.key, f.label)
 }
 
-/// `cpuid.MDCLEAR (Microarchitectural Data clear)` for an unmet requirement.
-pub fn missing_feature(m: &Missing) -> String {
-    format!("{} ({})", m.key, m.label)
-}
-
-/// `cpuid.MDCLEAR (Microarchitectural Data clear): needs Bool:Min:1, esxi02 has 0`.
-pub fn missing_text(m: &Missing, dest: &str) -> String {
-    let base = format!(
-        "{}: needs {}, {dest} offers {}",
-        missing_feature(m),
-        m.required,
-        m.available
-    );
-    match (&m.raw_available, m.why.as_deref()) {
-        (Some(raw), Some(_)) if *raw != m.available => {
-            format!("{base} (raw {raw}: its EVC masks hide it)")
-        }
-        _ => base,
+/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (--evc none)".
+pub fn evc_text(evc: &EvcChoice, modes: &ModeCatalogue) -> String {
+    match evc.mode.as_deref() {
+        Some(m) => format!("{}, {}", mode_text(m, modes), evc.why),
+        None if evc.why == "given" => "disabled (--evc none)".to_string(),
+        None => format!("disabled ({})", evc.why),
     }
 }
 

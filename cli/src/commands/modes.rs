@@ -15,7 +15,9 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         None => builtin_modes().clone(),
     };
     let selected: Vec<&evcalc::evc::EvcMode> = match &args.mode {
-        Some(key) => vec![session::choose_mode(key, &modes).map_err(Fail::Usage)?],
+        Some(key) => {
+            vec![session::choose_mode(key, &modes).map_err(|e| Fail::Usage(e.to_string()))?]
+        }
         None => modes.modes.iter().collect(),
     };
     let reports: Vec<ModeReport> = selected

@@ -133,7 +133,7 @@ fn cluster_exposure(args: &PlanArgs) -> Result<evcalc::exposure::ClusterExposure
             .as_deref()
             .map(evcalc::exposure::parse_exposes)
             .transpose()
-            .map_err(Fail::Usage)?,
+            .map_err(|e| Fail::Usage(e.to_string()))?,
         ..Default::default()
     })
 }

@@ -30,9 +30,7 @@ pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
             "no VM found in the inputs (expected `vim-cmd vmsvc/get.runtime` output, a govc VirtualMachine or .vmx lines)"
                 .to_string()
         } else {
-            format!(
-                "no VM found in the inputs (they hold {hosts} host dump(s): try `evcalc host`)"
-            )
+            format!("no VM found in the inputs (they hold {hosts} host dump(s): try `evcalc host`)")
         }));
     }
     let stdout = if ctx.json {

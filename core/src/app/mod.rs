@@ -12,7 +12,7 @@
 //! maintenance plan. Cost is O(hosts + classes²). Features, blockers and unknowns are interned
 //! tables referenced by index; [`ClusterAnswer::host_cell`] derives the host-level view.
 
-use crate::check::{self, EvcSetting};
+use crate::check::EvcSetting;
 use crate::classes::HostClasses;
 use crate::evc::EvcMode;
 use crate::exposure::PatchFinding;
@@ -27,7 +27,9 @@ use serde::Serialize;
 
 pub use crate::session::{OwnedSource, Request};
 
+pub mod check;
 pub mod host;
+pub mod maintenance;
 pub mod vm;
 
 /// The contract's version: `"schema": 2` in every answer.
@@ -43,7 +45,7 @@ pub struct OptionError {
     pub message: String,
 }
 
-fn option_error(option: &str, message: impl Into<String>) -> OptionError {
+pub(crate) fn option_error(option: &str, message: impl Into<String>) -> OptionError {
     OptionError {
         option: option.to_string(),
         message: message.into(),
@@ -58,6 +60,8 @@ pub enum Question {
     Cluster,
     Host,
     Vm,
+    Check,
+    Maintenance,
 }
 
 /// One host, as loaded: what is particular to it. Everything the engine decides on is its
@@ -293,7 +297,7 @@ impl ClusterAnswer {
 
 /// Interning tables while an answer is built.
 #[derive(Default)]
-struct Tables {
+pub(crate) struct Tables {
     features: Vec<FeatureRef>,
     feature_index: rustc_hash::FxHashMap<String, u32>,
     blockers: Vec<Blocker>,
@@ -303,7 +307,7 @@ struct Tables {
 }
 
 /// Checks made for the matrix: (from class, to class, VM name, vHW band) -> the check.
-type CheckCache =
+pub(crate) type CheckCache =
     rustc_hash::FxHashMap<(usize, usize, String, Option<(u8, u8)>), crate::report::CheckReport>;
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
@@ -312,18 +316,18 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 }
 
 impl Tables {
-    fn feature(&mut self, key: &str) -> Option<u32> {
+    pub(crate) fn feature(&mut self, key: &str) -> Option<u32> {
         if let Some(&i) = self.feature_index.get(key) {
             return Some(i);
         }
         let id = crate::catalogue::catalogue().lookup(key)?;
         let i = self.features.len() as u32;
-        self.features.push(check::feature_ref(id));
+        self.features.push(crate::check::feature_ref(id));
         self.feature_index.insert(key.to_string(), i);
         Some(i)
     }
 
-    fn blocker(&mut self, m: &Missing) -> u32 {
+    pub(crate) fn blocker(&mut self, m: &Missing) -> u32 {
         // Interned by a hash of the fields that make a blocker, compared field by field on a
         // hit: no key string is built per lookup.
         let hash = hash_of(&(
@@ -362,7 +366,7 @@ impl Tables {
         i
     }
 
-    fn unknown(&mut self, u: &UnknownItem) -> u32 {
+    pub(crate) fn unknown(&mut self, u: &UnknownItem) -> u32 {
         let hash = hash_of(&(&u.key, &u.why, &u.features));
         if let Some(candidates) = self.unknown_index.get(&hash) {
             for &i in candidates {
@@ -431,7 +435,7 @@ pub fn resolve<'m>(
     ) {
         Ok(c) => c,
         Err(e) => {
-            errors.push(option_error("evc", e));
+            errors.push(option_error("evc", e.to_string()));
             session::choose_evc(None, hosts, modes).unwrap_or(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "no common mode",
@@ -447,7 +451,7 @@ pub fn resolve<'m>(
         Some(k) => match session::choose_mode(k, modes) {
             Ok(m) => Some(m),
             Err(e) => {
-                errors.push(option_error("per_vm_evc", e));
+                errors.push(option_error("per_vm_evc", e.to_string()));
                 None
             }
         },
@@ -485,6 +489,21 @@ pub fn resolve<'m>(
         },
         None => None,
     };
+    // Per-VM EVC is a property of virtual hardware 14 and later (vSphere 6.7): a VM of an older
+    // version cannot carry one.
+    let per_vm = match (per_vm, vhw) {
+        (Some(p), Some(v)) if v < 14 => {
+            errors.push(option_error(
+                "per_vm_evc",
+                format!(
+                    "{} with virtual hardware {v}: per-VM EVC needs virtual hardware 14 or later",
+                    p.key
+                ),
+            ));
+            None
+        }
+        (p, _) => p,
+    };
     let evc_exposes = match request
         .evc_exposes
         .as_deref()
@@ -494,7 +513,7 @@ pub fn resolve<'m>(
         Some(t) => match crate::exposure::parse_exposes(t) {
             Ok(set) => Some(set),
             Err(e) => {
-                errors.push(option_error("evc_exposes", e));
+                errors.push(option_error("evc_exposes", e.to_string()));
                 None
             }
         },
@@ -588,47 +607,12 @@ pub fn cluster_in(
     let reps = classes.representatives(hosts);
     let mut t = Tables::default();
 
-    // Per class: its report (host_report of the representative) and admission.
-    let class_reports: Vec<HostReport> =
-        reps.iter().map(|h| check::host_report(h, &modes)).collect();
-    let host_entries: Vec<HostEntry> = hosts
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let class = classes.class_of[i];
-            let computed = class_reports[class].max_evc_mode.as_deref();
-            HostEntry {
-                name: h.name.clone(),
-                source: h.source.clone(),
-                class: class as u32,
-                cpu_model: h.cpu_model.clone(),
-                product: h.product.clone(),
-                reported_max_evc_mode: h.reported_max_evc.clone(),
-                reported_current_evc_mode: h.reported_current_evc.clone(),
-                max_evc_cross_check: match (h.reported_max_evc.as_deref(), computed) {
-                    (None, _) => CrossCheck::NotReported,
-                    (Some(a), Some(b)) if a == b => CrossCheck::Agrees,
-                    _ => CrossCheck::Differs,
-                },
-                warnings: h.warnings.clone(),
-            }
-        })
-        .collect();
-    let class_entries: Vec<ClassEntry> = class_reports
-        .into_iter()
-        .enumerate()
-        .map(|(c, report)| ClassEntry {
-            label: classes.labels[c].clone(),
-            hosts: classes.members[c].iter().map(|&i| i as u32).collect(),
-            admission: evc.mode().map(|m| check::admission(&reps[c], m)),
-            report,
-        })
-        .collect();
+    let (host_entries, class_entries) = entries(hosts, &classes, &reps, &modes, evc);
 
     // Which hosts get a maintenance plan: a class plan for the hosts planned with "any VM", a
     // host plan for each host whose VMs were loaded.
     // Above MAX_MATRIX_HOSTS classes there is no matrix and no maintenance plan (classes²).
-    let too_many = classes.len() > check::MAX_MATRIX_HOSTS;
+    let too_many = classes.len() > crate::check::MAX_MATRIX_HOSTS;
     let wanted: Vec<usize> = if request.skip_maintenance || too_many {
         Vec::new()
     } else if request.maintenance.is_empty() {
@@ -642,24 +626,16 @@ pub fn cluster_in(
                     "maintenance",
                     format!(
                         "no host named {name}; hosts: {}",
-                        check::host_list(&hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+                        crate::check::host_list(
+                            &hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>()
+                        )
                     ),
                 )),
             }
         }
         v
     };
-    let vms_on = |i: usize| -> Vec<Vm> {
-        ws.vms
-            .iter()
-            .filter(|v| {
-                v.host
-                    .as_deref()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&hosts[i].name))
-            })
-            .cloned()
-            .collect()
-    };
+    let vms_on = |i: usize| -> Vec<Vm> { maintenance::loaded_for(&ws.vms, &hosts[i].name) };
     let mut class_planned: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
     for &i in &wanted {
         if vms_on(i).is_empty() {
@@ -694,7 +670,7 @@ pub fn cluster_in(
     let mut checked: CheckCache = CheckCache::default();
     if !too_many {
         for (a, from) in reps.iter().enumerate() {
-            let vms = check::row_vms(from, &reps, evc, r.per_vm, r.vhw);
+            let vms = crate::check::row_vms(from, &reps, evc, r.per_vm, r.vhw);
             let mut row = Vec::with_capacity(reps.len());
             for (b, to) in reps.iter().enumerate() {
                 if a == b && classes.members[a].len() < 2 {
@@ -703,14 +679,14 @@ pub fn cluster_in(
                 }
                 let (cell, checks) = if a == b {
                     // Another member of the class: a different host (a computed VM moving
-                    // back to its own host is another question, see `check::check_vm`).
+                    // back to its own host is another question, see `crate::check::check_vm`).
                     let other = Host {
                         name: format!("another of {}", classes.labels[a]),
                         ..to.clone()
                     };
-                    check::matrix_cell_checked(&vms, &other, evc)
+                    crate::check::matrix_cell_checked(&vms, &other, evc)
                 } else {
-                    check::matrix_cell_checked(&vms, to, evc)
+                    crate::check::matrix_cell_checked(&vms, to, evc)
                 };
                 row.push(Some(t.cell(&limit(cell, &request.only))));
                 for (vm, c) in vms.iter().zip(checks) {
@@ -729,12 +705,12 @@ pub fn cluster_in(
         format!(
             "{} host classes: the vMotion matrix is left out above {} classes; check pairs or smaller groups of hosts",
             classes.len(),
-            check::MAX_MATRIX_HOSTS
+            crate::check::MAX_MATRIX_HOSTS
         )
     });
 
     // Drift over classes, counted in hosts.
-    let drift: Vec<DriftEntry> = check::drift(&reps, evc)
+    let drift: Vec<DriftEntry> = crate::check::drift(&reps, evc)
         .into_iter()
         .map(|d| {
             let index_of = |label: &String| reps.iter().position(|h| h.name == *label);
@@ -757,7 +733,7 @@ pub fn cluster_in(
                     .collect()
             };
             let (hw, hwo) = (names(&with), names(&without));
-            let summary = check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
+            let summary = crate::check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
             DriftEntry {
                 feature: t.feature(&d.key),
                 key: d.key,
@@ -779,14 +755,15 @@ pub fn cluster_in(
 
     let outcome = if too_many {
         if drift.iter().any(|d| {
-            d.blocks_vmotion && (request.only.is_empty() || check::named(&request.only, &d.key))
+            d.blocks_vmotion
+                && (request.only.is_empty() || crate::check::named(&request.only, &d.key))
         }) {
             Verdict::Blocked
         } else {
             Verdict::Unknown
         }
     } else {
-        check::worst(matrix.iter().flatten().flatten().map(|c| c.verdict))
+        crate::check::worst(matrix.iter().flatten().flatten().map(|c| c.verdict))
     };
 
     // Maintenance: a host plan for each host whose VMs were loaded; the class plans were made
@@ -857,7 +834,7 @@ pub fn cluster_in(
             })
             .collect(),
         modes_source: modes.source.clone(),
-        max_common_evc_mode: check::max_common_mode(&reps, &modes).map(|m| m.key.clone()),
+        max_common_evc_mode: crate::check::max_common_mode(&reps, &modes).map(|m| m.key.clone()),
         features: std::mem::take(&mut t.features),
         hosts: host_entries,
         classes: class_entries,
@@ -869,18 +846,72 @@ pub fn cluster_in(
         patch_era,
         story,
         outcome,
-        vms: ws.vms.iter().map(|v| check::vm_report(v, &modes)).collect(),
+        vms: ws
+            .vms
+            .iter()
+            .map(|v| crate::check::vm_report(v, &modes))
+            .collect(),
         maintenance,
         remedy_rules: RemedyRule::all(),
         headline,
     }
 }
 
+/// The `hosts` and `classes` tables of an answer: per class its report (`host_report` of the
+/// representative) and admission, per host its class and the cross-check of what it reported.
+pub(crate) fn entries(
+    hosts: &[Host],
+    classes: &HostClasses,
+    reps: &[Host],
+    modes: &crate::evc::ModeCatalogue,
+    evc: EvcSetting<'_>,
+) -> (Vec<HostEntry>, Vec<ClassEntry>) {
+    let class_reports: Vec<HostReport> = reps
+        .iter()
+        .map(|h| crate::check::host_report(h, modes))
+        .collect();
+    let host_entries: Vec<HostEntry> = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let class = classes.class_of[i];
+            let computed = class_reports[class].max_evc_mode.as_deref();
+            HostEntry {
+                name: h.name.clone(),
+                source: h.source.clone(),
+                class: class as u32,
+                cpu_model: h.cpu_model.clone(),
+                product: h.product.clone(),
+                reported_max_evc_mode: h.reported_max_evc.clone(),
+                reported_current_evc_mode: h.reported_current_evc.clone(),
+                max_evc_cross_check: match (h.reported_max_evc.as_deref(), computed) {
+                    (None, _) => CrossCheck::NotReported,
+                    (Some(a), Some(b)) if a == b => CrossCheck::Agrees,
+                    _ => CrossCheck::Differs,
+                },
+                warnings: h.warnings.clone(),
+            }
+        })
+        .collect();
+    let class_entries: Vec<ClassEntry> = class_reports
+        .into_iter()
+        .enumerate()
+        .map(|(c, report)| ClassEntry {
+            label: classes.labels[c].clone(),
+            hosts: classes.members[c].iter().map(|&i| i as u32).collect(),
+            admission: evc.mode().map(|m| crate::check::admission(&reps[c], m)),
+            report,
+        })
+        .collect();
+
+    (host_entries, class_entries)
+}
+
 /// Plans one host (`source = Some(host)`, its loaded VMs) or a whole class (`None`, "any VM"),
 /// over one representative per destination class. Returns the plan and the engine's own report
 /// (for the headline).
 #[allow(clippy::too_many_arguments)]
-fn plan_for(
+pub(crate) fn plan_for(
     classes: &HostClasses,
     reps: &[Host],
     hosts: &[Host],
@@ -946,19 +977,19 @@ fn plan_for(
             Some(c) => {
                 debug_assert_eq!(
                     c,
-                    check::check_vm_brief(vm, dest, evc),
+                    crate::check::check_vm_brief(vm, dest, evc),
                     "the matrix's check"
                 );
                 c
             }
-            None => check::check_vm_brief(vm, dest, evc),
+            None => crate::check::check_vm_brief(vm, dest, evc),
         }
     };
-    let mut report = check::maintenance_checked(
+    let mut report = crate::check::maintenance_checked(
         &all, &all[0], &dests, vms, evc, r.per_vm, r.vhw, modes, &mut check,
     );
     if !only.is_empty() {
-        check::limit_maintenance(&mut report, only);
+        crate::check::limit_maintenance(&mut report, only);
     }
     let plan = MaintenancePlan {
         hosts: match source {
@@ -990,10 +1021,12 @@ fn plan_for(
 /// `--only KEYS`: a cell's verdict as far as these features are concerned.
 fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
     if !only.is_empty() {
-        cell.verdict = check::verdict_only(&cell.missing, &cell.unknown, only);
+        cell.verdict = crate::check::verdict_only(&cell.missing, &cell.unknown, only);
         cell.compatible = cell.verdict == Verdict::Compatible;
         for b in &mut cell.bands {
-            if !b.missing.iter().any(|k| check::named(only, k)) && b.verdict == Verdict::Blocked {
+            if !b.missing.iter().any(|k| crate::check::named(only, k))
+                && b.verdict == Verdict::Blocked
+            {
                 b.verdict = cell.verdict;
             }
         }

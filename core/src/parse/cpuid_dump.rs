@@ -1,6 +1,6 @@
 //! Raw CPUID dumps → a host record, by bit position.
 //!
-//! Accepted syntaxes (auto-detected by [`looks_like`] / [`dump_format`]):
+//! Accepted syntaxes (auto-detected by `looks_like` / `dump_format`):
 //!
 //! * **InstLatX64 / AIDA64** text: `CPUID 00000007: 00000000-029C6FBF-00000000-9C000400 [SL 00]`,
 //!   and the older variants `CPUID 00000004  <tab>7C004121-…` (no `:`) and repeated leaves without
@@ -15,7 +15,7 @@
 //!   `level = 1,` then `eax = "0000:0000:…"` … (extended levels as negative numbers, e.g.
 //!   `level = -2147483647` for `0x80000001`). ESXi records only a few levels (0, 1, 0x80000000,
 //!   0x80000001, 0x80000008), so most leaf-7 features read as absent; the host's warnings say so.
-//!   [`leaves_from_cpu_feature`] decodes the same bit strings for the govc XML/JSON parsers.
+//!   `leaves_from_cpu_feature` decodes the same bit strings for the govc XML/JSON parsers.
 //!
 //! Only the first logical CPU of a dump is read (the block ends at the next `CPU #n` header,
 //! a repeated leaf 0, or libcpuid's `-----` line).
@@ -456,12 +456,12 @@ pub fn parse_leaves(text: &str) -> Result<(Leaves, DumpFormat), ParseError> {
 }
 
 /// Cheap check for format detection: does the text hold a CPUID dump in one of the syntaxes?
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     dump_format(text).is_some()
 }
 
 /// Which dump syntax `text` uses, if any.
-pub fn dump_format(text: &str) -> Option<DumpFormat> {
+pub(crate) fn dump_format(text: &str) -> Option<DumpFormat> {
     if text.contains("<cpuid") && text.contains("eax_in") {
         return Some(DumpFormat::LibvirtXml);
     }
@@ -995,7 +995,7 @@ fn looks_like_bit_strings(text: &str) -> bool {
 }
 
 /// `"0000:0000:0000:0000:0000:0000:0000:1101"` → 0xd. `None` unless 32 binary digits.
-pub fn parse_bit_string(text: &str) -> Option<u32> {
+pub(crate) fn parse_bit_string(text: &str) -> Option<u32> {
     let digits: String = text.chars().filter(|c| *c != ':').collect();
     if digits.len() != 32 || !digits.bytes().all(|b| b == b'0' || b == b'1') {
         return None;
@@ -1007,7 +1007,7 @@ pub fn parse_bit_string(text: &str) -> Option<u32> {
 /// as found in `hardware.cpuFeature` / `hardware.cpuPkg[].cpuFeature` of govc XML or JSON.
 /// Extended levels may be given negative (`-2147483647` = `0x80000001`). The first record of a
 /// level wins. Errors name the offending record (0-based) and field.
-pub fn leaves_from_cpu_feature(records: &[(i64, [&str; 4])]) -> Result<Leaves, String> {
+pub(crate) fn leaves_from_cpu_feature(records: &[(i64, [&str; 4])]) -> Result<Leaves, String> {
     let mut leaves = Leaves::new();
     for (index, (level, regs)) in records.iter().enumerate() {
         let leaf = *level as u32;

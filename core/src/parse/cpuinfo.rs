@@ -187,7 +187,7 @@ const DERIVED: &[(&[&str], &[&str])] = &[
 ];
 
 /// Cheap check for format detection: a `processor : N` line and a `flags` or `vendor_id` line.
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     let mut processor = false;
     for line in text.lines().take(200) {
         // The keys that matter start with p, f or v.

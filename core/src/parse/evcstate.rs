@@ -10,7 +10,7 @@ use crate::input::{Document, EvcStateInput, ParseError, Warning};
 use serde_json::Value;
 
 /// Whether the text looks like an `evcState` export.
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     let t = text.trim_start();
     if !(t.starts_with('{') || t.starts_with('[')) {
         return false;

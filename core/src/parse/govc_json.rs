@@ -83,7 +83,7 @@ pub fn parse(text: &str) -> ParseResult {
 /// Whether `text` looks like JSON, as opposed to text that merely starts with `[` or `{` such as a
 /// shell prompt (`[root@esxi01:~] vim-cmd vmsvc/get.runtime 3`): the first character must be `{`
 /// followed by `"` or `}`, or `[` followed by the start of a JSON value.
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     let mut chars = t.chars();
     let first = chars.next();
@@ -97,7 +97,7 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Whether `text` looks like a PowerCLI / JSON API export of `SupportedEVCMode` (EVC mode objects
 /// with `Key`, `VendorTier` and feature lists), as opposed to host or VM JSON.
-pub fn looks_like_supported_evc_modes(text: &str) -> bool {
+pub(crate) fn looks_like_supported_evc_modes(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     (t.starts_with('[') || t.starts_with('{'))
         && contains_ignore_case(t, "\"vendorTier\"")

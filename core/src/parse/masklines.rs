@@ -14,7 +14,7 @@ use crate::value::Mask;
 const PREFIX: &str = "featMask.";
 
 /// Cheap check used by format detection: a line starting with `featMask.`.
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     text.lines()
         .any(|line| has_prefix(line.trim_start(), PREFIX))
 }

@@ -41,7 +41,7 @@ const VM_RUNTIME: &str = "vim.vm.RuntimeInfo";
 
 /// Cheap check used by format detection: a `(vim.` typed value, or `grep -A 2`-style
 /// `key = "…"` followed by `featureName = …`/`value = …` lines.
-pub fn looks_like(text: &str) -> bool {
+pub(crate) fn looks_like(text: &str) -> bool {
     if text.contains("(vim.") {
         return true;
     }
@@ -65,7 +65,7 @@ pub fn parse(text: &str) -> ParseResult {
 
 /// [`parse`] for a piece of a larger text whose first line is line `first_line` there:
 /// positions and messages count lines of the larger text.
-pub fn parse_at(text: &str, first_line: u32) -> ParseResult {
+pub(crate) fn parse_at(text: &str, first_line: u32) -> ParseResult {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut p = Parser::new(text);
     p.line = first_line.max(1);

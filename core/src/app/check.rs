@@ -1,0 +1,432 @@
+//! The check question: can one VM — a real VM's dump, or "any VM powered on on host A" — move
+//! to host B, and if not, which CPU feature blocks it.
+//!
+//! Every rule of the question lives here: a real VM's requirements are read from its dump (then
+//! `from` and a per-VM mode are not used, and a warning says so); without one, "any VM powered
+//! on on `from`" is checked per band of virtual hardware versions and the worst band is the
+//! answer (`bands` has each); with `to_evc` the destination is judged under its own cluster's
+//! EVC setting (cross-cluster vMotion); `only` limits the verdict.
+
+use super::maintenance::{MaintenanceError, find_vms};
+use super::{Band, Blocker, ClassEntry, HostEntry, OptionError, Question, Request, SCHEMA, Tables};
+use crate::check::{self, EvcSetting, NoSuchHost};
+use crate::classes::HostClasses;
+use crate::model::{Host, Provenance, Vm};
+use crate::report::{
+    Admission, CheckReport, CheckedRequirement, FeatureRef, Missing, UnknownItem, Verdict,
+};
+use crate::session::{EvcChoice, InputError, InputSummary, Workspace};
+use serde::Serialize;
+
+/// "Can this VM move from A to B?": the common request plus the hosts and, optionally, the VM.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(default)]
+pub struct CheckRequest {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "schema", ts(flatten))]
+    pub request: Request,
+    /// The destination host (its name, case-insensitive).
+    pub to: String,
+    /// The source host: "any VM powered on on it". Not used with `vm`.
+    pub from: Option<String>,
+    /// A real VM: its name or the name of the input holding it (see
+    /// [`super::maintenance::find_vms`]).
+    pub vm: Option<String>,
+    /// The destination cluster's EVC mode (cross-cluster vMotion; `none` = disabled there).
+    /// Absent: the same cluster (`evc`).
+    pub to_evc: Option<String>,
+}
+
+/// Why a check request cannot be answered as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    NoSuchHost(#[from] NoSuchHost),
+    #[error(transparent)]
+    Vm(#[from] MaintenanceError),
+    #[error("{spec}: {} VMs found ({}); name one", .found.len(), .found.join(", "))]
+    SeveralVms { spec: String, found: Vec<String> },
+    #[error("give --from HOST or --vm VM")]
+    NoSource,
+    #[error("{0}")]
+    ToEvc(String),
+}
+
+impl CheckError {
+    fn option_error(&self, field: &str) -> OptionError {
+        super::option_error(field, self.to_string())
+    }
+}
+
+/// The answer to "can this VM move to that host?" (contract v2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct CheckAnswer {
+    /// Always 2.
+    pub schema: u32,
+    pub question: Question,
+    pub inputs: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+    pub option_errors: Vec<OptionError>,
+    /// What a person should know (also printed to stderr by the CLI).
+    pub warnings: Vec<String>,
+    pub evc: EvcChoice,
+    /// With `to_evc`: the destination cluster's EVC setting the move is checked under.
+    pub to_evc: Option<EvcChoice>,
+    pub per_vm_evc_mode: Option<String>,
+    pub vm_hw: Option<u8>,
+    /// The source host (index into `hosts`): `from`, or with `vm` the loaded host its dump names.
+    pub from: Option<u32>,
+    /// The destination host (index into `hosts`); `null` when not found (see `option_errors`).
+    pub to: Option<u32>,
+    pub hosts: Vec<HostEntry>,
+    pub classes: Vec<ClassEntry>,
+    /// Interned catalogue features referenced by index.
+    pub features: Vec<FeatureRef>,
+    /// Interned blockers referenced by index.
+    pub blockers: Vec<Blocker>,
+    /// Interned reasons the move is not proven, referenced by index.
+    pub unknowns: Vec<UnknownItem>,
+    /// The move checked (`null` when the request could not be answered).
+    pub check: Option<Move>,
+    /// The verdict (as far as `only` is concerned, when given): the exit code; `unknown`
+    /// without a check.
+    pub outcome: Verdict,
+}
+
+/// One move checked: the VM, its requirements and the destination's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct Move {
+    /// The VM, or "any VM powered on on esxi01 (vmx-11 and later)".
+    pub vm: String,
+    /// `input: FILE` (a real VM's dump) or `computed: powered on on HOST`.
+    pub requirements_from: String,
+    /// The host the VM's dump says it runs on, as written (real VMs).
+    pub runs_on: Option<String>,
+    /// The requirements checked.
+    pub requirements: Vec<CheckedRequirement>,
+    /// compatible: every requirement checked and met, and the destination can join the EVC
+    /// mode; blocked: a requirement unmet or the destination cannot join; unknown: nothing
+    /// checked blocks it, but partial data left something unchecked (`unknowns`).
+    pub verdict: Verdict,
+    /// Indices into `blockers` (unmet requirements; a virtual hardware version the destination
+    /// ESXi does not run is a `vmx-N` blocker).
+    pub blockers: Vec<u32>,
+    /// Indices into `unknowns`.
+    pub unknowns: Vec<u32>,
+    /// Requirements the destination's (fragmentary) data does not show.
+    pub unknown_on_destination: Vec<String>,
+    /// Whether the destination can be admitted to the EVC mode it is checked under.
+    pub admission: Option<Admission>,
+    pub destination_not_admitted: bool,
+    /// The EVC mode the destination is checked under (`null`: disabled).
+    pub evc_mode: Option<String>,
+    pub vhw: Option<u8>,
+    pub vhw_from: Provenance,
+    pub vhw_band: Option<(u8, u8)>,
+    pub guest_os: Option<String>,
+    pub per_vm_what_if: Option<String>,
+    pub basis: crate::exposure::Basis,
+    /// "Any VM": the answer per band of virtual hardware versions, when there are several (the
+    /// move above is the worst band's).
+    pub bands: Vec<Band>,
+}
+
+fn blockers_of(r: &CheckReport, t: &mut Tables) -> Vec<u32> {
+    let mut out: Vec<u32> = r.missing.iter().map(|m| t.blocker(m)).collect();
+    if let Some(text) = &r.vhw_blocker {
+        let vhw = r.vhw.unwrap_or(0);
+        out.push(t.blocker(&Missing {
+            key: format!("vmx-{vhw}"),
+            canonical_key: format!("vmx-{vhw}"),
+            label: "virtual hardware version".to_string(),
+            kind: None,
+            cpuid: None,
+            required: format!("ESXi that runs vmx-{vhw}"),
+            available: 0,
+            raw_available: None,
+            why: Some(text.clone()),
+            remedy: None,
+        }));
+    }
+    out
+}
+
+fn find_host(hosts: &[Host], name: &str) -> Result<usize, CheckError> {
+    hosts
+        .iter()
+        .position(|h| h.name.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| {
+            CheckError::from(NoSuchHost {
+                name: name.trim().to_string(),
+                hosts: hosts.iter().map(|h| h.name.clone()).collect(),
+            })
+        })
+}
+
+/// Answers the check question for a request.
+pub fn answer(request: &CheckRequest) -> CheckAnswer {
+    let mut option_errors = Vec::new();
+    let ws = super::load(&request.request, &mut option_errors);
+    answer_in(ws, request, option_errors)
+}
+
+/// [`answer`] for inputs already loaded (the CLI reads files itself); `request.request.inputs`
+/// is not read. `option_errors` are kept.
+pub fn answer_in(
+    mut ws: Workspace,
+    request: &CheckRequest,
+    mut option_errors: Vec<OptionError>,
+) -> CheckAnswer {
+    let modes = ws.modes.clone();
+    let r = super::resolve(&request.request, &ws.hosts, &modes, &mut option_errors);
+    let vms_for_evidence = ws.vms.clone();
+    crate::exposure::resolve_cluster(
+        &mut ws.hosts,
+        &vms_for_evidence,
+        &crate::exposure::ClusterExposure {
+            evc_exposes: r.evc_exposes,
+            evc_state: ws.evc_state.clone(),
+        },
+    );
+    let evc = r.chosen.setting;
+    let hosts = &ws.hosts;
+    let classes = HostClasses::of(hosts);
+    let reps = classes.representatives(hosts);
+    let (host_entries, class_entries) = super::entries(hosts, &classes, &reps, &modes, evc);
+    let mut t = Tables::default();
+    let mut warnings: Vec<String> = Vec::new();
+
+    let to = match find_host(hosts, &request.to) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            option_errors.push(e.option_error("to"));
+            None
+        }
+    };
+    let mut from = match request.from.as_deref().filter(|f| !f.trim().is_empty()) {
+        None => None,
+        Some(f) => match find_host(hosts, f) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                option_errors.push(e.option_error("from"));
+                None
+            }
+        },
+    };
+    // The destination is judged under its own cluster's EVC setting (cross-cluster vMotion).
+    let dest_evc: Option<EvcSetting<'_>> = match (request.to_evc.as_deref(), to) {
+        (None, _) => Some(evc),
+        (Some(m), Some(d)) => {
+            match crate::session::choose_evc(Some(m), std::slice::from_ref(&hosts[d]), &modes) {
+                Ok(c) => Some(c.setting),
+                Err(e) => {
+                    option_errors.push(CheckError::ToEvc(e.to_string()).option_error("to_evc"));
+                    None
+                }
+            }
+        }
+        (Some(_), None) => None,
+    };
+
+    // Which VM: a real VM's dump, else "any VM powered on on `from`" per band.
+    let mut bands_checked: Vec<(Vm, CheckReport)> = Vec::new();
+    let mut chosen: Option<(Vm, CheckReport)> = None;
+    if let (Some(d), Some(dest_evc)) = (to, dest_evc) {
+        let dest = &hosts[d];
+        match (request.vm.as_deref(), from) {
+            (Some(spec), _) => match find_vms(&ws.vms, &ws.inputs, spec) {
+                Err(e) => option_errors.push(CheckError::from(e).option_error("vm")),
+                Ok(found) => match found.as_slice() {
+                    [vm] => {
+                        let vm = (*vm).clone();
+                        if from.is_some() {
+                            warnings.push(format!(
+                                "--from is not used: {}'s requirements are read from its dump (fixed when it was powered on)",
+                                vm.name
+                            ));
+                        }
+                        if r.per_vm.is_some() {
+                            warnings.push(format!(
+                                "--vm-evc is not used: {}'s requirements are read from its dump; a per-VM EVC change takes \
+                                 effect at its next power-on",
+                                vm.name
+                            ));
+                        }
+                        if vm.requirements.all.is_empty() {
+                            warnings.push(format!(
+                                "{} has no featureRequirement entries: nothing to check",
+                                vm.name
+                            ));
+                        }
+                        warnings.extend(vm.warnings.iter().map(|w| format!("{}: {w}", vm.name)));
+                        // The source is the loaded host its dump names, if any.
+                        from = vm.host.as_deref().and_then(|h| {
+                            hosts.iter().position(|x| x.name.eq_ignore_ascii_case(h))
+                        });
+                        let report = check::check_vm(&vm, dest, dest_evc);
+                        chosen = Some((vm, report));
+                    }
+                    many => option_errors.push(
+                        CheckError::SeveralVms {
+                            spec: spec.to_string(),
+                            found: many.iter().map(|v| v.name.clone()).collect(),
+                        }
+                        .option_error("vm"),
+                    ),
+                },
+            },
+            (None, Some(f)) => {
+                let dest_max: Vec<u8> = dest.max_vhw.into_iter().collect();
+                let bands = check::power_on_bands(&hosts[f], evc, r.per_vm, r.vhw, &dest_max);
+                bands_checked = bands
+                    .into_iter()
+                    .map(|vm| {
+                        let c = check::check_vm(&vm, dest, dest_evc);
+                        (vm, c)
+                    })
+                    .collect();
+                let rank = |v: Verdict| match v {
+                    Verdict::Blocked => 0,
+                    Verdict::Unknown => 1,
+                    Verdict::Compatible => 2,
+                };
+                // The worst band; the highest of equally bad ones.
+                let worst = (0..bands_checked.len())
+                    .min_by_key(|&i| (rank(bands_checked[i].1.verdict), usize::MAX - i))
+                    .unwrap_or(0);
+                let top = hosts[f].max_vhw.unwrap_or(check::MAX_VHW);
+                if bands_checked.len() > 1 {
+                    for (i, (vm, c)) in bands_checked.iter().enumerate() {
+                        if i == worst {
+                            continue;
+                        }
+                        let band = vm
+                            .vhw_band
+                            .map(|(lo, hi)| check::band_text(lo, hi, top))
+                            .unwrap_or_default();
+                        warnings.push(format!("VMs of {band}: {}", verdict_word(c.verdict)));
+                    }
+                }
+                chosen = bands_checked.get(worst).cloned();
+            }
+            (None, None) => {
+                if request.from.is_none() {
+                    option_errors.push(CheckError::NoSource.option_error("from"));
+                }
+            }
+        }
+    }
+    for i in [to, from].into_iter().flatten() {
+        let h = &hosts[i];
+        warnings.extend(
+            check::host_report(h, &modes)
+                .warnings
+                .into_iter()
+                .map(|w| format!("{}: {w}", h.name)),
+        );
+    }
+    let only = &request.request.only;
+    let check = chosen.map(|(vm, c)| {
+        if !c.unknown_on_destination.is_empty() {
+            warnings.push(format!(
+                "{}'s dump is a fragment: {} requirement(s) not judged ({})",
+                c.to,
+                c.unknown_on_destination.len(),
+                c.unknown_on_destination.join(", ")
+            ));
+        }
+        let verdict = if only.is_empty() {
+            c.verdict
+        } else {
+            check::verdict_only(&c.missing, &c.unknown, only)
+        };
+        let requirements_from = if vm.from_input {
+            format!("input: {}", vm.source)
+        } else {
+            format!(
+                "computed: powered on on {}",
+                from.map_or("?", |f| hosts[f].name.as_str())
+            )
+        };
+        let bands = if bands_checked.len() > 1 {
+            bands_checked
+                .iter()
+                .map(|(vm, b)| {
+                    let (lo, hi) = vm.vhw_band.unwrap_or((check::MIN_VHW, check::MAX_VHW));
+                    Band {
+                        vhw_from: lo,
+                        vhw_to: hi,
+                        verdict: b.verdict,
+                        blockers: blockers_of(b, &mut t),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Move {
+            vm: c.vm.clone(),
+            requirements_from,
+            runs_on: vm.host.clone().filter(|_| vm.from_input),
+            requirements: c.requirements.clone(),
+            verdict,
+            blockers: blockers_of(&c, &mut t),
+            unknowns: c.unknown.iter().map(|u| t.unknown(u)).collect(),
+            unknown_on_destination: c.unknown_on_destination.clone(),
+            destination_not_admitted: c
+                .admission
+                .as_ref()
+                .is_some_and(|a| a.admitted == Some(false)),
+            admission: c.admission.clone(),
+            evc_mode: c.evc_mode.clone(),
+            vhw: c.vhw,
+            vhw_from: c.vhw_from,
+            vhw_band: c.vhw_band,
+            guest_os: c.guest_os.clone(),
+            per_vm_what_if: c.per_vm_what_if.clone(),
+            basis: c.basis,
+            bands,
+        }
+    });
+    let outcome = check.as_ref().map_or(Verdict::Unknown, |m| m.verdict);
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
+    CheckAnswer {
+        schema: SCHEMA,
+        question: Question::Check,
+        inputs: ws.inputs.clone(),
+        errors: ws.errors.clone(),
+        option_errors,
+        warnings,
+        evc: EvcChoice {
+            mode: evc.key(),
+            why: r.chosen.why.to_string(),
+        },
+        to_evc: request.to_evc.as_ref().and(dest_evc).map(|d| EvcChoice {
+            mode: d.key(),
+            why: "given".to_string(),
+        }),
+        per_vm_evc_mode: r.per_vm.map(|m| m.key.clone()),
+        vm_hw: r.vhw,
+        from: from.map(|i| i as u32),
+        to: to.map(|i| i as u32),
+        hosts: host_entries,
+        classes: class_entries,
+        features: std::mem::take(&mut t.features),
+        blockers: std::mem::take(&mut t.blockers),
+        unknowns: std::mem::take(&mut t.unknowns),
+        check,
+        outcome,
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Compatible => "compatible",
+        Verdict::Blocked => "blocked",
+        Verdict::Unknown => "unknown",
+    }
+}
