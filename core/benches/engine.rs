@@ -288,16 +288,13 @@ fn maintenance_v2(c: &mut Criterion) {
                 inputs: Vec::new(),
                 errors: Vec::new(),
             };
-            let request = evcalc::app::Request {
-                maintenance: vec![source.clone()],
-                ..Default::default()
+            let request = evcalc::app::maintenance::MaintenanceRequest {
+                request: evcalc::app::Request::default(),
+                host: source.clone(),
+                vms: Vec::new(),
             };
-            let answer = evcalc::app::cluster_in(ws.clone(), &request, Vec::new());
-            let plan = answer
-                .maintenance
-                .iter()
-                .find(|p| p.hosts == [0])
-                .expect("the host's plan");
+            let answer = evcalc::app::maintenance::answer_in(ws.clone(), &request, Vec::new());
+            let plan = answer.plan.as_ref().expect("the host's plan");
             let checks: usize = plan.vms.iter().map(|p| p.destinations.len()).sum();
             eprintln!(
                 "maintenance_v2 {label}, {kind}: {} classes, EVC {:?}, {} VM groups, {checks} checks, {} interned blockers, outcome {:?}",
@@ -305,12 +302,12 @@ fn maintenance_v2(c: &mut Criterion) {
                 answer.evc.mode,
                 plan.vms.len(),
                 answer.blockers.len(),
-                plan.outcome
+                answer.outcome
             );
             g.bench_function(format!("plan, {kind}/{label}"), |b| {
                 b.iter_batched(
                     || ws.clone(),
-                    |ws| evcalc::app::cluster_in(ws, black_box(&request), Vec::new()),
+                    |ws| evcalc::app::maintenance::answer_in(ws, black_box(&request), Vec::new()),
                     BatchSize::LargeInput,
                 )
             });

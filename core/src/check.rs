@@ -1595,7 +1595,7 @@ pub(crate) fn maintenance_from(
         hosts,
         source,
         destinations,
-        vms,
+        &vms.iter().collect::<Vec<_>>(),
         evc,
         per_vm,
         vhw,
@@ -1612,7 +1612,7 @@ pub(crate) fn maintenance_checked(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
-    vms: &[Vm],
+    vms: &[&Vm],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
@@ -1637,7 +1637,7 @@ fn maintenance_with(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
-    vms: &[Vm],
+    vms: &[&Vm],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
@@ -1652,12 +1652,12 @@ fn maintenance_with(
         synthetic = power_on_bands(source, evc, per_vm, vhw, &breaks);
         synthetic.iter().collect()
     } else {
-        vms.iter().collect()
+        vms.to_vec()
     };
     // VMs with identical requirements get one plan: the checks depend on nothing else.
     let mut groups: Vec<(&Vm, Vec<String>)> = Vec::new();
-    let mut group_of: std::collections::HashMap<RequirementsKey<'_>, usize> =
-        std::collections::HashMap::new();
+    let mut group_of: rustc_hash::FxHashMap<RequirementsKey<'_>, usize> =
+        rustc_hash::FxHashMap::default();
     for vm in &vms {
         let key = RequirementsKey::of(vm);
         match group_of.get(&key) {

@@ -345,14 +345,22 @@ pub struct ClusterExposure {
 pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &ClusterExposure) {
     let cat = catalogue();
     let patch = patch_era();
+    // The VMs read from input, by the host they run on (ASCII case-insensitive, as host names
+    // are compared everywhere): one pass over the VMs, not one per host.
+    let mut running: rustc_hash::FxHashMap<String, Vec<&crate::model::Vm>> =
+        rustc_hash::FxHashMap::default();
+    for vm in vms.iter().filter(|v| v.from_input) {
+        if let Some(h) = vm.host.as_deref() {
+            running.entry(h.to_ascii_lowercase()).or_default().push(vm);
+        }
+    }
     for host in hosts.iter_mut() {
         host.cluster_evidence.clear();
-        for vm in vms.iter().filter(|v| {
-            v.from_input
-                && v.host
-                    .as_deref()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&host.name))
-        }) {
+        let on_host = running
+            .get(&host.name.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for vm in on_host.iter().copied() {
             for id in vm
                 .requirements
                 .required_features()

@@ -182,10 +182,9 @@ pub fn answer_in(
 ) -> CheckAnswer {
     let modes = ws.modes.clone();
     let r = super::resolve(&request.request, &ws.hosts, &modes, &mut option_errors);
-    let vms_for_evidence = ws.vms.clone();
     crate::exposure::resolve_cluster(
         &mut ws.hosts,
-        &vms_for_evidence,
+        &ws.vms,
         &crate::exposure::ClusterExposure {
             evc_exposes: r.evc_exposes,
             evc_state: ws.evc_state.clone(),

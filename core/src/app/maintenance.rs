@@ -108,7 +108,7 @@ pub struct MaintenanceAnswer {
 /// it as their host, case-insensitive) that carry requirements (featureRequirement entries or
 /// per-VM EVC masks). A dump without either proves nothing about the VM; when none is left the
 /// plan is for "any VM powered on on the host".
-pub fn loaded_for(vms: &[Vm], host: &str) -> Vec<Vm> {
+pub fn loaded_for<'v>(vms: &'v [Vm], host: &str) -> Vec<&'v Vm> {
     vms.iter()
         .filter(|v| {
             v.host
@@ -116,7 +116,6 @@ pub fn loaded_for(vms: &[Vm], host: &str) -> Vec<Vm> {
                 .is_some_and(|h| h.eq_ignore_ascii_case(host))
         })
         .filter(|v| !v.requirements.all.is_empty() || !v.mask_required.is_empty())
-        .cloned()
         .collect()
 }
 
@@ -164,21 +163,21 @@ pub fn find_vms<'v>(
 
 /// The VMs a maintenance plan of `host` covers, and what to say about them.
 #[derive(Debug, Clone, Default)]
-pub struct VmSelection {
+pub struct VmSelection<'v> {
     /// Empty: "any VM powered on on the host".
-    pub vms: Vec<Vm>,
+    pub vms: Vec<&'v Vm>,
     pub warnings: Vec<String>,
 }
 
 /// Which VMs a plan of `host` covers: the VMs `specs` name (see [`find_vms`]; a VM named twice
 /// counts once), else [`loaded_for`] the host, else none ("any VM").
-pub fn select_vms(
-    vms: &[Vm],
+pub fn select_vms<'v>(
+    vms: &'v [Vm],
     inputs: &[InputSummary],
     hosts: &[Host],
     host: &str,
     specs: &[String],
-) -> Result<VmSelection, MaintenanceError> {
+) -> Result<VmSelection<'v>, MaintenanceError> {
     let mut out = VmSelection::default();
     if specs.is_empty() {
         out.vms = loaded_for(vms, host);
@@ -216,7 +215,7 @@ pub fn select_vms(
             }
             out.warnings
                 .extend(vm.warnings.iter().map(|w| format!("{}: {w}", vm.name)));
-            out.vms.push(vm.clone());
+            out.vms.push(vm);
         }
     }
     Ok(out)
@@ -238,10 +237,9 @@ pub fn answer_in(
 ) -> MaintenanceAnswer {
     let modes = ws.modes.clone();
     let r = super::resolve(&request.request, &ws.hosts, &modes, &mut option_errors);
-    let vms_for_evidence = ws.vms.clone();
     crate::exposure::resolve_cluster(
         &mut ws.hosts,
-        &vms_for_evidence,
+        &ws.vms,
         &crate::exposure::ClusterExposure {
             evc_exposes: r.evc_exposes,
             evc_state: ws.evc_state.clone(),

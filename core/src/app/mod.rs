@@ -592,10 +592,9 @@ pub fn cluster_in(
 ) -> ClusterAnswer {
     let modes = ws.modes.clone();
     let r = resolve(request, &ws.hosts, &modes, &mut option_errors);
-    let vms_for_evidence = ws.vms.clone();
     crate::exposure::resolve_cluster(
         &mut ws.hosts,
-        &vms_for_evidence,
+        &ws.vms,
         &crate::exposure::ClusterExposure {
             evc_exposes: r.evc_exposes,
             evc_state: ws.evc_state.clone(),
@@ -635,7 +634,7 @@ pub fn cluster_in(
         }
         v
     };
-    let vms_on = |i: usize| -> Vec<Vm> { maintenance::loaded_for(&ws.vms, &hosts[i].name) };
+    let vms_on = |i: usize| -> Vec<&Vm> { maintenance::loaded_for(&ws.vms, &hosts[i].name) };
     let mut class_planned: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
     for &i in &wanted {
         if vms_on(i).is_empty() {
@@ -917,7 +916,7 @@ pub(crate) fn plan_for(
     hosts: &[Host],
     source: Option<usize>,
     class: usize,
-    vms: &[Vm],
+    vms: &[&Vm],
     evc: EvcSetting<'_>,
     r: &Resolved<'_>,
     modes: &crate::evc::ModeCatalogue,
@@ -991,6 +990,12 @@ pub(crate) fn plan_for(
     if !only.is_empty() {
         crate::check::limit_maintenance(&mut report, only);
     }
+    // The headline reads the outcome, verdict and remedies only; the per-VM checks move to
+    // `plan`.
+    let whole: Vec<usize> = dest_class
+        .iter()
+        .map(|&c| classes.members[c].len())
+        .collect();
     let plan = MaintenancePlan {
         hosts: match source {
             Some(i) => vec![i as u32],
@@ -1000,21 +1005,12 @@ pub(crate) fn plan_for(
         label: source_host.name.clone(),
         outcome: report.outcome,
         verdict: report.verdict.clone(),
-        vms: report
-            .vms
-            .iter()
-            .map(|p| {
-                let whole: Vec<usize> = dest_class
-                    .iter()
-                    .map(|&c| classes.members[c].len())
-                    .collect();
-                plan_vms(p, &dest_class, &dest_members, &whole, t)
-            })
+        vms: std::mem::take(&mut report.vms)
+            .into_iter()
+            .map(|p| plan_vms(p, &dest_class, &dest_members, &whole, t))
             .collect(),
         remedies: report.remedies.clone(),
     };
-    // The headline reads the outcome, verdict and remedies only; the per-VM checks are in `plan`.
-    report.vms = Vec::new();
     (plan, report)
 }
 
@@ -1035,16 +1031,16 @@ fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
 }
 
 fn plan_vms(
-    p: &VmPlan,
+    p: VmPlan,
     dest_class: &[usize],
     dest_members: &[Vec<u32>],
     whole: &[usize],
     t: &mut Tables,
 ) -> PlanVms {
     PlanVms {
-        vm: p.vm.clone(),
-        vms: p.vms.clone(),
-        requirements_from: p.requirements_from.clone(),
+        vm: p.vm,
+        vms: p.vms,
+        requirements_from: p.requirements_from,
         verdict: p.verdict,
         destinations: p
             .destinations
