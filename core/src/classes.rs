@@ -14,7 +14,6 @@
 
 use crate::check::host_list;
 use crate::model::Host;
-use std::collections::HashMap;
 
 /// A partition of hosts into classes, in order of first appearance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,17 +85,39 @@ impl HostClasses {
     /// Partitions `hosts`. Hosts are compared on every field the engine reads (`engine_view`),
     /// so members of a class are interchangeable in every check.
     pub fn of(hosts: &[Host]) -> HostClasses {
-        let mut index: HashMap<String, usize> = HashMap::new();
+        // Hosts are bucketed by a few cheap fields of their engine view, then compared with
+        // the view of each class in the bucket: equal views (every field) make one class.
+        type Bucket = (
+            crate::catalogue::FeatureSet,
+            Option<crate::catalogue::FeatureSet>,
+            crate::catalogue::FeatureSet,
+            Option<u8>,
+            bool,
+        );
+        let mut index: rustc_hash::FxHashMap<Bucket, Vec<usize>> = Default::default();
+        let mut views: Vec<Host> = Vec::new();
         let mut members: Vec<Vec<usize>> = Vec::new();
         let mut class_of = Vec::with_capacity(hosts.len());
         for (i, host) in hosts.iter().enumerate() {
-            // Debug text of the engine view: every field is ordered (bitsets, BTreeMaps, Vecs
-            // in input order), so equal views give equal text.
-            let key = format!("{:?}", engine_view(host));
-            let class = *index.entry(key).or_insert_with(|| {
-                members.push(Vec::new());
-                members.len() - 1
-            });
+            let view = engine_view(host);
+            let bucket = (
+                view.caps.present,
+                view.masked.as_ref().map(|m| m.present),
+                view.unrecorded,
+                view.max_vhw,
+                view.known_only.is_some(),
+            );
+            let candidates = index.entry(bucket).or_default();
+            let class = match candidates.iter().copied().find(|&c| views[c] == view) {
+                Some(c) => c,
+                None => {
+                    let c = members.len();
+                    members.push(Vec::new());
+                    views.push(view);
+                    candidates.push(c);
+                    c
+                }
+            };
             members[class].push(i);
             class_of.push(class);
         }

@@ -29,10 +29,12 @@ fn unusual_edge(b: Option<&u8>) -> bool {
 }
 
 impl FastTrim for str {
+    #[inline]
     fn trim_fast(&self) -> &str {
         self.trim_start_fast().trim_end_fast()
     }
 
+    #[inline]
     fn trim_start_fast(&self) -> &str {
         let t = self.trim_ascii_start();
         if unusual_edge(t.as_bytes().first()) {
@@ -42,6 +44,7 @@ impl FastTrim for str {
         }
     }
 
+    #[inline]
     fn trim_end_fast(&self) -> &str {
         let t = self.trim_ascii_end();
         if unusual_edge(t.as_bytes().last()) {

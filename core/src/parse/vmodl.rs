@@ -229,18 +229,22 @@ struct Parser<'a> {
     multiline_strings: bool,
 }
 
+#[inline(always)]
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
 
+#[inline(always)]
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+#[inline(always)]
 fn is_type_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'[' | b']' | b'$' | b'-')
 }
 
+#[inline(always)]
 fn is_bare(c: u8) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
@@ -262,6 +266,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -276,16 +281,19 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn pos(&self) -> Pos {
         self.pos_of(self.i)
     }
 
+    #[inline(always)]
     fn newline_at(&mut self, at: usize) {
         self.line = self.line.saturating_add(1);
         self.line_start = at + 1;
     }
 
     /// Skips spaces, tabs and line breaks.
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(c) = self.peek() {
             match c {
@@ -954,10 +962,16 @@ fn warn_duplicates<T>(entries: &[Entry<T>], list: &str, out: &mut Out) {
     if entries.len() < 2 {
         return;
     }
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|&a, &b| cmp_ignore_case(&entries[a].key, &entries[b].key).then(a.cmp(&b)));
+    // Sorted by (lower-cased key, position): equal keys end up next to each other, the first
+    // occurrence first. Each key is lower-cased once.
+    let mut order: Vec<(String, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.key.to_ascii_lowercase(), i))
+        .collect();
+    order.sort_unstable();
     for pair in order.windows(2) {
-        let (first, second) = (&entries[pair[0]], &entries[pair[1]]);
+        let (first, second) = (&entries[pair[0].1], &entries[pair[1].1]);
         if first.key.eq_ignore_ascii_case(&second.key) {
             out.warn(
                 second.pos,
@@ -968,12 +982,6 @@ fn warn_duplicates<T>(entries: &[Entry<T>], list: &str, out: &mut Out) {
             );
         }
     }
-}
-
-fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 // ------------------------------------------------------------------------------------------
