@@ -2,6 +2,40 @@
 // types it uses) by tests/it/contract.rs with ts-rs. Do not edit: run
 // `EVCALC_REGEN=1 cargo test -p evcalc-tests contract`.
 
+export type AddHostReport = { host: string, 
+/**
+ * The cluster's current EVC mode (`null` = EVC disabled).
+ */
+evc_mode: string | null, 
+/**
+ * Admission of the new host to the current mode (`null` when EVC is disabled).
+ */
+admission: Admission | null, 
+/**
+ * Whether the host can join the current mode (`null` when its data is a fragment).
+ */
+can_join: boolean | null, 
+/**
+ * The highest mode the new host supports on its own.
+ */
+host_max_mode: string | null, max_common_before: string | null, max_common_after: string | null, 
+/**
+ * Whether the new host lowers the highest common mode.
+ */
+lowers_max_common: boolean, 
+/**
+ * Hosts whose own ceiling equals the new highest common mode (the cluster's bottleneck).
+ */
+limiting_hosts: Array<string>, 
+/**
+ * Running VMs that could not vMotion to the new host, and what blocks them.
+ */
+blocked_moves: Array<BlockedMove>, 
+/**
+ * One or two sentences.
+ */
+summary: string, warnings: Array<string>, };
+
 export type Admission = { host: string, mode: string, 
 /**
  * `true` admitted, `false` not admitted; `null` when the host's data is a fragment or the
@@ -35,6 +69,12 @@ blockers: Array<number>, };
 
 export type Basis = "raw" | "masked-list" | "feat-mask-lines" | "mode-baseline";
 
+export type BlockedMove = { vm: string, 
+/**
+ * The host the VM runs on, when known.
+ */
+from: string | null, to: string, missing: Array<Missing>, };
+
 export type Blocker = { 
 /**
  * Canonical key (`cpuid.MDCLEAR`, an unknown key as written, or `vmx-21`).
@@ -64,6 +104,39 @@ why: string | null,
  * Remedy rule name (`remedy_rules`).
  */
 remedy: string | null, };
+
+export type ChangeModeReport = { from: string | null, to: string | null, direction: Direction, 
+/**
+ * Whether vCenter would accept the change now: every host admitted and no running VM blocking.
+ */
+allowed: boolean, 
+/**
+ * Hosts that cannot be admitted to the target mode, with the missing features.
+ */
+hosts_not_admitted: Array<Admission>, 
+/**
+ * Running VMs that keep their old features until a full power cycle (a guest reboot is not
+ * enough), with the features they would then see.
+ */
+vms_needing_power_cycle: Array<VmFeatures>, 
+/**
+ * Running VMs using features the target mode hides: vCenter refuses the change until they
+ * are powered off (or moved out of the cluster).
+ */
+vms_blocking: Array<VmFeatures>, 
+/**
+ * Features the target mode exposes that the current one does not (all host features when
+ * disabling EVC is not listed: that depends on each host).
+ */
+features_added: Array<FeatureRef>, 
+/**
+ * Features the current mode exposes that the target does not.
+ */
+features_removed: Array<FeatureRef>, 
+/**
+ * The highest mode every (non-fragment) host can join, for comparison.
+ */
+max_common_mode: string | null, summary: string, notes: Array<string>, };
 
 export type CheckAnswer = { 
 /**
@@ -209,6 +282,26 @@ unknowns: Array<number>, destination_not_admitted: boolean,
  * The band of virtual hardware versions this answer is for (computed VMs).
  */
 vhw_band: [number, number] | null, };
+
+export type DestinationBlock = { 
+/**
+ * New hosts with exactly these blockers.
+ */
+hosts: Array<string>, 
+/**
+ * Unmet requirements (the first host's values; the keys are the same for every host listed).
+ */
+missing: Array<Missing>, 
+/**
+ * The VM's virtual hardware is above these hosts' maximum.
+ */
+vhw_blocker: string | null, 
+/**
+ * The hosts cannot join the new cluster's EVC mode at all.
+ */
+not_admitted: string | null, };
+
+export type Direction = "raise" | "lower" | "same" | "enable" | "disable" | "incomparable";
 
 export type Disruption = "host-power-cycle" | "host-reboot" | "host-bios" | "cluster-reconfigure" | "none";
 
@@ -405,6 +498,34 @@ export type MaskReport = { key: string, mask: string, };
 
 export type Mechanism = "microcode" | "evc-masks" | "undetermined";
 
+export type Missing = { 
+/**
+ * As the VM's input wrote it.
+ */
+key: string, canonical_key: string, label: string, kind: Kind | null, cpuid: string | null, 
+/**
+ * e.g. `Bool:Min:1`.
+ */
+required: string, 
+/**
+ * The destination's EVC-effective value (0 when the key is missing): what the move is
+ * checked against (`maskedFeatureCapability` in an EVC cluster, raw without EVC).
+ */
+available: number, 
+/**
+ * The destination's raw `featureCapability` value, when its data shows it.
+ */
+raw_available: number | null, 
+/**
+ * Why the destination does not offer it, in words.
+ */
+why: string | null, 
+/**
+ * Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
+ * are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
+ */
+remedy: string | null, };
+
 export type ModeBlockers = { mode: string, 
 /**
  * Admission features the host certainly lacks.
@@ -471,11 +592,80 @@ evc_mode: string | null, vhw: number | null, vhw_from: Provenance, vhw_band: [nu
  */
 bands: Array<Band>, };
 
+export type MoveIntoReport = { 
+/**
+ * The old cluster's EVC mode (`null` = disabled).
+ */
+from_evc: string | null, 
+/**
+ * The new cluster's EVC mode (`null` = disabled).
+ */
+to_evc: string | null, old_hosts: Array<string>, new_hosts: Array<string>, 
+/**
+ * Whether the VMs are computed ("any VM powered on on X") rather than given.
+ */
+computed_vms: boolean, vms: Array<MoveIntoVm>, 
+/**
+ * Worst proven over the VMs: blocked if any is blocked, else unknown if any is unknown.
+ */
+verdict: Verdict, 
+/**
+ * One sentence.
+ */
+summary: string, notes: Array<string>, };
+
+export type MoveIntoVm = { vm: string, 
+/**
+ * Its host in the old cluster, when known.
+ */
+from: string | null, 
+/**
+ * `input` or how its requirements were computed.
+ */
+requirements_from: string, vhw: number | null, 
+/**
+ * The band of virtual hardware versions it stands for (computed VMs).
+ */
+vhw_band: [number, number] | null, 
+/**
+ * Compatible when some new host is proven to accept it live, blocked when every new host
+ * blocks it, else unknown.
+ */
+verdict: Verdict, 
+/**
+ * New hosts that accept it live.
+ */
+accepted_by: Array<string>, 
+/**
+ * New hosts where nothing shown blocks it but the data leaves requirements unchecked.
+ */
+unknown_on: Array<[string, Array<string>]>, 
+/**
+ * New hosts that block it, grouped by identical blockers.
+ */
+blocked_on: Array<DestinationBlock>, 
+/**
+ * Every blocking feature key over all new hosts, deduplicated.
+ */
+blocking_features: Array<string>, 
+/**
+ * For a VM that cannot move live (blocked or unknown): the ways through, cheapest first.
+ */
+ways: Array<WayThrough>, summary: string, };
+
 export type OptionError = { 
 /**
- * The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`.
+ * The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`;
+ * a question's own (`to`, `vms`, `set`, `remove`, `to_evc`, `into`, …); `request` for the
+ * request as a whole.
  */
 option: string, message: string, };
+
+export type Override = { 
+/**
+ * As written, with `cpuid.` added when the key had no prefix (`MDCLEAR` → `cpuid.MDCLEAR`).
+ */
+key: string, value: number, };
 
 export type OwnedSource = { name: string, text: string, };
 
@@ -522,6 +712,78 @@ offers: Tri,
  */
 mechanism: Mechanism | null, };
 
+export type PlanAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, 
+/**
+ * `plan`.
+ */
+question: Question, 
+/**
+ * What each input contributed: the cluster's, then the added hosts', then the other
+ * cluster's.
+ */
+inputs: Array<InputSummary>, errors: Array<InputError>, 
+/**
+ * Problems with the request (`request`: nothing asked; `set`, `add`, `remove`, `to_evc`,
+ * `into`, `vm_hw`, and the common options `evc`, `evc_exposes`, `rename`); a question with
+ * a problem is not answered.
+ */
+option_errors: Array<OptionError>, 
+/**
+ * Every warning, once: those of loading, the overrides applied to each added host
+ * (`host: override …`), the cluster's (and the other cluster's) host warnings.
+ */
+warnings: Array<string>, 
+/**
+ * The cluster's EVC setting (with `into`: the old cluster's) and why.
+ */
+evc: EvcChoice, 
+/**
+ * The EVC setting asked for: the mode the cluster changes to (`to_evc`), or with `into`
+ * the new cluster's setting and why; `null` when neither is asked (or it is not a mode).
+ */
+to_evc: EvcChoice | null, 
+/**
+ * With `into`: the virtual hardware version of "any VM" (`null`: per band).
+ */
+vm_hw: number | null, 
+/**
+ * The VMs whose requirements count (VM dumps with featureRequirement entries). Empty:
+ * each host stands for "any VM powered on on it".
+ */
+vms: Array<string>, 
+/**
+ * The overrides applied to the added hosts.
+ */
+overrides: Array<Override>, 
+/**
+ * One report per added host.
+ */
+add: Array<AddHostReport>, 
+/**
+ * One report per removed host.
+ */
+remove: Array<RemoveHostReport>, 
+/**
+ * The EVC mode change (`to_evc` without `into`).
+ */
+change_evc: ChangeModeReport | null, 
+/**
+ * The move into the other cluster (`into`).
+ */
+into: MoveIntoReport | null, 
+/**
+ * The exit code: `blocked` when an added host cannot join, the mode change is refused
+ * now, or (`into`) some VM cannot move live; `unknown` when (`into`) nothing shown blocks a
+ * move but not every move is proven, or when the request has problems
+ * (`option_errors`); else `compatible`. An added host whose admission cannot be judged
+ * (`can_join: null`) is said in its report, not here.
+ */
+outcome: Verdict, };
+
 export type PlanVms = { 
 /**
  * The VM, or "app01 and 156 other VMs with the same CPU requirements", or "any VM powered
@@ -539,7 +801,7 @@ verdict: Verdict, destinations: Array<Destination>, };
 
 export type Provenance = "given" | "read" | "assumed";
 
-export type Question = "cluster" | "host" | "vm" | "check" | "maintenance";
+export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**
@@ -574,6 +836,16 @@ disruption: Disruption,
 disruption_text: string, };
 
 export type RemedyScope = "hosts" | "vms" | "cluster";
+
+export type RemoveHostReport = { host: string, evc_mode: string | null, remaining_hosts: Array<string>, max_common_before: string | null, max_common_after: string | null, raises_max_common: boolean, 
+/**
+ * Features the new highest common mode exposes that the old one did not.
+ */
+gained_features: Array<FeatureRef>, limiting_hosts: Array<string>, 
+/**
+ * The given VMs that run on the removed host (they must move first).
+ */
+vms_on_host: Array<string>, summary: string, };
 
 export type Request = { inputs: Array<OwnedSource>, 
 /**
@@ -651,6 +923,12 @@ export type Vendor = "intel" | "amd";
 
 export type Verdict = "compatible" | "blocked" | "unknown";
 
+export type VmFeatures = { vm: string, host: string | null, 
+/**
+ * `input` or how its features were computed.
+ */
+requirements_from: string, features: Array<FeatureRef>, };
+
 export type VmReport = { name: string, source: string, host: string | null, power_state: string | null, 
 /**
  * Lowest EVC mode that admits the VM's requirements, computed.
@@ -664,3 +942,40 @@ reported_min_evc_mode: string | null, min_evc_cross_check: CrossCheck,
  * When the VM has per-VM EVC masks: the mode they correspond to, or `custom`.
  */
 per_vm_mask_mode: string | null, requirements: Array<RequirementReport>, masks: Array<MaskReport>, warnings: Array<string>, };
+
+export type WayKind = "cold-migration" | "per-vm-evc" | "lower-old-mode";
+
+export type WayThrough = { kind: WayKind, 
+/**
+ * Whether this way is open for the VM: `Some(false)` refused (see `refused`), `None` when
+ * evcalc cannot prove the live move that follows it.
+ */
+possible: boolean | null, 
+/**
+ * The EVC mode it uses (per-VM mode or the old cluster's lowered mode).
+ */
+mode: string | null, 
+/**
+ * What to do, in words.
+ */
+action: string, 
+/**
+ * What it costs: power-offs, downtime, lasting effects.
+ */
+cost: string, 
+/**
+ * Why it is not possible, when it is not.
+ */
+refused: string | null, 
+/**
+ * Set when it hides mitigations from the guest: a security downgrade, in words.
+ */
+security_downgrade: string | null, 
+/**
+ * Patch-era mitigations the guest loses (`cpuid.MDCLEAR`, …).
+ */
+mitigations_lost: Array<string>, 
+/**
+ * New hosts that would accept the VM afterwards (per-VM EVC, lowered mode).
+ */
+accepted_by: Array<string>, };

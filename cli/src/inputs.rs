@@ -1,9 +1,7 @@
 //! Files → [`Workspace`]: directory expansion, reading (UTF-8 / UTF-16), `--modes`, and
 //! resolving `--from`/`--to`/`--host`/`--vm` arguments that may be a file or a name.
 
-use evcalc::check;
 use evcalc::input::Format;
-use evcalc::model::Host;
 use evcalc::session::{self, InputError, Source, Workspace};
 use std::path::{Path, PathBuf};
 
@@ -459,15 +457,6 @@ impl Loaded {
                 }
             ))),
         }
-    }
-
-    /// Warnings a host carries (duplicate keys, fragment, maxEVCModeKey cross-check).
-    pub fn host_warnings(&self, host: &Host) -> Vec<String> {
-        check::host_report(host, &self.ws.modes)
-            .warnings
-            .into_iter()
-            .map(|w| format!("{}: {w}", host.name))
-            .collect()
     }
 }
 

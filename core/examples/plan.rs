@@ -119,7 +119,8 @@ fn main() -> Result<(), String> {
     print("add new-bdw", r.summary.clone(), to_json(&r));
     let r = plan::add_host(&ws.hosts, &wsm, current, &ws.vms, modes);
     print("add old-wsm", r.summary.clone(), to_json(&r));
-    let r = plan::remove_host(&ws.hosts, "esxi01", current, &ws.vms, modes)?;
+    let r = plan::remove_host(&ws.hosts, "esxi01", current, &ws.vms, modes)
+        .map_err(|e| e.to_string())?;
     print("remove esxi01", r.summary.clone(), to_json(&r));
 
     let mut with_bdw = ws.hosts.clone();

@@ -1,5 +1,6 @@
 //! Planning: what-if questions over a set of hosts, as plain functions returning serializable
-//! reports (the CLI's `evcalc plan` prints them as text or JSON).
+//! reports ([`crate::app::plan`] answers the `plan` question with them: the CLI's `evcalc plan`
+//! renders that answer as text or prints it as JSON).
 //!
 //! * [`add_host`] — can a new host join the cluster's current EVC mode (and if not, which
 //!   features it lacks), what becomes the highest common mode, and which running VMs could not
@@ -560,19 +561,15 @@ pub fn remove_host(
     evc: EvcSetting<'_>,
     vms: &[Vm],
     modes: &ModeCatalogue,
-) -> Result<RemoveHostReport, String> {
+) -> Result<RemoveHostReport, crate::check::NoSuchHost> {
     let Some(index) = hosts
         .iter()
-        .position(|h| h.name.eq_ignore_ascii_case(host_name))
+        .position(|h| h.name.eq_ignore_ascii_case(host_name.trim()))
     else {
-        return Err(format!(
-            "no host named {host_name}; hosts: {}",
-            hosts
-                .iter()
-                .map(|h| h.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(crate::check::NoSuchHost {
+            name: host_name.trim().to_string(),
+            hosts: hosts.iter().map(|h| h.name.clone()).collect(),
+        });
     };
     let removed = &hosts[index];
     let rest: Vec<Host> = hosts

@@ -5,6 +5,7 @@
 use evcalc::app::check::CheckAnswer;
 use evcalc::app::host::HostAnswer;
 use evcalc::app::maintenance::MaintenanceAnswer;
+use evcalc::app::plan::PlanAnswer;
 use evcalc::app::vm::VmAnswer;
 use evcalc::app::{ClusterAnswer, Request};
 use evcalc_tests::*;
@@ -56,6 +57,10 @@ fn json_schemas_are_fresh() {
         "docs/schema/vm-answer.v2.schema.json",
         &schema_text::<VmAnswer>(),
     );
+    fresh(
+        "docs/schema/plan-answer.v2.schema.json",
+        &schema_text::<PlanAnswer>(),
+    );
 }
 
 /// Collects the declarations of a type and everything it refers to, once each, by name.
@@ -89,6 +94,7 @@ pub fn typescript() -> String {
     c.visit::<ClusterAnswer>();
     c.visit::<MaintenanceAnswer>();
     c.visit::<CheckAnswer>();
+    c.visit::<PlanAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
         "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\

@@ -38,7 +38,19 @@ pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
         Fail::Usage(
             errors
                 .iter()
-                .map(|e| format!("{}: {}", flag(&e.option), e.message))
+                .map(|e| match e.option.as_str() {
+                    // The request as a whole, or its inputs: no flag to name.
+                    "request" | "inputs" => e.message.clone(),
+                    // A message that names its flag already (`--evc-exposes: …`) is kept.
+                    o => {
+                        let flag = flag(o);
+                        if e.message.starts_with(&format!("{flag}:")) {
+                            e.message.clone()
+                        } else {
+                            format!("{flag}: {}", e.message)
+                        }
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
         )

@@ -9,14 +9,12 @@ pub mod modes;
 pub mod plan;
 pub mod vm;
 
+use crate::Ctx;
 use crate::inputs::Fail;
 use crate::table::{Paint, Style};
-use crate::{Ctx, EvcArgs};
-use evcalc::check::EvcSetting;
-use evcalc::evc::{EvcMode, ModeCatalogue};
-use evcalc::model::Host;
+use evcalc::evc::ModeCatalogue;
 use evcalc::report::{CrossCheck, FeatureRef};
-use evcalc::session::{self, EvcChoice};
+use evcalc::session::EvcChoice;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,15 +58,6 @@ pub fn json(value: &impl Serialize) -> String {
 /// `--json` output is indented up to this size (bytes, compact) and compact above it.
 pub const JSON_PRETTY_LIMIT: usize = 1 << 20;
 
-/// The fields every file-based command adds to its JSON.
-#[derive(Serialize)]
-pub struct Common<'a> {
-    /// What each input file contributed.
-    pub inputs: &'a [evcalc::session::InputSummary],
-    /// The warnings also printed to stderr.
-    pub warnings: &'a [String],
-}
-
 /// Deduplicates warnings, keeping their order.
 pub fn dedup(warnings: Vec<String>) -> Vec<String> {
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -111,19 +100,6 @@ pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
     }
 }
 
-/// The EVC setting of a computation (`plan`'s; `check`, `cluster` and `maintenance` resolve
-/// their options in the core, `evcalc::app::resolve`).
-#[allow(dead_code)]
-pub struct Evc<'m> {
-    pub setting: EvcSetting<'m>,
-    pub why: &'static str,
-    pub per_vm: Option<&'m EvcMode>,
-    /// `--vm-hw`.
-    pub vhw: Option<u8>,
-    /// `--only`.
-    pub only: Vec<String>,
-}
-
 /// The exit code of a verdict: 0 compatible, 1 blocked, 3 unknown (not everything checked).
 pub fn exit_code(v: evcalc::report::Verdict) -> u8 {
     match v {
@@ -131,94 +107,6 @@ pub fn exit_code(v: evcalc::report::Verdict) -> u8 {
         evcalc::report::Verdict::Blocked => 1,
         evcalc::report::Verdict::Unknown => 3,
     }
-}
-
-impl Evc<'_> {
-    pub fn choice(&self) -> EvcChoice {
-        EvcChoice {
-            mode: self.setting.key(),
-            why: self.why.to_string(),
-        }
-    }
-
-    /// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled".
-    pub fn describe(&self) -> String {
-        match self.setting.mode() {
-            Some(m) => format!("{} ({}), {}", m.key, m.label, self.why),
-            None if self.why == "given" => "disabled (--evc none)".to_string(),
-            None => format!("disabled ({})", self.why),
-        }
-    }
-}
-
-/// Resolves `--evc` and `--vm-evc` against the loaded hosts and modes.
-pub fn resolve_evc<'m>(
-    args: &EvcArgs,
-    hosts: &[Host],
-    modes: &'m ModeCatalogue,
-) -> Result<Evc<'m>, Fail> {
-    // `--evc haswell` or the vSphere label: resolved to the key first (with "did you mean").
-    let evc = match args.evc.as_deref().map(str::trim) {
-        Some(a)
-            if !["none", "disabled", "off"]
-                .iter()
-                .any(|n| a.eq_ignore_ascii_case(n)) =>
-        {
-            Some(
-                session::choose_mode(a, modes)
-                    .map_err(|e| Fail::Usage(format!("--evc: {e}")))?
-                    .key
-                    .as_str(),
-            )
-        }
-        other => other,
-    };
-    let chosen =
-        session::choose_evc(evc, hosts, modes).map_err(|e| Fail::Usage(format!("--evc: {e}")))?;
-    let per_vm = match args.vm_evc.as_deref().map(str::trim) {
-        None => None,
-        Some(a) if a.eq_ignore_ascii_case("none") || a.is_empty() => None,
-        Some(a) => Some(
-            session::choose_mode(a, modes).map_err(|e| Fail::Usage(format!("--vm-evc: {e}")))?,
-        ),
-    };
-    if let (Some(p), Some(c)) = (per_vm, chosen.setting.mode())
-        && !p.is_at_most(c)
-    {
-        return Err(Fail::Usage(format!(
-            "--vm-evc {}: a per-VM EVC mode cannot be higher than the cluster's EVC mode ({})",
-            p.key, c.key
-        )));
-    }
-    let vhw = match args.vm_hw.as_deref() {
-        None => None,
-        Some(t) => Some(evcalc::esxi::parse_vhw(t).ok_or_else(|| {
-            Fail::Usage(format!(
-                "--vm-hw {t}: expected a virtual hardware version such as 19 or vmx-19"
-            ))
-        })?),
-    };
-    if let (Some(p), Some(v)) = (per_vm, vhw)
-        && v < 14
-    {
-        return Err(Fail::Usage(format!(
-            "--vm-evc {} with --vm-hw {v}: per-VM EVC needs virtual hardware 14 or later",
-            p.key
-        )));
-    }
-    let only = args
-        .only
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    Ok(Evc {
-        setting: chosen.setting,
-        why: chosen.why,
-        per_vm,
-        vhw,
-        only,
-    })
 }
 
 /// `cpuid.MDCLEAR (Microarchitectural Data clear)`.

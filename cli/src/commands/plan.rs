@@ -1,254 +1,117 @@
-//! `evcalc plan`: what-if questions over a cluster — add a host, remove one, change the EVC mode.
+//! `evcalc plan`: what-if questions over a cluster — add a host, remove one, change the EVC mode
+//! — or can its VMs move live into another cluster (`--into`), from
+//! [`evcalc::app::plan::answer_in`] (`--json` prints the answer: contract v2). What can be asked
+//! together, the overrides, the EVC choice and which VMs count are the core's rules; this module
+//! reads the files, builds the request and renders.
 
-use super::{Common, Output, feature, json, outln, resolve_evc};
+use super::{Output, feature, json, outln};
 use crate::inputs::{self, Fail};
 use crate::table::{WIDTH, field, wrap};
-use crate::{Ctx, EvcArgs, PlanArgs};
-use evcalc::check::{EvcSetting, host_list};
-use evcalc::model::Vm;
-use evcalc::plan::{
-    self, AddHostReport, ChangeModeReport, MoveIntoReport, RemoveHostReport, WayKind,
-};
+use crate::{Ctx, PlanArgs};
+use evcalc::app::plan::{PlanAnswer, PlanInputs, PlanRequest};
+use evcalc::check::host_list;
+use evcalc::evc::ModeCatalogue;
+use evcalc::plan::{AddHostReport, ChangeModeReport, MoveIntoReport, RemoveHostReport, WayKind};
 use evcalc::report::Verdict;
+use evcalc::session::EvcChoice;
 use std::path::PathBuf;
 
 const LW: usize = 14;
 
 pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
-    if !args.into.is_empty() {
-        return run_into(args, ctx);
+    // The cluster as it is, the hosts to add, the other cluster.
+    let cluster = inputs::load(inputs::expand(&args.files)?, ctx.modes.as_deref())?;
+    if cluster.ws.hosts.is_empty() {
+        return Err(Fail::Usage(super::host::no_hosts_message(
+            cluster.ws.vms.len(),
+        )));
     }
-    if args.vm_hw.is_some() {
-        return Err(Fail::Usage(
-            "--vm-hw is used with --into (the VMs moving into another cluster)".to_string(),
-        ));
-    }
-    if args.add.is_empty() && args.remove.is_empty() && args.to_evc.is_none() {
-        return Err(Fail::Usage(
-            "nothing to plan: ask at least one question with --add FILE, --remove HOST, --to-evc MODE or --into FILE".to_string(),
-        ));
-    }
-    let overrides: Vec<plan::Override> = args
-        .set
-        .iter()
-        .map(|s| plan::parse_override(s).map_err(|e| Fail::Usage(format!("--set: {e}"))))
-        .collect::<Result<_, _>>()?;
-    // The cluster as it is.
-    let files = inputs::expand(&args.files)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
-    let ws = &loaded.ws;
-    if ws.hosts.is_empty() {
-        return Err(Fail::Usage(super::host::no_hosts_message(ws.vms.len())));
-    }
-    let evc = resolve_evc(
-        &EvcArgs {
-            evc: args.evc.clone(),
-            ..EvcArgs::default()
-        },
-        &ws.hosts,
-        &ws.modes,
-    )?;
-    let mut warnings = loaded.warnings.clone();
-    let exposure = cluster_exposure(args)?;
-    let mut hosts = ws.hosts.clone();
-    evcalc::exposure::resolve_cluster(&mut hosts, &ws.vms, &exposure);
-    let vms: Vec<Vm> = ws
-        .vms
-        .iter()
-        .filter(|v| !v.requirements.all.is_empty())
-        .cloned()
-        .collect();
-
-    // Candidate hosts, with --set overrides applied.
-    let mut added = Vec::new();
-    if !args.add.is_empty() {
-        let add_files = inputs::expand(&args.add.iter().map(PathBuf::from).collect::<Vec<_>>())?;
-        let new = inputs::load(add_files, ctx.modes.as_deref())?;
-        warnings.extend(new.warnings.iter().cloned());
-        if new.ws.hosts.is_empty() {
-            return Err(Fail::Usage("--add: the file holds no host".to_string()));
-        }
-        for mut host in new.ws.hosts.clone() {
-            for note in plan::apply_overrides_to_host(&mut host, &overrides) {
-                warnings.push(format!("{}: {note}", host.name));
-            }
-            added.push(plan::add_host(&hosts, &host, evc.setting, &vms, &ws.modes));
-        }
-    } else if !overrides.is_empty() {
-        return Err(Fail::Usage(
-            "--set adjusts the hosts given with --add; there are none".to_string(),
-        ));
-    }
-    let mut removed = Vec::new();
-    for name in &args.remove {
-        removed.push(
-            plan::remove_host(&hosts, name, evc.setting, &vms, &ws.modes).map_err(Fail::Usage)?,
-        );
-    }
-    let change = match &args.to_evc {
-        Some(target) => {
-            let to = session_choice(target, &ws.modes)?;
-            Some(plan::change_mode(&hosts, &vms, evc.setting, to, &ws.modes))
-        }
-        None => None,
-    };
-    for h in &ws.hosts {
-        warnings.extend(loaded.host_warnings(h));
-    }
-    let warnings = super::dedup(warnings);
-    let bad = added.iter().any(|a| a.can_join == Some(false))
-        || change.as_ref().is_some_and(|c| !c.allowed);
-    let stdout = if ctx.json {
-        json(&PlanJson {
-            evc: evc.choice(),
-            add: &added,
-            remove: &removed,
-            change_evc: change.as_ref(),
-            common: Common {
-                inputs: &ws.inputs,
-                warnings: &warnings,
-            },
-        })
+    let add = if args.add.is_empty() {
+        None
     } else {
-        render(
-            &evc.describe(),
-            &added,
-            &removed,
-            change.as_ref(),
-            vms.is_empty(),
-        )
+        let paths: Vec<PathBuf> = args.add.iter().map(PathBuf::from).collect();
+        Some(inputs::load(inputs::expand(&paths)?, ctx.modes.as_deref())?)
     };
-    Ok(Output {
-        stdout,
-        code: u8::from(bad),
-        warnings,
-    })
-}
-
-/// `--evc-exposes KEY[,KEY…]|none` as cluster-level exposure evidence.
-fn cluster_exposure(args: &PlanArgs) -> Result<evcalc::exposure::ClusterExposure, Fail> {
-    Ok(evcalc::exposure::ClusterExposure {
-        evc_exposes: args
-            .evc_exposes
-            .as_deref()
-            .map(evcalc::exposure::parse_exposes)
-            .transpose()
-            .map_err(|e| Fail::Usage(e.to_string()))?,
+    let into = if args.into.is_empty() {
+        None
+    } else {
+        Some(inputs::load(
+            inputs::expand(&args.into)?,
+            ctx.modes.as_deref(),
+        )?)
+    };
+    let request = PlanRequest {
+        request: evcalc::app::Request {
+            evc: args.evc.clone(),
+            vm_hw: args.vm_hw.map(|v| v.to_string()),
+            evc_exposes: args.evc_exposes.clone(),
+            ..Default::default()
+        },
+        set: args.set.clone(),
+        remove: args.remove.clone(),
+        to_evc: args.to_evc.clone(),
         ..Default::default()
-    })
-}
-
-/// `evcalc plan OLD... --into NEW...`: can the old cluster's VMs move live into the new one?
-fn run_into(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
-    if !args.add.is_empty() || !args.remove.is_empty() || !args.set.is_empty() {
-        return Err(Fail::Usage(
-            "--into is a question of its own: ask --add/--remove/--set in another run".to_string(),
-        ));
-    }
-    let exposure = cluster_exposure(args)?;
-    let old = inputs::load(inputs::expand(&args.files)?, ctx.modes.as_deref())?;
-    let new = inputs::load(inputs::expand(&args.into)?, ctx.modes.as_deref())?;
-    if old.ws.hosts.is_empty() {
-        return Err(Fail::Usage(super::host::no_hosts_message(old.ws.vms.len())));
-    }
-    if new.ws.hosts.is_empty() {
-        return Err(Fail::Usage(
-            "--into: the files hold no host of the new cluster".to_string(),
-        ));
-    }
-    let modes = &old.ws.modes;
-    let old_evc = resolve_evc(
-        &EvcArgs {
-            evc: args.evc.clone(),
-            ..EvcArgs::default()
-        },
-        &old.ws.hosts,
-        modes,
-    )?;
-    let new_evc = evcalc::session::choose_evc(args.to_evc.as_deref(), &new.ws.hosts, modes)
-        .map_err(|e| Fail::Usage(format!("--to-evc: {e}")))?;
-    let mut old_hosts = old.ws.hosts.clone();
-    let mut new_hosts = new.ws.hosts.clone();
-    evcalc::exposure::resolve_cluster(&mut old_hosts, &old.ws.vms, &exposure);
-    evcalc::exposure::resolve_cluster(&mut new_hosts, &new.ws.vms, &exposure);
-    let vms: Vec<Vm> = old
-        .ws
-        .vms
-        .iter()
-        .filter(|v| !v.requirements.all.is_empty())
-        .cloned()
-        .collect();
-    let mut warnings = old.warnings.clone();
-    warnings.extend(new.warnings.iter().cloned());
-    if args.vm_hw.is_some() && !vms.is_empty() {
-        warnings.push(
-            "--vm-hw is not used: the given VMs' requirements are read from their dumps"
-                .to_string(),
-        );
-    }
-    for h in &old.ws.hosts {
-        warnings.extend(old.host_warnings(h));
-    }
-    for h in &new.ws.hosts {
-        warnings.extend(new.host_warnings(h));
-    }
-    let report = plan::move_into(
-        &old_hosts,
-        old_evc.setting,
-        &new_hosts,
-        new_evc.setting,
-        &vms,
-        args.vm_hw,
-        modes,
-    );
-    let warnings = super::dedup(warnings);
-    let new_choice = evcalc::session::EvcChoice {
-        mode: new_evc.setting.key(),
-        why: new_evc.why.to_string(),
     };
-    let mut inputs_all = old.ws.inputs.clone();
-    inputs_all.extend(new.ws.inputs.iter().cloned());
+    let modes = cluster.ws.modes.clone();
+    let mut warnings = cluster.warnings;
+    for other in [&add, &into].into_iter().flatten() {
+        warnings.extend(other.warnings.iter().cloned());
+    }
+    let answer = evcalc::app::plan::answer_in(
+        PlanInputs {
+            cluster: cluster.ws,
+            add: add.map(|l| l.ws),
+            into: into.map(|l| l.ws),
+        },
+        &request,
+        Vec::new(),
+        warnings,
+    );
+    if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
+        return Err(fail);
+    }
     let stdout = if ctx.json {
-        json(&IntoJson {
-            evc: old_evc.choice(),
-            to_evc: new_choice,
-            into: &report,
-            common: Common {
-                inputs: &inputs_all,
-                warnings: &warnings,
-            },
-        })
+        json(&answer)
     } else {
-        let new_describe = super::Evc {
-            setting: new_evc.setting,
-            why: new_evc.why,
-            per_vm: None,
-            vhw: None,
-            only: Vec::new(),
-        }
-        .describe();
-        render_into(&report, &old_evc.describe(), &new_describe)
+        render_answer(&answer, &modes)
     };
     Ok(Output {
         stdout,
-        code: match report.verdict {
-            Verdict::Compatible => 0,
-            Verdict::Blocked => 1,
-            Verdict::Unknown => 3,
-        },
-        warnings,
+        code: super::exit_code(answer.outcome),
+        warnings: answer.warnings,
     })
 }
 
-#[derive(serde::Serialize)]
-struct IntoJson<'a> {
-    /// The old cluster's EVC setting.
-    evc: evcalc::session::EvcChoice,
-    /// The new cluster's EVC setting.
-    to_evc: evcalc::session::EvcChoice,
-    into: &'a MoveIntoReport,
-    #[serde(flatten)]
-    common: Common<'a>,
+fn render_answer(a: &PlanAnswer, modes: &ModeCatalogue) -> String {
+    match &a.into {
+        Some(report) => {
+            let new_evc = a
+                .to_evc
+                .as_ref()
+                .map(|e| describe(e, modes))
+                .unwrap_or_default();
+            render_into(report, &describe(&a.evc, modes), &new_evc)
+        }
+        None => render(
+            &describe(&a.evc, modes),
+            &a.add,
+            &a.remove,
+            a.change_evc.as_ref(),
+            a.vms.is_empty(),
+        ),
+    }
+}
+
+/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (--evc none)".
+fn describe(evc: &EvcChoice, modes: &ModeCatalogue) -> String {
+    match evc.mode.as_deref() {
+        Some(key) => match modes.get(key) {
+            Some(m) => format!("{} ({}), {}", m.key, m.label, evc.why),
+            None => format!("{key}, {}", evc.why),
+        },
+        None if evc.why == "given" => "disabled (--evc none)".to_string(),
+        None => format!("disabled ({})", evc.why),
+    }
 }
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -340,29 +203,6 @@ fn render_into(r: &MoveIntoReport, old_evc: &str, new_evc: &str) -> String {
         }
     }
     buf
-}
-
-fn session_choice<'m>(
-    target: &str,
-    modes: &'m evcalc::evc::ModeCatalogue,
-) -> Result<EvcSetting<'m>, Fail> {
-    let t = target.trim();
-    if t.eq_ignore_ascii_case("none") || t.eq_ignore_ascii_case("disabled") {
-        return Ok(EvcSetting::Disabled);
-    }
-    evcalc::session::choose_mode(t, modes)
-        .map(EvcSetting::Mode)
-        .map_err(|e| Fail::Usage(format!("--to-evc: {e}")))
-}
-
-#[derive(serde::Serialize)]
-struct PlanJson<'a> {
-    evc: evcalc::session::EvcChoice,
-    add: &'a [AddHostReport],
-    remove: &'a [RemoveHostReport],
-    change_evc: Option<&'a ChangeModeReport>,
-    #[serde(flatten)]
-    common: Common<'a>,
 }
 
 /// `intel-haswell → intel-broadwell` (`none` for no mode).

@@ -30,6 +30,7 @@ pub use crate::session::{OwnedSource, Request};
 pub mod check;
 pub mod host;
 pub mod maintenance;
+pub mod plan;
 pub mod vm;
 
 /// The contract's version: `"schema": 2` in every answer.
@@ -40,7 +41,9 @@ pub const SCHEMA: u32 = 2;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[error("{option}: {message}")]
 pub struct OptionError {
-    /// The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`.
+    /// The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`;
+    /// a question's own (`to`, `vms`, `set`, `remove`, `to_evc`, `into`, …); `request` for the
+    /// request as a whole.
     pub option: String,
     pub message: String,
 }
@@ -62,6 +65,7 @@ pub enum Question {
     Vm,
     Check,
     Maintenance,
+    Plan,
 }
 
 /// One host, as loaded: what is particular to it. Everything the engine decides on is its
