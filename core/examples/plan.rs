@@ -71,7 +71,10 @@ fn main() -> Result<(), String> {
     }
     let mut bdw: Host = candidates.hosts[0].clone();
     // The libvirt capture predates the MDS microcode; the new server will have it.
-    plan::apply_overrides_to_host(&mut bdw, &[plan::parse_override("cpuid.MDCLEAR=1")?]);
+    plan::apply_overrides_to_host(
+        &mut bdw,
+        &[plan::parse_override("cpuid.MDCLEAR=1").map_err(|e| e.to_string())?],
+    );
     let wsm: Host = candidates.hosts[1].clone();
 
     let print = |title: &str, text: String, value: serde_json::Value| {

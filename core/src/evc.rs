@@ -293,6 +293,20 @@ pub fn builtin_modes() -> &'static ModeCatalogue {
     &MODES
 }
 
+/// Why a `SupportedEVCMode` export cannot serve as the mode catalogue
+/// ([`ModeCatalogue::from_export`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// A mode whose vendor is neither given as Intel/AMD nor told by its key.
+    #[error("EVC mode {mode}: unknown vendor {vendor:?}")]
+    UnknownVendor {
+        mode: String,
+        vendor: Option<String>,
+    },
+    #[error("the SupportedEVCMode export lists no modes")]
+    NoModes,
+}
+
 /// Modes parsed from `evc-modes.txt` with their explicit admission statements, before
 /// admission is derived.
 #[cfg(test)]
@@ -469,7 +483,10 @@ impl ModeCatalogue {
     /// Builds a catalogue from a `SupportedEVCMode` export. Admission = boolean
     /// `featureRequirement` entries; exposed = non-identity `featureMask` entries with a
     /// non-zero value (falling back to `featureCapability`).
-    pub fn from_export(inputs: &[EvcModeInput], source: &str) -> Result<ModeCatalogue, String> {
+    pub fn from_export(
+        inputs: &[EvcModeInput],
+        source: &str,
+    ) -> Result<ModeCatalogue, ExportError> {
         let cat = catalogue();
         let mut modes = Vec::new();
         for (index, input) in inputs.iter().enumerate() {
@@ -483,7 +500,12 @@ impl ModeCatalogue {
                 Some("amd") => Vendor::Amd,
                 _ if input.key.starts_with("intel") => Vendor::Intel,
                 _ if input.key.starts_with("amd") => Vendor::Amd,
-                other => return Err(format!("EVC mode {}: unknown vendor {other:?}", input.key)),
+                other => {
+                    return Err(ExportError::UnknownVendor {
+                        mode: input.key.clone(),
+                        vendor: other.map(str::to_string),
+                    });
+                }
             };
             let mut mode = EvcMode {
                 key: input.key.clone(),
@@ -547,7 +569,7 @@ impl ModeCatalogue {
             modes.push(mode);
         }
         if modes.is_empty() {
-            return Err("the SupportedEVCMode export lists no modes".to_string());
+            return Err(ExportError::NoModes);
         }
         Ok(ModeCatalogue {
             modes,

@@ -72,19 +72,30 @@ pub struct Override {
     pub value: u64,
 }
 
+/// Why a `--set KEY=VALUE` override cannot be read ([`parse_override`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("expected KEY=VALUE such as cpuid.MDCLEAR=1, found `{0}`")]
+    NoEquals(String),
+    #[error("expected a feature key such as cpuid.MDCLEAR before `=`, found `{0}`")]
+    BadKey(String),
+    #[error("`{text}`: the value must be a number (0, 1, 0x19): {reason}")]
+    BadValue { text: String, reason: String },
+}
+
 /// Parses `cpuid.MDCLEAR=1`, `MDCLEAR=0`, `cpuid.FAMILY=0x19`.
-pub fn parse_override(text: &str) -> Result<Override, String> {
+pub fn parse_override(text: &str) -> Result<Override, OverrideError> {
     let (key, value) = text
         .split_once('=')
-        .ok_or_else(|| format!("expected KEY=VALUE such as cpuid.MDCLEAR=1, found `{text}`"))?;
+        .ok_or_else(|| OverrideError::NoEquals(text.to_string()))?;
     let key = key.trim();
     if key.is_empty() || key.contains(char::is_whitespace) {
-        return Err(format!(
-            "expected a feature key such as cpuid.MDCLEAR before `=`, found `{key}`"
-        ));
+        return Err(OverrideError::BadKey(key.to_string()));
     }
-    let value = crate::value::parse_number(value.trim())
-        .map_err(|e| format!("`{text}`: the value must be a number (0, 1, 0x19): {e}"))?;
+    let value = crate::value::parse_number(value.trim()).map_err(|e| OverrideError::BadValue {
+        text: text.to_string(),
+        reason: e.to_string(),
+    })?;
     let key = if key.contains('.') {
         key.to_string()
     } else {

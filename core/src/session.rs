@@ -283,11 +283,11 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                 }
                 Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
                     Ok(modes) => ws.modes = modes,
-                    Err(message) => ws.errors.push(InputError {
+                    Err(e) => ws.errors.push(InputError {
                         source: source.name.to_string(),
                         line: 1,
                         col: 1,
-                        message,
+                        message: e.to_string(),
                     }),
                 },
             }

@@ -294,7 +294,8 @@ fn evaluate(text: &str, file: &str, fill: &[&str]) -> Result<Outcome, String> {
         let overrides: Vec<_> = fill
             .iter()
             .map(|f| parse_override(f))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
         apply_overrides_to_host(&mut host, &overrides);
     }
     let report = check::host_report(&host, builtin_modes());

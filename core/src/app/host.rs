@@ -86,9 +86,9 @@ pub fn answer_in(
     for text in &request.set {
         match plan::parse_override(text) {
             Ok(o) => overrides.push(o),
-            Err(message) => option_errors.push(OptionError {
+            Err(e) => option_errors.push(OptionError {
                 option: "set".to_string(),
-                message,
+                message: e.to_string(),
             }),
         }
     }

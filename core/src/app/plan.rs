@@ -76,8 +76,8 @@ pub enum PlanError {
     #[error("a question of its own: ask --add/--remove/--set in another run")]
     IntoWithOthers,
     /// An override that cannot be read.
-    #[error("{0}")]
-    Set(String),
+    #[error(transparent)]
+    Set(crate::plan::OverrideError),
     #[error("adjusts the hosts given with --add; there are none")]
     SetWithoutAdd,
     #[error("the file holds no host")]
@@ -282,9 +282,9 @@ pub fn answer_in(
         for text in &request.set {
             match plan::parse_override(text) {
                 Ok(o) => overrides.push(o),
-                Err(message) => {
+                Err(e) => {
                     readable = false;
-                    problems.push(PlanError::Set(message));
+                    problems.push(PlanError::Set(e));
                 }
             }
         }
