@@ -647,9 +647,48 @@ pub fn check_vm_brief(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport 
 }
 
 fn check_vm_with(vm: &Vm, dest: &Host, evc: EvcSetting<'_>, detail: bool) -> CheckReport {
-    let eff = effective(dest, evc);
-    let missing = missing_with(vm, dest, evc, &eff);
-    let admission = evc.mode().map(|m| admission(dest, m));
+    check_vm_prepared(vm, &Prepared::of(dest, evc), evc, detail)
+}
+
+/// What a check reads of a destination that does not depend on the VM: its EVC-effective
+/// capabilities and its admission to the cluster's mode. Plans checking many VMs against the
+/// same destinations prepare each destination once.
+pub(crate) struct Prepared<'h> {
+    dest: &'h Host,
+    eff: exposure::Effective,
+    admission: Option<Admission>,
+}
+
+impl<'h> Prepared<'h> {
+    pub(crate) fn of(dest: &'h Host, evc: EvcSetting<'_>) -> Prepared<'h> {
+        Prepared {
+            dest,
+            eff: effective(dest, evc),
+            admission: evc.mode().map(|m| admission(dest, m)),
+        }
+    }
+}
+
+/// [`check_vm_brief`] on a prepared destination (`prepared` must be `Prepared::of(dest, evc)`
+/// for the same `evc`): the same report.
+pub(crate) fn check_vm_brief_prepared(
+    vm: &Vm,
+    prepared: &Prepared<'_>,
+    evc: EvcSetting<'_>,
+) -> CheckReport {
+    check_vm_prepared(vm, prepared, evc, false)
+}
+
+fn check_vm_prepared(
+    vm: &Vm,
+    prepared: &Prepared<'_>,
+    evc: EvcSetting<'_>,
+    detail: bool,
+) -> CheckReport {
+    let dest = prepared.dest;
+    let eff = &prepared.eff;
+    let missing = missing_with(vm, dest, evc, eff);
+    let admission = prepared.admission.clone();
     let admitted = admission.as_ref().is_none_or(|a| a.admitted != Some(false));
     let cat = catalogue();
     let mut unknown: Vec<UnknownItem> = Vec::new();

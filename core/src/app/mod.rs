@@ -969,6 +969,11 @@ pub(crate) fn plan_for(
     all.push(source_host.clone());
     all.extend(dest_hosts.iter().cloned());
     let dests: Vec<&Host> = all[1..].iter().collect();
+    // Each destination's effective capabilities and admission, once for all the VMs.
+    let prepared: Vec<crate::check::Prepared<'_>> = dests
+        .iter()
+        .map(|h| crate::check::Prepared::of(h, evc))
+        .collect();
     // A class plan's computed VMs are the matrix row's: take its checks where it made them.
     let mut check = |vm: &Vm, d: usize, dest: &Host| {
         let cached = if source.is_none() && !vm.from_input {
@@ -985,7 +990,15 @@ pub(crate) fn plan_for(
                 );
                 c
             }
-            None => crate::check::check_vm_brief(vm, dest, evc),
+            None => {
+                let c = crate::check::check_vm_brief_prepared(vm, &prepared[d], evc);
+                debug_assert_eq!(
+                    c,
+                    crate::check::check_vm_brief(vm, dest, evc),
+                    "a check on a prepared destination"
+                );
+                c
+            }
         }
     };
     let mut report = crate::check::maintenance_checked(
