@@ -72,6 +72,22 @@ fn one_check(c: &mut Criterion) {
             })
         },
     );
+    // The same checks on prepared destinations (`check::Prepared`: effective capabilities and
+    // admission made once per destination, as maintenance plans do): the per-VM cost.
+    let host14_prepared = check::Prepared::of(host14, broadwell);
+    let esxi02_prepared = check::Prepared::of(esxi02, haswell);
+    g.bench_function(
+        "check_vm_on prepared, compatible (real vm-1003 -> host-14, intel-broadwell)",
+        |b| b.iter(|| check::check_vm_on(black_box(real_vm), &host14_prepared, broadwell)),
+    );
+    g.bench_function(
+        "check_vm_brief_on prepared, compatible (real vm-1003 -> host-14, intel-broadwell)",
+        |b| b.iter(|| check::check_vm_brief_on(black_box(real_vm), &host14_prepared, broadwell)),
+    );
+    g.bench_function(
+        "check_vm_brief_on prepared, blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)",
+        |b| b.iter(|| check::check_vm_brief_on(black_box(app01), &esxi02_prepared, haswell)),
+    );
     g.bench_function(
         "missing_requirements, compatible (vm-1003 -> host-14)",
         |b| {

@@ -652,15 +652,18 @@ fn check_vm_with(vm: &Vm, dest: &Host, evc: EvcSetting<'_>, detail: bool) -> Che
 
 /// What a check reads of a destination that does not depend on the VM: its EVC-effective
 /// capabilities and its admission to the cluster's mode. Plans checking many VMs against the
-/// same destinations prepare each destination once.
-pub(crate) struct Prepared<'h> {
+/// same destinations prepare each destination once ([`Prepared::of`]) and check with
+/// [`check_vm_on`] / [`check_vm_brief_on`]: the same reports as [`check_vm`] / [`check_vm_brief`].
+#[derive(Debug, Clone)]
+pub struct Prepared<'h> {
     dest: &'h Host,
     eff: exposure::Effective,
     admission: Option<Admission>,
 }
 
 impl<'h> Prepared<'h> {
-    pub(crate) fn of(dest: &'h Host, evc: EvcSetting<'_>) -> Prepared<'h> {
+    /// Prepares `dest` for checks under `evc` (pass the same `evc` to the checks).
+    pub fn of(dest: &'h Host, evc: EvcSetting<'_>) -> Prepared<'h> {
         Prepared {
             dest,
             eff: effective(dest, evc),
@@ -669,13 +672,14 @@ impl<'h> Prepared<'h> {
     }
 }
 
-/// [`check_vm_brief`] on a prepared destination (`prepared` must be `Prepared::of(dest, evc)`
-/// for the same `evc`): the same report.
-pub(crate) fn check_vm_brief_prepared(
-    vm: &Vm,
-    prepared: &Prepared<'_>,
-    evc: EvcSetting<'_>,
-) -> CheckReport {
+/// [`check_vm`] on a prepared destination (`prepared` must be `Prepared::of(dest, evc)` for
+/// the same `evc`): the same report.
+pub fn check_vm_on(vm: &Vm, prepared: &Prepared<'_>, evc: EvcSetting<'_>) -> CheckReport {
+    check_vm_prepared(vm, prepared, evc, true)
+}
+
+/// [`check_vm_brief`] on a prepared destination: the same report.
+pub fn check_vm_brief_on(vm: &Vm, prepared: &Prepared<'_>, evc: EvcSetting<'_>) -> CheckReport {
     check_vm_prepared(vm, prepared, evc, false)
 }
 

@@ -991,7 +991,7 @@ pub(crate) fn plan_for(
                 c
             }
             None => {
-                let c = crate::check::check_vm_brief_prepared(vm, &prepared[d], evc);
+                let c = crate::check::check_vm_brief_on(vm, &prepared[d], evc);
                 debug_assert_eq!(
                     c,
                     crate::check::check_vm_brief(vm, dest, evc),
