@@ -474,10 +474,20 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(out) => {
-            for w in group_warnings(&out.warnings) {
+            // A fleet's warnings would bury the answer: the first MAX_WARNINGS, then a count
+            // (`--json` has every one).
+            let grouped = group_warnings(&out.warnings);
+            for w in grouped.iter().take(MAX_WARNINGS) {
                 eprint_line(&format!(
                     "{} {w}",
                     err_style.paint(table::Paint::Warn, "warning:")
+                ));
+            }
+            if grouped.len() > MAX_WARNINGS {
+                eprint_line(&format!(
+                    "{} … and {} more warnings (--json lists every one)",
+                    err_style.paint(table::Paint::Warn, "warning:"),
+                    grouped.len() - MAX_WARNINGS
                 ));
             }
             if write_stdout(&out.stdout).is_err() {
@@ -491,6 +501,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Warnings printed to stderr before the rest is counted.
+const MAX_WARNINGS: usize = 25;
 
 /// Warnings for a person: each text once, and one line for a remark that many inputs or hosts
 /// share ("64 hosts from raw CPUID dumps: approximations of what ESXi reports" instead of 64

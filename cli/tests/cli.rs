@@ -433,7 +433,7 @@ fn cluster_shows_the_drift_and_the_matrix() {
     let o = evcalc(&["cluster", EXAMPLE, "--evc", "intel-haswell"]);
     assert_eq!(code(&o), 1, "a blocked move gives exit 1: {}", show(&o));
     let out = stdout(&o);
-    assert!(out.contains("only 1 of 4 hosts: esxi01"), "{out}");
+    assert!(out.contains("only 1 of 4 hosts: class A (esxi01)"), "{out}");
     assert!(out.contains("esxi02–04"), "{out}");
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
 

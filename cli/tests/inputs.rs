@@ -274,3 +274,33 @@ fn messages_name_the_offending_character() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 11: a 64-host cluster tells its story in under 60 lines of at most 100 columns, and the
+/// warnings of a fleet are capped (the rest counted). 56 copies of the example's esxi01 (MDCLEAR
+/// offered) and 8 of esxi02 (not offered), under EVC Haswell.
+#[test]
+fn a_64_host_cluster_fits_the_screen() {
+    let dir = scratch("h64");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mdclear-cluster");
+    for i in 0..64 {
+        let from = if i < 56 { "esxi01.txt" } else { "esxi02.txt" };
+        std::fs::copy(root.join(from), dir.join(format!("esx{i:02}.txt"))).expect("copy");
+    }
+    let o = evcalc(&["cluster", p(&dir), "--evc", "haswell"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout_of(&o);
+    assert!(out.lines().count() < 60, "{} lines:\n{out}", out.lines().count());
+    assert!(
+        out.lines().all(|l| l.chars().count() <= 100),
+        "lines over 100 columns:\n{out}"
+    );
+    assert!(
+        out.contains("8 hosts lack cpuid.MDCLEAR"),
+        "the story's finding:\n{out}"
+    );
+    assert!(out.contains("missing on 8 of 64 hosts: class B"), "{out}");
+    // 63 renamed-host warnings: 25 shown, the rest counted.
+    let err = stderr(&o);
+    assert!(err.lines().count() <= 26, "{err}");
+    assert!(err.contains("more warnings (--json lists every one)"), "{err}");
+}

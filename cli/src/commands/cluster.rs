@@ -355,11 +355,16 @@ fn render(
             t.row(vec![
                 Cell::new(d.key.clone()),
                 Cell::new(d.label.clone()),
-                Cell::new(drift_summary(d, a)),
                 drift_effect(d),
             ]);
         }
-        buf.push_str(&t.render(st));
+        // Each feature's row, then who has it, by class, wrapped to the width.
+        let rendered = t.render(st);
+        for (line, d) in rendered.lines().zip(&shown) {
+            outln!(buf, "{line}");
+            buf.push_str(&crate::table::wrap(&drift_summary(d, a), WIDTH, 6));
+            buf.push('\n');
+        }
         let hidden = a.drift.len() - shown.len();
         if hidden > 0 {
             outln!(
@@ -606,12 +611,20 @@ fn host_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
 }
 
 fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
+    let class = |c: u32| {
+        format!(
+            "{} ({})",
+            class_name(c as usize),
+            a.classes[c as usize].label
+        )
+    };
+    let total = d.hosts_with + d.hosts_without;
     if d.summary == "values differ" {
         let values: Vec<String> = d
             .values
             .iter()
             .map(|(c, v)| {
-                let who = &a.classes[*c as usize].label;
+                let who = class(*c);
                 if *v > 9 {
                     format!("{who}={v:#x}")
                 } else {
@@ -619,9 +632,23 @@ fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
                 }
             })
             .collect();
-        format!("values differ: {}", values.join(", "))
+        format!("      values differ: {}", values.join(", "))
+    } else if d.hosts_without <= d.hosts_with && !d.classes_without.is_empty() {
+        let who: Vec<String> = d.classes_without.iter().map(|&c| class(c)).collect();
+        format!(
+            "      missing on {} of {total} hosts: class {}",
+            d.hosts_without,
+            who.join(", class ")
+        )
+    } else if !d.classes_with.is_empty() {
+        let who: Vec<String> = d.classes_with.iter().map(|&c| class(c)).collect();
+        format!(
+            "      only {} of {total} hosts: class {}",
+            d.hosts_with,
+            who.join(", class ")
+        )
     } else {
-        d.summary.clone()
+        format!("      {}", d.summary)
     }
 }
 
