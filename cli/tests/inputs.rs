@@ -289,7 +289,11 @@ fn a_64_host_cluster_fits_the_screen() {
     let o = evcalc(&["cluster", p(&dir), "--evc", "haswell"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let out = stdout_of(&o);
-    assert!(out.lines().count() < 60, "{} lines:\n{out}", out.lines().count());
+    assert!(
+        out.lines().count() < 60,
+        "{} lines:\n{out}",
+        out.lines().count()
+    );
     assert!(
         out.lines().all(|l| l.chars().count() <= 100),
         "lines over 100 columns:\n{out}"
@@ -302,5 +306,34 @@ fn a_64_host_cluster_fits_the_screen() {
     // 63 renamed-host warnings: 25 shown, the rest counted.
     let err = stderr(&o);
     assert!(err.lines().count() <= 26, "{err}");
-    assert!(err.contains("more warnings (--json lists every one)"), "{err}");
+    assert!(
+        err.contains("more warnings (--json lists every one)"),
+        "{err}"
+    );
+}
+
+/// Issue 11: 94 real CPUID dumps of 2005–2024 (74 classes, Intel and AMD, no common EVC mode) —
+/// the human report stays readable: moves and the matrix name classes by letter, the story
+/// counts what it does not list, every line fits 100 columns.
+#[test]
+fn many_classes_stay_readable() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/cpuid");
+    let dirs: Vec<PathBuf> = ["instlatx64", "libcpuid", "libvirt"]
+        .iter()
+        .map(|d| data.join(d))
+        .collect();
+    let mut args = vec!["cluster"];
+    args.extend(dirs.iter().map(|d| p(d)));
+    let o = evcalc(&args);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout_of(&o);
+    let too_wide: Vec<&str> = out.lines().filter(|l| l.chars().count() > 100).collect();
+    assert!(too_wide.is_empty(), "lines over 100 columns: {too_wide:#?}");
+    assert!(out.lines().count() < 800, "{} lines", out.lines().count());
+    assert!(out.contains("classes of identical CPU features"), "{out}");
+    assert!(
+        out.contains("more features that block vMotion differ between the hosts"),
+        "the story counts the drift it does not list:\n{out}"
+    );
+    assert!(out.contains("cannot move to classes "), "{out}");
 }

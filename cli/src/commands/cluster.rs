@@ -124,6 +124,58 @@ fn evc_text(a: &ClusterAnswer, modes: &ModeCatalogue) -> String {
     }
 }
 
+/// `s` cut to `n` characters, the last one `…`, when it is longer.
+fn clip(s: &str, n: usize) -> String {
+    if width(s) <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n.saturating_sub(1)).collect::<String>() + "…"
+    }
+}
+
+/// Above this many classes, moves name classes by letter (`classes B, D–K`) and the grid gives
+/// way to one line per row.
+const MANY_CLASSES: usize = 8;
+
+/// Blocked and unverifiable moves listed before the rest is counted.
+const MAX_MOVE_LINES: usize = 20;
+
+/// `classes B, D–K (14 hosts)` / `class B (esxi02–04)`.
+fn classes_phrase(a: &ClusterAnswer, from: usize, classes: &[usize]) -> String {
+    let hosts: usize = classes.iter().map(|&c| a.classes[c].hosts.len()).sum();
+    match classes {
+        [c] if *c == from => format!("another host of class {}", class_name(*c)),
+        [c] => format!(
+            "class {} ({})",
+            class_name(*c),
+            clip(&a.classes[*c].label, 40)
+        ),
+        _ => format!("classes {} ({hosts} hosts)", class_letters(classes)),
+    }
+}
+
+/// Class letters with runs compressed: `B, D–K, M`.
+fn class_letters(classes: &[usize]) -> String {
+    let mut sorted = classes.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        parts.push(match j - i {
+            0 => class_name(sorted[i]),
+            1 => format!("{}, {}", class_name(sorted[i]), class_name(sorted[j])),
+            _ => format!("{}–{}", class_name(sorted[i]), class_name(sorted[j])),
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
 fn class_name(i: usize) -> String {
     // A, B, …, Z, AA, AB, …
     let mut n = i;
@@ -201,7 +253,7 @@ fn render(
             Verdict::Blocked => Paint::Bad,
             Verdict::Unknown => Paint::Warn,
         };
-        let text = crate::table::wrap(&h.text, WIDTH, 2);
+        let text = crate::table::wrap(&h.text, WIDTH - 2, 2);
         outln!(buf, "{}", st.paint(paint, text.trim_end()));
         for step in &h.next {
             buf.push_str(&field(2, "next", 5, &step.replace('`', "")));
@@ -231,6 +283,44 @@ fn render(
     if show_cpu {
         header.push("CPU");
     }
+    // The hosts label and the CPU name are clipped so the table fits the width: the other
+    // columns are short.
+    let esxi_w = if show_esxi {
+        a.classes
+            .iter()
+            .map(|c| {
+                a.hosts[c.hosts[0] as usize]
+                    .product
+                    .as_deref()
+                    .map_or(1, |p| width(&short_product(p)))
+            })
+            .max()
+            .unwrap_or(0)
+            .max(4)
+            + 2
+    } else {
+        0
+    };
+    let mode_w = a
+        .classes
+        .iter()
+        .map(|c| c.report.max_evc_mode.as_deref().map_or(8, width))
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let fixed = 2
+        + class_name(a.classes.len().saturating_sub(1)).len().max(5)
+        + 2
+        + a.hosts.len().to_string().len().max(1)
+        + 2
+        + mode_w
+        + 2
+        + if joins.is_some() { 11 } else { 0 }
+        + esxi_w;
+    let cpu_w = if show_cpu { 28 } else { 0 };
+    let hosts_w = WIDTH
+        .saturating_sub(fixed + 2 + if show_cpu { cpu_w + 2 } else { 0 })
+        .max(20);
     let mut t = Table::new(2).header(&header);
     for (c, class) in a.classes.iter().enumerate() {
         let first = &a.hosts[class.hosts[0] as usize];
@@ -245,7 +335,7 @@ fn render(
         };
         let mut row = vec![
             Cell::new(class_name(c)),
-            Cell::new(class.label.clone()),
+            Cell::new(clip(&class.label, hosts_w)),
             Cell::new(class.hosts.len().to_string()),
             Cell::new(max),
         ];
@@ -273,10 +363,11 @@ fn render(
                     .map(|c| {
                         // The clock says nothing about CPU features: left out for width.
                         let c = short_cpu(c);
-                        match c.split_once(" @ ") {
+                        let name = match c.split_once(" @ ") {
                             Some((name, _)) => name.to_string(),
                             None => c,
-                        }
+                        };
+                        clip(&name, cpu_w)
                     })
                     .unwrap_or_else(|| "-".to_string()),
             ));
@@ -354,7 +445,7 @@ fn render(
         for d in &shown {
             t.row(vec![
                 Cell::new(d.key.clone()),
-                Cell::new(d.label.clone()),
+                Cell::new(clip(&d.label, 40)),
                 drift_effect(d),
             ]);
         }
@@ -362,7 +453,7 @@ fn render(
         let rendered = t.render(st);
         for (line, d) in rendered.lines().zip(&shown) {
             outln!(buf, "{line}");
-            buf.push_str(&crate::table::wrap(&drift_summary(d, a), WIDTH, 6));
+            buf.push_str(&crate::table::wrap(&drift_summary(d, a), WIDTH - 6, 6));
             buf.push('\n');
         }
         let hidden = a.drift.len() - shown.len();
@@ -378,7 +469,7 @@ fn render(
     outln!(buf);
     if let Some(note) = &a.matrix_omitted {
         outln!(buf, "{}", st.paint(Paint::Bold, "vMotion matrix"));
-        buf.push_str(&crate::table::wrap(note, WIDTH, 2));
+        buf.push_str(&crate::table::wrap(note, WIDTH - 2, 2));
         buf.push('\n');
         return buf;
     }
@@ -390,8 +481,18 @@ fn render(
     // Blocked and unproven moves, per class pair, in plain words.
     let mut lines: Vec<String> = Vec::new();
     let mut open: Vec<String> = Vec::new();
+    let many = a.classes.len() > MANY_CLASSES;
     for (from, row) in a.matrix.iter().enumerate() {
-        let from_label = &a.classes[from].label;
+        let from_label = &if many {
+            format!(
+                "class {} ({})",
+                class_name(from),
+                clip(&a.classes[from].label, 40)
+            )
+        } else {
+            a.classes[from].label.clone()
+        };
+        let mut unknown_classes: Vec<usize> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
         let mut why_unknown: Vec<String> = Vec::new();
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
@@ -401,6 +502,7 @@ fn render(
             match cell.verdict {
                 Verdict::Unknown => {
                     unknown.push(to_label);
+                    unknown_classes.push(to);
                     for &u in cell.unknowns.iter().take(2) {
                         let u = &a.unknowns[u as usize];
                         let text = format!("{}: {}", u.key, u.why);
@@ -410,7 +512,7 @@ fn render(
                     }
                 }
                 Verdict::Blocked => {
-                    let why = cell_reason(a, cell);
+                    let why = cell_reason(a, cell, if many { 6 } else { usize::MAX });
                     match groups.iter_mut().find(|(w, _)| *w == why) {
                         Some((_, d)) => d.push(to),
                         None => groups.push((why, vec![to])),
@@ -422,16 +524,32 @@ fn render(
         if !unknown.is_empty() {
             open.push(format!(
                 "From {from_label} to {}: no blocker visible in the data; not verifiable ({}) — load full dumps to confirm",
-                host_list(&unknown),
+                if many {
+                    classes_phrase(a, from, &unknown_classes)
+                } else {
+                    host_list(&unknown)
+                },
                 if why_unknown.is_empty() { "partial data".to_string() } else { why_unknown.join("; ") }
             ));
         }
         for (why, dests) in groups {
             let labels: Vec<String> = dests.iter().map(|&d| dest_label(a, from, d)).collect();
-            let plural = names_plural(&labels);
+            let plural = if many {
+                dests
+                    .iter()
+                    .map(|&d| a.classes[d].hosts.len())
+                    .sum::<usize>()
+                    > 1
+            } else {
+                names_plural(&labels)
+            };
             lines.push(format!(
                 "A VM powered on on {from_label} cannot move to {}: {}",
-                host_list(&labels),
+                if many {
+                    classes_phrase(a, from, &dests)
+                } else {
+                    host_list(&labels)
+                },
                 why.replace("{they}", if plural { "they" } else { "it" })
                     .replace("{lack}", if plural { "lack" } else { "lacks" })
             ));
@@ -444,8 +562,15 @@ fn render(
             "{}",
             st.paint(Paint::Bold, "Not verifiable from the data")
         );
-        for l in &open {
+        for l in open.iter().take(MAX_MOVE_LINES) {
             buf.push_str(&field(2, "-", 1, l));
+        }
+        if open.len() > MAX_MOVE_LINES {
+            outln!(
+                buf,
+                "  … and {} more (--json lists every pair)",
+                open.len() - MAX_MOVE_LINES
+            );
         }
         outln!(buf);
     }
@@ -459,8 +584,15 @@ fn render(
         outln!(buf, "No move is proven blocked.");
     } else {
         outln!(buf, "{}", st.paint(Paint::Bold, "Blocked moves"));
-        for l in lines {
-            buf.push_str(&field(2, "-", 1, &l));
+        for l in lines.iter().take(MAX_MOVE_LINES) {
+            buf.push_str(&field(2, "-", 1, l));
+        }
+        if lines.len() > MAX_MOVE_LINES {
+            outln!(
+                buf,
+                "  … and {} more (--json lists every pair; `evcalc check` explains one move)",
+                lines.len() - MAX_MOVE_LINES
+            );
         }
     }
 
@@ -518,6 +650,40 @@ fn class_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
             "vMotion matrix over classes: can a VM powered on on a ROW host move to a COLUMN host?"
         )
     );
+    // The grid needs 4 columns per class: above what fits, one line per row instead.
+    if 2 + 16 + 4 * a.classes.len() > WIDTH {
+        for (i, row) in a.matrix.iter().enumerate() {
+            let mut by: [(&str, Vec<usize>); 3] = [("ok", vec![]), ("ok?", vec![]), ("NO", vec![])];
+            for (j, c) in row.iter().enumerate() {
+                let Some(c) = c else { continue };
+                let k = match c.verdict {
+                    Verdict::Compatible => 0,
+                    Verdict::Unknown => 1,
+                    Verdict::Blocked => 2,
+                };
+                by[k].1.push(j);
+            }
+            let parts: Vec<String> = by
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(w, v)| format!("{w} {}", class_letters(v)))
+                .collect();
+            let line = format!(
+                "  {:<3} {}  →  {}",
+                class_name(i),
+                clip(&a.classes[i].label, 30),
+                parts.join(" · ")
+            );
+            buf.push_str(&crate::table::wrap(&line, WIDTH - 8, 8));
+            buf.push('\n');
+        }
+        outln!(
+            buf,
+            "  each row: where a VM powered on there can move (ok), cannot (NO), may (ok?: not"
+        );
+        outln!(buf, "  verifiable); --json has the grid");
+        return;
+    }
     let mut header: Vec<String> = vec!["VM powered on on".to_string()];
     header.extend((0..a.classes.len()).map(class_name));
     let refs: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -619,6 +785,21 @@ fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
         )
     };
     let total = d.hosts_with + d.hosts_without;
+    if a.classes.len() > MANY_CLASSES && d.summary != "values differ" {
+        let (n, what, list) = if d.hosts_without <= d.hosts_with {
+            (d.hosts_without, "missing on", &d.classes_without)
+        } else {
+            (d.hosts_with, "only", &d.classes_with)
+        };
+        if !list.is_empty() {
+            let list: Vec<usize> = list.iter().map(|&c| c as usize).collect();
+            return format!(
+                "      {what} {n} of {total} hosts: class{} {}",
+                if list.len() == 1 { "" } else { "es" },
+                class_letters(&list)
+            );
+        }
+    }
     if d.summary == "values differ" {
         let values: Vec<String> = d
             .values
@@ -663,7 +844,7 @@ fn drift_effect(d: &app::DriftEntry) -> Cell {
 }
 
 /// Why a matrix cell is blocked, with `{they}`/`{lack}` placeholders for the destinations.
-fn cell_reason(a: &ClusterAnswer, c: &ClassCell) -> String {
+fn cell_reason(a: &ClusterAnswer, c: &ClassCell, max_features: usize) -> String {
     let mut parts = Vec::new();
     let blockers: Vec<&app::Blocker> = c
         .blockers
@@ -674,16 +855,29 @@ fn cell_reason(a: &ClusterAnswer, c: &ClassCell) -> String {
         .iter()
         .partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
     if !absent.is_empty() {
+        let more = absent.len().saturating_sub(max_features);
         parts.push(format!(
-            "{{they}} {{lack}} {}",
+            "{{they}} {{lack}} {}{}",
             absent
                 .iter()
+                .take(max_features)
                 .map(|m| format!("{} ({})", m.key, m.label))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
-    for m in other {
+    if other.len() > max_features {
+        parts.push(format!(
+            "{} more features with values other than required",
+            other.len() - max_features
+        ));
+    }
+    for m in other.iter().take(max_features) {
         parts.push(format!(
             "{} ({}) needs {}, {{they}} offer {}",
             m.key, m.label, m.required, m.available

@@ -133,7 +133,7 @@ fn way_label(k: WayKind) -> &'static str {
 fn render_into(r: &MoveIntoReport, old_evc: &str, new_evc: &str) -> String {
     let mut buf = String::new();
     outln!(buf, "Move into another cluster");
-    buf.push_str(&wrap(&r.summary, WIDTH, 2));
+    buf.push_str(&wrap(&r.summary, WIDTH - 2, 2));
     buf.push('\n');
     buf.push_str(&field(2, "old cluster", LW, &host_list(&r.old_hosts)));
     buf.push_str(&field(2, "its EVC", LW, old_evc));
@@ -243,7 +243,7 @@ fn render(
     for a in added {
         outln!(buf);
         outln!(buf, "Add {}", a.host);
-        buf.push_str(&wrap(&a.summary, WIDTH, 2));
+        buf.push_str(&wrap(&a.summary, WIDTH - 2, 2));
         buf.push('\n');
         buf.push_str(&field(2, "can join", LW, yes_no(a.can_join)));
         if let Some(adm) = &a.admission
@@ -281,7 +281,7 @@ fn render(
     for r in removed {
         outln!(buf);
         outln!(buf, "Remove {}", r.host);
-        buf.push_str(&wrap(&r.summary, WIDTH, 2));
+        buf.push_str(&wrap(&r.summary, WIDTH - 2, 2));
         buf.push('\n');
         buf.push_str(&field(
             2,
@@ -305,7 +305,7 @@ fn render(
             c.from.as_deref().unwrap_or("disabled"),
             c.to.as_deref().unwrap_or("disabled")
         );
-        buf.push_str(&wrap(&c.summary, WIDTH, 2));
+        buf.push_str(&wrap(&c.summary, WIDTH - 2, 2));
         buf.push('\n');
         buf.push_str(&field(
             2,

@@ -1113,6 +1113,9 @@ fn headline_for(
     crate::headline::headline_of(host_count, evc.key().as_deref(), outcome, plans)
 }
 
+/// Blocking drift features the story names one by one; `drift` has them all.
+const MAX_STORY_DRIFT: usize = 6;
+
 /// Classes named in the story's first line; `classes` has them all.
 const MAX_STORY_CLASSES: usize = 8;
 
@@ -1183,14 +1186,25 @@ fn story(
             ));
         }
     }
-    for d in drift.iter().filter(|d| d.blocks_vmotion) {
-        if patch_era
-            .iter()
-            .any(|f| f.feature == d.key && !f.non_compliant.is_empty())
-        {
-            continue;
-        }
+    // Blocking drift, one line per feature up to MAX_STORY_DRIFT; the rest counted (the
+    // answer's `drift` lists every one).
+    let blocking: Vec<&DriftEntry> = drift
+        .iter()
+        .filter(|d| d.blocks_vmotion)
+        .filter(|d| {
+            !patch_era
+                .iter()
+                .any(|f| f.feature == d.key && !f.non_compliant.is_empty())
+        })
+        .collect();
+    for d in blocking.iter().take(MAX_STORY_DRIFT) {
         out.push(format!("{} ({}): {}", d.key, d.label, d.summary));
+    }
+    if blocking.len() > MAX_STORY_DRIFT {
+        out.push(format!(
+            "and {} more features that block vMotion differ between the hosts (see the drift)",
+            blocking.len() - MAX_STORY_DRIFT
+        ));
     }
     let blocked: u32 = maintenance
         .iter()
