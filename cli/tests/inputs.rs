@@ -337,3 +337,34 @@ fn many_classes_stay_readable() {
     );
     assert!(out.contains("cannot move to classes "), "{out}");
 }
+
+/// `check --vm DIR` with several VM dumps is refused (exit 2, both named), not cut to the first.
+#[test]
+fn check_vm_directory_with_several_vms_is_refused() {
+    let dir = scratch("vms2");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mdclear-cluster");
+    for f in [
+        "vm-app01-on-esxi01.runtime.txt",
+        "vm-db02-on-esxi02.runtime.txt",
+    ] {
+        std::fs::copy(root.join(f), dir.join(f)).expect("copy");
+    }
+    let hosts = root.join("esxi01.txt");
+    let dest = root.join("esxi02.txt");
+    let o = evcalc(&[
+        "check",
+        p(&hosts),
+        p(&dest),
+        "--to",
+        "esxi02",
+        "--vm",
+        p(&dir),
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("holds 2 VM dumps"), "{err}");
+    assert!(
+        err.contains("vm-app01-on-esxi01") && err.contains("vm-db02-on-esxi02"),
+        "{err}"
+    );
+}

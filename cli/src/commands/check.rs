@@ -48,14 +48,23 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         .as_deref()
         .map(|f| loaded.host_index(f, "--from").map(name))
         .transpose()?;
+    // `--vm` names one VM: a directory of several VM dumps is refused, not cut to its first.
+    let vm = match args.vm.as_deref().map(|s| (s, loaded.vm_specs(s))) {
+        None => None,
+        Some((spec, specs)) if specs.len() > 1 => {
+            return Err(Fail::Usage(format!(
+                "--vm {spec} holds {} VM dumps ({}); check names one VM: give one of them",
+                specs.len(),
+                evcalc::check::host_list(&specs)
+            )));
+        }
+        Some((_, specs)) => specs.into_iter().next(),
+    };
     let request = CheckRequest {
         request: super::cluster::request(&args.evc),
         to,
         from,
-        vm: args
-            .vm
-            .as_deref()
-            .and_then(|s| loaded.vm_specs(s).into_iter().next()),
+        vm,
         to_evc: args.to_evc.clone(),
     };
     let modes = loaded.ws.modes.clone();
