@@ -184,3 +184,78 @@ fn real_cpuid_dumps_of_mixed_generations() {
     assert!(classes > 1);
     same_answers(&request(&files, None));
 }
+
+/// One rule of which VMs a plan covers: for every host, `app::maintenance::answer` (the
+/// `maintenance` question) and the plan `app::cluster` makes for that host (the page's answer)
+/// agree on the outcome, the sentence, the VM groups and each destination's verdict and blocking
+/// keys (the two answers intern their tables separately, so keys are compared, not indices).
+fn same_plans(request: &session::Request) -> usize {
+    let cluster = app::cluster(request);
+    let mut compared = 0;
+    for (i, host) in cluster.hosts.iter().enumerate() {
+        let m = app::maintenance::answer(&app::maintenance::MaintenanceRequest {
+            request: request.clone(),
+            host: host.name.clone(),
+            vms: Vec::new(),
+        });
+        assert!(m.option_errors.is_empty(), "{:?}", m.option_errors);
+        let mp = m.plan.as_ref().expect("a maintenance plan");
+        let cp = cluster
+            .maintenance
+            .iter()
+            .find(|p| p.hosts.contains(&(i as u32)))
+            .unwrap_or_else(|| panic!("the cluster answer plans {}", host.name));
+        assert_eq!(mp.outcome, cp.outcome, "{}", host.name);
+        assert_eq!(m.outcome, cp.outcome, "{}", host.name);
+        // "any VM powered on on esxi02" (the host's plan) is "… on esxi02–04" in the class
+        // plan: the plan's own label is replaced by HOST.
+        let groups = |vms: &[app::PlanVms], blockers: &[app::Blocker], label: &str| {
+            vms.iter()
+                .map(|g| {
+                    let names: Vec<String> = g
+                        .vms
+                        .iter()
+                        .map(|n| n.replace(&format!("on on {label}"), "on on HOST"))
+                        .collect();
+                    let mut d: Vec<(u32, String, BTreeSet<String>)> = g
+                        .destinations
+                        .iter()
+                        .map(|d| {
+                            (
+                                d.class,
+                                format!("{:?}", d.verdict),
+                                d.blockers
+                                    .iter()
+                                    .map(|&b| blockers[b as usize].key.clone())
+                                    .collect(),
+                            )
+                        })
+                        .collect();
+                    d.sort();
+                    (names, g.verdict, d)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            groups(&mp.vms, &m.blockers, &mp.label),
+            groups(&cp.vms, &cluster.blockers, &cp.label),
+            "{}",
+            host.name
+        );
+        compared += 1;
+    }
+    compared
+}
+
+#[test]
+fn the_maintenance_question_plans_as_the_cluster_answer_does() {
+    let mut files = strings(&MDCLEAR_HOSTS);
+    assert_eq!(same_plans(&request(&files, Some("intel-haswell"))), 4);
+    files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt".into());
+    files.push("examples/mdclear-cluster/vm-db02-on-esxi02.runtime.txt".into());
+    assert_eq!(same_plans(&request(&files, Some("intel-haswell"))), 4);
+    let stale = files_in("examples/mdclear-stale-masks");
+    assert!(same_plans(&request(&stale, Some("intel-haswell"))) >= 2);
+    let real = files_in("tests/data/real/govc/object.save-vmc-sddc");
+    assert!(same_plans(&request(&real, None)) >= 1);
+}
