@@ -1471,7 +1471,7 @@ fn cell_of(to: &Host, checks: &[CheckReport]) -> MatrixCell {
 }
 
 /// A virtual hardware blocker as a missing entry (for lists of blocking features).
-fn vhw_missing(text: &str, vhw: u8) -> Missing {
+pub(crate) fn vhw_missing(text: &str, vhw: u8) -> Missing {
     Missing {
         key: format!("vmx-{vhw}"),
         canonical_key: format!("vmx-{vhw}"),

@@ -140,6 +140,21 @@ const MANY_CLASSES: usize = 8;
 /// Blocked and unverifiable moves listed before the rest is counted.
 const MAX_MOVE_LINES: usize = 20;
 
+/// Moves as a bulleted list: the first [`MAX_MOVE_LINES`], then how many more and where
+/// (`more`) they are.
+fn move_lines(buf: &mut String, lines: &[String], more: &str) {
+    for l in lines.iter().take(MAX_MOVE_LINES) {
+        buf.push_str(&field(2, "-", 1, l));
+    }
+    if lines.len() > MAX_MOVE_LINES {
+        outln!(
+            buf,
+            "  … and {} more ({more})",
+            lines.len() - MAX_MOVE_LINES
+        );
+    }
+}
+
 /// `classes B, D–K (14 hosts)` / `class B (esxi02–04)`.
 fn classes_phrase(a: &ClusterAnswer, from: usize, classes: &[usize]) -> String {
     let hosts: usize = classes.iter().map(|&c| a.classes[c].hosts.len()).sum();
@@ -562,16 +577,7 @@ fn render(
             "{}",
             st.paint(Paint::Bold, "Not verifiable from the data")
         );
-        for l in open.iter().take(MAX_MOVE_LINES) {
-            buf.push_str(&field(2, "-", 1, l));
-        }
-        if open.len() > MAX_MOVE_LINES {
-            outln!(
-                buf,
-                "  … and {} more (--json lists every pair)",
-                open.len() - MAX_MOVE_LINES
-            );
-        }
+        move_lines(&mut buf, &open, "--json lists every pair");
         outln!(buf);
     }
     if lines.is_empty() && open.is_empty() {
@@ -584,16 +590,11 @@ fn render(
         outln!(buf, "No move is proven blocked.");
     } else {
         outln!(buf, "{}", st.paint(Paint::Bold, "Blocked moves"));
-        for l in lines.iter().take(MAX_MOVE_LINES) {
-            buf.push_str(&field(2, "-", 1, l));
-        }
-        if lines.len() > MAX_MOVE_LINES {
-            outln!(
-                buf,
-                "  … and {} more (--json lists every pair; `evcalc check` explains one move)",
-                lines.len() - MAX_MOVE_LINES
-            );
-        }
+        move_lines(
+            &mut buf,
+            &lines,
+            "--json lists every pair; `evcalc check` explains one move",
+        );
     }
 
     // Maintenance, one line per plan that is not evacuable.
@@ -690,14 +691,10 @@ fn class_matrix(a: &ClusterAnswer, buf: &mut String, ctx: &Ctx) {
     let mut t = Table::new(2).header(&refs);
     let label_w = WIDTH.saturating_sub(8 + 4 * a.classes.len()).max(16);
     for (i, row) in a.matrix.iter().enumerate() {
-        let mut label = format!("{} {}", class_name(i), a.classes[i].label);
-        if width(&label) > label_w {
-            label = label
-                .chars()
-                .take(label_w.saturating_sub(1))
-                .collect::<String>()
-                + "…";
-        }
+        let label = clip(
+            &format!("{} {}", class_name(i), a.classes[i].label),
+            label_w,
+        );
         let mut cells = vec![Cell::new(label)];
         cells.extend(row.iter().map(|c| cell_text(c.as_ref())));
         t.row(cells);
@@ -784,22 +781,6 @@ fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
             a.classes[c as usize].label
         )
     };
-    let total = d.hosts_with + d.hosts_without;
-    if a.classes.len() > MANY_CLASSES && d.summary != "values differ" {
-        let (n, what, list) = if d.hosts_without <= d.hosts_with {
-            (d.hosts_without, "missing on", &d.classes_without)
-        } else {
-            (d.hosts_with, "only", &d.classes_with)
-        };
-        if !list.is_empty() {
-            let list: Vec<usize> = list.iter().map(|&c| c as usize).collect();
-            return format!(
-                "      {what} {n} of {total} hosts: class{} {}",
-                if list.len() == 1 { "" } else { "es" },
-                class_letters(&list)
-            );
-        }
-    }
     if d.summary == "values differ" {
         let values: Vec<String> = d
             .values
@@ -813,24 +794,32 @@ fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
                 }
             })
             .collect();
-        format!("      values differ: {}", values.join(", "))
-    } else if d.hosts_without <= d.hosts_with && !d.classes_without.is_empty() {
-        let who: Vec<String> = d.classes_without.iter().map(|&c| class(c)).collect();
+        return format!("      values differ: {}", values.join(", "));
+    }
+    // The smaller side: the classes that lack it, or the few that have it.
+    let (n, what, list) = if d.hosts_without <= d.hosts_with && !d.classes_without.is_empty() {
+        (d.hosts_without, "missing on", &d.classes_without)
+    } else {
+        (d.hosts_with, "only", &d.classes_with)
+    };
+    if list.is_empty() {
+        return format!("      {}", d.summary);
+    }
+    let who = if a.classes.len() > MANY_CLASSES {
+        let list: Vec<usize> = list.iter().map(|&c| c as usize).collect();
         format!(
-            "      missing on {} of {total} hosts: class {}",
-            d.hosts_without,
-            who.join(", class ")
-        )
-    } else if !d.classes_with.is_empty() {
-        let who: Vec<String> = d.classes_with.iter().map(|&c| class(c)).collect();
-        format!(
-            "      only {} of {total} hosts: class {}",
-            d.hosts_with,
-            who.join(", class ")
+            "class{} {}",
+            if list.len() == 1 { "" } else { "es" },
+            class_letters(&list)
         )
     } else {
-        format!("      {}", d.summary)
-    }
+        let named: Vec<String> = list.iter().map(|&c| class(c)).collect();
+        format!("class {}", named.join(", class "))
+    };
+    format!(
+        "      {what} {n} of {} hosts: {who}",
+        d.hosts_with + d.hosts_without
+    )
 }
 
 fn drift_effect(d: &app::DriftEntry) -> Cell {

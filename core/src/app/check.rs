@@ -10,11 +10,8 @@
 use super::maintenance::{MaintenanceError, find_vms};
 use super::{Band, Blocker, ClassEntry, HostEntry, OptionError, Question, Request, SCHEMA, Tables};
 use crate::check::{self, EvcSetting, NoSuchHost};
-use crate::classes::HostClasses;
 use crate::model::{Host, Provenance, Vm};
-use crate::report::{
-    Admission, CheckReport, CheckedRequirement, FeatureRef, Missing, UnknownItem, Verdict,
-};
+use crate::report::{Admission, CheckReport, CheckedRequirement, FeatureRef, UnknownItem, Verdict};
 use crate::session::{EvcChoice, InputError, InputSummary, Workspace};
 use serde::Serialize;
 
@@ -134,26 +131,6 @@ pub struct Move {
     pub bands: Vec<Band>,
 }
 
-fn blockers_of(r: &CheckReport, t: &mut Tables) -> Vec<u32> {
-    let mut out: Vec<u32> = r.missing.iter().map(|m| t.blocker(m)).collect();
-    if let Some(text) = &r.vhw_blocker {
-        let vhw = r.vhw.unwrap_or(0);
-        out.push(t.blocker(&Missing {
-            key: format!("vmx-{vhw}"),
-            canonical_key: format!("vmx-{vhw}"),
-            label: "virtual hardware version".to_string(),
-            kind: None,
-            cpuid: None,
-            required: format!("ESXi that runs vmx-{vhw}"),
-            available: 0,
-            raw_available: None,
-            why: Some(text.clone()),
-            remedy: None,
-        }));
-    }
-    out
-}
-
 fn find_host(hosts: &[Host], name: &str) -> Result<usize, CheckError> {
     hosts
         .iter()
@@ -181,20 +158,14 @@ pub fn answer_in(
     mut option_errors: Vec<OptionError>,
 ) -> CheckAnswer {
     let modes = ws.modes.clone();
-    let r = super::resolve(&request.request, &ws.hosts, &modes, &mut option_errors);
-    crate::exposure::resolve_cluster(
-        &mut ws.hosts,
-        &ws.vms,
-        &crate::exposure::ClusterExposure {
-            evc_exposes: r.evc_exposes,
-            evc_state: ws.evc_state.clone(),
-        },
-    );
+    let super::ClusterBasis {
+        r,
+        host_entries,
+        class_entries,
+        ..
+    } = super::cluster_basis(&mut ws, &request.request, &modes, &mut option_errors);
     let evc = r.chosen.setting;
     let hosts = &ws.hosts;
-    let classes = HostClasses::of(hosts);
-    let reps = classes.representatives(hosts);
-    let (host_entries, class_entries) = super::entries(hosts, &classes, &reps, &modes, evc);
     let mut t = Tables::default();
     let mut warnings: Vec<String> = Vec::new();
 
@@ -359,7 +330,7 @@ pub fn answer_in(
                         vhw_from: lo,
                         vhw_to: hi,
                         verdict: b.verdict,
-                        blockers: blockers_of(b, &mut t),
+                        blockers: super::blockers_of(b, &mut t),
                     }
                 })
                 .collect()
@@ -372,7 +343,7 @@ pub fn answer_in(
             runs_on: vm.host.clone().filter(|_| vm.from_input),
             requirements: c.requirements.clone(),
             verdict,
-            blockers: blockers_of(&c, &mut t),
+            blockers: super::blockers_of(&c, &mut t),
             unknowns: c.unknown.iter().map(|u| t.unknown(u)).collect(),
             unknown_on_destination: c.unknown_on_destination.clone(),
             destination_not_admitted: c

@@ -12,7 +12,6 @@ use super::{
     Blocker, ClassEntry, HostEntry, MaintenancePlan, OptionError, Question, Request, SCHEMA, Tables,
 };
 use crate::check::{self, NoSuchHost};
-use crate::classes::HostClasses;
 use crate::model::{Host, Vm};
 use crate::report::{FeatureRef, RemedyRule, UnknownItem, Verdict};
 use crate::session::{EvcChoice, InputError, InputSummary, Workspace};
@@ -236,20 +235,15 @@ pub fn answer_in(
     mut option_errors: Vec<OptionError>,
 ) -> MaintenanceAnswer {
     let modes = ws.modes.clone();
-    let r = super::resolve(&request.request, &ws.hosts, &modes, &mut option_errors);
-    crate::exposure::resolve_cluster(
-        &mut ws.hosts,
-        &ws.vms,
-        &crate::exposure::ClusterExposure {
-            evc_exposes: r.evc_exposes,
-            evc_state: ws.evc_state.clone(),
-        },
-    );
+    let super::ClusterBasis {
+        r,
+        classes,
+        reps,
+        host_entries,
+        class_entries,
+    } = super::cluster_basis(&mut ws, &request.request, &modes, &mut option_errors);
     let evc = r.chosen.setting;
     let hosts = &ws.hosts;
-    let classes = HostClasses::of(hosts);
-    let reps = classes.representatives(hosts);
-    let (host_entries, class_entries) = super::entries(hosts, &classes, &reps, &modes, evc);
     let mut t = Tables::default();
     let mut warnings = Vec::new();
 

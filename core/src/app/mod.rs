@@ -587,15 +587,27 @@ pub fn cluster(request: &Request) -> ClusterAnswer {
     cluster_in(ws, request, option_errors)
 }
 
-/// [`cluster`] for inputs already loaded (the CLI reads files itself: bounded reads, UTF-16,
-/// directories, `--modes`); `request.inputs` is not read. `option_errors` are kept.
-pub fn cluster_in(
-    mut ws: session::Workspace,
+/// What the cluster-wide answers (`cluster`, `check`, `maintenance`) start from: the request's
+/// options resolved against the loaded hosts, each host's patch-era exposure evidence resolved
+/// (the VMs running there, `evc_exposes`, the cluster's evcState), the host classes with one
+/// representative each, and the answer's `hosts` and `classes` tables.
+pub(crate) struct ClusterBasis<'m> {
+    pub(crate) r: Resolved<'m>,
+    pub(crate) classes: HostClasses,
+    pub(crate) reps: Vec<Host>,
+    pub(crate) host_entries: Vec<HostEntry>,
+    pub(crate) class_entries: Vec<ClassEntry>,
+}
+
+/// Builds the [`ClusterBasis`] of a request: resolves its options (problems go to
+/// `option_errors`) and the exposure evidence of `ws.hosts` in place.
+pub(crate) fn cluster_basis<'m>(
+    ws: &mut session::Workspace,
     request: &Request,
-    mut option_errors: Vec<OptionError>,
-) -> ClusterAnswer {
-    let modes = ws.modes.clone();
-    let r = resolve(request, &ws.hosts, &modes, &mut option_errors);
+    modes: &'m crate::evc::ModeCatalogue,
+    option_errors: &mut Vec<OptionError>,
+) -> ClusterBasis<'m> {
+    let r = resolve(request, &ws.hosts, modes, option_errors);
     crate::exposure::resolve_cluster(
         &mut ws.hosts,
         &ws.vms,
@@ -604,13 +616,37 @@ pub fn cluster_in(
             evc_state: ws.evc_state.clone(),
         },
     );
+    let classes = HostClasses::of(&ws.hosts);
+    let reps = classes.representatives(&ws.hosts);
+    let (host_entries, class_entries) =
+        entries(&ws.hosts, &classes, &reps, modes, r.chosen.setting);
+    ClusterBasis {
+        r,
+        classes,
+        reps,
+        host_entries,
+        class_entries,
+    }
+}
+
+/// [`cluster`] for inputs already loaded (the CLI reads files itself: bounded reads, UTF-16,
+/// directories, `--modes`); `request.inputs` is not read. `option_errors` are kept.
+pub fn cluster_in(
+    mut ws: session::Workspace,
+    request: &Request,
+    mut option_errors: Vec<OptionError>,
+) -> ClusterAnswer {
+    let modes = ws.modes.clone();
+    let ClusterBasis {
+        r,
+        classes,
+        reps,
+        host_entries,
+        class_entries,
+    } = cluster_basis(&mut ws, request, &modes, &mut option_errors);
     let evc = r.chosen.setting;
     let hosts = &ws.hosts;
-    let classes = HostClasses::of(hosts);
-    let reps = classes.representatives(hosts);
     let mut t = Tables::default();
-
-    let (host_entries, class_entries) = entries(hosts, &classes, &reps, &modes, evc);
 
     // Which hosts get a maintenance plan: a class plan for the hosts planned with "any VM", a
     // host plan for each host whose VMs were loaded.
@@ -1047,6 +1083,16 @@ fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
     cell
 }
 
+/// A check's blockers, interned: its unmet requirements, then its virtual hardware blocker
+/// (as `vmx-N`, [`crate::check::vhw_missing`]).
+pub(crate) fn blockers_of(c: &crate::report::CheckReport, t: &mut Tables) -> Vec<u32> {
+    let mut out: Vec<u32> = c.missing.iter().map(|m| t.blocker(m)).collect();
+    if let Some(text) = &c.vhw_blocker {
+        out.push(t.blocker(&crate::check::vhw_missing(text, c.vhw.unwrap_or(0))));
+    }
+    out
+}
+
 fn plan_vms(
     p: VmPlan,
     dest_class: &[usize],
@@ -1064,22 +1110,7 @@ fn plan_vms(
             .iter()
             .enumerate()
             .map(|(d, c)| {
-                let mut blockers: Vec<u32> = c.missing.iter().map(|m| t.blocker(m)).collect();
-                if let Some(text) = &c.vhw_blocker {
-                    let vhw = c.vhw.unwrap_or(0);
-                    blockers.push(t.blocker(&Missing {
-                        key: format!("vmx-{vhw}"),
-                        canonical_key: format!("vmx-{vhw}"),
-                        label: "virtual hardware version".to_string(),
-                        kind: None,
-                        cpuid: None,
-                        required: format!("ESXi that runs vmx-{vhw}"),
-                        available: 0,
-                        raw_available: None,
-                        why: Some(text.clone()),
-                        remedy: None,
-                    }));
-                }
+                let blockers = blockers_of(c, t);
                 Destination {
                     class: dest_class.get(d).copied().unwrap_or(0) as u32,
                     hosts: dest_members

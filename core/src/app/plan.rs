@@ -257,10 +257,9 @@ pub fn answer_in(
 
     // The cluster as it is: host warnings from the hosts as loaded, then exposure by evidence.
     let cluster_warnings = host_warnings(&ws.hosts, &modes);
-    let evidence_vms = ws.vms.clone();
     crate::exposure::resolve_cluster(
         &mut ws.hosts,
-        &evidence_vms,
+        &ws.vms,
         &crate::exposure::ClusterExposure {
             evc_exposes: r.evc_exposes,
             evc_state: ws.evc_state.clone(),
