@@ -494,7 +494,9 @@ pub fn resolve<'m>(
         None => None,
     };
     // Per-VM EVC is a property of virtual hardware 14 and later (vSphere 6.7): a VM of an older
-    // version cannot carry one.
+    // version cannot carry one. [C] vSphere 6.7 docs, per-VM EVC requirements: "ESXi 6.7+,
+    // vCenter 6.7+, virtual hardware 14+" (docs/evc-domain.md §5 notes; the same source as the
+    // per-VM EVC remedy in data/remedies.txt).
     let per_vm = match (per_vm, vhw) {
         (Some(p), Some(v)) if v < 14 => {
             errors.push(option_error(
