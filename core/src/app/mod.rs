@@ -495,7 +495,7 @@ pub fn resolve<'m>(
     };
     // Per-VM EVC is a property of virtual hardware 14 and later (vSphere 6.7): a VM of an older
     // version cannot carry one. [C] vSphere 6.7 docs, per-VM EVC requirements: "ESXi 6.7+,
-    // vCenter 6.7+, virtual hardware 14+" (docs/evc-domain.md §5 notes; the same source as the
+    // vCenter 6.7+, virtual hardware 14+" (quoted in the domain notes §2.1; the same source as the
     // per-VM EVC remedy in data/remedies.txt).
     let per_vm = match (per_vm, vhw) {
         (Some(p), Some(v)) if v < 14 => {
