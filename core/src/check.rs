@@ -653,12 +653,23 @@ fn check_vm_with(vm: &Vm, dest: &Host, evc: EvcSetting<'_>, detail: bool) -> Che
 /// What a check reads of a destination that does not depend on the VM: its EVC-effective
 /// capabilities and its admission to the cluster's mode. Plans checking many VMs against the
 /// same destinations prepare each destination once ([`Prepared::of`]) and check with
-/// [`check_vm_on`] / [`check_vm_brief_on`]: the same reports as [`check_vm`] / [`check_vm_brief`].
+/// [`check_vm_on`] / [`check_vm_brief_on`]: the same reports as [`check_vm`] / [`check_vm_brief`];
+/// or with [`check_outcome`], which shares the unmet-requirement entries between VMs.
 #[derive(Debug, Clone)]
 pub struct Prepared<'h> {
     dest: &'h Host,
     eff: exposure::Effective,
     admission: Option<Admission>,
+    /// The unmet-requirement entries [`check_outcome`] has built for this destination, by a hash
+    /// of (key as written, requirement, from a per-VM mask): the same entry for every VM.
+    #[allow(clippy::type_complexity)]
+    entries: std::cell::RefCell<
+        rustc_hash::FxHashMap<u64, Vec<(Requirement, bool, std::sync::Arc<Missing>)>>,
+    >,
+    /// The same entries for catalogue features required `Bool:Min:1`, by feature.
+    by_feature: std::cell::RefCell<Vec<Option<std::sync::Arc<Missing>>>>,
+    /// The virtual hardware blockers [`check_outcome`] has written, by VM hardware version.
+    vhw_texts: std::cell::RefCell<Vec<(u8, std::sync::Arc<str>)>>,
 }
 
 impl<'h> Prepared<'h> {
@@ -668,7 +679,15 @@ impl<'h> Prepared<'h> {
             dest,
             eff: effective(dest, evc),
             admission: evc.mode().map(|m| admission(dest, m)),
+            entries: Default::default(),
+            by_feature: Default::default(),
+            vhw_texts: Default::default(),
         }
+    }
+
+    /// The destination.
+    pub fn host(&self) -> &'h Host {
+        self.dest
     }
 }
 
@@ -683,27 +702,295 @@ pub fn check_vm_brief_on(vm: &Vm, prepared: &Prepared<'_>, evc: EvcSetting<'_>) 
     check_vm_prepared(vm, prepared, evc, false)
 }
 
-fn check_vm_prepared(
-    vm: &Vm,
-    prepared: &Prepared<'_>,
-    evc: EvcSetting<'_>,
-    detail: bool,
-) -> CheckReport {
+/// The outcome of one check, as a plan over many VMs keeps it: what contract v2 reports of a
+/// destination (verdict, blockers, open points, admission, band), with the destination's name
+/// borrowed and its unmet-requirement entries shared between the VMs checked against the same
+/// [`Prepared`] destination. [`Outcome::of_report`] makes one from a [`CheckReport`]; every field
+/// is the report's (`not_admitted` = `admission.admitted == Some(false)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome<'h> {
+    /// The destination's name.
+    pub to: &'h str,
+    pub verdict: Verdict,
+    pub missing: Vec<std::sync::Arc<Missing>>,
+    pub unknown: Vec<UnknownItem>,
+    /// Shared, like the unmet-requirement entries.
+    pub vhw_blocker: Option<std::sync::Arc<str>>,
+    pub vhw: Option<u8>,
+    pub vhw_band: Option<(u8, u8)>,
+    /// The destination cannot be admitted to the cluster's EVC mode.
+    pub not_admitted: bool,
+}
+
+impl<'h> Outcome<'h> {
+    /// The outcome a report states (`to` names its destination).
+    pub fn of_report(report: CheckReport, to: &'h str) -> Outcome<'h> {
+        Outcome {
+            to,
+            verdict: report.verdict,
+            missing: report
+                .missing
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect(),
+            unknown: report.unknown,
+            vhw_blocker: report.vhw_blocker.map(Into::into),
+            vhw: report.vhw,
+            vhw_band: report.vhw_band,
+            not_admitted: report
+                .admission
+                .as_ref()
+                .is_some_and(|a| a.admitted == Some(false)),
+        }
+    }
+}
+
+/// What a maintenance plan reads of one check: a version-1 [`CheckReport`], or an [`Outcome`]
+/// (the plans of contract v2). The plan's grouping, verdicts, story and remedies read nothing else.
+pub trait PlanCheck {
+    fn verdict(&self) -> Verdict;
+    fn set_verdict(&mut self, verdict: Verdict);
+    /// The destination's name.
+    fn to(&self) -> &str;
+    /// The canonical keys of the unmet requirements, in order.
+    fn missing_keys(&self) -> impl Iterator<Item = &str>;
+    /// [`PlanCheck::missing_keys`], each with an identity: entries of the same identity are the
+    /// same (feature, destination), so a pass over a plan's checks can skip them (an
+    /// [`Outcome`]'s shared entries; a report's own entries are each their own).
+    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)>;
+    fn has_missing(&self) -> bool;
+    fn unknown(&self) -> &[UnknownItem];
+    fn has_vhw_blocker(&self) -> bool;
+    fn vhw_band(&self) -> Option<(u8, u8)>;
+    /// Names the VM (or VM group) the check is for, where the check carries the name.
+    fn name_vm(&mut self, name: &str);
+    fn set_vhw_band(&mut self, band: (u8, u8));
+}
+
+impl PlanCheck for CheckReport {
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+    fn set_verdict(&mut self, verdict: Verdict) {
+        self.verdict = verdict;
+        self.compatible = verdict == Verdict::Compatible;
+    }
+    fn to(&self) -> &str {
+        &self.to
+    }
+    fn missing_keys(&self) -> impl Iterator<Item = &str> {
+        self.missing.iter().map(|m| m.canonical_key.as_str())
+    }
+    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.missing
+            .iter()
+            .map(|m| (m as *const Missing as usize, m.canonical_key.as_str()))
+    }
+    fn has_missing(&self) -> bool {
+        !self.missing.is_empty()
+    }
+    fn unknown(&self) -> &[UnknownItem] {
+        &self.unknown
+    }
+    fn has_vhw_blocker(&self) -> bool {
+        self.vhw_blocker.is_some()
+    }
+    fn vhw_band(&self) -> Option<(u8, u8)> {
+        self.vhw_band
+    }
+    fn name_vm(&mut self, name: &str) {
+        self.vm.clear();
+        self.vm.push_str(name);
+    }
+    fn set_vhw_band(&mut self, band: (u8, u8)) {
+        self.vhw_band = Some(band);
+    }
+}
+
+impl PlanCheck for Outcome<'_> {
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+    fn set_verdict(&mut self, verdict: Verdict) {
+        self.verdict = verdict;
+    }
+    fn to(&self) -> &str {
+        self.to
+    }
+    fn missing_keys(&self) -> impl Iterator<Item = &str> {
+        self.missing.iter().map(|m| m.canonical_key.as_str())
+    }
+    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.missing
+            .iter()
+            .map(|m| (std::sync::Arc::as_ptr(m) as usize, m.canonical_key.as_str()))
+    }
+    fn has_missing(&self) -> bool {
+        !self.missing.is_empty()
+    }
+    fn unknown(&self) -> &[UnknownItem] {
+        &self.unknown
+    }
+    fn has_vhw_blocker(&self) -> bool {
+        self.vhw_blocker.is_some()
+    }
+    fn vhw_band(&self) -> Option<(u8, u8)> {
+        self.vhw_band
+    }
+    fn name_vm(&mut self, _name: &str) {}
+    fn set_vhw_band(&mut self, band: (u8, u8)) {
+        self.vhw_band = Some(band);
+    }
+}
+
+/// [`check_vm_brief_on`] as an [`Outcome`]: the same verdict, unmet requirements (shared
+/// entries), open points and virtual hardware blocker, without the report's copies of names,
+/// mode and admission. The check of a plan over thousands of VMs (`docs/performance.md`).
+pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) -> Outcome<'h> {
+    let _ = evc;
     let dest = prepared.dest;
     let eff = &prepared.eff;
-    let missing = missing_with(vm, dest, evc, eff);
-    let admission = prepared.admission.clone();
-    let admitted = admission.as_ref().is_none_or(|a| a.admitted != Some(false));
+    let offered = eff.present.union(eff.unknown);
+    let mut missing: Vec<std::sync::Arc<Missing>> = Vec::with_capacity(
+        vm.requirements.bool_min.difference(offered).len()
+            + vm.mask_required.difference(offered).len(),
+    );
+    let mut entries = prepared.entries.borrow_mut();
+    let mut by_feature = prepared.by_feature.borrow_mut();
+    unmet(vm, dest, eff, |key, written, requirement, mask| {
+        // The common entry, a catalogue feature required `Bool:Min:1` as the catalogue spells
+        // it, by feature; everything else by hash.
+        let common = match key {
+            Key::Known(id) if requirement == Requirement::BOOL_MIN_1 && !mask => Some(*id),
+            _ => None,
+        };
+        if let Some(id) = common {
+            if by_feature.is_empty() {
+                by_feature.resize(catalogue().len(), None);
+            }
+            if let Some(Some(m)) = by_feature.get(id.0 as usize)
+                && m.key == written
+            {
+                missing.push(m.clone());
+                return;
+            }
+        }
+        // Known keys hash by feature (cheap); the entry still matches the key as written.
+        let hash = match key {
+            Key::Known(id) => hash_of(&(id.0, requirement, mask)),
+            Key::Unknown(_) => hash_of(&(written, requirement, mask)),
+        };
+        let bucket = entries.entry(hash).or_default();
+        let found = bucket
+            .iter()
+            .find(|(r, from_mask, m)| *r == requirement && *from_mask == mask && m.key == written);
+        let entry = match found {
+            Some((_, _, m)) => m.clone(),
+            None => {
+                let m = std::sync::Arc::new(missing_entry(
+                    key.clone(),
+                    written,
+                    requirement,
+                    available(dest, eff, key, mask),
+                    dest,
+                    eff,
+                    mask.then(|| MASK_WHY.to_string()),
+                ));
+                bucket.push((requirement, mask, m.clone()));
+                m
+            }
+        };
+        if let Some(id) = common
+            && let Some(slot) = by_feature.get_mut(id.0 as usize)
+            && slot.is_none()
+        {
+            *slot = Some(entry.clone());
+        }
+        missing.push(entry);
+    });
+    drop(entries);
+    drop(by_feature);
+    let f = findings(vm, prepared, None);
+    let blocked = !missing.is_empty() || !f.admitted || f.vhw_block.is_some();
+    let verdict = verdict(!blocked, fully_checked(vm, dest, &f.unknown));
+    let vhw_blocker = f.vhw_block.map(|v| {
+        let mut texts = prepared.vhw_texts.borrow_mut();
+        match texts.iter().find(|(w, _)| *w == v) {
+            Some((_, t)) => t.clone(),
+            None => {
+                let t: std::sync::Arc<str> = vhw_block_text(v, dest).into();
+                texts.push((v, t.clone()));
+                t
+            }
+        }
+    });
+    Outcome {
+        to: &dest.name,
+        verdict,
+        missing,
+        unknown: f.unknown,
+        vhw_blocker,
+        vhw: vm.vhw,
+        vhw_band: vm.vhw_band,
+        not_admitted: !f.admitted,
+    }
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(value)
+}
+
+/// Why a feature a per-VM EVC mask requires blocks a move.
+const MASK_WHY: &str = "its per-VM EVC mask requires it: the VM cannot power on or resume there";
+
+/// What a check finds besides the unmet requirements.
+struct Findings {
+    /// Everything that keeps the move from being proven.
+    unknown: Vec<UnknownItem>,
+    /// The VM's virtual hardware version, when the destination's ESXi cannot run it.
+    vhw_block: Option<u8>,
+    /// Admitted to the cluster's mode, or not known not to be.
+    admitted: bool,
+}
+
+/// The open points of a check, its virtual hardware blocker and the destination's admission;
+/// `unknown_on_destination` (when given) collects the requirements the destination's data does
+/// not show.
+fn findings(
+    vm: &Vm,
+    prepared: &Prepared<'_>,
+    mut unknown_on_destination: Option<&mut Vec<String>>,
+) -> Findings {
+    let dest = prepared.dest;
+    let eff = &prepared.eff;
+    let admission = prepared.admission.as_ref();
+    let admitted = admission.is_none_or(|a| a.admitted != Some(false));
     let cat = catalogue();
     let mut unknown: Vec<UnknownItem> = Vec::new();
-    let mut unknown_on_destination = Vec::new();
-    for r in &vm.requirements.all {
+    // Requirements the destination's data does not show. A full dump knows every key, and the
+    // `Bool:Min:1` features are known unless they meet the effective unknowns: then only the
+    // other requirements need a look (the same entries, in the same order).
+    let all_known_bool = dest.known_only.is_none()
+        && vm
+            .requirements
+            .bool_min
+            .intersection(eff.unknown)
+            .is_empty();
+    let list = if all_known_bool {
+        &vm.requirements.other
+    } else {
+        &vm.requirements.all
+    };
+    for r in list {
         let known = match &r.key {
             Key::Known(id) => eff.knows(*id) && dest.knows(&r.key),
             Key::Unknown(_) => dest.knows(&r.key),
         };
         if !known {
-            unknown_on_destination.push(r.written.clone());
+            if let Some(out) = unknown_on_destination.as_deref_mut() {
+                out.push(r.written.clone());
+            }
             unknown.push(UnknownItem {
                 key: r.written.clone(),
                 why: format!("{}'s data does not show it", dest.name),
@@ -787,7 +1074,7 @@ fn check_vm_prepared(
             });
         }
     }
-    if let Some(a) = &admission
+    if let Some(a) = admission
         && a.admitted.is_none()
     {
         unknown.push(UnknownItem {
@@ -800,14 +1087,7 @@ fn check_vm_prepared(
         });
     }
     let vhw_block = match (vm.vhw, dest.max_vhw) {
-        (Some(v), Some(max)) if v > max => Some(format!(
-            "vmx-{v} needs {} or later; {} runs {} (vmx-{max} at most)",
-            crate::esxi::first_release_for(v),
-            dest.name,
-            dest.release
-                .map(|r| r.name())
-                .unwrap_or_else(|| "an older ESXi".to_string())
-        )),
+        (Some(v), Some(max)) if v > max => Some(v),
         _ => None,
     };
     if let (Some(v), None, true) = (vm.vhw, dest.max_vhw, vm.vhw_from != Provenance::Assumed) {
@@ -817,10 +1097,57 @@ fn check_vm_prepared(
             features: Vec::new(),
         });
     }
-    let blocked = !missing.is_empty() || !admitted || vhw_block.is_some();
-    let fully_checked = unknown.is_empty()
-        && !(dest.is_fragment() && vm.requirements.all.is_empty() && vm.from_input);
-    let verdict = verdict(!blocked, fully_checked);
+    Findings {
+        unknown,
+        vhw_block,
+        admitted,
+    }
+}
+
+/// Why a destination cannot run virtual hardware `vhw` (above its maximum).
+fn vhw_block_text(vhw: u8, dest: &Host) -> String {
+    format!(
+        "vmx-{vhw} needs {} or later; {} runs {} (vmx-{} at most)",
+        crate::esxi::first_release_for(vhw),
+        dest.name,
+        dest.release
+            .map(|r| r.name())
+            .unwrap_or_else(|| "an older ESXi".to_string()),
+        dest.max_vhw.unwrap_or(0)
+    )
+}
+
+/// Whether nothing keeps a check from being proven: no open point, and not an empty
+/// requirement list read from input checked against a fragment.
+fn fully_checked(vm: &Vm, dest: &Host, unknown: &[UnknownItem]) -> bool {
+    unknown.is_empty() && !(dest.is_fragment() && vm.requirements.all.is_empty() && vm.from_input)
+}
+
+fn check_vm_prepared(
+    vm: &Vm,
+    prepared: &Prepared<'_>,
+    evc: EvcSetting<'_>,
+    detail: bool,
+) -> CheckReport {
+    let dest = prepared.dest;
+    let eff = &prepared.eff;
+    let mut missing = Vec::new();
+    unmet(vm, dest, eff, |key, written, requirement, mask| {
+        missing.push(missing_entry(
+            key.clone(),
+            written,
+            requirement,
+            available(dest, eff, key, mask),
+            dest,
+            eff,
+            mask.then(|| MASK_WHY.to_string()),
+        ))
+    });
+    let mut unknown_on_destination = Vec::new();
+    let f = findings(vm, prepared, Some(&mut unknown_on_destination));
+    let blocked = !missing.is_empty() || !f.admitted || f.vhw_block.is_some();
+    let verdict = verdict(!blocked, fully_checked(vm, dest, &f.unknown));
+    let cat = catalogue();
     CheckReport {
         vm: vm.name.clone(),
         to: dest.name.clone(),
@@ -828,10 +1155,10 @@ fn check_vm_prepared(
         compatible: verdict == Verdict::Compatible,
         verdict,
         missing,
-        admission,
+        admission: prepared.admission.clone(),
         unknown_on_destination,
-        unknown,
-        vhw_blocker: vhw_block,
+        unknown: f.unknown,
+        vhw_blocker: f.vhw_block.map(|v| vhw_block_text(v, dest)),
         vhw: vm.vhw,
         vhw_from: vm.vhw_from,
         vhw_band: vm.vhw_band,
@@ -874,28 +1201,62 @@ fn verdict(nothing_blocks: bool, fully_checked: bool) -> Verdict {
 /// Keys whose value on the destination is not known are not judged (they make the move unknown).
 pub fn missing_requirements(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> Vec<Missing> {
     let eff = effective(dest, evc);
-    missing_with(vm, dest, evc, &eff)
+    let mut out = Vec::new();
+    unmet(vm, dest, &eff, |key, written, requirement, mask| {
+        out.push(missing_entry(
+            key.clone(),
+            written,
+            requirement,
+            available(dest, &eff, key, mask),
+            dest,
+            &eff,
+            mask.then(|| MASK_WHY.to_string()),
+        ))
+    });
+    out
 }
 
-fn missing_with(
+/// What a destination offers of an unmet requirement's key: its effective value, 0 for a feature
+/// only a per-VM mask requires.
+fn available(dest: &Host, eff: &exposure::Effective, key: &Key, from_mask: bool) -> u64 {
+    if from_mask {
+        0
+    } else {
+        exposure::effective_value(dest, eff, key)
+    }
+}
+
+/// Calls `emit(key, written, requirement, from_mask)` for each requirement of `vm` that `dest`'s
+/// effective capabilities `eff` do not meet, in the VM's order, then for each feature only its
+/// per-VM EVC mask requires (`from_mask`: required `Bool:Min:1`; see [`available`]).
+fn unmet(
     vm: &Vm,
     dest: &Host,
-    _evc: EvcSetting<'_>,
     eff: &exposure::Effective,
-) -> Vec<Missing> {
-    let mut out = Vec::new();
+    mut emit: impl FnMut(&Key, &str, Requirement, bool),
+) {
     let offered = eff.present.union(eff.unknown);
     let fast_missing = vm.requirements.bool_min.difference(offered);
     let mask_missing = vm.mask_required.difference(offered);
     if fast_missing.is_empty() && vm.requirements.other.is_empty() && mask_missing.is_empty() {
-        return out;
+        return;
     }
     let list = if fast_missing.is_empty() {
         &vm.requirements.other
     } else {
         &vm.requirements.all
     };
+    // Known features already listed: a mask requirement of the same feature is not repeated.
+    let mut listed = FeatureSet::default();
+    // With only `Bool:Min:1` features to find, each listed once (the list has no repeated
+    // key: `all` is `bool_min` and `other` exactly), the scan stops at the last of them.
+    let early = vm.requirements.other.is_empty()
+        && vm.requirements.bool_min.len() == vm.requirements.all.len();
+    let mut left = fast_missing;
     for r in list {
+        if early && left.is_empty() {
+            break;
+        }
         let (blocked, known) = match &r.key {
             Key::Known(id) if r.requirement.op == ReqOp::Min && r.requirement.value == 1 => {
                 (fast_missing.contains(*id), true)
@@ -911,41 +1272,24 @@ fn missing_with(
                 true,
             ),
         };
+        if let Key::Known(id) = r.key {
+            left.remove(id);
+        }
         if blocked && known && dest.knows(&r.key) {
-            out.push(missing_entry(
-                r.key.clone(),
-                &r.written,
-                r.requirement,
-                exposure::effective_value(dest, eff, &r.key),
-                dest,
-                eff,
-                None,
-            ));
+            if let Key::Known(id) = r.key {
+                listed.insert(id);
+            }
+            emit(&r.key, &r.written, r.requirement, false);
         }
     }
-    for id in mask_missing.iter() {
-        if out
-            .iter()
-            .any(|m| Key::resolve(&m.canonical_key) == Key::Known(id))
-        {
-            continue;
-        }
-        let key = Key::Known(id);
-        let written = catalogue().def(id).key.clone();
-        out.push(missing_entry(
-            key,
-            &written,
+    for id in mask_missing.difference(listed).iter() {
+        emit(
+            &Key::Known(id),
+            &catalogue().def(id).key,
             Requirement::BOOL_MIN_1,
-            0,
-            dest,
-            eff,
-            Some(
-                "its per-VM EVC mask requires it: the VM cannot power on or resume there"
-                    .to_string(),
-            ),
-        ));
+            true,
+        );
     }
-    out
 }
 
 /// Whether `dest`'s EVC-effective capabilities meet every requirement of `vm` that `dest`
@@ -1651,7 +1995,7 @@ pub(crate) fn maintenance_from(
 /// answer what [`check_vm`] or [`check_vm_brief`] answers for `vm` on `destinations[d]` (the
 /// class engine hands over the checks its matrix already made).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn maintenance_checked(
+pub(crate) fn maintenance_checked<C: PlanCheck>(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -1660,8 +2004,8 @@ pub(crate) fn maintenance_checked(
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
     modes: &ModeCatalogue,
-    check: &mut dyn FnMut(&Vm, usize, &Host) -> CheckReport,
-) -> MaintenanceReport {
+    check: &mut dyn FnMut(&Vm, usize, &Host) -> C,
+) -> MaintenanceReport<C> {
     maintenance_with(
         hosts,
         source,
@@ -1676,7 +2020,7 @@ pub(crate) fn maintenance_checked(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn maintenance_with(
+fn maintenance_with<C: PlanCheck>(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -1685,8 +2029,8 @@ fn maintenance_with(
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
     modes: &ModeCatalogue,
-    check: &mut dyn FnMut(&Vm, usize, &Host) -> CheckReport,
-) -> MaintenanceReport {
+    check: &mut dyn FnMut(&Vm, usize, &Host) -> C,
+) -> MaintenanceReport<C> {
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
         let mut breaks: Vec<u8> = destinations.iter().filter_map(|h| h.max_vhw).collect();
@@ -1721,19 +2065,19 @@ fn maintenance_with(
                 n - 1
             ),
         };
-        let mut dests: Vec<CheckReport> = destinations
+        let mut dests: Vec<C> = destinations
             .iter()
             .enumerate()
             .map(|(i, d)| check(vm, i, d))
             .collect();
         if names.len() > 1 {
             for d in &mut dests {
-                d.vm.clone_from(&label);
+                d.name_vm(&label);
             }
         }
-        let verdict = if dests.iter().any(|d| d.verdict == Verdict::Compatible) {
+        let verdict = if dests.iter().any(|d| d.verdict() == Verdict::Compatible) {
             Verdict::Compatible
-        } else if dests.iter().any(|d| d.verdict == Verdict::Unknown) {
+        } else if dests.iter().any(|d| d.verdict() == Verdict::Unknown) {
             Verdict::Unknown
         } else {
             Verdict::Blocked
@@ -1752,24 +2096,21 @@ fn maintenance_with(
         });
     }
     // Computed VMs of adjacent vHW bands with the same answer everywhere are one plan.
-    let mut merged: Vec<VmPlan> = Vec::new();
+    let mut merged: Vec<VmPlan<C>> = Vec::new();
     for plan in plans {
-        let same = |a: &VmPlan, b: &VmPlan| {
+        let same = |a: &VmPlan<C>, b: &VmPlan<C>| {
             a.requirements_from == b.requirements_from
                 && !a.requirements_from.starts_with("input")
                 && a.verdict == b.verdict
                 && a.destinations.len() == b.destinations.len()
                 && a.destinations.iter().zip(&b.destinations).all(|(x, y)| {
-                    x.verdict == y.verdict
-                        && x.vhw_blocker.is_some() == y.vhw_blocker.is_some()
-                        && x.missing
-                            .iter()
-                            .map(|m| &m.canonical_key)
-                            .eq(y.missing.iter().map(|m| &m.canonical_key))
-                        && x.unknown
+                    x.verdict() == y.verdict()
+                        && x.has_vhw_blocker() == y.has_vhw_blocker()
+                        && x.missing_keys().eq(y.missing_keys())
+                        && x.unknown()
                             .iter()
                             .map(|u| &u.key)
-                            .eq(y.unknown.iter().map(|u| &u.key))
+                            .eq(y.unknown().iter().map(|u| &u.key))
                 })
         };
         match merged.last_mut() {
@@ -1777,12 +2118,12 @@ fn maintenance_with(
                 let lo = last
                     .destinations
                     .first()
-                    .and_then(|d| d.vhw_band)
+                    .and_then(|d| d.vhw_band())
                     .map(|b| b.0);
                 let hi = plan
                     .destinations
                     .first()
-                    .and_then(|d| d.vhw_band)
+                    .and_then(|d| d.vhw_band())
                     .map(|b| b.1);
                 if let (Some(lo), Some(hi)) = (lo, hi) {
                     let top = source.max_vhw.unwrap_or(MAX_VHW);
@@ -1795,8 +2136,8 @@ fn maintenance_with(
                     last.vm.clone_from(&name);
                     last.vms = vec![name.clone()];
                     for d in &mut last.destinations {
-                        d.vm.clone_from(&name);
-                        d.vhw_band = Some((lo, hi));
+                        d.name_vm(&name);
+                        d.set_vhw_band((lo, hi));
                     }
                 }
             }
@@ -1895,31 +2236,44 @@ fn maintenance_with(
 }
 
 /// "VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer".
-fn blocked_vm_story(plans: &[VmPlan]) -> String {
-    let blocked: Vec<&VmPlan> = plans
+fn blocked_vm_story<C: PlanCheck>(plans: &[VmPlan<C>]) -> String {
+    let blocked: Vec<&VmPlan<C>> = plans
         .iter()
         .filter(|p| p.verdict == Verdict::Blocked)
         .collect();
     let mut features: Vec<String> = Vec::new();
     let mut lacking: Vec<String> = Vec::new();
+    // What is listed already (a fleet plan has thousands of blocked VM groups).
+    // Every plan has the same destinations, in the same order: a destination is its index.
+    let mut seen_entry: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut seen_dest: Vec<bool> = Vec::new();
+    let mut newer = false;
     for p in &blocked {
-        for d in &p.destinations {
-            for m in &d.missing {
-                if !features.contains(&m.canonical_key) {
-                    features.push(m.canonical_key.clone());
+        for (j, d) in p.destinations.iter().enumerate() {
+            for (ident, key) in d.missing_idents() {
+                if seen_entry.insert(ident) && seen.insert(key) {
+                    features.push(key.to_string());
                 }
             }
-            if d.vhw_blocker.is_some() && !features.iter().any(|f| f.starts_with("a newer ESXi")) {
+            if d.has_vhw_blocker() && !newer {
+                newer = true;
                 features.push("a newer ESXi (virtual hardware)".to_string());
             }
-            if (!d.missing.is_empty() || d.vhw_blocker.is_some()) && !lacking.contains(&d.to) {
-                lacking.push(d.to.clone());
+            if seen_dest.len() <= j {
+                seen_dest.resize(j + 1, false);
+            }
+            if (d.has_missing() || d.has_vhw_blocker()) && !seen_dest[j] {
+                seen_dest[j] = true;
+                if !lacking.iter().any(|l| l == d.to()) {
+                    lacking.push(d.to().to_string());
+                }
             }
         }
     }
     let bands: Vec<(u8, u8)> = blocked
         .iter()
-        .filter_map(|p| p.destinations.first().and_then(|d| d.vhw_band))
+        .filter_map(|p| p.destinations.first().and_then(|d| d.vhw_band()))
         .collect();
     let who = match (
         bands.iter().map(|b| b.0).min(),
@@ -1956,12 +2310,12 @@ pub fn names_plural(names: &[String]) -> bool {
 /// first; VM-side ways out name a host that lacks *all* the blocking features, and every way
 /// that removes a mitigation from guests says it is a security downgrade.
 #[allow(clippy::too_many_arguments)]
-fn remedies(
+fn remedies<C: PlanCheck>(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
     vms: &[&Vm],
-    plans: &[VmPlan],
+    plans: &[VmPlan<C>],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
     modes: &ModeCatalogue,
@@ -1972,20 +2326,28 @@ fn remedies(
     // blocking feature → hosts lacking it (in order; the set keeps this linear in the plans:
     // a fleet plan has thousands of VM groups over the same few destinations)
     let mut blockers: Vec<(Key, Vec<String>)> = Vec::new();
-    let mut seen: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
+    // canonical key → index into `blockers` (a key is resolved once, not per occurrence)
+    let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    let mut seen: rustc_hash::FxHashSet<(usize, &str)> = rustc_hash::FxHashSet::default();
+    let mut seen_entry: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for dest in &plan.destinations {
-            for m in &dest.missing {
-                let key = Key::resolve(&m.canonical_key);
-                let i = match blockers.iter().position(|b| b.0 == key) {
-                    Some(i) => i,
-                    None => {
-                        blockers.push((key, Vec::new()));
-                        blockers.len() - 1
+            for (ident, canonical) in dest.missing_idents() {
+                if !seen_entry.insert(ident) {
+                    continue;
+                }
+                let i = *index.entry(canonical).or_insert_with(|| {
+                    let key = Key::resolve(canonical);
+                    match blockers.iter().position(|b| b.0 == key) {
+                        Some(i) => i,
+                        None => {
+                            blockers.push((key, Vec::new()));
+                            blockers.len() - 1
+                        }
                     }
-                };
-                if seen.insert((i, dest.to.as_str())) {
-                    blockers[i].1.push(dest.to.clone());
+                });
+                if seen.insert((i, dest.to())) {
+                    blockers[i].1.push(dest.to().to_string());
                 }
             }
         }
@@ -2038,8 +2400,8 @@ fn remedies(
         .filter(|p| p.verdict == Verdict::Unknown)
         .flat_map(|p| p.destinations.iter())
         .flat_map(|d| {
-            let dest = destinations.iter().find(|h| h.name == d.to);
-            d.unknown.iter().filter_map(move |u| {
+            let dest = destinations.iter().find(|h| h.name == d.to());
+            d.unknown().iter().filter_map(move |u| {
                 let id = cat.lookup(&u.key).filter(|id| patch.contains(*id))?;
                 // Only where the destination is known to lack it: the source's exposure decides.
                 let lacks = dest.is_some_and(|h| {
@@ -2109,7 +2471,7 @@ fn remedies(
         _ => 4,
     });
     // 2. VM-side: power-cycle the blocked VMs on a host that lacks every blocking feature.
-    let blocked_plans: Vec<&VmPlan> = plans
+    let blocked_plans: Vec<&VmPlan<C>> = plans
         .iter()
         .filter(|p| p.verdict == Verdict::Blocked)
         .collect();
@@ -2358,7 +2720,20 @@ pub fn named(only: &[String], key: &str) -> bool {
 /// The verdict of a move when only the features in `only` are asked about ("did the fix work?"):
 /// blocked if one of them is missing, unknown if one of them cannot be judged, else compatible.
 pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String]) -> Verdict {
-    if missing.iter().any(|m| named(only, &m.canonical_key)) {
+    verdict_only_keys(
+        missing.iter().map(|m| m.canonical_key.as_str()),
+        unknown,
+        only,
+    )
+}
+
+/// [`verdict_only`] of the unmet requirements' canonical keys.
+fn verdict_only_keys<'k>(
+    mut missing: impl Iterator<Item = &'k str>,
+    unknown: &[UnknownItem],
+    only: &[String],
+) -> Verdict {
+    if missing.any(|k| named(only, k)) {
         Verdict::Blocked
     } else if unknown
         .iter()
@@ -2401,22 +2776,22 @@ pub(crate) fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
 }
 
 /// Restricts a maintenance report's verdicts to `only`.
-pub fn limit_maintenance(report: &mut MaintenanceReport, only: &[String]) {
+pub fn limit_maintenance<C: PlanCheck>(report: &mut MaintenanceReport<C>, only: &[String]) {
     for plan in &mut report.vms {
         for d in &mut plan.destinations {
-            d.verdict = verdict_only(&d.missing, &d.unknown, only);
-            d.compatible = d.verdict == Verdict::Compatible;
+            let v = verdict_only_keys(d.missing_keys(), d.unknown(), only);
+            d.set_verdict(v);
         }
         plan.verdict = if plan
             .destinations
             .iter()
-            .any(|d| d.verdict == Verdict::Compatible)
+            .any(|d| d.verdict() == Verdict::Compatible)
         {
             Verdict::Compatible
         } else if plan
             .destinations
             .iter()
-            .any(|d| d.verdict == Verdict::Unknown)
+            .any(|d| d.verdict() == Verdict::Unknown)
         {
             Verdict::Unknown
         } else {

@@ -346,40 +346,49 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
     let cat = catalogue();
     let patch = patch_era();
     // The VMs read from input, by the host they run on (ASCII case-insensitive, as host names
-    // are compared everywhere): one pass over the VMs, not one per host.
-    let mut running: rustc_hash::FxHashMap<String, Vec<&crate::model::Vm>> =
-        rustc_hash::FxHashMap::default();
-    for vm in vms.iter().filter(|v| v.from_input) {
-        if let Some(h) = vm.host.as_deref() {
-            running.entry(h.to_ascii_lowercase()).or_default().push(vm);
-        }
+    // are compared everywhere): one pass over the VMs, not one per host. Per host, the patch-era
+    // features some VM there requires, each with the first such VM.
+    let mut index: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    for (i, host) in hosts.iter().enumerate() {
+        index.entry(host.name.to_ascii_lowercase()).or_insert(i);
     }
-    for host in hosts.iter_mut() {
+    let mut required: Vec<(FeatureSet, Vec<(FeatureId, &str)>)> =
+        vec![(FeatureSet::default(), Vec::new()); hosts.len()];
+    let mut lower = String::new();
+    for vm in vms.iter().filter(|v| v.from_input) {
+        let Some(h) = vm.host.as_deref() else {
+            continue;
+        };
+        let new = vm.requirements.required_features().intersection(patch);
+        if new.is_empty() {
+            continue;
+        }
+        lower.clear();
+        lower.push_str(h);
+        lower.make_ascii_lowercase();
+        let Some(&i) = index.get(lower.as_str()) else {
+            continue;
+        };
+        let (seen, first) = &mut required[i];
+        for id in new.difference(*seen).iter() {
+            first.push((id, vm.name.as_str()));
+        }
+        *seen = seen.union(new);
+    }
+    // Hosts of the same name (case-insensitive) share the VMs.
+    let shared: Vec<usize> = hosts
+        .iter()
+        .map(|h| index[&h.name.to_ascii_lowercase()])
+        .collect();
+    for (host, &i) in hosts.iter_mut().zip(&shared) {
         host.cluster_evidence.clear();
-        let on_host = running
-            .get(&host.name.to_ascii_lowercase())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for vm in on_host.iter().copied() {
-            for id in vm
-                .requirements
-                .required_features()
-                .intersection(patch)
-                .iter()
-            {
-                if !host
-                    .cluster_evidence
-                    .iter()
-                    .any(|e| e.feature == id && e.source == ExposureSource::VmRequirement)
-                {
-                    host.cluster_evidence.push(ClusterEvidence {
-                        feature: id,
-                        exposed: true,
-                        source: ExposureSource::VmRequirement,
-                        detail: format!("{} (running there) requires {}", vm.name, cat.def(id).key),
-                    });
-                }
-            }
+        for &(id, vm) in &required[i].1 {
+            host.cluster_evidence.push(ClusterEvidence {
+                feature: id,
+                exposed: true,
+                source: ExposureSource::VmRequirement,
+                detail: format!("{vm} (running there) requires {}", cat.def(id).key),
+            });
         }
         if let Some(set) = options.evc_exposes {
             for id in patch.iter() {

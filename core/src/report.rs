@@ -385,7 +385,7 @@ pub struct ClusterReport {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct VmPlan {
+pub struct VmPlan<C = CheckReport> {
     /// The VM, or for a group "app01 and 156 other VMs with the same CPU requirements".
     pub vm: String,
     /// Every VM this plan covers: VMs with identical requirements share one plan (a cluster's
@@ -397,7 +397,9 @@ pub struct VmPlan {
     pub can_move: bool,
     /// compatible (a proven destination), blocked (every destination blocked), unknown.
     pub verdict: Verdict,
-    pub destinations: Vec<CheckReport>,
+    /// One check per destination: [`CheckReport`]s, or inside the engine
+    /// [`crate::check::Outcome`]s (contract v2's plans).
+    pub destinations: Vec<C>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -431,7 +433,7 @@ pub struct Remedy {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct MaintenanceReport {
+pub struct MaintenanceReport<C = CheckReport> {
     pub host: String,
     pub evc_mode: Option<String>,
     pub per_vm_evc_mode: Option<String>,
@@ -441,7 +443,7 @@ pub struct MaintenanceReport {
     pub outcome: Verdict,
     /// One sentence, e.g. "esxi01 cannot be evacuated: 0 of 3 destinations possible …".
     pub verdict: String,
-    pub vms: Vec<VmPlan>,
+    pub vms: Vec<VmPlan<C>>,
     pub remedies: Vec<Remedy>,
 }
 

@@ -35,7 +35,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         )));
     }
     let files = inputs::expand(&paths)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
     if loaded.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             loaded.ws.vms.len(),
@@ -74,7 +74,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         args.files.iter().map(|p| p.display().to_string()).collect()
     };
     let mut warnings = loaded.warnings.clone();
-    let mut answer = evcalc::app::check::answer_in(loaded.ws, &request, Vec::new());
+    let mut answer = evcalc::app::check::answer_in(&mut loaded.ws, &request, Vec::new());
     if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
         return Err(fail);
     }

@@ -59,7 +59,7 @@ pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
 
 pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
     if loaded.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             loaded.ws.vms.len(),
@@ -67,7 +67,7 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let modes = loaded.ws.modes.clone();
     let request = request(&args.evc);
-    let answer = app::cluster_in(loaded.ws, &request, Vec::new());
+    let answer = app::cluster_in(&mut loaded.ws, &request, Vec::new());
     if let Some(fail) = option_failure(&answer.option_errors) {
         return Err(fail);
     }

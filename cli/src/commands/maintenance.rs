@@ -27,7 +27,7 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         ));
     }
     let files = inputs::expand(&paths)?;
-    let loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
     if loaded.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             loaded.ws.vms.len(),
@@ -42,7 +42,7 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         vms: args.vms.iter().flat_map(|s| loaded.vm_specs(s)).collect(),
     };
     let modes = loaded.ws.modes.clone();
-    let mut answer = app::maintenance::answer_in(loaded.ws, &request, Vec::new());
+    let mut answer = app::maintenance::answer_in(&mut loaded.ws, &request, Vec::new());
     if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
         return Err(fail);
     }

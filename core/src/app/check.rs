@@ -146,14 +146,17 @@ fn find_host(hosts: &[Host], name: &str) -> Result<usize, CheckError> {
 /// Answers the check question for a request.
 pub fn answer(request: &CheckRequest) -> CheckAnswer {
     let mut option_errors = Vec::new();
-    let ws = super::load(&request.request, &mut option_errors);
-    answer_in(ws, request, option_errors)
+    let mut ws = super::load(&request.request, &mut option_errors);
+    answer_in(&mut ws, request, option_errors)
 }
 
 /// [`answer`] for inputs already loaded (the CLI reads files itself); `request.request.inputs`
 /// is not read. `option_errors` are kept.
+/// The workspace stays the caller's: its hosts get this request's cluster exposure evidence
+/// (replaced on every call), so one loaded workspace can answer several questions, and a large
+/// one is not dropped inside the answer.
 pub fn answer_in(
-    mut ws: Workspace,
+    ws: &mut Workspace,
     request: &CheckRequest,
     mut option_errors: Vec<OptionError>,
 ) -> CheckAnswer {
@@ -163,7 +166,7 @@ pub fn answer_in(
         host_entries,
         class_entries,
         ..
-    } = super::cluster_basis(&mut ws, &request.request, &modes, &mut option_errors);
+    } = super::cluster_basis(ws, &request.request, &modes, &mut option_errors);
     let evc = r.chosen.setting;
     let hosts = &ws.hosts;
     let mut t = Tables::default();

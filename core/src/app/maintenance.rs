@@ -223,14 +223,17 @@ pub fn select_vms<'v>(
 /// Answers the maintenance question for a request.
 pub fn answer(request: &MaintenanceRequest) -> MaintenanceAnswer {
     let mut option_errors = Vec::new();
-    let ws = super::load(&request.request, &mut option_errors);
-    answer_in(ws, request, option_errors)
+    let mut ws = super::load(&request.request, &mut option_errors);
+    answer_in(&mut ws, request, option_errors)
 }
 
 /// [`answer`] for inputs already loaded (the CLI reads files itself); `request.request.inputs`
 /// is not read. `option_errors` are kept.
+/// The workspace stays the caller's: its hosts get this request's cluster exposure evidence
+/// (replaced on every call), so one loaded workspace can answer several questions, and a large
+/// one is not dropped inside the answer.
 pub fn answer_in(
-    mut ws: Workspace,
+    ws: &mut Workspace,
     request: &MaintenanceRequest,
     mut option_errors: Vec<OptionError>,
 ) -> MaintenanceAnswer {
@@ -241,7 +244,7 @@ pub fn answer_in(
         reps,
         host_entries,
         class_entries,
-    } = super::cluster_basis(&mut ws, &request.request, &modes, &mut option_errors);
+    } = super::cluster_basis(ws, &request.request, &modes, &mut option_errors);
     let evc = r.chosen.setting;
     let hosts = &ws.hosts;
     let mut t = Tables::default();
@@ -288,7 +291,15 @@ pub fn answer_in(
                 // Remedies name the destinations as planned (one per class, by label): in this
                 // answer they name hosts.
                 let mut members: Vec<(String, Vec<String>)> = Vec::new();
-                for d in p.vms.iter().flat_map(|v| &v.destinations) {
+                // Every VM group has the same destinations, in the same order (the plan checks
+                // each group against each destination): the first group's name them all.
+                debug_assert!(p.vms.iter().all(|v| {
+                    v.destinations
+                        .iter()
+                        .map(|d| (d.class, &d.hosts))
+                        .eq(p.vms[0].destinations.iter().map(|d| (d.class, &d.hosts)))
+                }));
+                for d in p.vms.iter().take(1).flat_map(|v| &v.destinations) {
                     let label = destination_name(d, &class_entries, &host_entries);
                     if !members.iter().any(|(l, _)| *l == label) {
                         let names = destination_hosts(d, &class_entries, &host_entries)

@@ -585,8 +585,8 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
 /// Answers the cluster question for a request.
 pub fn cluster(request: &Request) -> ClusterAnswer {
     let mut option_errors = Vec::new();
-    let ws = load(request, &mut option_errors);
-    cluster_in(ws, request, option_errors)
+    let mut ws = load(request, &mut option_errors);
+    cluster_in(&mut ws, request, option_errors)
 }
 
 /// What the cluster-wide answers (`cluster`, `check`, `maintenance`) start from: the request's
@@ -633,8 +633,11 @@ pub(crate) fn cluster_basis<'m>(
 
 /// [`cluster`] for inputs already loaded (the CLI reads files itself: bounded reads, UTF-16,
 /// directories, `--modes`); `request.inputs` is not read. `option_errors` are kept.
+/// The workspace stays the caller's: its hosts get this request's cluster exposure evidence
+/// (replaced on every call), so one loaded workspace can answer several questions, and a large
+/// one is not dropped inside the answer.
 pub fn cluster_in(
-    mut ws: session::Workspace,
+    ws: &mut session::Workspace,
     request: &Request,
     mut option_errors: Vec<OptionError>,
 ) -> ClusterAnswer {
@@ -645,7 +648,7 @@ pub fn cluster_in(
         reps,
         host_entries,
         class_entries,
-    } = cluster_basis(&mut ws, request, &modes, &mut option_errors);
+    } = cluster_basis(ws, request, &modes, &mut option_errors);
     let evc = r.chosen.setting;
     let hosts = &ws.hosts;
     let mut t = Tables::default();
@@ -1019,6 +1022,7 @@ pub(crate) fn plan_for(
         } else {
             None
         };
+        let to = prepared[d].host().name.as_str();
         match cached {
             Some(c) => {
                 debug_assert_eq!(
@@ -1026,13 +1030,16 @@ pub(crate) fn plan_for(
                     crate::check::check_vm_brief(vm, dest, evc),
                     "the matrix's check"
                 );
-                c
+                crate::check::Outcome::of_report(c, to)
             }
             None => {
-                let c = crate::check::check_vm_brief_on(vm, &prepared[d], evc);
+                let c = crate::check::check_outcome(vm, &prepared[d], evc);
                 debug_assert_eq!(
                     c,
-                    crate::check::check_vm_brief(vm, dest, evc),
+                    crate::check::Outcome::of_report(
+                        crate::check::check_vm_brief(vm, dest, evc),
+                        to
+                    ),
                     "a check on a prepared destination"
                 );
                 c
@@ -1051,6 +1058,11 @@ pub(crate) fn plan_for(
         .iter()
         .map(|&c| classes.members[c].len())
         .collect();
+    // The checks share their unmet-requirement entries (one per destination and requirement):
+    // each is interned once, by its address, which identifies it while `report.vms` holds it
+    // (all of it, until every plan is interned).
+    let mut interned: rustc_hash::FxHashMap<usize, u32> = rustc_hash::FxHashMap::default();
+    let mut planned = std::mem::take(&mut report.vms);
     let plan = MaintenancePlan {
         hosts: match source {
             Some(i) => vec![i as u32],
@@ -1060,13 +1072,24 @@ pub(crate) fn plan_for(
         label: source_host.name.clone(),
         outcome: report.outcome,
         verdict: report.verdict.clone(),
-        vms: std::mem::take(&mut report.vms)
-            .into_iter()
-            .map(|p| plan_vms(p, &dest_class, &dest_members, &whole, t))
+        vms: planned
+            .iter_mut()
+            .map(|p| plan_vms(p, &dest_class, &dest_members, &whole, t, &mut interned))
             .collect(),
         remedies: report.remedies.clone(),
     };
-    (plan, report)
+    let v1 = crate::report::MaintenanceReport {
+        host: report.host,
+        evc_mode: report.evc_mode,
+        per_vm_evc_mode: report.per_vm_evc_mode,
+        evacuable: report.evacuable,
+        outcome: report.outcome,
+        verdict: report.verdict,
+        vms: Vec::new(),
+        remedies: report.remedies,
+    };
+    drop(planned);
+    (plan, v1)
 }
 
 /// `--only KEYS`: a cell's verdict as far as these features are concerned.
@@ -1096,23 +1119,41 @@ pub(crate) fn blockers_of(c: &crate::report::CheckReport, t: &mut Tables) -> Vec
 }
 
 fn plan_vms(
-    p: VmPlan,
+    p: &mut VmPlan<crate::check::Outcome<'_>>,
     dest_class: &[usize],
     dest_members: &[Vec<u32>],
     whole: &[usize],
     t: &mut Tables,
+    interned: &mut rustc_hash::FxHashMap<usize, u32>,
 ) -> PlanVms {
     PlanVms {
-        vm: p.vm,
-        vms: p.vms,
-        requirements_from: p.requirements_from,
+        vm: std::mem::take(&mut p.vm),
+        vms: std::mem::take(&mut p.vms),
+        requirements_from: std::mem::take(&mut p.requirements_from),
         verdict: p.verdict,
         destinations: p
             .destinations
             .iter()
             .enumerate()
             .map(|(d, c)| {
-                let blockers = blockers_of(c, t);
+                let mut blockers: Vec<u32> = c
+                    .missing
+                    .iter()
+                    .map(|m| {
+                        *interned
+                            .entry(std::sync::Arc::as_ptr(m) as usize)
+                            .or_insert_with(|| t.blocker(m))
+                    })
+                    .collect();
+                if let Some(text) = &c.vhw_blocker {
+                    blockers.push(
+                        *interned
+                            .entry(std::sync::Arc::as_ptr(text) as *const u8 as usize)
+                            .or_insert_with(|| {
+                                t.blocker(&crate::check::vhw_missing(text, c.vhw.unwrap_or(0)))
+                            }),
+                    );
+                }
                 Destination {
                     class: dest_class.get(d).copied().unwrap_or(0) as u32,
                     hosts: dest_members
@@ -1122,10 +1163,7 @@ fn plan_vms(
                     verdict: c.verdict,
                     blockers,
                     unknowns: c.unknown.iter().map(|u| t.unknown(u)).collect(),
-                    destination_not_admitted: c
-                        .admission
-                        .as_ref()
-                        .is_some_and(|a| a.admitted == Some(false)),
+                    destination_not_admitted: c.not_admitted,
                     vhw_band: c.vhw_band,
                 }
             })
