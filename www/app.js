@@ -1458,9 +1458,20 @@ function renderFileList() {
   );
 }
 
+/** The bundled example (examples/mdclear-cluster/, see www/example-module.py), loaded only when
+ * asked for: the served page imports pkg/example.js (written by build.sh) at the first click; the
+ * single offline file carries the same module as a function (EVCALC_INLINE.example). A build
+ * without the example directory has no files.
+ * @returns {Promise<import('./types').ExampleReply>} */
+async function bundledExample() {
+  if (INLINE) return { ok: true, files: INLINE.example?.() ?? [] };
+  const { files } = await import('./pkg/example.js');
+  return { ok: true, files };
+}
+
 async function loadExample() {
   try {
-    const { files } = await call({ kind: 'example' });
+    const { files } = await bundledExample();
     if (!files.length) {
       setStatus('This build has no bundled example.', true);
       return;

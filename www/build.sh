@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the evcalc WebAssembly module for the web page into www/pkg/.
+# Builds the evcalc WebAssembly module for the web page into www/pkg/, and the bundled example
+# beside it (www/pkg/example.js, page data loaded on click; not in the module).
 #   www/build.sh            # from any directory
 # Also writes www/dist/evcalc.html, the whole page in one file that works opened from disk.
 # Needs rustup + cargo and python3. Installs the wasm32 target and wasm-bindgen-cli (pinned to the crate's
@@ -41,7 +42,12 @@ if [ "$GZ" -gt $((250 * 1024)) ]; then
   echo "build.sh: warning: the module is over the 250 KB gzipped budget" >&2
 fi
 
-# The single offline file: page, script, styles and the module in one HTML file (file:// works).
+# The bundled example, page data the page imports only when "Load example" is clicked (not in the module).
+python3 www/example-module.py
+EX=www/pkg/example.js
+awk -v raw="$(wc -c <"$EX")" -v gz="$(gzip -9 -c "$EX" | wc -c)" 'BEGIN { printf "www/pkg/example.js (the bundled example, loaded on click): %d bytes (%.1f KB), gzip -9: %d bytes (%.1f KB)\n", raw, raw / 1024, gz, gz / 1024 }'
+
+# The single offline file: page, script, styles, the module and the example in one HTML file (file:// works).
 python3 www/single-file.py
 SINGLE=www/dist/evcalc.html
 SRAW=$(wc -c <"$SINGLE")

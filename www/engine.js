@@ -1,18 +1,18 @@
-// The engine behind the page: the evcalc WebAssembly module's exports (analyze, example,
-// version) wrapped in the page's message protocol. Runs in the Web Worker (worker.js) when the
+// The engine behind the page: the evcalc WebAssembly module's exports (analyze, version)
+// wrapped in the page's message protocol. Runs in the Web Worker (worker.js) when the
 // page is served, and on the page's main thread or in a Blob worker in the single offline file
 // (dist/evcalc.html, written by build.sh). Protocol (every reply carries the request's id):
 //   {kind: 'analyze', request} → {ok, analysis, ms, bytes, sentAt}   analysis = the core's
 //       ClusterAnswer (contract v2, typed in contract.d.ts) exactly as the module returned it,
 //       or {request_error} when the request itself could not be read;
 //   {kind: 'raw'}              → {ok, json}   the last answer as the module's JSON text (the JSON
-//       report download; the same as `evcalc cluster --json`);
-//   {kind: 'example'}          → {ok, files}  the bundled example as [{name, text}].
+//       report download; the same as `evcalc cluster --json`).
+// The bundled example is not the engine's: app.js loads it (pkg/example.js) on click.
 // The answer is computed over host classes, so it is small even for hundreds of hosts: it is
 // posted as it is (no packing, no transfer list).
 
 /**
- * @param {{analyze: (json: string) => string, example: () => string}} api the module's exports
+ * @param {{analyze: (json: string) => string}} api the module's exports
  * @returns {(data: any) => {reply: any, transfer: Transferable[]}}
  */
 export function makeHandler(api) {
@@ -31,7 +31,6 @@ export function makeHandler(api) {
         return { reply: { id, ok: true, analysis, ms, bytes: json.length, sentAt: performance.timeOrigin + performance.now() }, transfer: [] };
       }
       if (kind === 'raw') return { reply: { id, ok: lastRaw !== null, json: lastRaw, error: lastRaw === null ? 'no analysis yet' : undefined }, transfer: [] };
-      if (kind === 'example') return { reply: { id, ok: true, files: JSON.parse(api.example()) }, transfer: [] };
       return { reply: { id, ok: false, error: `unknown request kind ${kind}` }, transfer: [] };
     } catch (e) {
       // A trap inside the module (a bug in evcalc): report it; the page starts a fresh engine.

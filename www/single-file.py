@@ -7,8 +7,10 @@ What goes in:
 - one inline module script: the wasm-bindgen glue (pkg/evcalc_wasm.js) and engine.js, each
   wrapped in a function scope with their `export` keywords removed, the WebAssembly module as
   base64, the source of a Blob worker (glue + engine again, fed the compiled module by the page),
-  then the page's modules (PAGE_MODULES, dependencies first) in one scope, their one-line
-  `import { … } from './x.js';` statements and `export` keywords removed;
+  the bundled example (pkg/example.js, written by example-module.py) as a function the page
+  calls only when "Load example" is clicked, then the page's modules (PAGE_MODULES, dependencies
+  first) in one scope, their one-line `import { … } from './x.js';` statements and `export`
+  keywords removed;
 - a Content-Security-Policy with the same intent as the served page: only these two inline
   elements (by SHA-256 hash), WebAssembly, a Blob worker, no connection at all.
 
@@ -78,9 +80,13 @@ def main() -> None:
     css = read("style.css")
     app = page_modules()
     glue = scoped("evcalcGlue", strip_exports(read("pkg/evcalc_wasm.js"), "pkg/evcalc_wasm.js"),
-                  ["initSync", "analyze", "example", "version"])
+                  ["initSync", "analyze", "version"])
     engine = scoped("evcalcEngine", strip_exports(read("engine.js"), "engine.js"), ["makeHandler"])
     wasm = base64.b64encode((WWW / "pkg" / "evcalc_wasm_bg.wasm").read_bytes()).decode()
+    # The served page imports pkg/example.js on click; here the module's body becomes a function
+    # the page calls on click (JavaScript engines only pre-parse a function body until its call).
+    example = ("function evcalcExample() {\n"
+               + strip_exports(read("pkg/example.js"), "pkg/example.js") + "\nreturn files;\n}\n")
 
     worker = glue + engine + """
 let handle = null;
@@ -105,11 +111,13 @@ onmessage = ({ data }) => {
         "\n// evcalc, single offline file (written by www/build.sh; do not edit)\n"
         + glue
         + engine
+        + example
         + "globalThis.EVCALC_INLINE = {\n"
         + "  glue: evcalcGlue,\n"
         + "  makeHandler: evcalcEngine.makeHandler,\n"
         + f"  workerSource: {as_js(worker)},\n"
         + f"  wasm: {as_js(wasm)},\n"
+        + "  example: evcalcExample,\n"
         + "};\n"
         + app
     )

@@ -60,6 +60,12 @@ export interface AnalyzeReply {
   sentAt: number;
 }
 
+/** The bundled example (app.js `bundledExample`, from pkg/example.js): inputs of a request. */
+export interface ExampleReply {
+  ok: true;
+  files: { name: string; text: string }[];
+}
+
 /** A grid the matrix is drawn from: the class matrix, or the host × host grid derived from it
  * (matrix-view.js). */
 export interface Grid {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HERE, REPO, WWW, artefact, startServer, startBrowser, openPage, analysed, seqOf, example, shot, paste } from './harness.mjs';
+import { HERE, REPO, WWW, artefact, startServer, startBrowser, openPage, analysed, seqOf, example, bundledExample, shot, paste } from './harness.mjs';
 
 const HOSTS = ['esxi01.txt', 'esxi02.txt', 'esxi03.txt', 'esxi04.txt'];
 const LAPTOP = { width: 1366, height: 768 };
@@ -352,6 +352,10 @@ test('dist/evcalc.html opened via file:// renders the example and the matrix, an
   const startMs = Date.now() - t0;
   const engine = await page.evaluate(() => document.body.dataset.engine);
   await loadExample(page);
+  // The example is inlined too, exactly the repository's files and text.
+  const expected = bundledExample();
+  assert.deepEqual(await page.evaluate(() => globalThis.EVCALC_INLINE.example()), expected);
+  assert.equal(await page.locator('#filelist li').count(), expected.length);
   assert.match(await (await classCell(page, 'esxi01', 'esxi02')).getAttribute('class'), /\bbad\b/);
   assert.match(await (await classCell(page, 'esxi02', 'esxi01')).getAttribute('class'), /\bok\b/);
   assert.match(await page.locator('#headline').innerText(), /esxi01 cannot be fully evacuated/);

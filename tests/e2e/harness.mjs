@@ -149,6 +149,17 @@ export function example(name) {
   return fs.readFileSync(path.join(REPO, 'examples/mdclear-cluster', name), 'utf8');
 }
 
+/** What "Load example" must load, read here independently of www/example-module.py: every
+ * examples/mdclear-cluster/*.txt except the grep-*.txt transcripts, sorted by name, as [{name, text}]. */
+export function bundledExample() {
+  const dir = path.join(REPO, 'examples/mdclear-cluster');
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.txt') && !n.startsWith('grep-') && fs.statSync(path.join(dir, n)).isFile())
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+}
+
 export function shot(page, name, fullPage = true) {
   fs.mkdirSync(OUTPUT, { recursive: true });
   return page.screenshot({ path: path.join(OUTPUT, name), fullPage });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, artefact, startServer, startBrowser, openPage, analysed, seqOf, example, shot, paste, watchMainThread, longestStall, copy, pressPaste } from './harness.mjs';
+import { REPO, artefact, startServer, startBrowser, openPage, analysed, seqOf, example, bundledExample, shot, paste, watchMainThread, longestStall, copy, pressPaste } from './harness.mjs';
 
 const HOSTS = ['esxi01.txt', 'esxi02.txt', 'esxi03.txt', 'esxi04.txt'];
 let server, base, browser;
@@ -222,12 +222,27 @@ test('"show every host" expands the class matrix to hosts with the same verdicts
   await page.close();
 });
 
-test('Load example button loads the bundled cluster', async () => {
+test('Load example button loads the bundled cluster, fetched only on the click', async () => {
+  const requests = [];
+  const record = (r) => requests.push(r.url());
+  browser.context.on('request', record);
   const { page, problems } = await openPage(browser.context, base);
+  // The example is page data, not part of the module, and only fetched when asked for.
+  assert.ok(requests.some((u) => u.endsWith('/pkg/evcalc_wasm_bg.wasm')));
+  assert.ok(!requests.some((u) => u.endsWith('/pkg/example.js')), 'the example was loaded before the click');
   const n = await seqOf(page);
   await page.click('#load-example');
   await analysed(page, n);
-  assert.ok((await page.locator('#filelist li').count()) >= 4);
+  browser.context.off('request', record);
+  assert.deepEqual(requests.filter((u) => u.endsWith('/pkg/example.js')), [`${base}pkg/example.js`]);
+  // Exactly the repository's files and text (what the module exports, and the files listed).
+  const expected = bundledExample();
+  assert.ok(expected.length >= 4);
+  assert.deepEqual(await page.evaluate(async () => (await import('/pkg/example.js')).files), expected);
+  assert.equal(await page.locator('#filelist li').count(), expected.length);
+  const listed = await page.locator('#filelist').innerText();
+  for (const { name } of expected) assert.ok(listed.includes(name), `${name} is not listed`);
+  assert.equal(await page.evaluate(async () => 'example' in (await import('/pkg/evcalc_wasm.js'))), false, 'the module still exports example()');
   assert.match(await (await classCell(page, 'esxi01', 'esxi02')).getAttribute('class'), /\bbad\b/);
   assert.match(await (await classCell(page, 'esxi02', 'esxi01')).getAttribute('class'), /\bok\b/);
   assert.match(await (await classCell(page, 'esxi01', 'esxi04')).getAttribute('class'), /\bbad\b/);
@@ -235,6 +250,21 @@ test('Load example button loads the bundled cluster', async () => {
   await shot(page, 'example.png');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('a build without the example says so, and a missing example module is an error, not a hang', async () => {
+  for (const [body, status, message] of [
+    ['export const files = [];\n', 200, /^This build has no bundled example\.$/],
+    ['', 404, /^Could not load the example: /],
+  ]) {
+    const { page } = await openPage(browser.context, base);
+    await page.route('**/pkg/example.js', (route) => route.fulfill({ status, contentType: 'text/javascript', body }));
+    await page.click('#load-example');
+    await page.waitForFunction(() => document.getElementById('status').classList.contains('bad'));
+    assert.match(await page.locator('#status').innerText(), message);
+    assert.equal(await page.locator('#filelist li').count(), 0);
+    await page.close();
+  }
 });
 
 test('a real govc host file chosen with the file picker shows up as intel-broadwell', async () => {
@@ -464,6 +494,7 @@ test('nothing but the page’s own origin was contacted, and the CSP blocks the 
   const urls = [...browser.requests];
   assert.ok(urls.some((u) => u.endsWith('/pkg/evcalc_wasm_bg.wasm')), 'the module load (from the worker) was observed');
   assert.ok(urls.some((u) => u.endsWith('/worker.js')));
+  assert.ok(urls.some((u) => u.endsWith('/pkg/example.js')), 'the example load (on click) was observed');
   const foreign = urls.filter((u) => !(u.startsWith(`${origin}/`) || u.startsWith(`blob:${origin}/`) || u.startsWith('data:')));
   assert.deepEqual(foreign, [], `requests that left ${origin}`);
 

@@ -3,12 +3,13 @@
 //! [`ClusterAnswer`](evcalc::app::ClusterAnswer) (contract v2, `"schema": 2`), serialised as
 //! JSON — the same answer as the CLI's `evcalc cluster --json` (documented in `docs/json.md`,
 //! typed in `www/contract.d.ts`).
+//!
+//! The bundled example is not in the module: it is page data (`www/pkg/example.js`, written by
+//! `www/build.sh` and imported only when the page's "Load example" is clicked).
 
 use evcalc::app::{Request, cluster as core_analyze};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-include!(concat!(env!("OUT_DIR"), "/example.rs"));
 
 /// A request the module could not read. Returned instead of a `ClusterAnswer`; the page tells
 /// the two apart by the `request_error` field.
@@ -55,23 +56,6 @@ fn request_error(message: String, line: usize, column: usize) -> String {
         r#"{"request_error":{"message":"invalid request","line":0,"column":0,"expected":""}}"#
             .to_string()
     })
-}
-
-#[derive(Serialize)]
-struct ExampleFile<'a> {
-    name: &'a str,
-    text: &'a str,
-}
-
-/// The bundled MDCLEAR example cluster (`examples/mdclear-cluster/*.txt`) as `[{name,text}]`,
-/// ready to be the `inputs` of a request.
-#[wasm_bindgen]
-pub fn example() -> String {
-    let files: Vec<ExampleFile<'_>> = EXAMPLE
-        .iter()
-        .map(|(name, text)| ExampleFile { name, text })
-        .collect();
-    serde_json::to_string(&files).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// The evcalc version the module was built from.
@@ -125,14 +109,5 @@ mod tests {
         let err = &out["errors"][0];
         assert_eq!(err["source"], "paste");
         assert_eq!(err["line"], 3);
-    }
-
-    #[test]
-    fn example_is_a_list_of_named_texts() {
-        let files: Vec<serde_json::Value> = serde_json::from_str(&example()).unwrap();
-        for f in &files {
-            assert!(f["name"].as_str().unwrap().ends_with(".txt"));
-            assert!(!f["text"].as_str().unwrap().is_empty());
-        }
     }
 }
