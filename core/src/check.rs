@@ -662,12 +662,10 @@ pub struct Prepared<'h> {
     admission: Option<Admission>,
     /// The unmet-requirement entries [`check_outcome`] has built for this destination, by a hash
     /// of (key as written, requirement, from a per-VM mask): the same entry for every VM.
-    #[allow(clippy::type_complexity)]
-    entries: std::cell::RefCell<
-        rustc_hash::FxHashMap<u64, Vec<(Requirement, bool, std::sync::Arc<Missing>)>>,
-    >,
-    /// The same entries for catalogue features required `Bool:Min:1`, by feature.
-    by_feature: std::cell::RefCell<Vec<Option<std::sync::Arc<Missing>>>>,
+    entries: std::cell::RefCell<Entries>,
+    /// The same entries for catalogue features required `Bool:Min:1`, by feature: an index
+    /// into `entries.list`, `u32::MAX` for none yet.
+    by_feature: std::cell::RefCell<Vec<u32>>,
     /// The virtual hardware blockers [`check_outcome`] has written, by VM hardware version.
     vhw_texts: std::cell::RefCell<Vec<(u8, std::sync::Arc<str>)>>,
 }
@@ -689,6 +687,14 @@ impl<'h> Prepared<'h> {
     pub fn host(&self) -> &'h Host {
         self.dest
     }
+}
+
+/// The unmet-requirement entries of a prepared destination: (requirement, from a per-VM mask,
+/// entry), found by a hash of (feature or key as written, requirement, from a mask).
+#[derive(Debug, Clone, Default)]
+struct Entries {
+    list: Vec<(Requirement, bool, std::sync::Arc<Missing>)>,
+    index: rustc_hash::FxHashMap<u64, Vec<u32>>,
 }
 
 /// [`check_vm`] on a prepared destination (`prepared` must be `Prepared::of(dest, evc)` for
@@ -762,6 +768,14 @@ pub trait PlanCheck {
     fn unknown(&self) -> &[UnknownItem];
     fn has_vhw_blocker(&self) -> bool;
     fn vhw_band(&self) -> Option<(u8, u8)>;
+    /// The unmet requirements, in order.
+    fn missing_entries(&self) -> impl Iterator<Item = &Missing>;
+    fn missing_count(&self) -> usize;
+    /// Why the destination cannot run the VM's virtual hardware version.
+    fn vhw_text(&self) -> Option<&str>;
+    fn vhw(&self) -> Option<u8>;
+    /// The destination cannot be admitted to the cluster's EVC mode.
+    fn not_admitted(&self) -> bool;
     /// Names the VM (or VM group) the check is for, where the check carries the name.
     fn name_vm(&mut self, name: &str);
     fn set_vhw_band(&mut self, band: (u8, u8));
@@ -797,6 +811,23 @@ impl PlanCheck for CheckReport {
     }
     fn vhw_band(&self) -> Option<(u8, u8)> {
         self.vhw_band
+    }
+    fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
+        self.missing.iter()
+    }
+    fn missing_count(&self) -> usize {
+        self.missing.len()
+    }
+    fn vhw_text(&self) -> Option<&str> {
+        self.vhw_blocker.as_deref()
+    }
+    fn vhw(&self) -> Option<u8> {
+        self.vhw
+    }
+    fn not_admitted(&self) -> bool {
+        self.admission
+            .as_ref()
+            .is_some_and(|a| a.admitted == Some(false))
     }
     fn name_vm(&mut self, name: &str) {
         self.vm.clear();
@@ -837,6 +868,21 @@ impl PlanCheck for Outcome<'_> {
     fn vhw_band(&self) -> Option<(u8, u8)> {
         self.vhw_band
     }
+    fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
+        self.missing.iter().map(|m| &**m)
+    }
+    fn missing_count(&self) -> usize {
+        self.missing.len()
+    }
+    fn vhw_text(&self) -> Option<&str> {
+        self.vhw_blocker.as_deref()
+    }
+    fn vhw(&self) -> Option<u8> {
+        self.vhw
+    }
+    fn not_admitted(&self) -> bool {
+        self.not_admitted
+    }
     fn name_vm(&mut self, _name: &str) {}
     fn set_vhw_band(&mut self, band: (u8, u8)) {
         self.vhw_band = Some(band);
@@ -866,9 +912,10 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) 
         };
         if let Some(id) = common {
             if by_feature.is_empty() {
-                by_feature.resize(catalogue().len(), None);
+                *by_feature = vec![u32::MAX; catalogue().len()];
             }
-            if let Some(Some(m)) = by_feature.get(id.0 as usize)
+            if let Some(&i) = by_feature.get(id.0 as usize)
+                && let Some((_, _, m)) = entries.list.get(i as usize)
                 && m.key == written
             {
                 missing.push(m.clone());
@@ -880,9 +927,11 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) 
             Key::Known(id) => hash_of(&(id.0, requirement, mask)),
             Key::Unknown(_) => hash_of(&(written, requirement, mask)),
         };
-        let bucket = entries.entry(hash).or_default();
+        let Entries { list, index } = &mut *entries;
+        let bucket = index.entry(hash).or_default();
         let found = bucket
             .iter()
+            .map(|&i| &list[i as usize])
             .find(|(r, from_mask, m)| *r == requirement && *from_mask == mask && m.key == written);
         let entry = match found {
             Some((_, _, m)) => m.clone(),
@@ -896,15 +945,19 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) 
                     eff,
                     mask.then(|| MASK_WHY.to_string()),
                 ));
-                bucket.push((requirement, mask, m.clone()));
+                bucket.push(list.len() as u32);
+                list.push((requirement, mask, m.clone()));
                 m
             }
         };
         if let Some(id) = common
             && let Some(slot) = by_feature.get_mut(id.0 as usize)
-            && slot.is_none()
+            && *slot == u32::MAX
+            && let Some(i) = list
+                .iter()
+                .rposition(|(_, _, m)| std::sync::Arc::ptr_eq(m, &entry))
         {
-            *slot = Some(entry.clone());
+            *slot = i as u32;
         }
         missing.push(entry);
     });
@@ -1736,66 +1789,64 @@ pub(crate) fn row_vms(
 /// identical to the row host (two members of one host class): then the cell is computed, not
 /// assumed.
 pub(crate) fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
-    matrix_cell_checked(vms, to, evc).0
+    let checks: Vec<CheckReport> = vms.iter().map(|vm| check_vm_brief(vm, to, evc)).collect();
+    cell_of(to, &checks)
 }
 
-/// [`matrix_cell`] and the per-band checks it was folded from ([`check_vm_brief`], one per VM).
-pub(crate) fn matrix_cell_checked(
+/// [`matrix_cell`] on a prepared destination, and the per-band checks it was folded from
+/// ([`check_outcome`], one per VM): the class matrix prepares each column once.
+pub(crate) fn matrix_cell_outcomes<'h>(
     vms: &[Vm],
-    to: &Host,
+    to: &Prepared<'h>,
     evc: EvcSetting<'_>,
-) -> (MatrixCell, Vec<CheckReport>) {
-    let checks: Vec<CheckReport> = vms.iter().map(|vm| check_vm_brief(vm, to, evc)).collect();
-    (cell_of(to, &checks), checks)
+) -> (MatrixCell, Vec<Outcome<'h>>) {
+    let checks: Vec<Outcome<'h>> = vms.iter().map(|vm| check_outcome(vm, to, evc)).collect();
+    (cell_of(to.host(), &checks), checks)
 }
 
 /// Folds the per-band checks of one (from, to) pair into a matrix cell.
-fn cell_of(to: &Host, checks: &[CheckReport]) -> MatrixCell {
-    let verdict = worst(checks.iter().map(|c| c.verdict));
+fn cell_of<C: PlanCheck>(to: &Host, checks: &[C]) -> MatrixCell {
+    let verdict = worst(checks.iter().map(|c| c.verdict()));
     let mut missing: Vec<Missing> = Vec::new();
     let mut unknown: Vec<UnknownItem> = Vec::new();
     let mut not_admitted = false;
     for c in checks {
-        for m in &c.missing {
+        for m in c.missing_entries() {
             if !missing.iter().any(|x| x.canonical_key == m.canonical_key) {
                 missing.push(m.clone());
             }
         }
-        for u in &c.unknown {
+        for u in c.unknown() {
             if !unknown.iter().any(|x| x.key == u.key) {
                 unknown.push(u.clone());
             }
         }
-        if let Some(v) = &c.vhw_blocker
+        if let Some(v) = c.vhw_text()
             && !unknown.iter().any(|x| x.why == *v)
             && !missing.iter().any(|m| m.key.starts_with("vmx-"))
         {
-            missing.push(vhw_missing(v, c.vhw.unwrap_or(0)));
+            missing.push(vhw_missing(v, c.vhw().unwrap_or(0)));
         }
-        not_admitted |= c
-            .admission
-            .as_ref()
-            .is_some_and(|a| a.admitted == Some(false));
+        not_admitted |= c.not_admitted();
     }
     let differ = checks.len() > 1
-        && checks
-            .iter()
-            .any(|c| c.verdict != checks[0].verdict || c.missing.len() != checks[0].missing.len());
+        && checks.iter().any(|c| {
+            c.verdict() != checks[0].verdict() || c.missing_count() != checks[0].missing_count()
+        });
     let bands = if differ {
         checks
             .iter()
             .map(|c| BandCell {
-                vhw_from: c.vhw_band.map_or(MIN_VHW, |b| b.0),
-                vhw_to: c.vhw_band.map_or(MAX_VHW, |b| b.1),
-                verdict: c.verdict,
+                vhw_from: c.vhw_band().map_or(MIN_VHW, |b| b.0),
+                vhw_to: c.vhw_band().map_or(MAX_VHW, |b| b.1),
+                verdict: c.verdict(),
                 missing: c
-                    .missing
-                    .iter()
-                    .map(|m| m.canonical_key.clone())
+                    .missing_keys()
+                    .map(str::to_string)
                     .chain(
-                        c.vhw_blocker
+                        c.vhw_text()
                             .iter()
-                            .map(|_| format!("vmx-{}", c.vhw.unwrap_or(0))),
+                            .map(|_| format!("vmx-{}", c.vhw().unwrap_or(0))),
                     )
                     .collect(),
             })
@@ -2245,14 +2296,13 @@ fn blocked_vm_story<C: PlanCheck>(plans: &[VmPlan<C>]) -> String {
     let mut lacking: Vec<String> = Vec::new();
     // What is listed already (a fleet plan has thousands of blocked VM groups).
     // Every plan has the same destinations, in the same order: a destination is its index.
-    let mut seen_entry: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
-    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut seen_entry = Seen::default();
     let mut seen_dest: Vec<bool> = Vec::new();
     let mut newer = false;
     for p in &blocked {
         for (j, d) in p.destinations.iter().enumerate() {
             for (ident, key) in d.missing_idents() {
-                if seen_entry.insert(ident) && seen.insert(key) {
+                if seen_entry.insert(ident) && !features.iter().any(|f| f == key) {
                     features.push(key.to_string());
                 }
             }
@@ -2297,6 +2347,18 @@ fn blocked_vm_story<C: PlanCheck>(plans: &[VmPlan<C>]) -> String {
     )
 }
 
+/// A set of numbers (entry identities, index pairs); the map type of the plan's interning, so
+/// the page's module carries one hash table instance for both.
+#[derive(Default)]
+pub(crate) struct Seen(rustc_hash::FxHashMap<usize, u32>);
+
+impl Seen {
+    /// Adds `n`; whether it was new.
+    pub(crate) fn insert(&mut self, n: usize) -> bool {
+        self.0.insert(n, 0).is_none()
+    }
+}
+
 /// Whether a list of host names stands for more than one host: several names, or one class
 /// label (`esxi02–04`, `a, b and 3 more`, see `crate::classes::label`).
 pub fn names_plural(names: &[String]) -> bool {
@@ -2326,27 +2388,25 @@ fn remedies<C: PlanCheck>(
     // blocking feature → hosts lacking it (in order; the set keeps this linear in the plans:
     // a fleet plan has thousands of VM groups over the same few destinations)
     let mut blockers: Vec<(Key, Vec<String>)> = Vec::new();
-    // canonical key → index into `blockers` (a key is resolved once, not per occurrence)
-    let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    let mut seen: rustc_hash::FxHashSet<(usize, &str)> = rustc_hash::FxHashSet::default();
-    let mut seen_entry: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
+    // Entries already counted (an identity stands for one feature on one destination), and
+    // (blocker, destination index) pairs: every plan has the same destinations, in order.
+    let mut seen_entry = Seen::default();
+    let mut seen = Seen::default();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
-        for dest in &plan.destinations {
+        for (j, dest) in plan.destinations.iter().enumerate() {
             for (ident, canonical) in dest.missing_idents() {
                 if !seen_entry.insert(ident) {
                     continue;
                 }
-                let i = *index.entry(canonical).or_insert_with(|| {
-                    let key = Key::resolve(canonical);
-                    match blockers.iter().position(|b| b.0 == key) {
-                        Some(i) => i,
-                        None => {
-                            blockers.push((key, Vec::new()));
-                            blockers.len() - 1
-                        }
+                let key = Key::resolve(canonical);
+                let i = match blockers.iter().position(|b| b.0 == key) {
+                    Some(i) => i,
+                    None => {
+                        blockers.push((key, Vec::new()));
+                        blockers.len() - 1
                     }
-                });
-                if seen.insert((i, dest.to())) {
+                };
+                if seen.insert(i * plan.destinations.len() + j) {
                     blockers[i].1.push(dest.to().to_string());
                 }
             }
@@ -2721,19 +2781,23 @@ pub fn named(only: &[String], key: &str) -> bool {
 /// blocked if one of them is missing, unknown if one of them cannot be judged, else compatible.
 pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String]) -> Verdict {
     verdict_only_keys(
-        missing.iter().map(|m| m.canonical_key.as_str()),
+        &mut missing.iter().map(|m| m.canonical_key.as_str()),
         unknown,
         only,
     )
 }
 
 /// [`verdict_only`] of the unmet requirements' canonical keys.
-fn verdict_only_keys<'k>(
-    mut missing: impl Iterator<Item = &'k str>,
+fn verdict_only_keys(
+    missing: &mut dyn Iterator<Item = &str>,
     unknown: &[UnknownItem],
     only: &[String],
 ) -> Verdict {
-    if missing.any(|k| named(only, k)) {
+    let mut blocked = false;
+    for k in missing {
+        blocked |= named(only, k);
+    }
+    if blocked {
         Verdict::Blocked
     } else if unknown
         .iter()
@@ -2779,7 +2843,7 @@ pub(crate) fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
 pub fn limit_maintenance<C: PlanCheck>(report: &mut MaintenanceReport<C>, only: &[String]) {
     for plan in &mut report.vms {
         for d in &mut plan.destinations {
-            let v = verdict_only_keys(d.missing_keys(), d.unknown(), only);
+            let v = verdict_only_keys(&mut d.missing_keys(), d.unknown(), only);
             d.set_verdict(v);
         }
         plan.verdict = if plan

@@ -348,9 +348,11 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
     // The VMs read from input, by the host they run on (ASCII case-insensitive, as host names
     // are compared everywhere): one pass over the VMs, not one per host. Per host, the patch-era
     // features some VM there requires, each with the first such VM.
-    let mut index: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let mut index: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
     for (i, host) in hosts.iter().enumerate() {
-        index.entry(host.name.to_ascii_lowercase()).or_insert(i);
+        index
+            .entry(host.name.to_ascii_lowercase())
+            .or_insert(i as u32);
     }
     let mut required: Vec<(FeatureSet, Vec<(FeatureId, &str)>)> =
         vec![(FeatureSet::default(), Vec::new()); hosts.len()];
@@ -369,7 +371,7 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
         let Some(&i) = index.get(lower.as_str()) else {
             continue;
         };
-        let (seen, first) = &mut required[i];
+        let (seen, first) = &mut required[i as usize];
         for id in new.difference(*seen).iter() {
             first.push((id, vm.name.as_str()));
         }
@@ -378,7 +380,7 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
     // Hosts of the same name (case-insensitive) share the VMs.
     let shared: Vec<usize> = hosts
         .iter()
-        .map(|h| index[&h.name.to_ascii_lowercase()])
+        .map(|h| index[&h.name.to_ascii_lowercase()] as usize)
         .collect();
     for (host, &i) in hosts.iter_mut().zip(&shared) {
         host.cluster_evidence.clear();

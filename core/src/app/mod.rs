@@ -311,8 +311,8 @@ pub(crate) struct Tables {
 }
 
 /// Checks made for the matrix: (from class, to class, VM name, vHW band) -> the check.
-pub(crate) type CheckCache =
-    rustc_hash::FxHashMap<(usize, usize, String, Option<(u8, u8)>), crate::report::CheckReport>;
+pub(crate) type CheckCache<'h> =
+    rustc_hash::FxHashMap<(usize, usize, String, Option<(u8, u8)>), crate::check::Outcome<'h>>;
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
@@ -712,26 +712,60 @@ pub fn cluster_in(
     // The matrix's checks, kept for the class maintenance plans, which check the same computed
     // VMs against the same destinations: (from class, to class, VM name, vHW band) -> check.
     let mut checked: CheckCache = CheckCache::default();
+    // The columns, prepared once for every row (their unmet-requirement entries shared). The
+    // diagonal of a class with several members is another member of the class: a different
+    // host (a computed VM moving back to its own host is another question, see
+    // `crate::check::check_vm`).
+    let others: Vec<Option<Host>> = if too_many {
+        Vec::new()
+    } else {
+        reps.iter()
+            .enumerate()
+            .map(|(a, to)| {
+                (classes.members[a].len() >= 2).then(|| Host {
+                    name: format!("another of {}", classes.labels[a]),
+                    ..to.clone()
+                })
+            })
+            .collect()
+    };
+    let columns: Vec<crate::check::Prepared<'_>> = if too_many {
+        Vec::new()
+    } else {
+        reps.iter()
+            .map(|to| crate::check::Prepared::of(to, evc))
+            .collect()
+    };
+    let diagonal: Vec<Option<crate::check::Prepared<'_>>> = others
+        .iter()
+        .map(|o| o.as_ref().map(|h| crate::check::Prepared::of(h, evc)))
+        .collect();
     if !too_many {
         for (a, from) in reps.iter().enumerate() {
             let vms = crate::check::row_vms(from, &reps, evc, r.per_vm, r.vhw);
             let mut row = Vec::with_capacity(reps.len());
-            for (b, to) in reps.iter().enumerate() {
-                if a == b && classes.members[a].len() < 2 {
+            for (b, column) in columns.iter().enumerate() {
+                let to = if a == b {
+                    diagonal[a].as_ref()
+                } else {
+                    Some(column)
+                };
+                let Some(to) = to else {
                     row.push(None);
                     continue;
-                }
-                let (cell, checks) = if a == b {
-                    // Another member of the class: a different host (a computed VM moving
-                    // back to its own host is another question, see `crate::check::check_vm`).
-                    let other = Host {
-                        name: format!("another of {}", classes.labels[a]),
-                        ..to.clone()
-                    };
-                    crate::check::matrix_cell_checked(&vms, &other, evc)
-                } else {
-                    crate::check::matrix_cell_checked(&vms, to, evc)
                 };
+                let (cell, checks) = crate::check::matrix_cell_outcomes(&vms, to, evc);
+                #[cfg(debug_assertions)]
+                for (vm, c) in vms.iter().zip(&checks) {
+                    debug_assert_eq!(
+                        *c,
+                        crate::check::Outcome::of_report(
+                            crate::check::check_vm_brief(vm, to.host(), evc),
+                            &to.host().name
+                        ),
+                        "a matrix check on a prepared destination"
+                    );
+                }
                 row.push(Some(t.cell(&limit(cell, &request.only))));
                 for (vm, c) in vms.iter().zip(checks) {
                     checked.insert((a, b, vm.name.clone(), vm.vhw_band), c);
@@ -1027,10 +1061,13 @@ pub(crate) fn plan_for(
             Some(c) => {
                 debug_assert_eq!(
                     c,
-                    crate::check::check_vm_brief(vm, dest, evc),
+                    crate::check::Outcome::of_report(
+                        crate::check::check_vm_brief(vm, dest, evc),
+                        to
+                    ),
                     "the matrix's check"
                 );
-                crate::check::Outcome::of_report(c, to)
+                c
             }
             None => {
                 let c = crate::check::check_outcome(vm, &prepared[d], evc);
