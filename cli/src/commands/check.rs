@@ -75,6 +75,8 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     };
     let mut warnings = loaded.warnings.clone();
     let mut answer = evcalc::app::check::answer_in(&mut loaded.ws, &request, Vec::new());
+    // The inputs are done with: free them before the answer is rendered (peak memory).
+    super::release(&mut loaded.ws);
     if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
         return Err(fail);
     }

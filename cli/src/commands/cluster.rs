@@ -68,6 +68,8 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let modes = loaded.ws.modes.clone();
     let request = request(&args.evc);
     let answer = app::cluster_in(&mut loaded.ws, &request, Vec::new());
+    // The inputs are done with: free them before the answer is rendered (peak memory).
+    super::release(&mut loaded.ws);
     if let Some(fail) = option_failure(&answer.option_errors) {
         return Err(fail);
     }

@@ -43,6 +43,8 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     };
     let modes = loaded.ws.modes.clone();
     let mut answer = app::maintenance::answer_in(&mut loaded.ws, &request, Vec::new());
+    // The inputs are done with: free them before the answer is rendered (peak memory).
+    super::release(&mut loaded.ws);
     if let Some(fail) = super::cluster::option_failure(&answer.option_errors) {
         return Err(fail);
     }

@@ -207,3 +207,12 @@ pub fn shell_lines(lead: &str, words: &[String], width: usize) -> String {
     out.push('\n');
     out
 }
+
+/// Frees what a workspace holds of the inputs (hosts, their parsed inputs, VMs) once the answer
+/// is made: the answer is rendered without them, and a 10,000-host fleet's inputs are most of
+/// the peak memory.
+pub fn release(ws: &mut evcalc::session::Workspace) {
+    drop(std::mem::take(&mut ws.hosts));
+    drop(std::mem::take(&mut ws.host_inputs));
+    drop(std::mem::take(&mut ws.vms));
+}
