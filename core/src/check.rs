@@ -758,27 +758,37 @@ pub trait PlanCheck {
     fn set_verdict(&mut self, verdict: Verdict);
     /// The destination's name.
     fn to(&self) -> &str;
-    /// The canonical keys of the unmet requirements, in order.
-    fn missing_keys(&self) -> impl Iterator<Item = &str>;
-    /// [`PlanCheck::missing_keys`], each with an identity: entries of the same identity are the
-    /// same (feature, destination), so a pass over a plan's checks can skip them (an
-    /// [`Outcome`]'s shared entries; a report's own entries are each their own).
-    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)>;
-    fn has_missing(&self) -> bool;
-    fn unknown(&self) -> &[UnknownItem];
-    fn has_vhw_blocker(&self) -> bool;
-    fn vhw_band(&self) -> Option<(u8, u8)>;
     /// The unmet requirements, in order.
     fn missing_entries(&self) -> impl Iterator<Item = &Missing>;
     fn missing_count(&self) -> usize;
+    fn unknown(&self) -> &[UnknownItem];
     /// Why the destination cannot run the VM's virtual hardware version.
     fn vhw_text(&self) -> Option<&str>;
     fn vhw(&self) -> Option<u8>;
+    fn vhw_band(&self) -> Option<(u8, u8)>;
     /// The destination cannot be admitted to the cluster's EVC mode.
     fn not_admitted(&self) -> bool;
     /// Names the VM (or VM group) the check is for, where the check carries the name.
     fn name_vm(&mut self, name: &str);
     fn set_vhw_band(&mut self, band: (u8, u8));
+
+    /// The canonical keys of the unmet requirements, in order.
+    fn missing_keys(&self) -> impl Iterator<Item = &str> {
+        self.missing_entries().map(|m| m.canonical_key.as_str())
+    }
+    /// [`PlanCheck::missing_keys`], each with an identity, the entry's address: entries of the
+    /// same identity are the same (feature, destination), so a pass over a plan's checks can
+    /// skip them (an [`Outcome`]'s entries are shared; a report's are each its own).
+    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.missing_entries()
+            .map(|m| (m as *const Missing as usize, m.canonical_key.as_str()))
+    }
+    fn has_missing(&self) -> bool {
+        self.missing_count() > 0
+    }
+    fn has_vhw_blocker(&self) -> bool {
+        self.vhw_text().is_some()
+    }
 }
 
 impl PlanCheck for CheckReport {
@@ -792,37 +802,23 @@ impl PlanCheck for CheckReport {
     fn to(&self) -> &str {
         &self.to
     }
-    fn missing_keys(&self) -> impl Iterator<Item = &str> {
-        self.missing.iter().map(|m| m.canonical_key.as_str())
-    }
-    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.missing
-            .iter()
-            .map(|m| (m as *const Missing as usize, m.canonical_key.as_str()))
-    }
-    fn has_missing(&self) -> bool {
-        !self.missing.is_empty()
-    }
-    fn unknown(&self) -> &[UnknownItem] {
-        &self.unknown
-    }
-    fn has_vhw_blocker(&self) -> bool {
-        self.vhw_blocker.is_some()
-    }
-    fn vhw_band(&self) -> Option<(u8, u8)> {
-        self.vhw_band
-    }
     fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
         self.missing.iter()
     }
     fn missing_count(&self) -> usize {
         self.missing.len()
     }
+    fn unknown(&self) -> &[UnknownItem] {
+        &self.unknown
+    }
     fn vhw_text(&self) -> Option<&str> {
         self.vhw_blocker.as_deref()
     }
     fn vhw(&self) -> Option<u8> {
         self.vhw
+    }
+    fn vhw_band(&self) -> Option<(u8, u8)> {
+        self.vhw_band
     }
     fn not_admitted(&self) -> bool {
         self.admission
@@ -848,37 +844,24 @@ impl PlanCheck for Outcome<'_> {
     fn to(&self) -> &str {
         self.to
     }
-    fn missing_keys(&self) -> impl Iterator<Item = &str> {
-        self.missing.iter().map(|m| m.canonical_key.as_str())
-    }
-    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.missing
-            .iter()
-            .map(|m| (std::sync::Arc::as_ptr(m) as usize, m.canonical_key.as_str()))
-    }
-    fn has_missing(&self) -> bool {
-        !self.missing.is_empty()
-    }
-    fn unknown(&self) -> &[UnknownItem] {
-        &self.unknown
-    }
-    fn has_vhw_blocker(&self) -> bool {
-        self.vhw_blocker.is_some()
-    }
-    fn vhw_band(&self) -> Option<(u8, u8)> {
-        self.vhw_band
-    }
+    /// The shared entries: an entry's address is its `Arc`'s.
     fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
         self.missing.iter().map(|m| &**m)
     }
     fn missing_count(&self) -> usize {
         self.missing.len()
     }
+    fn unknown(&self) -> &[UnknownItem] {
+        &self.unknown
+    }
     fn vhw_text(&self) -> Option<&str> {
         self.vhw_blocker.as_deref()
     }
     fn vhw(&self) -> Option<u8> {
         self.vhw
+    }
+    fn vhw_band(&self) -> Option<(u8, u8)> {
+        self.vhw_band
     }
     fn not_admitted(&self) -> bool {
         self.not_admitted
