@@ -92,16 +92,16 @@ fn one_check(c: &mut Criterion) {
     // blockers, open points, admission, band), the unmet-requirement entries shared between the
     // VMs checked against the prepared destination.
     assert_eq!(
-        check::check_outcome(app01, &esxi02_prepared, haswell),
+        check::check_outcome(app01, &esxi02_prepared),
         check::Outcome::of_report(check::check_vm_brief(app01, esxi02, haswell), &esxi02.name)
     );
     g.bench_function(
         "check_outcome prepared, compatible (real vm-1003 -> host-14, intel-broadwell)",
-        |b| b.iter(|| check::check_outcome(black_box(real_vm), &host14_prepared, broadwell)),
+        |b| b.iter(|| check::check_outcome(black_box(real_vm), &host14_prepared)),
     );
     g.bench_function(
         "check_outcome prepared, blocked by MDCLEAR (example app01 -> esxi02, intel-haswell)",
-        |b| b.iter(|| check::check_outcome(black_box(app01), &esxi02_prepared, haswell)),
+        |b| b.iter(|| check::check_outcome(black_box(app01), &esxi02_prepared)),
     );
     g.bench_function(
         "missing_requirements, compatible (vm-1003 -> host-14)",

@@ -731,6 +731,7 @@ pub struct Outcome<'h> {
 impl<'h> Outcome<'h> {
     /// The outcome a report states (`to` names its destination).
     pub fn of_report(report: CheckReport, to: &'h str) -> Outcome<'h> {
+        let not_admitted = PlanCheck::not_admitted(&report);
         Outcome {
             to,
             verdict: report.verdict,
@@ -743,10 +744,7 @@ impl<'h> Outcome<'h> {
             vhw_blocker: report.vhw_blocker.map(Into::into),
             vhw: report.vhw,
             vhw_band: report.vhw_band,
-            not_admitted: report
-                .admission
-                .as_ref()
-                .is_some_and(|a| a.admitted == Some(false)),
+            not_admitted,
         }
     }
 }
@@ -872,11 +870,11 @@ impl PlanCheck for Outcome<'_> {
     }
 }
 
-/// [`check_vm_brief_on`] as an [`Outcome`]: the same verdict, unmet requirements (shared
+/// [`check_vm_brief_on`] as an [`Outcome`] (the cluster's EVC setting is the one `prepared` was
+/// made for): the same verdict, unmet requirements (shared
 /// entries), open points and virtual hardware blocker, without the report's copies of names,
 /// mode and admission. The check of a plan over thousands of VMs (`docs/performance.md`).
-pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) -> Outcome<'h> {
-    let _ = evc;
+pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>) -> Outcome<'h> {
     let dest = prepared.dest;
     let eff = &prepared.eff;
     let offered = eff.present.union(eff.unknown);
@@ -912,14 +910,14 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) 
         };
         let Entries { list, index } = &mut *entries;
         let bucket = index.entry(hash).or_default();
-        let found = bucket
-            .iter()
-            .map(|&i| &list[i as usize])
-            .find(|(r, from_mask, m)| *r == requirement && *from_mask == mask && m.key == written);
-        let entry = match found {
-            Some((_, _, m)) => m.clone(),
+        let found = bucket.iter().copied().find(|&i| {
+            let (r, from_mask, m) = &list[i as usize];
+            *r == requirement && *from_mask == mask && m.key == written
+        });
+        let i = match found {
+            Some(i) => i,
             None => {
-                let m = std::sync::Arc::new(missing_entry(
+                let m = missing_entry(
                     key.clone(),
                     written,
                     requirement,
@@ -927,22 +925,20 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) 
                     dest,
                     eff,
                     mask.then(|| MASK_WHY.to_string()),
-                ));
-                bucket.push(list.len() as u32);
-                list.push((requirement, mask, m.clone()));
-                m
+                );
+                let i = list.len() as u32;
+                bucket.push(i);
+                list.push((requirement, mask, std::sync::Arc::new(m)));
+                i
             }
         };
         if let Some(id) = common
             && let Some(slot) = by_feature.get_mut(id.0 as usize)
             && *slot == u32::MAX
-            && let Some(i) = list
-                .iter()
-                .rposition(|(_, _, m)| std::sync::Arc::ptr_eq(m, &entry))
         {
-            *slot = i as u32;
+            *slot = i;
         }
-        missing.push(entry);
+        missing.push(list[i as usize].2.clone());
     });
     drop(entries);
     drop(by_feature);
@@ -972,7 +968,8 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>, evc: EvcSetting<'_>) 
     }
 }
 
-fn hash_of(value: &impl std::hash::Hash) -> u64 {
+/// A value's FxHash: the key of the engine's and the answers' interning tables.
+pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(value)
 }
@@ -1781,9 +1778,8 @@ pub(crate) fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixC
 pub(crate) fn matrix_cell_outcomes<'h>(
     vms: &[Vm],
     to: &Prepared<'h>,
-    evc: EvcSetting<'_>,
 ) -> (MatrixCell, Vec<Outcome<'h>>) {
-    let checks: Vec<Outcome<'h>> = vms.iter().map(|vm| check_outcome(vm, to, evc)).collect();
+    let checks: Vec<Outcome<'h>> = vms.iter().map(|vm| check_outcome(vm, to)).collect();
     (cell_of(to.host(), &checks), checks)
 }
 

@@ -348,12 +348,17 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
     // The VMs read from input, by the host they run on (ASCII case-insensitive, as host names
     // are compared everywhere): one pass over the VMs, not one per host. Per host, the patch-era
     // features some VM there requires, each with the first such VM.
+    // Hosts of the same name (case-insensitive) share the VMs: `shared[i]` is the first of them.
     let mut index: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
-    for (i, host) in hosts.iter().enumerate() {
-        index
-            .entry(host.name.to_ascii_lowercase())
-            .or_insert(i as u32);
-    }
+    let shared: Vec<usize> = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            *index
+                .entry(host.name.to_ascii_lowercase())
+                .or_insert(i as u32) as usize
+        })
+        .collect();
     let mut required: Vec<(FeatureSet, Vec<(FeatureId, &str)>)> =
         vec![(FeatureSet::default(), Vec::new()); hosts.len()];
     let mut lower = String::new();
@@ -377,11 +382,6 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
         }
         *seen = seen.union(new);
     }
-    // Hosts of the same name (case-insensitive) share the VMs.
-    let shared: Vec<usize> = hosts
-        .iter()
-        .map(|h| index[&h.name.to_ascii_lowercase()] as usize)
-        .collect();
     for (host, &i) in hosts.iter_mut().zip(&shared) {
         host.cluster_evidence.clear();
         for &(id, vm) in &required[i].1 {

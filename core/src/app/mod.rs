@@ -314,10 +314,7 @@ pub(crate) struct Tables {
 pub(crate) type CheckCache<'h> =
     rustc_hash::FxHashMap<(usize, usize, String, Option<(u8, u8)>), crate::check::Outcome<'h>>;
 
-fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(value)
-}
+use crate::check::hash_of;
 
 impl Tables {
     pub(crate) fn feature(&mut self, key: &str) -> Option<u32> {
@@ -754,7 +751,7 @@ pub fn cluster_in(
                     row.push(None);
                     continue;
                 };
-                let (cell, checks) = crate::check::matrix_cell_outcomes(&vms, to, evc);
+                let (cell, checks) = crate::check::matrix_cell_outcomes(&vms, to);
                 #[cfg(debug_assertions)]
                 for (vm, c) in vms.iter().zip(&checks) {
                     debug_assert_eq!(
@@ -1070,7 +1067,7 @@ pub(crate) fn plan_for(
                 c
             }
             None => {
-                let c = crate::check::check_outcome(vm, &prepared[d], evc);
+                let c = crate::check::check_outcome(vm, &prepared[d]);
                 debug_assert_eq!(
                     c,
                     crate::check::Outcome::of_report(
