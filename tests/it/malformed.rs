@@ -245,6 +245,17 @@ fn rows() -> Vec<Row> {
             1,
             "expected `]` closing the array `(vim.vm.FeatureRequirement) [` opened at line 45, column 25, found end of input",
         ),
+        // Found by the `detect` fuzz target (issue 24): a govc host JSON (`localhost.localdomain`,
+        // ESXi 6.7, from our corpus) with a string cut by a newline at line 79. serde_json put
+        // the error at 80:0 (the line break itself) and detection called the file "evcState
+        // JSON"; it is govc JSON, and the break ends line 79 (58 characters).
+        err(
+            "govc host JSON with a string cut by a newline (fuzz: detect)",
+            read(&format!("{MALFORMED}/detect-evcstate-col0.json")),
+            79,
+            59,
+            "invalid JSON: control character (\\u0000-\\u001F) found while parsing a string",
+        ),
         err(
             "grep -A 2 fragment cut after a key line",
             head(GREP, 3),

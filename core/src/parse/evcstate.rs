@@ -18,6 +18,24 @@ pub(crate) fn looks_like(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.contains("\"currentevcmodekey\"")
         && (lower.contains("\"featuremask\"") || lower.contains("\"featurecapability\""))
+        && !is_govc_object(&lower)
+}
+
+/// Whether lower-cased JSON is a govc/govmomi managed-object dump (`"Type": "HostSystem"`,
+/// `"HostSystems": [`, a VM), which carries `CurrentEVCModeKey` and `FeatureCapability` in its
+/// summary and config: such a file is govc JSON, and a broken one is reported as govc JSON
+/// (found by fuzzing: a cut host JSON was reported as "evcState JSON").
+fn is_govc_object(lower: &str) -> bool {
+    [
+        "\"hostsystem\"",
+        "\"hostsystems\"",
+        "\"virtualmachine\"",
+        "\"virtualmachines\"",
+        "\"config.featurecapability\"",
+        "\"runtime.featurerequirement\"",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
 }
 
 fn get<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
@@ -83,13 +101,8 @@ fn keys_on(list: Option<&Value>, masks: bool) -> Option<Vec<String>> {
 
 /// Parses an `evcState` export.
 pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        ParseError::new(
-            u32::try_from(e.line()).unwrap_or(u32::MAX),
-            u32::try_from(e.column()).unwrap_or(u32::MAX),
-            format!("evcState JSON: {e}"),
-        )
-    })?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| super::govc_json::json_error_named(&e, text, false, "evcState JSON"))?;
     let state = find_state(&v, 0).ok_or_else(|| {
         ParseError::new(1, 1, "expected an evcState object with currentEVCModeKey")
     })?;

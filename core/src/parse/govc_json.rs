@@ -119,19 +119,28 @@ fn expected_object(found: &str) -> String {
     format!("expected a HostSystem, VirtualMachine or EVC mode object ({found})")
 }
 
-fn json_error(e: &serde_json::Error, body: &str, bom: bool) -> ParseError {
+/// A serde_json error as a [`ParseError`] at evcalc's 1-based line and character column,
+/// prefixed with the format's name (`invalid JSON`, `evcState JSON`). Every JSON parser of
+/// evcalc goes through here.
+pub(crate) fn json_error(e: &serde_json::Error, body: &str, bom: bool) -> ParseError {
+    json_error_named(e, body, bom, "invalid JSON")
+}
+
+/// [`json_error`] with the format's name given.
+pub(crate) fn json_error_named(
+    e: &serde_json::Error,
+    body: &str,
+    bom: bool,
+    format: &str,
+) -> ParseError {
     let full = e.to_string();
     // serde_json appends " at line L column C"; the position goes into `pos`.
     let message = match full.rfind(" at line ") {
         Some(i) => &full[..i],
         None => &full,
     };
-    let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
-    // serde_json's column counts bytes; evcalc's columns count characters (found by fuzzing:
-    // non-ASCII text before the error put the column past the end of the line).
-    let mut col = u32::try_from(char_column(body, e.line(), e.column()))
-        .unwrap_or(u32::MAX)
-        .max(1);
+    let (line, col) = json_position(body, e.line(), e.column());
+    let mut col = col;
     if bom && line == 1 {
         col = col.saturating_add(1);
     }
@@ -140,7 +149,36 @@ fn json_error(e: &serde_json::Error, body: &str, bom: bool) -> ParseError {
     } else {
         ""
     };
-    ParseError::new(line, col, format!("invalid JSON: {message}{hint}"))
+    ParseError::new(line, col, format!("{format}: {message}{hint}"))
+}
+
+/// serde_json's (1-based line, byte column) as evcalc's 1-based (line, character column).
+/// serde_json reports column 0 when the offending character is the line break itself (it has
+/// already counted the new line): that is the end of the previous line (found by fuzzing: a
+/// string cut by a newline gave `80:0`). Line 0 (an error before any input) is 1:1.
+fn json_position(body: &str, line: usize, byte_col: usize) -> (u32, u32) {
+    if line == 0 {
+        return (1, 1);
+    }
+    if byte_col == 0 {
+        if line == 1 {
+            return (1, 1);
+        }
+        let previous = body.split('\n').nth(line - 2).unwrap_or("");
+        let previous = previous.strip_suffix('\r').unwrap_or(previous);
+        let col = previous.chars().count() + 1;
+        return (
+            u32::try_from(line - 1).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        );
+    }
+    // serde_json's column counts bytes; evcalc's columns count characters (found by fuzzing:
+    // non-ASCII text before the error put the column past the end of the line).
+    let col = char_column(body, line, byte_col).max(1);
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
 }
 
 /// The 1-based character column of the 1-based byte column `byte_col` of line `line` of `text`.
