@@ -30,7 +30,8 @@ the masks expose MDCLEAR cannot move to a host that does not offer it (microcode
 stale masks — evcalc tells which from the raw and masked values).
 
 Inputs (one or more per file; a directory means every file in it):
-  vim-cmd hostsvc/hostconfig > esxi01.txt         host: featureCapability, maxEVCModeKey
+  vim-cmd hostsvc/hostconfig > esxi01.txt         host: featureCapability, maskedFeatureCapability
+  vim-cmd hostsvc/hostsummary > esxi01-sum.txt    host: maxEVCModeKey, currentEVCModeKey (cross-check)
   vim-cmd vmsvc/get.runtime VMID > app01.txt      VM: featureRequirement (running VMs)
   vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear   a fragment: raw then masked block; only these keys are known
   govc object.save (XML), govc/govmomi JSON, .vmx featMask.vm.* lines, /etc/vmware/config";

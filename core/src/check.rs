@@ -12,7 +12,6 @@ use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue, fid};
 use crate::evc::{EvcMode, ModeCatalogue};
 use crate::exposure::{self, effective_decision as effective};
 use crate::model::{Host, Key, Provenance, Requirements, Vm, VmRequirement, masks_expose};
-use crate::remedy::{Disruption, rule_for};
 use crate::report::*;
 use crate::value::{ReqOp, Requirement};
 
@@ -300,6 +299,7 @@ pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
             unproven: Vec::new(),
             unrecorded: Vec::new(),
             vendor_mismatch: false,
+            baseline_exposes: Vec::new(),
             reason: Some("partial input (a fragment): admission cannot be judged".to_string()),
         };
     }
@@ -322,8 +322,63 @@ pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
         unproven: refs(unproven),
         unrecorded: refs(unrecorded),
         vendor_mismatch,
+        baseline_exposes: Vec::new(),
         reason,
     }
+}
+
+/// Admission of `host` to `mode` in a cluster whose patch-era findings are `findings` (see
+/// [`exposure::findings`]): [`admission`], and once a member's evidence shows the baseline
+/// exposing a patch-era feature, a host without it is not admitted ([C] KB 52085/68024:
+/// "Unpatched ESXi hosts will no longer be admitted into the EVC cluster"); where the baseline's
+/// exposure is not shown and the host lacks it, admission is uncertain. One rule for the class
+/// table and `plan --add` (issue 19: they disagreed).
+pub fn admission_in_cluster(
+    host: &Host,
+    mode: &EvcMode,
+    findings: &[exposure::PatchFinding],
+) -> Admission {
+    let mut a = admission(host, mode);
+    if host.is_fragment() {
+        return a;
+    }
+    let cat = catalogue();
+    let raw_unknown = exposure::raw_unknown(host);
+    let mut exposed_missing = FeatureSet::default();
+    let mut open = FeatureSet::default();
+    for f in findings {
+        let Some(id) = cat.lookup(&f.feature) else {
+            continue;
+        };
+        let has = host.caps.present.contains(id);
+        let known = !raw_unknown.contains(id);
+        match (f.baseline, has, known) {
+            (exposure::Tri::Yes, false, true) => exposed_missing.insert(id),
+            (exposure::Tri::Yes, false, false) | (exposure::Tri::Unknown, false, _) => {
+                open.insert(id)
+            }
+            _ => {}
+        }
+    }
+    if !exposed_missing.is_empty() {
+        a.admitted = Some(false);
+        a.verdict = AdmissionVerdict::NotAdmitted;
+        a.missing.extend(refs(exposed_missing));
+        a.baseline_exposes = refs(exposed_missing);
+        a.reason = None;
+    } else if !open.is_empty() && a.admitted == Some(true) {
+        a.admitted = None;
+        a.verdict = AdmissionVerdict::Uncertain;
+        a.unproven.extend(refs(open));
+        a.reason = Some(format!(
+            "admitted if the cluster's baseline does not expose {} (not shown)",
+            open.iter()
+                .map(|id| cat.def(id).key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    a
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -722,6 +777,8 @@ pub struct Outcome<'h> {
     pub unknown: Vec<UnknownItem>,
     /// Shared, like the unmet-requirement entries.
     pub vhw_blocker: Option<std::sync::Arc<str>>,
+    /// The highest virtual hardware version the destination's ESXi runs, when shown.
+    pub destination_max_vhw: Option<u8>,
     pub vhw: Option<u8>,
     pub vhw_band: Option<(u8, u8)>,
     /// The destination cannot be admitted to the cluster's EVC mode.
@@ -742,6 +799,7 @@ impl<'h> Outcome<'h> {
                 .collect(),
             unknown: report.unknown,
             vhw_blocker: report.vhw_blocker.map(Into::into),
+            destination_max_vhw: report.destination_max_vhw,
             vhw: report.vhw,
             vhw_band: report.vhw_band,
             not_admitted,
@@ -787,6 +845,18 @@ pub trait PlanCheck {
     fn has_vhw_blocker(&self) -> bool {
         self.vhw_text().is_some()
     }
+    /// The highest virtual hardware version the destination's ESXi runs, when shown.
+    fn destination_max_vhw(&self) -> Option<u8>;
+    /// The virtual hardware blocker as a blocking entry (typed: [`VhwTooNew`]).
+    fn vhw_entry(&self) -> Option<Missing> {
+        self.vhw_text().map(|t| {
+            vhw_missing(
+                t,
+                self.vhw().unwrap_or(0),
+                self.destination_max_vhw().unwrap_or(0),
+            )
+        })
+    }
 }
 
 impl PlanCheck for CheckReport {
@@ -811,6 +881,9 @@ impl PlanCheck for CheckReport {
     }
     fn vhw_text(&self) -> Option<&str> {
         self.vhw_blocker.as_deref()
+    }
+    fn destination_max_vhw(&self) -> Option<u8> {
+        self.destination_max_vhw
     }
     fn vhw(&self) -> Option<u8> {
         self.vhw
@@ -854,6 +927,9 @@ impl PlanCheck for Outcome<'_> {
     }
     fn vhw_text(&self) -> Option<&str> {
         self.vhw_blocker.as_deref()
+    }
+    fn destination_max_vhw(&self) -> Option<u8> {
+        self.destination_max_vhw
     }
     fn vhw(&self) -> Option<u8> {
         self.vhw
@@ -962,6 +1038,7 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>) -> Outcome<'h> {
         missing,
         unknown: f.unknown,
         vhw_blocker,
+        destination_max_vhw: dest.max_vhw,
         vhw: vm.vhw,
         vhw_band: vm.vhw_band,
         not_admitted: !f.admitted,
@@ -1192,6 +1269,7 @@ fn check_vm_prepared(
         unknown_on_destination,
         unknown: f.unknown,
         vhw_blocker: f.vhw_block.map(|v| vhw_block_text(v, dest)),
+        destination_max_vhw: dest.max_vhw,
         vhw: vm.vhw,
         vhw_from: vm.vhw_from,
         vhw_band: vm.vhw_band,
@@ -1381,32 +1459,39 @@ fn missing_entry(
     eff: &exposure::Effective,
     why: Option<String>,
 ) -> Missing {
+    let raw_available = dest.knows(&key).then(|| dest.caps.value(&key));
+    let per_vm_mask = why.is_some();
+    let absence = match (&key, raw_available, eff.basis) {
+        _ if per_vm_mask => Some(Absence::PerVmMask),
+        (Key::Known(_), None, _) => Some(Absence::RawNotShown),
+        (Key::Known(_), Some(raw), _) if !requirement.is_met_by(raw) => Some(Absence::NotOnCpu),
+        (Key::Known(_), Some(_), exposure::Basis::Raw) => Some(Absence::NotOnCpu),
+        (Key::Known(_), Some(_), exposure::Basis::MaskedList) => Some(Absence::MasksHide),
+        (Key::Known(_), Some(_), _) => Some(Absence::ModeHides),
+        (Key::Unknown(_), _, _) => None,
+    };
+    // A single grep block of a fragment is the EVC-effective value only: raw not shown.
+    let absence = match absence {
+        Some(Absence::NotOnCpu)
+            if dest.is_fragment()
+                && dest.masked.is_none()
+                && eff.basis != exposure::Basis::Raw
+                && matches!(key, Key::Known(id) if exposure::patch_era().contains(id)) =>
+        {
+            Some(Absence::RawNotShown)
+        }
+        a => a,
+    };
     let (kind, cpuid, remedy) = match &key {
         Key::Known(id) => (
             Some(catalogue().def(*id).kind),
             cpuid_text(*id),
-            rule_for(*id).map(|r| r.name.as_str()),
+            crate::remedy::rule_for_absence(*id, absence, eff.basis == exposure::Basis::Raw)
+                .map(|r| r.name.as_str()),
         ),
         Key::Unknown(_) => (None, None, None),
     };
-    let raw_available = dest.knows(&key).then(|| dest.caps.value(&key));
-    let why = why.or_else(|| match (&key, raw_available, eff.basis) {
-        (Key::Known(_), Some(raw), exposure::Basis::Raw) => {
-            Some(format!("{} has {raw}", dest.name))
-        }
-        (Key::Known(_), Some(0), _) => Some(format!(
-            "{}'s CPU does not offer it (featureCapability 0)",
-            dest.name
-        )),
-        (Key::Known(_), Some(_), exposure::Basis::MaskedList) => Some(format!(
-            "{}'s EVC masks hide it (featureCapability 1, maskedFeatureCapability 0)",
-            dest.name
-        )),
-        (Key::Known(_), Some(_), _) => {
-            Some(format!("the cluster's EVC mode hides it on {}", dest.name))
-        }
-        _ => None,
-    });
+    let why = absence.map(|a| crate::words::absence_text(a, &dest.name, raw_available));
     Missing {
         key: written.to_string(),
         canonical_key: key.name().to_string(),
@@ -1416,7 +1501,9 @@ fn missing_entry(
         required: requirement_text(requirement),
         available,
         raw_available,
+        absence,
         why,
+        vhw_too_new: None,
         remedy,
     }
 }
@@ -1499,7 +1586,15 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             })
             .collect();
         let exposed = offers.contains(&Some(true)) && offers.contains(&Some(false));
+        let hidden: Vec<String> = hosts
+            .iter()
+            .zip(&offers)
+            .filter(|(h, o)| **o == Some(false) && h.knows(&key) && h.caps.value(&key) != 0)
+            .map(|(h, _)| h.name.clone())
+            .collect();
         out.push(Drift {
+            numbers_differ: with.len() == knowing.len(),
+            hosts_hidden: hidden,
             key: def.key.clone(),
             label: def.label.clone(),
             kind: Some(def.kind),
@@ -1554,8 +1649,10 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
                 })
                 .collect(),
             summary: drift_summary(&with, &without, knowing.len()),
+            numbers_differ: with.len() == knowing.len(),
             hosts_with: with,
             hosts_without: without,
+            hosts_hidden: Vec::new(),
             blocks_vmotion: false,
         });
     }
@@ -1804,7 +1901,11 @@ fn cell_of<C: PlanCheck>(to: &Host, checks: &[C]) -> MatrixCell {
             && !unknown.iter().any(|x| x.why == *v)
             && !missing.iter().any(|m| m.key.starts_with("vmx-"))
         {
-            missing.push(vhw_missing(v, c.vhw().unwrap_or(0)));
+            missing.push(vhw_missing(
+                v,
+                c.vhw().unwrap_or(0),
+                c.destination_max_vhw().unwrap_or(0),
+            ));
         }
         not_admitted |= c.not_admitted();
     }
@@ -1845,7 +1946,7 @@ fn cell_of<C: PlanCheck>(to: &Host, checks: &[C]) -> MatrixCell {
 }
 
 /// A virtual hardware blocker as a missing entry (for lists of blocking features).
-pub(crate) fn vhw_missing(text: &str, vhw: u8) -> Missing {
+pub(crate) fn vhw_missing(text: &str, vhw: u8, destination_max: u8) -> Missing {
     Missing {
         key: format!("vmx-{vhw}"),
         canonical_key: format!("vmx-{vhw}"),
@@ -1853,10 +1954,16 @@ pub(crate) fn vhw_missing(text: &str, vhw: u8) -> Missing {
         kind: None,
         cpuid: None,
         required: format!("ESXi that runs vmx-{vhw}"),
-        available: 0,
+        available: u64::from(destination_max),
         raw_available: None,
+        absence: None,
         why: Some(text.to_string()),
-        remedy: None,
+        vhw_too_new: Some(crate::report::VhwTooNew {
+            vm_hw: vhw,
+            destination_max,
+            needs_release: crate::esxi::first_release_for(vhw).to_string(),
+        }),
+        remedy: crate::remedy::rule_named("vhw").map(|r| r.name.as_str()),
     }
 }
 
@@ -2363,7 +2470,6 @@ fn remedies<C: PlanCheck>(
 ) -> Vec<Remedy> {
     let cat = catalogue();
     let patch = exposure::patch_era();
-    let findings = exposure::findings(hosts, evc);
     // blocking feature → hosts lacking it (in order; the set keeps this linear in the plans:
     // a fleet plan has thousands of VM groups over the same few destinations)
     let mut blockers: Vec<(Key, Vec<String>)> = Vec::new();
@@ -2371,11 +2477,19 @@ fn remedies<C: PlanCheck>(
     // (blocker, destination index) pairs: every plan has the same destinations, in order.
     let mut seen_entry = Seen::default();
     let mut seen = Seen::default();
+    // (remedy rule, feature, destination) per unmet entry: the rule the engine chose from why
+    // the destination lacks it (`Missing::absence`), the same in every command.
+    let mut entry_rules: Vec<(&'static str, String, String)> = Vec::new();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for (j, dest) in plan.destinations.iter().enumerate() {
-            for (ident, canonical) in dest.missing_idents() {
+            for m in dest.missing_entries() {
+                let ident = m as *const Missing as usize;
+                let canonical = m.canonical_key.as_str();
                 if !seen_entry.insert(ident) {
                     continue;
+                }
+                if let Some(rule) = m.remedy {
+                    entry_rules.push((rule, canonical.to_string(), dest.to().to_string()));
                 }
                 let key = Key::resolve(canonical);
                 let i = match blockers.iter().position(|b| b.0 == key) {
@@ -2408,29 +2522,18 @@ fn remedies<C: PlanCheck>(
         }
         None => by_rule.push((rule, vec![feature.to_string()], vec![host.to_string()])),
     };
-    for (key, lacking) in &blockers {
-        let Key::Known(id) = key else { continue };
-        let feature = cat.def(*id).key.as_str();
-        for host in lacking {
-            let rule = if patch.contains(*id) {
-                let mechanism = findings
-                    .iter()
-                    .find(|f| f.feature == feature)
-                    .and_then(|f| f.hosts.iter().find(|h| h.host == *host))
-                    .and_then(|h| h.mechanism);
-                match mechanism {
-                    Some(exposure::Mechanism::EvcMasks) => crate::remedy::rule_named("evc-masks"),
-                    Some(exposure::Mechanism::Undetermined) => {
-                        crate::remedy::rule_named("patch-undetermined")
-                    }
-                    _ => rule_for(*id),
-                }
-            } else {
-                rule_for(*id)
-            };
-            if let Some(rule) = rule {
-                add(rule, feature, host);
+    // A virtual hardware version the destination's ESXi does not run: upgrade its ESXi (or keep
+    // the VM where its ESXi runs it) — never a CPU feature fix.
+    for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
+        for dest in &plan.destinations {
+            if let Some(v) = dest.vhw_entry() {
+                entry_rules.push(("vhw", v.canonical_key, dest.to().to_string()));
             }
+        }
+    }
+    for (rule, feature, host) in &entry_rules {
+        if let Some(rule) = crate::remedy::rule_named(rule) {
+            add(rule, feature, host);
         }
     }
     // Moves that are only unknown: say what to run to settle them.
@@ -2461,46 +2564,12 @@ fn remedies<C: PlanCheck>(
         .unwrap_or_else(|| "the cluster's mode".to_string());
     for (rule, features, mut rule_hosts) in by_rule {
         sort_like(&mut rule_hosts, &hosts.iter().collect::<Vec<_>>());
-        let host_text = host_list(&rule_hosts);
-        let feature_text = features.join(", ");
-        let names: Vec<String> = features
-            .iter()
-            .map(|f| f.trim_start_matches("cpuid.").to_ascii_lowercase())
-            .collect();
-        let grep_key = if names.len() == 1 {
-            names[0].clone()
-        } else {
-            format!("-E '{}'", names.join("|"))
-        };
-        let fill = |t: &str| {
-            t.replace("{hosts}", &host_text)
-                .replace("{features}", &feature_text)
-                .replace("{feature}", &grep_key)
-                .replace("{mode}", &mode_key)
-        };
-        out.push(Remedy {
-            rank: 0,
-            scope: match rule.disruption {
-                Disruption::None if rule.name == "patch-undetermined" => RemedyScope::Hosts,
-                Disruption::None => RemedyScope::Cluster,
-                Disruption::ClusterReconfigure => RemedyScope::Cluster,
-                _ => RemedyScope::Hosts,
-            },
-            disruption: if rule.name == "patch-undetermined" {
-                "none: the commands only read".to_string()
-            } else {
-                rule.disruption.describe().to_string()
-            },
-            action: fill(&rule.action),
-            why: fill(&rule.cause),
-            verify: Some(fill(&rule.verify)),
-            reference: Some(rule.reference.clone()),
-            evidence: rule.tag.clone(),
+        out.push(crate::remedy::host_remedy(
+            rule,
             features,
-            hosts: rule_hosts,
-            vms: Vec::new(),
-            rule: Some(rule.name.clone()),
-        });
+            rule_hosts,
+            &mode_key,
+        ));
     }
     // Which first: finding out, then re-applying masks (no reboot), then host reboots/BIOS, then "nothing on the host".
     out.sort_by_key(|r| match r.rule.as_deref() {
@@ -2526,7 +2595,26 @@ fn remedies<C: PlanCheck>(
             .iter()
             .flat_map(|p| p.vms.iter().cloned())
             .collect();
+        // The blocked VMs' virtual hardware: the highest (a target's ESXi must run it: issue 19,
+        // a vmx-19 VM was sent to an ESXi 6.7 host) and the lowest (per-VM EVC needs vmx-14).
+        let vhw_of = |c: &C| c.vhw_band().map(|(lo, hi)| (lo, hi)).or(c.vhw().map(|v| (v, v)));
+        let bands: Vec<(u8, u8)> = blocked_plans
+            .iter()
+            .filter_map(|p| p.destinations.first().and_then(vhw_of))
+            .collect();
+        let vhw_needed = bands.iter().map(|b| b.1).max();
+        let vhw_lowest = bands.iter().map(|b| b.0).min();
+        let vhw_blocked = blocked_plans
+            .iter()
+            .any(|p| p.destinations.iter().any(|d| d.has_vhw_blocker()));
         let target = destinations.iter().find(|d| {
+            let runs_vhw = match vhw_needed {
+                None => true,
+                Some(v) => d.max_vhw.is_some_and(|m| m >= v.min(MAX_VHW)),
+            };
+            if !runs_vhw {
+                return false;
+            }
             let eff = effective(d, evc);
             eff.present
                 .union(eff.unknown)
@@ -2584,9 +2672,17 @@ fn remedies<C: PlanCheck>(
         let ceiling = per_vm
             .or(evc.mode())
             .or_else(|| host_max_mode(source, modes));
+        // Per-VM EVC: a mode of the hosts' vendor only, for VMs of virtual hardware 14 and later
+        // ([C] vSphere 6.7 docs, per-VM EVC), and not for blocks it cannot lift (a per-VM mask
+        // the VM already carries, a virtual hardware version).
+        let vendor = source.vendor;
+        let per_vm_blocked = entry_rules.iter().any(|(r, ..)| *r == "per-vm-mask");
+        let per_vm_possible = vhw_needed.is_none_or(|v| v >= 14) && !per_vm_blocked && !vhw_blocked;
         let candidates: Vec<&EvcMode> = modes
             .modes
             .iter()
+            .filter(|_| per_vm_possible)
+            .filter(|m| vendor.is_none_or(|v| v == m.vendor))
             .filter(|m| ceiling.is_none_or(|c| m.is_at_most(c) && m.key != c.key))
             .filter(|m| m.exposed.intersection(blocking).is_empty())
             .filter(|m| {
@@ -2618,7 +2714,8 @@ fn remedies<C: PlanCheck>(
                     if lost_mit.is_empty() { String::new() } else { format!(", a security downgrade: {}", lost_mit.join(", ")) }
                 ),
                 action: format!(
-                    "What-if, not a live fix: set per-VM EVC of {who} to {} ({}), then power {pronoun} on. Needs virtual hardware 14 or later, vSphere 6.7 or later, and each VM powered off",
+                    "What-if, not a live fix: set per-VM EVC of {who}{} to {} ({}), then power {pronoun} on. Needs virtual hardware 14 or later, vSphere 6.7 or later, and each VM powered off",
+                    if vhw_lowest.is_some_and(|v| v < 14) { " (those of vmx-14 and later; older VMs cannot carry a per-VM mode)" } else { "" },
                     best.key, best.label
                 ),
                 why: format!(

@@ -15,6 +15,7 @@
 //! * [`app`] — the application layer: typed request, contract v2 answers over host classes.
 //! * [`classes`] — host classes (hosts identical in every engine-relevant input).
 //! * [`session`] — load many inputs at once, attributing errors to their source.
+//! * [`words`] — sentences written from the engine's typed facts (one place for words).
 //!
 //! ```
 //! use evcalc::{session, check};
@@ -49,3 +50,4 @@ pub mod render;
 pub mod report;
 pub mod session;
 pub mod value;
+pub mod words;

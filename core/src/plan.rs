@@ -386,7 +386,12 @@ pub fn add_host(
     let mut all: Vec<Host> = hosts.to_vec();
     all.push(new_host.clone());
     let after = max_common_mode(&all, modes);
-    let adm = evc.mode().map(|m| admission(new_host, m));
+    // One admission rule (the class table uses it too): the mode's fixed set and the
+    // patch-era features the baseline exposes.
+    let findings = crate::exposure::findings(hosts, evc);
+    let adm = evc
+        .mode()
+        .map(|m| crate::check::admission_in_cluster(new_host, m, &findings));
     let mut can_join = match &adm {
         Some(a) => a.admitted,
         None if new_host.is_fragment() => None,
@@ -396,7 +401,6 @@ pub fn add_host(
     // writes the current masks into the new host, which must have them ([C] KB 52085/68024:
     // "Unpatched ESXi hosts will no longer be admitted into the EVC cluster").
     let cat = crate::catalogue::catalogue();
-    let findings = crate::exposure::findings(hosts, evc);
     let mut patch_missing: Vec<String> = Vec::new();
     let mut patch_open: Vec<String> = Vec::new();
     let new_unknown = crate::exposure::raw_unknown(new_host);
@@ -478,7 +482,9 @@ pub fn add_host(
     let mut summary = match (&adm, can_join) {
         (_, Some(false))
             if !patch_missing.is_empty()
-                && adm.as_ref().is_none_or(|a| a.admitted == Some(true)) =>
+                && adm
+                    .as_ref()
+                    .is_none_or(|a| a.missing.len() == a.baseline_exposes.len()) =>
         {
             format!(
                 "{} cannot join {}: the cluster's baseline exposes {} (shown by {}), which {} lacks — EVCAdmissionFailedCPUFeaturesForMode: \

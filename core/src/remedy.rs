@@ -96,8 +96,63 @@ pub fn rules() -> &'static [Rule] {
     &RULES
 }
 
+/// A host-side remedy from a rule: its texts filled in for these features and hosts, once, for
+/// every command (`check`, `maintenance`, `cluster`, `plan` and the page render the result; none
+/// fills the rule's placeholders itself).
+pub fn host_remedy(
+    rule: &Rule,
+    features: Vec<String>,
+    hosts: Vec<String>,
+    mode_key: &str,
+) -> crate::report::Remedy {
+    use crate::report::{Remedy, RemedyScope};
+    let host_text = crate::check::host_list(&hosts);
+    let feature_text = features.join(", ");
+    let names: Vec<String> = features
+        .iter()
+        .map(|f| f.trim_start_matches("cpuid.").to_ascii_lowercase())
+        .collect();
+    let grep_key = if names.len() == 1 {
+        names[0].clone()
+    } else {
+        format!("-E '{}'", names.join("|"))
+    };
+    let fill = |t: &str| {
+        t.replace("{hosts}", &host_text)
+            .replace("{features}", &feature_text)
+            .replace("{feature}", &grep_key)
+            .replace("{mode}", mode_key)
+    };
+    Remedy {
+        rank: 0,
+        scope: match rule.disruption {
+            Disruption::None if rule.name == "patch-undetermined" => RemedyScope::Hosts,
+            Disruption::None if rule.name == "per-vm-mask" || rule.name == "mode-hides" => {
+                RemedyScope::Vms
+            }
+            Disruption::None => RemedyScope::Cluster,
+            Disruption::ClusterReconfigure => RemedyScope::Cluster,
+            _ => RemedyScope::Hosts,
+        },
+        disruption: if rule.name == "patch-undetermined" {
+            "none: the commands only read".to_string()
+        } else {
+            rule.disruption.describe().to_string()
+        },
+        action: fill(&rule.action),
+        why: fill(&rule.cause),
+        verify: Some(fill(&rule.verify)),
+        reference: Some(rule.reference.clone()),
+        evidence: rule.tag.clone(),
+        features,
+        hosts,
+        vms: Vec::new(),
+        rule: Some(rule.name.clone()),
+    }
+}
+
 /// A rule by its section name (`evc-masks`, `patch-undetermined`, `mds`, …).
-pub(crate) fn rule_named(name: &str) -> Option<&'static Rule> {
+pub fn rule_named(name: &str) -> Option<&'static Rule> {
     rules().iter().find(|r| r.name == name)
 }
 
@@ -111,6 +166,35 @@ pub(crate) fn rule_for(id: FeatureId) -> Option<&'static Rule> {
         .get(id.0 as usize)
         .copied()
         .flatten()
+}
+
+/// The rule for a feature a destination lacks, chosen from *why* it lacks it (the typed
+/// [`Absence`](crate::report::Absence)), not from the feature alone (issue 19: `check` named the
+/// microcode fix for a host whose CPU has the feature and whose EVC masks hide it).
+///
+/// * per-VM mask requirement → `per-vm-mask` (lower the VM's per-VM mode; the cluster's mode
+///   does not matter);
+/// * raw 1 hidden by the host's masks or the cluster's mode: a patch-era feature → `evc-masks`
+///   (mechanism B: re-apply EVC); another feature → `mode-hides` (the VM saw it outside the mode);
+/// * raw not shown, patch-era → `patch-undetermined` (the commands that tell A from B);
+/// * raw 0 → the feature's own rule (microcode, BIOS switch); the generation rule, or without
+///   EVC `generation-no-evc` (no cluster mode to lower).
+pub(crate) fn rule_for_absence(
+    id: FeatureId,
+    absence: Option<crate::report::Absence>,
+    evc_disabled: bool,
+) -> Option<&'static Rule> {
+    use crate::report::Absence;
+    let patch = crate::exposure::patch_era().contains(id);
+    let own = rule_for(id)?;
+    match absence {
+        Some(Absence::PerVmMask) => rule_named("per-vm-mask"),
+        Some(Absence::MasksHide | Absence::ModeHides) if patch => rule_named("evc-masks"),
+        Some(Absence::MasksHide | Absence::ModeHides) => rule_named("mode-hides"),
+        Some(Absence::RawNotShown) if patch => rule_named("patch-undetermined"),
+        _ if own.keys.is_empty() && evc_disabled => rule_named("generation-no-evc"),
+        _ => Some(own),
+    }
 }
 
 fn resolve_rule(id: FeatureId) -> Option<&'static Rule> {

@@ -141,6 +141,43 @@ pub struct VmReport {
     pub warnings: Vec<String>,
 }
 
+/// Why a destination does not offer a required feature: a typed fact the engine establishes
+/// once; every sentence about it (`why`) and the remedy rule (`remedy`) are derived from it, so
+/// no command describes a host with raw 1 / masked 0 as lacking the feature (issue 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Absence {
+    /// The destination's CPU does not report it (raw `featureCapability` 0, or below the
+    /// required value): for a patch-era feature, mechanism A (microcode not active); otherwise
+    /// a BIOS switch or the CPU generation (the remedy rule says which).
+    NotOnCpu,
+    /// The CPU reports it but the host's own EVC masks hide it (raw 1, `maskedFeatureCapability`
+    /// 0): for a patch-era feature, mechanism B (stale masks).
+    MasksHide,
+    /// The CPU reports it but the cluster's EVC mode hides it (evcalc's baseline of the mode or
+    /// the host's `featMask.evc` lines): the VM saw it outside this mode.
+    ModeHides,
+    /// The destination's data shows the EVC-effective value only (one `grep` block): whether
+    /// the CPU lacks it or the masks hide it is not shown.
+    RawNotShown,
+    /// Only the VM's per-VM EVC mask requires it (`featMask.vm.*`): the VM cannot power on or
+    /// resume there.
+    PerVmMask,
+}
+
+/// A VM's virtual hardware version above what the destination's ESXi runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct VhwTooNew {
+    /// The VM's virtual hardware version.
+    pub vm_hw: u8,
+    /// The highest version the destination's ESXi runs.
+    pub destination_max: u8,
+    /// The first ESXi release that runs `vm_hw` (e.g. "ESXi 7.0 U2").
+    pub needs_release: String,
+}
+
 /// One requirement a destination does not meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
@@ -158,8 +195,13 @@ pub struct Missing {
     pub available: u64,
     /// The destination's raw `featureCapability` value, when its data shows it.
     pub raw_available: Option<u64>,
-    /// Why the destination does not offer it, in words.
+    /// Why the destination does not offer it: the typed fact (`why` says it in words).
+    pub absence: Option<Absence>,
+    /// Why the destination does not offer it, in words (written from `absence`).
     pub why: Option<String>,
+    /// Set when the blocker is the VM's virtual hardware version, which the destination's ESXi
+    /// does not run (`key` is then `vmx-N`).
+    pub vhw_too_new: Option<VhwTooNew>,
     /// Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
     /// are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
     pub remedy: Option<&'static str>,
@@ -219,6 +261,9 @@ pub struct Admission {
     /// Admission features the host's input does not record (verdict `uncertain`).
     pub unrecorded: Vec<FeatureRef>,
     pub vendor_mismatch: bool,
+    /// Patch-era features the cluster's baseline exposes (a member's evidence shows it) that the
+    /// host lacks: not admitted (KB 52085/68024); also listed in `missing`.
+    pub baseline_exposes: Vec<FeatureRef>,
     /// Why the verdict is `uncertain` or `unknown`.
     pub reason: Option<String>,
 }
@@ -269,6 +314,8 @@ pub struct CheckReport {
     pub unknown: Vec<UnknownItem>,
     /// The VM's virtual hardware version exceeds what the destination's ESXi runs.
     pub vhw_blocker: Option<String>,
+    /// The highest virtual hardware version the destination's ESXi runs, when its data shows it.
+    pub destination_max_vhw: Option<u8>,
     /// The VM's virtual hardware version used, where it came from, and its band (any-VM checks).
     pub vhw: Option<u8>,
     pub vhw_from: crate::model::Provenance,
@@ -318,7 +365,12 @@ pub struct Drift {
     pub kind: Option<Kind>,
     pub hosts_with: Vec<String>,
     pub hosts_without: Vec<String>,
+    /// Hosts whose CPU has it (in `hosts_with`) but whose EVC masks hide it from VMs under the
+    /// EVC setting: they do not offer it either.
+    pub hosts_hidden: Vec<String>,
     pub values: Vec<HostValue>,
+    /// Every host that shows it has it, with different values (no host lacks it).
+    pub numbers_differ: bool,
     /// e.g. "only 1 of 4 hosts: esxi01".
     pub summary: String,
     /// Whether VMs see the feature under the EVC setting (so it can block vMotion).

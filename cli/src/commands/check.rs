@@ -157,7 +157,7 @@ fn render(
         .collect();
     let (vhw, unmet): (Vec<&evcalc::app::Blocker>, Vec<&evcalc::app::Blocker>) = features
         .into_iter()
-        .partition(|b| b.feature.is_none() && b.key.starts_with("vmx-"));
+        .partition(|b| b.vhw_too_new.is_some());
     let verdict = match m.verdict {
         Verdict::Compatible => st.paint(Paint::Good, "compatible: vMotion is possible"),
         Verdict::Unknown => st.paint(
@@ -199,38 +199,30 @@ fn render(
             t.row(vec![
                 Cell::painted(format!("{} ({})", b.key, b.label), Paint::Bad),
                 Cell::new(b.required.clone()),
-                Cell::new(b.available.to_string()),
+                Cell::new(evcalc::words::offered_cell(
+                    b.available,
+                    b.raw_available,
+                    b.absence,
+                )),
             ]);
         }
         buf.push_str(&t.render(st));
-        // What makes each missing feature appear on the destination (core/data/remedies.txt).
-        let mut seen: Vec<&str> = Vec::new();
-        for b in &unmet {
-            let Some(name) = b.remedy.as_deref() else {
-                continue;
-            };
-            if seen.contains(&name) {
-                continue;
-            }
-            seen.push(name);
-            let Some(rule) = evcalc::remedy::rules().iter().find(|x| x.name == name) else {
-                continue;
-            };
-            let keys: Vec<&str> = unmet
-                .iter()
-                .filter(|x| x.remedy.as_deref() == Some(name))
-                .map(|x| x.key.as_str())
-                .collect();
+    }
+    // What fixes each blocker (the core chose the rule from why the destination lacks it).
+    if m.verdict == Verdict::Blocked {
+        for r in &a.remedies {
             outln!(buf);
-            let action = rule
-                .action
-                .replace("{hosts}", to)
-                .replace("{features}", &keys.join(", "));
-            buf.push_str(&field(2, "fix", LW, &action));
-            buf.push_str(&field(2, "why", LW, &rule.cause));
-            buf.push_str(&field(2, "verify", LW, &rule.verify));
-            buf.push_str(&field(2, "reference", LW, &rule.reference));
+            buf.push_str(&field(2, "fix", LW, &r.action));
+            buf.push_str(&field(2, "why", LW, &r.why));
+            if let Some(v) = &r.verify {
+                buf.push_str(&field(2, "verify", LW, v));
+            }
+            if let Some(x) = &r.reference {
+                buf.push_str(&field(2, "reference", LW, x));
+            }
         }
+    }
+    if !unmet.is_empty() {
         if let Some(from) = from.filter(|_| !is_real(m)) {
             outln!(buf);
             if args.to_evc.is_some() {
@@ -257,7 +249,7 @@ fn render(
 
 /// Whether the move is for a real VM (requirements read from its dump).
 fn is_real(m: &Move) -> bool {
-    m.requirements_from.starts_with("input")
+    m.real_vm
 }
 
 pub fn admission_text(a: Option<&Admission>, host: &str) -> String {

@@ -568,6 +568,7 @@ fn render(
                     host_list(&labels)
                 },
                 why.replace("{they}", if plural { "they" } else { "it" })
+                    .replace("{their}", if plural { "their" } else { "its" })
                     .replace("{lack}", if plural { "lack" } else { "lacks" })
             ));
         }
@@ -783,7 +784,7 @@ fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
             a.classes[c as usize].label
         )
     };
-    if d.summary == "values differ" {
+    if d.numbers_differ {
         let values: Vec<String> = d
             .values
             .iter()
@@ -818,8 +819,18 @@ fn drift_summary(d: &app::DriftEntry, a: &ClusterAnswer) -> String {
         let named: Vec<String> = list.iter().map(|&c| class(c)).collect();
         format!("class {}", named.join(", class "))
     };
+    let hidden = if d.classes_hidden.is_empty() {
+        String::new()
+    } else {
+        let named: Vec<String> = d.classes_hidden.iter().map(|&c| class(c)).collect();
+        format!(
+            "; EVC masks hide it on {} more (CPU has it): class {}",
+            d.hosts_hidden,
+            named.join(", class ")
+        )
+    };
     format!(
-        "      {what} {n} of {} hosts: {who}",
+        "      {what} {n} of {} hosts: {who}{hidden}",
         d.hosts_with + d.hosts_without
     )
 }
@@ -842,9 +853,38 @@ fn cell_reason(a: &ClusterAnswer, c: &ClassCell, max_features: usize) -> String 
         .iter()
         .map(|&b| &a.blockers[b as usize])
         .collect();
-    let (absent, other): (Vec<&app::Blocker>, Vec<&app::Blocker>) = blockers
-        .iter()
-        .partition(|m| m.available == 0 && m.required.ends_with("Min:1"));
+    use evcalc::report::Absence;
+    // Typed facts decide the words: a CPU that lacks it, masks that hide it, a VM's virtual
+    // hardware (never read back from a sentence).
+    let (vhw, blockers): (Vec<&app::Blocker>, Vec<&app::Blocker>) =
+        blockers.into_iter().partition(|m| m.vhw_too_new.is_some());
+    let (hidden, blockers): (Vec<&app::Blocker>, Vec<&app::Blocker>) = blockers
+        .into_iter()
+        .partition(|m| matches!(m.absence, Some(Absence::MasksHide | Absence::ModeHides)));
+    let (absent, other): (Vec<&app::Blocker>, Vec<&app::Blocker>) =
+        blockers.iter().partition(|m| {
+            m.available == 0
+                && matches!(
+                    m.absence,
+                    Some(Absence::NotOnCpu | Absence::RawNotShown | Absence::PerVmMask)
+                )
+        });
+    for m in &vhw {
+        if let Some(why) = &m.why {
+            parts.push(why.clone());
+        }
+    }
+    if !hidden.is_empty() {
+        parts.push(format!(
+            "{{their}} EVC masks hide {} (the CPU has it)",
+            hidden
+                .iter()
+                .take(max_features)
+                .map(|m| format!("{} ({})", m.key, m.label))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if !absent.is_empty() {
         let more = absent.len().saturating_sub(max_features);
         parts.push(format!(

@@ -87,6 +87,9 @@ pub struct CheckAnswer {
     pub unknowns: Vec<UnknownItem>,
     /// The move checked (`null` when the request could not be answered).
     pub check: Option<Move>,
+    /// What fixes the move's blockers, one per action, each chosen from why the destination
+    /// lacks the feature (the same rules as `maintenance` and `cluster`).
+    pub remedies: Vec<crate::report::Remedy>,
     /// The verdict (as far as `only` is concerned, when given): the exit code; `unknown`
     /// without a check.
     pub outcome: Verdict,
@@ -100,6 +103,8 @@ pub struct Move {
     pub vm: String,
     /// `input: FILE` (a real VM's dump) or `computed: powered on on HOST`.
     pub requirements_from: String,
+    /// Whether the requirements were read from a real VM's dump (else computed for "any VM").
+    pub real_vm: bool,
     /// The host the VM's dump says it runs on, as written (real VMs).
     pub runs_on: Option<String>,
     /// The requirements checked.
@@ -343,6 +348,7 @@ pub fn answer_in(
         Move {
             vm: c.vm.clone(),
             requirements_from,
+            real_vm: vm.from_input,
             runs_on: vm.host.clone().filter(|_| vm.from_input),
             requirements: c.requirements.clone(),
             verdict,
@@ -365,6 +371,15 @@ pub fn answer_in(
         }
     });
     let outcome = check.as_ref().map_or(Verdict::Unknown, |m| m.verdict);
+    let remedies = match (&check, to) {
+        (Some(m), Some(d)) if m.verdict == Verdict::Blocked => {
+            let mode_key = dest_evc
+                .and_then(|e| e.key())
+                .unwrap_or_else(|| "the cluster's mode".to_string());
+            move_remedies(&m.blockers, &t.blockers, &hosts[d].name, &mode_key)
+        }
+        _ => Vec::new(),
+    };
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|w| seen.insert(w.clone()));
     CheckAnswer {
@@ -392,8 +407,44 @@ pub fn answer_in(
         blockers: std::mem::take(&mut t.blockers),
         unknowns: std::mem::take(&mut t.unknowns),
         check,
+        remedies,
         outcome,
     }
+}
+
+/// One host-side remedy per rule the move's blockers name, in the blockers' order.
+fn move_remedies(
+    indices: &[u32],
+    blockers: &[super::Blocker],
+    to: &str,
+    mode_key: &str,
+) -> Vec<crate::report::Remedy> {
+    let mut by_rule: Vec<(&str, Vec<String>)> = Vec::new();
+    for b in indices.iter().filter_map(|&i| blockers.get(i as usize)) {
+        let Some(rule) = b.remedy.as_deref() else {
+            continue;
+        };
+        match by_rule.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, features)) => features.push(b.key.clone()),
+            None => by_rule.push((rule, vec![b.key.clone()])),
+        }
+    }
+    let mut out: Vec<crate::report::Remedy> = by_rule
+        .into_iter()
+        .filter_map(|(name, features)| {
+            let rule = crate::remedy::rule_named(name)?;
+            Some(crate::remedy::host_remedy(
+                rule,
+                features,
+                vec![to.to_string()],
+                mode_key,
+            ))
+        })
+        .collect();
+    for (i, r) in out.iter_mut().enumerate() {
+        r.rank = i as u32 + 1;
+    }
+    out
 }
 
 fn verdict_word(v: Verdict) -> &'static str {

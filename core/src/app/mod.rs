@@ -117,9 +117,13 @@ pub struct Blocker {
     pub available: u64,
     /// The destination's raw `featureCapability` value, when shown.
     pub raw_available: Option<u64>,
+    /// Why the destination does not offer it: the typed fact (`why` says it in words).
+    pub absence: Option<crate::report::Absence>,
     /// Why the destination does not offer it, in words (naming the destination class).
     pub why: Option<String>,
-    /// Remedy rule name (`remedy_rules`).
+    /// Set when the blocker is the VM's virtual hardware version (`key` is `vmx-N`).
+    pub vhw_too_new: Option<crate::report::VhwTooNew>,
+    /// Remedy rule name (`remedy_rules`), chosen from `absence`.
     pub remedy: Option<String>,
 }
 
@@ -165,6 +169,12 @@ pub struct DriftEntry {
     /// Hosts that have it / lack it.
     pub hosts_with: u32,
     pub hosts_without: u32,
+    /// Classes whose CPU has it but whose EVC masks hide it from VMs (they do not offer it).
+    pub classes_hidden: Vec<u32>,
+    /// Hosts of `classes_hidden`.
+    pub hosts_hidden: u32,
+    /// Every class that shows it has it, with different values (no class lacks it).
+    pub numbers_differ: bool,
     /// e.g. "only 1 of 4 hosts: esxi01".
     pub summary: String,
     /// Whether VMs see it under the EVC setting (so it can block vMotion).
@@ -337,6 +347,7 @@ impl Tables {
             m.available,
             m.raw_available,
             &m.why,
+            m.absence,
         ));
         if let Some(candidates) = self.blocker_index.get(&hash) {
             for &i in candidates {
@@ -346,6 +357,8 @@ impl Tables {
                     && b.available == m.available
                     && b.raw_available == m.raw_available
                     && b.why == m.why
+                    && b.absence == m.absence
+                    && b.vhw_too_new == m.vhw_too_new
                 {
                     return i;
                 }
@@ -360,7 +373,9 @@ impl Tables {
             required: m.required.clone(),
             available: m.available,
             raw_available: m.raw_available,
+            absence: m.absence,
             why: m.why.clone(),
+            vhw_too_new: m.vhw_too_new.clone(),
             remedy: m.remedy.map(str::to_string),
         });
         self.blocker_index.entry(hash).or_default().push(i);
@@ -522,12 +537,83 @@ pub fn resolve<'m>(
         },
         None => None,
     };
+    for key in &request.only {
+        if let Err(message) = only_key_known(key, hosts) {
+            errors.push(option_error("only", message));
+        }
+    }
     Resolved {
         chosen,
         per_vm,
         vhw,
         evc_exposes,
     }
+}
+
+/// Whether an `only` entry (`MDCLEAR`, `cpuid.mdclear`) names a feature: one the catalogue
+/// knows, or a key a loaded host reports. A typo would otherwise match nothing and turn every
+/// verdict into "compatible" (issue 19: `--only MDCLAER` gave exit 0); it is refused with the
+/// closest catalogue keys.
+fn only_key_known(key: &str, hosts: &[Host]) -> Result<(), String> {
+    let trimmed = key.trim();
+    let short = trimmed
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("cpuid."))
+        .map_or(trimmed, |_| &trimmed[6..]);
+    if short.is_empty() {
+        return Err("an empty feature name".to_string());
+    }
+    let full = format!("cpuid.{short}");
+    let cat = crate::catalogue::catalogue();
+    if cat.lookup(&full).is_some() || cat.lookup(trimmed).is_some() {
+        return Ok(());
+    }
+    let lower = full.to_ascii_lowercase();
+    let lower_trimmed = trimmed.to_ascii_lowercase();
+    if hosts.iter().any(|h| {
+        h.caps.unknown.contains_key(&lower) || h.caps.unknown.contains_key(&lower_trimmed)
+    }) {
+        return Ok(());
+    }
+    let wanted = short.to_ascii_lowercase();
+    let mut near: Vec<(usize, &str)> = cat
+        .iter()
+        .map(|(_, def)| def.key.as_str())
+        .filter_map(|k| {
+            let name = k.strip_prefix("cpuid.")?;
+            let d = edit_distance(&wanted, &name.to_ascii_lowercase());
+            (d <= 2.max(wanted.len() / 4)).then_some((d, name))
+        })
+        .collect();
+    near.sort();
+    near.truncate(3);
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            near.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+        )
+    };
+    Err(format!(
+        "`{trimmed}` is not a feature evcalc knows or any loaded host reports{hint}"
+    ))
+}
+
+/// Levenshtein distance over bytes (feature names are ASCII and short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 /// Loads a request's inputs and applies its renames and removals.
@@ -807,8 +893,22 @@ pub fn cluster_in(
                     .map(str::to_string)
                     .collect()
             };
+            let hidden: Vec<u32> = d
+                .hosts_hidden
+                .iter()
+                .filter_map(index_of)
+                .map(|c| c as u32)
+                .collect();
             let (hw, hwo) = (names(&with), names(&without));
-            let summary = crate::check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
+            let mut summary = crate::check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
+            let hidden_names = names(&hidden);
+            if !hidden_names.is_empty() {
+                summary.push_str(&format!(
+                    "; EVC masks hide it on {} more: {}",
+                    hidden_names.len(),
+                    crate::check::host_list(&hidden_names)
+                ));
+            }
             DriftEntry {
                 feature: t.feature(&d.key),
                 key: d.key,
@@ -822,6 +922,9 @@ pub fn cluster_in(
                 hosts_without: hwo.len() as u32,
                 classes_with: with,
                 classes_without: without,
+                hosts_hidden: hidden_names.len() as u32,
+                classes_hidden: hidden,
+                numbers_differ: d.numbers_differ,
                 summary,
                 blocks_vmotion: d.blocks_vmotion,
             }
@@ -968,13 +1071,16 @@ pub(crate) fn entries(
             }
         })
         .collect();
+    let patch_findings = crate::exposure::findings(&reps, evc);
     let class_entries: Vec<ClassEntry> = class_reports
         .into_iter()
         .enumerate()
         .map(|(c, report)| ClassEntry {
             label: classes.labels[c].clone(),
             hosts: classes.members[c].iter().map(|&i| i as u32).collect(),
-            admission: evc.mode().map(|m| crate::check::admission(&reps[c], m)),
+            admission: evc
+                .mode()
+                .map(|m| crate::check::admission_in_cluster(&reps[c], m, &patch_findings)),
             report,
         })
         .collect();
@@ -1147,7 +1253,11 @@ fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
 pub(crate) fn blockers_of(c: &crate::report::CheckReport, t: &mut Tables) -> Vec<u32> {
     let mut out: Vec<u32> = c.missing.iter().map(|m| t.blocker(m)).collect();
     if let Some(text) = &c.vhw_blocker {
-        out.push(t.blocker(&crate::check::vhw_missing(text, c.vhw.unwrap_or(0))));
+        out.push(t.blocker(&crate::check::vhw_missing(
+            text,
+            c.vhw.unwrap_or(0),
+            c.destination_max_vhw.unwrap_or(0),
+        )));
     }
     out
 }
@@ -1184,7 +1294,11 @@ fn plan_vms(
                         *interned
                             .entry(std::sync::Arc::as_ptr(text) as *const u8 as usize)
                             .or_insert_with(|| {
-                                t.blocker(&crate::check::vhw_missing(text, c.vhw.unwrap_or(0)))
+                                t.blocker(&crate::check::vhw_missing(
+                                    text,
+                                    c.vhw.unwrap_or(0),
+                                    c.destination_max_vhw.unwrap_or(0),
+                                ))
                             }),
                     );
                 }
@@ -1253,23 +1367,56 @@ fn story(
     });
     for f in patch_era {
         if !f.non_compliant.is_empty() {
-            let lacking: usize = f
-                .non_compliant
-                .iter()
-                .filter_map(|label| classes.labels.iter().position(|l| l == label))
-                .map(|c| classes.members[c].len())
-                .sum();
-            let name = f.feature.trim_start_matches("cpuid.");
-            let summary = f
-                .summary
-                .strip_prefix(&format!("{name}: "))
-                .unwrap_or(&f.summary);
+            // Hosts per mechanism (the findings are over class representatives): a CPU that
+            // lacks it is not a host whose masks hide it (issue 19: "lack" for raw 1 / masked 0).
+            let size = |label: &str| {
+                classes
+                    .labels
+                    .iter()
+                    .position(|l| l == label)
+                    .map_or(0, |c| classes.members[c].len())
+            };
+            let count = |m: crate::exposure::Mechanism| -> usize {
+                f.hosts
+                    .iter()
+                    .filter(|h| f.non_compliant.contains(&h.host) && h.mechanism == Some(m))
+                    .map(|h| size(&h.host))
+                    .sum()
+            };
+            use crate::exposure::Mechanism;
+            let (cpu, masks, open) = (
+                count(Mechanism::Microcode),
+                count(Mechanism::EvcMasks),
+                count(Mechanism::Undetermined),
+            );
+            let total = cpu + masks + open;
+            let hosts_word = |n: usize| if n == 1 { "host" } else { "hosts" };
+            let mut parts = Vec::new();
+            if cpu > 0 {
+                parts.push(format!(
+                    "{cpu} {} whose CPU does not report it (featureCapability 0: microcode not active)",
+                    hosts_word(cpu)
+                ));
+            }
+            if masks > 0 {
+                parts.push(format!(
+                    "{masks} {} whose CPU has it but whose EVC masks hide it (featureCapability 1, maskedFeatureCapability 0)",
+                    hosts_word(masks)
+                ));
+            }
+            if open > 0 {
+                parts.push(format!(
+                    "{open} {} whose data does not show which",
+                    hosts_word(open)
+                ));
+            }
             out.push(format!(
-                "{lacking} host{} lack{} {} ({}): {summary}",
-                if lacking == 1 { "" } else { "s" },
-                if lacking == 1 { "s" } else { "" },
+                "{total} {} not offer {} ({}) to VMs although the baseline exposes it (shown by {}): {}",
+                if total == 1 { "host does" } else { "hosts do" },
                 f.feature,
                 f.label,
+                crate::check::host_list(&f.baseline_hosts),
+                parts.join("; ")
             ));
         }
     }

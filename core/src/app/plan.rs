@@ -376,6 +376,10 @@ pub fn answer_in(
         || change.as_ref().is_some_and(|c| !c.allowed)
     {
         Verdict::Blocked
+    } else if added.iter().any(|a| a.can_join.is_none()) {
+        // Admission not provable (a fragment, or a patch-era feature whose exposure is not
+        // shown): never "compatible" (issue 20 item 8).
+        Verdict::Unknown
     } else {
         Verdict::Compatible
     };
