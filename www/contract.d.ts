@@ -2,6 +2,8 @@
 // types it uses) by tests/it/contract.rs with ts-rs. Do not edit: run
 // `EVCALC_REGEN=1 cargo test -p evcalc-tests contract`.
 
+export type Absence = "not-on-cpu" | "masks-hide" | "mode-hides" | "raw-not-shown" | "per-vm-mask";
+
 export type AddHostReport = { host: string, 
 /**
  * The cluster's current EVC mode (`null` = EVC disabled).
@@ -55,6 +57,11 @@ unproven: Array<FeatureRef>,
  */
 unrecorded: Array<FeatureRef>, vendor_mismatch: boolean, 
 /**
+ * Patch-era features the cluster's baseline exposes (a member's evidence shows it) that the
+ * host lacks: not admitted (KB 52085/68024); also listed in `missing`.
+ */
+baseline_exposes: Array<FeatureRef>, 
+/**
  * Why the verdict is `uncertain` or `unknown`.
  */
 reason: string | null, };
@@ -97,11 +104,19 @@ available: number,
  */
 raw_available: number | null, 
 /**
+ * Why the destination does not offer it: the typed fact (`why` says it in words).
+ */
+absence: Absence | null, 
+/**
  * Why the destination does not offer it, in words (naming the destination class).
  */
 why: string | null, 
 /**
- * Remedy rule name (`remedy_rules`).
+ * Set when the blocker is the VM's virtual hardware version (`key` is `vmx-N`).
+ */
+vhw_too_new: VhwTooNew | null, 
+/**
+ * Remedy rule name (`remedy_rules`), chosen from `absence`.
  */
 remedy: string | null, };
 
@@ -175,6 +190,11 @@ unknowns: Array<UnknownItem>,
  * The move checked (`null` when the request could not be answered).
  */
 check: Move | null, 
+/**
+ * What fixes the move's blockers, one per action, each chosen from why the destination
+ * lacks the feature (the same rules as `maintenance` and `cluster`).
+ */
+remedies: Array<Remedy>, 
 /**
  * The verdict (as far as `only` is concerned, when given): the exit code; `unknown`
  * without a check.
@@ -323,6 +343,18 @@ values: Array<[number, number]>,
  */
 hosts_with: number, hosts_without: number, 
 /**
+ * Classes whose CPU has it but whose EVC masks hide it from VMs (they do not offer it).
+ */
+classes_hidden: Array<number>, 
+/**
+ * Hosts of `classes_hidden`.
+ */
+hosts_hidden: number, 
+/**
+ * Every class that shows it has it, with different values (no class lacks it).
+ */
+numbers_differ: boolean, 
+/**
  * e.g. "only 1 of 4 hosts: esxi01".
  */
 summary: string, 
@@ -335,7 +367,12 @@ export type EvcChoice = {
 /**
  * `null` = EVC disabled.
  */
-mode: string | null, why: string, };
+mode: string | null, why: string, 
+/**
+ * The setting is an assumption (neither given nor in the data): answers are conditional on
+ * it ("if the cluster runs intel-haswell: …") and never `compatible`.
+ */
+assumed: boolean, };
 
 export type ExposureSource = "masked-list" | "feat-mask-lines" | "vm-requirement" | "option" | "evc-state" | "none";
 
@@ -517,9 +554,18 @@ available: number,
  */
 raw_available: number | null, 
 /**
- * Why the destination does not offer it, in words.
+ * Why the destination does not offer it: the typed fact (`why` says it in words).
+ */
+absence: Absence | null, 
+/**
+ * Why the destination does not offer it, in words (written from `absence`).
  */
 why: string | null, 
+/**
+ * Set when the blocker is the VM's virtual hardware version, which the destination's ESXi
+ * does not run (`key` is then `vmx-N`).
+ */
+vhw_too_new: VhwTooNew | null, 
 /**
  * Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
  * are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
@@ -551,6 +597,10 @@ vm: string,
  * `input: FILE` (a real VM's dump) or `computed: powered on on HOST`.
  */
 requirements_from: string, 
+/**
+ * Whether the requirements were read from a real VM's dump (else computed for "any VM").
+ */
+real_vm: boolean, 
 /**
  * The host the VM's dump says it runs on, as written (real VMs).
  */
@@ -922,6 +972,20 @@ export type UnknownKey = { key: string, value: number, };
 export type Vendor = "intel" | "amd";
 
 export type Verdict = "compatible" | "blocked" | "unknown";
+
+export type VhwTooNew = { 
+/**
+ * The VM's virtual hardware version.
+ */
+vm_hw: number, 
+/**
+ * The highest version the destination's ESXi runs.
+ */
+destination_max: number, 
+/**
+ * The first ESXi release that runs `vm_hw` (e.g. "ESXi 7.0 U2").
+ */
+needs_release: string, };
 
 export type VmFeatures = { vm: string, host: string | null, 
 /**

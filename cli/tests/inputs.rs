@@ -299,7 +299,7 @@ fn a_64_host_cluster_fits_the_screen() {
         "lines over 100 columns:\n{out}"
     );
     assert!(
-        out.contains("8 hosts lack cpuid.MDCLEAR"),
+        out.contains("8 hosts do not offer cpuid.MDCLEAR"),
         "the story's finding:\n{out}"
     );
     assert!(out.contains("missing on 8 of 64 hosts: class B"), "{out}");

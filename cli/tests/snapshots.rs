@@ -199,7 +199,8 @@ fn cluster_stale_masks() {
 
 #[test]
 fn cluster_govc() {
-    snap("cluster_govc", &["cluster", GOVC], 0);
+    // host-14's data does not give the cluster's EVC mode to evcalc yet: assumed, exit 3.
+    snap("cluster_govc", &["cluster", GOVC], 3);
 }
 
 #[test]
@@ -221,7 +222,8 @@ fn maintenance_example_esxi01() {
 #[test]
 fn plan_example_remove_esxi01() {
     let args = with_hosts(&["plan"], &["--remove", "esxi01"]);
-    snap("plan_example_remove_esxi01", &args, 0);
+    // The example's dumps do not carry the EVC mode: assumed, so not proven (exit 3).
+    snap("plan_example_remove_esxi01", &args, 3);
 }
 
 #[test]

@@ -1592,6 +1592,14 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
             .filter(|(h, o)| **o == Some(false) && h.knows(&key) && h.caps.value(&key) != 0)
             .map(|(h, _)| h.name.clone())
             .collect();
+        let mut summary = drift_summary(&with, &without, knowing.len());
+        if !hidden.is_empty() {
+            summary.push_str(&format!(
+                "; EVC masks hide it on {} more: {}",
+                hidden.len(),
+                host_list(&hidden)
+            ));
+        }
         out.push(Drift {
             numbers_differ: with.len() == knowing.len(),
             hosts_hidden: hidden,
@@ -1605,7 +1613,7 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
                     value: h.caps.value(&key),
                 })
                 .collect(),
-            summary: drift_summary(&with, &without, knowing.len()),
+            summary,
             hosts_with: with,
             hosts_without: without,
             blocks_vmotion: exposed && requirable.contains(id),

@@ -513,6 +513,10 @@ pub struct ChosenEvc<'a> {
     pub setting: EvcSetting<'a>,
     /// Why: "given", "reported by the hosts", "highest common mode", "no common mode".
     pub why: &'static str,
+    /// Neither given nor in the data: the highest common mode (or EVC disabled) is an
+    /// assumption, and no answer under it is proven (issue 20: an assumed mode was stated as
+    /// fact). Answers under an assumed setting are at best `unknown`.
+    pub assumed: bool,
 }
 
 /// Resolves `--evc`: a mode key, `none`/`disabled`, or (when absent) the mode the hosts report
@@ -531,12 +535,14 @@ pub fn choose_evc<'m>(
             Ok(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "given",
+                assumed: false,
             })
         }
         // Key, short name (`haswell`) or vSphere label, with "did you mean" (`modename.rs`).
         Some(a) => choose_mode(a, modes).map(|m| ChosenEvc {
             setting: EvcSetting::Mode(m),
             why: "given",
+            assumed: false,
         }),
         None => {
             let reported: Vec<&str> = hosts
@@ -551,16 +557,19 @@ pub fn choose_evc<'m>(
                 return Ok(ChosenEvc {
                     setting: EvcSetting::Mode(m),
                     why: "reported by the hosts",
+                    assumed: false,
                 });
             }
             Ok(match max_common_mode(hosts, modes) {
                 Some(m) => ChosenEvc {
                     setting: EvcSetting::Mode(m),
                     why: "highest common mode",
+                    assumed: true,
                 },
                 None => ChosenEvc {
                     setting: EvcSetting::Disabled,
                     why: "no common mode",
+                    assumed: true,
                 },
             })
         }
@@ -616,6 +625,9 @@ pub struct EvcChoice {
     /// `null` = EVC disabled.
     pub mode: Option<String>,
     pub why: String,
+    /// The setting is an assumption (neither given nor in the data): answers are conditional on
+    /// it ("if the cluster runs intel-haswell: …") and never `compatible`.
+    pub assumed: bool,
 }
 
 /// An EVC mode in a selector.
@@ -702,6 +714,7 @@ pub fn analyze(request: &Request) -> Analysis {
             choose_evc(None, &ws.hosts, &modes).unwrap_or(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "no common mode",
+                assumed: true,
             })
         }
     };
@@ -828,6 +841,7 @@ pub fn analyze(request: &Request) -> Analysis {
         evc: EvcChoice {
             mode: chosen.setting.key(),
             why: chosen.why.to_string(),
+            assumed: chosen.assumed,
         },
         modes: modes
             .modes

@@ -251,7 +251,7 @@ fn rows() -> Vec<Row> {
         // JSON"; it is govc JSON, and the break ends line 79 (58 characters).
         err(
             "govc host JSON with a string cut by a newline (fuzz: detect)",
-            read(&format!("{MALFORMED}/detect-evcstate-col0.json")),
+            lossy(&format!("{MALFORMED}/detect-evcstate-col0.json")),
             79,
             59,
             "invalid JSON: control character (\\u0000-\\u001F) found while parsing a string",

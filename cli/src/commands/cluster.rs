@@ -119,11 +119,7 @@ use super::Output;
 
 /// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled".
 fn evc_text(a: &ClusterAnswer, modes: &ModeCatalogue) -> String {
-    match a.evc.mode.as_deref() {
-        Some(m) => format!("{}, {}", mode_text(m, modes), a.evc.why),
-        None if a.evc.why == "given" => "disabled (--evc none)".to_string(),
-        None => format!("disabled ({})", a.evc.why),
-    }
+    super::evc_text(&a.evc, modes)
 }
 
 /// `s` cut to `n` characters, the last one `…`, when it is longer.
@@ -398,11 +394,11 @@ fn render(
             .as_ref()
             .filter(|x| x.admitted == Some(false))
         {
-            outln!(
-                buf,
+            let text = format!(
                 "  {}",
                 super::check::admission_text(Some(adm), &class.label)
             );
+            outln!(buf, "{}", crate::table::wrap(&text, WIDTH, 4));
         }
     }
     let differs: Vec<String> = a

@@ -116,10 +116,18 @@ pub fn feature(f: &FeatureRef) -> String {
 
 /// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (--evc none)".
 pub fn evc_text(evc: &EvcChoice, modes: &ModeCatalogue) -> String {
+    // The typed `assumed` flag decides, never the wording of `why`.
+    let how = if evc.assumed {
+        format!(
+            "ASSUMED ({}): not in the data, so nothing is proven; give --evc MODE or --evc none",
+            evc.why
+        )
+    } else {
+        evc.why.clone()
+    };
     match evc.mode.as_deref() {
-        Some(m) => format!("{}, {}", mode_text(m, modes), evc.why),
-        None if evc.why == "given" => "disabled (--evc none)".to_string(),
-        None => format!("disabled ({})", evc.why),
+        Some(m) => format!("{}, {how}", mode_text(m, modes)),
+        None => format!("disabled, {how}"),
     }
 }
 

@@ -370,7 +370,13 @@ pub fn answer_in(
             bands,
         }
     });
-    let outcome = check.as_ref().map_or(Verdict::Unknown, |m| m.verdict);
+    let outcome = super::conditional(
+        check.as_ref().map_or(Verdict::Unknown, |m| m.verdict),
+        r.chosen.assumed,
+    );
+    if let Some(note) = super::assumption_note(&r.chosen) {
+        warnings.insert(0, note);
+    }
     let remedies = match (&check, to) {
         (Some(m), Some(d)) if m.verdict == Verdict::Blocked => {
             let mode_key = dest_evc
@@ -392,10 +398,12 @@ pub fn answer_in(
         evc: EvcChoice {
             mode: evc.key(),
             why: r.chosen.why.to_string(),
+            assumed: r.chosen.assumed,
         },
         to_evc: request.to_evc.as_ref().and(dest_evc).map(|d| EvcChoice {
             mode: d.key(),
             why: "given".to_string(),
+            assumed: false,
         }),
         per_vm_evc_mode: r.per_vm.map(|m| m.key.clone()),
         vm_hw: r.vhw,

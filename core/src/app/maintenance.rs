@@ -338,7 +338,13 @@ pub fn answer_in(
             }
         },
     }
-    let outcome = plan.as_ref().map_or(Verdict::Unknown, |p| p.outcome);
+    let outcome = super::conditional(
+        plan.as_ref().map_or(Verdict::Unknown, |p| p.outcome),
+        r.chosen.assumed,
+    );
+    if let Some(note) = super::assumption_note(&r.chosen) {
+        warnings.insert(0, note);
+    }
     MaintenanceAnswer {
         schema: SCHEMA,
         question: Question::Maintenance,
@@ -349,6 +355,7 @@ pub fn answer_in(
         evc: EvcChoice {
             mode: evc.key(),
             why: r.chosen.why.to_string(),
+            assumed: r.chosen.assumed,
         },
         per_vm_evc_mode: r.per_vm.map(|m| m.key.clone()),
         vm_hw: r.vhw,

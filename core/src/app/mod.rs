@@ -455,6 +455,7 @@ pub fn resolve<'m>(
             session::choose_evc(None, hosts, modes).unwrap_or(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "no common mode",
+                assumed: true,
             })
         }
     };
@@ -614,6 +615,28 @@ fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// An answer's outcome under the EVC setting chosen: with an assumed setting (neither given
+/// nor in the data) a `compatible` answer is only conditional, so `unknown`; a blocked one stays
+/// blocked under that assumption (the note says so).
+pub(crate) fn conditional(outcome: Verdict, assumed: bool) -> Verdict {
+    if assumed && outcome == Verdict::Compatible {
+        Verdict::Unknown
+    } else {
+        outcome
+    }
+}
+
+/// What an answer under an assumed EVC setting must say first.
+pub(crate) fn assumption_note(chosen: &ChosenEvc<'_>) -> Option<String> {
+    chosen.assumed.then(|| match chosen.setting.key() {
+        Some(mode) => format!(
+            "the cluster's EVC mode is not in the data: every answer here assumes {mode}, the highest mode every host supports; under another mode (or without EVC) it can differ, so no move is proven — give the cluster's EVC mode"
+        ),
+        None => "the cluster's EVC setting is not in the data and the hosts have no common EVC mode: every answer here assumes EVC is disabled, so no move is proven — give the cluster's EVC setting"
+            .to_string(),
+    })
 }
 
 /// Loads a request's inputs and applies its renames and removals.
@@ -987,9 +1010,14 @@ pub fn cluster_in(
     paired.sort_by_key(|(p, _)| p.hosts.first().copied().unwrap_or(u32::MAX));
     let (maintenance, v1_plans): (Vec<MaintenancePlan>, Vec<_>) = paired.into_iter().unzip();
 
+    // Under an assumed EVC setting nothing is proven compatible (issue 20 item 1).
+    let outcome = conditional(outcome, r.chosen.assumed);
     let headline = headline_for(&class_entries, hosts.len(), evc, outcome, &v1_plans);
     let patch_era = crate::exposure::findings(&reps, evc);
-    let story = story(&classes, hosts, &drift, &patch_era, outcome, &maintenance);
+    let mut story = story(&classes, hosts, &drift, &patch_era, outcome, &maintenance);
+    if let Some(note) = assumption_note(&r.chosen) {
+        story.insert(0, note);
+    }
     ClusterAnswer {
         schema: SCHEMA,
         question: Question::Cluster,
@@ -999,6 +1027,7 @@ pub fn cluster_in(
         evc: EvcChoice {
             mode: evc.key(),
             why: r.chosen.why.to_string(),
+            assumed: r.chosen.assumed,
         },
         per_vm_evc_mode: r.per_vm.map(|m| m.key.clone()),
         vm_hw: r.vhw,

@@ -314,6 +314,7 @@ pub fn answer_in(
                     to_evc = Some(EvcChoice {
                         mode: to.setting.key(),
                         why: to.why.to_string(),
+                        assumed: to.assumed,
                     });
                     change = Some(plan::change_mode(hosts, &vms, evc, to.setting, &modes));
                 }
@@ -348,6 +349,7 @@ pub fn answer_in(
                     to_evc = Some(EvcChoice {
                         mode: new_evc.setting.key(),
                         why: new_evc.why.to_string(),
+                        assumed: new_evc.assumed,
                     });
                     moved = Some(plan::move_into(
                         hosts,
@@ -383,6 +385,11 @@ pub fn answer_in(
     } else {
         Verdict::Compatible
     };
+    let outcome = super::conditional(outcome, r.chosen.assumed);
+    let mut warnings = warnings;
+    if let Some(note) = super::assumption_note(&r.chosen) {
+        warnings.insert(0, note);
+    }
 
     let mut all_inputs = ws.inputs.clone();
     let mut errors = ws.errors.clone();
@@ -400,6 +407,7 @@ pub fn answer_in(
         evc: EvcChoice {
             mode: evc.key(),
             why: r.chosen.why.to_string(),
+            assumed: r.chosen.assumed,
         },
         to_evc,
         vm_hw: if asked_into { r.vhw } else { None },
