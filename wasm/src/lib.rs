@@ -13,24 +13,7 @@
 //! holds no parsing rule of its own.
 
 use evcalc::app::{Request, cluster as core_analyze};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-/// A request the module could not read. Returned instead of a `ClusterAnswer`; the page tells
-/// the two apart by the `request_error` field.
-#[derive(Serialize)]
-struct RequestError<'a> {
-    request_error: RequestErrorBody<'a>,
-}
-
-#[derive(Serialize)]
-struct RequestErrorBody<'a> {
-    message: String,
-    line: usize,
-    column: usize,
-    /// What a request looks like.
-    expected: &'a str,
-}
 
 const EXPECTED: &str = r#"{"inputs":[{"name":"…","text":"…"}],"evc":"intel-haswell"|"none"|null,"per_vm_evc":null,"rename":{"old":"new"},"remove":[],"maintenance":[]}"#;
 
@@ -48,29 +31,26 @@ pub fn analyze(request_json: &str) -> String {
     }
 }
 
+/// `{"request_error":{message,line,column,expected}}`: a request the module could not read,
+/// returned instead of a `ClusterAnswer` (the page tells the two apart by the field).
 fn request_error(message: String, line: usize, column: usize) -> String {
-    serde_json::to_string(&RequestError {
-        request_error: RequestErrorBody {
-            message,
-            line,
-            column,
-            expected: EXPECTED,
-        },
-    })
-    .unwrap_or_else(|_| {
-        r#"{"request_error":{"message":"invalid request","line":0,"column":0,"expected":""}}"#
-            .to_string()
-    })
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    format!(
+        "{{\"request_error\":{{\"message\":{},\"line\":{line},\"column\":{column},\"expected\":{}}}}}",
+        text(&message),
+        text(EXPECTED)
+    )
 }
 
 /// What the core reads in one pasted text, beyond the answer (JSON):
 /// `{"parts":[[from,to],…],"masks":[["evc"|"vm","cpuid.X","Val:1"],…]}`.
 ///
-/// `parts` (1-based lines, inclusive; blank lines between parts belong to none) are where the page may cut a text that
-/// did not parse as a whole, so that one bad part does not take the others with it: the core's
-/// transcript boundaries ([`evcalc::parse::transcript::split`]: prompts, headers, pdsh prefixes
-/// are not cut), and inside each, the line at which [`evcalc::parse::parse`] stopped when what
-/// comes before it is not blank (a complete dump followed by a fragment it cannot read). `masks`
+/// `parts` (1-based lines, inclusive; blank lines between parts belong to none) are where the
+/// page may cut a text that did not parse as a whole, so that one bad part does not take the
+/// others with it: the core's transcript boundaries ([`evcalc::parse::transcript::split`]:
+/// prompts and headers; pdsh prefixes are not cut), and inside each, the line at which
+/// [`evcalc::parse::parse`] stopped when what comes before it is not blank (a complete dump
+/// followed by a fragment it cannot read). `masks`
 /// are the `featMask.*` lines of the parts that parse, as the core read them.
 #[wasm_bindgen]
 pub fn read_input(text: &str) -> String {
@@ -78,7 +58,11 @@ pub fn read_input(text: &str) -> String {
     use evcalc::parse::transcript::{LineMap, split};
     // Byte offset of the start of each line (line n starts at starts[n - 1]).
     let mut starts = vec![0usize];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            starts.push(i + 1);
+        }
+    }
     let last = starts.len() as u32;
     let slice = |from: u32, to: u32| -> &str {
         let a = starts[from as usize - 1];
@@ -87,30 +71,30 @@ pub fn read_input(text: &str) -> String {
             .map_or(text.len(), |&e| e.saturating_sub(1));
         &text[a..b.max(a)]
     };
-    let mut cuts: Vec<u32> = match split(text) {
-        Some(pieces) if pieces.iter().all(|p| matches!(p.lines, LineMap::From(_))) => pieces
-            .iter()
-            .map(|p| {
-                if p.header_line > 0 {
-                    p.header_line
-                } else {
-                    p.lines.first()
-                }
-            })
-            .filter(|&l| l >= 1 && l <= last)
-            .collect(),
-        _ => Vec::new(),
-    };
-    cuts.push(1);
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut parts = String::new();
-    let mut masks = String::new();
+    // The core's transcript boundaries (a piece starts at its prompt or header line); pdsh
+    // prefixes interleave lines, so a text with them is not cut.
+    let mut cuts = vec![1u32];
+    if let Some(pieces) = split(text)
+        && pieces.iter().all(|p| matches!(p.lines, LineMap::From(_)))
+    {
+        for p in &pieces {
+            let at = if p.header_line > 0 {
+                p.header_line
+            } else {
+                p.lines.first()
+            };
+            if cuts.last().is_some_and(|&c| at > c) && at <= last {
+                cuts.push(at);
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut masks = Vec::new();
     for (i, &start) in cuts.iter().enumerate() {
         let to = cuts.get(i + 1).map_or(last, |n| n - 1);
         let mut from = start;
         while from <= to && !slice(from, to).trim().is_empty() {
-            let (end, next) = match evcalc::parse::parse(slice(from, to)) {
+            let (mut end, next) = match evcalc::parse::parse(slice(from, to)) {
                 Ok(parsed) => {
                     for doc in &parsed.documents {
                         let (evc, vm) = match doc {
@@ -120,20 +104,22 @@ pub fn read_input(text: &str) -> String {
                         };
                         for (set, list) in [("evc", evc), ("vm", vm)] {
                             for e in list {
-                                let sep = if masks.is_empty() { "" } else { "," };
-                                masks += &format!(
-                                    "{sep}[\"{set}\",{},\"{}\"]",
-                                    json_string(&e.key),
-                                    e.value
-                                );
+                                let key = serde_json::to_string(&e.key).unwrap_or_default();
+                                masks.push(format!("[\"{set}\",{key},\"{}\"]", e.value));
                             }
                         }
                     }
                     (to, to + 1)
                 }
+                // Cut where the part stopped parsing, when one side of the cut parses on its own
+                // (a complete dump before a fragment the core cannot read, the dumps after a
+                // truncated one); never inside a truncated dump.
                 Err(e) => {
                     let at = from.saturating_add(e.pos.line.saturating_sub(1));
-                    if at > from && at <= to && !slice(from, at - 1).trim().is_empty() {
+                    let reads = |a: u32, b: u32| {
+                        !slice(a, b).trim().is_empty() && evcalc::parse::parse(slice(a, b)).is_ok()
+                    };
+                    if at > from && at <= to && (reads(from, at - 1) || reads(at, to)) {
                         (at - 1, at)
                     } else {
                         (to, to + 1)
@@ -141,45 +127,31 @@ pub fn read_input(text: &str) -> String {
                 }
             };
             // A part ends at its last line with text.
-            let mut end = end;
             while end > from && slice(end, end).trim().is_empty() {
                 end -= 1;
             }
-            let sep = if parts.is_empty() { "" } else { "," };
-            parts += &format!("{sep}[{from},{end}]");
+            parts.push(format!("[{from},{end}]"));
             from = next;
         }
     }
-    format!("{{\"parts\":[{parts}],\"masks\":[{masks}]}}")
+    format!(
+        "{{\"parts\":[{}],\"masks\":[{}]}}",
+        parts.join(","),
+        masks.join(",")
+    )
 }
 
-/// `s` as a JSON string.
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out += &format!("\\u{:04x}", c as u32),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The catalogue's vendor-identity keys (`cpuid.Intel`, `cpuid.AMD`, …) as a JSON array: the
+/// The catalogue's vendor-identity keys (`cpuid.Intel`, `cpuid.AMD`, …), comma-separated: the
 /// page never lists them as features.
 #[wasm_bindgen]
 pub fn vendor_keys() -> String {
     let cat = evcalc::catalogue::catalogue();
-    let keys: Vec<String> = cat
+    let keys: Vec<&str> = cat
         .vendors()
         .iter()
-        .map(|id| json_string(&cat.def(id).key))
+        .map(|id| cat.def(id).key.as_str())
         .collect();
-    format!("[{}]", keys.join(","))
+    keys.join(",")
 }
 
 /// The evcalc version the module was built from.
@@ -279,6 +251,26 @@ mod tests {
     }
 
     #[test]
+    fn a_truncated_dump_in_a_transcript_is_one_part() {
+        let cut: String = ESXI02.split_inclusive('\n').take(900).collect();
+        let text = format!(
+            "[root@esxi01:~] vim-cmd hostsvc/hostconfig\n{ESXI01}[root@esxi02:~] vim-cmd hostsvc/hostconfig\n{cut}[root@esxi03:~] vim-cmd hostsvc/hostconfig\n{ESXI02}"
+        );
+        let second = lines(ESXI01) + 1;
+        let third = second + 901;
+        let out = read(&text);
+        assert_eq!(
+            out["parts"],
+            serde_json::json!([
+                [1, second - 1],
+                [second, third - 1],
+                [third, lines(&text) - 1]
+            ]),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn mask_lines_are_read_by_the_core() {
         let out = read(CONFIG);
         let masks = out["masks"].as_array().unwrap();
@@ -290,10 +282,9 @@ mod tests {
         );
         assert_eq!(out["parts"], serde_json::json!([[1, lines(CONFIG) - 1]]));
         assert_eq!(read("")["parts"], serde_json::json!([]));
-        let vendors: Vec<String> = serde_json::from_str(&vendor_keys()).unwrap();
+        let vendors = vendor_keys();
         for k in ["cpuid.Intel", "cpuid.AMD", "cpuid.VIA", "cpuid.Cyrix"] {
-            assert!(vendors.iter().any(|v| v == k), "{vendors:?}");
+            assert!(vendors.split(',').any(|v| v == k), "{vendors}");
         }
-        assert_eq!(json_string("a\"b\\c\u{1}"), r#""a\"b\\c\u0001""#);
     }
 }
