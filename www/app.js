@@ -695,7 +695,7 @@ function renderHosts(a) {
           h('span', { class: 'class-label' }, cls.label),
           h('span', { class: 'class-meta' },
             ` · ${plural(cls.hosts.length, 'host')}`,
-            a.classes.length > 1 ? ` · class ${ci + 1} of ${a.classes.length}` : ' · every host alike',
+            a.classes.length > 1 ? ` · class ${ci + 1} of ${a.classes.length}` : a.hosts.length > 1 ? ' · every host alike' : '',
             ' · highest EVC mode ', r.max_evc_mode ? h('strong', null, r.max_evc_summary || r.max_evc_mode) : r.fragment ? 'unknown (fragment)' : 'none'))));
     for (const hi of cls.hosts) {
       const host = a.hosts[hi];
