@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { WWW, startServer, startBrowser, openPage, analysed, seqOf, example, paste, shot } from './harness.mjs';
+import { WWW, artefact, startServer, startBrowser, openPage, analysed, seqOf, example, paste, shot } from './harness.mjs';
 
 const HOSTS = ['esxi01.txt', 'esxi02.txt', 'esxi03.txt', 'esxi04.txt'];
 /** A `grep -A 2` quote as a web page's source shows it: HTML-escaped. */
@@ -229,6 +229,9 @@ test('print in dark mode keeps a light sheet: dark text on light panels', async 
     assert.ok(light > 0.7, `${sel}: printed on ${bg} in dark mode (a dark panel)`);
     assert.ok(ratio >= 4.5, `${sel}: ${color} on ${bg} has contrast ${ratio.toFixed(2)}`);
   }
+  // For a person to look at: the sheet as printed with background graphics on.
+  await shot(page, 'print-dark-scheme.png');
+  await page.pdf({ path: artefact('example-print-dark-scheme.pdf'), printBackground: true });
   await page.emulateMedia({ media: 'screen', colorScheme: 'light' });
   assert.deepEqual(problems, []);
   await page.close();
