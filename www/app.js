@@ -4,11 +4,11 @@
 // the page's choices and renders the answer. Plain ES modules, no bundler; www/single-file.py
 // inlines them for the offline file, so imports stay one line each.
 
-import { $, editor, $select, $table, $button, all, h, append, code, withCode, hostNames } from './dom.js';
+import { $, editor, $select, $table, $button, all, h, append, add, put, code, withCode, hostNames } from './dom.js';
 import { plural, formatBytes, nameList, shortKey, formatName, modeLabel, hex } from './text.js';
 import { VCLASS, VTEXT, partialHosts, classGrid, hostGrid, cellOf, moveCounts, blockersOf, unknownsOf, blockerKeys } from './matrix-view.js';
-import { VERDICT_TITLE, headlineOf } from './headline.js';
-import { splitParts, maskLinesSummary } from './parts.js';
+import { headlineOf } from './headline.js';
+import { partsOf, masksSummary } from './parts.js';
 import { markdown } from './markdown.js';
 
 // ------------------------------------------------------------------------------------------
@@ -30,12 +30,17 @@ const state = {
   version: '',
   pasteAt: null,
   modesSignature: '',
-  /** The editor text that is sent in parts (set after one part of it failed to parse). */
-  splitFor: null,
+  /** The editor text that failed to parse as a whole, and the parts the core found in it
+   * (`read_input`; none when it has no place to cut): {text, parts}. */
+  split: null,
+  /** featMask lines the core read, per input name: {text, masks} (`read_input`). */
+  masksRead: new Map(),
   /** Editor parts sent in the last request: {name, from, to, text} (1-based editor lines). */
   parts: [],
-  /** Why the last per-VM EVC choice was refused (vSphere's rule), shown until the next change. */
+  /** Why the last per-VM EVC choice was refused (the core's option error), shown until the next change. */
   perVmRefused: null,
+  /** The per-VM EVC mode the last answer applied ('' = none). */
+  perVmApplied: '',
   /** Input name → host picked for a VM runtime that came without its prompt line. */
   vmHosts: {},
   /** Where focus goes after the next render: a CSS selector, tried in order. */
@@ -71,6 +76,7 @@ function onWorkerMessage(resolve, reject) {
   return ({ data }) => {
     if (data.kind === 'ready') {
       state.version = data.version;
+      for (const k of data.vendors ?? []) vendorKeys.add(k.toLowerCase());
       resolve();
       return;
     }
@@ -134,6 +140,7 @@ function startInline() {
     } catch {
       INLINE.glue.initSync({ module });
       state.version = INLINE.glue.version();
+      for (const k of INLINE.glue.vendor_keys().split(',')) vendorKeys.add(k.toLowerCase());
       inPage = INLINE.makeHandler(INLINE.glue);
       document.body.dataset.engine = 'main-thread';
     }
@@ -173,8 +180,8 @@ function buildRequest() {
   const inputs = [];
   const paste = editor().value;
   state.parts = [];
-  if (paste.trim() && state.splitFor === paste) {
-    state.parts = splitParts(paste, editorName());
+  if (paste.trim() && state.split?.text === paste && state.split.parts.length > 1) {
+    state.parts = state.split.parts;
     for (const p of state.parts) inputs.push({ name: p.name, text: p.text });
   } else if (paste.trim()) inputs.push({ name: editorName(), text: paste });
   for (const f of state.items) inputs.push({ name: f.name, text: f.text });
@@ -223,19 +230,23 @@ async function run() {
       } else {
         state.analysis = reply;
         const paste = editor().value;
-        if (
-          state.splitFor !== paste && paste === request.inputs.find((i) => i.name === editorName())?.text &&
-          reply.errors.some((e) => e.source === editorName()) && splitParts(paste, editorName()).length > 1
-        ) {
-          // One part of the editor could not be read: send its parts one by one, so the error
-          // marks only that part and every other host is kept.
-          // Straight away, without showing the failed whole first.
-          state.splitFor = paste;
-          running = false;
-          dirty = false;
-          run();
-          return;
+        if (state.split?.text !== paste && paste === request.inputs.find((i) => i.name === editorName())?.text && reply.errors.some((e) => e.source === editorName())) {
+          // The editor's text could not be read as a whole: ask the core where it may be cut
+          // (its transcript boundaries, and where a part stops parsing) and, when it found
+          // places, send the parts one by one, so the error marks only its own part and every
+          // other host is kept. Straight away, without showing the failed whole first.
+          const { read } = await call({ kind: 'read', text: paste });
+          state.split = { text: paste, parts: partsOf(paste, editorName(), read.parts) };
+          if (state.split.parts.length > 1) {
+            running = false;
+            dirty = false;
+            run();
+            return;
+          }
         }
+        await readMasks(request, reply);
+        applyPerVmRefusal(reply);
+        if (reply.per_vm_evc_mode) state.perVmApplied = state.perVmEvc;
         pruneOptions(reply);
         render(reply);
       }
@@ -277,6 +288,31 @@ async function run() {
   }
 }
 
+/** Asks the core which featMask lines each `mask-lines` input sets (for its line under the
+ * editor or in the file list); kept per input until its text changes.
+ * @param {import('./types').PageRequest} request
+ * @param {import('./types').ClusterAnswer} a */
+async function readMasks(request, a) {
+  for (const summary of a.inputs) {
+    if (summary.format !== 'mask-lines') continue;
+    const text = request.inputs.find((i) => i.name === summary.source)?.text;
+    if (text === undefined || state.masksRead.get(summary.source)?.text === text) continue;
+    const { read } = await call({ kind: 'read', text });
+    state.masksRead.set(summary.source, { text, masks: read.masks });
+  }
+}
+
+/** A per-VM EVC mode the core refused (vSphere's rule, e.g. above the cluster's mode) is taken
+ * back: the note says why, in the core's words, and the answer is the one without it.
+ * @param {import('./types').ClusterAnswer} a */
+function applyPerVmRefusal(a) {
+  const refused = a.option_errors.find((e) => e.option === 'per_vm_evc');
+  if (!refused || !state.perVmEvc) return;
+  state.perVmRefused = `${refused.message}.${state.perVmApplied === state.perVmEvc ? ' The per-VM what-if was removed.' : ''}`;
+  state.perVmEvc = '';
+  state.perVmApplied = '';
+}
+
 /** Drops renames/removals that no longer match a loaded host (their input was changed or removed).
  * @param {import('./types').ClusterAnswer} a
  */
@@ -312,9 +348,10 @@ function render(a, extraErrors = []) {
   renderHeadline(hosts.length ? a : null);
   show('empty', !hosts.length && !state.remove.length);
   show('hosts-panel', hosts.length > 0 || state.remove.length > 0);
-  show('matrix-panel', hosts.length > 0);
+  // One host has no move to judge and nothing to evacuate to: no matrix, no maintenance verdict.
+  show('matrix-panel', hosts.length > 1);
   show('drift-panel', hosts.length > 1);
-  show('maint-panel', hosts.length > 0);
+  show('maint-panel', hosts.length > 1);
   show('vms-panel', (a?.vms.length ?? 0) > 0);
   $button('download-json').disabled = !a;
   $button('download-md').disabled = !a;
@@ -349,18 +386,22 @@ function applyFocus() {
 // ------------------------------------------------------------------------------------------
 // The headline: the worst finding in one sentence and the next step, above everything else.
 
+/** Whether an input name is the editor's (the whole paste, or one of its parts). */
+const fromEditor = (source) => source === editorName() || state.parts.some((p) => p.name === source);
+
 /** @param {import('./types').ClusterAnswer} a */
 function renderHeadline(a) {
   const box = $('headline');
-  const hl = a ? headlineOf(a) : null;
-  box.replaceChildren();
+  const hl = a ? headlineOf(a, fromEditor) : null;
+  put(box);
   box.hidden = !hl;
   // The class story, right under the headline: what the hosts are (classes of identical CPU
-  // features), what they lack, who cannot be evacuated, the outcome.
+  // features), what they lack, who cannot be evacuated, the outcome. Not for one host: the
+  // headline says what is missing.
   const story = $('story');
-  story.replaceChildren();
-  story.hidden = !hl || !a.story.length;
-  if (hl && a.story.length) story.append(h('ul', { class: 'story-lines' }, a.story.map((line) => h('li', null, withCode(line)))));
+  put(story);
+  story.hidden = !hl || hl.verdict === 'info' || !a.story.length;
+  if (!story.hidden) add(story, h('ul', { class: 'story-lines' }, a.story.map((line) => h('li', null, withCode(line)))));
   document.body.dataset.verdict = hl ? hl.verdict : '';
   if (!hl) {
     announce('');
@@ -370,12 +411,12 @@ function renderHeadline(a) {
   const choices = [];
   if (state.evc) choices.push(h('span', { class: 'choice' }, `cluster EVC ${state.evc === 'none' ? 'disabled' : state.evc} chosen by you`));
   if (a.per_vm_evc_mode) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: per-VM EVC ${a.per_vm_evc_mode}`));
-  box.append(
-    h('h2', { id: 'headline-title' }, h('span', { class: 'hl-verdict' }, VERDICT_TITLE[hl.verdict] ?? hl.verdict), choices.length ? h('span', { class: 'choices' }, choices) : null),
+  add(box,
+    h('h2', { id: 'headline-title' }, h('span', { class: 'hl-verdict' }, hl.title), choices.length > 0 && h('span', { class: 'choices' }, choices)),
     h('p', { class: 'hl-text' }, withCode(hl.text)),
-    hl.next?.length
-      ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x)))))
-      : null,
+    hl.next.length > 0 &&
+      h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x))))),
+    hl.notes.map((n) => h('p', { class: 'hl-note' }, withCode(n))),
   );
   // The verdict covers only what could be read: say so next to it.
   const unread = a.errors.length;
@@ -384,9 +425,9 @@ function renderHeadline(a) {
       const part = state.parts.find((p) => p.name === e.source);
       return part ? `pasted lines ${part.from}–${part.to}` : e.source === 'paste' ? 'the pasted text' : e.source;
     });
-    box.append(h('p', { class: 'hl-unread' }, `${unread === 1 ? 'One input' : `${unread} inputs`} could not be read (${nameList(names, 3, 'others')}): the verdict covers the hosts that were read; the message is below.`));
+    add(box, h('p', { class: 'hl-unread' }, `${unread === 1 ? 'One input' : `${unread} inputs`} could not be read (${nameList(names, 3, 'others')}): the verdict covers the hosts that were read; the message is below.`));
   }
-  announce(`${VERDICT_TITLE[hl.verdict]?.replace(/^\S+ /, '') ?? hl.verdict}. ${hl.text.replaceAll('`', '')}${unread ? ` ${unread} input${unread === 1 ? '' : 's'} could not be read.` : ''}`);
+  announce(`${hl.title.replace(/^[✓✕?] /, '')}. ${hl.text.replaceAll('`', '')}${unread ? ` ${unread} input${unread === 1 ? '' : 's'} could not be read.` : ''}`);
 }
 
 /** The live region: the verdict, not timings; only when it changes. */
@@ -414,7 +455,7 @@ const optionName = (o) =>
 /** @param {import('./types').ClusterAnswer} a */
 function renderErrors(a, extra) {
   const box = $('errors');
-  box.replaceChildren();
+  put(box);
   const items = [];
   for (const e of a?.errors ?? []) {
     const input = state.request?.inputs.find((i) => i.name === e.source);
@@ -435,11 +476,12 @@ function renderErrors(a, extra) {
       ),
     );
   }
-  for (const m of a?.option_errors ?? []) items.push(h('li', { class: 'error', dataset: { option: m.option } }, h('div', { class: 'where' }, h('strong', null, optionName(m.option))), h('div', { class: 'what' }, m.message)));
+  // A refused per-VM mode is said in the per-VM note, beside its selector.
+  for (const m of (a?.option_errors ?? []).filter((o) => o.option !== 'per_vm_evc')) items.push(h('li', { class: 'error', dataset: { option: m.option } }, h('div', { class: 'where' }, h('strong', null, optionName(m.option))), h('div', { class: 'what' }, m.message)));
   for (const m of extra) items.push(h('li', { class: 'error' }, h('div', { class: 'what' }, m)));
   box.hidden = items.length === 0;
   if (items.length) {
-    box.append(
+    add(box,
       h('h2', null, items.length === 1 ? 'Could not read one input' : `${items.length} problems`),
       h('ul', null, items),
     );
@@ -465,13 +507,13 @@ function renderParts(a) {
   const list = $('parts');
   const parts = state.parts;
   list.hidden = parts.length === 0;
-  list.replaceChildren();
+  put(list);
   if (!parts.length) return;
   for (const p of parts) {
     const err = a?.errors.find((e) => e.source === p.name);
-    list.append(
+    add(list,
       h('li', { class: err ? 'bad' : 'good', dataset: { from: String(p.from), to: String(p.to) } },
-        h('button', { type: 'button', class: 'linkish', onclick: () => selectLines(p.from, p.to), 'aria-label': `Select lines ${p.from} to ${p.to} in the editor` }, `lines ${p.from}–${p.to}`),
+        h('button', { type: 'button', class: 'linkish', onclick: () => selectLines(p.from, p.to), 'aria-label': `Select lines ${p.from}–${p.to} in the editor` }, `lines ${p.from}–${p.to}`),
         err
           ? h('span', { class: 'result bad' }, ` ✕ not read — editor line ${p.from - 1 + err.line}: ${err.message}`)
           : inputResult(a, p.name) ?? h('span', { class: 'muted' }, ' …')),
@@ -491,11 +533,12 @@ function inputResult(a, name) {
   const parts = [];
   if (summary.hosts.length) parts.push([summary.hosts.length === 1 ? 'host ' : `${summary.hosts.length} hosts: `, hostNames(summary.hosts, 6)]);
   if (summary.vms.length) parts.push([summary.vms.length === 1 ? 'VM ' : `${summary.vms.length} VMs: `, hostNames(summary.vms, 4)]);
-  if (summary.format === 'mask-lines') parts.push(maskLinesSummary(state.request?.inputs.find((i) => i.name === name)?.text ?? ''));
+  const masks = state.masksRead.get(name)?.masks;
+  if (summary.format === 'mask-lines' && masks) parts.push(masksSummary(masks));
   if (!parts.length) parts.push('nothing usable');
   const out = h('div', { class: 'result' }, '→ ', parts.map((p, i) => [i ? '; ' : '', p]), h('span', { class: 'muted' }, ` · ${formatName(summary.format)}`));
   if (summary.warnings.length) {
-    out.append(h('details', { class: 'warn' }, h('summary', null, plural(summary.warnings.length, 'warning')), h('ul', null, summary.warnings.slice(0, 50).map((w) => h('li', null, w)))));
+    add(out, h('details', { class: 'warn' }, h('summary', null, plural(summary.warnings.length, 'warning')), h('ul', null, summary.warnings.slice(0, 50).map((w) => h('li', null, w)))));
   }
   return out;
 }
@@ -507,12 +550,12 @@ function renderInputs(a) {
   const text = editor().value;
   const meta = $('paste-meta');
   if (text.trim()) {
-    meta.replaceChildren(`${formatBytes(text.length)} in the editor`);
-    if (state.parts.length) meta.append(` · one part could not be read, so each host's output is read on its own (${plural(state.parts.length, 'part')}):`);
+    put(meta, `${formatBytes(text.length)} in the editor`);
+    if (state.parts.length) add(meta, ` · one part could not be read, so each host's output is read on its own (${plural(state.parts.length, 'part')}):`);
     const r = state.parts.length ? null : inputResult(a, editorName());
-    if (r) meta.append(r);
+    if (r) add(meta, r);
   } else if (!meta.dataset.note) {
-    meta.replaceChildren();
+    put(meta);
   }
 }
 
@@ -542,8 +585,8 @@ function renderModes(a) {
       }
       return out;
     };
-    evcSel.replaceChildren(h('option', { value: '' }, 'Automatic'), ...groups(true));
-    vmSel.replaceChildren(h('option', { value: '' }, 'none (VMs see the cluster mode)'), ...groups(false));
+    put(evcSel, h('option', { value: '' }, 'Automatic'), ...groups(true));
+    put(vmSel, h('option', { value: '' }, 'none (VMs see the cluster mode)'), ...groups(false));
   }
   // Mark the modes not every host can join, and those no host can join (counted in hosts).
   for (const sel of [evcSel, vmSel]) {
@@ -565,7 +608,7 @@ function renderModes(a) {
   evcSel.classList.toggle('manual', !!state.evc);
   vmSel.classList.toggle('manual', !!state.perVmEvc);
   const why = $('evc-why');
-  why.replaceChildren();
+  put(why);
   if (!state.evc) append(why, [`Automatic = ${a.evc.mode ?? 'EVC disabled'} (${a.evc.why}). `]);
   else
     append(why, [
@@ -577,37 +620,20 @@ function renderModes(a) {
   if (a.max_common_evc_mode) {
     append(why, ['Highest mode every host can join: ', h('strong', null, a.max_common_evc_mode), ` (${modeLabel(a, a.max_common_evc_mode)})`]);
   } else if (a.hosts.length && !complete.length) {
-    why.append('EVC modes unknown: the hosts are known only from fragments. Pick the cluster’s mode.');
+    add(why, 'EVC modes unknown: the hosts are known only from fragments. Pick the cluster’s mode.');
   } else if (a.hosts.length) {
-    why.append('No EVC mode every host can join.');
+    add(why, 'No EVC mode every host can join.');
   }
-}
-
-/** vSphere's rule for per-VM EVC: at most the cluster's mode, same vendor. Checked on the page
- * until the core refuses it itself (then its option_errors say so). Returns the reason or null. */
-/** @param {import('./types').ClusterAnswer} a */
-function perVmRefusal(a, key) {
-  if (!key || !a) return null;
-  const pm = a.modes.find((x) => x.key === key);
-  const clusterKey = state.evc && state.evc !== 'none' ? state.evc : state.evc === 'none' ? null : a.evc.mode;
-  const cm = clusterKey && a.modes.find((x) => x.key === clusterKey);
-  if (!pm || !cm) return null;
-  if (pm.vendor !== cm.vendor)
-    return `vSphere refuses per-VM EVC ${pm.key}: it is a mode for ${pm.vendor === 'intel' ? 'Intel' : 'AMD'} CPUs and the cluster runs ${cm.key}.`;
-  const same = a.modes.filter((x) => x.vendor === cm.vendor).map((x) => x.key);
-  if (same.indexOf(pm.key) > same.indexOf(cm.key))
-    return `vSphere refuses per-VM EVC ${pm.key}: a VM's EVC mode cannot be higher than its cluster's EVC mode (${cm.key}), because only the cluster mode's features are guaranteed on every host the VM can move to. Pick ${cm.key} or lower.`;
-  return null;
 }
 
 /** @param {import('./types').ClusterAnswer} a */
 function renderPerVmNote(a) {
   const note = $('pervm-note');
-  note.replaceChildren();
+  put(note);
   note.classList.remove('refused');
   if (state.perVmRefused) {
     note.classList.add('refused');
-    note.append(h('strong', null, 'Not applied. '), state.perVmRefused);
+    add(note, h('strong', null, 'Not applied. '), state.perVmRefused);
   } else if (state.perVmEvc) {
     const label = modeLabel(a, state.perVmEvc);
     append(note, [
@@ -669,13 +695,13 @@ function renderHosts(a) {
           h('span', { class: 'class-label' }, cls.label),
           h('span', { class: 'class-meta' },
             ` · ${plural(cls.hosts.length, 'host')}`,
-            a.classes.length > 1 ? ` · class ${ci + 1} of ${a.classes.length}` : ' · every host alike',
+            a.classes.length > 1 ? ` · class ${ci + 1} of ${a.classes.length}` : a.hosts.length > 1 ? ' · every host alike' : '',
             ' · highest EVC mode ', r.max_evc_mode ? h('strong', null, r.max_evc_summary || r.max_evc_mode) : r.fragment ? 'unknown (fragment)' : 'none'))));
     for (const hi of cls.hosts) {
       const host = a.hosts[hi];
       const renamedFrom = loadedName(host.name);
       const warnings = [...new Set([...host.warnings, ...r.warnings])];
-      group.append(
+      add(group,
         h('tr', { dataset: { host: host.name, class: cls.label } },
           h('td', { class: 'hostname' },
             h('span', { class: 'name' }, host.name),
@@ -699,11 +725,11 @@ function renderHosts(a) {
         ),
       );
     }
-    table.append(group);
+    add(table, group);
   });
   $('hosts-count').textContent = `${plural(a.hosts.length, 'host')} in ${classWord(a.classes.length)} · cluster EVC ${a.evc.mode ?? 'disabled'}${a.per_vm_evc_mode ? ` · per-VM EVC ${a.per_vm_evc_mode}` : ''}`;
   const removed = $('removed');
-  removed.replaceChildren();
+  put(removed);
   if (state.remove.length) {
     append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', dataset: { host: n }, 'aria-label': `Restore ${n}`, onclick: () => restoreHost(n) }, 'restore')))]);
   }
@@ -747,7 +773,7 @@ function startRename(row, name) {
       render(state.analysis);
     }
   });
-  cell.replaceChildren(input, ' ', h('button', { type: 'button', class: 'small-btn', onclick: commit }, 'OK'));
+  put(cell, input, ' ', h('button', { type: 'button', class: 'small-btn', onclick: commit }, 'OK'));
   input.focus();
   input.select();
 }
@@ -777,7 +803,10 @@ function restoreHost(name) {
   schedule();
 }
 
+/** Features as "label `key`", at most `max`; vendor identities (`cpuid.Intel`, …) are not
+ * features and are left out. */
 function featureList(features, max = Infinity) {
+  features = features.filter((f) => f.kind !== 'vendor');
   const shown = features.slice(0, max);
   const out = [];
   shown.forEach((f, i) => {
@@ -797,15 +826,15 @@ function classesText(a, indices) {
  * @param {import('./types').ClusterAnswer} a */
 function renderDrift(a) {
   const list = $('drift');
-  list.replaceChildren();
+  put(list);
   if (!a.drift.length) {
-    list.append(h('li', { class: 'muted' }, 'None: every host reports the same CPU features.'));
+    add(list, h('li', { class: 'muted' }, 'None: every host reports the same CPU features.'));
     return;
   }
   const sorted = [...a.drift].sort((x, y) => Number(y.blocks_vmotion) - Number(x.blocks_vmotion));
   for (const d of sorted) {
     const numeric = d.values.some(([, v]) => v > 1);
-    list.append(
+    add(list,
       h('li', { class: d.blocks_vmotion ? 'blocks' : 'hidden-by-evc', dataset: { key: d.key } },
         h('code', { class: 'key' }, d.key), ' — ', h('span', { class: 'label' }, d.label || 'unknown feature'), ': ',
         h('strong', null, d.summary),
@@ -862,9 +891,9 @@ function renderMatrix(a) {
     // The core leaves the matrix out for very many classes and says why.
     $('matrix').hidden = false;
     $('vmatrix').hidden = true;
-    $('vmatrix').replaceChildren();
+    put($('vmatrix'));
     vgrid = null;
-    $('matrix').replaceChildren(h('caption', null, a.matrix_omitted));
+    put($('matrix'), h('caption', null, a.matrix_omitted));
     $('matrix-caption').textContent = '';
     return;
   }
@@ -876,10 +905,10 @@ function renderMatrix(a) {
   $('matrix').dataset.kind = g.kind;
   $('vmatrix').dataset.kind = g.kind;
   if (virtual) {
-    $('matrix').replaceChildren();
+    put($('matrix'));
     renderVirtualMatrix(a, g);
   } else {
-    $('vmatrix').replaceChildren();
+    put($('vmatrix'));
     vgrid = null;
     renderTableMatrix(a, g);
   }
@@ -915,7 +944,7 @@ function renderVirtualMatrix(a, g) {
   const corner = h('div', { class: 'vcorner' }, h('span', null, 'VM powered on on ↓'), h('span', { class: 'across' }, 'destination →'));
   corner.style.width = `${V.RH}px`;
   const cols = h('div', { class: 'vcols' });
-  head.append(corner, cols);
+  add(head, corner, cols);
   const body = h('div', { class: 'vbody' });
   body.style.height = `${N * V.CH}px`;
   body.style.width = `${W}px`;
@@ -923,9 +952,9 @@ function renderVirtualMatrix(a, g) {
   rowhead.style.width = `${V.RH}px`;
   rowhead.style.height = `${N * V.CH}px`;
   const layer = h('div', { class: 'vcells' });
-  body.append(rowhead, layer);
-  canvas.append(head, body);
-  host.replaceChildren(canvas);
+  add(body, rowhead, layer);
+  add(canvas, head, body);
+  put(host, canvas);
   const activate = (e) => {
     const el = e.target.closest('.vcell[data-from]');
     if (el) select(g.kind, el.dataset.from, el.dataset.to);
@@ -950,7 +979,7 @@ function renderVirtualMatrix(a, g) {
       el.style.width = `${V.CW}px`;
       colEls.push(el);
     }
-    cols.replaceChildren(...colEls);
+    put(cols, ...colEls);
     const rowEls = [];
     const cellEls = [];
     for (let r = r0; r < r1; r++) {
@@ -984,8 +1013,8 @@ function renderVirtualMatrix(a, g) {
         cellEls.push(el);
       }
     }
-    rowhead.replaceChildren(...rowEls);
-    layer.replaceChildren(...cellEls);
+    put(rowhead, ...rowEls);
+    put(layer, ...cellEls);
   };
   vgrid.draw = draw;
   wrap.onscroll = () => {
@@ -1003,11 +1032,11 @@ function renderVirtualMatrix(a, g) {
 function renderTableMatrix(a, g) {
   const names = g.names;
   const t = $('matrix');
-  t.replaceChildren();
+  put(t);
   const wide = names.length > 10;
   t.classList.toggle('wide', wide);
   const head = (i) => (g.kind === 'class' ? [names[i], h('div', { class: 'small muted count' }, plural(g.counts[i], 'host'))] : names[i]);
-  t.append(
+  add(t,
     h('thead', null,
       h('tr', null,
         h('th', { class: 'corner', scope: 'col' }, h('span', { class: 'down' }, 'VM powered on on ↓'), h('span', { class: 'across' }, 'destination →')),
@@ -1045,7 +1074,7 @@ function renderTableMatrix(a, g) {
               bands && h('span', { class: 'mf bands' }, `for ${bands}`),
             ]];
       }
-      tr.append(
+      add(tr,
         h('td', { class: cls, dataset: { from, to } },
           self ? h('span', { class: 'sr-only' }, `${from} to itself: same host`) : null,
           self
@@ -1059,9 +1088,9 @@ function renderTableMatrix(a, g) {
               }, content)),
       );
     });
-    body.append(tr);
+    add(body, tr);
   });
-  t.append(body);
+  add(t, body);
 }
 
 /** What a screen reader says for a cell: from, to and verdict. */
@@ -1135,7 +1164,7 @@ function planFor(a, sel) {
 /** @param {import('./types').ClusterAnswer} a */
 function renderDetail(a) {
   const box = $('detail');
-  box.replaceChildren();
+  put(box);
   const s = state.selected;
   const g = a && !a.matrix_omitted ? currentGrid(a) : null;
   const sel = s && g && s.kind === g.kind ? cellOf(g, s.from, s.to) : null;
@@ -1162,7 +1191,7 @@ function renderDetail(a) {
   const where = g.kind === 'host'
     ? [sel.from, sel.to].map((n, i) => { const c = i ? toCls : fromCls; return c.hosts.length > 1 ? `${n} is in class ${c.label} (${plural(c.hosts.length, 'host')})` : null; }).filter(Boolean)
     : [`every pair of hosts from ${fromCls.label} (${plural(fromCls.hosts.length, 'host')}) to ${sel.r === sel.c ? 'another host of the class' : `${toCls.label} (${plural(toCls.hosts.length, 'host')})`} has this verdict`];
-  box.append(
+  add(box,
     h('div', { class: 'detail-head' },
       h('h3', { tabindex: '-1' }, `A VM powered on on ${sel.from} → ${dest}: `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[cell.verdict] }, VTEXT[cell.verdict])),
       h('button', { type: 'button', class: 'small-btn', 'aria-label': 'Close the details (Escape)', onclick: closeDetail }, 'Close')),
@@ -1176,10 +1205,13 @@ function renderDetail(a) {
   const partial = partialHosts(a);
   const which = [...new Set([sel.from, sel.to].filter((n) => g.kind === 'host' ? partial.has(n) : a.classes.some((c) => c.label === n && c.report.fragment)))];
   if (which.length) {
-    box.append(h('p', { class: 'warn-text' }, `Partial data: ${which.join(' and ')} ${which.length > 1 ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
+    add(box, h('p', { class: 'warn-text' }, `Partial data: ${which.join(' and ')} ${which.length > 1 ? 'are' : 'is'} known only from a fragment, so only the keys in it were compared. Paste the full vim-cmd hostsvc/hostconfig output to be sure.`));
   }
+  // The answer first: what fixes a blocked move, then what blocks it; the evidence and the
+  // open points after, collapsed.
+  if (cell.verdict === 'blocked') add(box, h('h4', { class: 'subhead fix-head' }, 'What fixes it'), fixOf(a, g, sel, plan, remedies, blockers, dest));
   if (blockers.length) {
-    box.append(
+    add(box,
       h('p', null, `${dest} ${blockers.length === 1 ? 'lacks a feature' : `lacks ${blockers.length} features`} that a VM powered on on ${sel.from} already uses:`),
       h('div', { class: 'table-wrap' }, h('table', { class: 'grid compact blockers' },
         h('thead', null, h('tr', null, h('th', null, 'Feature'), h('th', null, 'Key'), h('th', null, 'CPUID bit'), h('th', null, 'Kind'), h('th', null, 'VM requires'), h('th', null, `${g.kind === 'host' ? sel.to : 'destination'} has`), h('th', null, 'Why'))),
@@ -1189,62 +1221,94 @@ function renderDetail(a) {
             h('td', null, b.label || '—'),
             h('td', null, code(b.key)),
             h('td', null, f?.cpuid ? code(f.cpuid) : '—'),
-            h('td', null, f?.kind ?? (b.key.startsWith('vmx-') ? 'virtual hardware' : 'unknown')),
+            h('td', null, f?.kind ?? '—'),
             h('td', null, code(b.required)),
-            h('td', { class: 'bad-text' }, code(String(b.available)), b.raw_available != null && b.raw_available !== b.available ? h('div', { class: 'small' }, `raw featureCapability ${b.raw_available}`) : null),
+            h('td', { class: 'bad-text' }, code(String(b.available)), b.raw_available != null && b.raw_available !== b.available && h('div', { class: 'small' }, `raw featureCapability ${b.raw_available}`)),
             h('td', null, b.why ?? '—'));
         })))),
     );
   }
+  const evidence = [];
   if (cell.bands.length) {
-    box.append(h('p', null, h('strong', null, 'By virtual hardware version: '),
+    evidence.push(h('p', null, h('strong', null, 'By virtual hardware version: '),
       cell.bands.map((b, i) => [i ? '; ' : '', `vmx-${b.vhw_from}${b.vhw_to !== b.vhw_from ? `–${b.vhw_to}` : ''} `, h('span', { class: { compatible: 'ok-text', blocked: 'bad-text', unknown: 'warn-text' }[b.verdict] }, VTEXT[b.verdict]),
         b.blockers.length ? ` (${[...new Set(b.blockers.map((x) => a.blockers[x]?.key))].join(', ')})` : '']), '.'));
   }
-  if (unknowns.length) {
-    box.append(h('p', null, h('strong', null, 'Not proven: ')),
-      h('ul', { class: 'unknowns' }, unknowns.map((u) => h('li', null, code(u.key), ` — ${u.why}`, u.features.length > 1 ? h('span', { class: 'small muted' }, ` (${u.features.join(', ')})`) : null))));
-  }
+  const open = openPoints(unknowns);
+  if (open.length) evidence.push(h('p', null, h('strong', null, 'Not proven: ')), h('ul', { class: 'unknowns' }, open));
   if (adm) {
     const who = g.kind === 'host' ? sel.to : toCls.label;
-    box.append(
+    const missing = adm.missing.filter((f) => f.kind !== 'vendor');
+    evidence.push(
       h('p', null, h('strong', null, 'Admission: '),
         adm.verdict === 'unknown' ? `${who}'s data is a fragment: whether it can join ${adm.mode} is unknown.`
           : adm.admitted ? `${who} can join EVC mode ${adm.mode}.`
             : adm.admitted === null ? `whether ${who} can join EVC mode ${adm.mode} is uncertain${adm.reason ? `: ${adm.reason}` : ''}.`
-              : [`${who} cannot join EVC mode ${adm.mode}`, adm.vendor_mismatch ? ' (other CPU vendor)' : '', adm.missing.length ? ['; it lacks ', featureList(adm.missing)] : '', '.']),
+              : [`${who} cannot join EVC mode ${adm.mode}`, adm.vendor_mismatch ? ' (other CPU vendor)' : '', missing.length ? ['; it lacks ', featureList(missing)] : '', '.']),
     );
   } else if (!a.evc.mode) {
-    box.append(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
+    evidence.push(h('p', null, h('strong', null, 'Admission: '), 'EVC is disabled: VMs see every feature of the host they were powered on on.'));
   }
-  if (cell.verdict === 'blocked') {
-    box.append(h('h4', { class: 'subhead' }, 'What fixes it'));
-    const elsewhere = g.names.filter((_, c) => c !== sel.r && g.cell(sel.r, c)?.verdict === 'compatible');
-    if (remedies.length) box.append(remedyList(remedies));
-    else {
-      if (plan?.outcome === 'compatible' && elsewhere.length)
-        box.append(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to `, g.kind === 'host' ? [plural(elsewhere.length, 'other host'), ': '] : null, hostNames(elsewhere, 8), `. For ${dest} to take them too, it would have to offer `, featureList(blockers), '.'));
-      // The core names a remedy rule per blocker (Blocker.remedy → ClusterAnswer.remedy_rules).
-      const rules = new Map(a.remedy_rules.map((r) => [r.name, r]));
-      const byRule = new Map();
-      for (const b of blockers) {
-        const rule = b.remedy && rules.get(b.remedy);
-        if (!rule) continue;
-        if (!byRule.has(rule.name)) byRule.set(rule.name, { rule, keys: [] });
-        if (!byRule.get(rule.name).keys.includes(b.key)) byRule.get(rule.name).keys.push(b.key);
-      }
-      if (byRule.size) {
-        box.append(remedyList([...byRule.values()].map(({ rule, keys }) => ({
-          action: rule.action.replaceAll('{hosts}', g.kind === 'host' ? sel.to : toCls.label).replaceAll('{features}', keys.join(', ')),
-          why: rule.cause,
-          disruption: rule.disruption_text,
-          verify: rule.verify,
-          reference: rule.reference,
-          evidence: rule.evidence,
-        }))));
-      } else if (!(plan?.outcome === 'compatible' && elsewhere.length)) box.append(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+  if (evidence.length) {
+    add(box, h('details', { class: 'evidence' },
+      h('summary', null, open.length ? `Evidence and open points (${plural(open.length, 'open point')})` : 'Evidence'),
+      evidence));
+  }
+}
+
+/** The catalogue's vendor-identity keys (`cpuid.Intel`, `cpuid.AMD`, …), lower-cased, as the
+ * engine sent them at start: identities, never listed as features. */
+const vendorKeys = new Set();
+
+/** The open points of a move, one item each; vendor-identity keys are not features.
+ * @param {import('./types').UnknownItem[]} unknowns */
+function openPoints(unknowns) {
+  const out = [];
+  for (const u of unknowns) {
+    const features = u.features.filter((f) => !vendorKeys.has(f.toLowerCase()));
+    if (u.features.length > 1) {
+      // "N features not shown by the data": the list without the vendor keys.
+      if (features.length) out.push(h('li', null, h('strong', null, plural(features.length, 'feature')), ' not shown by the data (fragments or unrecorded CPUID leaves): ', h('span', { class: 'small' }, features.map((f, i) => [i ? ', ' : '', code(f)]))));
+    } else if (!vendorKeys.has(u.key.toLowerCase()) && (u.features.length === 0 || features.length)) {
+      out.push(h('li', null, code(u.key), ` — ${u.why}`));
     }
   }
+  return out;
+}
+
+/** What fixes a blocked move: the remedies of the plan that covers the row's VMs, else the
+ * core's remedy rule of each blocker.
+ * @param {import('./types').ClusterAnswer} a
+ * @param {import('./types').Grid} g
+ * @param {import('./types').NamedCell} sel */
+function fixOf(a, g, sel, plan, remedies, blockers, dest) {
+  if (remedies.length) return remedyList(remedies);
+  const out = [];
+  const toCls = a.classes[sel.toClass];
+  const elsewhere = g.names.filter((_, c) => c !== sel.r && g.cell(sel.r, c)?.verdict === 'compatible');
+  const evacuable = plan?.outcome === 'compatible' && elsewhere.length > 0;
+  if (evacuable)
+    out.push(h('p', null, `Nothing needs fixing to evacuate ${sel.from}: its VMs can move to `, g.kind === 'host' && [plural(elsewhere.length, 'other host'), ': '], hostNames(elsewhere, 8), `. For ${dest} to take them too, it would have to offer `, featureList(blockers), '.'));
+  // The core names a remedy rule per blocker (Blocker.remedy → ClusterAnswer.remedy_rules).
+  const rules = new Map(a.remedy_rules.map((r) => [r.name, r]));
+  const byRule = new Map();
+  for (const b of blockers) {
+    const rule = b.remedy && rules.get(b.remedy);
+    if (!rule) continue;
+    if (!byRule.has(rule.name)) byRule.set(rule.name, { rule, keys: [] });
+    if (!byRule.get(rule.name).keys.includes(b.key)) byRule.get(rule.name).keys.push(b.key);
+  }
+  if (byRule.size) {
+    out.push(remedyList([...byRule.values()].map(({ rule, keys }) => ({
+      action: rule.action.replaceAll('{hosts}', g.kind === 'host' ? sel.to : toCls.label).replaceAll('{features}', keys.join(', ')),
+      why: rule.cause,
+      disruption: rule.disruption_text,
+      verify: rule.verify,
+      reference: rule.reference,
+      evidence: rule.evidence,
+    }))));
+  } else if (!evacuable) out.push(h('p', { class: 'muted' }, 'evcalc has no remedy for this case.'));
+  return out;
 }
 
 function remedyList(remedies) {
@@ -1289,9 +1353,9 @@ function vmHostPicker(a, vm) {
 /** @param {import('./types').ClusterAnswer} a */
 function renderVms(a) {
   const body = $table('vms-table').tBodies[0];
-  body.replaceChildren();
+  put(body);
   for (const vm of a.vms) {
-    body.append(
+    add(body,
       h('tr', null,
         h('td', null, h('span', { class: 'name' }, vm.name), h('div', { class: 'small muted' }, vm.source)),
         h('td', null, vm.host && a.hosts.some((x) => x.name === vm.host) ? vm.host : vmHostPicker(a, vm)),
@@ -1329,13 +1393,13 @@ function destinationLine(a, d) {
  * @param {import('./types').ClusterAnswer} a */
 function renderMaintenance(a) {
   const box = $('maintenance');
-  box.replaceChildren();
+  put(box);
   const many = a.maintenance.length > 8;
   for (const m of a.maintenance) {
     const ok = m.outcome === 'compatible';
     const blocked = m.vms.some((v) => v.destinations.some((d) => d.verdict === 'blocked'));
     const names = m.hosts.map((i) => a.hosts[i]?.name).filter(Boolean);
-    box.append(
+    add(box,
       h('details', { class: `maint ${ok ? 'ok' : 'bad'}`, open: !many || !ok ? true : null, dataset: { host: m.label, hosts: names.join(' '), class: a.classes[m.class]?.label ?? '' } },
         h('summary', null,
           h('span', { class: 'host' }, m.label),
@@ -1361,7 +1425,7 @@ function renderMaintenance(a) {
 function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = h('a', { href: url, download: name });
-  document.body.append(link);
+  add(document.body, link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
@@ -1440,7 +1504,7 @@ async function addFiles(fileList) {
 
 function renderFileList() {
   const list = $('filelist');
-  list.replaceChildren(
+  put(list, 
     ...state.items.map((f, i) =>
       h('li', { dataset: { name: f.name } },
         h('div', { class: 'fline' },
@@ -1482,7 +1546,7 @@ async function loadExample() {
     state.evc = '';
     state.perVmEvc = '';
     state.perVmRefused = null;
-    state.splitFor = null;
+    state.split = null;
     state.vmHosts = {};
     state.selected = null;
     state.matrixHosts = false;
@@ -1506,7 +1570,7 @@ function clearAll() {
   state.evc = '';
   state.perVmEvc = '';
   state.perVmRefused = null;
-  state.splitFor = null;
+  state.split = null;
   state.vmHosts = {};
   state.matrixHosts = false;
   state.focusAfter = ['#input'];
@@ -1564,23 +1628,13 @@ function wire() {
   $('evc').addEventListener('change', (e) => {
     state.evc = /** @type {HTMLSelectElement} */ (e.target).value;
     state.perVmRefused = null;
-    const refused = perVmRefusal(state.analysis, state.perVmEvc);
-    if (refused) {
-      state.perVmEvc = '';
-      state.perVmRefused = `${refused} The per-VM what-if was removed.`;
-    }
     schedule();
   });
+  // Whether a per-VM mode is allowed (at most the cluster's mode, same vendor) is the core's
+  // answer: a refused one comes back as an option error (applyPerVmRefusal).
   $('per-vm-evc').addEventListener('change', (e) => {
-    const select = /** @type {HTMLSelectElement} */ (e.target);
-    const refused = perVmRefusal(state.analysis, select.value);
-    state.perVmRefused = refused;
-    if (refused) {
-      select.value = state.perVmEvc;
-      renderPerVmNote(state.analysis);
-      return;
-    }
-    state.perVmEvc = select.value;
+    state.perVmEvc = /** @type {HTMLSelectElement} */ (e.target).value;
+    state.perVmRefused = null;
     schedule();
   });
   document.addEventListener('keydown', (e) => {

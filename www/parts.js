@@ -1,61 +1,41 @@
-// Reading pastes kindly: the editor's text in parts (one per host's output), and what
-// featMask lines expose.
+// What the core reads in one pasted text beyond the answer (the module's `read_input`, through
+// the engine's {kind: 'read'}): the parts the editor's text may be sent in, and the featMask
+// lines an input sets. No parsing rule lives here: the lines come from the core.
 
 import { h, code } from './dom.js';
 import { plural, shortKey } from './text.js';
 
-/** A shell prompt that starts a command's output: `[root@esxi01:~] …`, `root@esxi01:~ # …`. */
-export const PROMPT = /^\s*(\[[^\]\s@]+@[^\]]+\]|[\w.-]+@[\w.-]+:\S*\s*[#$])/;
-
-/** The first line of a whole dump without a prompt before it. */
-export const DUMP_START = /^\((vim\.host\.ConfigInfo|vim\.vm\.RuntimeInfo)\) \{/;
-
 /**
- * The editor's text in parts, each starting where a host's (or VM's) output starts: a shell
- * prompt line, or a dump's first line with no prompt right before it. Used only after the whole
- * text failed to parse, so that one truncated dump does not take the other hosts with it.
- * @returns {{name: string, from: number, to: number, text: string}[]} lines 1-based, inclusive
+ * The editor's text in the parts the core found (`read.parts`: 1-based inclusive line ranges),
+ * each named after its lines. Used only after the whole text failed to parse, so that one bad
+ * part does not take the other hosts with it.
+ * @param {string} text
+ * @param {string} base the editor's input name
+ * @param {[number, number][]} ranges
+ * @returns {{name: string, from: number, to: number, text: string}[]}
  */
-export function splitParts(text, base) {
+export function partsOf(text, base, ranges) {
   const lines = text.split('\n');
-  const starts = [0];
-  let lastPrompt = -10;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (PROMPT.test(line)) {
-      if (i > 0 && starts[starts.length - 1] !== i) starts.push(i);
-      lastPrompt = i;
-    } else if (DUMP_START.test(line) && i - lastPrompt > 2 && i > 0 && starts[starts.length - 1] !== i) {
-      starts.push(i);
-    }
-  }
-  const parts = [];
-  starts.forEach((s, k) => {
-    const end = k + 1 < starts.length ? starts[k + 1] : lines.length;
-    const chunk = lines.slice(s, end).join('\n');
-    if (chunk.trim()) parts.push({ name: `${base}, lines ${s + 1}–${end}`, from: s + 1, to: end, text: chunk });
-  });
-  return parts;
+  return ranges.map(([from, to]) => ({ name: `${base}, lines ${from}–${to}`, from, to, text: lines.slice(from - 1, to).join('\n') }));
 }
 
-/** What `featMask.*` lines (/etc/vmware/config, .vmx) expose, as written: per mask set
- * (`featMask.evc`, `featMask.vm`) the features shown (`Val:1`), hidden (`Val:0`) and pinned
- * values. The core does not report them per input yet, so the page reads the lines it was given. */
-export function maskLinesSummary(text) {
+/**
+ * What the `featMask.*` lines the core read expose, per mask set (`featMask.evc`,
+ * `featMask.vm`): features shown (`Val:1`), hidden (`Val:0`) and pinned values.
+ * @param {[string, string, string][]} masks [set, key, mask] as the core read them
+ */
+export function masksSummary(masks) {
+  if (!masks.length) return 'no featMask lines: nothing about CPU features';
   const sets = new Map();
-  let count = 0;
-  for (const m of text.matchAll(/^\s*featMask\.(\w+)\.(\S+?)\s*=\s*"([^"]*)"/gim)) {
-    count++;
-    const [, set, key, value] = m;
+  for (const [set, key, value] of masks) {
     if (!sets.has(set)) sets.set(set, { shown: [], hidden: [], pinned: [] });
     const s = sets.get(set);
     const short = shortKey(key);
-    if (/^Val:1$/i.test(value)) s.shown.push(short);
-    else if (/^Val:0$/i.test(value)) s.hidden.push(short);
-    else s.pinned.push(`${short}=${value.replace(/^Val:/i, '')}`);
+    if (value === 'Val:1') s.shown.push(short);
+    else if (value === 'Val:0') s.hidden.push(short);
+    else s.pinned.push(`${short}=${value.replace(/^Val:/, '')}`);
   }
-  if (!count) return 'no featMask lines: nothing about CPU features';
-  const out = [`${plural(count, 'featMask line')}`];
+  const out = [plural(masks.length, 'featMask line')];
   for (const [set, s] of sets) {
     out.push(h('div', { class: 'masks' },
       code(`featMask.${set}`), ' ',

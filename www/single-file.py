@@ -80,7 +80,7 @@ def main() -> None:
     css = read("style.css")
     app = page_modules()
     glue = scoped("evcalcGlue", strip_exports(read("pkg/evcalc_wasm.js"), "pkg/evcalc_wasm.js"),
-                  ["initSync", "analyze", "version"])
+                  ["initSync", "analyze", "read_input", "vendor_keys", "version"])
     engine = scoped("evcalcEngine", strip_exports(read("engine.js"), "engine.js"), ["makeHandler"])
     wasm = base64.b64encode((WWW / "pkg" / "evcalc_wasm_bg.wasm").read_bytes()).decode()
     # The served page imports pkg/example.js on click; here the module's body becomes a function
@@ -95,7 +95,7 @@ onmessage = ({ data }) => {
     try {
       evcalcGlue.initSync({ module: data.module });
       handle = evcalcEngine.makeHandler(evcalcGlue);
-      postMessage({ kind: 'ready', version: evcalcGlue.version() });
+      postMessage({ kind: 'ready', version: evcalcGlue.version(), vendors: evcalcGlue.vendor_keys().split(',') });
     } catch (e) {
       postMessage({ kind: 'fatal', error: `could not start the WebAssembly module: ${e}` });
     }

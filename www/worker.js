@@ -1,13 +1,13 @@
 // Runs the evcalc WebAssembly module off the main thread, so a large paste never freezes the
 // page. The protocol is engine.js's: the module's answer is passed on as it is. Posts
-// {kind: 'ready', version} once the module is loaded, {kind: 'fatal', error} if it is not.
-import init, { analyze, version } from './pkg/evcalc_wasm.js';
+// {kind: 'ready', version, vendors} once the module is loaded, {kind: 'fatal', error} if it is not.
+import init, { analyze, read_input, vendor_keys, version } from './pkg/evcalc_wasm.js';
 import { makeHandler } from './engine.js';
 
-const handle = makeHandler({ analyze });
+const handle = makeHandler({ analyze, read_input });
 
 const ready = init().then(
-  () => postMessage({ kind: 'ready', version: version() }),
+  () => postMessage({ kind: 'ready', version: version(), vendors: vendor_keys().split(',') }),
   (e) => postMessage({ kind: 'fatal', error: `could not load the WebAssembly module: ${e}` }),
 );
 

@@ -109,6 +109,8 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   await blocked.click();
   const detail = page.locator('#detail');
   await detail.waitFor();
+  // The evidence (vHW bands, admission) is collapsed under the fix: open it.
+  await page.locator('#detail details.evidence > summary').click();
   const d = await detail.innerText();
   assert.match(d, /esxi01 → esxi02–04: blocked/);
   assert.match(d, /Microarchitectural Data clear/);
@@ -207,6 +209,7 @@ test('"show every host" expands the class matrix to hosts with the same verdicts
   }
   assert.equal(await page.locator('#matrix td.bad').count(), 3);
   await hostCellEl.click();
+  await page.locator('#detail details.evidence > summary').click();
   const d = await page.locator('#detail').innerText();
   assert.match(d, /esxi01 → esxi03: blocked/);
   assert.match(d, /esxi03 is in class esxi02–04 \(3 hosts\)/);

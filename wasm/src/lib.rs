@@ -6,26 +6,14 @@
 //!
 //! The bundled example is not in the module: it is page data (`www/pkg/example.js`, written by
 //! `www/build.sh` and imported only when the page's "Load example" is clicked).
+//!
+//! [`read_input`] gives the page what the core reads in one pasted text that it cannot take
+//! from the answer yet: where the text may be cut into parts (the core's transcript boundaries,
+//! and the line a part stopped parsing at) and the `featMask` lines the core read. The page
+//! holds no parsing rule of its own.
 
 use evcalc::app::{Request, cluster as core_analyze};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-/// A request the module could not read. Returned instead of a `ClusterAnswer`; the page tells
-/// the two apart by the `request_error` field.
-#[derive(Serialize)]
-struct RequestError<'a> {
-    request_error: RequestErrorBody<'a>,
-}
-
-#[derive(Serialize)]
-struct RequestErrorBody<'a> {
-    message: String,
-    line: usize,
-    column: usize,
-    /// What a request looks like.
-    expected: &'a str,
-}
 
 const EXPECTED: &str = r#"{"inputs":[{"name":"…","text":"…"}],"evc":"intel-haswell"|"none"|null,"per_vm_evc":null,"rename":{"old":"new"},"remove":[],"maintenance":[]}"#;
 
@@ -43,19 +31,127 @@ pub fn analyze(request_json: &str) -> String {
     }
 }
 
+/// `{"request_error":{message,line,column,expected}}`: a request the module could not read,
+/// returned instead of a `ClusterAnswer` (the page tells the two apart by the field).
 fn request_error(message: String, line: usize, column: usize) -> String {
-    serde_json::to_string(&RequestError {
-        request_error: RequestErrorBody {
-            message,
-            line,
-            column,
-            expected: EXPECTED,
-        },
-    })
-    .unwrap_or_else(|_| {
-        r#"{"request_error":{"message":"invalid request","line":0,"column":0,"expected":""}}"#
-            .to_string()
-    })
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    format!(
+        "{{\"request_error\":{{\"message\":{},\"line\":{line},\"column\":{column},\"expected\":{}}}}}",
+        text(&message),
+        text(EXPECTED)
+    )
+}
+
+/// What the core reads in one pasted text, beyond the answer (JSON):
+/// `{"parts":[[from,to],…],"masks":[["evc"|"vm","cpuid.X","Val:1"],…]}`.
+///
+/// `parts` (1-based lines, inclusive; blank lines between parts belong to none) are where the
+/// page may cut a text that did not parse as a whole, so that one bad part does not take the
+/// others with it: the core's transcript boundaries ([`evcalc::parse::transcript::split`]:
+/// prompts and headers; pdsh prefixes are not cut), and inside each, the line at which
+/// [`evcalc::parse::parse`] stopped when what comes before it is not blank (a complete dump
+/// followed by a fragment it cannot read). `masks`
+/// are the `featMask.*` lines of the parts that parse, as the core read them.
+#[wasm_bindgen]
+pub fn read_input(text: &str) -> String {
+    use evcalc::input::Document;
+    use evcalc::parse::transcript::{LineMap, split};
+    // Byte offset of the start of each line (line n starts at starts[n - 1]).
+    let mut starts = vec![0usize];
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            starts.push(i + 1);
+        }
+    }
+    let last = starts.len() as u32;
+    let slice = |from: u32, to: u32| -> &str {
+        let a = starts[from as usize - 1];
+        let b = starts
+            .get(to as usize)
+            .map_or(text.len(), |&e| e.saturating_sub(1));
+        &text[a..b.max(a)]
+    };
+    // The core's transcript boundaries (a piece starts at its prompt or header line); pdsh
+    // prefixes interleave lines, so a text with them is not cut.
+    let mut cuts = vec![1u32];
+    if let Some(pieces) = split(text)
+        && pieces.iter().all(|p| matches!(p.lines, LineMap::From(_)))
+    {
+        for p in &pieces {
+            let at = if p.header_line > 0 {
+                p.header_line
+            } else {
+                p.lines.first()
+            };
+            if cuts.last().is_some_and(|&c| at > c) && at <= last {
+                cuts.push(at);
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut masks = Vec::new();
+    for (i, &start) in cuts.iter().enumerate() {
+        let to = cuts.get(i + 1).map_or(last, |n| n - 1);
+        let mut from = start;
+        while from <= to && !slice(from, to).trim().is_empty() {
+            let (mut end, next) = match evcalc::parse::parse(slice(from, to)) {
+                Ok(parsed) => {
+                    for doc in &parsed.documents {
+                        let (evc, vm) = match doc {
+                            Document::Masks(m) => (&m.evc_masks[..], &m.vm_masks[..]),
+                            Document::Host(h) => (&h.evc_masks[..], &[][..]),
+                            _ => (&[][..], &[][..]),
+                        };
+                        for (set, list) in [("evc", evc), ("vm", vm)] {
+                            for e in list {
+                                let key = serde_json::to_string(&e.key).unwrap_or_default();
+                                masks.push(format!("[\"{set}\",{key},\"{}\"]", e.value));
+                            }
+                        }
+                    }
+                    (to, to + 1)
+                }
+                // Cut where the part stopped parsing, when one side of the cut parses on its own
+                // (a complete dump before a fragment the core cannot read, the dumps after a
+                // truncated one); never inside a truncated dump.
+                Err(e) => {
+                    let at = from.saturating_add(e.pos.line.saturating_sub(1));
+                    let reads = |a: u32, b: u32| {
+                        !slice(a, b).trim().is_empty() && evcalc::parse::parse(slice(a, b)).is_ok()
+                    };
+                    if at > from && at <= to && (reads(from, at - 1) || reads(at, to)) {
+                        (at - 1, at)
+                    } else {
+                        (to, to + 1)
+                    }
+                }
+            };
+            // A part ends at its last line with text.
+            while end > from && slice(end, end).trim().is_empty() {
+                end -= 1;
+            }
+            parts.push(format!("[{from},{end}]"));
+            from = next;
+        }
+    }
+    format!(
+        "{{\"parts\":[{}],\"masks\":[{}]}}",
+        parts.join(","),
+        masks.join(",")
+    )
+}
+
+/// The catalogue's vendor-identity keys (`cpuid.Intel`, `cpuid.AMD`, …), comma-separated: the
+/// page never lists them as features.
+#[wasm_bindgen]
+pub fn vendor_keys() -> String {
+    let cat = evcalc::catalogue::catalogue();
+    let keys: Vec<&str> = cat
+        .vendors()
+        .iter()
+        .map(|id| cat.def(id).key.as_str())
+        .collect();
+    keys.join(",")
 }
 
 /// The evcalc version the module was built from.
@@ -109,5 +205,86 @@ mod tests {
         let err = &out["errors"][0];
         assert_eq!(err["source"], "paste");
         assert_eq!(err["line"], 3);
+    }
+
+    const ESXI01: &str = include_str!("../../examples/mdclear-cluster/esxi01.txt");
+    const ESXI02: &str = include_str!("../../examples/mdclear-cluster/esxi02.txt");
+    const CONFIG: &str =
+        include_str!("../../examples/mdclear-cluster/esxi01-etc-vmware-config.txt");
+    const ESCAPED: &str = "         key = &quot;cpuid.MDCLEAR&quot;,\n         featureName = &quot;cpuid.MDCLEAR&quot;,\n         value = &quot;0&quot;\n      },\n";
+
+    fn read(text: &str) -> serde_json::Value {
+        serde_json::from_str(&read_input(text)).unwrap()
+    }
+
+    fn lines(text: &str) -> u64 {
+        text.split('\n').count() as u64
+    }
+
+    #[test]
+    fn a_dump_beside_an_escaped_fragment_is_cut_where_the_fragment_starts() {
+        let text = format!("{ESXI01}{ESCAPED}");
+        let dump = lines(ESXI01) - 1;
+        let out = read(&text);
+        assert_eq!(
+            out["parts"],
+            serde_json::json!([[1, dump], [dump + 1, lines(&text) - 1]]),
+            "{out}"
+        );
+        // The part before the fragment parses on its own.
+        let first: String = text.split_inclusive('\n').take(dump as usize).collect();
+        assert!(evcalc::parse::parse(&first).is_ok());
+    }
+
+    #[test]
+    fn a_transcript_is_cut_at_the_cores_prompts_header_line_included() {
+        let text = format!(
+            "[root@esxi01:~] vim-cmd hostsvc/hostconfig\n{ESXI01}[root@esxi02:~] vim-cmd hostsvc/hostconfig\n{ESXI02}"
+        );
+        let second = lines(ESXI01) + 1;
+        let out = read(&text);
+        assert_eq!(
+            out["parts"],
+            serde_json::json!([[1, second - 1], [second, lines(&text) - 1]]),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_truncated_dump_in_a_transcript_is_one_part() {
+        let cut: String = ESXI02.split_inclusive('\n').take(900).collect();
+        let text = format!(
+            "[root@esxi01:~] vim-cmd hostsvc/hostconfig\n{ESXI01}[root@esxi02:~] vim-cmd hostsvc/hostconfig\n{cut}[root@esxi03:~] vim-cmd hostsvc/hostconfig\n{ESXI02}"
+        );
+        let second = lines(ESXI01) + 1;
+        let third = second + 901;
+        let out = read(&text);
+        assert_eq!(
+            out["parts"],
+            serde_json::json!([
+                [1, second - 1],
+                [second, third - 1],
+                [third, lines(&text) - 1]
+            ]),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn mask_lines_are_read_by_the_core() {
+        let out = read(CONFIG);
+        let masks = out["masks"].as_array().unwrap();
+        assert!(
+            masks.iter().any(|m| m[0] == "evc"
+                && m[1].as_str().unwrap().eq_ignore_ascii_case("cpuid.MDCLEAR")
+                && m[2] == "Val:1"),
+            "{out}"
+        );
+        assert_eq!(out["parts"], serde_json::json!([[1, lines(CONFIG) - 1]]));
+        assert_eq!(read("")["parts"], serde_json::json!([]));
+        let vendors = vendor_keys();
+        for k in ["cpuid.Intel", "cpuid.AMD", "cpuid.VIA", "cpuid.Cyrix"] {
+            assert!(vendors.split(',').any(|v| v == k), "{vendors}");
+        }
     }
 }
