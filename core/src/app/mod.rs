@@ -620,7 +620,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// An answer's outcome under the EVC setting chosen: with an assumed setting (neither given
 /// nor in the data) a `compatible` answer is only conditional, so `unknown`; a blocked one stays
 /// blocked under that assumption (the note says so).
-pub(crate) fn conditional(outcome: Verdict, assumed: bool) -> Verdict {
+pub fn conditional(outcome: Verdict, assumed: bool) -> Verdict {
     if assumed && outcome == Verdict::Compatible {
         Verdict::Unknown
     } else {
@@ -1011,8 +1011,26 @@ pub fn cluster_in(
     let (maintenance, v1_plans): (Vec<MaintenancePlan>, Vec<_>) = paired.into_iter().unzip();
 
     // Under an assumed EVC setting nothing is proven compatible (issue 20 item 1).
+    let proven_under_assumption = r.chosen.assumed && outcome == Verdict::Compatible;
     let outcome = conditional(outcome, r.chosen.assumed);
-    let headline = headline_for(&class_entries, hosts.len(), evc, outcome, &v1_plans);
+    let mut headline = headline_for(&class_entries, hosts.len(), evc, outcome, &v1_plans);
+    if proven_under_assumption && let Some(h) = headline.as_mut() {
+        // The only open point is the EVC mode itself: say so, and what settles it.
+        h.text = match evc.key() {
+            Some(mode) => format!(
+                "Every VM could move between these {} hosts if the cluster runs {mode}, but the cluster's EVC mode is not in the data",
+                hosts.len()
+            ),
+            None => format!(
+                "Every VM could move between these {} hosts if EVC is disabled, but the cluster's EVC setting is not in the data",
+                hosts.len()
+            ),
+        };
+        h.next = vec![
+            "give the cluster's EVC mode, or paste `vim-cmd hostsvc/hostsummary` of each host (its currentEVCModeKey)"
+                .to_string(),
+        ];
+    }
     let patch_era = crate::exposure::findings(&reps, evc);
     let mut story = story(&classes, hosts, &drift, &patch_era, outcome, &maintenance);
     if let Some(note) = assumption_note(&r.chosen) {
