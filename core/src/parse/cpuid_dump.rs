@@ -465,6 +465,14 @@ pub fn parse_leaves(text: &str) -> Result<(Leaves, DumpFormat), ParseError> {
         // `dump_format` never answers `Native`; an empty map gives the "no leaf 0" error below.
         DumpFormat::Native => Leaves::new(),
     };
+    if let Some((line, col)) = other_syntax_dump(text, format) {
+        return Err(ParseError::new(
+            line,
+            col,
+            "a second CPUID dump in another syntax starts here: these are two dumps pasted together; load each \
+             as its own input (or put a `== host` header line above each)",
+        ));
+    }
     if leaves.recorded(0, 0).is_none() {
         let (line, col) = first_content(text);
         return Err(ParseError::new(
@@ -474,6 +482,34 @@ pub fn parse_leaves(text: &str) -> Result<(Leaves, DumpFormat), ParseError> {
         ));
     }
     Ok((leaves, format))
+}
+
+/// Where a dump of another syntax starts in a text read as `format` (a leaf-0 line of
+/// InstLatX64, `cpuid -r` or libcpuid, or a libvirt `<cpuid eax_in='0x0'` element), if anywhere:
+/// concatenated dumps of two syntaxes are never read as one (issue 20, item 12).
+fn other_syntax_dump(text: &str, format: DumpFormat) -> Option<(u32, u32)> {
+    for (index, line) in text.lines().enumerate() {
+        let t = line.trim();
+        let found = match t.as_bytes().first() {
+            Some(b'C') => {
+                format != DumpFormat::InstLatX64
+                    && instlatx64_leaf(t).is_some_and(|(leaf, _)| leaf == 0)
+            }
+            Some(b'0') => {
+                format != DumpFormat::CpuidTool
+                    && cpuid_tool_line(t).is_some_and(|(leaf, sub, _)| leaf == 0 && sub == 0)
+            }
+            Some(b'b') => format != DumpFormat::LibcpuidRaw && t.starts_with("basic_cpuid[0]="),
+            Some(b'<') => {
+                format != DumpFormat::LibvirtXml && t.starts_with("<cpuid") && t.contains("eax_in")
+            }
+            _ => false,
+        };
+        if found {
+            return Some((index as u32 + 1, col_of(line, t)));
+        }
+    }
+    None
 }
 
 /// Cheap check for format detection: does the text hold a CPUID dump in one of the syntaxes?
@@ -829,6 +865,16 @@ fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
         };
         let leaf = get("eax_in")?;
         let subleaf = get("ecx_in")?;
+        if leaf == 0 && subleaf == 0 && leaves.recorded(0, 0).is_some() {
+            // Nothing dropped silently (issue 20, item 12): `cat` of two XML dumps would mix
+            // two CPUs' leaves into one host.
+            return Err(ParseError::new(
+                line,
+                col,
+                "a second CPUID dump starts here (a second leaf 0): these are two CPUs; load each libvirt XML \
+                 dump as its own input",
+            ));
+        }
         let regs = [get("eax")?, get("ebx")?, get("ecx")?, get("edx")?];
         leaves.insert_at(leaf, subleaf, regs, Pos { line, col });
         from = end;

@@ -198,6 +198,9 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
     let mut documents = Vec::new();
     let mut warnings = Vec::new();
     let mut skipped: Vec<(ParseError, Option<String>)> = Vec::new();
+    // (name, text) of the pieces read: the same dump pasted twice (`cat a.txt a.txt`), or one
+    // host's output pasted twice, is one host, merged with a warning (issue 20, item 12).
+    let mut seen: Vec<(Option<String>, String, u32)> = Vec::new();
     for piece in pieces {
         let header = Pos {
             line: piece.header_line,
@@ -227,6 +230,52 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
             });
             format.get_or_insert(Format::VmodlText);
             continue;
+        }
+        if piece.empty_block {
+            // `== esxi03` with nothing under it (a loop whose ssh printed nothing): the host is
+            // named, its features are unknown; said with the header's line (issue 20, item 12).
+            let who = piece.name.as_deref().unwrap_or("this host");
+            documents.push(Document::Host(HostInput {
+                name: piece.name.clone(),
+                pos: header,
+                fragment: true,
+                ..HostInput::default()
+            }));
+            warnings.push(Warning {
+                pos: header,
+                message: format!(
+                    "the block of {who} (header at line {}) has no output: {who}'s features are unknown. Paste \
+                     the command's output for {who}, or remove its header",
+                    piece.header_line
+                ),
+            });
+            continue;
+        }
+        let body = piece.text.trim();
+        // Only pieces that are the same host for sure: the same name, or dumps split at their own
+        // start (no prompt or header). Unnamed prompts with identical output are different hosts
+        // (esxi02–04's `grep` fragments all read `value = "0"`).
+        if !body.is_empty() && (piece.name.is_some() || piece.header_line == 0) {
+            let first = piece.lines.first();
+            if let Some((_, _, at)) = seen
+                .iter()
+                .find(|(n, t, _)| *n == piece.name && t.as_str() == body)
+            {
+                let who = piece
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" of {n}"))
+                    .unwrap_or_default();
+                warnings.push(Warning {
+                    pos: Pos { line: first, col: 1 },
+                    message: format!(
+                        "the output{who} at line {first} is identical to the one at line {at}: the same dump pasted \
+                         twice is read once (merged, not a second host)"
+                    ),
+                });
+                continue;
+            }
+            seen.push((piece.name.clone(), body.to_string(), first));
         }
         let contiguous = match &piece.lines {
             transcript::LineMap::From(first) => Some(*first),
