@@ -1090,12 +1090,15 @@ pub(crate) fn virtual_platform(vendor: &str, model: &str) -> bool {
         || m.starts_with("parallels")
 }
 
+/// `vim.host.CpuIdInfo` records: (level, EAX/EBX/ECX/EDX bit strings).
+type CpuIdRecords = Vec<(i64, [String; 4])>;
+
 /// One `cpuFeature` list (`vim.host.CpuIdInfo` records) as (level, registers) bit strings.
-fn cpu_id_records(value: &Value, path: String) -> Vec<(i64, [String; 4])> {
+fn cpu_id_records(value: &Value, path: String) -> CpuIdRecords {
     let Some(items) = list_items(value, path) else {
         return Vec::new();
     };
-    let mut texts: Vec<(i64, [String; 4])> = Vec::new();
+    let mut texts: CpuIdRecords = Vec::new();
     for (item, ipath) in items {
         let (Value::Object(o), ipath) = unbox(item, ipath) else {
             continue;
@@ -1175,7 +1178,7 @@ struct CpuFeatureBits {
 /// package agrees gets that value, a key the packages disagree on stays unknown (not listed).
 /// Only without any package's bits is the host-wide list read, with a note saying what it is.
 fn cpu_feature_capabilities(ms: &[Member<'_>], pos: Pos) -> Option<Result<CpuFeatureBits, String>> {
-    let mut packages: Vec<(String, Vec<(i64, [String; 4])>)> = Vec::new();
+    let mut packages: Vec<(String, CpuIdRecords)> = Vec::new();
     if let Some((pkgs, p)) = find(ms, &["hardware", "cpuPkg"])
         && let Some(items) = list_items(pkgs, p)
     {
