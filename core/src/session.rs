@@ -150,13 +150,16 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                 continue;
             }
         };
-        // Merged only when the text is a whole dump (its hosts are no fragments): two files of
-        // identical `grep` output are two hosts whose output happens to agree.
-        let whole = parsed.documents.iter().any(|d| matches!(d, Document::Host(_)))
+        // Merged only for raw CPUID dumps and /proc/cpuinfo, whose text names no host (the file
+        // name does, so a copy would silently be a second host). Two files of identical `grep`
+        // output are two hosts whose output happens to agree; a hostconfig or govc dump names
+        // its host, so a second copy gets the duplicate-name warning of `TakenNames::unique`
+        // (and `cli/tests/inputs.rs` builds a 64-host fleet from copies of one hostconfig).
+        let whole = matches!(parsed.format, Format::CpuidDump | Format::ProcCpuinfo)
             && parsed
                 .documents
                 .iter()
-                .all(|d| !matches!(d, Document::Host(h) if h.fragment));
+                .any(|d| matches!(d, Document::Host(_)));
         if whole {
             if let Some(first) = seen_texts.get(source.text.trim()) {
                 summary.warnings.push(format!(

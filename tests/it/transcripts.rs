@@ -490,17 +490,12 @@ fn identical_duplicate_dumps_are_merged_with_a_warning() {
         "{:?}",
         ws.inputs[0].warnings
     );
-    // Real hostconfig dumps too: one host per distinct text.
+    // A hostconfig dump names its host: a second copy is not merged, and its name says so.
     let e1 = read("examples/mdclear-cluster/esxi01.txt");
-    let e2 = read("examples/mdclear-cluster/esxi02.txt");
     let ws = session::load(&[
         Source {
             name: "esxi01.txt",
             text: &e1,
-        },
-        Source {
-            name: "esxi02.txt",
-            text: &e2,
         },
         Source {
             name: "esxi01-again.txt",
@@ -508,4 +503,12 @@ fn identical_duplicate_dumps_are_merged_with_a_warning() {
         },
     ]);
     assert_eq!(ws.hosts.len(), 2);
+    assert!(
+        ws.inputs[1]
+            .warnings
+            .iter()
+            .any(|w| w.contains("already loaded")),
+        "{:?}",
+        ws.inputs[1].warnings
+    );
 }
