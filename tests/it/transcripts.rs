@@ -452,6 +452,14 @@ fn a_transcript_cut_inside_an_entry_is_an_error_with_its_line() {
         "{:?}",
         ws.errors
     );
+    assert!(
+        ws.errors[0]
+            .message
+            .contains("output of esxi01 ends at line 702")
+            && ws.errors[0].message.contains("cut short"),
+        "{:?}",
+        ws.errors
+    );
 }
 
 /// The same dump loaded twice — two inputs with the same text, or one paste of `cat a a` — is

@@ -201,7 +201,12 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
     // (name, text) of the pieces read: the same dump pasted twice (`cat a.txt a.txt`), or one
     // host's output pasted twice, is one host, merged with a warning (issue 20, item 12).
     let mut seen: Vec<(Option<String>, String, u32)> = Vec::new();
-    for piece in pieces {
+    // Where each piece's successor starts: an error at the end of a piece that is not the last
+    // one is a host's output cut short by the next host's prompt or header.
+    let next_starts: Vec<Option<u32>> = (0..pieces.len())
+        .map(|i| pieces.get(i + 1).map(|p| p.header_line.max(1)))
+        .collect();
+    for (piece, next_start) in pieces.into_iter().zip(next_starts) {
         let header = Pos {
             line: piece.header_line,
             col: 1,
@@ -298,6 +303,18 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
                     // Output of some other command in the transcript (`ls`, `esxcli …`).
                     skipped.push((e, piece.name.clone()));
                     continue;
+                }
+                // A transcript cut inside one host's entry (issue 20, item 12): the parser saw
+                // the end of this host's output; say that the next host starts there.
+                if let Some(next) = next_start
+                    && e.message.contains("end of input")
+                {
+                    e.message = format!(
+                        "{} — the output of {} ends at line {next}, where the next host's prompt or header starts: \
+                         was it cut short?",
+                        e.message,
+                        piece.name.as_deref().unwrap_or("this host")
+                    );
                 }
                 return Err(e);
             }
