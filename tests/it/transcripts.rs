@@ -520,3 +520,25 @@ fn identical_duplicate_dumps_are_merged_with_a_warning() {
         ws.inputs[1].warnings
     );
 }
+
+/// A raw `cpuid -r` dump cut inside a register value by the next host's header: an error at the
+/// cut line (the value is short), never a silently wrong register.
+#[test]
+fn a_cpuid_dump_cut_inside_a_register_is_an_error_at_its_line() {
+    let dump = read("tests/data/cpuid/local/dev-machine.cpuid-1-r.txt");
+    let lines: Vec<&str> = dump.lines().take(12).collect();
+    let last = lines[11];
+    let cut = &last[..last.len() - 5];
+    let text = format!(
+        "== esxi01\n{}\n{cut}\n== esxi02\n{dump}",
+        lines[..11].join("\n")
+    );
+    let ws = load("cut.txt", &text);
+    assert_eq!(ws.errors.len(), 1, "{:?}", ws.errors);
+    assert_eq!(ws.errors[0].line, 13, "{:?}", ws.errors);
+    // The same dumps uncut: two hosts.
+    let whole = format!("== esxi01\n{}\n== esxi02\n{dump}", lines.join("\n"));
+    let ws = load("whole.txt", &whole);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 2);
+}

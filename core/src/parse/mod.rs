@@ -286,8 +286,17 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
             transcript::LineMap::From(first) => Some(*first),
             transcript::LineMap::Table(_) => None,
         };
+        // A raw CPUID dump followed by the next host's prompt or header ends where that host
+        // starts: its last register line is read as the end of the text, so a register value the
+        // cut left short (`edx=0x9c0`) is an error with its line, as at the end of a file (the
+        // CPUID parsers' `cut_short`), not a silently wrong value (issue 20, item 12).
+        let text: &str = if next_start.is_some() && detect(&piece.text) == Some(Format::CpuidDump) {
+            piece.text.trim_end()
+        } else {
+            &piece.text
+        };
         let result = match contiguous {
-            Some(first) => parse_one(&piece.text, first),
+            Some(first) => parse_one(text, first),
             None => parse_one(&piece.text, 1).map(|mut p| {
                 remap(&mut p.documents, &mut p.warnings, &piece.lines);
                 p
