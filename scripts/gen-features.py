@@ -14,7 +14,9 @@ Outputs (checked in; `cargo test -p evcalc --lib` fails when they are stale):
 Keys: every key of VMware's label list, plus the table's 1-bit YES/ANY flags of the leaves EVC deals with
 (7, 0xD sub-leaves 0-1, 0x80000001, 0x80000008, 0x80000021) whose first vHW is 20 or later (or FUT) — the
 vHW 20-22 fields (BHI_CTRL, RRSBA_CTRL, IPRED_CTRL, DDPD_U, AMX_COMPLEX, AVX_IFMA, LAM, ...) VMware's 8.0 U1 label
-list predates; their label is the field name. cpuid.IBRS and cpuid.IBPB both map to VMware's single IBRSIBPB bit
+list predates; their label is the field name. One older table field joins them: LEAF88_IBPB (AMD's IBPB,
+CPUID.80000008h:EBX[12], class ANY, vHW 9), so that AMD's bit has a key of its own and is never read as Intel's
+cpuid.IBPB (see TABLE_FIELDS below). cpuid.IBRS and cpuid.IBPB both map to VMware's single IBRSIBPB bit
 (Intel enumerates both with CPUID.(7,0):EDX[26]); the vendor keys map to the leaf-0 VENDOR fields. Identity keys
 (FAMILY, MODEL, ...) keep no bit location: the CPUID decoder computes them (display family/model).
 
@@ -58,7 +60,7 @@ MITIGATION = {"ibrs", "ibpb", "stibp", "ssbd", "fcmd", "mdclear", "psfd", "leaf8
               "leaf88_ssbd_spec_ctrl", "leaf88_psfd", "automatic_ibrs", "always_serializing_lfence",
               # vHW 20-22 / FUT fields of VMware's table
               "ipred_ctrl", "rrsba_ctrl", "ddpd_u", "bhi_ctrl", "leaf88_ibrs_always", "leaf88_ibrs", "btc_no",
-              "tsa_sq_no", "tsa_l1_no", "eraps"}
+              "tsa_sq_no", "tsa_l1_no", "eraps", "leaf88_ibpb"}
 # Patch-era features: appear on a host with a hypervisor patch plus microcode, not with a CPU generation
 # ([C] KB 52085/54951/68024; FCMD [I], the L1TF flush command of the same patch series).
 PATCH_ERA = {"ibrs", "ibpb", "stibp", "ssbd", "mdclear", "fcmd"}
@@ -67,6 +69,14 @@ EXTRA_LABELS = {
     "cet_ibt": "Control-flow Enforcement Technology indirect branch tracking",
     "amx_fp16": "Advanced Matrix Extensions support for FP16",
 }
+# Older table fields (first vHW < 20) that VMware's 8.0 U1 label list lacks and the catalogue still needs.
+# leaf88_ibpb: AMD's IBPB, CPUID.80000008h:EBX[12], VMware's field LEAF88_IBPB (class ANY, vHW 9) [C] open-vm-tools
+# x86cpuid.h. VMware keeps AMD's 0x80000008 EBX mitigation bits as fields of their own (LEAF88_IBRS, LEAF88_STIBP,
+# LEAF88_SSBD_SPEC_CTRL, ...), and its 8.0 U1 label list has no AMD-IBPB key: whether ESXi on AMD reports it as
+# cpuid.IBPB is unknown, so the key is the field name (the spelling every other table-only key has) [I]. The
+# table's NO-class 0x80000008 EBX bits (LEAF88_STIBP, LEAF88_STIBP_ALWAYS, LEAF88_SSBD_VIRT_SPEC_CTRL,
+# LEAF88_SSBD_NOT_NEEDED) are never exposed to a guest [C] and so can neither be required nor block: no key.
+TABLE_FIELDS = ["leaf88_ibpb"]
 NEW_LEAVES = {(7, None), (0xD, 0), (0xD, 1), (0x80000001, None), (0x80000008, None), (0x80000021, None)}
 
 
@@ -92,6 +102,7 @@ UNPROVEN = ("unproven", "no real requirement list shows it either way; not decid
 names = [k.split(".", 1)[1] for k in labels] + list(EXTRA_LABELS)
 names += sorted((n for n, r in TABLE.items() if new_table_key(r) and n not in names),
                 key=lambda n: (TABLE[n]["leaf"], TABLE[n]["sub"], TABLE[n]["reg"], TABLE[n]["bit"]))
+names += [n for n in TABLE_FIELDS if n not in names]
 unknown_roles = set(ROLES) - set(names)
 assert not unknown_roles, f"requirement-roles.tsv names keys the catalogue lacks: {sorted(unknown_roles)}"
 

@@ -5,7 +5,7 @@
 use crate::catalogue::FeatureId;
 
 /// Number of catalogue keys.
-pub const COUNT: usize = 185;
+pub const COUNT: usize = 186;
 
 /// One constant per `cpuid.*` key, in catalogue order.
 pub mod fid {
@@ -380,4 +380,6 @@ pub mod fid {
     pub const TSA_SQ_NO: FeatureId = FeatureId(183);
     /// `cpuid.TSA_L1_NO` — TSA_L1_NO
     pub const TSA_L1_NO: FeatureId = FeatureId(184);
+    /// `cpuid.LEAF88_IBPB` — LEAF88_IBPB
+    pub const LEAF88_IBPB: FeatureId = FeatureId(185);
 }

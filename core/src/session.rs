@@ -101,6 +101,10 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
     // Host names as the inputs gave them, before de-duplication (parallel to `ws.hosts`).
     let mut original_names: Vec<String> = Vec::new();
     let mut unnamed = 0usize;
+    // Whole dumps by their text (trimmed): the same dump loaded twice is one host, not two (issue
+    // 20, item 12). Two hosts with byte-identical dumps (raw CPUID of identical CPUs) get the same
+    // answers anyway; the warning says how to keep them apart.
+    let mut seen_texts: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for source in sources {
         let mut summary = InputSummary {
             source: source.name.to_string(),
@@ -146,6 +150,27 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                 continue;
             }
         };
+        // Merged only for raw CPUID dumps and /proc/cpuinfo, whose text names no host (the file
+        // name does, so a copy would silently be a second host). Two files of identical `grep`
+        // output are two hosts whose output happens to agree; a hostconfig or govc dump names
+        // its host, so a second copy gets the duplicate-name warning of `TakenNames::unique`
+        // (and `cli/tests/inputs.rs` builds a 64-host fleet from copies of one hostconfig).
+        let whole = matches!(parsed.format, Format::CpuidDump | Format::ProcCpuinfo)
+            && parsed
+                .documents
+                .iter()
+                .any(|d| matches!(d, Document::Host(_)));
+        if whole {
+            if let Some(first) = seen_texts.get(source.text.trim()) {
+                summary.warnings.push(format!(
+                    "identical to {first}: the same dump loaded twice is read once (merged, not a second host); if \
+                     these are two hosts, name them apart (for a raw dump, a `== host` header line above it)"
+                ));
+                ws.inputs.push(summary);
+                continue;
+            }
+            seen_texts.insert(source.text.trim(), source.name);
+        }
         summary.format = Some(parsed.format);
         summary.warnings.extend(
             parsed

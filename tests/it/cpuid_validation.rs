@@ -494,14 +494,15 @@ fn identity_and_brand_string_come_from_the_dump() {
     assert_eq!(value("cpuid.MDCLEAR"), Some(1));
     assert_eq!(h.name, None);
     assert_eq!(h.product, None);
-    // AMD IBPB from CPUID.80000008h:EBX[12] under Intel's key
+    // AMD IBPB from CPUID.80000008h:EBX[12] under VMware's own field LEAF88_IBPB, never Intel's key
     let text = read("tests/data/cpuid/libvirt/x86_64-cpuid-EPYC-7601-32-Core-ibpb.xml");
     let parsed = parse::parse(&text).unwrap();
     let Document::Host(h) = &parsed.documents[0] else {
         panic!("not a host")
     };
     let value = |k: &str| h.capabilities.iter().find(|e| e.key == k).map(|e| e.value);
-    assert_eq!(value("cpuid.IBPB"), Some(1));
+    assert_eq!(value("cpuid.LEAF88_IBPB"), Some(1));
+    assert_eq!(value("cpuid.IBPB"), Some(0));
     assert_eq!(value("cpuid.AMD"), Some(1));
     assert_eq!(value("cpuid.FAMILY"), Some(0x17));
 }

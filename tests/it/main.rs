@@ -1,5 +1,6 @@
 //! One integration-test binary over real fixtures (see `tests/data/README.md`).
 
+mod amd;
 mod calibration;
 mod classes;
 mod contract;

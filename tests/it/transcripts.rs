@@ -329,3 +329,216 @@ fn etc_vmware_config_comments_are_not_host_boundaries() {
     assert_eq!(ws.loose_evc_masks.len(), 1);
     assert_eq!(ws.loose_evc_masks[0].1.len(), 2);
 }
+
+/// Nothing dropped silently (issue 20, item 12): every real dump of `tests/data/cpuid` (libvirt
+/// XML apart, below) concatenated with the next one — InstLatX64 dumps with and without `CPU#`
+/// headers, libcpuid with and without `Logical CPU #0`, `cpuid -r` — is two hosts, each equal
+/// to the dump read alone; five in a row are five hosts.
+#[test]
+fn every_concatenated_pair_of_real_dumps_is_two_hosts() {
+    let index = read("tests/data/cpuid/INDEX.tsv");
+    let files: Vec<String> = index
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|f| !f.starts_with("libvirt/") && !f.ends_with("proc-cpuinfo.txt"))
+        .map(|f| format!("tests/data/cpuid/{f}"))
+        .collect();
+    assert!(files.len() >= 85, "{}", files.len());
+    let texts: Vec<String> = files.iter().map(|f| read(f)).collect();
+    let singles: Vec<Workspace> = files.iter().zip(&texts).map(|(f, t)| load(f, t)).collect();
+    let mut pairs = 0;
+    for i in 0..files.len() - 1 {
+        let text = format!("{}{}", texts[i], texts[i + 1]);
+        let ws = load("cat", &text);
+        assert!(
+            ws.errors.is_empty(),
+            "{} + {}: {:?}",
+            files[i],
+            files[i + 1],
+            ws.errors
+        );
+        assert_eq!(ws.hosts.len(), 2, "{} + {}", files[i], files[i + 1]);
+        for (k, host) in ws.hosts.iter().enumerate() {
+            assert_eq!(host.caps, singles[i + k].hosts[0].caps, "{}", files[i + k]);
+        }
+        pairs += 1;
+    }
+    for chunk in texts.chunks(5).filter(|c| c.len() == 5) {
+        let ws = load("cat", &chunk.concat());
+        assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+        assert_eq!(ws.hosts.len(), 5);
+    }
+    println!("{pairs} concatenated pairs of real dumps: two hosts each");
+}
+
+/// `cat` of two libvirt XML dumps (or of a text dump and an XML one) is refused with the line
+/// where the second dump starts, never read as one mixed CPU.
+#[test]
+fn concatenated_libvirt_dumps_are_refused_at_the_second_dump() {
+    let a = read("tests/data/cpuid/libvirt/x86_64-cpuid-Cooperlake.xml");
+    let b = read("tests/data/cpuid/libvirt/x86_64-cpuid-EPYC-7601-32-Core-ibpb.xml");
+    let ws = load("cat.xml", &format!("{a}{b}"));
+    assert_eq!(ws.errors.len(), 1, "{:?}", ws.errors);
+    assert!(ws.hosts.is_empty());
+    let second_leaf0 = a.lines().count()
+        + b.lines()
+            .position(|l| l.contains("eax_in='0x00000000'") && l.contains("ecx_in='0x00'"))
+            .expect("leaf 0 in the second dump")
+        + 1;
+    assert_eq!(ws.errors[0].line as usize, second_leaf0, "{:?}", ws.errors);
+    assert!(ws.errors[0].message.contains("second CPUID dump"));
+    let raw = read("tests/data/cpuid/local/dev-machine.cpuid-1-r.txt");
+    let ws = load("cat.txt", &format!("{a}{raw}"));
+    assert_eq!(ws.errors.len(), 1, "{:?}", ws.errors);
+    assert_eq!(
+        ws.errors[0].line as usize,
+        a.lines().count() + 2,
+        "{:?}",
+        ws.errors
+    );
+}
+
+/// An ssh loop's `== esxi03` header with no output under it: a host whose features are unknown,
+/// with a warning naming it and the header's line — never a host that vanishes.
+#[test]
+fn an_empty_header_block_is_reported_with_its_host_and_line() {
+    let mut text = String::new();
+    for (name, value) in HOSTS {
+        text.push_str(&format!("== {name}\n"));
+        if name != "esxi03" {
+            text.push_str(&grep_output(value, 2));
+        }
+    }
+    let ws = load("loop.txt", &text);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    let names: Vec<&str> = ws.hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
+    let line = text.lines().position(|l| l == "== esxi03").unwrap() + 1;
+    let warning = ws.inputs[0]
+        .warnings
+        .iter()
+        .find(|w| w.contains("esxi03") && w.contains("no output"))
+        .unwrap_or_else(|| panic!("{:?}", ws.inputs[0].warnings));
+    assert!(warning.contains(&format!("line {line}")), "{warning}");
+    // A last header with nothing after it, too.
+    let ws = load("loop.txt", &format!("{text}== esxi05\n"));
+    assert_eq!(ws.hosts.len(), 5);
+    assert!(ws.inputs[0].warnings.iter().any(|w| w.contains("esxi05")));
+}
+
+/// A transcript cut inside one host's entry (the next prompt follows a `key` line without its
+/// `value`, or a whole hostconfig dump stops inside an object) is an error with the line.
+#[test]
+fn a_transcript_cut_inside_an_entry_is_an_error_with_its_line() {
+    let text = format!(
+        "[root@esxi01:~] {COMMAND}\n         key = \"cpuid.MDCLEAR\",\n         featureName = \"cpuid.MDCLEAR\",\n\
+         [root@esxi02:~] {COMMAND}\n{}",
+        grep_output(0, 2)
+    );
+    let ws = load("cut.txt", &text);
+    assert_eq!(ws.errors.len(), 1, "{:?}", ws.errors);
+    assert_eq!(ws.errors[0].line, 2, "{:?}", ws.errors);
+    let full = read("examples/mdclear-cluster/esxi01.txt");
+    let cut: String = full.lines().take(700).map(|l| format!("{l}\n")).collect();
+    let text = format!(
+        "[root@esxi01:~] vim-cmd hostsvc/hostconfig\n{cut}[root@esxi02:~] vim-cmd hostsvc/hostconfig\n{}",
+        read("examples/mdclear-cluster/esxi02.txt")
+    );
+    let ws = load("cut.txt", &text);
+    assert_eq!(ws.errors.len(), 1, "{:?}", ws.errors);
+    assert!(
+        ws.errors[0].line >= 690 && ws.errors[0].line <= 702,
+        "{:?}",
+        ws.errors
+    );
+    assert!(
+        ws.errors[0]
+            .message
+            .contains("output of esxi01 ends at line 702")
+            && ws.errors[0].message.contains("cut short"),
+        "{:?}",
+        ws.errors
+    );
+}
+
+/// The same dump loaded twice — two inputs with the same text, or one paste of `cat a a` — is
+/// one host with a warning, not two hosts.
+#[test]
+fn identical_duplicate_dumps_are_merged_with_a_warning() {
+    let dump = read("tests/data/cpuid/instlatx64/GenuineIntel00306F2_HaswellEP_CPUID.txt");
+    let ws = session::load(&[
+        Source {
+            name: "a.txt",
+            text: &dump,
+        },
+        Source {
+            name: "copy-of-a.txt",
+            text: &dump,
+        },
+    ]);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 1);
+    assert!(
+        ws.inputs[1]
+            .warnings
+            .iter()
+            .any(|w| w.contains("identical to a.txt")),
+        "{:?}",
+        ws.inputs[1].warnings
+    );
+    let ws = load("cat.txt", &format!("{dump}{dump}"));
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 1);
+    assert!(
+        ws.inputs[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("identical")),
+        "{:?}",
+        ws.inputs[0].warnings
+    );
+    // A hostconfig dump names its host: a second copy is not merged, and its name says so.
+    let e1 = read("examples/mdclear-cluster/esxi01.txt");
+    let ws = session::load(&[
+        Source {
+            name: "esxi01.txt",
+            text: &e1,
+        },
+        Source {
+            name: "esxi01-again.txt",
+            text: &e1,
+        },
+    ]);
+    assert_eq!(ws.hosts.len(), 2);
+    assert!(
+        ws.inputs[1]
+            .warnings
+            .iter()
+            .any(|w| w.contains("already loaded")),
+        "{:?}",
+        ws.inputs[1].warnings
+    );
+}
+
+/// A raw `cpuid -r` dump cut inside a register value by the next host's header: an error at the
+/// cut line (the value is short), never a silently wrong register.
+#[test]
+fn a_cpuid_dump_cut_inside_a_register_is_an_error_at_its_line() {
+    let dump = read("tests/data/cpuid/local/dev-machine.cpuid-1-r.txt");
+    let lines: Vec<&str> = dump.lines().take(12).collect();
+    let last = lines[11];
+    let cut = &last[..last.len() - 5];
+    let text = format!(
+        "== esxi01\n{}\n{cut}\n== esxi02\n{dump}",
+        lines[..11].join("\n")
+    );
+    let ws = load("cut.txt", &text);
+    assert_eq!(ws.errors.len(), 1, "{:?}", ws.errors);
+    assert_eq!(ws.errors[0].line, 13, "{:?}", ws.errors);
+    // The same dumps uncut: two hosts.
+    let whole = format!("== esxi01\n{}\n== esxi02\n{dump}", lines.join("\n"));
+    let ws = load("whole.txt", &whole);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 2);
+}

@@ -28,7 +28,8 @@ use evcalc_tests::read;
 const CPU_MAP: &str = "/usr/share/libvirt/cpu_map/x86_features.xml";
 
 /// ESXi key (without `cpuid.`) → libvirt feature names; the ESXi feature is present when any of
-/// the names is (AMD reports IBRS/IBPB/STIBP/SSBD in CPUID.80000008h, Intel in CPUID.7).
+/// the names is. AMD's CPUID.80000008h:EBX mitigation bits are VMware's own `LEAF88_*` fields,
+/// never Intel's CPUID.7 keys (issue 20): libvirt's `ibpb`/`ibrs`/`amd-ssbd` are those bits.
 const NAMES: &[(&str, &[&str])] = &[
     ("SSE3", &["pni"]),
     ("PCLMULQDQ", &["pclmuldq"]),
@@ -97,10 +98,12 @@ const NAMES: &[(&str, &[&str])] = &[
     ("AVX512FP16", &["avx512-fp16"]),
     ("AMX_TILE", &["amx-tile"]),
     ("AMX_INT8", &["amx-int8"]),
-    ("IBRS", &["spec-ctrl", "ibrs"]),
-    ("IBPB", &["spec-ctrl", "ibpb"]),
-    ("STIBP", &["stibp", "amd-stibp"]),
-    ("SSBD", &["ssbd", "amd-ssbd"]),
+    ("IBRS", &["spec-ctrl"]),
+    ("IBPB", &["spec-ctrl"]),
+    ("STIBP", &["stibp"]),
+    ("SSBD", &["ssbd"]),
+    ("LEAF88_IBPB", &["ibpb"]),
+    ("LEAF88_IBRS", &["ibrs"]),
     ("LEAF88_SSBD_SPEC_CTRL", &["amd-ssbd"]),
     ("AVX_VNNI", &["avx-vnni"]),
     ("AVX512BF16", &["avx512-bf16"]),

@@ -2410,4 +2410,17 @@ pub(super) static FEATURES: [FeatureDefData; COUNT] = [
         patch_era: false,
         vmware_label: true,
     },
+    FeatureDefData {
+        key: "cpuid.LEAF88_IBPB",
+        label: "LEAF88_IBPB",
+        cpuid: loc(0x80000008, 0, Reg::Ebx, 12),
+        kind: Kind::Mitigation,
+        class: Class::Any,
+        first_vhw: Some(9),
+        vmware_field: "LEAF88_IBPB",
+        role: Role::Unproven,
+        role_evidence: "no real requirement list shows it either way; not decided by analogy",
+        patch_era: false,
+        vmware_label: true,
+    },
 ];

@@ -26,10 +26,19 @@
 //! does not list read as zero. [`decode`] then turns them into a [`HostInput`]:
 //!
 //! * `cpuid.<KEY>` = 0/1 for every catalogue feature that has a CPUID location
-//!   (`core/data/features.tsv`), plus AMD's CPUID.80000008h:EBX IBPB (bit 12), IBRS (14),
-//!   STIBP (15) and SSBD (24) reported under the same keys as Intel's CPUID.(7,0):EDX bits
-//!   `cpuid.IBPB`, `cpuid.IBRS`, `cpuid.STIBP`, `cpuid.SSBD` (\[I\]: VMware does not publish how it
-//!   names AMD's bits; Intel's IBRS and IBPB share CPUID.(7,0):EDX\[26\]);
+//!   (`core/data/features.tsv`), by that location only, on every vendor. AMD's CPUID.80000008h:EBX
+//!   mitigation bits are VMware's own fields (\[C\] open-vm-tools `x86cpuid.h`, VMware's CPUID table in
+//!   `core/data/x86cpuid-fields.open-vm-tools.tsv`) and read under their keys: bit 12
+//!   `cpuid.LEAF88_IBPB` (ANY, vHW 9), 14 `cpuid.LEAF88_IBRS` (ANY, vHW 20), 16
+//!   `cpuid.LEAF88_IBRS_ALWAYS`, 18 `cpuid.LEAF88_PREFER_IBRS`, 19 `cpuid.LEAF88_IBRS_SAME_MODE`,
+//!   24 `cpuid.LEAF88_SSBD_SPEC_CTRL`, 28 `cpuid.LEAF88_PSFD` (YES, vHW 20), 29 `cpuid.BTC_NO`
+//!   (YES, vHW 22); 0 `CLZERO` and 9 `WBNOINVD` likewise. The table's NO-class bits (15
+//!   `LEAF88_STIBP`, 17 `LEAF88_STIBP_ALWAYS`, 25 `LEAF88_SSBD_VIRT_SPEC_CTRL`, 26
+//!   `LEAF88_SSBD_NOT_NEEDED`) are never exposed to a guest \[C\]: no key, not recorded. Intel's
+//!   `cpuid.IBRS`/`IBPB`/`STIBP`/`SSBD` are CPUID.(7,0):EDX\[26\]/\[26\]/\[27\]/\[31\] on AMD too
+//!   (0 on AMD hardware; a hypervisor may set them in a guest). AMD IBPB's key is
+//!   `cpuid.LEAF88_IBPB`, the table's field name, not `cpuid.IBPB` \[I\]: VMware's 8.0 U1 label
+//!   list has no AMD-IBPB key, and its table keeps LEAF88_IBPB apart from Intel's IBRSIBPB field.
 //! * the `cpuid.XCR0_MASTER_*` keys are what CPUID.(0xD,0):EAX *advertises*, not what an OS
 //!   enabled in XCR0;
 //! * the vendor keys (`cpuid.Intel`, `cpuid.AMD`, `cpuid.VIA`, `cpuid.Cyrix`) from the leaf-0
@@ -207,13 +216,13 @@ impl Leaves {
     }
 }
 
-/// The AMD-specific locations reported under Intel's keys (CPUID.80000008h:EBX).
-const AMD_LEAF88_ALIASES: [(u8, &str); 4] = [
-    (12, "cpuid.IBPB"),
-    (14, "cpuid.IBRS"),
-    (15, "cpuid.STIBP"),
-    (24, "cpuid.SSBD"),
-];
+/// Intel's speculation-control keys at CPUID.(7,0):EDX\[26\] (IBRS and IBPB), \[27\] and \[31\].
+/// AMD hardware does not set these bits \[D\]: 0 in every bare-metal AMD dump in `tests/data/cpuid`
+/// (K8 to Turin, `it/amd.rs` checks it); AMD enumerates its own in CPUID.80000008h:EBX
+/// (`cpuid.LEAF88_*`). A hypervisor may set them in an AMD guest (KVM does: `local/dev-machine`),
+/// emulating Intel's interface; an AMD dump's set bit is therefore read as 0, with a warning.
+pub(crate) const INTEL_SPEC_CTRL_KEYS: [&str; 4] =
+    ["cpuid.IBRS", "cpuid.IBPB", "cpuid.STIBP", "cpuid.SSBD"];
 
 /// Decodes CPUID registers into a host record and the host's warnings (the first one is always
 /// [`APPROXIMATION_WARNING`]). Fails only when leaf 0 is missing (no vendor, no max leaf).
@@ -319,14 +328,18 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
     let mut missing_by_leaf: BTreeMap<(u32, u32), Vec<&str>> = BTreeMap::new();
     let mut unrecorded = Vec::new();
     let mut inferred = Vec::new();
+    let mut intel_on_amd: Vec<&str> = Vec::new();
     for (_, def) in cat.iter() {
         let Some(loc) = def.cpuid else { continue };
         if matches!(def.kind, Kind::Vendor | Kind::Identity) {
             continue;
         }
+        // By the catalogue's location only: AMD's 0x80000008 EBX bits have keys of their own
+        // (`cpuid.LEAF88_*`, module docs), never Intel's leaf-7 keys.
         let mut value = leaves.bit(loc.leaf, loc.subleaf, loc.reg, loc.bit);
-        if is_amd && let Some((bit, _)) = AMD_LEAF88_ALIASES.iter().find(|(_, k)| *k == def.key) {
-            value |= leaves.bit(0x8000_0008, 0, Reg::Ebx, *bit);
+        if is_amd && value && INTEL_SPEC_CTRL_KEYS.contains(&def.key.as_str()) {
+            value = false;
+            intel_on_amd.push(def.key.as_str());
         }
         let pos = leaves.position(loc.leaf, loc.subleaf).unwrap_or(start);
         if leaves.missing(loc.leaf, loc.subleaf) && !value {
@@ -349,6 +362,14 @@ pub fn decode(leaves: &Leaves) -> Result<(HostInput, Vec<String>), String> {
             "the dump does not record CPUID leaf {leaf:#x} sub-leaf {subleaf}, which this CPU implements: {} unknown \
              (unrecorded, not absent)",
             keys.join(", ")
+        ));
+    }
+    if !intel_on_amd.is_empty() {
+        warnings.push(format!(
+            "this AMD CPU's dump sets Intel's CPUID.(7,0):EDX speculation-control bits ({}), which AMD hardware does \
+             not set (a hypervisor emulating Intel's interface does): read as 0; AMD's own bits are CPUID.80000008h:EBX \
+             (cpuid.LEAF88_IBPB, cpuid.LEAF88_IBRS, cpuid.LEAF88_SSBD_SPEC_CTRL)",
+            intel_on_amd.join(", ")
         ));
     }
     for note in inferred {
@@ -444,6 +465,14 @@ pub fn parse_leaves(text: &str) -> Result<(Leaves, DumpFormat), ParseError> {
         // `dump_format` never answers `Native`; an empty map gives the "no leaf 0" error below.
         DumpFormat::Native => Leaves::new(),
     };
+    if let Some((line, col)) = other_syntax_dump(text, format) {
+        return Err(ParseError::new(
+            line,
+            col,
+            "a second CPUID dump in another syntax starts here: these are two dumps pasted together; load each \
+             as its own input (or put a `== host` header line above each)",
+        ));
+    }
     if leaves.recorded(0, 0).is_none() {
         let (line, col) = first_content(text);
         return Err(ParseError::new(
@@ -453,6 +482,34 @@ pub fn parse_leaves(text: &str) -> Result<(Leaves, DumpFormat), ParseError> {
         ));
     }
     Ok((leaves, format))
+}
+
+/// Where a dump of another syntax starts in a text read as `format` (a leaf-0 line of
+/// InstLatX64, `cpuid -r` or libcpuid, or a libvirt `<cpuid eax_in='0x0'` element), if anywhere:
+/// concatenated dumps of two syntaxes are never read as one (issue 20, item 12).
+fn other_syntax_dump(text: &str, format: DumpFormat) -> Option<(u32, u32)> {
+    for (index, line) in text.lines().enumerate() {
+        let t = line.trim();
+        let found = match t.as_bytes().first() {
+            Some(b'C') => {
+                format != DumpFormat::InstLatX64
+                    && instlatx64_leaf(t).is_some_and(|(leaf, _)| leaf == 0)
+            }
+            Some(b'0') => {
+                format != DumpFormat::CpuidTool
+                    && cpuid_tool_line(t).is_some_and(|(leaf, sub, _)| leaf == 0 && sub == 0)
+            }
+            Some(b'b') => format != DumpFormat::LibcpuidRaw && t.starts_with("basic_cpuid[0]="),
+            Some(b'<') => {
+                format != DumpFormat::LibvirtXml && t.starts_with("<cpuid") && t.contains("eax_in")
+            }
+            _ => false,
+        };
+        if found {
+            return Some((index as u32 + 1, col_of(line, t)));
+        }
+    }
+    None
 }
 
 /// Cheap check for format detection: does the text hold a CPUID dump in one of the syntaxes?
@@ -808,6 +865,16 @@ fn parse_libvirt(text: &str) -> Result<Leaves, ParseError> {
         };
         let leaf = get("eax_in")?;
         let subleaf = get("ecx_in")?;
+        if leaf == 0 && subleaf == 0 && leaves.recorded(0, 0).is_some() {
+            // Nothing dropped silently (issue 20, item 12): `cat` of two XML dumps would mix
+            // two CPUs' leaves into one host.
+            return Err(ParseError::new(
+                line,
+                col,
+                "a second CPUID dump starts here (a second leaf 0): these are two CPUs; load each libvirt XML \
+                 dump as its own input",
+            ));
+        }
         let regs = [get("eax")?, get("ebx")?, get("ecx")?, get("edx")?];
         leaves.insert_at(leaf, subleaf, regs, Pos { line, col });
         from = end;
@@ -1180,7 +1247,7 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
         l.insert(0x8000_0008, 0, [0, 1 << 12, 0, 0]); // beyond max extended leaf
         let (h, w) = decode(&l).unwrap();
         assert_eq!(value(&h, "cpuid.AVX2"), Some(0));
-        assert_eq!(value(&h, "cpuid.IBPB"), Some(0));
+        assert_eq!(value(&h, "cpuid.LEAF88_IBPB"), Some(0));
         assert_eq!(value(&h, "cpuid.LM"), Some(1));
         assert_eq!(value(&h, "cpuid.AMD"), Some(1));
         assert_eq!(value(&h, "cpuid.FAMILY"), Some(0xf));
@@ -1190,7 +1257,7 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
     }
 
     #[test]
-    fn amd_leaf88_mitigations_use_intel_keys() {
+    fn amd_leaf88_mitigations_use_vmware_leaf88_keys() {
         let mut l = Leaves::new();
         l.insert(0, 0, [0xd, 0x6874_7541, 0x444d_4163, 0x6974_6e65]);
         l.insert(1, 0, [0x0080_0f12, 0, 0, 0]);
@@ -1205,15 +1272,23 @@ CPUID 00000000: 00000016-756E6547-6C65746E-00000000\r
             [0, (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), 0, 0],
         );
         let (h, w) = decode(&l).unwrap();
+        // VMware's table: LEAF88_IBPB (12), LEAF88_IBRS (14), LEAF88_SSBD_SPEC_CTRL (24)
         for k in [
-            "cpuid.IBPB",
-            "cpuid.IBRS",
-            "cpuid.STIBP",
-            "cpuid.SSBD",
+            "cpuid.LEAF88_IBPB",
+            "cpuid.LEAF88_IBRS",
             "cpuid.LEAF88_SSBD_SPEC_CTRL",
         ] {
             assert_eq!(value(&h, k), Some(1), "{k}");
         }
+        // never Intel's CPUID.(7,0):EDX keys; LEAF88_STIBP (15) is class NO: no key at all
+        for k in ["cpuid.IBPB", "cpuid.IBRS", "cpuid.STIBP", "cpuid.SSBD"] {
+            assert_eq!(value(&h, k), Some(0), "{k}");
+        }
+        assert!(
+            h.capabilities
+                .iter()
+                .all(|e| !e.key.contains("STIBP") || e.value == 0)
+        );
         assert_eq!(value(&h, "cpuid.FAMILY"), Some(0x17));
         assert_eq!(value(&h, "cpuid.MODEL"), Some(1));
         assert_eq!(value(&h, "cpuid.XCR0_MASTER_YMM_H"), Some(1));

@@ -5,9 +5,13 @@
 //! by [`FLAG_MAP`] (`pni` → `cpuid.SSE3`, `lahf_lm` → `cpuid.LAHF64`, `md_clear` →
 //! `cpuid.MDCLEAR`, …). Keys are emitted for every catalogue feature a flag can show (0 when the
 //! flag is absent). Features Linux does not print at all (e.g. AMD's CPUID.80000021h bits, the
-//! AMD IBRS hints) are left out and named in a warning: they are unrecorded (unknown, not
-//! absent), so use a raw
-//! CPUID dump, or `--set cpuid.KEY=1`, when they matter.
+//! AMD IBRS hints, AMD's SSBD bit) are left out and named in a warning: they are unrecorded
+//! (unknown, not absent), so use a raw CPUID dump, or `--set cpuid.KEY=1`, when they matter.
+//!
+//! Linux's `ibrs`, `ibpb`, `stibp`, `ssbd` flags are synthetic (kernel-defined, set from Intel's
+//! CPUID.(7,0):EDX bits or AMD's CPUID.80000008h:EBX bits or, for AMD `ssbd`, an MSR): only what
+//! corresponds to one CPUID bit of the CPU's vendor is mapped ([`SYNTHETIC_MAP`]) — on AMD `ibrs`
+//! and `ibpb` to VMware's `cpuid.LEAF88_IBRS`/`cpuid.LEAF88_IBPB`, never to Intel's leaf-7 keys.
 //!
 //! The `cpuid.XCR0_MASTER_*` keys have no flag; they are derived \[I\]: `xsave`+`sse` →
 //! `XCR0_MASTER_SSE`, `avx` → `YMM_H`, `avx512f` → `OPMASK`/`ZMM_H`/`HI16_ZMM`, `pku` → `PKRU`,
@@ -102,19 +106,13 @@ pub const FLAG_MAP: &[(&str, &[&str])] = &[
     ("avx512_fp16", &["AVX512FP16"]),
     ("amx_tile", &["AMX_TILE"]),
     ("amx_int8", &["AMX_INT8"]),
+    // Linux's names of the CPUID.(7,0):EDX bits themselves (X86_FEATURE_SPEC_CTRL, INTEL_STIBP,
+    // SPEC_CTRL_SSBD): most kernels hide them from /proc/cpuinfo; see SYNTHETIC_MAP for the flags
+    // they print instead.
     ("spec_ctrl", &["IBRS", "IBPB"]),
     ("intel_stibp", &["STIBP"]),
     ("flush_l1d", &["FCMD"]),
     ("spec_ctrl_ssbd", &["SSBD"]),
-    // Linux's vendor-neutral mitigation flags (set from Intel's CPUID.7 or AMD's 80000008h bits)
-    ("ibrs", &["IBRS"]),
-    ("ibpb", &["IBPB"]),
-    ("stibp", &["STIBP"]),
-    ("ssbd", &["SSBD"]),
-    ("amd_ibpb", &["IBPB"]),
-    ("amd_ibrs", &["IBRS"]),
-    ("amd_stibp", &["STIBP"]),
-    ("amd_ssbd", &["SSBD", "LEAF88_SSBD_SPEC_CTRL"]),
     // CPUID.(7,1):EAX
     ("avx_vnni", &["AVX_VNNI"]),
     ("avx512_bf16", &["AVX512BF16"]),
@@ -161,6 +159,31 @@ pub const FLAG_MAP: &[(&str, &[&str])] = &[
     ("decodeassists", &["SVM_DECODE_ASSISTS"]),
     // CPUID.80000021h:EAX
     ("auto_ibrs", &["AUTOMATIC_IBRS"]),
+];
+
+/// Linux's synthetic mitigation flags `ibrs`, `ibpb`, `stibp`, `ssbd` (X86_FEATURE_IBRS/IBPB/
+/// STIBP/SSBD, word 7: kernel-defined, not CPUID bits), mapped per vendor to the CPUID bit the
+/// kernel sets them from (`init_speculation_control` in `arch/x86/kernel/cpu/common.c`, and
+/// `amd.c`'s LS_CFG SSBD) \[C\] kernel source, \[I\] that the kernel printing the flag knows the bit:
+///
+/// * Intel: `ibrs` and `ibpb` from CPUID.(7,0):EDX\[26\] (SPEC_CTRL), `stibp` from EDX\[27\],
+///   `ssbd` from EDX\[31\] → Intel's keys.
+/// * AMD: `ibrs` from CPUID.80000008h:EBX\[14\] → `cpuid.LEAF88_IBRS`, `ibpb` from EBX\[12\] →
+///   `cpuid.LEAF88_IBPB` (VMware's own fields, `x86cpuid-fields.open-vm-tools.tsv`; on AMD
+///   hardware CPUID.(7,0):EDX\[26\] is 0, a hypervisor may set it in a guest, which the
+///   `hypervisor` warning names). `stibp` comes from EBX\[15\], VMware's LEAF88_STIBP, class NO
+///   (never exposed, no key); `ssbd` from EBX\[24\], EBX\[25\] (VIRT_SSBD) or the non-CPUID LS_CFG
+///   MSR of families 15h–17h: neither maps, and `cpuid.LEAF88_SSBD_SPEC_CTRL` stays unrecorded.
+///   Never Intel's leaf-7 keys. The kernel hides `amd_ibpb`, `amd_ibrs`, `amd_stibp`, `amd_ssbd`
+///   from /proc/cpuinfo (`""` in cpufeatures.h), so they are not read.
+/// * Other vendors (Hygon, VIA, …): not mapped (unrecorded).
+pub const SYNTHETIC_MAP: &[(&str, &str, &[&str])] = &[
+    ("GenuineIntel", "ibrs", &["IBRS"]),
+    ("GenuineIntel", "ibpb", &["IBPB"]),
+    ("GenuineIntel", "stibp", &["STIBP"]),
+    ("GenuineIntel", "ssbd", &["SSBD"]),
+    ("AuthenticAMD", "ibrs", &["LEAF88_IBRS"]),
+    ("AuthenticAMD", "ibpb", &["LEAF88_IBPB"]),
 ];
 
 /// Keys derived from flags rather than named by one \[I\]: (required flags, keys).
@@ -328,10 +351,32 @@ pub fn parse(text: &str) -> ParseResult {
             set.extend(keys.iter());
         }
     }
+    for (_, flag, keys) in SYNTHETIC_MAP.iter().filter(|(v, _, _)| *v == vendor) {
+        shown.extend(keys.iter());
+        if flags.contains(flag) {
+            set.extend(keys.iter());
+        }
+    }
     for (needs, keys) in DERIVED {
         shown.extend(keys.iter());
         if needs.iter().all(|f| flags.contains(f)) {
             set.extend(keys.iter());
+        }
+    }
+    // Intel's CPUID.(7,0):EDX speculation-control bits are never set by AMD hardware [D] (the raw
+    // CPUID decoder's rule, `cpuid_dump::INTEL_SPEC_CTRL_KEYS`): a flag naming one on AMD comes from
+    // a hypervisor; read as 0 and said.
+    if vendor == "AuthenticAMD" {
+        let intel: Vec<&str> = ["IBRS", "IBPB", "STIBP", "SSBD"]
+            .into_iter()
+            .filter(|k| set.remove(k))
+            .collect();
+        if !intel.is_empty() {
+            warnings.push(format!(
+                "this AMD CPU's flags name Intel's CPUID.(7,0):EDX speculation-control bits (cpuid.{}), which AMD \
+                 hardware does not set (a hypervisor emulating Intel's interface does): read as 0",
+                intel.join(", cpuid.")
+            ));
         }
     }
     let mut unseen: Vec<&str> = Vec::new();
@@ -453,12 +498,50 @@ mod tests {
     }
 
     #[test]
+    fn amd_synthetic_flags_never_set_intel_keys() {
+        let amd = BROADWELL
+            .replace("GenuineIntel", "AuthenticAMD")
+            .replace("md_clear flush_l1d spec_ctrl intel_stibp ", "");
+        let (docs, warnings) = parse(&amd).unwrap();
+        let Document::Host(h) = &docs[0] else {
+            panic!()
+        };
+        assert_eq!(value(h, "cpuid.LEAF88_IBRS"), Some(1));
+        assert_eq!(value(h, "cpuid.LEAF88_IBPB"), Some(1));
+        // Intel's CPUID.(7,0):EDX keys only from the leaf-7 flags (absent here): 0, never 1
+        for k in ["IBRS", "IBPB", "STIBP", "SSBD"] {
+            assert_eq!(value(h, &format!("cpuid.{k}")), Some(0), "{k}");
+        }
+        // `ssbd` on AMD may come from an MSR: AMD's SSBD bit stays unrecorded, with the warning
+        assert_eq!(value(h, "cpuid.LEAF88_SSBD_SPEC_CTRL"), None);
+        assert!(
+            h.unrecorded
+                .iter()
+                .any(|k| k == "cpuid.LEAF88_SSBD_SPEC_CTRL")
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains("cpuid.LEAF88_SSBD_SPEC_CTRL"))
+        );
+        // Intel: the same flags are Intel's keys, AMD's stay unrecorded
+        let (docs, _) = parse(BROADWELL).unwrap();
+        let Document::Host(h) = &docs[0] else {
+            panic!()
+        };
+        assert_eq!(value(h, "cpuid.STIBP"), Some(1));
+        assert_eq!(value(h, "cpuid.SSBD"), Some(1));
+        assert_eq!(value(h, "cpuid.LEAF88_IBRS"), None);
+    }
+
+    #[test]
     fn flag_map_names_only_catalogue_keys() {
         let cat = catalogue();
         for (flag, keys) in FLAG_MAP
             .iter()
             .copied()
             .chain(DERIVED.iter().map(|(f, k)| (f[1], *k)))
+            .chain(SYNTHETIC_MAP.iter().map(|(_, f, k)| (*f, *k)))
         {
             for k in keys {
                 assert!(cat.lookup(&format!("cpuid.{k}")).is_some(), "{flag} → {k}");

@@ -652,19 +652,22 @@ impl Ctx<'_> {
         // a few leaves: the features of those leaves are known, every other one stays unknown.
         let mut capabilities = capabilities;
         let mut fragment = false;
+        let mut hypervisor = false;
         if capabilities.is_empty() {
             fragment = true;
             match cpu_feature_capabilities(ms, pos) {
-                Some(Ok(known)) => {
-                    capabilities = known;
+                Some(Ok(bits)) => {
+                    capabilities = bits.known;
+                    hypervisor = bits.hypervisor;
                     self.warnings.push(Warning {
                         pos,
                         message: format!(
                             "{label}: no config.featureCapability; the features of CPUID leaves 0, 1, 0x80000000, \
-                             0x80000001 and 0x80000008 were read from hardware.cpuFeature — raw CPUID bits, not ESXi's \
+                             0x80000001 and 0x80000008 were read from the raw CPUID bits ({}) — not ESXi's \
                              featureCapability — and every other feature (all mitigations such as MDCLEAR, AVX2, BMI, \
                              XSAVEOPT, AVX-512, …) is unknown: add config.featureCapability (`govc object.collect -json \
-                             HOST config.featureCapability`) or paste `vim-cmd hostsvc/hostconfig`"
+                             HOST config.featureCapability`) or paste `vim-cmd hostsvc/hostconfig`",
+                            bits.notes.join("; ")
                         ),
                     });
                 }
@@ -701,6 +704,36 @@ impl Ctx<'_> {
             &label,
             &mut self.warnings,
         );
+        // A nested ESXi (an ESXi VM): "ESXi virtual machines are not supported in EVC clusters"
+        // [C] vSphere 6.5 docs (EVC requirements); its CPUID is what the outer hypervisor
+        // exposes. Known from the hypervisor bit of its raw CPUID, or its platform's vendor/model
+        // (`VMware, Inc.` / `VMware Virtual Platform`, VirtualBox, KVM/QEMU, Hyper-V's
+        // `Virtual Machine`) [I]: the platform names are those hypervisors' SMBIOS strings.
+        let vendor = find_str(ms, &["hardware", "systemInfo", "vendor"]).unwrap_or_default();
+        let model = find_str(ms, &["hardware", "systemInfo", "model"]).unwrap_or_default();
+        if hypervisor || virtual_platform(&vendor, &model) {
+            let what = if hypervisor && vendor.is_empty() {
+                "its CPUID has the hypervisor bit (CPUID.1:ECX[31]) set".to_string()
+            } else {
+                format!(
+                    "its platform is `{} {}`{}",
+                    vendor.trim(),
+                    model.trim(),
+                    if hypervisor {
+                        " and its CPUID has the hypervisor bit set"
+                    } else {
+                        ""
+                    }
+                )
+            };
+            self.warnings.push(Warning {
+                pos,
+                message: format!(
+                    "{label} is a nested ESXi (a virtual machine: {what}): ESXi VMs are not supported in EVC clusters \
+                     (vSphere docs), and its CPU features are what the outer hypervisor exposes, not a physical CPU"
+                ),
+            });
+        }
         let cpu_model = find_str(ms, &["summary", "hardware", "cpuModel"]).or_else(|| {
             let (v, p) = find(ms, &["hardware", "cpuPkg"])?;
             let items = list_items(v, p)?;
@@ -1040,24 +1073,32 @@ fn by_content(ms: &[Member<'_>]) -> Option<Kind> {
 /// CPUID leaves whose bits `hardware.cpuFeature` carries (what ESXi records there).
 const CPU_FEATURE_LEAVES: [u32; 5] = [0, 1, 0x8000_0000, 0x8000_0001, 0x8000_0008];
 
-/// The capabilities `hardware.cpuFeature` (or the first package's `cpuFeature`) proves: only
-/// features of the leaves it carries. `None` when the input has no cpuFeature.
-fn cpu_feature_capabilities(
-    ms: &[Member<'_>],
-    pos: Pos,
-) -> Option<Result<Vec<Entry<u64>>, String>> {
-    let (value, path) = find(ms, &["hardware", "cpuFeature"]).or_else(|| {
-        let (pkgs, p) = find(ms, &["hardware", "cpuPkg"])?;
-        let items = list_items(pkgs, p)?;
-        items
-            .into_iter()
-            .find_map(|(item, ipath)| match unbox(item, ipath) {
-                (Value::Object(o), ipath) => find(&members(o, &ipath), &["cpuFeature"]),
-                _ => None,
-            })
-    })?;
-    let items = list_items(value, path)?;
-    let mut texts: Vec<(i64, [String; 4])> = Vec::new();
+/// Whether a host's `hardware.systemInfo` vendor/model names a virtual platform (SMBIOS strings
+/// of VMware, VirtualBox, QEMU/KVM, Hyper-V, Xen, Parallels) [I].
+pub(crate) fn virtual_platform(vendor: &str, model: &str) -> bool {
+    let v = vendor.to_ascii_lowercase();
+    let m = model.to_ascii_lowercase();
+    m.starts_with("vmware")
+        || m == "virtualbox"
+        || v.contains("innotek")
+        || v == "qemu"
+        || m.starts_with("kvm")
+        || m.starts_with("standard pc (")
+        || (v.contains("microsoft") && m == "virtual machine")
+        || v == "xen"
+        || m.starts_with("hvm domu")
+        || m.starts_with("parallels")
+}
+
+/// `vim.host.CpuIdInfo` records: (level, EAX/EBX/ECX/EDX bit strings).
+type CpuIdRecords = Vec<(i64, [String; 4])>;
+
+/// One `cpuFeature` list (`vim.host.CpuIdInfo` records) as (level, registers) bit strings.
+fn cpu_id_records(value: &Value, path: String) -> CpuIdRecords {
+    let Some(items) = list_items(value, path) else {
+        return Vec::new();
+    };
+    let mut texts: CpuIdRecords = Vec::new();
     for (item, ipath) in items {
         let (Value::Object(o), ipath) = unbox(item, ipath) else {
             continue;
@@ -1072,9 +1113,15 @@ fn cpu_feature_capabilities(
         let reg = |name: &str| find_str(&ms, &[name]).unwrap_or_default();
         texts.push((level, [reg("eax"), reg("ebx"), reg("ecx"), reg("edx")]));
     }
-    if texts.is_empty() {
-        return None;
-    }
+    texts
+}
+
+/// Decodes one `cpuFeature` list into the keys of the leaves it carries, and whether the
+/// hypervisor bit (CPUID.1:ECX\[31\]) is set.
+fn decode_cpu_feature(
+    texts: &[(i64, [String; 4])],
+    pos: Pos,
+) -> Result<(Vec<Entry<u64>>, bool), String> {
     let records: Vec<(i64, [&str; 4])> = texts
         .iter()
         .map(|(l, r)| {
@@ -1084,30 +1131,130 @@ fn cpu_feature_capabilities(
             )
         })
         .collect();
-    let result = super::cpuid_dump::leaves_from_cpu_feature(&records)
-        .and_then(|leaves| super::cpuid_dump::decode(&leaves))
-        .map(|(host, _)| {
-            let cat = crate::catalogue::catalogue();
-            host.capabilities
-                .into_iter()
-                .filter(|e| {
-                    let Some(id) = cat.lookup(&e.key) else {
-                        return false;
-                    };
-                    let def = cat.def(id);
-                    match def.cpuid {
-                        Some(bit) => CPU_FEATURE_LEAVES.contains(&bit.leaf) && bit.subleaf == 0,
-                        // Vendor and identity keys come from leaves 0, 1 and 0x80000000.
-                        None => {
-                            def.kind != crate::catalogue::Kind::Feature
-                                && def.kind != crate::catalogue::Kind::Mitigation
-                        }
-                    }
-                })
-                .map(|e| Entry { pos, ..e })
-                .collect()
-        });
-    Some(result)
+    let leaves = super::cpuid_dump::leaves_from_cpu_feature(&records)?;
+    let hypervisor = leaves.recorded(1, 0).is_some_and(|r| r[2] >> 31 & 1 == 1);
+    let (host, _) = super::cpuid_dump::decode(&leaves)?;
+    let cat = crate::catalogue::catalogue();
+    let entries = host
+        .capabilities
+        .into_iter()
+        .filter(|e| {
+            let Some(id) = cat.lookup(&e.key) else {
+                return false;
+            };
+            let def = cat.def(id);
+            match def.cpuid {
+                Some(bit) => CPU_FEATURE_LEAVES.contains(&bit.leaf) && bit.subleaf == 0,
+                // Vendor and identity keys come from leaves 0, 1 and 0x80000000.
+                None => {
+                    def.kind != crate::catalogue::Kind::Feature
+                        && def.kind != crate::catalogue::Kind::Mitigation
+                }
+            }
+        })
+        .map(|e| Entry { pos, ..e })
+        .collect();
+    Ok((entries, hypervisor))
+}
+
+/// What the raw CPUID bits of a govc host prove.
+struct CpuFeatureBits {
+    /// Keys of the leaves `cpuFeature` carries (only those: a fragment).
+    known: Vec<Entry<u64>>,
+    /// Notes for the host's warning: where the bits come from, keys left unknown.
+    notes: Vec<String>,
+    /// CPUID.1:ECX\[31\] (hypervisor present) in the bits read.
+    hypervisor: bool,
+}
+
+/// The capabilities the raw CPUID bits prove: only features of the leaves `cpuFeature` carries.
+/// `None` when the input has no cpuFeature.
+///
+/// Raw is raw (issue 20, item 6): the host-wide `hardware.cpuFeature` is "the intersection of
+/// the feature sets supported by the individual CPU packages" (\[C\] vSphere API,
+/// `HostHardwareInfo.cpuFeature`), and on the real nested ESXi 6.7 host
+/// (`tests/data/real/govc/volanja-blog_…json`) it has LM cleared where `cpuPkg[0].cpuFeature`
+/// sets it \[D\]. So the packages' own `cpuPkg[].cpuFeature` are read: a key on which every
+/// package agrees gets that value, a key the packages disagree on stays unknown (not listed).
+/// Only without any package's bits is the host-wide list read, with a note saying what it is.
+fn cpu_feature_capabilities(ms: &[Member<'_>], pos: Pos) -> Option<Result<CpuFeatureBits, String>> {
+    let mut packages: Vec<(String, CpuIdRecords)> = Vec::new();
+    if let Some((pkgs, p)) = find(ms, &["hardware", "cpuPkg"])
+        && let Some(items) = list_items(pkgs, p)
+    {
+        for (item, ipath) in items {
+            if let (Value::Object(o), ipath) = unbox(item, ipath)
+                && let Some((v, fpath)) = find(&members(o, &ipath), &["cpuFeature"])
+            {
+                let texts = cpu_id_records(v, fpath.clone());
+                if !texts.is_empty() {
+                    packages.push((fpath, texts));
+                }
+            }
+        }
+    }
+    if packages.is_empty() {
+        let (value, path) = find(ms, &["hardware", "cpuFeature"])?;
+        let texts = cpu_id_records(value, path);
+        if texts.is_empty() {
+            return None;
+        }
+        return Some(decode_cpu_feature(&texts, pos).map(|(known, hypervisor)| CpuFeatureBits {
+            known,
+            notes: vec![
+                "read from the host-wide hardware.cpuFeature (no hardware.cpuPkg[].cpuFeature in the input), which the \
+                 vSphere API defines as the intersection of the CPU packages' features: a feature it lacks may still \
+                 be on the CPU (add hardware.cpuPkg)"
+                    .to_string(),
+            ],
+            hypervisor,
+        }));
+    }
+    let mut decoded: Vec<Vec<Entry<u64>>> = Vec::new();
+    let mut hypervisor = false;
+    for (_, texts) in &packages {
+        match decode_cpu_feature(texts, pos) {
+            Ok((known, h)) => {
+                hypervisor |= h;
+                decoded.push(known);
+            }
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let first = decoded.remove(0);
+    let mut differ: Vec<String> = Vec::new();
+    let known: Vec<Entry<u64>> = first
+        .into_iter()
+        .filter(|e| {
+            let same = decoded.iter().all(|other| {
+                other
+                    .iter()
+                    .find(|o| o.key == e.key)
+                    .is_some_and(|o| o.value == e.value)
+            });
+            if !same {
+                differ.push(e.key.clone());
+            }
+            same
+        })
+        .collect();
+    let mut notes = vec![format!(
+        "read from hardware.cpuPkg[].cpuFeature ({} package{}), not the host-wide hardware.cpuFeature (the vSphere API's \
+         intersection over packages)",
+        packages.len(),
+        if packages.len() == 1 { "" } else { "s" }
+    )];
+    if !differ.is_empty() {
+        notes.push(format!(
+            "the CPU packages disagree on {}: unknown",
+            differ.join(", ")
+        ));
+    }
+    Some(Ok(CpuFeatureBits {
+        known,
+        notes,
+        hypervisor,
+    }))
 }
 
 #[cfg(test)]
@@ -1360,6 +1507,51 @@ mod tests {
     }
 
     #[test]
+    fn cpu_packages_that_disagree_leave_the_leaf_unknown() {
+        // The real nested host with a second package whose leaf 0x80000001 lacks LM (EDX[29]).
+        let mut v: serde_json::Value = serde_json::from_str(HOST_INFO).unwrap();
+        let host = &mut v["HostSystems"][0]["Hardware"];
+        let mut pkg = host["CpuPkg"][0].clone();
+        for f in pkg["CpuFeature"].as_array_mut().unwrap() {
+            if f["Level"] == -2147483647 {
+                let edx = f["Edx"].as_str().unwrap().to_string();
+                let mut b: Vec<char> = edx.chars().collect();
+                assert_eq!(b[2], '1', "{edx}");
+                b[2] = '0';
+                f["Edx"] = serde_json::Value::String(b.into_iter().collect());
+            }
+        }
+        host["CpuPkg"].as_array_mut().unwrap().push(pkg);
+        let (doc, warnings) = one(&v.to_string());
+        let Document::Host(h) = doc else { panic!() };
+        let value = |key: &str| {
+            h.capabilities
+                .iter()
+                .find(|e| e.key == key)
+                .map(|e| e.value)
+        };
+        assert_eq!(value("cpuid.LM"), None, "packages disagree: unknown");
+        assert_eq!(value("cpuid.NX"), Some(1));
+        assert!(
+            warnings[0].message.contains("2 packages")
+                && warnings[0].message.contains("disagree on cpuid.LM"),
+            "{warnings:?}"
+        );
+        // Without any package's bits, the host-wide list is read and said to be an intersection.
+        let host = &mut v["HostSystems"][0]["Hardware"];
+        host.as_object_mut().unwrap().remove("CpuPkg");
+        let (doc, warnings) = one(&v.to_string());
+        let Document::Host(h) = doc else { panic!() };
+        let lm = h
+            .capabilities
+            .iter()
+            .find(|e| e.key == "cpuid.LM")
+            .map(|e| e.value);
+        assert_eq!(lm, Some(0));
+        assert!(warnings[0].message.contains("intersection"), "{warnings:?}");
+    }
+
+    #[test]
     fn govc_host_info_without_feature_capability() {
         let (doc, warnings) = one(HOST_INFO);
         let Document::Host(h) = doc else { panic!() };
@@ -1384,17 +1576,30 @@ mod tests {
         };
         assert_eq!(value("cpuid.Intel"), Some(1));
         assert_eq!(value("cpuid.SSE3"), Some(1));
-        // The host-wide hardware.cpuFeature of this nested ESXi clears LM (its package's has it).
-        assert_eq!(value("cpuid.LM"), Some(0));
+        // The host-wide hardware.cpuFeature of this nested ESXi clears LM (its package's has it):
+        // raw bits come from cpuPkg[].cpuFeature (issue 20, item 6).
+        assert_eq!(value("cpuid.LM"), Some(1));
         assert_eq!(value("cpuid.NX"), Some(1));
         assert_eq!(value("cpuid.AVX2"), None);
         assert_eq!(value("cpuid.MDCLEAR"), None);
         assert_eq!(value("cpuid.XSAVEOPT"), None);
         assert_eq!(h.pos, Pos { line: 3, col: 5 });
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(
             warnings[0].message.contains("no config.featureCapability")
-                && warnings[0].message.contains("raw CPUID bits"),
+                && warnings[0].message.contains("raw CPUID bits")
+                && warnings[0]
+                    .message
+                    .contains("hardware.cpuPkg[].cpuFeature (1 package)"),
+            "{warnings:?}"
+        );
+        // VirtualBox platform and the hypervisor bit: a nested ESXi, named as such
+        assert!(
+            warnings[1].message.contains("nested ESXi")
+                && warnings[1]
+                    .message
+                    .contains("ESXi VMs are not supported in EVC clusters")
+                && warnings[1].message.contains("VirtualBox"),
             "{warnings:?}"
         );
     }

@@ -143,6 +143,9 @@ enum Node {
     Hardware,
     CpuPkg,
     CpuPkgDescription,
+    SystemInfo,
+    SystemInfoVendor,
+    SystemInfoModel,
     /// `runtime` (`false`) or `summary.runtime` (`true`).
     Runtime(bool),
     RuntimeHost(bool),
@@ -172,6 +175,8 @@ impl Node {
                 | Node::MaxEvc
                 | Node::CurrentEvc
                 | Node::CpuPkgDescription
+                | Node::SystemInfoVendor
+                | Node::SystemInfoModel
                 | Node::RuntimeHost(_)
                 | Node::RuntimePowerState(_)
                 | Node::RuntimeMinEvc(_)
@@ -212,6 +217,9 @@ impl Node {
             (Node::SummaryConfigProduct, b"fullName") => Node::SummaryProductFullName,
             (Node::Hardware, b"cpuPkg") => Node::CpuPkg,
             (Node::CpuPkg, b"description") => Node::CpuPkgDescription,
+            (Node::Hardware, b"systemInfo") => Node::SystemInfo,
+            (Node::SystemInfo, b"vendor") => Node::SystemInfoVendor,
+            (Node::SystemInfo, b"model") => Node::SystemInfoModel,
             (Node::Runtime(s), b"host") => Node::RuntimeHost(s),
             (Node::Runtime(s), b"powerState") => Node::RuntimePowerState(s),
             (Node::Runtime(s), b"minRequiredEVCModeKey") => Node::RuntimeMinEvc(s),
@@ -274,6 +282,9 @@ struct ObjAcc {
     summary_product: Option<String>,
     cpu_model: Option<String>,
     cpu_pkg_description: Option<String>,
+    /// `hardware.systemInfo` vendor and model (a nested ESXi names a virtual platform there).
+    system_vendor: Option<String>,
+    system_model: Option<String>,
     max_evc: Option<String>,
     current_evc: Option<String>,
     caps: Vec<Entry<u64>>,
@@ -300,6 +311,8 @@ impl ObjAcc {
             summary_product: None,
             cpu_model: None,
             cpu_pkg_description: None,
+            system_vendor: None,
+            system_model: None,
             max_evc: None,
             current_evc: None,
             caps: Vec::new(),
@@ -354,6 +367,8 @@ impl ObjAcc {
             Node::CpuPkgDescription if self.cpu_pkg_description.is_none() => {
                 self.cpu_pkg_description = text;
             }
+            Node::SystemInfoVendor => self.system_vendor = text,
+            Node::SystemInfoModel => self.system_model = text,
             Node::MaxEvc => self.max_evc = text,
             Node::CurrentEvc => self.current_evc = text,
             Node::RuntimeHost(s) => self.runtime_mut(s).host = text,
@@ -421,6 +436,22 @@ impl ObjAcc {
         }
         duplicate_warnings(&self.caps, List::Caps, &label, warnings);
         duplicate_warnings(&self.masked_caps, List::MaskedCaps, &label, warnings);
+        // A nested ESXi: "ESXi virtual machines are not supported in EVC clusters" [C] vSphere
+        // docs; the platform strings are the govc JSON parser's (`virtual_platform`) [I].
+        let vendor = self.system_vendor.as_deref().unwrap_or_default();
+        let model = self.system_model.as_deref().unwrap_or_default();
+        if super::govc_json::virtual_platform(vendor, model) {
+            warnings.push(Warning {
+                pos: self.pos,
+                message: format!(
+                    "{label} is a nested ESXi (a virtual machine: its platform is `{} {}`): ESXi VMs are not \
+                     supported in EVC clusters (vSphere docs), and its CPU features are what the outer hypervisor \
+                     exposes, not a physical CPU",
+                    vendor.trim(),
+                    model.trim()
+                ),
+            });
+        }
         let moref = self.moref.clone();
         docs.push(Document::Host(HostInput {
             moref,
@@ -1199,6 +1230,31 @@ mod tests {
             [Document::Vm(v)] => v.clone(),
             other => panic!("expected one VM, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_nested_esxi_is_named() {
+        // The real host-14 (Amazon EC2 i3.metal: bare metal) gives no such warning (`real_host`);
+        // the same data on a VMware virtual platform is a nested ESXi.
+        let nested = HOST
+            .replace(
+                "<vendor>Amazon EC2</vendor>",
+                "<vendor>VMware, Inc.</vendor>",
+            )
+            .replace(
+                "<model>Amazon EC2 i3.metal</model>",
+                "<model>VMware Virtual Platform</model>",
+            );
+        let (_, warnings) = parse(&nested).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].message.contains("nested ESXi")
+                && warnings[0]
+                    .message
+                    .contains("ESXi VMs are not supported in EVC clusters")
+                && warnings[0].message.contains("VMware Virtual Platform"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

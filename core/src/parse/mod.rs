@@ -198,7 +198,15 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
     let mut documents = Vec::new();
     let mut warnings = Vec::new();
     let mut skipped: Vec<(ParseError, Option<String>)> = Vec::new();
-    for piece in pieces {
+    // (name, text) of the pieces read: the same dump pasted twice (`cat a.txt a.txt`), or one
+    // host's output pasted twice, is one host, merged with a warning (issue 20, item 12).
+    let mut seen: Vec<(Option<String>, String, u32)> = Vec::new();
+    // Where each piece's successor starts: an error at the end of a piece that is not the last
+    // one is a host's output cut short by the next host's prompt or header.
+    let next_starts: Vec<Option<u32>> = (0..pieces.len())
+        .map(|i| pieces.get(i + 1).map(|p| p.header_line.max(1)))
+        .collect();
+    for (piece, next_start) in pieces.into_iter().zip(next_starts) {
         let header = Pos {
             line: piece.header_line,
             col: 1,
@@ -228,12 +236,67 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
             format.get_or_insert(Format::VmodlText);
             continue;
         }
+        if piece.empty_block {
+            // `== esxi03` with nothing under it (a loop whose ssh printed nothing): the host is
+            // named, its features are unknown; said with the header's line (issue 20, item 12).
+            let who = piece.name.as_deref().unwrap_or("this host");
+            documents.push(Document::Host(HostInput {
+                name: piece.name.clone(),
+                pos: header,
+                fragment: true,
+                ..HostInput::default()
+            }));
+            warnings.push(Warning {
+                pos: header,
+                message: format!(
+                    "the block of {who} (header at line {}) has no output: {who}'s features are unknown. Paste \
+                     the command's output for {who}, or remove its header",
+                    piece.header_line
+                ),
+            });
+            continue;
+        }
+        let body = piece.text.trim();
+        // Only pieces that are the same host for sure: the same name, or dumps split at their own
+        // start (no prompt or header). Unnamed prompts with identical output are different hosts
+        // (esxi02–04's `grep` fragments all read `value = "0"`).
+        if !body.is_empty() && (piece.name.is_some() || piece.header_line == 0) {
+            let first = piece.lines.first();
+            if let Some((_, _, at)) = seen
+                .iter()
+                .find(|(n, t, _)| *n == piece.name && t.as_str() == body)
+            {
+                let who = piece
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" of {n}"))
+                    .unwrap_or_default();
+                warnings.push(Warning {
+                    pos: Pos { line: first, col: 1 },
+                    message: format!(
+                        "the output{who} at line {first} is identical to the one at line {at}: the same dump pasted \
+                         twice is read once (merged, not a second host)"
+                    ),
+                });
+                continue;
+            }
+            seen.push((piece.name.clone(), body.to_string(), first));
+        }
         let contiguous = match &piece.lines {
             transcript::LineMap::From(first) => Some(*first),
             transcript::LineMap::Table(_) => None,
         };
+        // A raw CPUID dump followed by the next host's prompt or header ends where that host
+        // starts: its last register line is read as the end of the text, so a register value the
+        // cut left short (`edx=0x9c0`) is an error with its line, as at the end of a file (the
+        // CPUID parsers' `cut_short`), not a silently wrong value (issue 20, item 12).
+        let text: &str = if next_start.is_some() && detect(&piece.text) == Some(Format::CpuidDump) {
+            piece.text.trim_end()
+        } else {
+            &piece.text
+        };
         let result = match contiguous {
-            Some(first) => parse_one(&piece.text, first),
+            Some(first) => parse_one(text, first),
             None => parse_one(&piece.text, 1).map(|mut p| {
                 remap(&mut p.documents, &mut p.warnings, &piece.lines);
                 p
@@ -249,6 +312,18 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
                     // Output of some other command in the transcript (`ls`, `esxcli …`).
                     skipped.push((e, piece.name.clone()));
                     continue;
+                }
+                // A transcript cut inside one host's entry (issue 20, item 12): the parser saw
+                // the end of this host's output; say that the next host starts there.
+                if let Some(next) = next_start
+                    && e.message.contains("end of input")
+                {
+                    e.message = format!(
+                        "{} — the output of {} ends at line {next}, where the next host's prompt or header starts: \
+                         was it cut short?",
+                        e.message,
+                        piece.name.as_deref().unwrap_or("this host")
+                    );
                 }
                 return Err(e);
             }

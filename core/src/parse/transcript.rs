@@ -27,7 +27,14 @@
 //! VMODL parser returns one document per root.
 //!
 //! A prompt whose command mentions `hostconfig` or `grep` but printed nothing gives an empty
-//! piece ([`Piece::silent_command`]): the host exists, its features are unknown.
+//! piece ([`Piece::silent_command`]): the host exists, its features are unknown. So does a
+//! header naming a host with no output under it ([`Piece::empty_block`]: `== esxi03` followed
+//! by `== esxi04`), which is reported with its line, never dropped.
+//!
+//! Raw CPUID dumps pasted one after another (`cat a.txt b.txt`) are split into one piece per
+//! dump: at a dump's start line after registers, and at a leaf-0 register line that follows
+//! registers with no CPU header between (a later logical CPU of the same dump has its header
+//! first), whether or not the first dump had headers.
 //!
 //! Everything is one pass over the lines (plus one for the pdsh check): linear in the input.
 
@@ -48,6 +55,9 @@ pub struct Piece<'a> {
     /// The command of a prompt that printed nothing (`vim-cmd hostsvc/hostconfig | grep MDCLEAR`
     /// on ESXi 7/8, whose keys are lower-case).
     pub silent_command: Option<String>,
+    /// A header naming a host with no output under it (`== esxi03` followed by the next header):
+    /// reported, never dropped silently.
+    pub empty_block: bool,
 }
 
 /// Line numbers of a piece in the whole input.
@@ -235,6 +245,7 @@ fn split_prefixed(text: &str) -> Option<Vec<Piece<'_>>> {
                     lines: LineMap::Table(table),
                     header_line,
                     silent_command: None,
+                    empty_block: false,
                 })
             })
             .collect(),
@@ -511,6 +522,10 @@ struct Open {
     content: bool,
     registers: bool,
     cpu_headers: bool,
+    /// Registers were seen since the last CPU header: a leaf 0 now starts another dump.
+    registers_since_header: bool,
+    /// Opened by a header (`== esxi01`, dshbak, ansible), not by a prompt.
+    header: bool,
 }
 
 impl Open {
@@ -530,6 +545,8 @@ impl Open {
             content: false,
             registers: false,
             cpu_headers: false,
+            registers_since_header: false,
+            header: false,
         }
     }
 }
@@ -576,6 +593,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                 lines: LineMap::From(open.first),
                 header_line: open.header_line,
                 silent_command: None,
+                empty_block: false,
             });
         } else if let Some(command) = &open.command {
             let lower = command.to_ascii_lowercase();
@@ -586,8 +604,20 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                     lines: LineMap::From(open.header_line),
                     header_line: open.header_line,
                     silent_command: Some(command.clone()),
+                    empty_block: false,
                 });
             }
+        } else if open.header && open.name.is_some() {
+            // A header (`== esxi03`, dshbak frame, ansible line) with no output before the next
+            // boundary: the host is named, its output is missing (issue 20, item 12).
+            pieces.push(Piece {
+                name: open.name.clone(),
+                text: Cow::Borrowed(""),
+                lines: LineMap::From(open.header_line),
+                header_line: open.header_line,
+                silent_command: None,
+                empty_block: true,
+            });
         }
     };
     while let Some(&(number, start, line)) = all.get(0) {
@@ -622,6 +652,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                 boundaries += 1;
                 let after = all.get(3).map_or(text.len(), |l| l.1);
                 open = Open::new(Some(name.to_string()), name_number, after, number + 3, None);
+                open.header = true;
                 all.advance(3);
                 continue;
             }
@@ -643,6 +674,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             close(&open, start, &mut pieces);
             boundaries += 1;
             open = Open::new(Some(name.to_string()), number, next_start, number + 1, None);
+            open.header = true;
             all.advance(1);
             continue;
         }
@@ -657,16 +689,21 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
             Some(CpuidLine::DumpStart | CpuidLine::OtherCpu) => {
                 open.cpu_headers = true;
                 open.content = true;
+                open.registers_since_header = false;
             }
             Some(CpuidLine::Registers { leaf0 }) => {
-                if leaf0 && open.registers && !open.cpu_headers {
-                    // A bare dump (no headers) followed by another one.
+                if leaf0 && open.registers && (!open.cpu_headers || open.registers_since_header) {
+                    // A leaf 0 after registers with no CPU header between: another dump (a bare
+                    // one, or one whose headers were trimmed, after a dump with headers: `cat`
+                    // of an InstLatX64 file with `CPU#000` headers and one without). A later
+                    // logical CPU of the same dump always has its header first.
                     close(&open, start, &mut pieces);
                     boundaries += 1;
                     open = Open::new(None, 0, start, number, None);
                 }
                 open.registers = true;
                 open.content = true;
+                open.registers_since_header = true;
             }
             None => {
                 if !line.trim_fast().is_empty() {
@@ -680,11 +717,11 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
     if boundaries == 0 {
         return None;
     }
-    // A silent prompt followed by the same host's output (a second try with `grep -i`) is not
-    // a host of its own.
+    // A silent prompt (or an empty header block) followed by the same host's output (a second
+    // try with `grep -i`) is not a host of its own.
     let mut keep = vec![true; pieces.len()];
     for i in 0..pieces.len().saturating_sub(1) {
-        if pieces[i].silent_command.is_some()
+        if (pieces[i].silent_command.is_some() || pieces[i].empty_block)
             && let (Some(a), Some(b)) = (&pieces[i].name, &pieces[i + 1].name)
             && a.eq_ignore_ascii_case(b)
         {
@@ -697,7 +734,11 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
         keep[index - 1]
     });
     // No boundary that separates anything: one piece without a name is the whole text.
-    if pieces.len() == 1 && pieces[0].name.is_none() && pieces[0].silent_command.is_none() {
+    if pieces.len() == 1
+        && pieces[0].name.is_none()
+        && pieces[0].silent_command.is_none()
+        && !pieces[0].empty_block
+    {
         return None;
     }
     Some(pieces)
