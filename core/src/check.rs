@@ -2573,10 +2573,7 @@ fn remedies<C: PlanCheck>(
     for (rule, features, mut rule_hosts) in by_rule {
         sort_like(&mut rule_hosts, &hosts.iter().collect::<Vec<_>>());
         out.push(crate::remedy::host_remedy(
-            rule,
-            features,
-            rule_hosts,
-            &mode_key,
+            rule, features, rule_hosts, &mode_key,
         ));
     }
     // Which first: finding out, then re-applying masks (no reboot), then host reboots/BIOS, then "nothing on the host".
@@ -2605,7 +2602,11 @@ fn remedies<C: PlanCheck>(
             .collect();
         // The blocked VMs' virtual hardware: the highest (a target's ESXi must run it: issue 19,
         // a vmx-19 VM was sent to an ESXi 6.7 host) and the lowest (per-VM EVC needs vmx-14).
-        let vhw_of = |c: &C| c.vhw_band().map(|(lo, hi)| (lo, hi)).or(c.vhw().map(|v| (v, v)));
+        let vhw_of = |c: &C| {
+            c.vhw_band()
+                .map(|(lo, hi)| (lo, hi))
+                .or(c.vhw().map(|v| (v, v)))
+        };
         let bands: Vec<(u8, u8)> = blocked_plans
             .iter()
             .filter_map(|p| p.destinations.first().and_then(vhw_of))

@@ -67,7 +67,10 @@ fn same_answers(request: &session::Request) -> usize {
         }
     }
     // v2 states an assumed EVC mode's answer as conditional (at best unknown).
-    assert_eq!(app::conditional(v1.cluster.outcome, v2.evc.assumed), v2.outcome);
+    assert_eq!(
+        app::conditional(v1.cluster.outcome, v2.evc.assumed),
+        v2.outcome
+    );
     for plan in &v1.maintenance {
         let i = v2.host_index(&plan.host).unwrap();
         let p = v2

@@ -155,9 +155,8 @@ fn render(
         .iter()
         .filter_map(|&b| a.blockers.get(b as usize))
         .collect();
-    let (vhw, unmet): (Vec<&evcalc::app::Blocker>, Vec<&evcalc::app::Blocker>) = features
-        .into_iter()
-        .partition(|b| b.vhw_too_new.is_some());
+    let (vhw, unmet): (Vec<&evcalc::app::Blocker>, Vec<&evcalc::app::Blocker>) =
+        features.into_iter().partition(|b| b.vhw_too_new.is_some());
     let verdict = match m.verdict {
         Verdict::Compatible => st.paint(Paint::Good, "compatible: vMotion is possible"),
         Verdict::Unknown => st.paint(

@@ -571,9 +571,10 @@ fn only_key_known(key: &str, hosts: &[Host]) -> Result<(), String> {
     }
     let lower = full.to_ascii_lowercase();
     let lower_trimmed = trimmed.to_ascii_lowercase();
-    if hosts.iter().any(|h| {
-        h.caps.unknown.contains_key(&lower) || h.caps.unknown.contains_key(&lower_trimmed)
-    }) {
+    if hosts
+        .iter()
+        .any(|h| h.caps.unknown.contains_key(&lower) || h.caps.unknown.contains_key(&lower_trimmed))
+    {
         return Ok(());
     }
     let wanted = short.to_ascii_lowercase();
