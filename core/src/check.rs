@@ -2602,11 +2602,7 @@ fn remedies<C: PlanCheck>(
             .collect();
         // The blocked VMs' virtual hardware: the highest (a target's ESXi must run it: issue 19,
         // a vmx-19 VM was sent to an ESXi 6.7 host) and the lowest (per-VM EVC needs vmx-14).
-        let vhw_of = |c: &C| {
-            c.vhw_band()
-                .map(|(lo, hi)| (lo, hi))
-                .or(c.vhw().map(|v| (v, v)))
-        };
+        let vhw_of = |c: &C| c.vhw_band().or(c.vhw().map(|v| (v, v)));
         let bands: Vec<(u8, u8)> = blocked_plans
             .iter()
             .filter_map(|p| p.destinations.first().and_then(vhw_of))

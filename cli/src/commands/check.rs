@@ -221,26 +221,26 @@ fn render(
             }
         }
     }
-    if !unmet.is_empty() {
-        if let Some(from) = from.filter(|_| !is_real(m)) {
-            outln!(buf);
-            if args.to_evc.is_some() {
-                outln!(
-                    buf,
-                    "Ways through (cold migration, per-VM EVC): evcalc plan OLD... --evc {} --into NEW... --to-evc {}",
-                    a.evc.mode.as_deref().unwrap_or("none"),
-                    m.evc_mode.as_deref().unwrap_or("none")
-                );
-            } else {
-                let mut words: Vec<String> = vec!["evcalc".into(), "maintenance".into()];
-                words.extend(files.iter().cloned());
-                words.extend(["--host".to_string(), from.to_string()]);
-                buf.push_str(&super::shell_lines(
-                    "Remedies: ",
-                    &words,
-                    crate::table::WIDTH,
-                ));
-            }
+    if !unmet.is_empty()
+        && let Some(from) = from.filter(|_| !is_real(m))
+    {
+        outln!(buf);
+        if args.to_evc.is_some() {
+            outln!(
+                buf,
+                "Ways through (cold migration, per-VM EVC): evcalc plan OLD... --evc {} --into NEW... --to-evc {}",
+                a.evc.mode.as_deref().unwrap_or("none"),
+                m.evc_mode.as_deref().unwrap_or("none")
+            );
+        } else {
+            let mut words: Vec<String> = vec!["evcalc".into(), "maintenance".into()];
+            words.extend(files.iter().cloned());
+            words.extend(["--host".to_string(), from.to_string()]);
+            buf.push_str(&super::shell_lines(
+                "Remedies: ",
+                &words,
+                crate::table::WIDTH,
+            ));
         }
     }
     buf

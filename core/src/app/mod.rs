@@ -899,30 +899,23 @@ pub fn cluster_in(
         .into_iter()
         .map(|d| {
             let index_of = |label: &String| reps.iter().position(|h| h.name == *label);
-            let with: Vec<u32> = d
-                .hosts_with
-                .iter()
-                .filter_map(index_of)
-                .map(|c| c as u32)
-                .collect();
-            let without: Vec<u32> = d
-                .hosts_without
-                .iter()
-                .filter_map(index_of)
-                .map(|c| c as u32)
-                .collect();
+            // Class indices of the representatives a drift list names.
+            let class_indices = |labels: &[String]| -> Vec<u32> {
+                labels
+                    .iter()
+                    .filter_map(index_of)
+                    .map(|c| c as u32)
+                    .collect()
+            };
+            let with = class_indices(&d.hosts_with);
+            let without = class_indices(&d.hosts_without);
+            let hidden = class_indices(&d.hosts_hidden);
             let names = |cs: &[u32]| -> Vec<String> {
                 cs.iter()
                     .flat_map(|&c| classes.names(c as usize, hosts))
                     .map(str::to_string)
                     .collect()
             };
-            let hidden: Vec<u32> = d
-                .hosts_hidden
-                .iter()
-                .filter_map(index_of)
-                .map(|c| c as u32)
-                .collect();
             let (hw, hwo) = (names(&with), names(&without));
             let mut summary = crate::check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
             let hidden_names = names(&hidden);
@@ -1119,7 +1112,7 @@ pub(crate) fn entries(
             }
         })
         .collect();
-    let patch_findings = crate::exposure::findings(&reps, evc);
+    let patch_findings = crate::exposure::findings(reps, evc);
     let class_entries: Vec<ClassEntry> = class_reports
         .into_iter()
         .enumerate()
