@@ -374,6 +374,8 @@ mode: string | null, why: string,
  */
 assumed: boolean, };
 
+export type EvcStateShown = { "state": "mode", "mode": string } | { "state": "not-active" } | { "state": "masks-active" } | { "state": "unknown" };
+
 export type ExposureSource = "masked-list" | "feat-mask-lines" | "vm-requirement" | "option" | "evc-state" | "none";
 
 export type FeatureRef = { 
@@ -407,6 +409,10 @@ class: number, cpu_model: string | null, product: string | null,
  * The input's own `maxEVCModeKey` (cross-check only: never the answer).
  */
 reported_max_evc_mode: string | null, reported_current_evc_mode: string | null, 
+/**
+ * What the host's data shows about its cluster's EVC state (evidence for the EVC choice).
+ */
+evc_state: EvcStateShown, 
 /**
  * The reported value against the class's computed `max_evc_mode`.
  */

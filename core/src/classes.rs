@@ -36,6 +36,7 @@ fn engine_view(host: &Host) -> Host {
         cpu_model: None,
         reported_max_evc: None,
         reported_current_evc: None,
+        evc_state: crate::model::EvcStateShown::Unknown,
         moref: None,
         warnings: Vec::new(),
         ..host.clone()

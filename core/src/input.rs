@@ -68,6 +68,12 @@ pub struct HostInput {
     pub reported_max_evc: Option<String>,
     /// `summary.currentEVCModeKey` as the input reports it.
     pub reported_current_evc: Option<String>,
+    /// The input carries the host's `summary` (a `HostListSummary`), so an unset
+    /// `currentEVCModeKey` is data: for a host managed by vCenter (MoRef `host-N`) EVC is not
+    /// active in its cluster ([C] vSphere API, HostListSummary.currentEVCModeKey: "If the host
+    /// is in a cluster where EVC is active, this will match the cluster's EVC mode; otherwise
+    /// this will be unset").
+    pub summary_seen: bool,
     /// Where this host's record starts in the text.
     pub pos: Pos,
     /// True for partial input (e.g. `grep -A 2 MDCLEAR` output): only the listed keys are known,

@@ -152,9 +152,67 @@ pub struct Host {
     pub evc_masks: Vec<(Key, Mask)>,
     pub reported_max_evc: Option<String>,
     pub reported_current_evc: Option<String>,
+    /// What the host's data shows about its cluster's EVC state (evidence, not an answer).
+    pub evc_state: EvcStateShown,
     /// vSphere managed-object id (`host-14`), when the input has it.
     pub moref: Option<String>,
     pub warnings: Vec<String>,
+}
+
+/// What one host's data shows about the EVC state of its cluster (issue 20 item 1).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(tag = "state", content = "mode", rename_all = "kebab-case")]
+#[derive(Default)]
+pub enum EvcStateShown {
+    /// `summary.currentEVCModeKey` is set: EVC runs in that mode ([C] API).
+    Mode(String),
+    /// vCenter data of a host (MoRef `host-N`) with its summary and `currentEVCModeKey` unset:
+    /// EVC is not active in its cluster ([C] API: "If the host is in a cluster where EVC is
+    /// active, this will match the cluster's EVC mode; otherwise this will be unset").
+    NotActive,
+    /// The host carries EVC masks (`featMask.evc` lines, or a `maskedFeatureCapability` below
+    /// its raw values): EVC probable, mode not shown ([I]: without EVC the masked list equals
+    /// the raw one, as on the real ESXi 8.0.1 host-14).
+    MasksActive,
+    /// Nothing in the data (raw CPUID, `/proc/cpuinfo`, fragments, hostd data, a hostconfig
+    /// dump alone).
+    #[default]
+    Unknown,
+}
+
+/// [`EvcStateShown`] of one host input.
+fn evc_state_shown(input: &HostInput) -> EvcStateShown {
+    if let Some(mode) = input
+        .reported_current_evc
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        return EvcStateShown::Mode(mode.to_string());
+    }
+    // vCenter names hosts `host-N`; hostd (vim-cmd on the host) names itself `ha-host`, and what
+    // it reports about the cluster's EVC is not documented: unknown there.
+    let vcenter = input
+        .moref
+        .as_deref()
+        .is_some_and(|m| m.trim().to_ascii_lowercase().starts_with("host-"));
+    if input.summary_seen && vcenter && !input.fragment {
+        return EvcStateShown::NotActive;
+    }
+    let masked_below_raw = !input.fragment
+        && !input.masked_capabilities.is_empty()
+        && input.capabilities.iter().any(|raw| {
+            raw.value != 0
+                && !input
+                    .masked_capabilities
+                    .iter()
+                    .any(|m| m.key.eq_ignore_ascii_case(&raw.key) && m.value == raw.value)
+        });
+    if !input.evc_masks.is_empty() || masked_below_raw {
+        return EvcStateShown::MasksActive;
+    }
+    EvcStateShown::Unknown
 }
 
 /// The keys a fragment lists.
@@ -247,6 +305,7 @@ impl Host {
                 .collect(),
             reported_max_evc: input.reported_max_evc.clone().filter(|s| !s.is_empty()),
             reported_current_evc: input.reported_current_evc.clone().filter(|s| !s.is_empty()),
+            evc_state: evc_state_shown(input),
             moref: input.moref.clone().filter(|s| !s.is_empty()),
             warnings,
         }

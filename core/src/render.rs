@@ -118,7 +118,8 @@ pub fn host_vmodl(host: &HostInput) -> String {
     let mut out = String::new();
     let summary = present(&host.cpu_model).is_some()
         || present(&host.reported_max_evc).is_some()
-        || present(&host.reported_current_evc).is_some();
+        || present(&host.reported_current_evc).is_some()
+        || host.summary_seen;
     if !summary {
         config_info(&mut out, host, "");
         out.push('\n');
@@ -140,6 +141,8 @@ pub fn host_vmodl(host: &HostInput) -> String {
     }
     if let Some(mode) = present(&host.reported_current_evc) {
         let _ = writeln!(out, "      currentEVCModeKey = {},", vmodl_string(mode));
+    } else if host.summary_seen {
+        out.push_str("      currentEVCModeKey = <unset>,\n");
     }
     out.push_str("   },\n}\n");
     out
@@ -275,21 +278,25 @@ fn json_str(s: &Option<String>) -> serde_json::Value {
 
 /// A host as a flat govc-style JSON object (`name`, `summary.*`, `config.featureCapability`, …).
 pub fn host_json(host: &HostInput) -> String {
-    json_object(vec![
+    let mut members = vec![
         ("name", json_str(&host.name)),
         ("summary.config.product.fullName", json_str(&host.product)),
         ("summary.hardware.cpuModel", json_str(&host.cpu_model)),
         ("summary.maxEVCModeKey", json_str(&host.reported_max_evc)),
-        (
+    ];
+    // `currentEVCModeKey` collected (null = unset) is data; not collected, it is left out.
+    if host.summary_seen || present(&host.reported_current_evc).is_some() {
+        members.push((
             "summary.currentEVCModeKey",
             json_str(&host.reported_current_evc),
-        ),
-        ("config.featureCapability", json_list(&host.capabilities)),
-        (
-            "config.maskedFeatureCapability",
-            json_list(&host.masked_capabilities),
-        ),
-    ])
+        ));
+    }
+    members.push(("config.featureCapability", json_list(&host.capabilities)));
+    members.push((
+        "config.maskedFeatureCapability",
+        json_list(&host.masked_capabilities),
+    ));
+    json_object(members)
 }
 
 /// A VM as a flat govc-style JSON object (`name`, `runtime.*`).

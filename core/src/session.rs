@@ -570,30 +570,68 @@ pub fn choose_evc<'m>(
             assumed: false,
         }),
         None => {
-            let reported: Vec<&str> = hosts
-                .iter()
-                .filter_map(|h| h.reported_current_evc.as_deref())
-                .collect();
-            if !reported.is_empty()
-                && reported.len() == hosts.len()
-                && reported.iter().all(|r| *r == reported[0])
-                && let Some(m) = modes.get(reported[0])
+            // The cluster's EVC state from the hosts' own data (issue 20 item 1): every host
+            // that shows a state must agree, and none may contradict it.
+            use crate::model::EvcStateShown;
+            let mut shown_modes: Vec<&str> = Vec::new();
+            let (mut not_active, mut masks, mut unknown) = (0usize, 0usize, 0usize);
+            for h in hosts {
+                match &h.evc_state {
+                    EvcStateShown::Mode(m) => {
+                        if !shown_modes.contains(&m.as_str()) {
+                            shown_modes.push(m);
+                        }
+                    }
+                    EvcStateShown::NotActive => not_active += 1,
+                    EvcStateShown::MasksActive => masks += 1,
+                    EvcStateShown::Unknown => unknown += 1,
+                }
+            }
+            if let ([mode], 0) = (shown_modes.as_slice(), not_active)
+                && let Some(m) = modes.get(mode)
             {
+                let all = unknown == 0 && masks == 0;
                 return Ok(ChosenEvc {
                     setting: EvcSetting::Mode(m),
-                    why: "reported by the hosts",
-                    assumed: false,
+                    why: if all {
+                        "reported by the hosts"
+                    } else {
+                        "reported by some hosts' data (currentEVCModeKey); the others do not show it"
+                    },
+                    assumed: !all,
                 });
             }
+            if shown_modes.is_empty() && masks == 0 && not_active > 0 {
+                return Ok(ChosenEvc {
+                    setting: EvcSetting::Disabled,
+                    why: if unknown == 0 {
+                        "not active: vCenter data of every host has currentEVCModeKey unset"
+                    } else {
+                        "not active on the hosts whose vCenter data shows it (currentEVCModeKey unset); the others do not show it"
+                    },
+                    assumed: unknown > 0,
+                });
+            }
+            let disagree = shown_modes.len() > 1
+                || (!shown_modes.is_empty() && not_active > 0)
+                || (not_active > 0 && masks > 0);
             Ok(match max_common_mode(hosts, modes) {
                 Some(m) => ChosenEvc {
                     setting: EvcSetting::Mode(m),
-                    why: "highest common mode",
+                    why: if disagree {
+                        "highest common mode; the hosts' data disagree about the EVC state"
+                    } else {
+                        "highest common mode"
+                    },
                     assumed: true,
                 },
                 None => ChosenEvc {
                     setting: EvcSetting::Disabled,
-                    why: "no common mode",
+                    why: if disagree {
+                        "no common mode; the hosts' data disagree about the EVC state"
+                    } else {
+                        "no common mode"
+                    },
                     assumed: true,
                 },
             })

@@ -89,6 +89,7 @@ fn arb_host() -> impl Strategy<Value = HostInput> {
         arb_entries(arb_number(), 8),
         proptest::option::of("(intel|amd)-[a-z0-9]{3,10}"),
         proptest::option::of("(intel|amd)-[a-z0-9]{3,10}"),
+        proptest::bool::ANY,
     )
         .prop_map(
             |(
@@ -99,6 +100,7 @@ fn arb_host() -> impl Strategy<Value = HostInput> {
                 masked_capabilities,
                 reported_max_evc,
                 reported_current_evc,
+                summary_seen,
             )| HostInput {
                 name,
                 product,
@@ -106,6 +108,8 @@ fn arb_host() -> impl Strategy<Value = HostInput> {
                 capabilities,
                 masked_capabilities,
                 reported_max_evc,
+                // A reported current mode was collected, so the summary was seen.
+                summary_seen: summary_seen || reported_current_evc.is_some(),
                 reported_current_evc,
                 ..HostInput::default()
             },

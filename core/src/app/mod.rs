@@ -82,6 +82,8 @@ pub struct HostEntry {
     /// The input's own `maxEVCModeKey` (cross-check only: never the answer).
     pub reported_max_evc_mode: Option<String>,
     pub reported_current_evc_mode: Option<String>,
+    /// What the host's data shows about its cluster's EVC state (evidence for the EVC choice).
+    pub evc_state: crate::model::EvcStateShown,
     /// The reported value against the class's computed `max_evc_mode`.
     pub max_evc_cross_check: CrossCheck,
     pub warnings: Vec<String>,
@@ -631,12 +633,16 @@ pub fn conditional(outcome: Verdict, assumed: bool) -> Verdict {
 
 /// What an answer under an assumed EVC setting must say first.
 pub(crate) fn assumption_note(chosen: &ChosenEvc<'_>) -> Option<String> {
-    chosen.assumed.then(|| match chosen.setting.key() {
-        Some(mode) => format!(
-            "the cluster's EVC mode is not in the data: every answer here assumes {mode}, the highest mode every host supports; under another mode (or without EVC) it can differ, so no move is proven — give the cluster's EVC mode"
-        ),
-        None => "the cluster's EVC setting is not in the data and the hosts have no common EVC mode: every answer here assumes EVC is disabled, so no move is proven — give the cluster's EVC setting"
-            .to_string(),
+    chosen.assumed.then(|| {
+        let setting = match chosen.setting.key() {
+            Some(mode) => mode,
+            None => "EVC disabled".to_string(),
+        };
+        format!(
+            "the cluster's EVC setting is not (fully) in the data: every answer here assumes {setting} ({}); under another \
+             setting it can differ, so no move is proven — give the cluster's EVC mode",
+            chosen.why
+        )
     })
 }
 
@@ -1103,6 +1109,7 @@ pub(crate) fn entries(
                 product: h.product.clone(),
                 reported_max_evc_mode: h.reported_max_evc.clone(),
                 reported_current_evc_mode: h.reported_current_evc.clone(),
+                evc_state: h.evc_state.clone(),
                 max_evc_cross_check: match (h.reported_max_evc.as_deref(), computed) {
                     (None, _) => CrossCheck::NotReported,
                     (Some(a), Some(b)) if a == b => CrossCheck::Agrees,

@@ -754,6 +754,10 @@ impl Ctx<'_> {
             evc_masks: Vec::new(),
             reported_max_evc: find_str(ms, &["summary", "maxEVCModeKey"]),
             reported_current_evc: find_str(ms, &["summary", "currentEVCModeKey"]),
+            // The whole summary, or its currentEVCModeKey property (null when unset), was
+            // collected: an unset key is data.
+            summary_seen: find(ms, &["summary", "currentEVCModeKey"]).is_some()
+                || matches!(find(ms, &["summary"]), Some((Value::Object(_), _))),
             pos,
             fragment,
             unrecorded: Vec::new(),

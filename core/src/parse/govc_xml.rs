@@ -287,6 +287,7 @@ struct ObjAcc {
     system_model: Option<String>,
     max_evc: Option<String>,
     current_evc: Option<String>,
+    summary_seen: bool,
     caps: Vec<Entry<u64>>,
     masked_caps: Vec<Entry<u64>>,
     runtime: RuntimeAcc,
@@ -315,6 +316,7 @@ impl ObjAcc {
             system_model: None,
             max_evc: None,
             current_evc: None,
+            summary_seen: false,
             caps: Vec::new(),
             masked_caps: Vec::new(),
             runtime: RuntimeAcc::default(),
@@ -463,6 +465,7 @@ impl ObjAcc {
             evc_masks: Vec::new(),
             reported_max_evc: non_empty(self.max_evc),
             reported_current_evc: non_empty(self.current_evc),
+            summary_seen: self.summary_seen,
             pos: self.pos,
             fragment: false,
             unrecorded: Vec::new(),
@@ -877,6 +880,14 @@ impl<'a> Parser<'a> {
                             Node::Dead
                         }
                     };
+                    // The host's summary (whole, or its currentEVCModeKey property) was saved:
+                    // an unset currentEVCModeKey is then data, not a gap.
+                    if ty == ObjType::Host
+                        && matches!(node, Node::Summary | Node::CurrentEvc)
+                        && let Some(o) = self.obj.as_mut()
+                    {
+                        o.summary_seen = true;
+                    }
                     if node == Node::Dead {
                         if !empty {
                             self.skip(e)?;

@@ -818,6 +818,10 @@ fn fill_from_summary(host: &mut HostInput, summary: &Node) {
             .and_then(Node::string)
             .filter(|s| !s.is_empty());
     }
+    // `currentEVCModeKey = <unset>` printed is data (with a vCenter MoRef: EVC not active).
+    if summary.get("currentEVCModeKey").is_some() {
+        host.summary_seen = true;
+    }
 }
 
 fn vm_from_runtime(runtime: &Node, root: &Node, out: &mut Out) -> Result<VmInput, ParseError> {
