@@ -329,7 +329,7 @@ pub fn admission(host: &Host, mode: &EvcMode) -> Admission {
 
 /// Admission of `host` to `mode` in a cluster whose patch-era findings are `findings` (see
 /// [`exposure::findings`]): [`admission`], and once a member's evidence shows the baseline
-/// exposing a patch-era feature, a host without it is not admitted ([C] KB 52085/68024:
+/// exposing a patch-era feature, a host without it is not admitted (\[C\] KB 52085/68024:
 /// "Unpatched ESXi hosts will no longer be admitted into the EVC cluster"); where the baseline's
 /// exposure is not shown and the host lacks it, admission is uncertain. One rule for the class
 /// table and `plan --add` (issue 19: they disagreed).

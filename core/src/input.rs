@@ -70,7 +70,7 @@ pub struct HostInput {
     pub reported_current_evc: Option<String>,
     /// The input carries the host's `summary` (a `HostListSummary`), so an unset
     /// `currentEVCModeKey` is data: for a host managed by vCenter (MoRef `host-N`) EVC is not
-    /// active in its cluster ([C] vSphere API, HostListSummary.currentEVCModeKey: "If the host
+    /// active in its cluster (\[C\] vSphere API, HostListSummary.currentEVCModeKey: "If the host
     /// is in a cluster where EVC is active, this will match the cluster's EVC mode; otherwise
     /// this will be unset").
     pub summary_seen: bool,

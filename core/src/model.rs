@@ -165,14 +165,14 @@ pub struct Host {
 #[serde(tag = "state", content = "mode", rename_all = "kebab-case")]
 #[derive(Default)]
 pub enum EvcStateShown {
-    /// `summary.currentEVCModeKey` is set: EVC runs in that mode ([C] API).
+    /// `summary.currentEVCModeKey` is set: EVC runs in that mode (\[C\] API).
     Mode(String),
     /// vCenter data of a host (MoRef `host-N`) with its summary and `currentEVCModeKey` unset:
-    /// EVC is not active in its cluster ([C] API: "If the host is in a cluster where EVC is
+    /// EVC is not active in its cluster (\[C\] API: "If the host is in a cluster where EVC is
     /// active, this will match the cluster's EVC mode; otherwise this will be unset").
     NotActive,
     /// The host carries EVC masks (`featMask.evc` lines, or a `maskedFeatureCapability` below
-    /// its raw values): EVC probable, mode not shown ([I]: without EVC the masked list equals
+    /// its raw values): EVC probable, mode not shown (\[I\]: without EVC the masked list equals
     /// the raw one, as on the real ESXi 8.0.1 host-14).
     MasksActive,
     /// Nothing in the data (raw CPUID, `/proc/cpuinfo`, fragments, hostd data, a hostconfig

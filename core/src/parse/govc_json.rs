@@ -1078,7 +1078,7 @@ fn by_content(ms: &[Member<'_>]) -> Option<Kind> {
 const CPU_FEATURE_LEAVES: [u32; 5] = [0, 1, 0x8000_0000, 0x8000_0001, 0x8000_0008];
 
 /// Whether a host's `hardware.systemInfo` vendor/model names a virtual platform (SMBIOS strings
-/// of VMware, VirtualBox, QEMU/KVM, Hyper-V, Xen, Parallels) [I].
+/// of VMware, VirtualBox, QEMU/KVM, Hyper-V, Xen, Parallels) \[I\].
 pub(crate) fn virtual_platform(vendor: &str, model: &str) -> bool {
     let v = vendor.to_ascii_lowercase();
     let m = model.to_ascii_lowercase();
