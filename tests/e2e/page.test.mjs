@@ -65,7 +65,7 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   // The class story, next to the headline.
   const story = await page.locator('#story').innerText();
   assert.match(story, /4 hosts in 2 classes of identical CPU features: esxi01 \(1\); esxi02–04 \(3\)/);
-  assert.match(story, /3 hosts lack cpuid\.MDCLEAR \(Microarchitectural Data clear\)/);
+  assert.match(story, /3 hosts do not offer cpuid\.MDCLEAR \(Microarchitectural Data clear\) to VMs although the baseline exposes it \(shown by esxi01\): 3 hosts whose CPU does not report it/);
   assert.match(story, /1 of 4 planned hosts cannot be fully evacuated/);
 
   // Matrix over classes: esxi01 → esxi02–04 blocked by MDCLEAR, esxi02–04 → esxi01 allowed.
@@ -117,7 +117,7 @@ test('MDCLEAR cluster: matrix, drift, maintenance, detail, rename/remove, report
   assert.match(d, /Bool:Min:1/);
   assert.match(d, /does not offer it \(featureCapability 0\)/); // the blocker's why
   assert.match(d, /vmx-9–10 blocked/);
-  assert.match(d, /esxi02–04 can join EVC mode intel-haswell/);
+  assert.match(d, /esxi02–04 cannot join EVC mode intel-haswell; it lacks/); // one admission rule: the baseline exposes MDCLEAR
   assert.match(d, /Activate the MDS microcode on esxi02–04/);
   assert.match(d, /the other way \(esxi02–04 → esxi01\): can move/);
   await detail.screenshot({ path: artefact('mdclear-detail.png') });
@@ -213,7 +213,7 @@ test('"show every host" expands the class matrix to hosts with the same verdicts
   const d = await page.locator('#detail').innerText();
   assert.match(d, /esxi01 → esxi03: blocked/);
   assert.match(d, /esxi03 is in class esxi02–04 \(3 hosts\)/);
-  assert.match(d, /esxi03 can join EVC mode intel-haswell/);
+  assert.match(d, /esxi03 cannot join EVC mode intel-haswell; it lacks/);
   const hostBlockers = await page.locator('#detail table.blockers tbody tr').evaluateAll((rs) => rs.map((r) => [...r.cells].slice(0, 6).map((c) => c.textContent)));
   assert.deepEqual(hostBlockers, classBlockers);
   await shot(page, 'every-host.png');
