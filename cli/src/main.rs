@@ -49,8 +49,10 @@ Examples:
 Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable (blocked),
 2 = bad input or usage, 3 = no blocker found but not everything could be checked (fragments,
 unknown features). --exit-codes nagios maps them for monitoring: 0 OK, 2 CRITICAL = blocked,
-3 UNKNOWN = not everything checked or bad input. Every command accepts --json (schema:
-docs/json.md); with --json every error, usage errors included, is {\"errors\": [...]} on stdout.";
+3 UNKNOWN = not everything checked or bad input, and prints a Nagios/Icinga status line with
+performance data first (\"EVC CRITICAL - … | blocked=3 …\"; not with --json). Every command
+accepts --json (schema: docs/json.md); with --json every error, usage errors included, is
+{\"errors\": [...]} on stdout.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -98,7 +100,8 @@ struct Global {
     color: ColorWhen,
     /// Exit status convention: `grep` (0 compatible, 1 blocked, 2 bad input/usage, 3 not
     /// everything checked) or `nagios` (0 OK, 2 CRITICAL = blocked, 3 UNKNOWN = not everything
-    /// checked or bad input/usage).
+    /// checked or bad input/usage; the first line of stdout is then the plugin's status line with
+    /// performance data, the report follows as long output; with --json stdout stays JSON).
     #[arg(
         long = "exit-codes",
         global = true,

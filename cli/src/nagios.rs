@@ -389,15 +389,21 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// One cause of blocked moves: how many moves (or destination hosts) it blocks, a blocker that
+/// has it, the moves' sources and destinations.
+struct Cause {
+    weight: usize,
+    blocker: u32,
+    from: BTreeSet<u32>,
+    to: BTreeSet<u32>,
+}
+
 /// The blocker behind most moves, with the moves' sources and destinations. Blockers are
 /// grouped by feature and cause (the interned table has one entry per destination class).
 #[derive(Default)]
 struct Tally {
-    /// Per (key, absence): (weight, a blocker index, sources, destinations).
-    by: std::collections::BTreeMap<
-        (String, Option<String>),
-        (usize, u32, BTreeSet<u32>, BTreeSet<u32>),
-    >,
+    /// Per (key, absence).
+    by: std::collections::BTreeMap<(String, Option<String>), Cause>,
     /// Destinations refused because they cannot join the EVC mode (no feature blocker).
     not_admitted: BTreeSet<u32>,
 }
@@ -422,10 +428,15 @@ impl Tally {
             let e = self
                 .by
                 .entry((b.key.clone(), b.absence.clone()))
-                .or_insert_with(|| (0, i, BTreeSet::new(), BTreeSet::new()));
-            e.0 += weight;
-            e.2.extend(from);
-            e.3.extend(to);
+                .or_insert_with(|| Cause {
+                    weight: 0,
+                    blocker: i,
+                    from: BTreeSet::new(),
+                    to: BTreeSet::new(),
+                });
+            e.weight += weight;
+            e.from.extend(from);
+            e.to.extend(to);
         }
     }
 
@@ -435,9 +446,15 @@ impl Tally {
             .by
             .values()
             .enumerate()
-            .max_by(|x, y| x.1.0.cmp(&y.1.0).then(y.0.cmp(&x.0)))
+            .max_by(|x, y| x.1.weight.cmp(&y.1.weight).then(y.0.cmp(&x.0)))
             .map(|(_, v)| v);
-        let Some((_, b, from, to)) = best else {
+        let Some(Cause {
+            blocker: b,
+            from,
+            to,
+            ..
+        }) = best
+        else {
             if self.not_admitted.is_empty() {
                 return None;
             }
@@ -559,7 +576,7 @@ fn maintenance(a: &Answer, code: u8) -> Option<(String, Vec<Perf>)> {
     let (mut vms, mut vms_blocked, mut vms_unknown) = (0usize, 0usize, 0usize);
     // The bands of "any VM" whose VMs cannot leave.
     let mut bands: Vec<(u32, u32)> = Vec::new();
-    let mut top = 0;
+    let (mut bottom, mut top) = (u32::MAX, 0);
     for g in &plan.vms {
         let n = g.vms.len().max(1);
         vms += n;
@@ -571,7 +588,8 @@ fn maintenance(a: &Answer, code: u8) -> Option<(String, Vec<Perf>)> {
         for d in &g.destinations {
             let to = a.destination_hosts(d);
             destinations.extend(&to);
-            if let Some((_, hi)) = d.vhw_band {
+            if let Some((lo, hi)) = d.vhw_band {
+                bottom = bottom.min(lo);
                 top = top.max(hi);
             }
             match d.verdict {
@@ -609,10 +627,10 @@ fn maintenance(a: &Answer, code: u8) -> Option<(String, Vec<Perf>)> {
                     bands.iter().map(|b| b.0).min(),
                     bands.iter().map(|b| b.1).max(),
                 ) {
-                    (Some(lo), Some(hi)) if hi >= top && lo > 4 => {
+                    (Some(lo), Some(hi)) if hi >= top && lo > bottom => {
                         format!("VMs of vmx-{lo}+ cannot leave")
                     }
-                    (Some(lo), Some(hi)) if lo > 4 || hi < top => {
+                    (Some(lo), Some(hi)) if lo > bottom || hi < top => {
                         format!("VMs of vmx-{lo}–{hi} cannot leave")
                     }
                     _ => "its VMs cannot leave".to_string(),
