@@ -529,6 +529,11 @@ fn cluster(a: &Answer, code: u8) -> (String, Vec<Perf>) {
                 .unwrap_or_else(|| "a move is blocked".to_string());
             format!("{blocked} of {moves} moves blocked, {worst}")
         }
+        0 if moves == 0 => format!(
+            "no move to check: {} {}",
+            plural(hosts, "host", "hosts"),
+            a.under()
+        ),
         0 => format!(
             "all {moves} moves between {} proven {}",
             plural(hosts, "host", "hosts"),
