@@ -4,6 +4,7 @@
 mod commands;
 mod inputs;
 mod local;
+mod nagios;
 mod table;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -48,8 +49,10 @@ Examples:
 Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable (blocked),
 2 = bad input or usage, 3 = no blocker found but not everything could be checked (fragments,
 unknown features). --exit-codes nagios maps them for monitoring: 0 OK, 2 CRITICAL = blocked,
-3 UNKNOWN = not everything checked or bad input. Every command accepts --json (schema:
-docs/json.md); with --json every error, usage errors included, is {\"errors\": [...]} on stdout.";
+3 UNKNOWN = not everything checked or bad input, and prints a Nagios/Icinga status line with
+performance data first (\"EVC CRITICAL - … | blocked=3 …\"; not with --json). Every command
+accepts --json (schema: docs/json.md); with --json every error, usage errors included, is
+{\"errors\": [...]} on stdout.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -97,7 +100,8 @@ struct Global {
     color: ColorWhen,
     /// Exit status convention: `grep` (0 compatible, 1 blocked, 2 bad input/usage, 3 not
     /// everything checked) or `nagios` (0 OK, 2 CRITICAL = blocked, 3 UNKNOWN = not everything
-    /// checked or bad input/usage).
+    /// checked or bad input/usage; the first line of stdout is then the plugin's status line with
+    /// performance data, the report follows as long output; with --json stdout stays JSON).
     #[arg(
         long = "exit-codes",
         global = true,
@@ -423,24 +427,25 @@ fn main() -> ExitCode {
             }
             // `--json` promises JSON on stdout for every error, usage errors included.
             if args.iter().skip(1).any(|a| a == "--json") {
-                let message = e
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_start_matches("error: ")
-                    .to_string();
+                let message = clap_message(&e);
                 let text = serde_json::to_string_pretty(
                     &serde_json::json!({ "errors": [{ "message": message }] }),
                 )
                 .unwrap_or_default();
                 let _ = write_stdout(&format!("{text}\n"));
+            } else if nagios_in_args(&args) {
+                // The plugin's status line: `EVC UNKNOWN - <the usage error>`.
+                let _ = write_stdout(&nagios::failure(&clap_message(&e), &[]));
             }
             return ExitCode::from(if nagios_in_args(&args) { 3 } else { 2 });
         }
     };
     let exit_codes = cli.global.exit_codes;
+    // `--exit-codes nagios` without `--json`: a status line first, the report as long output
+    // (plain text: monitoring shows no colours). With `--json` stdout stays the JSON answer.
+    let nagios = exit_codes == ExitCodes::Nagios && !cli.global.json;
     let color = match cli.global.color {
+        _ if nagios => false,
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
@@ -461,15 +466,7 @@ fn main() -> ExitCode {
         modes: cli.global.modes.clone(),
         style: table::Style { color },
     };
-    let result = match &cli.command {
-        Command::Host(a) => commands::host::run(a, &ctx),
-        Command::Vm(a) => commands::vm::run(a, &ctx),
-        Command::Modes(a) => commands::modes::run(a, &ctx),
-        Command::Check(a) => commands::check::run(a, &ctx),
-        Command::Cluster(a) => commands::cluster::run(a, &ctx),
-        Command::Maintenance(a) => commands::maintenance::run(a, &ctx),
-        Command::Plan(a) => commands::plan::run(a, &ctx),
-    };
+    let result = run(&cli.command, &ctx);
     let err_style = table::Style {
         color: stderr_color,
     };
@@ -491,16 +488,112 @@ fn main() -> ExitCode {
                     grouped.len() - MAX_WARNINGS
                 ));
             }
-            if write_stdout(&out.stdout).is_err() {
+            let code = exit_codes.map(out.code);
+            let stdout = if nagios {
+                let status = nagios_status(&cli.command, &ctx, &args, out.code, code);
+                format!("{status}\n{}", nagios::long_output(&out.stdout))
+            } else {
+                out.stdout
+            };
+            if write_stdout(&stdout).is_err() {
                 return ExitCode::from(exit_codes.map(2));
             }
-            ExitCode::from(exit_codes.map(out.code))
+            ExitCode::from(code)
         }
         Err(fail) => {
             commands::report_failure(&fail, &ctx, &err_style);
+            if nagios {
+                let all: Vec<String> = match &fail {
+                    inputs::Fail::Usage(msg) => vec![msg.clone()],
+                    inputs::Fail::Input(errors) => errors
+                        .iter()
+                        .map(|e| format!("{}:{}:{}: {}", e.source, e.line, e.col, e.message))
+                        .collect(),
+                };
+                let first = match (&fail, all.len()) {
+                    (inputs::Fail::Input(_), n) if n > 1 => {
+                        format!("{} (and {} more input errors)", all[0], n - 1)
+                    }
+                    _ => all.first().cloned().unwrap_or_default(),
+                };
+                let _ = write_stdout(&nagios::failure(&first, &all));
+            }
             ExitCode::from(exit_codes.map(2))
         }
     }
+}
+
+/// Runs a command.
+fn run(command: &Command, ctx: &Ctx) -> Result<commands::Output, inputs::Fail> {
+    match command {
+        Command::Host(a) => commands::host::run(a, ctx),
+        Command::Vm(a) => commands::vm::run(a, ctx),
+        Command::Modes(a) => commands::modes::run(a, ctx),
+        Command::Check(a) => commands::check::run(a, ctx),
+        Command::Cluster(a) => commands::cluster::run(a, ctx),
+        Command::Maintenance(a) => commands::maintenance::run(a, ctx),
+        Command::Plan(a) => commands::plan::run(a, ctx),
+    }
+}
+
+/// The Nagios status line of a command that ran (`grep_code` its own exit code, `code` the
+/// Nagios one). The finding comes from the command's typed answer: the command is asked again
+/// for its `--json` answer (the commands return rendered text only). Inputs that can be read
+/// only once (standard input `-`, a FIFO or pipe) are not read again: the line then names the
+/// state only.
+fn nagios_status(
+    command: &Command,
+    ctx: &Ctx,
+    args: &[std::ffi::OsString],
+    grep_code: u8,
+    code: u8,
+) -> String {
+    let question = match command {
+        Command::Host(_) => "host",
+        Command::Vm(_) => "vm",
+        Command::Modes(_) => "modes",
+        Command::Check(_) => "check",
+        Command::Cluster(_) => "cluster",
+        Command::Maintenance(_) => "maintenance",
+        Command::Plan(_) => "plan",
+    };
+    if args.iter().skip(1).any(|a| read_once(a)) {
+        return nagios::generic(question, code);
+    }
+    let json_ctx = Ctx {
+        json: true,
+        modes: ctx.modes.clone(),
+        style: table::Style { color: false },
+    };
+    match run(command, &json_ctx) {
+        // The same answer (a file that changed in between would give another code).
+        Ok(out) if out.code == grep_code => nagios::status(question, &out.stdout, code)
+            .unwrap_or_else(|| nagios::generic(question, code)),
+        _ => nagios::generic(question, code),
+    }
+}
+
+/// An argument naming an input that cannot be read twice: `-` (standard input), or a path that
+/// is neither a regular file nor a directory (FIFO, pipe, `<(…)`, a device).
+fn read_once(arg: &std::ffi::OsStr) -> bool {
+    if arg == "-" {
+        return true;
+    }
+    let path = std::path::Path::new(arg);
+    if arg.to_string_lossy().starts_with('-') || !path.exists() {
+        return false;
+    }
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// A clap error's first line without `error: `.
+fn clap_message(e: &clap::Error) -> String {
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string()
 }
 
 /// Warnings printed to stderr before the rest is counted.
