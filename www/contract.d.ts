@@ -851,6 +851,11 @@ vm: string, vms: Array<string>,
  */
 requirements_from: string, 
 /**
+ * Whether the requirements were read from real VM dumps (else computed for "any VM"): the
+ * typed fact front ends branch on (never on `requirements_from`'s wording).
+ */
+real_vm: boolean, 
+/**
  * compatible (a proven destination), blocked (every destination blocked), unknown.
  */
 verdict: Verdict, destinations: Array<Destination>, };

@@ -215,7 +215,7 @@ struct Plan {
 #[serde(default)]
 struct PlanVms {
     vms: Vec<String>,
-    requirements_from: String,
+    real_vm: bool,
     verdict: Verdict,
     destinations: Vec<Destination>,
 }
@@ -572,7 +572,7 @@ fn maintenance(a: &Answer, code: u8) -> Option<(String, Vec<Perf>)> {
         .and_then(|h| a.host_name(h))
         .unwrap_or(&plan.label)
         .to_string();
-    let real = plan.vms.iter().any(|g| g.requirements_from == "input");
+    let real = plan.vms.iter().any(|g| g.real_vm);
     let mut destinations: BTreeSet<u32> = BTreeSet::new();
     let mut blocked: BTreeSet<u32> = BTreeSet::new();
     let mut unknown: BTreeSet<u32> = BTreeSet::new();

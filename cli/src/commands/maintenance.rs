@@ -103,7 +103,7 @@ fn render(a: &MaintenanceAnswer, modes: &ModeCatalogue, ctx: &Ctx) -> String {
     }
     for vms in &plan.vms {
         outln!(buf);
-        let from = if vms.requirements_from == "input" {
+        let from = if vms.real_vm {
             "requirements read from its dump".to_string()
         } else {
             format!("requirements {}", vms.requirements_from)

@@ -212,6 +212,9 @@ pub struct PlanVms {
     pub vms: Vec<String>,
     /// `input`, or how the requirements were computed.
     pub requirements_from: String,
+    /// Whether the requirements were read from real VM dumps (else computed for "any VM"): the
+    /// typed fact front ends branch on (never on `requirements_from`'s wording).
+    pub real_vm: bool,
     /// compatible (a proven destination), blocked (every destination blocked), unknown.
     pub verdict: Verdict,
     pub destinations: Vec<Destination>,
@@ -1321,6 +1324,7 @@ fn plan_vms(
     PlanVms {
         vm: std::mem::take(&mut p.vm),
         vms: std::mem::take(&mut p.vms),
+        real_vm: p.requirements_from == "input",
         requirements_from: std::mem::take(&mut p.requirements_from),
         verdict: p.verdict,
         destinations: p
