@@ -303,6 +303,13 @@ impl VhwOnCpu {
         matches!(self, VhwOnCpu::Runs)
     }
 
+    /// Whether nothing shows that a release running it can run on the CPU (a hard floor not
+    /// shown): a move only such a band blocks is `unknown`, not `blocked` (issue 20, item 2).
+    /// A support statement does not count: `allowLegacyCPU=true` runs the release there.
+    pub fn may_not_exist(&self) -> bool {
+        matches!(self, VhwOnCpu::Unshown { .. })
+    }
+
     /// Whether it may exist at all.
     pub fn possible(&self) -> bool {
         !matches!(self, VhwOnCpu::Impossible { .. } | VhwOnCpu::NotEsxi)

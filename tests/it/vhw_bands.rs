@@ -206,7 +206,8 @@ fn westmere_bands_from_7_0_are_unlikely_not_dropped() {
         last.name
     );
     assert!(last.name.contains("Intel Westmere"), "{}", last.name);
-    assert!(!last.band_on_cpu.as_ref().unwrap().certain());
+    let on_cpu = last.band_on_cpu.as_ref().unwrap();
+    assert!(!on_cpu.certain() && !on_cpu.may_not_exist());
 }
 
 /// A host whose XSAVE is not shown (a `grep` fragment without the key) keeps its vmx-21+ band,
@@ -224,6 +225,7 @@ fn unshown_xsave_keeps_the_band_as_possible_only() {
     let host = &ws.hosts[0];
     assert!(host.is_fragment());
     assert!(matches!(vhw_on_cpu(host, 21), VhwOnCpu::Unshown { .. }));
+    assert!(vhw_on_cpu(host, 21).may_not_exist());
     let vms =
         evcalc::check::power_on_bands(host, evcalc::check::EvcSetting::Disabled, None, None, &[20]);
     let top = vms.last().unwrap();
