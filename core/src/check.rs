@@ -518,6 +518,16 @@ fn per_vm_required(mode: &EvcMode) -> FeatureSet {
 /// "Any VM powered on on `host`", one per band of virtual hardware versions whose requirements
 /// differ (`breaks`: further versions where the answer may change, e.g. destinations' maxima).
 /// With `vhw` given, one VM of that version.
+///
+/// A band exists on the host only if an ESXi release that runs its versions can run on the
+/// host's CPU (issue 20, item 2). With the host's release in its data, its maximum is the top.
+/// Without it, the CPU decides ([`crate::esxi::vhw_on_cpu`], the floors of
+/// `core/data/esxi-cpu-floors.tsv`): versions whose releases a hard floor refuses (\[C\] ESXi 8.0
+/// U2 and later need XSAVE even with `allowLegacyCPU=true`: a CPU known to lack it tops out at
+/// vmx-20) are not banded; bands whose hard floor the data does not show, and bands whose
+/// releases discontinued the CPU (KB 82794, bypassed by `allowLegacyCPU=true`: unlikely, not
+/// impossible), are kept and named with that condition, and carry it in `Vm::band_on_cpu`.
+/// Workstation-only versions (6, 12, 16: \[C\] KB 312100) never form a band of their own.
 pub fn power_on_bands(
     host: &Host,
     evc: EvcSetting<'_>,
@@ -528,7 +538,15 @@ pub fn power_on_bands(
     if vhw.is_some() {
         return vec![power_on_at(host, evc, per_vm, vhw)];
     }
-    let top = host.max_vhw.unwrap_or(MAX_VHW);
+    // Without the host's release, what its CPU allows: per version, whether a VM of it can exist.
+    let on_cpu = |v: u8| {
+        host.max_vhw
+            .is_none()
+            .then(|| crate::esxi::vhw_on_cpu(host, v))
+    };
+    let top = host
+        .max_vhw
+        .unwrap_or_else(|| crate::esxi::cpu_max_vhw(host, MAX_VHW));
     let eff = effective(host, evc);
     let relevant = eff.present.union(eff.unknown);
     let mut starts: Vec<u8> = relevant
@@ -542,19 +560,41 @@ pub fn power_on_bands(
             .map(|b| b + 1)
             .filter(|v| *v > MIN_VHW && *v <= top),
     );
+    // A band never mixes versions that exist with versions that may not: a new band starts where
+    // the CPU's answer changes (compared between ESXi versions only).
+    let mut previous: Option<crate::esxi::VhwOnCpu> = None;
+    for v in MIN_VHW..=top {
+        let Some(now) = on_cpu(v).filter(|o| *o != crate::esxi::VhwOnCpu::NotEsxi) else {
+            continue;
+        };
+        if previous.as_ref().is_some_and(|p| {
+            std::mem::discriminant(p) != std::mem::discriminant(&now)
+                || p.condition(&host.name) != now.condition(&host.name)
+        }) {
+            starts.push(v);
+        }
+        previous = Some(now);
+    }
     starts.push(MIN_VHW);
     starts.sort_unstable();
     starts.dedup();
     let mut out: Vec<Vm> = Vec::new();
     for (i, lo) in starts.iter().enumerate() {
         let hi = starts.get(i + 1).map(|n| n - 1).unwrap_or(top);
+        // The band's ESXi versions (none: a Workstation version alone, which no ESXi host runs).
+        let Some(esxi_lo) = (*lo..=hi).find(|v| crate::esxi::first_release(*v).is_some()) else {
+            continue;
+        };
         let mut vm = power_on_at(host, evc, per_vm, Some(hi));
         vm.vhw_from = Provenance::Assumed;
         vm.vhw_band = Some((*lo, hi));
-        // Adjacent bands with the same requirements and no destination break between them merge.
+        vm.band_on_cpu = on_cpu(esxi_lo);
+        // Adjacent bands with the same requirements, the same existence on the CPU and no
+        // destination break between them merge.
         if let Some(last) = out.last_mut()
             && last.requirements == vm.requirements
             && last.maybe == vm.maybe
+            && last.band_on_cpu == vm.band_on_cpu
             && !breaks
                 .iter()
                 .any(|b| (last.vhw_band.map_or(0, |x| x.1)..hi).contains(b))
@@ -567,8 +607,19 @@ pub fn power_on_bands(
     }
     let single = out.len() == 1;
     for vm in &mut out {
-        if let (Some((lo, hi)), false) = (vm.vhw_band, single) {
-            vm.name = format!("{} ({})", vm.name, band_text(lo, hi, top));
+        let condition = vm
+            .band_on_cpu
+            .as_ref()
+            .and_then(|o| o.condition(&host.name));
+        match (vm.vhw_band, single, condition) {
+            (Some((lo, hi)), false, Some(c)) => {
+                vm.name = format!("{} ({}, {c})", vm.name, band_text(lo, hi, top))
+            }
+            (Some((lo, hi)), false, None) => {
+                vm.name = format!("{} ({})", vm.name, band_text(lo, hi, top))
+            }
+            (_, true, Some(c)) => vm.name = format!("{} ({c})", vm.name),
+            _ => {}
         }
     }
     out

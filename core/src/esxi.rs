@@ -5,12 +5,31 @@
 //! (`GetHardwareVersionForESXi`, "From <https://kb.vmware.com/s/article/1003746>", commit
 //! 1c017f8e): 8.0.2 → vmx-21, 8.0 → 20, 7.0.2 → 19, 7.0.1 → 18, 7.0.0 → 17, 6.7 U2 → 15,
 //! 6.7 → 14, 6.5 → 13, 6.0 → 11, 5.5 → 10, 5.1 → 9, 5.0 → 8, 4.0 → 7, 3 → 4.
-//! 9.0 → vmx-22 is \[I\] from KB 1003746 as quoted in the domain notes (that govmomi snapshot
-//! predates 9.0).
+//! 9.0 → vmx-22 is \[C\]: govmomi `hardware_version.go` "VMX22 was introduced in ESX 9.0"
+//! (commit 434104ba "api: Support vmx-22", 2025-09-09; docs/sources-issue20.md §2.5). The
+//! product is "ESX 9.0", not "ESXi" (same source; vinfrastructure.it "VCF and VVF 9.0 introduce
+//! the virtual hardware version 22").
+//!
+//! vmx-6, vmx-12 and vmx-16 are Workstation versions: "introduced in Workstation … and is not
+//! supported by ESX/ESXi per <https://knowledge.broadcom.com/external/article/312100>" \[C\]
+//! (govmomi `hardware_version.go`, same commit; docs/sources-issue20.md §2.5). No ESXi release
+//! runs them ([`first_release`] is `None`), so no "any VM" band consists of them alone.
 //!
 //! ESXi before 7.0 does not put the update in its version (6.7 U3 reports "6.7.0"); govmomi asks
 //! callers to pass 6.7.2 for 6.7 U2. evcalc reads the build number instead: 6.7 U2 is build
-//! 13006603 \[R\] (VMware's build-number KB 2143832, recalled), later 6.7 builds are larger.
+//! 13006603 \[C\] (VMware's build list: "ESXi 6.7 U2 | 2019/04/11 | 13006603", ISO
+//! "VMware-VMvisor-Installer-6.7.0.update02-13006603.x86_64.iso"; docs/sources-issue20.md §2.6),
+//! later 6.7 builds are larger.
+//!
+//! CPU floors ([`CPU_FLOORS`], the rows of `core/data/esxi-cpu-floors.tsv`): what a host CPU must
+//! have for a release to install or boot on it. A hard floor (no boot option bypasses it) makes
+//! every virtual hardware version first run by that release or later impossible on a CPU known to
+//! lack the feature ([`vhw_on_cpu`]); a support statement (KB 82794 "Discontinued", which
+//! `allowLegacyCPU=true` bypasses) only makes it unlikely.
+
+use crate::catalogue::{FeatureId, catalogue, fid};
+use crate::evc::Vendor;
+use crate::model::{Host, Key};
 
 /// A parsed `product.fullName` / `product.version` + build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +40,7 @@ pub struct Release {
     pub build: Option<u64>,
 }
 
-/// First 6.7 build of Update 2 (\[R\], see the module docs).
+/// First 6.7 build of Update 2 (\[C\], see the module docs).
 const ESXI_67_U2_BUILD: u64 = 13_006_603;
 
 impl Release {
@@ -77,17 +96,55 @@ impl Release {
         })
     }
 
-    /// "ESXi 8.0 U2"-style name.
+    /// "ESXi 8.0 U2"-style name ("ESX 9.0" from 9.0 on: \[C\] govmomi "VMX22 was introduced in
+    /// ESX 9.0", docs/sources-issue20.md §2.5).
     pub fn name(self) -> String {
-        if self.update > 0 {
-            format!("ESXi {}.{} U{}", self.major, self.minor, self.update)
-        } else {
-            format!("ESXi {}.{}", self.major, self.minor)
-        }
+        release_name((self.major, self.minor, self.update))
     }
 }
 
+/// An ESXi release as (major, minor, update).
+pub type Version = (u32, u32, u32);
+
+/// "ESXi 8.0 U2", "ESX 9.0".
+pub fn release_name((major, minor, update): Version) -> String {
+    let product = if major >= 9 { "ESX" } else { "ESXi" };
+    match (major, update) {
+        (3, _) => format!("{product} {major}"),
+        (_, 0) => format!("{product} {major}.{minor}"),
+        _ => format!("{product} {major}.{minor} U{update}"),
+    }
+}
+
+/// The first ESXi release that runs virtual hardware `vhw` (the inverse of
+/// [`Release::max_vhw`], same sources); `None` for the Workstation versions 6, 12 and 16, which no
+/// ESXi release supports (\[C\] govmomi `hardware_version.go` @ 434104ba: "introduced in
+/// Workstation … and is not supported by ESX/ESXi per … 312100"). Versions above vmx-22 are not
+/// known yet and are counted as 9.0's.
+pub fn first_release(vhw: u8) -> Option<Version> {
+    Some(match vhw {
+        6 | 12 | 16 => return None,
+        0..=4 => (3, 0, 0),
+        5..=7 => (4, 0, 0),
+        8 => (5, 0, 0),
+        9 => (5, 1, 0),
+        10 => (5, 5, 0),
+        11 => (6, 0, 0),
+        13 => (6, 5, 0),
+        14 => (6, 7, 0),
+        15 => (6, 7, 2),
+        17 => (7, 0, 0),
+        18 => (7, 0, 1),
+        19 => (7, 0, 2),
+        20 => (8, 0, 0),
+        21 => (8, 0, 2),
+        _ => (9, 0, 0),
+    })
+}
+
 /// The first ESXi release that runs `vhw` (for messages: "vmx-21 needs ESXi 8.0 U2 or later").
+/// The Workstation versions 12 and 16 are named as such (\[C\] KB 312100 via govmomi, above);
+/// the releases that would accept their number are the next version's.
 pub(crate) fn first_release_for(vhw: u8) -> &'static str {
     match vhw {
         0..=4 => "ESXi 3",
@@ -95,17 +152,295 @@ pub(crate) fn first_release_for(vhw: u8) -> &'static str {
         8 => "ESXi 5.0",
         9 => "ESXi 5.1",
         10 => "ESXi 5.5",
-        11 | 12 => "ESXi 6.0",
+        11 => "ESXi 6.0",
+        12 => "a Workstation release (vmx-12 is not an ESXi version, Broadcom KB 312100); ESXi 6.5",
         13 => "ESXi 6.5",
         14 => "ESXi 6.7",
-        15 | 16 => "ESXi 6.7 U2",
+        15 => "ESXi 6.7 U2",
+        16 => "a Workstation release (vmx-16 is not an ESXi version, Broadcom KB 312100); ESXi 7.0",
         17 => "ESXi 7.0",
         18 => "ESXi 7.0 U1",
         19 => "ESXi 7.0 U2",
         20 => "ESXi 8.0",
         21 => "ESXi 8.0 U2",
-        _ => "ESXi 9.0",
+        _ => "ESX 9.0",
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU floors: which releases, and so which virtual hardware versions, can exist on a CPU.
+
+/// Whether a boot option bypasses a floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloorKind {
+    /// No boot option bypasses it: the release cannot run there, so its vHW cannot exist there.
+    Hard,
+    /// Blocked by the installer by default; `allowLegacyCPU=true` turns the error into a warning
+    /// (unsupported): the release, and its vHW, are unlikely there, not impossible.
+    Support,
+}
+
+/// What a floor asks of the CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloorRule {
+    /// Every key must be 1 (raw, the CPU's own value).
+    Requires(&'static [&'static str]),
+    /// CPUs of a family the release discontinued. `models` empty: the source names the family
+    /// but no model list was retrieved, so no CPU is matched to it.
+    Discontinued {
+        cpu: &'static str,
+        vendor: Vendor,
+        family: u64,
+        models: &'static [u64],
+    },
+}
+
+/// One row of `core/data/esxi-cpu-floors.tsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CpuFloor {
+    /// First release the rule applies to; it applies to every later release.
+    pub release: Version,
+    pub rule: FloorRule,
+    pub kind: FloorKind,
+    pub source: &'static str,
+    pub tag: &'static str,
+}
+
+/// The rows of `core/data/esxi-cpu-floors.tsv`, in its order (the unit test
+/// `floors_match_the_tsv` keeps them equal to the file; quotes in docs/sources-issue20.md §2).
+pub const CPU_FLOORS: &[CpuFloor] = &[
+    // TSV row 1 [C]: vSphere 6.7 Update Manager docs GUID-EAA2A890: "New ESXi version requires a
+    // 64-bit CPU with support for LAHF/SAHF instructions in long mode" (64BIT_LONGMODESTATUS).
+    CpuFloor {
+        release: (6, 7, 0),
+        rule: FloorRule::Requires(&["cpuid.LM", "cpuid.LAHF64"]),
+        kind: FloorKind::Hard,
+        source: "vSphere 6.7 docs: \"New ESXi version requires a 64-bit CPU with support for LAHF/SAHF instructions in long mode\"",
+        tag: "[C]",
+    },
+    // TSV row 2 [C] family, [R] models: insecurewi.re/?p=600 "ESXi 7.0 ... deprecated support for
+    // 1st generation Intel CPUs (Westmere)", bypassed with allowLegacyCPU=true; family 6 models
+    // 0x2C, 0x2F as recalled from KB 82794. Used for words only ("unlikely"), never a verdict.
+    CpuFloor {
+        release: (7, 0, 0),
+        rule: FloorRule::Discontinued {
+            cpu: "Intel Westmere",
+            vendor: Vendor::Intel,
+            family: 6,
+            models: &[0x2C, 0x2F],
+        },
+        kind: FloorKind::Support,
+        source: "KB 82794 (Broadcom 318697): ESXi 7.0 discontinued Intel Westmere; allowLegacyCPU=true bypasses it",
+        tag: "[C] family, [R] models",
+    },
+    // TSV row 3 [C] mechanism, [R] CPU list: KB 82794 "Discontinued – vSphere installer will
+    // prevent the installation of that release for the discontinued CPU". The list is not
+    // retrieved: no CPU is matched to this row (docs/sources-issue20.md §2.3 "Do not hard-code
+    // these lists").
+    CpuFloor {
+        release: (8, 0, 0),
+        rule: FloorRule::Discontinued {
+            cpu: "Intel Sandy Bridge and Ivy Bridge server CPUs, AMD family 15h Opteron",
+            vendor: Vendor::Intel,
+            family: 6,
+            models: &[],
+        },
+        kind: FloorKind::Support,
+        source: "KB 82794 (Broadcom 318697): ESXi 8.0 discontinued CPUs; allowLegacyCPU=true bypasses it",
+        tag: "[C] mechanism, [R] CPU list",
+    },
+    // TSV row 4 [C]: W. Lam 2023-10 "Heads Up: ESXi 8.0 Update 2 requires XSAVE CPU instruction
+    // even with allowLegacyCPU=true" ("VMB: 716: Unsupported CPU").
+    CpuFloor {
+        release: (8, 0, 2),
+        rule: FloorRule::Requires(&["cpuid.XSAVE"]),
+        kind: FloorKind::Hard,
+        source: "W. Lam 2023-10: \"ESXi 8.0 Update 2 requires XSAVE CPU instruction even with allowLegacyCPU=true\"",
+        tag: "[C]",
+    },
+    // TSV row 5 [I]: inherited from 8.0.2 (no 9.0 source found).
+    CpuFloor {
+        release: (9, 0, 0),
+        rule: FloorRule::Requires(&["cpuid.XSAVE"]),
+        kind: FloorKind::Hard,
+        source: "inherited from ESXi 8.0 U2 (no 9.0 source found)",
+        tag: "[I]",
+    },
+];
+
+/// Whether a VM of a virtual hardware version can exist on a host, judged from its CPU alone
+/// (for hosts whose ESXi release is not in their data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VhwOnCpu {
+    /// The hard floors of the releases that run it are met (the CPU shows the keys).
+    Runs,
+    /// The hard floors are met, but every release that runs it discontinued the CPU (a support
+    /// statement that `allowLegacyCPU=true` bypasses): unlikely, not impossible.
+    Unlikely {
+        release: Version,
+        cpu: &'static str,
+        floor: &'static CpuFloor,
+    },
+    /// A hard floor's keys are not shown by the data: it exists only if the CPU has them.
+    Unshown {
+        release: Version,
+        keys: Vec<&'static str>,
+        floor: &'static CpuFloor,
+    },
+    /// A hard floor's key is known to be 0: no release that runs it runs on this CPU.
+    Impossible {
+        release: Version,
+        keys: Vec<&'static str>,
+        floor: &'static CpuFloor,
+    },
+    /// A Workstation version: no ESXi release runs it.
+    NotEsxi,
+}
+
+impl VhwOnCpu {
+    /// Whether a VM of this version can exist without a condition.
+    pub fn certain(&self) -> bool {
+        matches!(self, VhwOnCpu::Runs)
+    }
+
+    /// Whether nothing shows that a release running it can run on the CPU (a hard floor not
+    /// shown): a move only such a band blocks is `unknown`, not `blocked` (issue 20, item 2).
+    /// A support statement does not count: `allowLegacyCPU=true` runs the release there.
+    pub fn may_not_exist(&self) -> bool {
+        matches!(self, VhwOnCpu::Unshown { .. })
+    }
+
+    /// Whether it may exist at all.
+    pub fn possible(&self) -> bool {
+        !matches!(self, VhwOnCpu::Impossible { .. } | VhwOnCpu::NotEsxi)
+    }
+
+    /// The condition under which it exists, for a band's name ("if esxi01 runs ESXi 8.0 U2 or
+    /// later, which needs cpuid.XSAVE: not shown"); `None` when it exists without one.
+    pub fn condition(&self, host: &str) -> Option<String> {
+        match self {
+            VhwOnCpu::Runs | VhwOnCpu::Impossible { .. } | VhwOnCpu::NotEsxi => None,
+            VhwOnCpu::Unshown {
+                release,
+                keys,
+                floor,
+            } => Some(format!(
+                "only if {host} runs {} or later, which needs {} {}: not shown",
+                release_name(*release),
+                keys.join(", "),
+                floor.tag
+            )),
+            VhwOnCpu::Unlikely {
+                release,
+                cpu,
+                floor,
+            } => Some(format!(
+                "unlikely, not impossible: {} and later do not support {cpu} CPUs \
+                 (KB 82794 {}; allowLegacyCPU=true installs them unsupported)",
+                release_name(*release),
+                floor.tag
+            )),
+        }
+    }
+}
+
+/// The CPU's own (raw) value of a catalogue key: `None` when the data does not show it.
+fn raw_bit(host: &Host, id: FeatureId) -> Option<bool> {
+    (host.knows(&Key::Known(id)) && !host.unrecorded.contains(id))
+        .then(|| host.caps.present.contains(id))
+}
+
+fn floor_matches_cpu(host: &Host, vendor: Vendor, family: u64, models: &[u64]) -> bool {
+    host.vendor == Some(vendor)
+        && host.caps.numbers.get(&fid::FAMILY) == Some(&family)
+        && host
+            .caps
+            .numbers
+            .get(&fid::MODEL)
+            .is_some_and(|m| models.contains(m))
+}
+
+/// Whether a VM of virtual hardware `vhw` can exist on `host`'s CPU: every release that runs it
+/// is at least [`first_release`]`(vhw)`, so the floors of that release and earlier apply.
+/// Known-0 hard floors make it impossible, unshown ones conditional, matched support statements
+/// unlikely (the first of these, in that order of strength).
+pub fn vhw_on_cpu(host: &Host, vhw: u8) -> VhwOnCpu {
+    let Some(first) = first_release(vhw) else {
+        return VhwOnCpu::NotEsxi;
+    };
+    let cat = catalogue();
+    let mut unshown: Option<VhwOnCpu> = None;
+    let mut unlikely: Option<VhwOnCpu> = None;
+    for floor in CPU_FLOORS.iter().filter(|f| f.release <= first) {
+        match (floor.rule, floor.kind) {
+            (FloorRule::Requires(keys), FloorKind::Hard) => {
+                let values: Vec<(&'static str, Option<bool>)> = keys
+                    .iter()
+                    .map(|k| (*k, cat.lookup(k).and_then(|id| raw_bit(host, id))))
+                    .collect();
+                let zero: Vec<&'static str> = values
+                    .iter()
+                    .filter(|(_, v)| *v == Some(false))
+                    .map(|(k, _)| *k)
+                    .collect();
+                if !zero.is_empty() {
+                    return VhwOnCpu::Impossible {
+                        release: floor.release,
+                        keys: zero,
+                        floor,
+                    };
+                }
+                let open: Vec<&'static str> = values
+                    .iter()
+                    .filter(|(_, v)| v.is_none())
+                    .map(|(k, _)| *k)
+                    .collect();
+                // The latest unshown floor names the release; the keys of every unshown floor
+                // are listed.
+                // A later row repeating the same keys (9.0's XSAVE, [I]) adds nothing.
+                let mut keys = match &unshown {
+                    Some(VhwOnCpu::Unshown { keys, .. }) => keys.clone(),
+                    _ => Vec::new(),
+                };
+                let new: Vec<&'static str> =
+                    open.into_iter().filter(|k| !keys.contains(k)).collect();
+                if !new.is_empty() {
+                    keys.splice(0..0, new);
+                    unshown = Some(VhwOnCpu::Unshown {
+                        release: floor.release,
+                        keys,
+                        floor,
+                    });
+                }
+            }
+            (
+                FloorRule::Discontinued {
+                    cpu,
+                    vendor,
+                    family,
+                    models,
+                },
+                _,
+            ) if floor_matches_cpu(host, vendor, family, models) => {
+                unlikely.get_or_insert(VhwOnCpu::Unlikely {
+                    release: floor.release,
+                    cpu,
+                    floor,
+                });
+            }
+            _ => {}
+        }
+    }
+    unshown.or(unlikely).unwrap_or(VhwOnCpu::Runs)
+}
+
+/// The highest virtual hardware version (up to `max`) a VM can have on `host`'s CPU, whatever
+/// release it runs: the top of "any VM" on a host whose release is not known.
+pub fn cpu_max_vhw(host: &Host, max: u8) -> u8 {
+    (1..=max)
+        .rev()
+        .find(|v| vhw_on_cpu(host, *v).possible())
+        .unwrap_or(max)
 }
 
 /// Reads `vmx-19`, `19`, `vmx-019`.
@@ -159,5 +494,73 @@ mod tests {
         assert_eq!(parse_vhw("VMX-10"), Some(10));
         assert_eq!(parse_vhw("x"), None);
         assert_eq!(first_release_for(21), "ESXi 8.0 U2");
+        assert_eq!(first_release_for(22), "ESX 9.0");
+    }
+
+    /// \[C\] govmomi `hardware_version.go` @ 434104ba (docs/sources-issue20.md §2.5): 6, 12 and
+    /// 16 are Workstation versions; 22 is ESX 9.0's; every other version's first release runs it.
+    #[test]
+    fn workstation_versions_and_esx_9() {
+        for v in [6, 12, 16] {
+            assert_eq!(first_release(v), None, "vmx-{v}");
+        }
+        assert_eq!(first_release(22), Some((9, 0, 0)));
+        assert_eq!(first_release(21), Some((8, 0, 2)));
+        assert_eq!(first_release(15), Some((6, 7, 2)));
+        for v in (4..=22).filter(|v| ![5, 6, 12, 16].contains(v)) {
+            let (major, minor, update) = first_release(v).unwrap();
+            let r = Release {
+                major,
+                minor,
+                update,
+                build: None,
+            };
+            assert_eq!(r.max_vhw(), Some(v), "vmx-{v}");
+        }
+        assert_eq!(
+            Release::parse("VMware ESX 9.0.0 build-24755229").map(Release::name),
+            Some("ESX 9.0".to_string())
+        );
+        assert_eq!(release_name((8, 0, 2)), "ESXi 8.0 U2");
+    }
+
+    /// [`CPU_FLOORS`] is `core/data/esxi-cpu-floors.tsv`, row by row: release, rule keys or CPU,
+    /// kind and tag.
+    #[test]
+    fn floors_match_the_tsv() {
+        let tsv = include_str!("../data/esxi-cpu-floors.tsv");
+        let rows: Vec<Vec<&str>> = tsv
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.split('\t').collect())
+            .collect();
+        assert_eq!(rows.len(), CPU_FLOORS.len());
+        for (row, floor) in rows.iter().zip(CPU_FLOORS) {
+            let mut v = row[0].split('.').map(|p| p.parse::<u32>().unwrap());
+            let release = (v.next().unwrap(), v.next().unwrap(), v.next().unwrap_or(0));
+            assert_eq!(release, floor.release, "{row:?}");
+            match floor.rule {
+                FloorRule::Requires(keys) => {
+                    assert_eq!(row[1], format!("requires:{}", keys.join(",")), "{row:?}")
+                }
+                FloorRule::Discontinued { cpu, .. } => {
+                    let first = cpu.split(',').next().unwrap();
+                    assert!(row[1].starts_with("discontinued:"), "{row:?}");
+                    assert!(row[1].contains(first), "{row:?}");
+                }
+            }
+            let kind = match floor.kind {
+                FloorKind::Hard => "hard",
+                FloorKind::Support => "support",
+            };
+            assert_eq!(row[2], kind, "{row:?}");
+            assert_eq!(row[4], floor.tag, "{row:?}");
+            for key in match floor.rule {
+                FloorRule::Requires(keys) => keys,
+                _ => &[],
+            } {
+                assert!(catalogue().lookup(key).is_some(), "{key}");
+            }
+        }
     }
 }

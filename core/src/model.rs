@@ -445,6 +445,12 @@ pub struct Vm {
     pub vhw_from: Provenance,
     /// For "any VM powered on on X": the band of vHW versions this VM stands for.
     pub vhw_band: Option<(u8, u8)>,
+    /// For a band on a host whose ESXi release is not in its data: whether a VM of the band can
+    /// exist on that host's CPU ([`crate::esxi::vhw_on_cpu`]: an unshown hard CPU floor makes it
+    /// exist only if the CPU has the feature, a KB 82794 support statement makes it unlikely);
+    /// `None` for real VMs and bands whose source release is known. A move that only a band
+    /// that may not exist blocks is `unknown`, not `blocked` (issue 20, item 2).
+    pub band_on_cpu: Option<crate::esxi::VhwOnCpu>,
     pub guest_id: Option<String>,
     /// Whether the requirements were read from input (`true`) or computed from a host (`false`).
     pub from_input: bool,

@@ -15,4 +15,5 @@ mod modes_export;
 mod props;
 mod roundtrip;
 mod transcripts;
+mod vhw_bands;
 mod virsh_baseline;
