@@ -1070,7 +1070,8 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>) -> Outcome<'h> {
     drop(entries);
     drop(by_feature);
     let f = findings(vm, prepared, None);
-    let blocked = !missing.is_empty() || !f.admitted || f.vhw_block.is_some();
+    let blocked =
+        (!missing.is_empty() || !f.admitted || f.vhw_block.is_some()) && !f.band_may_not_exist;
     let verdict = verdict(!blocked, fully_checked(vm, dest, &f.unknown));
     let vhw_blocker = f.vhw_block.map(|v| {
         let mut texts = prepared.vhw_texts.borrow_mut();
@@ -1113,6 +1114,9 @@ struct Findings {
     vhw_block: Option<u8>,
     /// Admitted to the cluster's mode, or not known not to be.
     admitted: bool,
+    /// The VM's virtual hardware band may not exist on its source (a hard ESXi CPU floor the
+    /// source's data does not show): what blocks it is not proven (issue 20 item 2).
+    band_may_not_exist: bool,
 }
 
 /// The open points of a check, its virtual hardware blocker and the destination's admission;
@@ -1258,10 +1262,30 @@ fn findings(
             features: Vec::new(),
         });
     }
+    // A band that may not exist on the source (ESXi 8.0 U2+ needs XSAVE; the source's data
+    // does not show it) proves no block: like an unknown destination release, it is unknown.
+    let band_may_not_exist = vm
+        .band_on_cpu
+        .as_ref()
+        .is_some_and(crate::esxi::VhwOnCpu::may_not_exist);
+    if band_may_not_exist
+        && let Some(why) = vm
+            .band_on_cpu
+            .as_ref()
+            .and_then(|b| b.condition(vm.host.as_deref().unwrap_or("the VM's host")))
+    {
+        let lo = vm.vhw_band.map_or(vm.vhw.unwrap_or(0), |b| b.0);
+        unknown.push(UnknownItem {
+            key: format!("vmx-{lo}"),
+            why: format!("VMs of this virtual hardware exist {why}"),
+            features: Vec::new(),
+        });
+    }
     Findings {
         unknown,
         vhw_block,
         admitted,
+        band_may_not_exist,
     }
 }
 
@@ -1306,7 +1330,8 @@ fn check_vm_prepared(
     });
     let mut unknown_on_destination = Vec::new();
     let f = findings(vm, prepared, Some(&mut unknown_on_destination));
-    let blocked = !missing.is_empty() || !f.admitted || f.vhw_block.is_some();
+    let blocked =
+        (!missing.is_empty() || !f.admitted || f.vhw_block.is_some()) && !f.band_may_not_exist;
     let verdict = verdict(!blocked, fully_checked(vm, dest, &f.unknown));
     let cat = catalogue();
     CheckReport {
