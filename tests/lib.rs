@@ -58,3 +58,18 @@ pub const MDCLEAR_HOSTS: [&str; 4] = [
     "examples/mdclear-cluster/esxi03.txt",
     "examples/mdclear-cluster/esxi04.txt",
 ];
+
+/// A request over fixture files (read relative to the repository root) with an optional EVC mode.
+pub fn request_of(files: &[String], evc: Option<&str>) -> evcalc::session::Request {
+    evcalc::session::Request {
+        inputs: files
+            .iter()
+            .map(|f| evcalc::session::OwnedSource {
+                name: f.clone(),
+                text: read(f),
+            })
+            .collect(),
+        evc: evc.map(str::to_string),
+        ..Default::default()
+    }
+}

@@ -8,17 +8,7 @@ use evcalc_tests::*;
 use std::collections::BTreeSet;
 
 fn request(files: &[String], evc: Option<&str>) -> session::Request {
-    session::Request {
-        inputs: files
-            .iter()
-            .map(|f| session::OwnedSource {
-                name: f.clone(),
-                text: read(f),
-            })
-            .collect(),
-        evc: evc.map(str::to_string),
-        ..Default::default()
-    }
+    request_of(files, evc)
 }
 
 /// Compares the two engines on one request; returns the number of classes.

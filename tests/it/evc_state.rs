@@ -12,17 +12,7 @@ use evcalc_tests::*;
 const HOST14: &str = "tests/data/real/govc/object.save-vmc-sddc";
 
 fn request(files: &[String], evc: Option<&str>) -> session::Request {
-    session::Request {
-        inputs: files
-            .iter()
-            .map(|f| session::OwnedSource {
-                name: f.clone(),
-                text: read(f),
-            })
-            .collect(),
-        evc: evc.map(str::to_string),
-        ..Default::default()
-    }
+    request_of(files, evc)
 }
 
 #[test]
