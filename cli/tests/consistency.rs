@@ -37,6 +37,14 @@ fn hosts(dir: &str) -> Vec<String> {
         .collect()
 }
 
+/// `evcalc SUBCOMMAND FILES... REST...` as an argument list.
+fn command<'a>(sub: &'a str, files: &'a [String], rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![sub];
+    args.extend(files.iter().map(String::as_str));
+    args.extend_from_slice(rest);
+    args
+}
+
 /// The remedy rules an answer's remedies name, in order.
 fn rules(remedies: &Value) -> Vec<String> {
     remedies
@@ -64,16 +72,18 @@ fn check_and_maintenance_name_the_same_cause_and_fix_for_each_mechanism() {
         ("mdclear-stale-masks", "evc-masks", "masks-hide"),
     ] {
         let files = hosts(dir);
-        let mut args = vec!["check"];
-        args.extend(files.iter().map(String::as_str));
-        args.extend([
-            "--from",
-            "esxi01",
-            "--to",
-            "esxi02",
-            "--evc",
-            "intel-haswell",
-        ]);
+        let args = command(
+            "check",
+            &files,
+            &[
+                "--from",
+                "esxi01",
+                "--to",
+                "esxi02",
+                "--evc",
+                "intel-haswell",
+            ],
+        );
         let c = json(&args);
         assert_eq!(c["outcome"], "blocked", "{dir}");
         let blocker = &c["blockers"][0];
@@ -82,9 +92,11 @@ fn check_and_maintenance_name_the_same_cause_and_fix_for_each_mechanism() {
         assert_eq!(blocker["remedy"], rule, "{dir}");
         assert_eq!(rules(&c["remedies"]), vec![rule.to_string()], "{dir}");
 
-        let mut args = vec!["maintenance"];
-        args.extend(files.iter().map(String::as_str));
-        args.extend(["--host", "esxi01", "--evc", "intel-haswell"]);
+        let args = command(
+            "maintenance",
+            &files,
+            &["--host", "esxi01", "--evc", "intel-haswell"],
+        );
         let m = json(&args);
         assert_eq!(m["outcome"], "blocked", "{dir}");
         assert_eq!(
@@ -99,9 +111,7 @@ fn check_and_maintenance_name_the_same_cause_and_fix_for_each_mechanism() {
             m["blockers"]
         );
 
-        let mut args = vec!["cluster"];
-        args.extend(files.iter().map(String::as_str));
-        args.extend(["--evc", "intel-haswell"]);
+        let args = command("cluster", &files, &["--evc", "intel-haswell"]);
         let k = json(&args);
         assert!(
             names_mdclear(&k["blockers"], absence, rule),
@@ -109,16 +119,18 @@ fn check_and_maintenance_name_the_same_cause_and_fix_for_each_mechanism() {
             k["blockers"]
         );
         // Human text: a host whose CPU has it is never described as having 0 alone.
-        let mut args = vec!["check"];
-        args.extend(files.iter().map(String::as_str));
-        args.extend([
-            "--from",
-            "esxi01",
-            "--to",
-            "esxi02",
-            "--evc",
-            "intel-haswell",
-        ]);
+        let args = command(
+            "check",
+            &files,
+            &[
+                "--from",
+                "esxi01",
+                "--to",
+                "esxi02",
+                "--evc",
+                "intel-haswell",
+            ],
+        );
         let text = String::from_utf8_lossy(&evcalc(&args).stdout).to_string();
         if absence == "masks-hide" {
             assert!(text.contains("0 (raw 1: its EVC masks hide it)"), "{text}");
@@ -140,9 +152,7 @@ fn admission_is_one_rule_in_the_class_table_and_plan_add() {
     std::fs::write(&copy, text).unwrap();
     let copy = copy.display().to_string();
 
-    let mut args = vec!["cluster"];
-    args.extend(files.iter().map(String::as_str));
-    args.extend(["--evc", "intel-haswell"]);
+    let args = command("cluster", &files, &["--evc", "intel-haswell"]);
     let k = json(&args);
     let i = k["hosts"]
         .as_array()
@@ -153,9 +163,11 @@ fn admission_is_one_rule_in_the_class_table_and_plan_add() {
     let class = k["hosts"][i]["class"].as_u64().unwrap() as usize;
     let table = k["classes"][class]["admission"]["admitted"].clone();
 
-    let mut args = vec!["plan"];
-    args.extend(files.iter().map(String::as_str));
-    args.extend(["--add", copy.as_str(), "--evc", "intel-haswell"]);
+    let args = command(
+        "plan",
+        &files,
+        &["--add", copy.as_str(), "--evc", "intel-haswell"],
+    );
     let p = json(&args);
     let added = &p["add"][0];
     assert_eq!(added["can_join"], table, "plan --add: {added}");
@@ -171,9 +183,11 @@ fn admission_is_one_rule_in_the_class_table_and_plan_add() {
 #[test]
 fn a_mistyped_only_key_is_a_usage_error_with_a_suggestion() {
     let files = hosts("mdclear-cluster");
-    let mut args = vec!["cluster"];
-    args.extend(files.iter().map(String::as_str));
-    args.extend(["--evc", "intel-haswell", "--only", "MDCLAER"]);
+    let mut args = command(
+        "cluster",
+        &files,
+        &["--evc", "intel-haswell", "--only", "MDCLAER"],
+    );
     let o = evcalc(&args);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);

@@ -1051,7 +1051,7 @@ pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>) -> Outcome<'h> {
                     available(dest, eff, key, mask),
                     dest,
                     eff,
-                    mask.then(|| MASK_WHY.to_string()),
+                    mask,
                 );
                 let i = list.len() as u32;
                 bucket.push(i);
@@ -1102,9 +1102,6 @@ pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(value)
 }
-
-/// Why a feature a per-VM EVC mask requires blocks a move.
-const MASK_WHY: &str = "its per-VM EVC mask requires it: the VM cannot power on or resume there";
 
 /// What a check finds besides the unmet requirements.
 struct Findings {
@@ -1289,16 +1286,18 @@ fn findings(
     }
 }
 
-/// Why a destination cannot run virtual hardware `vhw` (above its maximum).
+/// Why a destination cannot run virtual hardware `vhw` (above its maximum), in the words of
+/// [`crate::words::vhw_text`].
 fn vhw_block_text(vhw: u8, dest: &Host) -> String {
-    format!(
-        "vmx-{vhw} needs {} or later; {} runs {} (vmx-{} at most)",
-        crate::esxi::first_release_for(vhw),
-        dest.name,
-        dest.release
-            .map(|r| r.name())
-            .unwrap_or_else(|| "an older ESXi".to_string()),
-        dest.max_vhw.unwrap_or(0)
+    let release = dest.release.map(|r| r.name());
+    crate::words::vhw_text(
+        &VhwTooNew {
+            vm_hw: vhw,
+            destination_max: dest.max_vhw.unwrap_or(0),
+            needs_release: crate::esxi::first_release_for(vhw).to_string(),
+        },
+        &dest.name,
+        release.as_deref(),
     )
 }
 
@@ -1325,7 +1324,7 @@ fn check_vm_prepared(
             available(dest, eff, key, mask),
             dest,
             eff,
-            mask.then(|| MASK_WHY.to_string()),
+            mask,
         ))
     });
     let mut unknown_on_destination = Vec::new();
@@ -1397,7 +1396,7 @@ pub fn missing_requirements(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> Vec<Mi
             available(dest, &eff, key, mask),
             dest,
             &eff,
-            mask.then(|| MASK_WHY.to_string()),
+            mask,
         ))
     });
     out
@@ -1533,10 +1532,9 @@ fn missing_entry(
     available: u64,
     dest: &Host,
     eff: &exposure::Effective,
-    why: Option<String>,
+    per_vm_mask: bool,
 ) -> Missing {
     let raw_available = dest.knows(&key).then(|| dest.caps.value(&key));
-    let per_vm_mask = why.is_some();
     let absence = match (&key, raw_available, eff.basis) {
         _ if per_vm_mask => Some(Absence::PerVmMask),
         (Key::Known(_), None, _) => Some(Absence::RawNotShown),

@@ -117,11 +117,6 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
 
 use super::Output;
 
-/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled".
-fn evc_text(a: &ClusterAnswer, modes: &ModeCatalogue) -> String {
-    super::evc_text(&a.evc, modes)
-}
-
 /// `s` cut to `n` characters, the last one `…`, when it is longer.
 fn clip(s: &str, n: usize) -> String {
     if width(s) <= n {
@@ -237,7 +232,7 @@ fn render(
             )
         )
     );
-    buf.push_str(&field(2, "EVC mode", LW, &evc_text(a, modes)));
+    buf.push_str(&field(2, "EVC mode", LW, &super::evc_text(&a.evc, modes)));
     let common = a
         .max_common_evc_mode
         .as_deref()
