@@ -428,9 +428,10 @@ fn main() -> ExitCode {
             // `--json` promises JSON on stdout for every error, usage errors included.
             if args.iter().skip(1).any(|a| a == "--json") {
                 let message = clap_message(&e);
-                let text = serde_json::to_string_pretty(
-                    &serde_json::json!({ "errors": [{ "message": message }] }),
-                )
+                let text = serde_json::to_string_pretty(&evcalc::app::ErrorAnswer::new(
+                    None,
+                    vec![evcalc::app::ErrorItem::usage(message)],
+                ))
                 .unwrap_or_default();
                 let _ = write_stdout(&format!("{text}\n"));
             } else if nagios_in_args(&args) {
@@ -501,7 +502,7 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
         Err(fail) => {
-            commands::report_failure(&fail, &ctx, &err_style);
+            commands::report_failure(&fail, &ctx, &err_style, Some(question_of(&cli.command)));
             if nagios {
                 let all: Vec<String> = match &fail {
                     inputs::Fail::Usage(msg) => vec![msg.clone()],
@@ -520,6 +521,20 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit_codes.map(2))
         }
+    }
+}
+
+/// The contract's name of the question a command asks.
+fn question_of(command: &Command) -> evcalc::app::Question {
+    use evcalc::app::Question;
+    match command {
+        Command::Host(_) => Question::Host,
+        Command::Vm(_) => Question::Vm,
+        Command::Modes(_) => Question::Modes,
+        Command::Check(_) => Question::Check,
+        Command::Cluster(_) => Question::Cluster,
+        Command::Maintenance(_) => Question::Maintenance,
+        Command::Plan(_) => Question::Plan,
     }
 }
 
@@ -557,6 +572,7 @@ fn nagios_status(
         Command::Maintenance(_) => "maintenance",
         Command::Plan(_) => "plan",
     };
+
     if args.iter().skip(1).any(|a| read_once(a)) {
         return nagios::generic(question, code);
     }

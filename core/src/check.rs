@@ -738,29 +738,10 @@ pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
     }
 }
 
-/// Checks a VM against a destination host under the destination's cluster EVC setting `evc`:
-/// its requirements against the destination's EVC-effective capabilities, its per-VM masks, and
-/// its virtual hardware version against the destination ESXi's maximum.
-pub fn check_vm(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
-    check_vm_with(vm, dest, evc, true)
-}
-
-/// [`check_vm`] without the list of the VM's requirements (`requirements` is empty): the same
-/// verdict, blockers and unknowns, for the matrix and maintenance plans, where the list would
-/// repeat the VM's own requirements once per destination.
-pub fn check_vm_brief(vm: &Vm, dest: &Host, evc: EvcSetting<'_>) -> CheckReport {
-    check_vm_with(vm, dest, evc, false)
-}
-
-fn check_vm_with(vm: &Vm, dest: &Host, evc: EvcSetting<'_>, detail: bool) -> CheckReport {
-    check_vm_prepared(vm, &Prepared::of(dest, evc), evc, detail)
-}
-
 /// What a check reads of a destination that does not depend on the VM: its EVC-effective
 /// capabilities and its admission to the cluster's mode. Plans checking many VMs against the
 /// same destinations prepare each destination once ([`Prepared::of`]) and check with
-/// [`check_vm_on`] / [`check_vm_brief_on`]: the same reports as [`check_vm`] / [`check_vm_brief`];
-/// or with [`check_outcome`], which shares the unmet-requirement entries between VMs.
+/// [`check_outcome`], which shares the unmet-requirement entries between VMs.
 #[derive(Debug, Clone)]
 pub struct Prepared<'h> {
     dest: &'h Host,
@@ -793,6 +774,14 @@ impl<'h> Prepared<'h> {
     pub fn host(&self) -> &'h Host {
         self.dest
     }
+    /// The destination's admission to the cluster's EVC mode (`None`: EVC disabled).
+    pub fn admission(&self) -> Option<&Admission> {
+        self.admission.as_ref()
+    }
+    /// What the destination's EVC-effective capabilities were read from.
+    pub fn basis(&self) -> exposure::Basis {
+        self.eff.basis
+    }
 }
 
 /// The unmet-requirement entries of a prepared destination: (requirement, from a per-VM mask,
@@ -803,22 +792,10 @@ struct Entries {
     index: rustc_hash::FxHashMap<u64, Vec<u32>>,
 }
 
-/// [`check_vm`] on a prepared destination (`prepared` must be `Prepared::of(dest, evc)` for
-/// the same `evc`): the same report.
-pub fn check_vm_on(vm: &Vm, prepared: &Prepared<'_>, evc: EvcSetting<'_>) -> CheckReport {
-    check_vm_prepared(vm, prepared, evc, true)
-}
-
-/// [`check_vm_brief`] on a prepared destination: the same report.
-pub fn check_vm_brief_on(vm: &Vm, prepared: &Prepared<'_>, evc: EvcSetting<'_>) -> CheckReport {
-    check_vm_prepared(vm, prepared, evc, false)
-}
-
 /// The outcome of one check, as a plan over many VMs keeps it: what contract v2 reports of a
 /// destination (verdict, blockers, open points, admission, band), with the destination's name
 /// borrowed and its unmet-requirement entries shared between the VMs checked against the same
-/// [`Prepared`] destination. [`Outcome::of_report`] makes one from a [`CheckReport`]; every field
-/// is the report's (`not_admitted` = `admission.admitted == Some(false)`).
+/// [`Prepared`] destination (`not_admitted` = the destination's `admission.admitted == Some(false)`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome<'h> {
     /// The destination's name.
@@ -837,170 +814,52 @@ pub struct Outcome<'h> {
 }
 
 impl<'h> Outcome<'h> {
-    /// The outcome a report states (`to` names its destination).
-    pub fn of_report(report: CheckReport, to: &'h str) -> Outcome<'h> {
-        let not_admitted = PlanCheck::not_admitted(&report);
-        Outcome {
-            to,
-            verdict: report.verdict,
-            missing: report
-                .missing
-                .into_iter()
-                .map(std::sync::Arc::new)
-                .collect(),
-            unknown: report.unknown,
-            vhw_blocker: report.vhw_blocker.map(Into::into),
-            destination_max_vhw: report.destination_max_vhw,
-            vhw: report.vhw,
-            vhw_band: report.vhw_band,
-            not_admitted,
-        }
-    }
-}
-
-/// What a maintenance plan reads of one check: a version-1 [`CheckReport`], or an [`Outcome`]
-/// (the plans of contract v2). The plan's grouping, verdicts, story and remedies read nothing else.
-pub trait PlanCheck {
-    fn verdict(&self) -> Verdict;
-    fn set_verdict(&mut self, verdict: Verdict);
     /// The destination's name.
-    fn to(&self) -> &str;
+    pub fn to(&self) -> &str {
+        self.to
+    }
     /// The unmet requirements, in order.
-    fn missing_entries(&self) -> impl Iterator<Item = &Missing>;
-    fn missing_count(&self) -> usize;
-    fn unknown(&self) -> &[UnknownItem];
-    /// Why the destination cannot run the VM's virtual hardware version.
-    fn vhw_text(&self) -> Option<&str>;
-    fn vhw(&self) -> Option<u8>;
-    fn vhw_band(&self) -> Option<(u8, u8)>;
-    /// The destination cannot be admitted to the cluster's EVC mode.
-    fn not_admitted(&self) -> bool;
-    /// Names the VM (or VM group) the check is for, where the check carries the name.
-    fn name_vm(&mut self, name: &str);
-    fn set_vhw_band(&mut self, band: (u8, u8));
-
+    pub fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
+        self.missing.iter().map(|m| &**m)
+    }
     /// The canonical keys of the unmet requirements, in order.
-    fn missing_keys(&self) -> impl Iterator<Item = &str> {
+    pub fn missing_keys(&self) -> impl Iterator<Item = &str> {
         self.missing_entries().map(|m| m.canonical_key.as_str())
     }
-    /// [`PlanCheck::missing_keys`], each with an identity, the entry's address: entries of the
-    /// same identity are the same (feature, destination), so a pass over a plan's checks can
-    /// skip them (an [`Outcome`]'s entries are shared; a report's are each its own).
-    fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.missing_entries()
-            .map(|m| (m as *const Missing as usize, m.canonical_key.as_str()))
+    /// [`Outcome::missing_keys`], each with an identity, the shared entry's address: entries of
+    /// the same identity are the same (feature, destination), so a pass over a plan's checks can
+    /// skip them.
+    pub fn missing_idents(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.missing
+            .iter()
+            .map(|m| (std::sync::Arc::as_ptr(m) as usize, m.canonical_key.as_str()))
     }
-    fn has_missing(&self) -> bool {
-        self.missing_count() > 0
+    /// Whether a requirement is unmet.
+    pub fn has_missing(&self) -> bool {
+        !self.missing.is_empty()
     }
-    fn has_vhw_blocker(&self) -> bool {
-        self.vhw_text().is_some()
+    /// Whether the destination's ESXi cannot run the VM's virtual hardware version.
+    pub fn has_vhw_blocker(&self) -> bool {
+        self.vhw_blocker.is_some()
     }
-    /// The highest virtual hardware version the destination's ESXi runs, when shown.
-    fn destination_max_vhw(&self) -> Option<u8>;
     /// The virtual hardware blocker as a blocking entry (typed: [`VhwTooNew`]).
-    fn vhw_entry(&self) -> Option<Missing> {
-        self.vhw_text().map(|t| {
+    pub fn vhw_entry(&self) -> Option<Missing> {
+        self.vhw_blocker.as_deref().map(|t| {
             vhw_missing(
                 t,
-                self.vhw().unwrap_or(0),
-                self.destination_max_vhw().unwrap_or(0),
+                self.vhw.unwrap_or(0),
+                self.destination_max_vhw.unwrap_or(0),
             )
         })
     }
 }
 
-impl PlanCheck for CheckReport {
-    fn verdict(&self) -> Verdict {
-        self.verdict
-    }
-    fn set_verdict(&mut self, verdict: Verdict) {
-        self.verdict = verdict;
-        self.compatible = verdict == Verdict::Compatible;
-    }
-    fn to(&self) -> &str {
-        &self.to
-    }
-    fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
-        self.missing.iter()
-    }
-    fn missing_count(&self) -> usize {
-        self.missing.len()
-    }
-    fn unknown(&self) -> &[UnknownItem] {
-        &self.unknown
-    }
-    fn vhw_text(&self) -> Option<&str> {
-        self.vhw_blocker.as_deref()
-    }
-    fn destination_max_vhw(&self) -> Option<u8> {
-        self.destination_max_vhw
-    }
-    fn vhw(&self) -> Option<u8> {
-        self.vhw
-    }
-    fn vhw_band(&self) -> Option<(u8, u8)> {
-        self.vhw_band
-    }
-    fn not_admitted(&self) -> bool {
-        self.admission
-            .as_ref()
-            .is_some_and(|a| a.admitted == Some(false))
-    }
-    fn name_vm(&mut self, name: &str) {
-        self.vm.clear();
-        self.vm.push_str(name);
-    }
-    fn set_vhw_band(&mut self, band: (u8, u8)) {
-        self.vhw_band = Some(band);
-    }
-}
-
-impl PlanCheck for Outcome<'_> {
-    fn verdict(&self) -> Verdict {
-        self.verdict
-    }
-    fn set_verdict(&mut self, verdict: Verdict) {
-        self.verdict = verdict;
-    }
-    fn to(&self) -> &str {
-        self.to
-    }
-    /// The shared entries: an entry's address is its `Arc`'s.
-    fn missing_entries(&self) -> impl Iterator<Item = &Missing> {
-        self.missing.iter().map(|m| &**m)
-    }
-    fn missing_count(&self) -> usize {
-        self.missing.len()
-    }
-    fn unknown(&self) -> &[UnknownItem] {
-        &self.unknown
-    }
-    fn vhw_text(&self) -> Option<&str> {
-        self.vhw_blocker.as_deref()
-    }
-    fn destination_max_vhw(&self) -> Option<u8> {
-        self.destination_max_vhw
-    }
-    fn vhw(&self) -> Option<u8> {
-        self.vhw
-    }
-    fn vhw_band(&self) -> Option<(u8, u8)> {
-        self.vhw_band
-    }
-    fn not_admitted(&self) -> bool {
-        self.not_admitted
-    }
-    fn name_vm(&mut self, _name: &str) {}
-    fn set_vhw_band(&mut self, band: (u8, u8)) {
-        self.vhw_band = Some(band);
-    }
-}
-
-/// [`check_vm_brief_on`] as an [`Outcome`] (the cluster's EVC setting is the one `prepared` was
-/// made for): the same verdict, unmet requirements (shared
-/// entries), open points and virtual hardware blocker, without the report's copies of names,
-/// mode and admission. The check of a plan over thousands of VMs (`docs/performance.md`).
+/// The engine's one check: can `vm` move to the prepared destination under the EVC setting
+/// `prepared` was made for? Its requirements against the destination's EVC-effective
+/// capabilities, its per-VM masks, its virtual hardware version against the destination ESXi's
+/// maximum, and the destination's admission: the verdict, the unmet requirements (entries
+/// shared between VMs checked against the same destination), the open points and the virtual
+/// hardware blocker. The check of a plan over thousands of VMs (`docs/performance.md`).
 pub fn check_outcome<'h>(vm: &Vm, prepared: &Prepared<'h>) -> Outcome<'h> {
     let dest = prepared.dest;
     let eff = &prepared.eff;
@@ -1307,72 +1166,34 @@ fn fully_checked(vm: &Vm, dest: &Host, unknown: &[UnknownItem]) -> bool {
     unknown.is_empty() && !(dest.is_fragment() && vm.requirements.all.is_empty() && vm.from_input)
 }
 
-fn check_vm_prepared(
-    vm: &Vm,
-    prepared: &Prepared<'_>,
-    evc: EvcSetting<'_>,
-    detail: bool,
-) -> CheckReport {
-    let dest = prepared.dest;
-    let eff = &prepared.eff;
-    let mut missing = Vec::new();
-    unmet(vm, dest, eff, |key, written, requirement, mask| {
-        missing.push(missing_entry(
-            key.clone(),
-            written,
-            requirement,
-            available(dest, eff, key, mask),
-            dest,
-            eff,
-            mask,
-        ))
-    });
-    let mut unknown_on_destination = Vec::new();
-    let f = findings(vm, prepared, Some(&mut unknown_on_destination));
-    let blocked =
-        (!missing.is_empty() || !f.admitted || f.vhw_block.is_some()) && !f.band_may_not_exist;
-    let verdict = verdict(!blocked, fully_checked(vm, dest, &f.unknown));
+/// The requirements of `vm` a check reads, as written: its `featureRequirement` list, then the
+/// features its per-VM EVC masks require (`Val:1`) that the list does not name.
+pub fn checked_requirements(vm: &Vm) -> Vec<CheckedRequirement> {
     let cat = catalogue();
-    CheckReport {
-        vm: vm.name.clone(),
-        to: dest.name.clone(),
-        evc_mode: evc.key(),
-        compatible: verdict == Verdict::Compatible,
-        verdict,
-        missing,
-        admission: prepared.admission.clone(),
-        unknown_on_destination,
-        unknown: f.unknown,
-        vhw_blocker: f.vhw_block.map(|v| vhw_block_text(v, dest)),
-        destination_max_vhw: dest.max_vhw,
-        vhw: vm.vhw,
-        vhw_from: vm.vhw_from,
-        vhw_band: vm.vhw_band,
-        guest_os: vm.guest_id.clone(),
-        per_vm_what_if: vm.per_vm_what_if.clone(),
-        basis: eff.basis,
-        requirements: if !detail {
-            Vec::new()
-        } else {
-            vm.requirements
-                .all
+    vm.requirements
+        .all
+        .iter()
+        .map(|r| CheckedRequirement {
+            key: r.written.clone(),
+            required: requirement_text(r.requirement),
+        })
+        .chain(
+            vm.mask_required
+                .difference(vm.requirements.required_features())
                 .iter()
-                .map(|r| CheckedRequirement {
-                    key: r.written.clone(),
-                    required: requirement_text(r.requirement),
-                })
-                .chain(
-                    vm.mask_required
-                        .difference(vm.requirements.required_features())
-                        .iter()
-                        .map(|id| CheckedRequirement {
-                            key: cat.def(id).key.clone(),
-                            required: "Bool:Min:1 (per-VM EVC mask)".to_string(),
-                        }),
-                )
-                .collect()
-        },
-    }
+                .map(|id| CheckedRequirement {
+                    key: cat.def(id).key.clone(),
+                    required: "Bool:Min:1 (per-VM EVC mask)".to_string(),
+                }),
+        )
+        .collect()
+}
+
+/// The requirements of `vm` that a fragmentary destination's data does not show (not judged).
+pub fn unjudged_on(vm: &Vm, prepared: &Prepared<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    findings(vm, prepared, Some(&mut out));
+    out
 }
 
 fn verdict(nothing_blocks: bool, fully_checked: bool) -> Verdict {
@@ -1883,52 +1704,6 @@ fn host_list_flat(names: &[String]) -> String {
     parts.join(", ")
 }
 
-/// The N×N matrix: can a VM powered on on the row host move to the column host?
-/// Without a given vHW each row host's VMs are checked per band of virtual hardware versions;
-/// a cell is the worst proven answer over its bands (blocked, else unknown, else compatible).
-pub fn matrix(hosts: &[Host], evc: EvcSetting<'_>, per_vm: Option<&EvcMode>) -> Vec<MatrixRow> {
-    matrix_at(hosts, evc, per_vm, None)
-}
-
-/// [`matrix`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
-pub(crate) fn matrix_at(
-    hosts: &[Host],
-    evc: EvcSetting<'_>,
-    per_vm: Option<&EvcMode>,
-    vhw: Option<u8>,
-) -> Vec<MatrixRow> {
-    let mut breaks: Vec<u8> = hosts.iter().filter_map(|h| h.max_vhw).collect();
-    breaks.sort_unstable();
-    breaks.dedup();
-    hosts
-        .iter()
-        .map(|from| {
-            let vms = power_on_bands(from, evc, per_vm, vhw, &breaks);
-            let cells = hosts
-                .iter()
-                .map(|to| {
-                    if std::ptr::eq(from, to) {
-                        return MatrixCell {
-                            to: to.name.clone(),
-                            compatible: true,
-                            verdict: Verdict::Compatible,
-                            missing: Vec::new(),
-                            destination_not_admitted: false,
-                            unknown: Vec::new(),
-                            bands: Vec::new(),
-                        };
-                    }
-                    matrix_cell(&vms, to, evc)
-                })
-                .collect();
-            MatrixRow {
-                from: from.name.clone(),
-                cells,
-            }
-        })
-        .collect()
-}
-
 /// The power-on bands a matrix row checks: the VMs powered on on `from`, per band of virtual
 /// hardware versions that the destinations' ESXi releases split (`hosts`), or of `vhw` alone.
 pub(crate) fn row_vms(
@@ -1944,16 +1719,10 @@ pub(crate) fn row_vms(
     power_on_bands(from, evc, per_vm, vhw, &breaks)
 }
 
-/// One matrix cell: can the VMs of a row (see [`row_vms`]) move to `to`? `to` may be a host
-/// identical to the row host (two members of one host class): then the cell is computed, not
-/// assumed.
-pub(crate) fn matrix_cell(vms: &[Vm], to: &Host, evc: EvcSetting<'_>) -> MatrixCell {
-    let checks: Vec<CheckReport> = vms.iter().map(|vm| check_vm_brief(vm, to, evc)).collect();
-    cell_of(to, &checks)
-}
-
-/// [`matrix_cell`] on a prepared destination, and the per-band checks it was folded from
-/// ([`check_outcome`], one per VM): the class matrix prepares each column once.
+/// One matrix cell: can the VMs of a row (see [`row_vms`]) move to the prepared destination?
+/// Also the per-band checks it was folded from ([`check_outcome`], one per VM): the class
+/// matrix prepares each column once. The destination may be a host identical to the row host
+/// (two members of one host class): then the cell is computed, not assumed.
 pub(crate) fn matrix_cell_outcomes<'h>(
     vms: &[Vm],
     to: &Prepared<'h>,
@@ -1963,8 +1732,8 @@ pub(crate) fn matrix_cell_outcomes<'h>(
 }
 
 /// Folds the per-band checks of one (from, to) pair into a matrix cell.
-fn cell_of<C: PlanCheck>(to: &Host, checks: &[C]) -> MatrixCell {
-    let verdict = worst(checks.iter().map(|c| c.verdict()));
+fn cell_of(to: &Host, checks: &[Outcome<'_>]) -> MatrixCell {
+    let verdict = worst(checks.iter().map(|c| c.verdict));
     let mut missing: Vec<Missing> = Vec::new();
     let mut unknown: Vec<UnknownItem> = Vec::new();
     let mut not_admitted = false;
@@ -1974,41 +1743,41 @@ fn cell_of<C: PlanCheck>(to: &Host, checks: &[C]) -> MatrixCell {
                 missing.push(m.clone());
             }
         }
-        for u in c.unknown() {
+        for u in &c.unknown {
             if !unknown.iter().any(|x| x.key == u.key) {
                 unknown.push(u.clone());
             }
         }
-        if let Some(v) = c.vhw_text()
+        if let Some(v) = c.vhw_blocker.as_deref()
             && !unknown.iter().any(|x| x.why == *v)
-            && !missing.iter().any(|m| m.key.starts_with("vmx-"))
+            && !missing.iter().any(|m| m.vhw_too_new.is_some())
         {
             missing.push(vhw_missing(
                 v,
-                c.vhw().unwrap_or(0),
-                c.destination_max_vhw().unwrap_or(0),
+                c.vhw.unwrap_or(0),
+                c.destination_max_vhw.unwrap_or(0),
             ));
         }
-        not_admitted |= c.not_admitted();
+        not_admitted |= c.not_admitted;
     }
     let differ = checks.len() > 1
         && checks.iter().any(|c| {
-            c.verdict() != checks[0].verdict() || c.missing_count() != checks[0].missing_count()
+            c.verdict != checks[0].verdict || c.missing.len() != checks[0].missing.len()
         });
     let bands = if differ {
         checks
             .iter()
             .map(|c| BandCell {
-                vhw_from: c.vhw_band().map_or(MIN_VHW, |b| b.0),
-                vhw_to: c.vhw_band().map_or(MAX_VHW, |b| b.1),
-                verdict: c.verdict(),
+                vhw_from: c.vhw_band.map_or(MIN_VHW, |b| b.0),
+                vhw_to: c.vhw_band.map_or(MAX_VHW, |b| b.1),
+                verdict: c.verdict,
                 missing: c
                     .missing_keys()
                     .map(str::to_string)
                     .chain(
-                        c.vhw_text()
+                        c.vhw_blocker.as_deref()
                             .iter()
-                            .map(|_| format!("vmx-{}", c.vhw().unwrap_or(0))),
+                            .map(|_| format!("vmx-{}", c.vhw.unwrap_or(0))),
                     )
                     .collect(),
             })
@@ -2058,90 +1827,12 @@ pub fn worst(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
     })
 }
 
-/// The whole cluster report.
-/// Above this many hosts the cluster report leaves the N×N matrix out (it grows with the square
-/// of the hosts: 2,000 hosts are 4 million cells) and says so in `matrix_omitted`; use
-/// [`matrix`] on a subset, or [`check_vm`] / [`meets_requirements`] pair by pair.
+/// Above this many host classes the cluster answer leaves the matrix out (it grows with the
+/// square of the classes) and says so in `matrix_omitted`; check pairs of hosts instead.
 pub const MAX_MATRIX_HOSTS: usize = 2_000;
-
-pub fn cluster_report(
-    hosts: &[Host],
-    evc: EvcSetting<'_>,
-    per_vm: Option<&EvcMode>,
-    modes: &ModeCatalogue,
-) -> ClusterReport {
-    cluster_report_at(hosts, evc, per_vm, None, modes)
-}
-
-/// [`cluster_report`] for VMs of one virtual hardware version (`Some`), or per band (`None`).
-pub(crate) fn cluster_report_at(
-    hosts: &[Host],
-    evc: EvcSetting<'_>,
-    per_vm: Option<&EvcMode>,
-    vhw: Option<u8>,
-    modes: &ModeCatalogue,
-) -> ClusterReport {
-    let common = max_common_mode(hosts, modes);
-    let (matrix, matrix_omitted) = if hosts.len() > MAX_MATRIX_HOSTS {
-        (
-            Vec::new(),
-            Some(format!(
-                "{} hosts: the vMotion matrix is left out above {MAX_MATRIX_HOSTS} hosts (it grows with the square of the hosts); check pairs or smaller groups of hosts",
-                hosts.len()
-            )),
-        )
-    } else {
-        (matrix_at(hosts, evc, per_vm, vhw), None)
-    };
-    let drift = drift(hosts, evc);
-    let outcome = if matrix_omitted.is_some() {
-        // Without the matrix, drift that blocks vMotion is a proven blocker; else unproven.
-        if drift.iter().any(|d| d.blocks_vmotion) {
-            Verdict::Blocked
-        } else {
-            Verdict::Unknown
-        }
-    } else {
-        worst(
-            matrix
-                .iter()
-                .flat_map(|r| r.cells.iter().map(|c| c.verdict)),
-        )
-    };
-    ClusterReport {
-        patch_era: exposure::findings(hosts, evc),
-        outcome,
-        hosts: hosts.iter().map(|h| host_report(h, modes)).collect(),
-        max_common_evc_mode: common.map(|m| m.key.clone()),
-        evc_mode: evc.key(),
-        per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
-        admissions: evc
-            .mode()
-            .map(|m| hosts.iter().map(|h| admission(h, m)).collect())
-            .unwrap_or_default(),
-        drift,
-        matrix,
-        matrix_omitted,
-        modes_source: modes.source.clone(),
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Maintenance
-
-/// Plans the evacuation of `host_name`: every VM on it (the given VMs, or else "any VM powered
-/// on on it", per band of virtual hardware versions), their possible destinations, the
-/// blockers and the remedies ranked by disruption.
-pub fn maintenance(
-    hosts: &[Host],
-    host_name: &str,
-    vms: &[Vm],
-    evc: EvcSetting<'_>,
-    per_vm: Option<&EvcMode>,
-    modes: &ModeCatalogue,
-) -> Result<MaintenanceReport, NoSuchHost> {
-    maintenance_at(hosts, host_name, vms, evc, per_vm, None, modes)
-}
 
 /// A host name that names none of the loaded hosts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
@@ -2153,68 +1844,44 @@ pub struct NoSuchHost {
     pub hosts: Vec<String>,
 }
 
-/// [`maintenance`] with the virtual hardware version of "any VM" given (`None`: per band).
-pub fn maintenance_at(
-    hosts: &[Host],
-    host_name: &str,
-    vms: &[Vm],
-    evc: EvcSetting<'_>,
-    per_vm: Option<&EvcMode>,
-    vhw: Option<u8>,
-    modes: &ModeCatalogue,
-) -> Result<MaintenanceReport, NoSuchHost> {
-    let source = hosts
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case(host_name))
-        .ok_or_else(|| NoSuchHost {
-            name: host_name.to_string(),
-            hosts: hosts.iter().map(|h| h.name.clone()).collect(),
-        })?;
-    let destinations: Vec<&Host> = hosts.iter().filter(|h| !std::ptr::eq(*h, source)).collect();
-    Ok(maintenance_from(
-        hosts,
-        source,
-        &destinations,
-        vms,
-        evc,
-        per_vm,
-        vhw,
-        modes,
-    ))
+/// The checks of one VM, or of a group of VMs with identical requirements, against every
+/// destination of a maintenance plan.
+#[derive(Debug, Clone)]
+pub struct VmPlan<'h> {
+    /// The VM, or for a group "app01 and 156 other VMs with the same CPU requirements".
+    pub vm: String,
+    /// Every VM this plan covers.
+    pub vms: Vec<String>,
+    /// The requirements are a real VM's (its dump), not computed for "any VM powered on there".
+    pub real_vm: bool,
+    /// `input` or how the requirements were computed.
+    pub requirements_from: String,
+    /// compatible (a proven destination), blocked (every destination blocked), unknown.
+    pub verdict: Verdict,
+    /// One check per destination, in the plan's destination order.
+    pub destinations: Vec<Outcome<'h>>,
 }
 
-/// [`maintenance_at`] with the source host and its destinations given: the class engine plans
-/// one representative per host class (`crate::classes`), with a second member of the source's
-/// class among the destinations when it has one.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn maintenance_from(
-    hosts: &[Host],
-    source: &Host,
-    destinations: &[&Host],
-    vms: &[Vm],
-    evc: EvcSetting<'_>,
-    per_vm: Option<&EvcMode>,
-    vhw: Option<u8>,
-    modes: &ModeCatalogue,
-) -> MaintenanceReport {
-    maintenance_with(
-        hosts,
-        source,
-        destinations,
-        &vms.iter().collect::<Vec<_>>(),
-        evc,
-        per_vm,
-        vhw,
-        modes,
-        &mut |vm, _, d| check_vm(vm, d, evc),
-    )
+/// The engine's maintenance plan of one host: every VM group's checks, the plan's outcome, its
+/// sentence and its remedies. `app` interns it into contract v2's `MaintenancePlan`.
+#[derive(Debug, Clone)]
+pub struct Evacuation<'h> {
+    /// The source host's name (or class label).
+    pub host: String,
+    /// compatible (evacuable), blocked (some VM has no destination), unknown (not provable).
+    pub outcome: Verdict,
+    /// One sentence, e.g. "esxi01 cannot be evacuated: …".
+    pub verdict: String,
+    pub vms: Vec<VmPlan<'h>>,
+    pub remedies: Vec<Remedy>,
 }
 
-/// [`maintenance_from`] with the checks supplied by the caller: `check(vm, d, destination)` must
-/// answer what [`check_vm`] or [`check_vm_brief`] answers for `vm` on `destinations[d]` (the
-/// class engine hands over the checks its matrix already made).
+/// Plans the evacuation of `source` to `destinations`: every VM on it (the given VMs, or else
+/// "any VM powered on on it", per band of virtual hardware versions), with the checks supplied
+/// by the caller: `check(vm, d, destination)` answers [`check_outcome`] for `vm` on
+/// `destinations[d]` (the class engine hands over the checks its matrix already made).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn maintenance_checked<C: PlanCheck>(
+pub(crate) fn maintenance_checked<'h>(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -2223,8 +1890,8 @@ pub(crate) fn maintenance_checked<C: PlanCheck>(
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
     modes: &ModeCatalogue,
-    check: &mut dyn FnMut(&Vm, usize, &Host) -> C,
-) -> MaintenanceReport<C> {
+    check: &mut dyn FnMut(&Vm, usize, &Host) -> Outcome<'h>,
+) -> Evacuation<'h> {
     maintenance_with(
         hosts,
         source,
@@ -2239,7 +1906,7 @@ pub(crate) fn maintenance_checked<C: PlanCheck>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn maintenance_with<C: PlanCheck>(
+fn maintenance_with<'h>(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
@@ -2248,8 +1915,8 @@ fn maintenance_with<C: PlanCheck>(
     per_vm: Option<&EvcMode>,
     vhw: Option<u8>,
     modes: &ModeCatalogue,
-    check: &mut dyn FnMut(&Vm, usize, &Host) -> C,
-) -> MaintenanceReport<C> {
+    check: &mut dyn FnMut(&Vm, usize, &Host) -> Outcome<'h>,
+) -> Evacuation<'h> {
     let synthetic;
     let vms: Vec<&Vm> = if vms.is_empty() {
         let mut breaks: Vec<u8> = destinations.iter().filter_map(|h| h.max_vhw).collect();
@@ -2284,19 +1951,14 @@ fn maintenance_with<C: PlanCheck>(
                 n - 1
             ),
         };
-        let mut dests: Vec<C> = destinations
+        let dests: Vec<Outcome<'h>> = destinations
             .iter()
             .enumerate()
             .map(|(i, d)| check(vm, i, d))
             .collect();
-        if names.len() > 1 {
-            for d in &mut dests {
-                d.name_vm(&label);
-            }
-        }
-        let verdict = if dests.iter().any(|d| d.verdict() == Verdict::Compatible) {
+        let verdict = if dests.iter().any(|d| d.verdict == Verdict::Compatible) {
             Verdict::Compatible
-        } else if dests.iter().any(|d| d.verdict() == Verdict::Unknown) {
+        } else if dests.iter().any(|d| d.verdict == Verdict::Unknown) {
             Verdict::Unknown
         } else {
             Verdict::Blocked
@@ -2304,32 +1966,33 @@ fn maintenance_with<C: PlanCheck>(
         plans.push(VmPlan {
             vm: label,
             vms: names,
+            real_vm: vm.from_input,
             requirements_from: if vm.from_input {
                 "input".to_string()
             } else {
                 format!("computed: powered on on {}", source.name)
             },
-            can_move: verdict == Verdict::Compatible,
             verdict,
             destinations: dests,
         });
     }
     // Computed VMs of adjacent vHW bands with the same answer everywhere are one plan.
-    let mut merged: Vec<VmPlan<C>> = Vec::new();
+    let mut merged: Vec<VmPlan<'h>> = Vec::new();
     for plan in plans {
-        let same = |a: &VmPlan<C>, b: &VmPlan<C>| {
+        let same = |a: &VmPlan<'h>, b: &VmPlan<'h>| {
             a.requirements_from == b.requirements_from
-                && !a.requirements_from.starts_with("input")
+                && !a.real_vm
+                && !b.real_vm
                 && a.verdict == b.verdict
                 && a.destinations.len() == b.destinations.len()
                 && a.destinations.iter().zip(&b.destinations).all(|(x, y)| {
-                    x.verdict() == y.verdict()
+                    x.verdict == y.verdict
                         && x.has_vhw_blocker() == y.has_vhw_blocker()
                         && x.missing_keys().eq(y.missing_keys())
-                        && x.unknown()
+                        && x.unknown
                             .iter()
                             .map(|u| &u.key)
-                            .eq(y.unknown().iter().map(|u| &u.key))
+                            .eq(y.unknown.iter().map(|u| &u.key))
                 })
         };
         match merged.last_mut() {
@@ -2337,12 +2000,12 @@ fn maintenance_with<C: PlanCheck>(
                 let lo = last
                     .destinations
                     .first()
-                    .and_then(|d| d.vhw_band())
+                    .and_then(|d| d.vhw_band)
                     .map(|b| b.0);
                 let hi = plan
                     .destinations
                     .first()
-                    .and_then(|d| d.vhw_band())
+                    .and_then(|d| d.vhw_band)
                     .map(|b| b.1);
                 if let (Some(lo), Some(hi)) = (lo, hi) {
                     let top = source.max_vhw.unwrap_or(MAX_VHW);
@@ -2355,8 +2018,7 @@ fn maintenance_with<C: PlanCheck>(
                     last.vm.clone_from(&name);
                     last.vms = vec![name.clone()];
                     for d in &mut last.destinations {
-                        d.name_vm(&name);
-                        d.set_vhw_band((lo, hi));
+                        d.vhw_band = Some((lo, hi));
                     }
                 }
             }
@@ -2442,11 +2104,8 @@ fn maintenance_with<C: PlanCheck>(
             }
         )
     };
-    MaintenanceReport {
+    Evacuation {
         host: source.name.clone(),
-        evc_mode: evc.key(),
-        per_vm_evc_mode: per_vm.map(|m| m.key.clone()),
-        evacuable,
         outcome: verdict,
         verdict: text,
         vms: plans,
@@ -2455,8 +2114,8 @@ fn maintenance_with<C: PlanCheck>(
 }
 
 /// "VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer".
-fn blocked_vm_story<C: PlanCheck>(plans: &[VmPlan<C>]) -> String {
-    let blocked: Vec<&VmPlan<C>> = plans
+fn blocked_vm_story(plans: &[VmPlan<'_>]) -> String {
+    let blocked: Vec<&VmPlan<'_>> = plans
         .iter()
         .filter(|p| p.verdict == Verdict::Blocked)
         .collect();
@@ -2483,15 +2142,15 @@ fn blocked_vm_story<C: PlanCheck>(plans: &[VmPlan<C>]) -> String {
             }
             if (d.has_missing() || d.has_vhw_blocker()) && !seen_dest[j] {
                 seen_dest[j] = true;
-                if !lacking.iter().any(|l| l == d.to()) {
-                    lacking.push(d.to().to_string());
+                if !lacking.iter().any(|l| l == d.to) {
+                    lacking.push(d.to.to_string());
                 }
             }
         }
     }
     let bands: Vec<(u8, u8)> = blocked
         .iter()
-        .filter_map(|p| p.destinations.first().and_then(|d| d.vhw_band()))
+        .filter_map(|p| p.destinations.first().and_then(|d| d.vhw_band))
         .collect();
     let who = match (
         bands.iter().map(|b| b.0).min(),
@@ -2540,12 +2199,12 @@ pub fn names_plural(names: &[String]) -> bool {
 /// first; VM-side ways out name a host that lacks *all* the blocking features, and every way
 /// that removes a mitigation from guests says it is a security downgrade.
 #[allow(clippy::too_many_arguments)]
-fn remedies<C: PlanCheck>(
+fn remedies(
     hosts: &[Host],
     source: &Host,
     destinations: &[&Host],
     vms: &[&Vm],
-    plans: &[VmPlan<C>],
+    plans: &[VmPlan<'_>],
     evc: EvcSetting<'_>,
     per_vm: Option<&EvcMode>,
     modes: &ModeCatalogue,
@@ -2625,7 +2284,7 @@ fn remedies<C: PlanCheck>(
         .flat_map(|p| p.destinations.iter())
         .flat_map(|d| {
             let dest = destinations.iter().find(|h| h.name == d.to());
-            d.unknown().iter().filter_map(move |u| {
+            d.unknown.iter().filter_map(move |u| {
                 let id = cat.lookup(&u.key).filter(|id| patch.contains(*id))?;
                 // Only where the destination is known to lack it: the source's exposure decides.
                 let lacks = dest.is_some_and(|h| {
@@ -2658,7 +2317,7 @@ fn remedies<C: PlanCheck>(
         _ => 4,
     });
     // 2. VM-side: power-cycle the blocked VMs on a host that lacks every blocking feature.
-    let blocked_plans: Vec<&VmPlan<C>> = plans
+    let blocked_plans: Vec<&VmPlan<'_>> = plans
         .iter()
         .filter(|p| p.verdict == Verdict::Blocked)
         .collect();
@@ -2676,7 +2335,7 @@ fn remedies<C: PlanCheck>(
             .collect();
         // The blocked VMs' virtual hardware: the highest (a target's ESXi must run it: issue 19,
         // a vmx-19 VM was sent to an ESXi 6.7 host) and the lowest (per-VM EVC needs vmx-14).
-        let vhw_of = |c: &C| c.vhw_band().or(c.vhw().map(|v| (v, v)));
+        let vhw_of = |c: &Outcome<'_>| c.vhw_band.or(c.vhw.map(|v| (v, v)));
         let bands: Vec<(u8, u8)> = blocked_plans
             .iter()
             .filter_map(|p| p.destinations.first().and_then(vhw_of))
@@ -2943,7 +2602,7 @@ pub fn verdict_only(missing: &[Missing], unknown: &[UnknownItem], only: &[String
 }
 
 /// [`verdict_only`] of the unmet requirements' canonical keys.
-fn verdict_only_keys(
+pub(crate) fn verdict_only_keys(
     missing: &mut dyn Iterator<Item = &str>,
     unknown: &[UnknownItem],
     only: &[String],
@@ -2964,59 +2623,28 @@ fn verdict_only_keys(
     }
 }
 
-/// Restricts a cluster report's verdicts to `only` (cells and outcome).
-pub(crate) fn limit_cluster(report: &mut ClusterReport, only: &[String]) {
-    for row in &mut report.matrix {
-        for cell in &mut row.cells {
-            if row.from != cell.to {
-                cell.verdict = verdict_only(&cell.missing, &cell.unknown, only);
-                cell.compatible = cell.verdict == Verdict::Compatible;
-            }
-        }
-    }
-    report.outcome = if report.matrix_omitted.is_some() {
-        if report
-            .drift
-            .iter()
-            .any(|d| d.blocks_vmotion && named(only, &d.key))
-        {
-            Verdict::Blocked
-        } else {
-            Verdict::Unknown
-        }
-    } else {
-        worst(
-            report
-                .matrix
-                .iter()
-                .flat_map(|r| r.cells.iter().map(|c| c.verdict)),
-        )
-    };
-}
-
 /// Restricts a maintenance report's verdicts to `only`.
-pub fn limit_maintenance<C: PlanCheck>(report: &mut MaintenanceReport<C>, only: &[String]) {
+pub(crate) fn limit_maintenance(report: &mut Evacuation<'_>, only: &[String]) {
     for plan in &mut report.vms {
         for d in &mut plan.destinations {
-            let v = verdict_only_keys(&mut d.missing_keys(), d.unknown(), only);
-            d.set_verdict(v);
+            let v = verdict_only_keys(&mut d.missing_keys(), &d.unknown, only);
+            d.verdict = v;
         }
         plan.verdict = if plan
             .destinations
             .iter()
-            .any(|d| d.verdict() == Verdict::Compatible)
+            .any(|d| d.verdict == Verdict::Compatible)
         {
             Verdict::Compatible
         } else if plan
             .destinations
             .iter()
-            .any(|d| d.verdict() == Verdict::Unknown)
+            .any(|d| d.verdict == Verdict::Unknown)
         {
             Verdict::Unknown
         } else {
             Verdict::Blocked
         };
-        plan.can_move = plan.verdict == Verdict::Compatible;
     }
     report.outcome = if report.vms.iter().any(|p| p.verdict == Verdict::Blocked) {
         Verdict::Blocked
@@ -3025,7 +2653,6 @@ pub fn limit_maintenance<C: PlanCheck>(report: &mut MaintenanceReport<C>, only: 
     } else {
         Verdict::Unknown
     };
-    report.evacuable = report.outcome == Verdict::Compatible;
     let keys = only.join(", ");
     report.verdict = match report.outcome {
         Verdict::Compatible => format!(
@@ -3275,7 +2902,7 @@ mod tests {
                         assert_eq!(m.cpuid, cat.def(id).cpuid.map(|c| c.to_string()));
                     }
                 }
-                let report = check_vm(vm, h, EvcSetting::Disabled);
+                let unjudged = unjudged_on(vm, &Prepared::of(h, EvcSetting::Disabled));
                 let unknown: Vec<String> = vm
                     .requirements
                     .all
@@ -3283,7 +2910,7 @@ mod tests {
                     .filter(|r| !h.knows(&r.key))
                     .map(|r| r.written.clone())
                     .collect();
-                assert_eq!(report.unknown_on_destination, unknown);
+                assert_eq!(unjudged, unknown);
                 for m in &modes.modes {
                     assert_eq!(admission_verdict(h, m), admission(h, m).admitted);
                 }

@@ -7,7 +7,8 @@
 //! (microcode for raw 0, re-applied EVC masks for raw 1 / masked 0, the commands when the data
 //! cannot tell).
 
-use crate::report::{ClusterReport, MaintenanceReport, Verdict};
+use crate::check::Evacuation;
+use crate::report::Verdict;
 
 /// One sentence and the next steps.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,26 +45,13 @@ fn commands_in_backticks(text: &str) -> String {
     out.replace("  ", " ").trim().to_string()
 }
 
-/// The headline of a cluster report and its maintenance plans.
-pub fn headline(cluster: &ClusterReport, maintenance: &[MaintenanceReport]) -> Option<Headline> {
-    if cluster.hosts.is_empty() {
-        return None;
-    }
-    headline_of(
-        cluster.hosts.len(),
-        cluster.evc_mode.as_deref(),
-        cluster.outcome,
-        maintenance,
-    )
-}
-
-/// [`headline`] from the parts it reads: the number of hosts, the EVC mode, the cluster's
-/// outcome and the maintenance plans (the class engine, `crate::app`, has no host-level report).
+/// The headline from the parts it reads: the number of hosts, the EVC mode, the cluster's
+/// outcome and the engine's maintenance plans.
 pub(crate) fn headline_of(
     host_count: usize,
     evc_mode: Option<&str>,
     outcome: Verdict,
-    maintenance: &[MaintenanceReport],
+    maintenance: &[Evacuation<'_>],
 ) -> Option<Headline> {
     let worst = maintenance
         .iter()

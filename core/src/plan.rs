@@ -53,7 +53,8 @@ use serde::Serialize;
 
 use crate::catalogue::{FeatureSet, Kind, catalogue, fid};
 use crate::check::{
-    EvcSetting, admission, check_vm, feature_ref, host_max_mode, max_common_mode, power_on,
+    EvcSetting, Prepared, admission, check_outcome, feature_ref, host_max_mode, max_common_mode,
+    power_on,
 };
 use crate::evc::{EvcMode, ModeCatalogue};
 use crate::input::{Entry, HostInput};
@@ -428,14 +429,15 @@ pub fn add_host(
         _ => false,
     };
     let mut blocked = Vec::new();
+    let prepared = Prepared::of(new_host, evc);
     for vm in running_vms(hosts, vms, evc) {
-        let r = check_vm(&vm, new_host, evc);
-        if !r.missing.is_empty() {
+        let r = check_outcome(&vm, &prepared);
+        if r.has_missing() {
             blocked.push(BlockedMove {
                 vm: vm.name.clone(),
                 from: vm.host.clone(),
                 to: new_host.name.clone(),
-                missing: r.missing,
+                missing: r.missing_entries().cloned().collect(),
             });
         }
     }
@@ -1169,14 +1171,15 @@ fn vendor_of(host: &Host, evc: EvcSetting<'_>) -> Option<crate::evc::Vendor> {
 }
 
 /// The outcome of one VM against every new host.
-struct Outcome {
+struct Outcome<'h> {
     verdict: Verdict,
     accepted: Vec<String>,
     unknown: Vec<(String, Vec<String>)>,
-    blocked: Vec<crate::report::CheckReport>,
+    /// The blocked checks, each with its destination's admission.
+    blocked: Vec<(crate::check::Outcome<'h>, Option<Admission>)>,
 }
 
-fn try_hosts(vm: &Vm, new_hosts: &[Host], new_evc: EvcSetting<'_>) -> Outcome {
+fn try_hosts<'h>(vm: &Vm, new_hosts: &'h [Host], new_evc: EvcSetting<'_>) -> Outcome<'h> {
     let mut out = Outcome {
         verdict: Verdict::Blocked,
         accepted: Vec::new(),
@@ -1184,7 +1187,8 @@ fn try_hosts(vm: &Vm, new_hosts: &[Host], new_evc: EvcSetting<'_>) -> Outcome {
         blocked: Vec::new(),
     };
     for h in new_hosts {
-        let r = check_vm(vm, h, new_evc);
+        let p = Prepared::of(h, new_evc);
+        let r = check_outcome(vm, &p);
         match r.verdict {
             Verdict::Compatible => out.accepted.push(h.name.clone()),
             Verdict::Unknown => out.unknown.push((
@@ -1194,7 +1198,7 @@ fn try_hosts(vm: &Vm, new_hosts: &[Host], new_evc: EvcSetting<'_>) -> Outcome {
                     .map(|u| format!("{}: {}", u.key, u.why))
                     .collect(),
             )),
-            Verdict::Blocked => out.blocked.push(r),
+            Verdict::Blocked => out.blocked.push((r, p.admission().cloned())),
         }
     }
     out.verdict = if !out.accepted.is_empty() {
@@ -1207,11 +1211,10 @@ fn try_hosts(vm: &Vm, new_hosts: &[Host], new_evc: EvcSetting<'_>) -> Outcome {
     out
 }
 
-fn group_blocks(blocked: &[crate::report::CheckReport]) -> Vec<DestinationBlock> {
+fn group_blocks(blocked: &[(crate::check::Outcome<'_>, Option<Admission>)]) -> Vec<DestinationBlock> {
     let mut groups: Vec<(Vec<String>, DestinationBlock)> = Vec::new();
-    for r in blocked {
-        let not_admitted = r
-            .admission
+    for (r, admission) in blocked {
+        let not_admitted = admission
             .as_ref()
             .filter(|a| a.admitted == Some(false))
             .map(|a| {
@@ -1229,19 +1232,19 @@ fn group_blocks(blocked: &[crate::report::CheckReport]) -> Vec<DestinationBlock>
                     )
                 }
             });
-        let mut sig: Vec<String> = r.missing.iter().map(|m| m.canonical_key.clone()).collect();
+        let mut sig: Vec<String> = r.missing_keys().map(str::to_string).collect();
         sig.push(format!("vhw:{}", r.vhw_blocker.is_some()));
         sig.push(format!("adm:{}", not_admitted.as_deref().unwrap_or("")));
         if let Some((_, g)) = groups.iter_mut().find(|(s, _)| *s == sig) {
-            g.hosts.push(r.to.clone());
+            g.hosts.push(r.to.to_string());
             continue;
         }
         groups.push((
             sig,
             DestinationBlock {
-                hosts: vec![r.to.clone()],
-                missing: r.missing.clone(),
-                vhw_blocker: r.vhw_blocker.clone(),
+                hosts: vec![r.to.to_string()],
+                missing: r.missing_entries().cloned().collect(),
+                vhw_blocker: r.vhw_blocker.as_deref().map(str::to_string),
                 not_admitted,
             },
         ));
@@ -1320,10 +1323,10 @@ fn lost_mitigations(before: &Vm, after: &Vm) -> Vec<String> {
 /// `new_cap`) whose exposed set excludes `blockers` and after which some new host accepts the
 /// VM. Returns the mode, the recomputed VM and the outcome.
 #[allow(clippy::too_many_arguments)]
-fn find_mode<'m>(
+fn find_mode<'m, 'h>(
     vm: &Vm,
     old_hosts: &[Host],
-    new_hosts: &[Host],
+    new_hosts: &'h [Host],
     new_evc: EvcSetting<'_>,
     vendor: Option<crate::evc::Vendor>,
     ceiling: Option<&EvcMode>,
@@ -1331,7 +1334,7 @@ fn find_mode<'m>(
     modes: &'m ModeCatalogue,
     per_vm: bool,
     old_evc: EvcSetting<'_>,
-) -> Option<(&'m EvcMode, Vm, Outcome)> {
+) -> Option<(&'m EvcMode, Vm, Outcome<'h>)> {
     let mut candidates: Vec<&EvcMode> = modes
         .modes
         .iter()
@@ -1584,7 +1587,7 @@ fn ways_through(
 /// skipped); when empty, one "any VM powered on on X" per old host and per band of virtual
 /// hardware versions (the new hosts' maxima are band breaks; `vhw` picks one version). Each is
 /// checked feature by feature against every new host's EVC-effective capabilities and vHW
-/// maximum ([`check_vm`] under `new_evc`) — never by mode rank: patch-era drift, custom modes,
+/// maximum ([`crate::check::check_outcome`] under `new_evc`) — never by mode rank: patch-era drift, custom modes,
 /// features newer CPUs dropped (MPX, TSX) and Intel↔AMD break rank reasoning (evc-domain.md
 /// §5.3). For each VM that cannot move live, the ways through, cheapest first: cold migration,
 /// per-VM EVC, lowering the old cluster's mode.
@@ -1620,8 +1623,8 @@ pub fn move_into(
         let o = try_hosts(vm, new_hosts, new_evc);
         let blocked_on = group_blocks(&o.blocked);
         let mut blocking_features: Vec<String> = Vec::new();
-        for r in &o.blocked {
-            for m in &r.missing {
+        for (r, _) in &o.blocked {
+            for m in r.missing_entries() {
                 if !blocking_features.contains(&m.canonical_key) {
                     blocking_features.push(m.canonical_key.clone());
                 }

@@ -296,39 +296,6 @@ pub enum Verdict {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct CheckReport {
-    pub vm: String,
-    pub to: String,
-    pub evc_mode: Option<String>,
-    /// `verdict == "compatible"`.
-    pub compatible: bool,
-    pub verdict: Verdict,
-    pub missing: Vec<Missing>,
-    /// Whether the destination can be admitted to the cluster's EVC mode at all.
-    pub admission: Option<Admission>,
-    /// Requirements the destination's (fragmentary) data does not show.
-    pub unknown_on_destination: Vec<String>,
-    /// Everything that keeps the move from being proven: what and why.
-    pub unknown: Vec<UnknownItem>,
-    /// The VM's virtual hardware version exceeds what the destination's ESXi runs.
-    pub vhw_blocker: Option<String>,
-    /// The highest virtual hardware version the destination's ESXi runs, when its data shows it.
-    pub destination_max_vhw: Option<u8>,
-    /// The VM's virtual hardware version used, where it came from, and its band (any-VM checks).
-    pub vhw: Option<u8>,
-    pub vhw_from: crate::model::Provenance,
-    pub vhw_band: Option<(u8, u8)>,
-    /// The guest OS, when the input names it (`null`: unknown; guest OS masks not applied).
-    pub guest_os: Option<String>,
-    /// Per-VM EVC mode applied as a what-if (named without the VM's stored masks).
-    pub per_vm_what_if: Option<String>,
-    /// What the destination's capabilities were read from.
-    pub basis: crate::exposure::Basis,
-    /// The VM's requirement list that was checked.
-    pub requirements: Vec<CheckedRequirement>,
-}
 
 /// Something that keeps a move from being proven.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -403,56 +370,8 @@ pub struct BandCell {
     pub missing: Vec<String>,
 }
 
-/// "A VM powered on on `from` can move to each column host?"
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct MatrixRow {
-    pub from: String,
-    pub cells: Vec<MatrixCell>,
-}
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct ClusterReport {
-    pub hosts: Vec<HostReport>,
-    pub max_common_evc_mode: Option<String>,
-    /// The EVC mode the matrix was computed for (`null` = EVC disabled).
-    pub evc_mode: Option<String>,
-    pub per_vm_evc_mode: Option<String>,
-    pub admissions: Vec<Admission>,
-    pub drift: Vec<Drift>,
-    pub matrix: Vec<MatrixRow>,
-    /// Why `matrix` is empty although there are hosts (more than
-    /// [`crate::check::MAX_MATRIX_HOSTS`]: the matrix grows with the square of the hosts).
-    pub matrix_omitted: Option<String>,
-    /// Patch-era features (MDCLEAR, IBRS, …): the baseline's exposure, non-compliant members and
-    /// why they lack it (microcode or EVC masks), from each host's evidence.
-    pub patch_era: Vec<crate::exposure::PatchFinding>,
-    /// The whole cluster's answer: blocked if any move is proven blocked, else unknown if any is
-    /// unproven, else compatible.
-    pub outcome: Verdict,
-    /// `built-in` or the SupportedEVCMode export used.
-    pub modes_source: String,
-}
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct VmPlan<C = CheckReport> {
-    /// The VM, or for a group "app01 and 156 other VMs with the same CPU requirements".
-    pub vm: String,
-    /// Every VM this plan covers: VMs with identical requirements share one plan (a cluster's
-    /// VMs mostly fall into a few such groups, which keeps fleet-scale plans small).
-    pub vms: Vec<String>,
-    /// `input` or how the requirements were computed.
-    pub requirements_from: String,
-    /// `verdict == "compatible"`: some destination is proven possible.
-    pub can_move: bool,
-    /// compatible (a proven destination), blocked (every destination blocked), unknown.
-    pub verdict: Verdict,
-    /// One check per destination: [`CheckReport`]s, or inside the engine
-    /// [`crate::check::Outcome`]s (contract v2's plans).
-    pub destinations: Vec<C>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
@@ -483,21 +402,6 @@ pub struct Remedy {
     pub rule: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-pub struct MaintenanceReport<C = CheckReport> {
-    pub host: String,
-    pub evc_mode: Option<String>,
-    pub per_vm_evc_mode: Option<String>,
-    /// `outcome == "compatible"`: every VM has a proven destination.
-    pub evacuable: bool,
-    /// compatible (evacuable), blocked (some VM has no destination), unknown (not provable).
-    pub outcome: Verdict,
-    /// One sentence, e.g. "esxi01 cannot be evacuated: 0 of 3 destinations possible …".
-    pub verdict: String,
-    pub vms: Vec<VmPlan<C>>,
-    pub remedies: Vec<Remedy>,
-}
 
 /// An EVC mode, as listed by `evcalc modes`: what it exposes and what a host must have to join,
 /// kept apart, each with its evidence.

@@ -1,8 +1,10 @@
-//! The class engine (`app::cluster`, contract v2) against the host-level engine
-//! (`session::analyze`): on real fixtures and the examples, every host pair's verdict and
-//! blocking features, every host's maintenance outcome, the drift, the cluster outcome and the
-//! headline's verdict are the same. The class view is a faster way to the same answers.
+//! The class engine (`app::cluster`, contract v2) against the engine's one check applied host
+//! by host (no classes: `check::check_outcome` for every host pair and band): on real fixtures
+//! and the examples, every host pair's verdict, blocking features, open points and admission,
+//! and the drift, are the same. The class view is a faster way to the same answers.
 
+use evcalc::check::{self, Prepared};
+use evcalc::exposure::{self, ClusterExposure};
 use evcalc::{app, session};
 use evcalc_tests::*;
 use std::collections::BTreeSet;
@@ -11,43 +13,84 @@ fn request(files: &[String], evc: Option<&str>) -> session::Request {
     request_of(files, evc)
 }
 
-/// Compares the two engines on one request; returns the number of classes.
+/// Compares the class answer with the host-by-host checks on one request; returns the number of
+/// classes.
 fn same_answers(request: &session::Request) -> usize {
-    let v1 = session::analyze(request);
     let v2 = app::cluster(request);
     assert_eq!(v2.schema, 2);
-    assert_eq!(v1.errors, v2.errors);
-    assert_eq!(v1.evc.mode, v2.evc.mode);
-    let n = v1.cluster.hosts.len();
+    // The host-level view: the request's options resolved once (the application's one rule),
+    // each host's exposure evidence resolved, then every pair checked on its own.
+    let mut errors = Vec::new();
+    let mut ws = app::load(request, &mut errors);
+    let modes = ws.modes.clone();
+    let r = app::resolve(request, &ws.hosts, &modes, &mut errors);
+    let vms = ws.vms.clone();
+    exposure::resolve_cluster(
+        &mut ws.hosts,
+        &vms,
+        &ClusterExposure {
+            evc_exposes: r.evc_exposes,
+            evc_state: ws.evc_state.clone(),
+        },
+    );
+    let evc = r.chosen.setting;
+    assert_eq!(ws.errors, v2.errors);
+    assert_eq!(evc.key(), v2.evc.mode);
+    let n = ws.hosts.len();
     assert_eq!(n, v2.hosts.len());
-    for (i, h) in v1.cluster.hosts.iter().enumerate() {
+    for (i, h) in ws.hosts.iter().enumerate() {
         assert_eq!(h.name, v2.hosts[i].name);
         let class = &v2.classes[v2.hosts[i].class as usize];
-        assert_eq!(h.max_evc_mode, class.report.max_evc_mode, "{}", h.name);
-        assert_eq!(h.supported_evc_modes, class.report.supported_evc_modes);
-        assert_eq!(h.max_evc_cross_check, v2.hosts[i].max_evc_cross_check);
+        let report = check::host_report(h, &ws.modes);
+        assert_eq!(report.max_evc_mode, class.report.max_evc_mode, "{}", h.name);
+        assert_eq!(report.supported_evc_modes, class.report.supported_evc_modes);
     }
-    for (i, row) in v1.cluster.matrix.iter().enumerate() {
-        for (j, cell) in row.cells.iter().enumerate() {
+    let mut breaks: Vec<u8> = ws.hosts.iter().filter_map(|h| h.max_vhw).collect();
+    breaks.sort_unstable();
+    breaks.dedup();
+    for i in 0..n {
+        let row = check::power_on_bands(&ws.hosts[i], evc, r.per_vm, r.vhw, &breaks);
+        for j in 0..n {
             if i == j {
                 assert!(v2.host_cell(i, j).is_none());
                 continue;
             }
+            let prepared = Prepared::of(&ws.hosts[j], evc);
+            let outcomes: Vec<check::Outcome<'_>> = row
+                .iter()
+                .map(|vm| check::check_outcome(vm, &prepared))
+                .collect();
             let c = v2.host_cell(i, j).expect("a cell for every pair");
-            let what = format!("{} → {}", row.from, cell.to);
-            assert_eq!(cell.verdict, c.verdict, "{what}");
+            let what = format!("{} → {}", ws.hosts[i].name, ws.hosts[j].name);
             assert_eq!(
-                cell.destination_not_admitted, c.destination_not_admitted,
+                check::worst(outcomes.iter().map(|o| o.verdict)),
+                c.verdict,
                 "{what}"
             );
-            let keys: BTreeSet<&str> = cell
-                .missing
+            assert_eq!(
+                outcomes.iter().any(|o| o.not_admitted),
+                c.destination_not_admitted,
+                "{what}"
+            );
+            let keys: BTreeSet<String> = outcomes
                 .iter()
-                .map(|m| m.canonical_key.as_str())
+                .flat_map(|o| {
+                    o.missing_keys()
+                        .map(str::to_string)
+                        .chain(o.vhw_entry().map(|e| e.key))
+                        .collect::<Vec<_>>()
+                })
                 .collect();
-            let keys2: BTreeSet<&str> = v2.blocker_keys(c).into_iter().collect();
+            let keys2: BTreeSet<String> = v2
+                .blocker_keys(c)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
             assert_eq!(keys, keys2, "{what}");
-            let unknown: BTreeSet<&str> = cell.unknown.iter().map(|u| u.key.as_str()).collect();
+            let unknown: BTreeSet<&str> = outcomes
+                .iter()
+                .flat_map(|o| o.unknown.iter().map(|u| u.key.as_str()))
+                .collect();
             let unknown2: BTreeSet<&str> = c
                 .unknowns
                 .iter()
@@ -56,58 +99,27 @@ fn same_answers(request: &session::Request) -> usize {
             assert_eq!(unknown, unknown2, "{what}");
         }
     }
-    // v2 states an assumed EVC mode's answer as conditional (at best unknown).
-    assert_eq!(
-        app::conditional(v1.cluster.outcome, v2.evc.assumed),
-        v2.outcome
-    );
-    for plan in &v1.maintenance {
-        let i = v2.host_index(&plan.host).unwrap();
-        let p = v2
-            .maintenance
-            .iter()
-            .find(|p| p.hosts.contains(&(i as u32)))
-            .unwrap_or_else(|| panic!("a plan for {}", plan.host));
-        assert_eq!(plan.outcome, p.outcome, "maintenance of {}", plan.host);
-        assert_eq!(
-            plan.remedies.len(),
-            p.remedies.len(),
-            "remedies of {}",
-            plan.host
-        );
-    }
-    let d1: Vec<(&str, bool)> = v1
-        .cluster
+    // Drift over classes, counted in hosts, equals drift over the hosts.
+    let d1 = check::drift(&ws.hosts, evc);
+    let k1: Vec<(&str, bool)> = d1
+        .iter()
+        .map(|d| (d.key.as_str(), d.blocks_vmotion))
+        .collect();
+    let k2: Vec<(&str, bool)> = v2
         .drift
         .iter()
         .map(|d| (d.key.as_str(), d.blocks_vmotion))
         .collect();
-    let d2: Vec<(&str, bool)> = v2
-        .drift
-        .iter()
-        .map(|d| (d.key.as_str(), d.blocks_vmotion))
-        .collect();
-    assert_eq!(d1, d2);
-    for d in &v1.cluster.drift {
+    assert_eq!(k1, k2);
+    for d in &d1 {
         let e = v2.drift.iter().find(|e| e.key == d.key).unwrap();
         assert_eq!(d.summary, e.summary, "{}", d.key);
         assert_eq!(d.hosts_with.len() as u32, e.hosts_with);
     }
     assert_eq!(
-        v1.headline
-            .as_ref()
-            .map(|h| app::conditional(h.verdict, v2.evc.assumed)),
-        v2.headline.as_ref().map(|h| h.verdict)
+        check::max_common_mode(&ws.hosts, &ws.modes).map(|m| m.key.clone()),
+        v2.max_common_evc_mode
     );
-    assert_eq!(v1.cluster.max_common_evc_mode, v2.max_common_evc_mode);
-    let patch1: Vec<&str> = v1
-        .cluster
-        .patch_era
-        .iter()
-        .map(|f| f.feature.as_str())
-        .collect();
-    let patch2: Vec<&str> = v2.patch_era.iter().map(|f| f.feature.as_str()).collect();
-    assert_eq!(patch1, patch2);
     v2.classes.len()
 }
 

@@ -4,7 +4,7 @@
 
 use evcalc::check::{self, EvcSetting};
 use evcalc::report::CrossCheck;
-use evcalc_tests::{files_in, load, read};
+use evcalc_tests::{check_vm, files_in, load, read};
 
 const HOST_XML: &str = "tests/data/real/govc/object.save-vmc-sddc/0082-HostSystem-host-14.xml";
 
@@ -105,7 +105,7 @@ fn real_vms_can_move_to_their_own_host_and_not_to_a_haswell_host() {
     let ws = load(&refs);
     let host = &ws.hosts[0];
     for vm in &ws.vms {
-        let result = check::check_vm(vm, host, EvcSetting::Disabled);
+        let result = check_vm(vm, host, EvcSetting::Disabled);
         assert!(
             result.compatible,
             "{} → its own host: {:?}",
@@ -130,7 +130,7 @@ fn real_vms_can_move_to_their_own_host_and_not_to_a_haswell_host() {
         "cpuid.SMAP",
     ];
     for vm in &ws.vms {
-        let result = check::check_vm(vm, &haswellish, EvcSetting::Disabled);
+        let result = check_vm(vm, &haswellish, EvcSetting::Disabled);
         assert!(!result.compatible, "{}", vm.name);
         let keys: Vec<&str> = result
             .missing
@@ -196,14 +196,14 @@ fn real_vms_are_placed_on_their_host_by_moref_and_it_can_be_evacuated_nowhere() 
             .collect(),
         ..Default::default()
     };
-    let answer = evcalc::session::analyze(&request);
+    let answer = evcalc::app::cluster(&request);
     let plan = &answer.maintenance[0];
     assert_eq!(
         plan.vms.iter().map(|p| p.vms.len()).sum::<usize>(),
         7,
         "the seven real VMs are planned"
     );
-    assert!(plan.vms.iter().all(|p| p.requirements_from == "input"));
+    assert!(plan.vms.iter().all(|p| p.real_vm));
     assert_eq!(
         plan.verdict,
         "esx-0 is the only host: there is nowhere to move its VMs"
@@ -311,7 +311,7 @@ fn broadwell_raw_dump_to_host_14_is_compatible_without_evc() {
                 .contains(cat.lookup("cpuid.HLE").unwrap())
         );
     }
-    let r = check::check_vm(&vm, dest, EvcSetting::Disabled);
+    let r = check_vm(&vm, dest, EvcSetting::Disabled);
     assert!(r.missing.is_empty(), "{:?}", r.missing);
 }
 
@@ -340,7 +340,7 @@ fn a_per_vm_mwait_mask_blocks_a_host_without_mwait_and_vmx21_needs_esxi_80u2() {
     }]);
     let vm = &vws.vms[0];
     assert_eq!(vm.vhw, Some(14));
-    let r = check::check_vm(vm, &no_mwait, EvcSetting::Disabled);
+    let r = check_vm(vm, &no_mwait, EvcSetting::Disabled);
     assert_eq!(r.verdict, evcalc::report::Verdict::Blocked);
     assert!(
         r.missing[0]
@@ -352,14 +352,14 @@ fn a_per_vm_mwait_mask_blocks_a_host_without_mwait_and_vmx21_needs_esxi_80u2() {
         r.missing
     );
     assert_eq!(
-        check::check_vm(vm, host14, EvcSetting::Disabled).verdict,
+        check_vm(vm, host14, EvcSetting::Disabled).verdict,
         evcalc::report::Verdict::Compatible
     );
     // vmx-21 onto ESXi 8.0.1 (vmx-20 at most).
     let mut v21 = vm.clone();
     v21.vhw = Some(21);
     v21.mask_required = Default::default();
-    let r = check::check_vm(&v21, host14, EvcSetting::Disabled);
+    let r = check_vm(&v21, host14, EvcSetting::Disabled);
     assert_eq!(r.verdict, evcalc::report::Verdict::Blocked);
     assert!(
         r.vhw_blocker

@@ -3,7 +3,10 @@
 
 use evcalc::check::{self, EvcSetting};
 use evcalc::session::{self, Source};
-use evcalc_tests::{MDCLEAR_HOSTS, load, read};
+use evcalc::report::Verdict;
+use evcalc_tests::{
+    MDCLEAR_HOSTS, check_vm, cluster_of, load, maintenance_of, plan_blocker_keys, read,
+};
 
 fn haswell(ws: &session::Workspace) -> &evcalc::evc::EvcMode {
     ws.modes.get("intel-haswell").expect("intel-haswell mode")
@@ -45,7 +48,7 @@ fn vms_from_esxi01_are_blocked_by_mdclear_and_only_by_it() {
     let evc = EvcSetting::Mode(haswell(&ws));
     let vm = check::power_on(host(&ws, "esxi01"), evc, None);
     for dest in ["esxi02", "esxi03", "esxi04"] {
-        let r = check::check_vm(&vm, host(&ws, dest), evc);
+        let r = check_vm(&vm, host(&ws, dest), evc);
         assert!(!r.compatible, "esxi01 → {dest}");
         let keys: Vec<&str> = r.missing.iter().map(|m| m.canonical_key.as_str()).collect();
         assert_eq!(keys, ["cpuid.MDCLEAR"], "esxi01 → {dest}");
@@ -67,7 +70,7 @@ fn vms_from_esxi02_to_04_move_freely_also_to_esxi01() {
     for from in ["esxi02", "esxi03", "esxi04"] {
         let vm = check::power_on(host(&ws, from), evc, None);
         for to in &ws.hosts {
-            let r = check::check_vm(&vm, to, evc);
+            let r = check_vm(&vm, to, evc);
             assert!(r.compatible, "{from} → {}: {:?}", to.name, r.missing);
         }
     }
@@ -81,7 +84,7 @@ fn per_vm_evc_westmere_makes_the_esxi01_vm_go_anywhere() {
     let vm = check::power_on(host(&ws, "esxi01"), evc, Some(westmere));
     for to in &ws.hosts {
         assert!(
-            check::check_vm(&vm, to, evc).compatible,
+            check_vm(&vm, to, evc).compatible,
             "esxi01 (per-VM Westmere) → {}",
             to.name
         );
@@ -89,20 +92,26 @@ fn per_vm_evc_westmere_makes_the_esxi01_vm_go_anywhere() {
 }
 
 #[test]
-fn cluster_report_shows_drift_and_the_matrix() {
-    let ws = load(&MDCLEAR_HOSTS);
-    let report = check::cluster_report(&ws.hosts, EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
-    assert_eq!(report.max_common_evc_mode.as_deref(), Some("intel-haswell"));
-    let blocking: Vec<&evcalc::report::Drift> =
-        report.drift.iter().filter(|d| d.blocks_vmotion).collect();
+fn cluster_answer_shows_drift_and_the_matrix() {
+    let mut ws = load(&MDCLEAR_HOSTS);
+    let a = cluster_of(&mut ws, "intel-haswell");
+    assert_eq!(a.max_common_evc_mode.as_deref(), Some("intel-haswell"));
+    let blocking: Vec<&evcalc::app::DriftEntry> =
+        a.drift.iter().filter(|d| d.blocks_vmotion).collect();
     assert_eq!(blocking.len(), 1, "{blocking:?}");
     assert_eq!(blocking[0].key, "cpuid.MDCLEAR");
-    assert_eq!(blocking[0].hosts_with, ["esxi01"]);
+    assert_eq!(blocking[0].hosts_with, 1);
     assert_eq!(blocking[0].summary, "only 1 of 4 hosts: esxi01");
-    let verdicts: Vec<Vec<bool>> = report
-        .matrix
-        .iter()
-        .map(|r| r.cells.iter().map(|c| c.compatible).collect())
+    let verdicts: Vec<Vec<bool>> = (0..4)
+        .map(|i| {
+            (0..4)
+                .map(|j| {
+                    i == j
+                        || a.host_cell(i, j)
+                            .is_some_and(|c| c.verdict == Verdict::Compatible)
+                })
+                .collect()
+        })
         .collect();
     assert_eq!(
         verdicts,
@@ -117,17 +126,10 @@ fn cluster_report_shows_drift_and_the_matrix() {
 
 #[test]
 fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_first() {
-    let ws = load(&MDCLEAR_HOSTS);
-    let plan = check::maintenance(
-        &ws.hosts,
-        "esxi01",
-        &[],
-        EvcSetting::Mode(haswell(&ws)),
-        None,
-        &ws.modes,
-    )
-    .unwrap();
-    assert!(!plan.evacuable);
+    let mut ws = load(&MDCLEAR_HOSTS);
+    let answer = maintenance_of(&mut ws, "esxi01", "intel-haswell", None);
+    let plan = answer.plan.as_ref().expect("a plan");
+    assert_eq!(plan.outcome, Verdict::Blocked);
     assert_eq!(
         plan.verdict,
         "esxi01 cannot be fully evacuated: VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer"
@@ -166,16 +168,9 @@ fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_firs
         "{:#?}",
         plan.remedies
     );
-    let plan2 = check::maintenance(
-        &ws.hosts,
-        "esxi02",
-        &[],
-        EvcSetting::Mode(haswell(&ws)),
-        None,
-        &ws.modes,
-    )
-    .unwrap();
-    assert!(plan2.evacuable);
+    let answer2 = maintenance_of(&mut ws, "esxi02", "intel-haswell", None);
+    let plan2 = answer2.plan.as_ref().expect("a plan");
+    assert_eq!(plan2.outcome, Verdict::Compatible);
     assert!(plan2.remedies.is_empty());
 }
 
@@ -189,8 +184,8 @@ fn the_real_vm_runtime_files_of_the_example_agree() {
     let app01 = ws.vms.iter().find(|v| v.source.contains("app01")).unwrap();
     let db02 = ws.vms.iter().find(|v| v.source.contains("db02")).unwrap();
     assert_eq!(app01.host.as_deref(), Some("esxi01"));
-    assert!(!check::check_vm(app01, host(&ws, "esxi02"), evc).compatible);
-    assert!(check::check_vm(db02, host(&ws, "esxi01"), evc).compatible);
+    assert!(!check_vm(app01, host(&ws, "esxi02"), evc).compatible);
+    assert!(check_vm(db02, host(&ws, "esxi01"), evc).compatible);
     // The computed minimum mode agrees with the dump's own field.
     for vm in [app01, db02] {
         let r = check::vm_report(vm, &ws.modes);
@@ -202,16 +197,11 @@ fn the_real_vm_runtime_files_of_the_example_agree() {
         );
         assert_eq!(r.min_evc_cross_check, evcalc::report::CrossCheck::Agrees);
     }
-    let plan = check::maintenance(
-        &ws.hosts,
-        "esxi01",
-        std::slice::from_ref(app01),
-        evc,
-        None,
-        &ws.modes,
-    )
-    .unwrap();
-    assert!(!plan.evacuable);
+    let mut ws = ws.clone();
+    ws.vms.retain(|v| v.source.contains("app01"));
+    let answer = maintenance_of(&mut ws, "esxi01", "intel-haswell", None);
+    assert!(answer.plan.as_ref().unwrap().vms.iter().all(|p| p.real_vm));
+    assert_eq!(answer.outcome, Verdict::Blocked);
 }
 
 #[test]
@@ -223,43 +213,31 @@ fn the_grep_fragment_alone_shows_the_drift() {
     }]);
     assert!(ws.errors.is_empty(), "{:?}", ws.errors);
     assert_eq!(ws.hosts.len(), 4);
-    let report = check::cluster_report(
-        &ws.hosts,
-        EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap()),
-        None,
-        &ws.modes,
-    );
-    let md = report
+    let mut ws = ws;
+    let a = cluster_of(&mut ws, "intel-haswell");
+    let md = a
         .drift
         .iter()
         .find(|d| d.key == "cpuid.MDCLEAR")
         .expect("MDCLEAR drift");
-    assert_eq!(md.hosts_with, ["esxi01"]);
-    use evcalc::report::Verdict;
+    assert_eq!(md.hosts_with, 1);
+    assert_eq!(md.classes_with.len(), 1);
+    assert_eq!(a.classes[md.classes_with[0] as usize].label, "esxi01");
     // Blocked by what the fragments show; the reverse direction is not blocked by anything
     // shown, but a fragment cannot prove compatibility.
-    assert_eq!(report.matrix[0].cells[1].verdict, Verdict::Blocked);
-    assert_eq!(report.matrix[1].cells[0].verdict, Verdict::Unknown);
-    assert!(!report.matrix[1].cells[0].compatible);
+    assert_eq!(a.host_cell(0, 1).unwrap().verdict, Verdict::Blocked);
+    assert_eq!(a.host_cell(1, 0).unwrap().verdict, Verdict::Unknown);
 }
 
 #[test]
 fn a_fragment_of_a_host_with_a_full_dump_is_folded_into_it() {
     let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
     files.push("examples/mdclear-cluster/grep-MDCLEAR.txt");
-    let ws = load(&files);
+    let mut ws = load(&files);
     let names: Vec<&str> = ws.hosts.iter().map(|h| h.name.as_str()).collect();
     assert_eq!(names, ["esxi01", "esxi02", "esxi03", "esxi04"]);
-    let plan = check::maintenance(
-        &ws.hosts,
-        "esxi01",
-        &[],
-        EvcSetting::Mode(haswell(&ws)),
-        None,
-        &ws.modes,
-    )
-    .unwrap();
-    assert!(!plan.evacuable);
+    let answer = maintenance_of(&mut ws, "esxi01", "intel-haswell", None);
+    assert_eq!(answer.outcome, Verdict::Blocked);
 }
 
 #[test]
@@ -268,7 +246,7 @@ fn a_fragment_destination_cannot_make_a_host_evacuable() {
     files.push("examples/mdclear-cluster/grep-MDCLEAR.txt");
     let text = read("examples/mdclear-cluster/esxi01.txt");
     let fragment = "key = \"cpuid.MDCLEAR\",\nfeatureName = \"cpuid.MDCLEAR\",\nvalue = \"1\"\n";
-    let ws = session::load(&[
+    let mut ws = session::load(&[
         Source {
             name: "esxi01.txt",
             text: &text,
@@ -280,21 +258,11 @@ fn a_fragment_destination_cannot_make_a_host_evacuable() {
     ]);
     assert!(ws.errors.is_empty(), "{:?}", ws.errors);
     assert_eq!(ws.hosts.len(), 2);
-    let plan = check::maintenance(
-        &ws.hosts,
-        "esxi01",
-        &[],
-        EvcSetting::Mode(haswell(&ws)),
-        None,
-        &ws.modes,
-    )
-    .unwrap();
-    assert!(!plan.evacuable, "{}", plan.verdict);
-    assert_eq!(
-        plan.vms[0].destinations[0].verdict,
-        evcalc::report::Verdict::Unknown
-    );
-    assert_eq!(plan.outcome, evcalc::report::Verdict::Unknown);
+    let answer = maintenance_of(&mut ws, "esxi01", "intel-haswell", None);
+    let plan = answer.plan.as_ref().expect("a plan");
+    assert_ne!(plan.outcome, Verdict::Compatible, "{}", plan.verdict);
+    assert_eq!(plan.vms[0].destinations[0].verdict, Verdict::Unknown);
+    assert_eq!(plan.outcome, Verdict::Unknown);
     assert!(plan.verdict.contains("not verifiable"), "{}", plan.verdict);
     assert!(!plan.verdict.contains("cannot"), "{}", plan.verdict);
 }
@@ -308,7 +276,7 @@ fn etc_vmware_config_masks_attach_to_esxi01() {
     assert!(!esxi01.evc_masks.is_empty());
     // Without --evc, the host's own featMask.evc lines decide what its VMs see.
     let vm = check::power_on(esxi01, EvcSetting::Disabled, None);
-    let r = check::check_vm(&vm, host(&ws, "esxi02"), EvcSetting::Disabled);
+    let r = check_vm(&vm, host(&ws, "esxi02"), EvcSetting::Disabled);
     assert_eq!(
         r.missing
             .iter()
@@ -319,7 +287,7 @@ fn etc_vmware_config_masks_attach_to_esxi01() {
 }
 
 #[test]
-fn analyze_renames_hosts_and_their_vms() {
+fn renames_move_hosts_and_their_vms() {
     let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
     files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
     let inputs = files
@@ -337,21 +305,22 @@ fn analyze_renames_hosts_and_their_vms() {
     request.rename.insert("esxi01".into(), "host-a".into());
     request.rename.insert("esxi02".into(), "esxi03".into());
     request.maintenance = vec!["host-a".into()];
-    let answer = session::analyze(&request);
+    let answer = evcalc::app::cluster(&request);
     assert_eq!(
-        answer.option_errors,
+        answer
+            .option_errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>(),
         ["cannot rename esxi02 to esxi03: a host of that name exists"]
     );
     assert_eq!(answer.vms[0].host.as_deref(), Some("host-a"));
     let plan = &answer.maintenance[0];
-    assert_eq!(plan.host, "host-a");
-    assert_eq!(
-        plan.vms[0].requirements_from, "input",
-        "the real VM follows its renamed host"
-    );
-    assert!(!plan.evacuable);
+    assert_eq!(plan.label, "host-a");
+    assert!(plan.vms[0].real_vm, "the real VM follows its renamed host");
+    assert_eq!(plan.outcome, Verdict::Blocked);
     request.skip_maintenance = true;
-    assert!(session::analyze(&request).maintenance.is_empty());
+    assert!(evcalc::app::cluster(&request).maintenance.is_empty());
 }
 
 #[test]
@@ -378,16 +347,13 @@ fn vms_with_identical_requirements_share_one_plan() {
         v.name = format!("app{i:02}");
         twins.push(v);
     }
+    let mut db02 = db02;
+    db02.host = Some("esxi01".to_string());
     twins.push(db02);
-    let plan = check::maintenance(
-        &ws.hosts,
-        "esxi01",
-        &twins,
-        EvcSetting::Mode(haswell(&ws)),
-        None,
-        &ws.modes,
-    )
-    .unwrap();
+    let mut ws = ws;
+    ws.vms = twins;
+    let answer = maintenance_of(&mut ws, "esxi01", "intel-haswell", None);
+    let plan = answer.plan.as_ref().expect("a plan");
     assert_eq!(plan.vms.len(), 2, "two distinct requirement lists");
     assert_eq!(
         plan.vms[0].vms,
@@ -397,7 +363,9 @@ fn vms_with_identical_requirements_share_one_plan() {
         plan.vms[0].vm,
         "app00 and 4 other VMs with the same CPU requirements"
     );
-    assert!(!plan.vms[0].can_move && plan.vms[1].can_move);
+    assert_eq!(plan.vms[0].verdict, Verdict::Blocked);
+    assert_eq!(plan.vms[1].verdict, Verdict::Compatible);
+    assert_eq!(plan_blocker_keys(&answer, 0, 0), ["cpuid.MDCLEAR"]);
     assert_eq!(
         plan.verdict,
         "esxi01 cannot be fully evacuated: 5 of 6 VMs have no destination: they require cpuid.MDCLEAR, which esxi02–04 do not offer"
@@ -419,27 +387,41 @@ fn vms_with_identical_requirements_share_one_plan() {
 
 #[test]
 fn very_large_clusters_leave_the_quadratic_matrix_out() {
-    let ws = load(&MDCLEAR_HOSTS[..1]);
-    let hosts: Vec<evcalc::model::Host> = (0..=evcalc::check::MAX_MATRIX_HOSTS)
+    let ws = load(&MDCLEAR_HOSTS[..2]);
+    // More host classes than the matrix takes: each host differs in one capability value.
+    let mut big = ws.clone();
+    big.hosts = (0..=evcalc::check::MAX_MATRIX_HOSTS)
         .map(|i| {
-            let mut h = ws.hosts[0].clone();
+            let mut h = ws.hosts[i % 2].clone();
             h.name = format!("esx{i:05}");
+            // A key evcalc does not know, with a value of its own: kept, and part of the class.
+            h.caps
+                .unknown
+                .insert(format!("vpmc.test{i}"), (format!("vpmc.test{i}"), 1));
             h
         })
         .collect();
-    let report = check::cluster_report(&hosts, EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
-    assert!(report.matrix.is_empty());
+    let request = evcalc::app::Request {
+        evc: Some("intel-haswell".to_string()),
+        skip_maintenance: true,
+        ..Default::default()
+    };
+    let a = evcalc::app::cluster_in(&mut big, &request, Vec::new());
+    assert_eq!(a.max_common_evc_mode.as_deref(), Some("intel-haswell"));
+    assert!(a.classes.len() > evcalc::check::MAX_MATRIX_HOSTS);
+    assert!(a.matrix.is_empty());
     assert!(
-        report
-            .matrix_omitted
+        a.matrix_omitted
             .as_deref()
             .unwrap_or_default()
-            .contains("2001 hosts")
+            .contains("2001 host classes"),
+        "{:?}",
+        a.matrix_omitted
     );
-    assert_eq!(report.max_common_evc_mode.as_deref(), Some("intel-haswell"));
-    let small = check::cluster_report(&hosts[..4], EvcSetting::Mode(haswell(&ws)), None, &ws.modes);
-    assert_eq!(small.matrix.len(), 4);
-    assert_eq!(small.matrix_omitted, None);
+    let mut small = ws.clone();
+    let s = cluster_of(&mut small, "intel-haswell");
+    assert_eq!(s.matrix.len(), 2);
+    assert_eq!(s.matrix_omitted, None);
 }
 
 #[test]

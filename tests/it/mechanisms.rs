@@ -2,11 +2,11 @@
 //! mechanisms of the MDCLEAR incident told apart, admission of unpatched hosts, and every
 //! evidence source deciding on its own (evc-domain.md §5.2; KBs 52085/55111/68024; Dell KB 524619).
 
-use evcalc::check::{self, EvcSetting};
+use evcalc::check::EvcSetting;
 use evcalc::exposure::{self, ClusterExposure, ExposureSource, Mechanism, Tri};
 use evcalc::report::Verdict;
 use evcalc::session::{self, Source};
-use evcalc_tests::{MDCLEAR_HOSTS, read};
+use evcalc_tests::{MDCLEAR_HOSTS, cell_blockers, cluster_of, maintenance_plan, matrix_verdicts, read};
 
 const STALE_HOSTS: [&str; 4] = [
     "examples/mdclear-stale-masks/esxi01.txt",
@@ -68,13 +68,6 @@ fn set_mdclear(text: &str, block: usize, value: &str) -> String {
     out
 }
 
-fn matrix_verdicts(ws: &session::Workspace, evc: EvcSetting<'_>) -> Vec<Vec<Verdict>> {
-    check::matrix(&ws.hosts, evc, None)
-        .iter()
-        .map(|r| r.cells.iter().map(|c| c.verdict).collect())
-        .collect()
-}
-
 fn haswell(ws: &session::Workspace) -> EvcSetting<'_> {
     EvcSetting::Mode(ws.modes.get("intel-haswell").unwrap())
 }
@@ -103,7 +96,7 @@ fn mechanism_a_microcode_the_incident() {
         assert_eq!(h.mechanism, Some(Mechanism::Microcode), "{}", h.host);
         assert_eq!((h.raw, h.masked), (Some(0), Some(0)));
     }
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[], evc, None, &ws.modes).unwrap();
+    let plan = maintenance_plan(&ws, "esxi01", evc);
     assert_eq!(plan.outcome, Verdict::Blocked);
     assert_eq!(
         plan.remedies[0].rule.as_deref(),
@@ -126,17 +119,18 @@ fn mechanism_b_stale_masks() {
         matrix_verdicts(&ws, evc),
         [[C, B, B, B], [C, C, C, C], [C, C, C, C], [C, C, C, C]]
     );
-    let cells = &check::matrix(&ws.hosts, evc, None)[0].cells;
-    assert_eq!(cells[1].missing[0].canonical_key, "cpuid.MDCLEAR");
-    assert_eq!(cells[1].missing[0].raw_available, Some(1));
+    let a = cluster_of(&mut ws.clone(), "intel-haswell");
+    let blockers = cell_blockers(&a, 0, 1);
+    assert_eq!(blockers[0].key, "cpuid.MDCLEAR");
+    assert_eq!(blockers[0].raw_available, Some(1));
     assert!(
-        cells[1].missing[0]
+        blockers[0]
             .why
             .as_deref()
             .unwrap_or_default()
             .contains("EVC masks hide it"),
         "{:?}",
-        cells[1].missing[0]
+        blockers[0]
     );
     let f = exposure::findings(&ws.hosts, evc);
     let md = f.iter().find(|f| f.feature == "cpuid.MDCLEAR").unwrap();
@@ -145,7 +139,7 @@ fn mechanism_b_stale_masks() {
         assert_eq!((h.raw, h.masked), (Some(1), Some(0)));
         assert_eq!(h.exposed, Tri::No);
     }
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[], evc, None, &ws.modes).unwrap();
+    let plan = maintenance_plan(&ws, "esxi01", evc);
     let first = &plan.remedies[0];
     assert_eq!(
         first.rule.as_deref(),
@@ -227,7 +221,7 @@ fn single_block_fragments_name_both_mechanisms_and_the_commands() {
     let f = exposure::findings(&ws.hosts, evc);
     let md = f.iter().find(|f| f.feature == "cpuid.MDCLEAR").unwrap();
     assert_eq!(md.hosts[0].exposed, Tri::Unknown);
-    let plan = check::maintenance(&ws.hosts, "esxi01", &[], evc, None, &ws.modes).unwrap();
+    let plan = maintenance_plan(&ws, "esxi01", evc);
     assert_eq!(plan.outcome, Verdict::Unknown, "{}", plan.verdict);
     assert!(!plan.verdict.contains("cannot"), "{}", plan.verdict);
     let what = plan
@@ -321,16 +315,17 @@ fn evidence_vm_requirement_alone() {
 fn evidence_evc_exposes_option_alone() {
     for (option, row) in [("MDCLEAR", [C, B, B, B]), ("none", [C, C, C, C])] {
         let mut ws = load_texts(&unmasked());
-        let options = ClusterExposure {
-            evc_exposes: Some(exposure::parse_exposes(option).unwrap()),
+        let request = evcalc::app::Request {
+            evc: Some("intel-haswell".to_string()),
+            evc_exposes: Some(option.to_string()),
             ..Default::default()
         };
-        exposure::resolve_cluster(&mut ws.hosts, &[], &options);
-        assert_eq!(
-            matrix_verdicts(&ws, haswell(&ws))[0],
-            row,
-            "--evc-exposes {option}"
-        );
+        let a = evcalc::app::cluster_in(&mut ws, &request, Vec::new());
+        assert!(a.option_errors.is_empty(), "{:?}", a.option_errors);
+        let first: Vec<Verdict> = (0..4)
+            .map(|j| a.host_cell(0, j).map_or(C, |c| c.verdict))
+            .collect();
+        assert_eq!(first, row, "--evc-exposes {option}");
     }
     assert!(exposure::parse_exposes("AVX2").is_err());
 }
@@ -371,7 +366,7 @@ fn the_headline_names_the_fix_the_evidence_supports() {
         evc: Some("intel-haswell".to_string()),
         ..Default::default()
     };
-    let a = session::analyze(&request(&MDCLEAR_HOSTS));
+    let a = evcalc::app::cluster(&request(&MDCLEAR_HOSTS));
     let h = a.headline.expect("a headline");
     assert_eq!(h.verdict, Verdict::Blocked);
     assert!(
@@ -384,7 +379,7 @@ fn the_headline_names_the_fix_the_evidence_supports() {
         "{:?}",
         h.next
     );
-    let b = session::analyze(&request(&STALE_HOSTS));
+    let b = evcalc::app::cluster(&request(&STALE_HOSTS));
     let h = b.headline.expect("a headline");
     assert!(
         h.next[0].contains("disable EVC and enable it again"),
@@ -405,8 +400,8 @@ fn the_headline_names_the_fix_the_evidence_supports() {
         only: vec!["MDCLEAR".to_string()],
         ..Default::default()
     };
-    let c = session::analyze(&r);
-    assert_eq!(c.cluster.outcome, Verdict::Compatible);
+    let c = evcalc::app::cluster(&r);
+    assert_eq!(c.outcome, Verdict::Compatible);
     assert_eq!(c.headline.unwrap().verdict, Verdict::Compatible);
 }
 

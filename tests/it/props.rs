@@ -85,7 +85,7 @@ proptest! {
         prop_assume!(per_vm.is_none_or(|p| check::admission(&host, p).admitted == Some(true) && mode.is_none_or(|m| p.is_at_most(m))));
         let admitted = mode.is_none_or(|m| check::admission(&host, m).admitted == Some(true));
         let vm = check::power_on(&host, evc, per_vm);
-        let result = check::check_vm(&vm, &host, evc);
+        let result = evcalc_tests::check_vm(&vm, &host, evc);
         prop_assert!(result.missing.is_empty(), "{:?}", result.missing);
         prop_assert_eq!(result.compatible, admitted);
     }
@@ -108,10 +108,10 @@ proptest! {
         a in arb_host(), b in arb_host(), mode in arb_mode(), key in "cpuid\\.[A-Z]{3,10}_NEW", value in 1u64..3
     ) {
         let evc = setting(mode);
-        let before = check::check_vm(&check::power_on(&a, evc, None), &b, evc).verdict;
+        let before = evcalc_tests::check_vm(&check::power_on(&a, evc, None), &b, evc).verdict;
         let mut a2 = a.clone();
         a2.caps.unknown.insert(key.to_ascii_lowercase(), (key.clone(), value));
-        let after = check::check_vm(&check::power_on(&a2, evc, None), &b, evc).verdict;
+        let after = evcalc_tests::check_vm(&check::power_on(&a2, evc, None), &b, evc).verdict;
         if before != evcalc::report::Verdict::Compatible {
             prop_assert_ne!(after, evcalc::report::Verdict::Compatible, "{} with {}", a.name, key);
         }
@@ -128,8 +128,8 @@ proptest! {
         prop_assume!(per_vm.is_none_or(|p| p.is_at_most(low)));
         let vm_high = check::power_on(&a, EvcSetting::Mode(high), per_vm);
         let vm_low = check::power_on(&a, EvcSetting::Mode(low), per_vm);
-        if check::check_vm(&vm_high, &b, EvcSetting::Mode(high)).compatible {
-            let lowered = check::check_vm(&vm_low, &b, EvcSetting::Mode(low));
+        if evcalc_tests::check_vm(&vm_high, &b, EvcSetting::Mode(high)).compatible {
+            let lowered = evcalc_tests::check_vm(&vm_low, &b, EvcSetting::Mode(low));
             prop_assert!(lowered.compatible, "{} → {} under {} but not {}: {:?}", a.name, b.name, high.key, low.key, lowered);
         }
         // Disabling EVC is not "lowering"; but EVC on never exposes more than EVC off.
@@ -157,15 +157,36 @@ proptest! {
     fn checks_do_not_depend_on_host_order(mut hosts in proptest::collection::vec(arb_host(), 2..6), mode in arb_mode()) {
         for (i, h) in hosts.iter_mut().enumerate() { h.name = format!("h{i}"); }
         let evc = setting(mode);
-        let forward = check::matrix(&hosts, evc, None);
+        let answer = |hosts: &[evcalc::model::Host]| {
+            let mut ws = evcalc::session::Workspace {
+                hosts: hosts.to_vec(),
+                host_inputs: Vec::new(),
+                vms: Vec::new(),
+                loose_evc_masks: Vec::new(),
+                evc_state: None,
+                modes: evcalc::evc::builtin_modes().clone(),
+                inputs: Vec::new(),
+                errors: Vec::new(),
+            };
+            evcalc_tests::cluster_of(&mut ws, &evcalc_tests::evc_key(evc))
+        };
+        let forward = answer(&hosts);
         let mut reversed_hosts = hosts.clone();
         reversed_hosts.reverse();
-        let backward = check::matrix(&reversed_hosts, evc, None);
-        for row in &forward {
-            let other = backward.iter().find(|r| r.from == row.from).unwrap();
-            for cell in &row.cells {
-                let c2 = other.cells.iter().find(|c| c.to == cell.to).unwrap();
-                prop_assert_eq!(cell, c2);
+        let backward = answer(&reversed_hosts);
+        let n = hosts.len();
+        for i in 0..n {
+            for j in 0..n {
+                let (bi, bj) = (n - 1 - i, n - 1 - j);
+                let (a, b) = (forward.host_cell(i, j), backward.host_cell(bi, bj));
+                prop_assert_eq!(a.map(|c| c.verdict), b.map(|c| c.verdict));
+                if let (Some(a), Some(b)) = (a, b) {
+                    let mut ka = forward.blocker_keys(a);
+                    let mut kb = backward.blocker_keys(b);
+                    ka.sort_unstable();
+                    kb.sort_unstable();
+                    prop_assert_eq!(ka, kb);
+                }
             }
         }
     }

@@ -269,23 +269,30 @@ fn verdicts(ws: &Workspace) -> BTreeMap<String, String> {
         keys.sort();
         keys
     };
-    let report = check::cluster_report(&ws.hosts, chosen.setting, None, modes);
-    for row in &report.matrix {
-        for cell in &row.cells {
-            out.insert(
-                format!("cell {} -> {}", row.from, cell.to),
-                format!(
-                    "{:?} {:?} {}",
-                    cell.verdict,
-                    missing(&cell.missing),
-                    cell.destination_not_admitted
-                ),
-            );
+    let answer = evcalc_tests::cluster_of(&mut ws.clone(), &evcalc_tests::evc_key(chosen.setting));
+    for (i, from) in ws.hosts.iter().enumerate() {
+        for (j, to) in ws.hosts.iter().enumerate() {
+            if let Some(cell) = answer.host_cell(i, j) {
+                let mut keys: Vec<String> = cell
+                    .blockers
+                    .iter()
+                    .map(|&b| &answer.blockers[b as usize])
+                    .map(|b| format!("{}={}", b.key.to_ascii_lowercase(), b.required))
+                    .collect();
+                keys.sort();
+                out.insert(
+                    format!("cell {} -> {}", from.name, to.name),
+                    format!(
+                        "{:?} {:?} {}",
+                        cell.verdict, keys, cell.destination_not_admitted
+                    ),
+                );
+            }
         }
     }
     for vm in &ws.vms {
         for h in &ws.hosts {
-            let r = check::check_vm(vm, h, chosen.setting);
+            let r = evcalc_tests::check_vm(vm, h, chosen.setting);
             out.insert(
                 format!("vm {} -> {}", vm.name, h.name),
                 format!("{:?} {:?}", r.verdict, missing(&r.missing)),

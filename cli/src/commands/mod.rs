@@ -16,7 +16,6 @@ use evcalc::evc::ModeCatalogue;
 use evcalc::report::{CrossCheck, FeatureRef};
 use evcalc::session::EvcChoice;
 use serde::Serialize;
-use serde_json::Value;
 
 /// What a command produced.
 pub struct Output {
@@ -68,7 +67,12 @@ pub fn dedup(warnings: Vec<String>) -> Vec<String> {
 }
 
 /// Prints a failure to stderr (and, with `--json`, a `{"errors": […]}` object to stdout).
-pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
+pub fn report_failure(
+    fail: &Fail,
+    ctx: &Ctx,
+    err_style: &Style,
+    question: Option<evcalc::app::Question>,
+) {
     let label = err_style.paint(Paint::Bad, "error:");
     match fail {
         Fail::Usage(msg) => crate::eprint_line(&format!("evcalc: {label} {msg}")),
@@ -87,15 +91,13 @@ pub fn report_failure(fail: &Fail, ctx: &Ctx, err_style: &Style) {
         }
     }
     if ctx.json {
-        let errors: Vec<Value> = match fail {
-            Fail::Usage(msg) => vec![serde_json::json!({ "message": msg })],
-            Fail::Input(errors) => errors
-                .iter()
-                .map(|e| serde_json::json!({ "source": e.source, "line": e.line, "col": e.col, "message": e.message }))
-                .collect(),
+        let errors: Vec<evcalc::app::ErrorItem> = match fail {
+            Fail::Usage(msg) => vec![evcalc::app::ErrorItem::usage(msg.clone())],
+            Fail::Input(errors) => errors.iter().map(evcalc::app::ErrorItem::from).collect(),
         };
-        let text = serde_json::to_string_pretty(&serde_json::json!({ "errors": errors }))
-            .unwrap_or_default();
+        let text =
+            serde_json::to_string_pretty(&evcalc::app::ErrorAnswer::new(question, errors))
+                .unwrap_or_default();
         let _ = crate::write_stdout(&format!("{text}\n"));
     }
 }

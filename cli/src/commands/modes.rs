@@ -6,7 +6,6 @@ use crate::table::{Cell, Paint, Table, field};
 use crate::{Ctx, ModesArgs};
 use evcalc::evc::builtin_modes;
 use evcalc::report::{FeatureEvidence, ModeReport};
-use evcalc::session;
 
 pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let mut warnings = Vec::new();
@@ -14,28 +13,19 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         Some(path) => inputs::load_modes(path, &mut warnings)?,
         None => builtin_modes().clone(),
     };
-    let selected: Vec<&evcalc::evc::EvcMode> = match &args.mode {
-        Some(key) => {
-            vec![session::choose_mode(key, &modes).map_err(|e| Fail::Usage(e.to_string()))?]
-        }
-        None => modes.modes.iter().collect(),
-    };
-    let reports: Vec<ModeReport> = selected
-        .iter()
-        .map(|m| ModeReport::new(m, &modes.source))
-        .collect();
+    let answer = evcalc::app::modes::answer(&modes, args.mode.as_deref(), warnings.clone());
+    if let Some(e) = answer.option_errors.first() {
+        return Err(Fail::Usage(e.message.clone()));
+    }
+    let reports = &answer.modes;
     let st = &ctx.style;
     let stdout = if ctx.json {
-        json(&ModesJson {
-            modes: &reports,
-            source: &modes.source,
-            warnings: &warnings,
-        })
+        json(&answer)
     } else if args.mode.is_none() {
         let mut buf = String::new();
         outln!(buf, "EVC modes ({}, {} modes)", modes.source, reports.len());
         let mut t = Table::new(2).header(&["key", "vendor", "exposes", "requires", "?", "label"]);
-        for r in &reports {
+        for r in reports {
             t.row(vec![
                 Cell::new(r.key.clone()),
                 Cell::new(r.vendor.to_string()),
@@ -66,7 +56,7 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         buf
     } else {
         let mut buf = String::new();
-        for r in &reports {
+        for r in reports {
             render(&mut buf, r, ctx);
         }
         buf
@@ -78,12 +68,6 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
     })
 }
 
-#[derive(serde::Serialize)]
-struct ModesJson<'a> {
-    modes: &'a [ModeReport],
-    source: &'a str,
-    warnings: &'a [String],
-}
 
 fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     let st = &ctx.style;

@@ -1,6 +1,6 @@
 //! Fuzzes the whole front-end path: `session::load` of one or more inputs (the data split at
-//! `0xff` bytes, never valid UTF-8, into up to 8 files), EVC choice, then `check::cluster_report`, every host
-//! report and every VM report on the result.
+//! `0xff` bytes, never valid UTF-8, into up to 8 files), EVC choice, then the cluster answer
+//! (`app::cluster_in`), every host report and every VM report on the result.
 #![no_main]
 
 use evcalc::check;
@@ -19,9 +19,10 @@ fuzz_target!(|data: &[u8]| {
     for e in &ws.errors {
         assert!(e.line >= 1 && e.col >= 1, "{e}");
     }
-    let chosen = session::choose_evc(None, &ws.hosts, &ws.modes).expect("choosing EVC without an argument never fails");
-    let report = check::cluster_report(&ws.hosts, chosen.setting, None, &ws.modes);
-    assert_eq!(report.hosts.len(), ws.hosts.len());
+    let _ = session::choose_evc(None, &ws.hosts, &ws.modes).expect("choosing EVC without an argument never fails");
+    let mut ws = ws;
+    let answer = evcalc::app::cluster_in(&mut ws, &evcalc::app::Request::default(), Vec::new());
+    assert_eq!(answer.hosts.len(), ws.hosts.len());
     for host in &ws.hosts {
         let _ = check::host_report(host, &ws.modes);
     }

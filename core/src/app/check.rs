@@ -11,7 +11,8 @@ use super::maintenance::{MaintenanceError, find_vms};
 use super::{Band, Blocker, ClassEntry, HostEntry, OptionError, Question, Request, SCHEMA, Tables};
 use crate::check::{self, EvcSetting, NoSuchHost};
 use crate::model::{Host, Provenance, Vm};
-use crate::report::{Admission, CheckReport, CheckedRequirement, FeatureRef, UnknownItem, Verdict};
+use crate::check::Outcome;
+use crate::report::{Admission, CheckedRequirement, FeatureRef, UnknownItem, Verdict};
 use crate::session::{EvcChoice, InputError, InputSummary, Workspace};
 use serde::Serialize;
 
@@ -210,10 +211,14 @@ pub fn answer_in(
     };
 
     // Which VM: a real VM's dump, else "any VM powered on on `from`" per band.
-    let mut bands_checked: Vec<(Vm, CheckReport)> = Vec::new();
-    let mut chosen: Option<(Vm, CheckReport)> = None;
-    if let (Some(d), Some(dest_evc)) = (to, dest_evc) {
-        let dest = &hosts[d];
+    let prepared = match (to, dest_evc) {
+        (Some(d), Some(dest_evc)) => Some(check::Prepared::of(&hosts[d], dest_evc)),
+        _ => None,
+    };
+    let mut bands_checked: Vec<(Vm, Outcome<'_>)> = Vec::new();
+    let mut chosen: Option<(Vm, Outcome<'_>)> = None;
+    if let Some(prepared) = &prepared {
+        let dest = prepared.host();
         match (request.vm.as_deref(), from) {
             (Some(spec), _) => match find_vms(&ws.vms, &ws.inputs, spec) {
                 Err(e) => option_errors.push(CheckError::from(e).option_error("vm")),
@@ -244,8 +249,8 @@ pub fn answer_in(
                         from = vm.host.as_deref().and_then(|h| {
                             hosts.iter().position(|x| x.name.eq_ignore_ascii_case(h))
                         });
-                        let report = check::check_vm(&vm, dest, dest_evc);
-                        chosen = Some((vm, report));
+                        let outcome = check::check_outcome(&vm, prepared);
+                        chosen = Some((vm, outcome));
                     }
                     many => option_errors.push(
                         CheckError::SeveralVms {
@@ -262,7 +267,7 @@ pub fn answer_in(
                 bands_checked = bands
                     .into_iter()
                     .map(|vm| {
-                        let c = check::check_vm(&vm, dest, dest_evc);
+                        let c = check::check_outcome(&vm, prepared);
                         (vm, c)
                     })
                     .collect();
@@ -308,18 +313,23 @@ pub fn answer_in(
     }
     let only = &request.request.only;
     let check = chosen.map(|(vm, c)| {
-        if !c.unknown_on_destination.is_empty() {
+        let unknown_on_destination = prepared
+            .as_ref()
+            .map(|p| check::unjudged_on(&vm, p))
+            .unwrap_or_default();
+        let admission = prepared.as_ref().and_then(|p| p.admission().cloned());
+        if !unknown_on_destination.is_empty() {
             warnings.push(format!(
                 "{}'s dump is a fragment: {} requirement(s) not judged ({})",
                 c.to,
-                c.unknown_on_destination.len(),
-                c.unknown_on_destination.join(", ")
+                unknown_on_destination.len(),
+                unknown_on_destination.join(", ")
             ));
         }
         let verdict = if only.is_empty() {
             c.verdict
         } else {
-            check::verdict_only(&c.missing, &c.unknown, only)
+            check::verdict_only_keys(&mut c.missing_keys(), &c.unknown, only)
         };
         let requirements_from = if vm.from_input {
             format!("input: {}", vm.source)
@@ -346,27 +356,26 @@ pub fn answer_in(
             Vec::new()
         };
         Move {
-            vm: c.vm.clone(),
+            vm: vm.name.clone(),
             requirements_from,
             real_vm: vm.from_input,
             runs_on: vm.host.clone().filter(|_| vm.from_input),
-            requirements: c.requirements.clone(),
+            requirements: check::checked_requirements(&vm),
             verdict,
             blockers: super::blockers_of(&c, &mut t),
             unknowns: c.unknown.iter().map(|u| t.unknown(u)).collect(),
-            unknown_on_destination: c.unknown_on_destination.clone(),
-            destination_not_admitted: c
-                .admission
-                .as_ref()
-                .is_some_and(|a| a.admitted == Some(false)),
-            admission: c.admission.clone(),
-            evc_mode: c.evc_mode.clone(),
+            unknown_on_destination,
+            destination_not_admitted: c.not_admitted,
+            admission,
+            evc_mode: dest_evc.and_then(|e| e.key()),
             vhw: c.vhw,
-            vhw_from: c.vhw_from,
+            vhw_from: vm.vhw_from,
             vhw_band: c.vhw_band,
-            guest_os: c.guest_os.clone(),
-            per_vm_what_if: c.per_vm_what_if.clone(),
-            basis: c.basis,
+            guest_os: vm.guest_id.clone(),
+            per_vm_what_if: vm.per_vm_what_if.clone(),
+            basis: prepared
+                .as_ref()
+                .map_or(crate::exposure::Basis::Raw, |p| p.basis()),
             bands,
         }
     });

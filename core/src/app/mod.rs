@@ -20,7 +20,7 @@ use crate::headline::Headline;
 use crate::model::{Host, Vm};
 use crate::report::{
     Admission, CrossCheck, FeatureRef, HostReport, MatrixCell, Missing, Remedy, RemedyRule,
-    UnknownItem, Verdict, VmPlan, VmReport,
+    UnknownItem, Verdict, VmReport,
 };
 use crate::session::{self, ChosenEvc, EvcChoice, InputError, InputSummary, ModeOption};
 use serde::Serialize;
@@ -30,6 +30,7 @@ pub use crate::session::{OwnedSource, Request};
 pub mod check;
 pub mod host;
 pub mod maintenance;
+pub mod modes;
 pub mod plan;
 pub mod vm;
 
@@ -66,6 +67,65 @@ pub enum Question {
     Check,
     Maintenance,
     Plan,
+    Modes,
+}
+
+/// One reason a command could not answer at all (exit 2): an input that could not be read
+/// (`source`, `line`, `col` name where), or a usage error (no file involved: those are `null`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct ErrorItem {
+    /// The input's name, when a file is involved.
+    pub source: Option<String>,
+    /// 1-based line and column in that input, when a file is involved.
+    pub line: Option<u32>,
+    pub col: Option<u32>,
+    pub message: String,
+}
+
+impl From<&InputError> for ErrorItem {
+    fn from(e: &InputError) -> ErrorItem {
+        ErrorItem {
+            source: Some(e.source.clone()),
+            line: Some(e.line),
+            col: Some(e.col),
+            message: e.message.clone(),
+        }
+    }
+}
+
+impl ErrorItem {
+    /// A usage error: no file involved.
+    pub fn usage(message: impl Into<String>) -> ErrorItem {
+        ErrorItem {
+            source: None,
+            line: None,
+            col: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// The answer of a command that could not answer (exit 2): what went wrong, nothing computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct ErrorAnswer {
+    /// Always 2.
+    pub schema: u32,
+    /// The question asked, when the command line got that far.
+    pub question: Option<Question>,
+    pub errors: Vec<ErrorItem>,
+}
+
+impl ErrorAnswer {
+    /// The answer for these errors.
+    pub fn new(question: Option<Question>, errors: Vec<ErrorItem>) -> ErrorAnswer {
+        ErrorAnswer {
+            schema: SCHEMA,
+            question,
+            errors,
+        }
+    }
 }
 
 /// One host, as loaded: what is particular to it. Everything the engine decides on is its
@@ -820,7 +880,7 @@ pub fn cluster_in(
         plan.hosts = planned.to_vec();
         (plan, v1)
     };
-    let mut class_plans: Vec<Option<(MaintenancePlan, crate::report::MaintenanceReport)>> =
+    let mut class_plans: Vec<Option<(MaintenancePlan, crate::check::Evacuation<'static>)>> =
         (0..classes.len()).map(|_| None).collect();
 
     // The class matrix.
@@ -830,8 +890,7 @@ pub fn cluster_in(
     let mut checked: CheckCache = CheckCache::default();
     // The columns, prepared once for every row (their unmet-requirement entries shared). The
     // diagonal of a class with several members is another member of the class: a different
-    // host (a computed VM moving back to its own host is another question, see
-    // `crate::check::check_vm`).
+    // host (a computed VM moving back to its own host is another question).
     let others: Vec<Option<Host>> = if too_many {
         Vec::new()
     } else {
@@ -871,17 +930,6 @@ pub fn cluster_in(
                     continue;
                 };
                 let (cell, checks) = crate::check::matrix_cell_outcomes(&vms, to);
-                #[cfg(debug_assertions)]
-                for (vm, c) in vms.iter().zip(&checks) {
-                    debug_assert_eq!(
-                        *c,
-                        crate::check::Outcome::of_report(
-                            crate::check::check_vm_brief(vm, to.host(), evc),
-                            &to.host().name
-                        ),
-                        "a matrix check on a prepared destination"
-                    );
-                }
                 row.push(Some(t.cell(&limit(cell, &request.only))));
                 for (vm, c) in vms.iter().zip(checks) {
                     checked.insert((a, b, vm.name.clone(), vm.vhw_band), c);
@@ -1008,7 +1056,7 @@ pub fn cluster_in(
         v1_plans.push(v1);
     }
     // Plans in host order (of their first host).
-    let mut paired: Vec<(MaintenancePlan, crate::report::MaintenanceReport)> =
+    let mut paired: Vec<(MaintenancePlan, crate::check::Evacuation<'static>)> =
         maintenance.into_iter().zip(v1_plans).collect();
     paired.sort_by_key(|(p, _)| p.hosts.first().copied().unwrap_or(u32::MAX));
     let (maintenance, v1_plans): (Vec<MaintenancePlan>, Vec<_>) = paired.into_iter().unzip();
@@ -1156,7 +1204,7 @@ pub(crate) fn plan_for(
     only: &[String],
     t: &mut Tables,
     checked: &mut CheckCache,
-) -> (MaintenancePlan, crate::report::MaintenanceReport) {
+) -> (MaintenancePlan, crate::check::Evacuation<'static>) {
     let source_host = match source {
         Some(i) => hosts[i].clone(),
         None => reps[class].clone(),
@@ -1204,38 +1252,13 @@ pub(crate) fn plan_for(
         .map(|h| crate::check::Prepared::of(h, evc))
         .collect();
     // A class plan's computed VMs are the matrix row's: take its checks where it made them.
-    let mut check = |vm: &Vm, d: usize, dest: &Host| {
+    let mut check = |vm: &Vm, d: usize, _dest: &Host| {
         let cached = if source.is_none() && !vm.from_input {
             checked.remove(&(class, dest_class[d], vm.name.clone(), vm.vhw_band))
         } else {
             None
         };
-        let to = prepared[d].host().name.as_str();
-        match cached {
-            Some(c) => {
-                debug_assert_eq!(
-                    c,
-                    crate::check::Outcome::of_report(
-                        crate::check::check_vm_brief(vm, dest, evc),
-                        to
-                    ),
-                    "the matrix's check"
-                );
-                c
-            }
-            None => {
-                let c = crate::check::check_outcome(vm, &prepared[d]);
-                debug_assert_eq!(
-                    c,
-                    crate::check::Outcome::of_report(
-                        crate::check::check_vm_brief(vm, dest, evc),
-                        to
-                    ),
-                    "a check on a prepared destination"
-                );
-                c
-            }
-        }
+        cached.unwrap_or_else(|| crate::check::check_outcome(vm, &prepared[d]))
     };
     let mut report = crate::check::maintenance_checked(
         &all, &all[0], &dests, vms, evc, r.per_vm, r.vhw, modes, &mut check,
@@ -1269,11 +1292,8 @@ pub(crate) fn plan_for(
             .collect(),
         remedies: report.remedies.clone(),
     };
-    let v1 = crate::report::MaintenanceReport {
+    let v1 = crate::check::Evacuation {
         host: report.host,
-        evc_mode: report.evc_mode,
-        per_vm_evc_mode: report.per_vm_evc_mode,
-        evacuable: report.evacuable,
         outcome: report.outcome,
         verdict: report.verdict,
         vms: Vec::new(),
@@ -1301,20 +1321,16 @@ fn limit(mut cell: MatrixCell, only: &[String]) -> MatrixCell {
 
 /// A check's blockers, interned: its unmet requirements, then its virtual hardware blocker
 /// (as `vmx-N`, [`crate::check::vhw_missing`]).
-pub(crate) fn blockers_of(c: &crate::report::CheckReport, t: &mut Tables) -> Vec<u32> {
-    let mut out: Vec<u32> = c.missing.iter().map(|m| t.blocker(m)).collect();
-    if let Some(text) = &c.vhw_blocker {
-        out.push(t.blocker(&crate::check::vhw_missing(
-            text,
-            c.vhw.unwrap_or(0),
-            c.destination_max_vhw.unwrap_or(0),
-        )));
+pub(crate) fn blockers_of(c: &crate::check::Outcome<'_>, t: &mut Tables) -> Vec<u32> {
+    let mut out: Vec<u32> = c.missing_entries().map(|m| t.blocker(m)).collect();
+    if let Some(entry) = c.vhw_entry() {
+        out.push(t.blocker(&entry));
     }
     out
 }
 
 fn plan_vms(
-    p: &mut VmPlan<crate::check::Outcome<'_>>,
+    p: &mut crate::check::VmPlan<'_>,
     dest_class: &[usize],
     dest_members: &[Vec<u32>],
     whole: &[usize],
@@ -1324,7 +1340,7 @@ fn plan_vms(
     PlanVms {
         vm: std::mem::take(&mut p.vm),
         vms: std::mem::take(&mut p.vms),
-        real_vm: p.requirements_from == "input",
+        real_vm: p.real_vm,
         requirements_from: std::mem::take(&mut p.requirements_from),
         verdict: p.verdict,
         destinations: p
@@ -1376,7 +1392,7 @@ fn headline_for(
     host_count: usize,
     evc: EvcSetting<'_>,
     outcome: Verdict,
-    plans: &[crate::report::MaintenanceReport],
+    plans: &[crate::check::Evacuation<'static>],
 ) -> Option<Headline> {
     if classes.is_empty() {
         return None;
