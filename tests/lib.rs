@@ -111,10 +111,7 @@ pub fn check_vm(
 
 /// The cluster answer (contract v2) for an already loaded workspace under an EVC mode key
 /// (`"none"` for EVC disabled), through the application layer.
-pub fn cluster_of(
-    ws: &mut evcalc::session::Workspace,
-    evc: &str,
-) -> evcalc::app::ClusterAnswer {
+pub fn cluster_of(ws: &mut evcalc::session::Workspace, evc: &str) -> evcalc::app::ClusterAnswer {
     let request = evcalc::app::Request {
         evc: Some(evc.to_string()),
         ..Default::default()

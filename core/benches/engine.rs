@@ -117,7 +117,6 @@ fn one_check(c: &mut Criterion) {
     g.finish();
 }
 
-
 /// The maintenance plan as the application layer answers it (contract v2, what `evcalc
 /// cluster --maintenance` and the page compute): one destination per host class, blockers
 /// interned. 64 hosts, 10,000 VMs loaded for the host being evacuated. The whole answer is

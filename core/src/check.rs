@@ -1761,9 +1761,9 @@ fn cell_of(to: &Host, checks: &[Outcome<'_>]) -> MatrixCell {
         not_admitted |= c.not_admitted;
     }
     let differ = checks.len() > 1
-        && checks.iter().any(|c| {
-            c.verdict != checks[0].verdict || c.missing.len() != checks[0].missing.len()
-        });
+        && checks
+            .iter()
+            .any(|c| c.verdict != checks[0].verdict || c.missing.len() != checks[0].missing.len());
     let bands = if differ {
         checks
             .iter()
@@ -1775,7 +1775,8 @@ fn cell_of(to: &Host, checks: &[Outcome<'_>]) -> MatrixCell {
                     .missing_keys()
                     .map(str::to_string)
                     .chain(
-                        c.vhw_blocker.as_deref()
+                        c.vhw_blocker
+                            .as_deref()
                             .iter()
                             .map(|_| format!("vmx-{}", c.vhw.unwrap_or(0))),
                     )

@@ -1211,7 +1211,9 @@ fn try_hosts<'h>(vm: &Vm, new_hosts: &'h [Host], new_evc: EvcSetting<'_>) -> Out
     out
 }
 
-fn group_blocks(blocked: &[(crate::check::Outcome<'_>, Option<Admission>)]) -> Vec<DestinationBlock> {
+fn group_blocks(
+    blocked: &[(crate::check::Outcome<'_>, Option<Admission>)],
+) -> Vec<DestinationBlock> {
     let mut groups: Vec<(Vec<String>, DestinationBlock)> = Vec::new();
     for (r, admission) in blocked {
         let not_admitted = admission

@@ -296,7 +296,6 @@ pub enum Verdict {
     Unknown,
 }
 
-
 /// Something that keeps a move from being proven.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
@@ -370,9 +369,6 @@ pub struct BandCell {
     pub missing: Vec<String>,
 }
 
-
-
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
@@ -401,7 +397,6 @@ pub struct Remedy {
     /// The remedy rule of `core/data/remedies.txt` this comes from (`null`: computed VM-side).
     pub rule: Option<String>,
 }
-
 
 /// An EVC mode, as listed by `evcalc modes`: what it exposes and what a host must have to join,
 /// kept apart, each with its evidence.

@@ -701,4 +701,3 @@ pub struct ModeOption {
     pub label: String,
     pub vendor: crate::evc::Vendor,
 }
-

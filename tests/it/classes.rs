@@ -81,11 +81,8 @@ fn same_answers(request: &session::Request) -> usize {
                         .collect::<Vec<_>>()
                 })
                 .collect();
-            let keys2: BTreeSet<String> = v2
-                .blocker_keys(c)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+            let keys2: BTreeSet<String> =
+                v2.blocker_keys(c).into_iter().map(str::to_string).collect();
             assert_eq!(keys, keys2, "{what}");
             let unknown: BTreeSet<&str> = outcomes
                 .iter()

@@ -2,8 +2,8 @@
 //! still at 0 until a cold power cycle. See `examples/mdclear-cluster/README.md`.
 
 use evcalc::check::{self, EvcSetting};
-use evcalc::session::{self, Source};
 use evcalc::report::Verdict;
+use evcalc::session::{self, Source};
 use evcalc_tests::{
     MDCLEAR_HOSTS, check_vm, cluster_of, load, maintenance_of, plan_blocker_keys, read,
 };
@@ -395,9 +395,10 @@ fn very_large_clusters_leave_the_quadratic_matrix_out() {
             let mut h = ws.hosts[i % 2].clone();
             h.name = format!("esx{i:05}");
             // A key evcalc does not know, with a value of its own: kept, and part of the class.
-            h.caps
-                .unknown
-                .insert(format!("vpmc.test{i}"), (format!("vpmc.test{i}"), 1));
+            h.caps.unknown.insert(
+                "vpmc.test".to_string(),
+                ("vpmc.test".to_string(), i as u64 + 1),
+            );
             h
         })
         .collect();

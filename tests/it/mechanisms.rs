@@ -6,7 +6,9 @@ use evcalc::check::EvcSetting;
 use evcalc::exposure::{self, ClusterExposure, ExposureSource, Mechanism, Tri};
 use evcalc::report::Verdict;
 use evcalc::session::{self, Source};
-use evcalc_tests::{MDCLEAR_HOSTS, cell_blockers, cluster_of, maintenance_plan, matrix_verdicts, read};
+use evcalc_tests::{
+    MDCLEAR_HOSTS, cell_blockers, cluster_of, maintenance_plan, matrix_verdicts, read,
+};
 
 const STALE_HOSTS: [&str; 4] = [
     "examples/mdclear-stale-masks/esxi01.txt",

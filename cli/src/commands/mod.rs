@@ -95,9 +95,8 @@ pub fn report_failure(
             Fail::Usage(msg) => vec![evcalc::app::ErrorItem::usage(msg.clone())],
             Fail::Input(errors) => errors.iter().map(evcalc::app::ErrorItem::from).collect(),
         };
-        let text =
-            serde_json::to_string_pretty(&evcalc::app::ErrorAnswer::new(question, errors))
-                .unwrap_or_default();
+        let text = serde_json::to_string_pretty(&evcalc::app::ErrorAnswer::new(question, errors))
+            .unwrap_or_default();
         let _ = crate::write_stdout(&format!("{text}\n"));
     }
 }

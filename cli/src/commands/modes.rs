@@ -68,7 +68,6 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
     })
 }
 
-
 fn render(buf: &mut String, r: &ModeReport, ctx: &Ctx) {
     let st = &ctx.style;
     outln!(buf, "{}  {}", st.paint(Paint::Bold, &r.key), r.label);

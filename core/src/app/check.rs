@@ -9,9 +9,9 @@
 
 use super::maintenance::{MaintenanceError, find_vms};
 use super::{Band, Blocker, ClassEntry, HostEntry, OptionError, Question, Request, SCHEMA, Tables};
+use crate::check::Outcome;
 use crate::check::{self, EvcSetting, NoSuchHost};
 use crate::model::{Host, Provenance, Vm};
-use crate::check::Outcome;
 use crate::report::{Admission, CheckedRequirement, FeatureRef, UnknownItem, Verdict};
 use crate::session::{EvcChoice, InputError, InputSummary, Workspace};
 use serde::Serialize;
