@@ -363,6 +363,26 @@ summary: string,
  */
 blocks_vmotion: boolean, };
 
+export type ErrorAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, 
+/**
+ * The question asked, when the command line got that far.
+ */
+question: Question | null, errors: Array<ErrorItem>, };
+
+export type ErrorItem = { 
+/**
+ * The input's name, when a file is involved.
+ */
+source: string | null, 
+/**
+ * 1-based line and column in that input, when a file is involved.
+ */
+line: number | null, col: number | null, message: string, };
+
 export type EvcChoice = { 
 /**
  * `null` = EVC disabled.
@@ -377,6 +397,12 @@ assumed: boolean, };
 export type EvcStateShown = { "state": "mode", "mode": string } | { "state": "not-active" } | { "state": "masks-active" } | { "state": "unknown" };
 
 export type ExposureSource = "masked-list" | "feat-mask-lines" | "vm-requirement" | "option" | "evc-state" | "none";
+
+export type FeatureEvidence = { key: string, label: string, introduced_by: string, 
+/**
+ * `C`, `D`, `I`, `R` or `Export`.
+ */
+evidence: Tag, note: string, };
 
 export type FeatureRef = { 
 /**
@@ -399,6 +425,36 @@ export type Headline = { verdict: Verdict, text: string,
  * Next steps; commands in backticks.
  */
 next: Array<string>, };
+
+export type HostAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, 
+/**
+ * `host`.
+ */
+question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, 
+/**
+ * Problems with the request's options (`set`: an override that cannot be read; `rename`).
+ */
+option_errors: Array<OptionError>, 
+/**
+ * Every warning, once: those of loading first, then each host's (`name: text`).
+ */
+warnings: Array<string>, 
+/**
+ * `built-in` or the SupportedEVCMode export used.
+ */
+modes_source: string, 
+/**
+ * The overrides applied to every host (those that could be read).
+ */
+overrides: Array<Override>, 
+/**
+ * One report per host, in load order.
+ */
+hosts: Array<HostReport>, };
 
 export type HostEntry = { name: string, source: string, 
 /**
@@ -594,6 +650,49 @@ unrecorded: Array<FeatureRef>, };
 
 export type ModeOption = { key: string, label: string, vendor: Vendor, };
 
+export type ModeReport = { key: string, label: string, vendor: Vendor, tier: number, tracks: Array<string>, 
+/**
+ * Admission: features a host must have to join, with the evidence that it must.
+ */
+required: Array<FeatureEvidence>, 
+/**
+ * Baseline features a host may lack without a proven refusal (a host lacking only these is
+ * "uncertain" for the mode), with why.
+ */
+admission_unproven: Array<FeatureEvidence>, 
+/**
+ * Everything the mode's mask lets VMs see (where the host has it), with the evidence that it does.
+ */
+exposes: Array<FeatureEvidence>, 
+/**
+ * Features passed through where the host has them, never required to join (patch-era
+ * features, TSX, AMD hints): a subset of `exposes`.
+ */
+pass_through: Array<FeatureEvidence>, 
+/**
+ * Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD) the mode can expose; whether a
+ * cluster does depends on its hosts.
+ */
+patch_era: Array<string>, pins: Array<UnknownKey>, source: string, };
+
+export type ModesAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, question: Question, option_errors: Array<OptionError>, 
+/**
+ * What a person should know about the catalogue read.
+ */
+warnings: Array<string>, 
+/**
+ * `built-in` or the SupportedEVCMode export used.
+ */
+modes_source: string, 
+/**
+ * The modes asked for: one (`mode` given), else all, in the catalogue's order.
+ */
+modes: Array<ModeReport>, };
+
 export type Move = { 
 /**
  * The VM, or "any VM powered on on esxi01 (vmx-11 and later)".
@@ -709,13 +808,17 @@ blocking_features: Array<string>,
  */
 ways: Array<WayThrough>, summary: string, };
 
+export type Opt = "request" | "inputs" | "evc" | "per_vm_evc" | "vm_hw" | "evc_exposes" | "only" | "rename" | "remove" | "maintenance" | "hosts" | "host" | "vms" | "vm" | "from" | "to" | "to_evc" | "into" | "add" | "set" | "mode" | "cluster";
+
 export type OptionError = { 
 /**
- * The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`;
- * a question's own (`to`, `vms`, `set`, `remove`, `to_evc`, `into`, …); `request` for the
- * request as a whole.
+ * The option the problem is with (typed: front ends name it their own way).
  */
-option: string, message: string, };
+option: Opt, 
+/**
+ * What is wrong, without naming a front end's flag.
+ */
+message: string, };
 
 export type Override = { 
 /**
@@ -862,7 +965,7 @@ verdict: Verdict, destinations: Array<Destination>, };
 
 export type Provenance = "given" | "read" | "assumed";
 
-export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan";
+export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan" | "modes";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**
@@ -956,6 +1059,8 @@ known: boolean,
  */
 required: string, };
 
+export type Tag = "C" | "D" | "I" | "R" | "Export";
+
 export type Tri = "yes" | "no" | "unknown";
 
 export type UncertainMode = { mode: string, 
@@ -997,6 +1102,32 @@ destination_max: number,
  * The first ESXi release that runs `vm_hw` (e.g. "ESXi 7.0 U2").
  */
 needs_release: string, };
+
+export type VmAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, 
+/**
+ * `vm`.
+ */
+question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, 
+/**
+ * Problems with the request's options (`rename`).
+ */
+option_errors: Array<OptionError>, 
+/**
+ * Every warning, once: those of loading first, then each VM's (`name: text`).
+ */
+warnings: Array<string>, 
+/**
+ * `built-in` or the SupportedEVCMode export used.
+ */
+modes_source: string, 
+/**
+ * One report per VM, in load order.
+ */
+vms: Array<VmReport>, };
 
 export type VmFeatures = { vm: string, host: string | null, 
 /**

@@ -12,29 +12,11 @@ use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue, fid};
 use crate::evc::{EvcMode, ModeCatalogue};
 use crate::exposure::{self, effective_decision as effective};
 use crate::model::{Host, Key, Provenance, Requirements, Vm, VmRequirement, masks_expose};
+pub use crate::names::{drift_summary, host_list, names_plural};
 use crate::report::*;
 use crate::value::{ReqOp, Requirement};
 
-/// The cluster's EVC setting for a computation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EvcSetting<'a> {
-    /// EVC disabled: VMs see all of their host's features.
-    Disabled,
-    /// EVC enabled in this mode.
-    Mode(&'a EvcMode),
-}
-
-impl<'a> EvcSetting<'a> {
-    pub fn mode(self) -> Option<&'a EvcMode> {
-        match self {
-            EvcSetting::Disabled => None,
-            EvcSetting::Mode(m) => Some(m),
-        }
-    }
-    pub fn key(self) -> Option<String> {
-        self.mode().map(|m| m.key.clone())
-    }
-}
+pub use crate::evc::EvcSetting;
 
 /// A feature reference for reports.
 pub(crate) fn feature_ref(id: FeatureId) -> FeatureRef {
@@ -521,7 +503,7 @@ fn per_vm_required(mode: &EvcMode) -> FeatureSet {
 ///
 /// A band exists on the host only if an ESXi release that runs its versions can run on the
 /// host's CPU (issue 20, item 2). With the host's release in its data, its maximum is the top.
-/// Without it, the CPU decides ([`crate::esxi::vhw_on_cpu`], the floors of
+/// Without it, the CPU decides ([`crate::vhw::vhw_on_cpu`], the floors of
 /// `core/data/esxi-cpu-floors.tsv`): versions whose releases a hard floor refuses (\[C\] ESXi 8.0
 /// U2 and later need XSAVE even with `allowLegacyCPU=true`: a CPU known to lack it tops out at
 /// vmx-20) are not banded; bands whose hard floor the data does not show, and bands whose
@@ -542,11 +524,11 @@ pub fn power_on_bands(
     let on_cpu = |v: u8| {
         host.max_vhw
             .is_none()
-            .then(|| crate::esxi::vhw_on_cpu(host, v))
+            .then(|| crate::vhw::vhw_on_cpu(host, v))
     };
     let top = host
         .max_vhw
-        .unwrap_or_else(|| crate::esxi::cpu_max_vhw(host, MAX_VHW));
+        .unwrap_or_else(|| crate::vhw::cpu_max_vhw(host, MAX_VHW));
     let eff = effective(host, evc);
     let relevant = eff.present.union(eff.unknown);
     let mut starts: Vec<u8> = relevant
@@ -1563,147 +1545,6 @@ pub fn drift(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<Drift> {
     out
 }
 
-pub fn drift_summary(with: &[String], without: &[String], total: usize) -> String {
-    if with.is_empty() || without.is_empty() {
-        return "values differ".to_string();
-    }
-    if with.len() <= without.len() {
-        format!(
-            "only {} of {total} hosts: {}",
-            with.len(),
-            host_list_short(with, MAX_SUMMARY_LIST)
-        )
-    } else {
-        format!(
-            "missing on {} of {total} hosts: {}",
-            without.len(),
-            host_list_short(without, MAX_SUMMARY_LIST)
-        )
-    }
-}
-
-/// Longest host list in a drift summary (characters); the full lists are the drift entry's.
-const MAX_SUMMARY_LIST: usize = 160;
-
-/// [`host_list`], cut to the names that fit `max_chars` followed by "and N more" when longer.
-pub(crate) fn host_list_short(names: &[String], max_chars: usize) -> String {
-    let full = host_list(names);
-    if full.chars().count() <= max_chars {
-        return full;
-    }
-    let mut shown: Vec<String> = Vec::new();
-    let mut len = 0;
-    for n in names {
-        let extra = n.chars().count() + 2;
-        if !shown.is_empty() && len + extra > max_chars {
-            break;
-        }
-        len += extra;
-        shown.push(n.clone());
-    }
-    let rest = names.len() - shown.len();
-    if rest == 0 {
-        return full;
-    }
-    format!("{} and {rest} more", host_list(&shown))
-}
-
-/// Joins host names, compressing runs with a common prefix and consecutive numbers:
-/// `esxi02, esxi03, esxi04` → `esxi02–04`.
-pub fn host_list(names: &[String]) -> String {
-    // Entries may be class labels (`esxi02–04`, `esxi03, esxi04`): list their hosts, so that
-    // labels of several classes merge into one compact list.
-    if names
-        .iter()
-        .any(|n| (n.contains(", ") || n.contains('–')) && !n.contains(" more"))
-    {
-        let mut flat: Vec<String> = Vec::new();
-        for n in names {
-            if n.contains(" more") {
-                flat.push(n.clone());
-                continue;
-            }
-            for part in n.split(", ") {
-                flat.extend(expand_range(part));
-            }
-        }
-        if flat.len() != names.len() || flat != names {
-            return host_list_flat(&flat);
-        }
-    }
-    host_list_flat(names)
-}
-
-/// `esxi02–04` → esxi02, esxi03, esxi04 (the inverse of [`host_list`]'s ranges); other names
-/// as they are.
-fn expand_range(name: &str) -> Vec<String> {
-    if let Some((start, end)) = name.split_once('–') {
-        let digits = start.bytes().rev().take_while(u8::is_ascii_digit).count();
-        let (prefix, first) = start.split_at(start.len() - digits);
-        if !end.is_empty()
-            && end.len() <= digits
-            && end.bytes().all(|b| b.is_ascii_digit())
-            && let (Ok(a), Ok(b)) = (
-                first.parse::<u64>(),
-                format!("{}{end}", &first[..digits - end.len()]).parse::<u64>(),
-            )
-            && a < b
-            && b - a < 100_000
-        {
-            return (a..=b).map(|n| format!("{prefix}{n:0digits$}")).collect();
-        }
-    }
-    vec![name.to_string()]
-}
-
-fn host_list_flat(names: &[String]) -> String {
-    fn split(name: &str) -> (&str, Option<(u64, usize)>) {
-        let digits = name
-            .bytes()
-            .rev()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let (prefix, number) = name.split_at(name.len() - digits);
-        (
-            prefix,
-            number
-                .parse()
-                .ok()
-                .filter(|_| digits > 0 && digits <= 9)
-                .map(|n| (n, digits)),
-        )
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < names.len() {
-        let (prefix, num) = split(&names[i]);
-        let mut j = i;
-        if let Some((start, width)) = num {
-            while j + 1 < names.len() {
-                let (p2, n2) = split(&names[j + 1]);
-                match n2 {
-                    Some((n, w))
-                        if p2 == prefix && w == width && n == start + (j + 1 - i) as u64 =>
-                    {
-                        j += 1
-                    }
-                    _ => break,
-                }
-            }
-            if j >= i + 2 {
-                let (_, end) = split(&names[j]);
-                let end_digits = names[j].len() - end.map(|e| e.1).unwrap_or(0);
-                parts.push(format!("{}–{}", names[i], &names[j][end_digits..]));
-                i = j + 1;
-                continue;
-            }
-        }
-        parts.push(names[i].clone());
-        i += 1;
-    }
-    parts.join(", ")
-}
-
 /// The power-on bands a matrix row checks: the VMs powered on on `from`, per band of virtual
 /// hardware versions that the destinations' ESXi releases split (`hosts`), or of `vhw` alone.
 pub(crate) fn row_vms(
@@ -2185,15 +2026,6 @@ impl Seen {
     pub(crate) fn insert(&mut self, n: usize) -> bool {
         self.0.insert(n, 0).is_none()
     }
-}
-
-/// Whether a list of host names stands for more than one host: several names, or one class
-/// label (`esxi02–04`, `a, b and 3 more`, see `crate::classes::label`).
-pub fn names_plural(names: &[String]) -> bool {
-    names.len() > 1
-        || names
-            .first()
-            .is_some_and(|n| n.contains('–') || n.contains(", ") || n.contains(" and "))
 }
 
 /// Ranked remedies for the blockers of a maintenance plan: one per action, least disruptive

@@ -12,8 +12,8 @@
 //! class's label (`esxi02–04`), so every sentence the engine writes about a destination reads
 //! right for the whole class ("which esxi02–04 do not offer").
 
-use crate::check::host_list;
 use crate::model::Host;
+use crate::names::host_list;
 
 /// A partition of hosts into classes, in order of first appearance.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,12 +24,10 @@
 //! CPU floors ([`CPU_FLOORS`], the rows of `core/data/esxi-cpu-floors.tsv`): what a host CPU must
 //! have for a release to install or boot on it. A hard floor (no boot option bypasses it) makes
 //! every virtual hardware version first run by that release or later impossible on a CPU known to
-//! lack the feature ([`vhw_on_cpu`]); a support statement (KB 82794 "Discontinued", which
+//! lack the feature ([`crate::vhw::vhw_on_cpu`]); a support statement (KB 82794 "Discontinued", which
 //! `allowLegacyCPU=true` bypasses) only makes it unlikely.
 
-use crate::catalogue::{FeatureId, catalogue, fid};
 use crate::evc::Vendor;
-use crate::model::{Host, Key};
 
 /// A parsed `product.fullName` / `product.version` + build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,105 +342,6 @@ impl VhwOnCpu {
     }
 }
 
-/// The CPU's own (raw) value of a catalogue key: `None` when the data does not show it.
-fn raw_bit(host: &Host, id: FeatureId) -> Option<bool> {
-    (host.knows(&Key::Known(id)) && !host.unrecorded.contains(id))
-        .then(|| host.caps.present.contains(id))
-}
-
-fn floor_matches_cpu(host: &Host, vendor: Vendor, family: u64, models: &[u64]) -> bool {
-    host.vendor == Some(vendor)
-        && host.caps.numbers.get(&fid::FAMILY) == Some(&family)
-        && host
-            .caps
-            .numbers
-            .get(&fid::MODEL)
-            .is_some_and(|m| models.contains(m))
-}
-
-/// Whether a VM of virtual hardware `vhw` can exist on `host`'s CPU: every release that runs it
-/// is at least [`first_release`]`(vhw)`, so the floors of that release and earlier apply.
-/// Known-0 hard floors make it impossible, unshown ones conditional, matched support statements
-/// unlikely (the first of these, in that order of strength).
-pub fn vhw_on_cpu(host: &Host, vhw: u8) -> VhwOnCpu {
-    let Some(first) = first_release(vhw) else {
-        return VhwOnCpu::NotEsxi;
-    };
-    let cat = catalogue();
-    let mut unshown: Option<VhwOnCpu> = None;
-    let mut unlikely: Option<VhwOnCpu> = None;
-    for floor in CPU_FLOORS.iter().filter(|f| f.release <= first) {
-        match (floor.rule, floor.kind) {
-            (FloorRule::Requires(keys), FloorKind::Hard) => {
-                let values: Vec<(&'static str, Option<bool>)> = keys
-                    .iter()
-                    .map(|k| (*k, cat.lookup(k).and_then(|id| raw_bit(host, id))))
-                    .collect();
-                let zero: Vec<&'static str> = values
-                    .iter()
-                    .filter(|(_, v)| *v == Some(false))
-                    .map(|(k, _)| *k)
-                    .collect();
-                if !zero.is_empty() {
-                    return VhwOnCpu::Impossible {
-                        release: floor.release,
-                        keys: zero,
-                        floor,
-                    };
-                }
-                let open: Vec<&'static str> = values
-                    .iter()
-                    .filter(|(_, v)| v.is_none())
-                    .map(|(k, _)| *k)
-                    .collect();
-                // The latest unshown floor names the release; the keys of every unshown floor
-                // are listed.
-                // A later row repeating the same keys (9.0's XSAVE, [I]) adds nothing.
-                let mut keys = match &unshown {
-                    Some(VhwOnCpu::Unshown { keys, .. }) => keys.clone(),
-                    _ => Vec::new(),
-                };
-                let new: Vec<&'static str> =
-                    open.into_iter().filter(|k| !keys.contains(k)).collect();
-                if !new.is_empty() {
-                    keys.splice(0..0, new);
-                    unshown = Some(VhwOnCpu::Unshown {
-                        release: floor.release,
-                        keys,
-                        floor,
-                    });
-                }
-            }
-            (
-                FloorRule::Discontinued {
-                    cpu,
-                    vendor,
-                    family,
-                    models,
-                },
-                _,
-            ) if floor_matches_cpu(host, vendor, family, models) => {
-                unlikely.get_or_insert(VhwOnCpu::Unlikely {
-                    release: floor.release,
-                    cpu,
-                    floor,
-                });
-            }
-            _ => {}
-        }
-    }
-    unshown.or(unlikely).unwrap_or(VhwOnCpu::Runs)
-}
-
-/// The highest virtual hardware version (up to `max`) a VM can have on `host`'s CPU, whatever
-/// release it runs: the top of "any VM" on a host whose release is not known.
-pub fn cpu_max_vhw(host: &Host, max: u8) -> u8 {
-    (1..=max)
-        .rev()
-        .find(|v| vhw_on_cpu(host, *v).possible())
-        .unwrap_or(max)
-}
-
 /// Reads `vmx-19`, `19`, `vmx-019`.
 pub fn parse_vhw(text: &str) -> Option<u8> {
     let t = text.trim().to_ascii_lowercase();
@@ -460,6 +359,7 @@ pub fn parse_vhw(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::catalogue;
 
     #[test]
     fn releases_map_to_vhw() {

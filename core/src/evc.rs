@@ -309,6 +309,27 @@ pub enum ExportError {
 
 /// Modes parsed from `evc-modes.txt` with their explicit admission statements, before
 /// admission is derived.
+/// The cluster's EVC setting for a computation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvcSetting<'a> {
+    /// EVC disabled: VMs see all of their host's features.
+    Disabled,
+    /// EVC enabled in this mode.
+    Mode(&'a EvcMode),
+}
+
+impl<'a> EvcSetting<'a> {
+    pub fn mode(self) -> Option<&'a EvcMode> {
+        match self {
+            EvcSetting::Disabled => None,
+            EvcSetting::Mode(m) => Some(m),
+        }
+    }
+    pub fn key(self) -> Option<String> {
+        self.mode().map(|m| m.key.clone())
+    }
+}
+
 #[cfg(test)]
 type ParsedModes = (Vec<EvcMode>, Vec<Vec<(FeatureId, bool, Tag, String)>>);
 

@@ -20,7 +20,7 @@
 //!   §2.5 open point; consistent with every real masked list, which never exceeds raw).
 
 use crate::catalogue::{FeatureId, FeatureSet, Kind, catalogue};
-use crate::check::EvcSetting;
+use crate::evc::EvcSetting;
 use crate::model::{Capabilities, Host, Key};
 use std::sync::OnceLock;
 
@@ -62,34 +62,7 @@ fn booleans() -> FeatureSet {
     })
 }
 
-/// Where the exposure of a patch-era feature on a host was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-#[serde(rename_all = "kebab-case")]
-pub enum ExposureSource {
-    /// The host's `maskedFeatureCapability`.
-    MaskedList,
-    /// The host's `featMask.evc.*` / `featureCompat.evc.*` lines.
-    FeatMaskLines,
-    /// A VM powered on on the host requires the feature.
-    VmRequirement,
-    /// `--evc-exposes` (every host's masks expose exactly these patch-era features).
-    Option,
-    /// The cluster's `ClusterEVCManager.evcState` export.
-    EvcState,
-    /// No evidence: the feature's exposure is unknown.
-    None,
-}
-
-/// Cluster-level evidence about one patch-era feature on one host (set by [`resolve_cluster`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterEvidence {
-    pub feature: FeatureId,
-    pub exposed: bool,
-    pub source: ExposureSource,
-    /// What proves it, in words ("app01 requires cpuid.MDCLEAR").
-    pub detail: String,
-}
+pub use crate::model::{ClusterEvidence, ExposureSource};
 
 /// The exposure of one patch-era feature on one host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,7 +372,7 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
                     exposed: set.contains(id),
                     source: ExposureSource::Option,
                     detail: format!(
-                        "--evc-exposes: {} {}",
+                        "{} {}",
                         cat.def(id).key,
                         if set.contains(id) {
                             "exposed"
@@ -435,9 +408,9 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExposesError {
     /// A catalogue feature that is not patch-era (EVC never hides it).
-    #[error("--evc-exposes: {part} is not a patch-era feature; expected some of {expected}")]
+    #[error("{part} is not a patch-era feature; expected some of {expected}")]
     NotPatchEra { part: String, expected: String },
-    #[error("--evc-exposes: unknown feature {part}; expected `none` or some of {expected}")]
+    #[error("unknown feature {part}; expected `none` or some of {expected}")]
     Unknown { part: String, expected: String },
 }
 
@@ -718,8 +691,8 @@ pub fn findings(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<PatchFinding> {
             }
             Tri::Yes => format!(
                 "{name}: exposed by the baseline on {}, not offered by {}",
-                crate::check::host_list(&baseline_hosts),
-                crate::check::host_list(&non_compliant)
+                crate::names::host_list(&baseline_hosts),
+                crate::names::host_list(&non_compliant)
             ),
             Tri::No => format!(
                 "{name}: hidden from VMs on every host (the cluster has not been upgraded to expose it)"
@@ -730,8 +703,8 @@ pub fn findings(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<PatchFinding> {
             ),
             Tri::Unknown if !lacking.is_empty() && !unknown_hosts.is_empty() => format!(
                 "{name}: not offered by {}; whether {} expose{} it to VMs is not shown",
-                crate::check::host_list(&lacking),
-                crate::check::host_list(&unknown_hosts),
+                crate::names::host_list(&lacking),
+                crate::names::host_list(&unknown_hosts),
                 if unknown_hosts.len() == 1 { "s" } else { "" }
             ),
             Tri::Unknown => format!("{name}: exposure not shown"),

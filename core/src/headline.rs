@@ -76,7 +76,7 @@ pub(crate) fn headline_of(
         if !others.is_empty() {
             text.push_str(&format!(
                 ". Also not fully evacuable: {}",
-                crate::check::host_list(&others.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                crate::names::host_list(&others.iter().map(|s| s.to_string()).collect::<Vec<_>>())
             ));
         }
         return Some(Headline {

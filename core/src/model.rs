@@ -147,7 +147,7 @@ pub struct Host {
     /// The highest virtual hardware version the host's ESXi runs, when known.
     pub max_vhw: Option<u8>,
     /// Cluster-level evidence about patch-era features ([`crate::exposure::resolve_cluster`]).
-    pub cluster_evidence: Vec<crate::exposure::ClusterEvidence>,
+    pub cluster_evidence: Vec<ClusterEvidence>,
     /// Cluster EVC masks stored on the host (`featMask.evc.*` of /etc/vmware/config).
     pub evc_masks: Vec<(Key, Mask)>,
     pub reported_max_evc: Option<String>,
@@ -446,7 +446,7 @@ pub struct Vm {
     /// For "any VM powered on on X": the band of vHW versions this VM stands for.
     pub vhw_band: Option<(u8, u8)>,
     /// For a band on a host whose ESXi release is not in its data: whether a VM of the band can
-    /// exist on that host's CPU ([`crate::esxi::vhw_on_cpu`]: an unshown hard CPU floor makes it
+    /// exist on that host's CPU ([`crate::vhw::vhw_on_cpu`]: an unshown hard CPU floor makes it
     /// exist only if the CPU has the feature, a KB 82794 support statement makes it unlikely);
     /// `None` for real VMs and bands whose source release is known. A move that only a band
     /// that may not exist blocks is `unknown`, not `blocked` (issue 20, item 2).
@@ -564,4 +564,33 @@ pub(crate) fn masks_expose(masks: &[(Key, Mask)]) -> FeatureSet {
             _ => None,
         })
         .collect()
+}
+
+/// Where the exposure of a patch-era feature on a host was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum ExposureSource {
+    /// The host's `maskedFeatureCapability`.
+    MaskedList,
+    /// The host's `featMask.evc.*` / `featureCompat.evc.*` lines.
+    FeatMaskLines,
+    /// A VM powered on on the host requires the feature.
+    VmRequirement,
+    /// `--evc-exposes` (every host's masks expose exactly these patch-era features).
+    Option,
+    /// The cluster's `ClusterEVCManager.evcState` export.
+    EvcState,
+    /// No evidence: the feature's exposure is unknown.
+    None,
+}
+
+/// Cluster-level evidence about one patch-era feature on one host (set by [`crate::exposure::resolve_cluster`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterEvidence {
+    pub feature: FeatureId,
+    pub exposed: bool,
+    pub source: ExposureSource,
+    /// What proves it, in words ("app01 requires cpuid.MDCLEAR").
+    pub detail: String,
 }

@@ -1417,7 +1417,7 @@ fn ways_through(
         action: format!(
             "power {} off, migrate it to {}, power it on there{vhw_unknown_note}",
             vm.name,
-            crate::check::host_list(&fits.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+            crate::names::host_list(&fits.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
         ),
         cost: "one power-off for the length of the migration (storage included if it moves too); it then sees the new cluster's features, no security downgrade".to_string(),
         refused: cold_refused,
@@ -1474,7 +1474,7 @@ fn ways_through(
                     "power {} off, set its per-VM EVC mode to {}{upgrade}, power it on in the old cluster, then vMotion it live to {}",
                     vm.name,
                     m.key,
-                    crate::check::host_list(&if o.accepted.is_empty() {
+                    crate::names::host_list(&if o.accepted.is_empty() {
                         o.unknown.iter().map(|u| u.0.clone()).collect::<Vec<_>>()
                     } else {
                         o.accepted.clone()
@@ -1647,7 +1647,7 @@ pub fn move_into(
             Verdict::Compatible => format!(
                 "{} can move live to {}",
                 vm.name,
-                crate::check::host_list(&o.accepted)
+                crate::names::host_list(&o.accepted)
             ),
             Verdict::Blocked if blocking_features.is_empty() => format!(
                 "{} cannot move live: no new host accepts it (EVC admission or virtual hardware)",
@@ -1661,7 +1661,7 @@ pub fn move_into(
             Verdict::Unknown => format!(
                 "{} may move live to {}, but the data leaves requirements unchecked",
                 vm.name,
-                crate::check::host_list(&o.unknown.iter().map(|u| u.0.clone()).collect::<Vec<_>>())
+                crate::names::host_list(&o.unknown.iter().map(|u| u.0.clone()).collect::<Vec<_>>())
             ),
         };
         out_vms.push(MoveIntoVm {

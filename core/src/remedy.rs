@@ -10,39 +10,7 @@ use std::sync::{LazyLock, OnceLock};
 #[path = "generated/remedies.rs"]
 mod generated_remedies;
 
-/// How disruptive a host-side fix is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-#[serde(rename_all = "kebab-case")]
-pub enum Disruption {
-    /// Power-cycle hosts (rolling, through maintenance mode): no VM downtime.
-    HostPowerCycle,
-    /// Reboot hosts (rolling, through maintenance mode) after a BIOS/firmware or ESXi update.
-    HostReboot,
-    /// Change a BIOS setting (host reboot, rolling).
-    HostBios,
-    /// Disable and re-enable the cluster's EVC mode: no reboot, no VM downtime.
-    ClusterReconfigure,
-    /// Nothing can be done on the host.
-    None,
-}
-
-impl Disruption {
-    /// How the fix affects running VMs, in words (reports and the page use this one text).
-    pub fn describe(self) -> &'static str {
-        match self {
-            Disruption::HostPowerCycle => "rolling host power cycle (VMs stay up)",
-            Disruption::HostReboot => "rolling host reboot through maintenance mode (VMs stay up)",
-            Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)",
-            Disruption::ClusterReconfigure => {
-                "cluster EVC reconfiguration: no host reboot, no VM downtime (power on no VMs meanwhile)"
-            }
-            Disruption::None => {
-                "VM power cycles (lowering EVC affects VMs at their next power cycle)"
-            }
-        }
-    }
-}
+pub use crate::report::Disruption;
 
 /// One remedy rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +74,7 @@ pub fn host_remedy(
     mode_key: &str,
 ) -> crate::report::Remedy {
     use crate::report::{Remedy, RemedyScope};
-    let host_text = crate::check::host_list(&hosts);
+    let host_text = crate::names::host_list(&hosts);
     let feature_text = features.join(", ");
     let names: Vec<String> = features
         .iter()
@@ -218,6 +186,25 @@ fn resolve_rule(id: FeatureId) -> Option<&'static Rule> {
 
 /// Parses `remedies.txt` (see its header): the front end of the generated `generated/remedies.rs`
 /// (see `tests::generated_data_is_fresh`).
+impl crate::report::RemedyRule {
+    /// Every remedy rule of `data/remedies.txt`, as answers list them (`remedy_rules`).
+    pub fn all() -> Vec<crate::report::RemedyRule> {
+        rules()
+            .iter()
+            .map(|r| crate::report::RemedyRule {
+                name: r.name.clone(),
+                cause: r.cause.clone(),
+                action: r.action.clone(),
+                verify: r.verify.clone(),
+                reference: r.reference.clone(),
+                evidence: r.tag.clone(),
+                disruption: r.disruption,
+                disruption_text: r.disruption.describe(),
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
     let mut rules: Vec<Rule> = Vec::new();

@@ -221,27 +221,9 @@ pub struct RemedyRule {
     /// Evidence tag(s).
     pub evidence: String,
     /// `host-power-cycle`, `host-bios` or `none`.
-    pub disruption: crate::remedy::Disruption,
+    pub disruption: Disruption,
     /// The same in words, as in `Remedy.disruption`.
     pub disruption_text: &'static str,
-}
-
-impl RemedyRule {
-    pub fn all() -> Vec<RemedyRule> {
-        crate::remedy::rules()
-            .iter()
-            .map(|r| RemedyRule {
-                name: r.name.clone(),
-                cause: r.cause.clone(),
-                action: r.action.clone(),
-                verify: r.verify.clone(),
-                reference: r.reference.clone(),
-                evidence: r.tag.clone(),
-                disruption: r.disruption,
-                disruption_text: r.disruption.describe(),
-            })
-            .collect()
-    }
 }
 
 /// Can a host be admitted to an EVC mode?
@@ -484,6 +466,40 @@ impl ModeReport {
                 })
                 .collect(),
             source: source.to_string(),
+        }
+    }
+}
+
+/// How disruptive a host-side fix is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Disruption {
+    /// Power-cycle hosts (rolling, through maintenance mode): no VM downtime.
+    HostPowerCycle,
+    /// Reboot hosts (rolling, through maintenance mode) after a BIOS/firmware or ESXi update.
+    HostReboot,
+    /// Change a BIOS setting (host reboot, rolling).
+    HostBios,
+    /// Disable and re-enable the cluster's EVC mode: no reboot, no VM downtime.
+    ClusterReconfigure,
+    /// Nothing can be done on the host.
+    None,
+}
+
+impl Disruption {
+    /// How the fix affects running VMs, in words (reports and the page use this one text).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Disruption::HostPowerCycle => "rolling host power cycle (VMs stay up)",
+            Disruption::HostReboot => "rolling host reboot through maintenance mode (VMs stay up)",
+            Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)",
+            Disruption::ClusterReconfigure => {
+                "cluster EVC reconfiguration: no host reboot, no VM downtime (power on no VMs meanwhile)"
+            }
+            Disruption::None => {
+                "VM power cycles (lowering EVC affects VMs at their next power cycle)"
+            }
         }
     }
 }

@@ -5,9 +5,10 @@
 use evcalc::app::check::CheckAnswer;
 use evcalc::app::host::HostAnswer;
 use evcalc::app::maintenance::MaintenanceAnswer;
+use evcalc::app::modes::ModesAnswer;
 use evcalc::app::plan::PlanAnswer;
 use evcalc::app::vm::VmAnswer;
-use evcalc::app::{ClusterAnswer, Request};
+use evcalc::app::{ClusterAnswer, ErrorAnswer, Request};
 use evcalc_tests::*;
 use std::collections::BTreeMap;
 use ts_rs::{Config, TS, TypeVisitor};
@@ -61,6 +62,14 @@ fn json_schemas_are_fresh() {
         "docs/schema/plan-answer.v2.schema.json",
         &schema_text::<PlanAnswer>(),
     );
+    fresh(
+        "docs/schema/modes-answer.v2.schema.json",
+        &schema_text::<ModesAnswer>(),
+    );
+    fresh(
+        "docs/schema/error-answer.v2.schema.json",
+        &schema_text::<ErrorAnswer>(),
+    );
 }
 
 /// Collects the declarations of a type and everything it refers to, once each, by name.
@@ -95,6 +104,10 @@ pub fn typescript() -> String {
     c.visit::<MaintenanceAnswer>();
     c.visit::<CheckAnswer>();
     c.visit::<PlanAnswer>();
+    c.visit::<HostAnswer>();
+    c.visit::<VmAnswer>();
+    c.visit::<ModesAnswer>();
+    c.visit::<ErrorAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
         "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\

@@ -10,10 +10,11 @@
 //! the source's CPU can run.
 
 use evcalc::app::check::{CheckRequest, answer};
-use evcalc::esxi::{VhwOnCpu, vhw_on_cpu};
+use evcalc::esxi::VhwOnCpu;
 use evcalc::evc::Vendor;
 use evcalc::report::Verdict;
 use evcalc::session::{self, OwnedSource, Source};
+use evcalc::vhw::vhw_on_cpu;
 use evcalc_tests::{files_in, read};
 
 const HOST14_DIR: &str = "tests/data/real/govc/object.save-vmc-sddc";

@@ -26,30 +26,41 @@ pub fn request(args: &crate::EvcArgs) -> app::Request {
 }
 
 /// Option problems are usage errors on the command line (`--evc: …`).
+/// The CLI's name of a request option (`None`: the request as a whole, or its inputs).
+pub fn flag(option: app::Opt) -> Option<&'static str> {
+    use app::Opt;
+    Some(match option {
+        Opt::Request | Opt::Inputs => return None,
+        Opt::Evc => "--evc",
+        Opt::PerVmEvc => "--vm-evc",
+        Opt::VmHw => "--vm-hw",
+        Opt::EvcExposes => "--evc-exposes",
+        Opt::Only => "--only",
+        Opt::Rename => "--rename",
+        Opt::Remove => "--remove",
+        Opt::Maintenance | Opt::Host => "--host",
+        Opt::Hosts => "--hosts",
+        Opt::Vms | Opt::Vm => "--vm",
+        Opt::From => "--from",
+        Opt::To => "--to",
+        Opt::ToEvc => "--to-evc",
+        Opt::Into => "--into",
+        Opt::Add => "--add",
+        Opt::Set => "--set",
+        Opt::Mode => "MODE",
+        Opt::Cluster => "--cluster",
+    })
+}
+
 pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
-    let flag = |o: &str| match o {
-        "per_vm_evc" => "--vm-evc".to_string(),
-        "vm_hw" => "--vm-hw".to_string(),
-        "evc_exposes" => "--evc-exposes".to_string(),
-        "vms" => "--vm".to_string(),
-        other => format!("--{}", other.replace('_', "-")),
-    };
     (!errors.is_empty()).then(|| {
         Fail::Usage(
             errors
                 .iter()
-                .map(|e| match e.option.as_str() {
+                .map(|e| match flag(e.option) {
                     // The request as a whole, or its inputs: no flag to name.
-                    "request" | "inputs" => e.message.clone(),
-                    // A message that names its flag already (`--evc-exposes: …`) is kept.
-                    o => {
-                        let flag = flag(o);
-                        if e.message.starts_with(&format!("{flag}:")) {
-                            e.message.clone()
-                        } else {
-                            format!("{flag}: {}", e.message)
-                        }
-                    }
+                    None => e.message.clone(),
+                    Some(flag) => format!("{flag}: {}", e.message),
                 })
                 .collect::<Vec<_>>()
                 .join("; "),

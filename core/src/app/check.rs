@@ -45,14 +45,14 @@ pub enum CheckError {
     Vm(#[from] MaintenanceError),
     #[error("{spec}: {} VMs found ({}); name one", .found.len(), .found.join(", "))]
     SeveralVms { spec: String, found: Vec<String> },
-    #[error("give --from HOST or --vm VM")]
+    #[error("name the source host or a VM")]
     NoSource,
     #[error("{0}")]
     ToEvc(String),
 }
 
 impl CheckError {
-    fn option_error(&self, field: &str) -> OptionError {
+    fn option_error(&self, field: super::Opt) -> OptionError {
         super::option_error(field, self.to_string())
     }
 }
@@ -181,7 +181,7 @@ pub fn answer_in(
     let to = match find_host(hosts, &request.to) {
         Ok(i) => Some(i),
         Err(e) => {
-            option_errors.push(e.option_error("to"));
+            option_errors.push(e.option_error(super::Opt::To));
             None
         }
     };
@@ -190,7 +190,7 @@ pub fn answer_in(
         Some(f) => match find_host(hosts, f) {
             Ok(i) => Some(i),
             Err(e) => {
-                option_errors.push(e.option_error("from"));
+                option_errors.push(e.option_error(super::Opt::From));
                 None
             }
         },
@@ -202,7 +202,8 @@ pub fn answer_in(
             match crate::session::choose_evc(Some(m), std::slice::from_ref(&hosts[d]), &modes) {
                 Ok(c) => Some(c.setting),
                 Err(e) => {
-                    option_errors.push(CheckError::ToEvc(e.to_string()).option_error("to_evc"));
+                    option_errors
+                        .push(CheckError::ToEvc(e.to_string()).option_error(super::Opt::ToEvc));
                     None
                 }
             }
@@ -221,19 +222,19 @@ pub fn answer_in(
         let dest = prepared.host();
         match (request.vm.as_deref(), from) {
             (Some(spec), _) => match find_vms(&ws.vms, &ws.inputs, spec) {
-                Err(e) => option_errors.push(CheckError::from(e).option_error("vm")),
+                Err(e) => option_errors.push(CheckError::from(e).option_error(super::Opt::Vm)),
                 Ok(found) => match found.as_slice() {
                     [vm] => {
                         let vm = (*vm).clone();
                         if from.is_some() {
                             warnings.push(format!(
-                                "--from is not used: {}'s requirements are read from its dump (fixed when it was powered on)",
+                                "the source host given is not used: {}'s requirements are read from its dump (fixed when it was powered on)",
                                 vm.name
                             ));
                         }
                         if r.per_vm.is_some() {
                             warnings.push(format!(
-                                "--vm-evc is not used: {}'s requirements are read from its dump; a per-VM EVC change takes \
+                                "the per-VM EVC mode given is not used: {}'s requirements are read from its dump; a per-VM EVC change takes \
                                  effect at its next power-on",
                                 vm.name
                             ));
@@ -257,7 +258,7 @@ pub fn answer_in(
                             spec: spec.to_string(),
                             found: many.iter().map(|v| v.name.clone()).collect(),
                         }
-                        .option_error("vm"),
+                        .option_error(super::Opt::Vm),
                     ),
                 },
             },
@@ -297,7 +298,7 @@ pub fn answer_in(
             }
             (None, None) => {
                 if request.from.is_none() {
-                    option_errors.push(CheckError::NoSource.option_error("from"));
+                    option_errors.push(CheckError::NoSource.option_error(super::Opt::From));
                 }
             }
         }

@@ -87,7 +87,7 @@ pub fn answer_in(
         match plan::parse_override(text) {
             Ok(o) => overrides.push(o),
             Err(e) => option_errors.push(OptionError {
-                option: "set".to_string(),
+                option: super::Opt::Set,
                 message: e.to_string(),
             }),
         }
@@ -180,7 +180,11 @@ mod tests {
     fn an_override_that_cannot_be_read_is_an_option_error() {
         let a = answer(&request(&["MDCLEAR", "=1", "MDCLEAR=x", "MDCLEAR=1"]));
         assert_eq!(a.option_errors.len(), 3, "{:?}", a.option_errors);
-        assert!(a.option_errors.iter().all(|e| e.option == "set"));
+        assert!(
+            a.option_errors
+                .iter()
+                .all(|e| e.option == crate::app::Opt::Set)
+        );
         // The readable one is still applied, and the hosts are still reported.
         assert_eq!(a.overrides.len(), 1);
         assert_eq!(a.hosts.len(), 1);

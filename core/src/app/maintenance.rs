@@ -57,10 +57,10 @@ fn list(names: &[String]) -> String {
 
 impl MaintenanceError {
     /// The request field the error is about (`host`, `vms`).
-    pub fn option(&self) -> &'static str {
+    pub fn option(&self) -> super::Opt {
         match self {
-            MaintenanceError::NoSuchHost(_) => "host",
-            _ => "vms",
+            MaintenanceError::NoSuchHost(_) => super::Opt::Host,
+            _ => super::Opt::Vms,
         }
     }
 
@@ -182,7 +182,7 @@ pub fn select_vms<'v>(
         out.vms = loaded_for(vms, host);
         if !out.vms.is_empty() {
             out.warnings.push(format!(
-                "planned with the {} VM dump{} loaded for {host} (give --vm to choose others)",
+                "planned with the {} VM dump{} loaded for {host} (name other VMs to plan for them)",
                 out.vms.len(),
                 if out.vms.len() == 1 { "" } else { "s" },
             ));

@@ -12,9 +12,9 @@
 //! maintenance plan. Cost is O(hosts + classes²). Features, blockers and unknowns are interned
 //! tables referenced by index; [`ClusterAnswer::host_cell`] derives the host-level view.
 
-use crate::check::EvcSetting;
 use crate::classes::HostClasses;
 use crate::evc::EvcMode;
+use crate::evc::EvcSetting;
 use crate::exposure::PatchFinding;
 use crate::headline::Headline;
 use crate::model::{Host, Vm};
@@ -37,21 +37,102 @@ pub mod vm;
 /// The contract's version: `"schema": 2` in every answer.
 pub const SCHEMA: u32 = 2;
 
+/// A request's option, as the contract names it; each front end names it its own way (the CLI
+/// `--vm-evc`, the page "Per-VM EVC mode"). Core messages never name a front end's flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Opt {
+    /// The request as a whole.
+    Request,
+    /// Its inputs.
+    Inputs,
+    /// The cluster's EVC mode.
+    Evc,
+    /// A per-VM EVC mode (what-if).
+    PerVmEvc,
+    /// The virtual hardware version of "any VM".
+    VmHw,
+    /// The patch-era features the cluster's masks expose.
+    EvcExposes,
+    /// The features the question is limited to.
+    Only,
+    /// Host renames.
+    Rename,
+    /// Host removals (cluster) or hosts removed in a plan.
+    Remove,
+    /// The hosts to plan maintenance for.
+    Maintenance,
+    /// Which hosts to show.
+    Hosts,
+    /// The host to evacuate.
+    Host,
+    /// The VMs on it.
+    Vms,
+    /// The VM to check.
+    Vm,
+    /// The source host of a move.
+    From,
+    /// The destination host of a move.
+    To,
+    /// The destination's (or the new) EVC mode.
+    ToEvc,
+    /// The other cluster VMs move into.
+    Into,
+    /// Hosts to add.
+    Add,
+    /// Capability overrides.
+    Set,
+    /// An EVC mode to list.
+    Mode,
+    /// A cluster of a bundle.
+    Cluster,
+}
+
+impl Opt {
+    /// The contract's name of the option (`per_vm_evc`), as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Opt::Request => "request",
+            Opt::Inputs => "inputs",
+            Opt::Evc => "evc",
+            Opt::PerVmEvc => "per_vm_evc",
+            Opt::VmHw => "vm_hw",
+            Opt::EvcExposes => "evc_exposes",
+            Opt::Only => "only",
+            Opt::Rename => "rename",
+            Opt::Remove => "remove",
+            Opt::Maintenance => "maintenance",
+            Opt::Hosts => "hosts",
+            Opt::Host => "host",
+            Opt::Vms => "vms",
+            Opt::Vm => "vm",
+            Opt::From => "from",
+            Opt::To => "to",
+            Opt::ToEvc => "to_evc",
+            Opt::Into => "into",
+            Opt::Add => "add",
+            Opt::Set => "set",
+            Opt::Mode => "mode",
+            Opt::Cluster => "cluster",
+        }
+    }
+}
+
 /// A problem with a request's options (not with its inputs: those are [`InputError`]s).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-#[error("{option}: {message}")]
+#[error("{}: {message}", option.as_str())]
 pub struct OptionError {
-    /// The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`;
-    /// a question's own (`to`, `vms`, `set`, `remove`, `to_evc`, `into`, …); `request` for the
-    /// request as a whole.
-    pub option: String,
+    /// The option the problem is with (typed: front ends name it their own way).
+    pub option: Opt,
+    /// What is wrong, without naming a front end's flag.
     pub message: String,
 }
 
-pub(crate) fn option_error(option: &str, message: impl Into<String>) -> OptionError {
+pub(crate) fn option_error(option: Opt, message: impl Into<String>) -> OptionError {
     OptionError {
-        option: option.to_string(),
+        option,
         message: message.into(),
     }
 }
@@ -516,7 +597,7 @@ pub fn resolve<'m>(
     ) {
         Ok(c) => c,
         Err(e) => {
-            errors.push(option_error("evc", e.to_string()));
+            errors.push(option_error(Opt::Evc, e.to_string()));
             session::choose_evc(None, hosts, modes).unwrap_or(ChosenEvc {
                 setting: EvcSetting::Disabled,
                 why: "no common mode",
@@ -533,7 +614,7 @@ pub fn resolve<'m>(
         Some(k) => match session::choose_mode(k, modes) {
             Ok(m) => Some(m),
             Err(e) => {
-                errors.push(option_error("per_vm_evc", e.to_string()));
+                errors.push(option_error(Opt::PerVmEvc, e.to_string()));
                 None
             }
         },
@@ -542,8 +623,7 @@ pub fn resolve<'m>(
     // A per-VM mode above the cluster's is refused, as vSphere does.
     let per_vm = match (per_vm, chosen.setting.mode()) {
         (Some(p), Some(c)) if !p.is_at_most(c) => {
-            errors.push(option_error(
-                "per_vm_evc",
+            errors.push(option_error(Opt::PerVmEvc,
                 format!(
                     "{}: a VM's EVC mode cannot be higher than the cluster's EVC mode ({}); vSphere refuses it",
                     p.key, c.key
@@ -563,7 +643,7 @@ pub fn resolve<'m>(
             Some(v) => Some(v),
             None => {
                 errors.push(option_error(
-                    "vm_hw",
+                    Opt::VmHw,
                     format!("virtual hardware version `{t}`: expected e.g. 19 or vmx-19"),
                 ));
                 None
@@ -578,7 +658,7 @@ pub fn resolve<'m>(
     let per_vm = match (per_vm, vhw) {
         (Some(p), Some(v)) if v < 14 => {
             errors.push(option_error(
-                "per_vm_evc",
+                Opt::PerVmEvc,
                 format!(
                     "{} with virtual hardware {v}: per-VM EVC needs virtual hardware 14 or later",
                     p.key
@@ -597,7 +677,7 @@ pub fn resolve<'m>(
         Some(t) => match crate::exposure::parse_exposes(t) {
             Ok(set) => Some(set),
             Err(e) => {
-                errors.push(option_error("evc_exposes", e.to_string()));
+                errors.push(option_error(Opt::EvcExposes, e.to_string()));
                 None
             }
         },
@@ -605,7 +685,7 @@ pub fn resolve<'m>(
     };
     for key in &request.only {
         if let Err(message) = only_key_known(key, hosts) {
-            errors.push(option_error("only", message));
+            errors.push(option_error(Opt::Only, message));
         }
     }
     Resolved {
@@ -728,11 +808,11 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
             .any(|h| h.name.eq_ignore_ascii_case(new) && !h.name.eq_ignore_ascii_case(old));
         match ws.hosts.iter_mut().find(|h| h.name == *old) {
             Some(_) if new.is_empty() => errors.push(option_error(
-                "rename",
+                Opt::Rename,
                 format!("cannot rename {old} to an empty name"),
             )),
             Some(_) if taken => errors.push(option_error(
-                "rename",
+                Opt::Rename,
                 format!("cannot rename {old} to {new}: a host of that name exists"),
             )),
             Some(h) => {
@@ -749,7 +829,7 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
                 }
             }
             None => errors.push(option_error(
-                "rename",
+                Opt::Rename,
                 format!("no host named {old} to rename"),
             )),
         }
@@ -843,10 +923,10 @@ pub fn cluster_in(
             match hosts.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
                 Some(i) => v.push(i),
                 None => option_errors.push(option_error(
-                    "maintenance",
+                    Opt::Maintenance,
                     format!(
                         "no host named {name}; hosts: {}",
-                        crate::check::host_list(
+                        crate::names::host_list(
                             &hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>()
                         )
                     ),
@@ -974,13 +1054,13 @@ pub fn cluster_in(
                     .collect()
             };
             let (hw, hwo) = (names(&with), names(&without));
-            let mut summary = crate::check::drift_summary(&hw, &hwo, hw.len() + hwo.len());
+            let mut summary = crate::names::drift_summary(&hw, &hwo, hw.len() + hwo.len());
             let hidden_names = names(&hidden);
             if !hidden_names.is_empty() {
                 summary.push_str(&format!(
                     "; EVC masks hide it on {} more: {}",
                     hidden_names.len(),
-                    crate::check::host_list(&hidden_names)
+                    crate::names::host_list(&hidden_names)
                 ));
             }
             DriftEntry {
@@ -1483,7 +1563,7 @@ fn story(
                 if total == 1 { "host does" } else { "hosts do" },
                 f.feature,
                 f.label,
-                crate::check::host_list(&f.baseline_hosts),
+                crate::names::host_list(&f.baseline_hosts),
                 parts.join("; ")
             ));
         }

@@ -31,7 +31,7 @@ pub fn answer(modes: &ModeCatalogue, mode: Option<&str>, warnings: Vec<String>) 
         Some(name) => match crate::modename::resolve_mode(name, modes) {
             Ok(m) => vec![m],
             Err(e) => {
-                option_errors.push(option_error("mode", e.to_string()));
+                option_errors.push(option_error(super::Opt::Mode, e.to_string()));
                 Vec::new()
             }
         },
@@ -65,6 +65,6 @@ mod tests {
         assert_eq!(one.modes[0].key, "intel-haswell");
         let bad = answer(modes, Some("intel-haswel"), Vec::new());
         assert!(bad.modes.is_empty());
-        assert_eq!(bad.option_errors[0].option, "mode");
+        assert_eq!(bad.option_errors[0].option, crate::app::Opt::Mode);
     }
 }

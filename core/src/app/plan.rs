@@ -65,20 +65,20 @@ pub struct PlanInputs {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     #[error(
-        "nothing to plan: ask at least one question with --add FILE, --remove HOST, --to-evc MODE or --into FILE"
+        "nothing to plan: ask at least one question (hosts to add, hosts to remove, a new EVC mode, or another cluster to move into)"
     )]
     NothingToPlan,
     #[error("no host found in the cluster's inputs")]
     NoHosts,
     /// `vm_hw` is the virtual hardware version of the VMs moving into another cluster.
-    #[error("used with --into only (the VMs moving into another cluster)")]
+    #[error("used only with another cluster to move into (the VMs moving there)")]
     VmHwWithoutInto,
-    #[error("a question of its own: ask --add/--remove/--set in another run")]
+    #[error("a question of its own: ask about added, removed or adjusted hosts in another request")]
     IntoWithOthers,
     /// An override that cannot be read.
     #[error(transparent)]
     Set(crate::plan::OverrideError),
-    #[error("adjusts the hosts given with --add; there are none")]
+    #[error("adjusts the added hosts; there are none")]
     SetWithoutAdd,
     #[error("the file holds no host")]
     AddHoldsNoHost,
@@ -94,16 +94,16 @@ pub enum PlanError {
 impl PlanError {
     /// The request field the error is about: `request` (the request as a whole), `inputs`,
     /// `vm_hw`, `into`, `set`, `add`, `remove`, `to_evc`.
-    pub fn option(&self) -> &'static str {
+    pub fn option(&self) -> super::Opt {
         match self {
-            PlanError::NothingToPlan => "request",
-            PlanError::NoHosts => "inputs",
-            PlanError::VmHwWithoutInto => "vm_hw",
-            PlanError::IntoWithOthers | PlanError::IntoHoldsNoHost => "into",
-            PlanError::Set(_) | PlanError::SetWithoutAdd => "set",
-            PlanError::AddHoldsNoHost => "add",
-            PlanError::NoSuchHost(_) => "remove",
-            PlanError::ToEvc(_) => "to_evc",
+            PlanError::NothingToPlan => super::Opt::Request,
+            PlanError::NoHosts => super::Opt::Inputs,
+            PlanError::VmHwWithoutInto => super::Opt::VmHw,
+            PlanError::IntoWithOthers | PlanError::IntoHoldsNoHost => super::Opt::Into,
+            PlanError::Set(_) | PlanError::SetWithoutAdd => super::Opt::Set,
+            PlanError::AddHoldsNoHost => super::Opt::Add,
+            PlanError::NoSuchHost(_) => super::Opt::Remove,
+            PlanError::ToEvc(_) => super::Opt::ToEvc,
         }
     }
 
@@ -342,7 +342,7 @@ pub fn answer_in(
                     );
                     if r.vhw.is_some() && !vms.is_empty() {
                         warnings.push(
-                            "--vm-hw is not used: the given VMs' requirements are read from their dumps"
+                            "the virtual hardware version given is not used: the given VMs' requirements are read from their dumps"
                                 .to_string(),
                         );
                     }
@@ -604,7 +604,7 @@ mod tests {
         assert!(
             a.warnings
                 .iter()
-                .any(|w| w.starts_with("--vm-hw is not used")),
+                .any(|w| w.starts_with("the virtual hardware version given is not used")),
             "{:?}",
             a.warnings
         );
