@@ -90,10 +90,10 @@ pub(crate) fn loaded(
                 m.property
                     .eq_ignore_ascii_case("capability.supportedEVCMode")
             })
-            .map(|m| format!(" ({})", m.reason))
+            .map(|m| format!(" — not collected: {} —", m.reason))
             .unwrap_or_default();
         summary.warnings.push(format!(
-            "the bundle has no supportedEVCMode{why}: evcalc's built-in EVC baselines are used"
+            "the bundle has no supportedEVCMode{why} so evcalc's built-in EVC baselines are used"
         ));
     }
     ws.fleet = Some(Fleet {
@@ -365,6 +365,8 @@ pub struct StuckVms {
     pub vms: Vec<String>,
     /// The blocking features (keys) over every destination.
     pub blockers: Vec<String>,
+    /// The host is the only one of its cluster: there is no destination to check.
+    pub only_host: bool,
 }
 
 /// `evcalc cluster BUNDLE` for a bundle of several clusters.
@@ -541,6 +543,7 @@ fn summarize(answer: &mut FleetAnswer, c: &ClusterInput, a: &app::ClusterAnswer,
                 cluster: c.name.clone(),
                 host: plan.label.clone(),
                 vms: group.vms.clone(),
+                only_host: group.destinations.is_empty(),
                 blockers,
             });
         }

@@ -238,14 +238,13 @@ fn render(a: &FleetAnswer, ctx: &Ctx) -> String {
             "VMs that cannot leave their host (every other host of the cluster blocked)"
         );
         for s in &a.stuck_vms {
+            let why = if s.only_host {
+                "the only host of its cluster".to_string()
+            } else {
+                format!("blocked by {}", s.blockers.join(", "))
+            };
             buf.push_str(&wrap(
-                &format!(
-                    "  {} / {}: {} — blocked by {}",
-                    s.cluster,
-                    s.host,
-                    s.vms.join(", "),
-                    s.blockers.join(", ")
-                ),
+                &format!("  {} / {}: {} — {why}", s.cluster, s.host, s.vms.join(", ")),
                 WIDTH,
                 4,
             ));
