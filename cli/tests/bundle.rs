@@ -349,8 +349,17 @@ fn the_pyvmomi_bundle_of_the_real_sddc_reads_as_the_real_govc_files() {
         v
     };
     assert_eq!(view(&vms).len(), 7);
-    assert!(view(&vms) == view(&want), "the bundle's VM reports differ from the XML's");
-    assert!(vms["vms"].as_array().unwrap().iter().all(|v| v["host"] == "10.2.32.4"));
+    assert!(
+        view(&vms) == view(&want),
+        "the bundle's VM reports differ from the XML's"
+    );
+    assert!(
+        vms["vms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["host"] == "10.2.32.4")
+    );
     // What the simulator does not answer is missing, never invented.
     let missing: Vec<String> = bundle["missing"]
         .as_array()
@@ -373,4 +382,34 @@ fn the_pyvmomi_bundle_of_the_real_sddc_reads_as_the_real_govc_files() {
     );
     assert!(bundle.get("supportedEVCMode").is_none());
     assert!(bundle["clusters"][0].get("evcState").is_none());
+}
+
+#[test]
+fn the_govc_and_powercli_collectors_shapes_read_as_the_pyvmomi_bundle() {
+    // collect-govc.sh's bundle, assembled from govc-shaped output of the same simulator
+    // (`tests/data/collected/govc-shape-sddc/`), and the pyVmomi bundle in the text shape of
+    // PowerShell 5.1's ConvertTo-Json (BOM, CRLF, `":  "`, \u0027 escapes).
+    let want = host_view(&format!("{REAL}/0082-HostSystem-host-14.xml"));
+    for file in [
+        "tests/data/collected/sddc-vcsim.govc.bundle.json",
+        "tests/data/synthetic/bundle/powercli-shape.bundle.json",
+    ] {
+        assert!(host_view(file) == want, "{file}: host report differs");
+        let vms = json(&["vm", file], 0);
+        assert_eq!(vms["vms"].as_array().unwrap().len(), 7, "{file}");
+        let c = json(&["cluster", file], 0);
+        assert_eq!(c["evc"]["mode"], Value::Null, "{file}");
+        assert_eq!(c["evc"]["assumed"], false, "{file}");
+    }
+    // govc cannot read evcState: said as missing, with why.
+    let o = evcalc(&[
+        "cluster",
+        "tests/data/collected/sddc-vcsim.govc.bundle.json",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("evcState not collected: govc has no command calling"),
+        "{}",
+        show(&o)
+    );
 }
