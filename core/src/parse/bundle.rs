@@ -298,7 +298,7 @@ mod tests {
         let e = parse(&SMALL.replace("\"parent\": \"domain-c1\"", "\"parent\": \"domain-c9\""))
             .unwrap_err();
         assert!(e.message.contains("domain-c9"), "{}", e.message);
-        assert_eq!(e.pos.line, 8);
+        assert_eq!(e.pos.line, 9, "the host's line");
         let e = parse("{\"evcalcBundle\": 1, \"clusters\": [{\"name\": \"A\"}]}").unwrap_err();
         assert!(e.message.contains("moref"), "{}", e.message);
         assert_eq!(e.pos.line, 1);
