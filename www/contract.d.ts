@@ -418,7 +418,7 @@ label: string, kind: Kind,
  */
 cpuid: string | null, };
 
-export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "proc-cpuinfo";
+export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "bundle" | "proc-cpuinfo";
 
 export type Headline = { verdict: Verdict, text: string, 
 /**
@@ -1047,7 +1047,11 @@ evc_exposes: string | null,
 /**
  * Limit verdicts to these features (`--only`).
  */
-only: Array<string>, };
+only: Array<string>, 
+/**
+ * The cluster of a collector bundle to answer for (name or MoRef; `crate::fleet::select`).
+ */
+cluster: string | null, };
 
 export type RequirementReport = { key: string, label: string, 
 /**

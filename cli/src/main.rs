@@ -179,6 +179,11 @@ pub struct EvcArgs {
     /// fix work?" on grep fragments.
     #[arg(long, value_name = "KEYS", value_delimiter = ',')]
     pub only: Vec<String>,
+    /// With a collector bundle (collectors/): the cluster to answer for, by name or MoRef.
+    /// Default: the bundle's only cluster, or the cluster of --host/--from; `cluster` without it
+    /// summarises every cluster.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -306,9 +311,9 @@ pub struct PlanArgs {
     /// mode (default: as for `cluster`, over the new cluster's hosts).
     #[arg(long = "to-evc", value_name = "MODE")]
     pub to_evc: Option<String>,
-    /// Another cluster (host dumps, files or directories): can the VMs of FILE... move live into
-    /// it? Cross-cluster or cross-vCenter vMotion.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// Another cluster (host dumps, files or directories, or a cluster of the bundle given as
+    /// FILE): can the VMs of FILE... move live into it? Cross-cluster or cross-vCenter vMotion.
+    #[arg(long, value_name = "FILE|CLUSTER", num_args = 1..)]
     pub into: Vec<PathBuf>,
     /// With --into: the virtual hardware version of "any VM powered on on X" (default: one
     /// answer per band of versions whose answer differs).
@@ -318,6 +323,10 @@ pub struct PlanArgs {
     /// or `none`: evidence for hosts whose dumps do not show their masks (raw CPUID dumps).
     #[arg(long = "evc-exposes", value_name = "KEY[,KEY…]|none")]
     pub evc_exposes: Option<String>,
+    /// With a collector bundle (collectors/): the cluster whose VMs and hosts are planned, by name
+    /// or MoRef; `--into` may then name another cluster of the same bundle.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
 }
 
 #[derive(Args, Debug)]

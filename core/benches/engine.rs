@@ -149,6 +149,7 @@ fn maintenance_v2(c: &mut Criterion) {
                 modes: modes.clone(),
                 inputs: Vec::new(),
                 errors: Vec::new(),
+                fleet: None,
             };
             let request = evcalc::app::maintenance::MaintenanceRequest {
                 request: evcalc::app::Request::default(),

@@ -145,6 +145,67 @@ pub enum Document {
     EvcModes(Vec<EvcModeInput>),
     /// A cluster's `ClusterEVCManager.evcState` (govc `object.collect -json`, PowerCLI `ConvertTo-Json`).
     EvcState(EvcStateInput),
+    /// A collector bundle's inventory: clusters, host membership, what could not be read
+    /// (`docs/bundle.md`). Its hosts, VMs and EVC modes come as their own documents.
+    Fleet(FleetInput),
+}
+
+/// What a collector bundle says about its vCenter beyond hosts and VMs (`docs/bundle.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FleetInput {
+    /// `evcalcBundle`: the format version.
+    pub version: u32,
+    /// The vCenter (`vcenter.fullName`, else its host name).
+    pub vcenter: Option<String>,
+    /// Which collector wrote it (`collector.name` and version).
+    pub collector: Option<String>,
+    /// `collectedAt` as written.
+    pub collected_at: Option<String>,
+    /// Clusters and standalone compute resources, in the bundle's order.
+    pub clusters: Vec<ClusterInput>,
+    /// Every host's MoRef, name and parent compute resource (MoRef).
+    pub hosts: Vec<FleetHostInput>,
+    /// Properties the collector could not read, with its reason.
+    pub missing: Vec<MissingInput>,
+    /// How many EVC modes `supportedEVCMode` lists (0: not collected).
+    pub supported_modes: usize,
+}
+
+/// One compute resource of a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClusterInput {
+    pub moref: String,
+    pub name: String,
+    /// A standalone host's `ComputeResource` rather than a `ClusterComputeResource`.
+    pub standalone: bool,
+    /// `summary.currentEVCModeKey`: `None` = not read (see the missing records), `Some(None)` =
+    /// read and unset (EVC disabled).
+    pub current_evc: Option<Option<String>>,
+    /// `EvcManager().evcState`, when the collector could read it.
+    pub evc_state: Option<EvcStateInput>,
+    pub pos: Pos,
+}
+
+/// One host of a bundle, as far as membership goes (its features come as a [`HostInput`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FleetHostInput {
+    pub moref: String,
+    pub name: Option<String>,
+    /// MoRef of its compute resource (`parent`).
+    pub parent: Option<String>,
+    /// `runtime.connectionState`.
+    pub connection_state: Option<String>,
+}
+
+/// A property a collector could not read: never invented, reported with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MissingInput {
+    /// MoRef of the object (`host-14`, `domain-c35`), or `ServiceInstance`.
+    pub object: String,
+    /// The property path (`config.featureCapability`, `evcState`).
+    pub property: String,
+    /// Why: the fault the server returned, or that it left the property unset.
+    pub reason: String,
 }
 
 /// What a cluster's `evcState` says: its mode and the features its baseline's masks let through
@@ -176,6 +237,8 @@ pub enum Format {
     SupportedEvcModeJson,
     /// Raw CPUID dumps (InstLatX64, `cpuid -r`, libvirt, libcpuid, …).
     CpuidDump,
+    /// An evcalc collector bundle (`collectors/`, `docs/bundle.md`): a whole vCenter or one cluster.
+    Bundle,
     /// `/proc/cpuinfo`.
     ProcCpuinfo,
 }

@@ -66,6 +66,9 @@ pub struct Workspace {
     pub modes: ModeCatalogue,
     pub inputs: Vec<InputSummary>,
     pub errors: Vec<InputError>,
+    /// A collector bundle's inventory (clusters, membership, what was not collected), when one
+    /// is among the inputs; `crate::fleet::select` narrows the workspace to one cluster.
+    pub fleet: Option<crate::fleet::Fleet>,
 }
 
 /// The stem of a file name: `dir/esxi01.txt` → `esxi01`; also drops the inner kind suffixes
@@ -95,6 +98,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         modes: builtin_modes().clone(),
         inputs: Vec::new(),
         errors: Vec::new(),
+        fleet: None,
     };
     let mut pending_masks: Vec<(String, Vec<(Key, Mask)>)> = Vec::new();
     let mut taken = TakenNames::default();
@@ -306,6 +310,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     ));
                     ws.evc_state = Some((set, what));
                 }
+                Document::Fleet(f) => crate::fleet::loaded(&mut ws, f, source.name, &mut summary),
                 Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
                     Ok(modes) => ws.modes = modes,
                     Err(e) => ws.errors.push(InputError {
@@ -672,6 +677,8 @@ pub struct Request {
     pub evc_exposes: Option<String>,
     /// Limit verdicts to these features (`--only`).
     pub only: Vec<String>,
+    /// The cluster of a collector bundle to answer for (name or MoRef; `crate::fleet::select`).
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]

@@ -36,6 +36,8 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let files = inputs::expand(&paths)?;
     let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let hint = args.from.as_deref().unwrap_or(&args.to);
+    super::fleet::narrow(&mut loaded, args.evc.cluster.as_deref(), Some(hint))?;
     if loaded.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             loaded.ws.vms.len(),

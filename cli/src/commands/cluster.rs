@@ -21,6 +21,7 @@ pub fn request(args: &crate::EvcArgs) -> app::Request {
         vm_hw: args.vm_hw.clone(),
         evc_exposes: args.evc_exposes.clone(),
         only: args.only.clone(),
+        cluster: args.cluster.clone(),
         ..Default::default()
     }
 }
@@ -71,13 +72,18 @@ pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
 pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
     let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    let request = request(&args.evc);
+    // A bundle of several clusters without --cluster: the fleet summary.
+    if let Some(out) = super::fleet::summary(&loaded, &request, ctx)? {
+        return Ok(out);
+    }
+    super::fleet::narrow(&mut loaded, request.cluster.as_deref(), None)?;
     if loaded.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             loaded.ws.vms.len(),
         )));
     }
     let modes = loaded.ws.modes.clone();
-    let request = request(&args.evc);
     let answer = app::cluster_in(&mut loaded.ws, &request, Vec::new());
     // The inputs are done with: free them before the answer is rendered (peak memory).
     super::release(&mut loaded.ws);

@@ -28,6 +28,7 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
     }
     let files = inputs::expand(&paths)?;
     let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    super::fleet::narrow(&mut loaded, args.evc.cluster.as_deref(), Some(&args.host))?;
     if loaded.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             loaded.ws.vms.len(),

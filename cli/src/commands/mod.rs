@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod cluster;
+pub mod fleet;
 pub mod host;
 pub mod maintenance;
 pub mod modes;

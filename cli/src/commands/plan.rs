@@ -20,7 +20,10 @@ const LW: usize = 14;
 
 pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
     // The cluster as it is, the hosts to add, the other cluster.
-    let cluster = inputs::load(inputs::expand(&args.files)?, ctx.modes.as_deref())?;
+    let mut cluster = inputs::load(inputs::expand(&args.files)?, ctx.modes.as_deref())?;
+    // `--into CLUSTER`: another cluster of the same bundle (not a file of that name).
+    let into_cluster = super::fleet::into_cluster(&cluster, &args.into)?;
+    super::fleet::narrow(&mut cluster, args.cluster.as_deref(), None)?;
     if cluster.ws.hosts.is_empty() {
         return Err(Fail::Usage(super::host::no_hosts_message(
             cluster.ws.vms.len(),
@@ -32,7 +35,9 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
         let paths: Vec<PathBuf> = args.add.iter().map(PathBuf::from).collect();
         Some(inputs::load(inputs::expand(&paths)?, ctx.modes.as_deref())?)
     };
-    let into = if args.into.is_empty() {
+    let into = if let Some(loaded) = into_cluster {
+        Some(loaded)
+    } else if args.into.is_empty() {
         None
     } else {
         Some(inputs::load(
@@ -45,6 +50,7 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
             evc: args.evc.clone(),
             vm_hw: args.vm_hw.map(|v| v.to_string()),
             evc_exposes: args.evc_exposes.clone(),
+            cluster: args.cluster.clone(),
             ..Default::default()
         },
         set: args.set.clone(),

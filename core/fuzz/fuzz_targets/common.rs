@@ -64,7 +64,7 @@ pub fn check(text: &str, result: &Result<(Vec<Document>, Vec<Warning>), ParseErr
                         check_entries(&lines, &m.evc_masks);
                         check_entries(&lines, &m.vm_masks);
                     }
-                    Document::EvcState(_) => {}
+                    Document::EvcState(_) | Document::Fleet(_) => {}
                     Document::EvcModes(modes) => {
                         for m in modes {
                             check_entries(&lines, &m.feature_capability);

@@ -800,6 +800,10 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
         })
         .collect();
     let mut ws = session::load(&sources);
+    // A collector bundle: the request's cluster (one place: `fleet::select`).
+    if let Err(e) = crate::fleet::select(&mut ws, request.cluster.as_deref(), None) {
+        errors.push(e);
+    }
     for (old, new) in &request.rename {
         let new = new.trim();
         let taken = ws

@@ -106,31 +106,40 @@ pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
     let state = find_state(&v, 0).ok_or_else(|| {
         ParseError::new(1, 1, "expected an evcState object with currentEVCModeKey")
     })?;
+    let state = from_state(state).ok_or_else(|| {
+        ParseError::new(
+            1,
+            1,
+            "evcState without featureMask or featureCapability entries: nothing to read",
+        )
+    })?;
+    Ok((vec![Document::EvcState(state)], Vec::new()))
+}
+
+/// Reads an `evcState` value already parsed (a collector bundle's cluster, `docs/bundle.md`):
+/// `None` when it has no `currentEVCModeKey` object or neither `featureMask` nor
+/// `featureCapability` entries.
+pub(crate) fn from_value(v: &Value) -> Option<EvcStateInput> {
+    from_state(find_state(v, 0)?)
+}
+
+fn from_state(state: &serde_json::Map<String, Value>) -> Option<EvcStateInput> {
     let mode = get(state, "currentEVCModeKey")
         .and_then(Value::as_str)
         .map(str::to_string)
         .filter(|s| !s.is_empty());
     let (exposed, from) = match keys_on(get(state, "featureMask"), true) {
         Some(k) if !k.is_empty() => (k, "featureMask"),
-        _ => match keys_on(get(state, "featureCapability"), false) {
-            Some(k) => (k, "featureCapability"),
-            None => {
-                return Err(ParseError::new(
-                    1,
-                    1,
-                    "evcState without featureMask or featureCapability entries: nothing to read",
-                ));
-            }
-        },
+        _ => (
+            keys_on(get(state, "featureCapability"), false)?,
+            "featureCapability",
+        ),
     };
-    Ok((
-        vec![Document::EvcState(EvcStateInput {
-            mode,
-            exposed,
-            from: from.to_string(),
-        })],
-        Vec::new(),
-    ))
+    Some(EvcStateInput {
+        mode,
+        exposed,
+        from: from.to_string(),
+    })
 }
 
 #[cfg(test)]

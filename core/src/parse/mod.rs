@@ -3,6 +3,7 @@
 //! [`parse`] detects the format and dispatches; each submodule owns one format and exposes
 //! `pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError>`.
 
+pub mod bundle;
 pub mod cpuid_dump;
 pub mod cpuinfo;
 pub mod evcstate;
@@ -147,6 +148,15 @@ fn shifted(mut e: ParseError, first_line: u32) -> ParseError {
 /// Parses one input (or one host's piece of a transcript, starting at line `first_line`).
 fn parse_one(text: &str, first_line: u32) -> Result<Parsed, ParseError> {
     let first_line = first_line.max(1);
+    if bundle::looks_like(text) {
+        return bundle::parse(text)
+            .map(|(documents, warnings)| Parsed {
+                documents,
+                warnings,
+                format: Format::Bundle,
+            })
+            .map_err(|e| shifted(e, first_line));
+    }
     if evcstate::looks_like(text) {
         return evcstate::parse(text)
             .map(|(documents, warnings)| Parsed {
@@ -162,6 +172,7 @@ fn parse_one(text: &str, first_line: u32) -> Result<Parsed, ParseError> {
         Format::MaskLines => masklines::parse(text),
         Format::GovcXml => govc_xml::parse(text),
         Format::GovcJson | Format::SupportedEvcModeJson => govc_json::parse(text),
+        Format::Bundle => bundle::parse(text),
         Format::CpuidDump => cpuid_dump::parse(text),
         Format::ProcCpuinfo => cpuinfo::parse(text),
     };
@@ -404,7 +415,7 @@ fn remap(documents: &mut [Document], warnings: &mut [Warning], map: &transcript:
                 m.evc_masks.iter_mut().for_each(|e| fix(&mut e.pos));
                 m.vm_masks.iter_mut().for_each(|e| fix(&mut e.pos));
             }
-            Document::EvcState(_) => {}
+            Document::EvcState(_) | Document::Fleet(_) => {}
             Document::EvcModes(list) => {
                 for mode in list {
                     mode.feature_capability
@@ -526,6 +537,9 @@ pub fn detect(text: &str) -> Option<Format> {
     // `vim.host.CpuIdInfo` bit strings without any host feature capabilities.
     if trimmed.starts_with('<') && trimmed.contains("<cpuid") && trimmed.contains("eax_in") {
         return Some(Format::CpuidDump);
+    }
+    if bundle::looks_like(trimmed) {
+        return Some(Format::Bundle);
     }
     let json = govc_json::looks_like(trimmed);
     if !trimmed.starts_with('<') && !json {
