@@ -214,6 +214,7 @@ fn workspace_of(hosts: Vec<Host>) -> evcalc::session::Workspace {
         vms: Vec::new(),
         loose_evc_masks: Vec::new(),
         evc_state: None,
+        fleet: None,
         modes: builtin_modes().clone(),
         inputs: Vec::new(),
         errors: Vec::new(),

@@ -116,7 +116,7 @@ pub fn select(
     let Some(fleet) = &ws.fleet else {
         return match cluster {
             Some(_) => Err(option_error(
-                "cluster",
+                crate::app::Opt::Cluster,
                 "selects a cluster of a collector bundle (collectors/, docs/bundle.md); no bundle among the inputs",
             )),
             None => Ok(()),
@@ -132,7 +132,7 @@ pub fn select(
                 Some(i) => i,
                 None => {
                     return Err(option_error(
-                        "cluster",
+                        crate::app::Opt::Cluster,
                         format!("no cluster {name} in the bundle; it has {}", fleet.names()),
                     ));
                 }
@@ -158,7 +158,7 @@ pub fn select(
                 (None, []) => return Ok(()),
                 (None, _) => {
                     return Err(option_error(
-                        "cluster",
+                        crate::app::Opt::Cluster,
                         format!(
                             "the bundle holds {} clusters ({}): choose one with --cluster NAME",
                             populated.len(),
@@ -173,7 +173,7 @@ pub fn select(
         Some(i) if i == index => return Ok(()),
         Some(i) => {
             return Err(option_error(
-                "cluster",
+                crate::app::Opt::Cluster,
                 format!(
                     "the inputs were narrowed to cluster {} already",
                     fleet.input.clusters[i].name

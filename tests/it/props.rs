@@ -164,6 +164,7 @@ proptest! {
                 vms: Vec::new(),
                 loose_evc_masks: Vec::new(),
                 evc_state: None,
+                fleet: None,
                 modes: evcalc::evc::builtin_modes().clone(),
                 inputs: Vec::new(),
                 errors: Vec::new(),
