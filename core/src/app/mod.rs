@@ -32,6 +32,7 @@ pub mod host;
 pub mod maintenance;
 pub mod plan;
 pub mod vm;
+pub mod workspace;
 
 /// The contract's version: `"schema": 2` in every answer.
 pub const SCHEMA: u32 = 2;
@@ -660,6 +661,18 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
         })
         .collect();
     let mut ws = session::load(&sources);
+    rename_and_remove(&mut ws, request, errors);
+    ws
+}
+
+/// Applies a request's renames and removals to a loaded workspace (problems go to `errors`):
+/// [`load`]'s second half, for a workspace loaded once and asked several questions
+/// ([`workspace::Workspace`]).
+pub fn rename_and_remove(
+    ws: &mut session::Workspace,
+    request: &Request,
+    errors: &mut Vec<OptionError>,
+) {
     for (old, new) in &request.rename {
         let new = new.trim();
         let taken = ws
@@ -695,7 +708,6 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
         }
     }
     ws.hosts.retain(|h| !request.remove.contains(&h.name));
-    ws
 }
 
 /// Answers the cluster question for a request.
