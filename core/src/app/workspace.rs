@@ -141,6 +141,16 @@ impl Workspace {
         &self.warnings
     }
 
+    /// `{"inputs":[InputSummary…],"errors":[InputError…],"warnings":[…]}`: what loading gave.
+    pub fn load_report_json(&self) -> String {
+        serde_json::json!({
+            "inputs": self.ws.inputs,
+            "errors": self.ws.errors,
+            "warnings": self.warnings,
+        })
+        .to_string()
+    }
+
     /// The loaded hosts, VMs and EVC modes.
     pub fn session(&self) -> &session::Workspace {
         &self.ws
