@@ -95,6 +95,9 @@ pub fn typescript() -> String {
     c.visit::<MaintenanceAnswer>();
     c.visit::<CheckAnswer>();
     c.visit::<PlanAnswer>();
+    // The npm package's `hosts()` and `vms()` answers (npm/index.d.ts).
+    c.visit::<HostAnswer>();
+    c.visit::<VmAnswer>();
     c.visit::<Request>();
     let mut out = String::from(
         "// Generated from the Rust types of evcalc's contract v2 (core/src/app/mod.rs and the report\n\

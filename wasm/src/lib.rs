@@ -158,11 +158,17 @@ impl Workspace {
     /// Parses the inputs, JSON `[{"name":"…","text":"…"}]`. Inputs that cannot be read are
     /// not an exception: `load_report()` lists them (and every question is then refused). A
     /// malformed JSON throws `{"request_error":{message,line,column,expected}}` (text).
+    /// `warnings_json`: the caller's own warnings from reading the inputs (JSON list of
+    /// strings, e.g. [`decode_text`]'s), kept first as the CLI does.
     #[wasm_bindgen(constructor)]
-    pub fn new(inputs_json: &str) -> Result<Workspace, String> {
+    pub fn new(inputs_json: &str, warnings_json: Option<String>) -> Result<Workspace, String> {
+        let warnings: Vec<String> = warnings_json
+            .as_deref()
+            .and_then(|w| serde_json::from_str(w).ok())
+            .unwrap_or_default();
         match serde_json::from_str::<Vec<evcalc::app::OwnedSource>>(inputs_json) {
             Ok(inputs) => Ok(Workspace {
-                inner: evcalc::app::workspace::Workspace::load(inputs),
+                inner: evcalc::app::workspace::Workspace::load_with_warnings(inputs, warnings),
             }),
             Err(e) => Err(request_error_with(
                 format!("invalid inputs: {e}"),
@@ -185,6 +191,28 @@ impl Workspace {
     pub fn ask(&mut self, question: &str, options_json: &str) -> String {
         self.inner.ask_json(question, options_json)
     }
+}
+
+/// Bytes of a file → `{"text":…,"warnings":[…]}` as the CLI reads files (UTF-8 with or without
+/// BOM, UTF-16 with BOM, else UTF-8 with invalid bytes replaced and a warning naming `name`).
+#[wasm_bindgen]
+pub fn decode_text(name: &str, bytes: &[u8]) -> String {
+    let mut warnings = Vec::new();
+    let text = evcalc::app::workspace::decode_text(name, bytes.to_vec(), &mut warnings);
+    serde_json::json!({ "text": text, "warnings": warnings }).to_string()
+}
+
+/// Why a file found in a directory is not an evcalc input (the CLI skips it), or `undefined`.
+#[wasm_bindgen]
+pub fn not_an_input(name: &str, text: &str) -> Option<String> {
+    evcalc::app::workspace::not_an_input(name, text).map(str::to_string)
+}
+
+/// The CLI's warning for the directory members skipped (JSON list of `FILE (why)`).
+#[wasm_bindgen]
+pub fn skipped_warning(skipped_json: &str) -> String {
+    let skipped: Vec<String> = serde_json::from_str(skipped_json).unwrap_or_default();
+    evcalc::app::workspace::skipped_warning(&skipped)
 }
 
 const INPUTS_EXPECTED: &str = r#"[{"name":"esxi01.txt","text":"(vim.host.ConfigInfo) {…"}]"#;
@@ -248,7 +276,7 @@ mod tests {
                 })
                 .collect();
         let inputs_json = serde_json::to_string(&inputs).unwrap();
-        let mut ws = Workspace::new(&inputs_json).unwrap();
+        let mut ws = Workspace::new(&inputs_json, None).unwrap();
         let parse = |s: String| serde_json::from_str::<serde_json::Value>(&s).unwrap();
         let report = parse(ws.load_report());
         assert_eq!(report["errors"].as_array().unwrap().len(), 0);
@@ -266,7 +294,7 @@ mod tests {
         assert_eq!(refused["refused"]["option_errors"][0]["option"], "host");
         let bad = parse(ws.ask("cluster", "{"));
         assert!(bad["request_error"]["message"].is_string());
-        let err = Workspace::new("[{").err().unwrap();
+        let err = Workspace::new("[{", None).err().unwrap();
         assert!(
             parse(err)["request_error"]["message"]
                 .as_str()
