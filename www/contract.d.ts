@@ -400,6 +400,36 @@ export type Headline = { verdict: Verdict, text: string,
  */
 next: Array<string>, };
 
+export type HostAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, 
+/**
+ * `host`.
+ */
+question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, 
+/**
+ * Problems with the request's options (`set`: an override that cannot be read; `rename`).
+ */
+option_errors: Array<OptionError>, 
+/**
+ * Every warning, once: those of loading first, then each host's (`name: text`).
+ */
+warnings: Array<string>, 
+/**
+ * `built-in` or the SupportedEVCMode export used.
+ */
+modes_source: string, 
+/**
+ * The overrides applied to every host (those that could be read).
+ */
+overrides: Array<Override>, 
+/**
+ * One report per host, in load order.
+ */
+hosts: Array<HostReport>, };
+
 export type HostEntry = { name: string, source: string, 
 /**
  * Index into `classes`.
@@ -997,6 +1027,32 @@ destination_max: number,
  * The first ESXi release that runs `vm_hw` (e.g. "ESXi 7.0 U2").
  */
 needs_release: string, };
+
+export type VmAnswer = { 
+/**
+ * Always 2.
+ */
+schema: number, 
+/**
+ * `vm`.
+ */
+question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, 
+/**
+ * Problems with the request's options (`rename`).
+ */
+option_errors: Array<OptionError>, 
+/**
+ * Every warning, once: those of loading first, then each VM's (`name: text`).
+ */
+warnings: Array<string>, 
+/**
+ * `built-in` or the SupportedEVCMode export used.
+ */
+modes_source: string, 
+/**
+ * One report per VM, in load order.
+ */
+vms: Array<VmReport>, };
 
 export type VmFeatures = { vm: string, host: string | null, 
 /**

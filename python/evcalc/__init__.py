@@ -46,8 +46,9 @@ __version__: str = _evcalc.__version__
 #: in it) or a ``(name, content)`` pair, ``content`` the text (``str``) or the file's bytes.
 Input = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", Tuple[str, Union[str, bytes]]]
 
-#: Inputs: one input, several, or a mapping ``{name: content}``.
-Inputs = Union[Input, Iterable[Input], Mapping[str, Union[str, bytes]]]
+#: Inputs: one path, an iterable of inputs (paths and ``(name, content)`` pairs; a tuple is an
+#: iterable too), or a mapping ``{name: content}``.
+Inputs = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", Iterable[Input], Mapping[str, Union[str, bytes]]]
 
 
 class EvcalcError(Exception):
@@ -146,7 +147,7 @@ def _gather(inputs: Inputs) -> Tuple[List[Tuple[str, str]], List[str]]:
     """Inputs → ``(name, text)`` pairs and the warnings of reading them, in the order given."""
     if isinstance(inputs, Mapping):
         items: List[Any] = list(inputs.items())
-    elif _is_path(inputs) or isinstance(inputs, tuple):
+    elif _is_path(inputs):
         items = [inputs]
     else:
         items = list(inputs)

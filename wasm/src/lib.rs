@@ -148,11 +148,13 @@ pub fn read_input(text: &str) -> String {
 /// Inputs loaded once, asked several questions: the npm package's `Workspace` (`npm/`), over
 /// [`evcalc::app::workspace::Workspace`]. Every answer is the same JSON as the CLI's `--json`
 /// for the same inputs and options.
+#[cfg(feature = "workspace")]
 #[wasm_bindgen]
 pub struct Workspace {
     inner: evcalc::app::workspace::Workspace,
 }
 
+#[cfg(feature = "workspace")]
 #[wasm_bindgen]
 impl Workspace {
     /// Parses the inputs, JSON `[{"name":"…","text":"…"}]`. Inputs that cannot be read are
@@ -195,6 +197,7 @@ impl Workspace {
 
 /// Bytes of a file → `{"text":…,"warnings":[…]}` as the CLI reads files (UTF-8 with or without
 /// BOM, UTF-16 with BOM, else UTF-8 with invalid bytes replaced and a warning naming `name`).
+#[cfg(feature = "workspace")]
 #[wasm_bindgen]
 pub fn decode_text(name: &str, bytes: &[u8]) -> String {
     let mut warnings = Vec::new();
@@ -203,18 +206,21 @@ pub fn decode_text(name: &str, bytes: &[u8]) -> String {
 }
 
 /// Why a file found in a directory is not an evcalc input (the CLI skips it), or `undefined`.
+#[cfg(feature = "workspace")]
 #[wasm_bindgen]
 pub fn not_an_input(name: &str, text: &str) -> Option<String> {
     evcalc::app::workspace::not_an_input(name, text).map(str::to_string)
 }
 
 /// The CLI's warning for the directory members skipped (JSON list of `FILE (why)`).
+#[cfg(feature = "workspace")]
 #[wasm_bindgen]
 pub fn skipped_warning(skipped_json: &str) -> String {
     let skipped: Vec<String> = serde_json::from_str(skipped_json).unwrap_or_default();
     evcalc::app::workspace::skipped_warning(&skipped)
 }
 
+#[cfg(feature = "workspace")]
 const INPUTS_EXPECTED: &str = r#"[{"name":"esxi01.txt","text":"(vim.host.ConfigInfo) {…"}]"#;
 
 /// The catalogue's vendor-identity keys (`cpuid.Intel`, `cpuid.AMD`, …), comma-separated: the
@@ -262,6 +268,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "workspace")]
     #[test]
     fn workspace_answers_as_analyze_and_refuses_as_the_cli() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/mdclear-cluster");
