@@ -1,5 +1,5 @@
 //! `evcalc._evcalc`: the private native module of the Python package `evcalc` (`python/evcalc/`
-//! is the public layer). It holds no rule of its own: a [`Workspace`] wraps the core's
+//! is the public layer). It holds no rule of its own: a `Workspace` wraps the core's
 //! [`evcalc::app::workspace::Workspace`] and answers with the core's JSON; the Python layer reads
 //! files, turns options into JSON and refusals into exceptions.
 //!
