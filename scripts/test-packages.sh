@@ -22,8 +22,10 @@ step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
 # Pinned test tools (PyPI / npm).
 MATURIN=1.16.0 PYTEST=9.2.0 MYPY=2.4.1 TYPESCRIPT=5.9.3
 
-step "CLI (compared with): cargo build -p evcalc-cli"
-cargo build -p evcalc-cli --locked
+# The whole workspace, as scripts/test.sh builds it just before (a no-op there; `-p evcalc-cli`
+# or a build without the test targets would build the core again with other features).
+step "CLI (compared with): cargo build --workspace --all-targets"
+cargo build --workspace --all-targets --locked
 export EVCALC_CLI="$TARGET/debug/evcalc"
 
 step "Python: a fresh venv with maturin, pytest, mypy"
