@@ -1,5 +1,44 @@
 //! evcalc — can a VM vMotion from host A to host B under EVC, and if not, why?
 //!
+//! ```
+//! use evcalc::app::{self, OwnedSource, Request};
+//! use evcalc::report::Verdict;
+//!
+//! // Two hosts as `vim-cmd hostsvc/hostconfig` prints them (cut down to three features):
+//! // esxi01 has the MDS microcode active (cpuid.MDCLEAR = 1), esxi02 does not.
+//! fn host(mdclear: u8) -> String {
+//!     format!(
+//!         r#"(vim.host.ConfigInfo) {{
+//!    featureCapability = (vim.host.FeatureCapability) [
+//!       (vim.host.FeatureCapability) {{ key = "cpuid.Intel", featureName = "cpuid.Intel", value = "1" }},
+//!       (vim.host.FeatureCapability) {{ key = "cpuid.SSE3", featureName = "cpuid.SSE3", value = "1" }},
+//!       (vim.host.FeatureCapability) {{ key = "cpuid.MDCLEAR", featureName = "cpuid.MDCLEAR", value = "{mdclear}" }}
+//!    ],
+//! }}"#
+//!     )
+//! }
+//!
+//! // The application layer: one request, one answer (the CLI's `cluster --json`, the page's).
+//! let answer = app::cluster(&Request {
+//!     inputs: vec![
+//!         OwnedSource { name: "esxi01.txt".into(), text: host(1) },
+//!         OwnedSource { name: "esxi02.txt".into(), text: host(0) },
+//!     ],
+//!     evc: Some("none".into()), // the cluster runs without EVC
+//!     ..Default::default()
+//! });
+//! assert!(answer.errors.is_empty() && answer.option_errors.is_empty());
+//! // A VM powered on on esxi01 cannot move to esxi02: it requires MDCLEAR.
+//! let there = answer.host_cell(0, 1).unwrap();
+//! assert_eq!(there.verdict, Verdict::Blocked);
+//! assert_eq!(answer.blocker_keys(there), ["cpuid.MDCLEAR"]);
+//! // The other way round is fine.
+//! assert_eq!(answer.host_cell(1, 0).unwrap().verdict, Verdict::Compatible);
+//! ```
+//!
+//! Front ends that ask several questions of the same inputs load them once:
+//! [`app::workspace::Workspace`] (the Python and npm packages use it).
+//!
 //! The crate is pure: no file, network, clock or environment access. Front ends (`evcalc-cli`,
 //! `evcalc-wasm`) hand it text and get data back.
 //!

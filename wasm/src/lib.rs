@@ -34,11 +34,15 @@ pub fn analyze(request_json: &str) -> String {
 /// `{"request_error":{message,line,column,expected}}`: a request the module could not read,
 /// returned instead of a `ClusterAnswer` (the page tells the two apart by the field).
 fn request_error(message: String, line: usize, column: usize) -> String {
+    request_error_with(message, line, column, EXPECTED)
+}
+
+fn request_error_with(message: String, line: usize, column: usize, expected: &str) -> String {
     let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
     format!(
         "{{\"request_error\":{{\"message\":{},\"line\":{line},\"column\":{column},\"expected\":{}}}}}",
         text(&message),
-        text(EXPECTED)
+        text(expected)
     )
 }
 
@@ -141,6 +145,84 @@ pub fn read_input(text: &str) -> String {
     )
 }
 
+/// Inputs loaded once, asked several questions: the npm package's `Workspace` (`npm/`), over
+/// [`evcalc::app::workspace::Workspace`]. Every answer is the same JSON as the CLI's `--json`
+/// for the same inputs and options.
+#[cfg(feature = "workspace")]
+#[wasm_bindgen]
+pub struct Workspace {
+    inner: evcalc::app::workspace::Workspace,
+}
+
+#[cfg(feature = "workspace")]
+#[wasm_bindgen]
+impl Workspace {
+    /// Parses the inputs, JSON `[{"name":"…","text":"…"}]`. Inputs that cannot be read are
+    /// not an exception: `load_report()` lists them (and every question is then refused). A
+    /// malformed JSON throws `{"request_error":{message,line,column,expected}}` (text).
+    /// `warnings_json`: the caller's own warnings from reading the inputs (JSON list of
+    /// strings, e.g. [`decode_text`]'s), kept first as the CLI does.
+    #[wasm_bindgen(constructor)]
+    pub fn new(inputs_json: &str, warnings_json: Option<String>) -> Result<Workspace, String> {
+        let warnings: Vec<String> = warnings_json
+            .as_deref()
+            .and_then(|w| serde_json::from_str(w).ok())
+            .unwrap_or_default();
+        match serde_json::from_str::<Vec<evcalc::app::OwnedSource>>(inputs_json) {
+            Ok(inputs) => Ok(Workspace {
+                inner: evcalc::app::workspace::Workspace::load_with_warnings(inputs, warnings),
+            }),
+            Err(e) => Err(request_error_with(
+                format!("invalid inputs: {e}"),
+                e.line(),
+                e.column(),
+                INPUTS_EXPECTED,
+            )),
+        }
+    }
+
+    /// `{"inputs":[…],"errors":[…],"warnings":[…]}`: what loading gave (JSON).
+    pub fn load_report(&self) -> String {
+        self.inner.load_report_json()
+    }
+
+    /// Asks `question` (`hosts`, `vms`, `cluster`, `check`, `maintenance`, `plan`) with its
+    /// options as a JSON object (the question's request without `inputs`). Returns the answer
+    /// (JSON), `{"refused":{input_errors,option_errors}}` where the CLI would print an error
+    /// instead, or `{"request_error":{…}}` for options that cannot be read.
+    pub fn ask(&mut self, question: &str, options_json: &str) -> String {
+        self.inner.ask_json(question, options_json)
+    }
+}
+
+/// Bytes of a file → `{"text":…,"warnings":[…]}` as the CLI reads files (UTF-8 with or without
+/// BOM, UTF-16 with BOM, else UTF-8 with invalid bytes replaced and a warning naming `name`).
+#[cfg(feature = "workspace")]
+#[wasm_bindgen]
+pub fn decode_text(name: &str, bytes: &[u8]) -> String {
+    let mut warnings = Vec::new();
+    let text = evcalc::app::workspace::decode_text(name, bytes.to_vec(), &mut warnings);
+    serde_json::json!({ "text": text, "warnings": warnings }).to_string()
+}
+
+/// Why a file found in a directory is not an evcalc input (the CLI skips it), or `undefined`.
+#[cfg(feature = "workspace")]
+#[wasm_bindgen]
+pub fn not_an_input(name: &str, text: &str) -> Option<String> {
+    evcalc::app::workspace::not_an_input(name, text).map(str::to_string)
+}
+
+/// The CLI's warning for the directory members skipped (JSON list of `FILE (why)`).
+#[cfg(feature = "workspace")]
+#[wasm_bindgen]
+pub fn skipped_warning(skipped_json: &str) -> String {
+    let skipped: Vec<String> = serde_json::from_str(skipped_json).unwrap_or_default();
+    evcalc::app::workspace::skipped_warning(&skipped)
+}
+
+#[cfg(feature = "workspace")]
+const INPUTS_EXPECTED: &str = r#"[{"name":"esxi01.txt","text":"(vim.host.ConfigInfo) {…"}]"#;
+
 /// The catalogue's vendor-identity keys (`cpuid.Intel`, `cpuid.AMD`, …), comma-separated: the
 /// page never lists them as features.
 #[wasm_bindgen]
@@ -184,6 +266,48 @@ mod tests {
                 "{bad:?} -> {out}"
             );
         }
+    }
+
+    #[cfg(feature = "workspace")]
+    #[test]
+    fn workspace_answers_as_analyze_and_refuses_as_the_cli() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/mdclear-cluster");
+        let inputs: Vec<serde_json::Value> =
+            ["esxi01.txt", "esxi02.txt", "esxi03.txt", "esxi04.txt"]
+                .iter()
+                .map(|n| {
+                    serde_json::json!({
+                        "name": n,
+                        "text": std::fs::read_to_string(format!("{dir}/{n}")).unwrap()
+                    })
+                })
+                .collect();
+        let inputs_json = serde_json::to_string(&inputs).unwrap();
+        let mut ws = Workspace::new(&inputs_json, None).unwrap();
+        let parse = |s: String| serde_json::from_str::<serde_json::Value>(&s).unwrap();
+        let report = parse(ws.load_report());
+        assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+        // The cluster answer is analyze's for the same request.
+        let a = parse(ws.ask("cluster", r#"{"evc":"intel-haswell"}"#));
+        let request = format!(r#"{{"inputs":{inputs_json},"evc":"intel-haswell"}}"#);
+        assert_eq!(a, parse(analyze(&request)));
+        assert_eq!(a["outcome"], "blocked");
+        let c = parse(ws.ask(
+            "check",
+            r#"{"from":"esxi01","to":"esxi02","evc":"intel-haswell"}"#,
+        ));
+        assert_eq!(c["outcome"], "blocked");
+        let refused = parse(ws.ask("maintenance", r#"{"host":"esxi09"}"#));
+        assert_eq!(refused["refused"]["option_errors"][0]["option"], "host");
+        let bad = parse(ws.ask("cluster", "{"));
+        assert!(bad["request_error"]["message"].is_string());
+        let err = Workspace::new("[{", None).err().unwrap();
+        assert!(
+            parse(err)["request_error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid inputs")
+        );
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod maintenance;
 pub mod modes;
 pub mod plan;
 pub mod vm;
+pub mod workspace;
 
 /// The contract's version: `"schema": 2` in every answer.
 pub const SCHEMA: u32 = 2;
@@ -804,6 +805,18 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
     if let Err(e) = crate::fleet::select(&mut ws, request.cluster.as_deref(), None) {
         errors.push(e);
     }
+    rename_and_remove(&mut ws, request, errors);
+    ws
+}
+
+/// Applies a request's renames and removals to a loaded workspace (problems go to `errors`):
+/// [`load`]'s second half, for a workspace loaded once and asked several questions
+/// ([`workspace::Workspace`]).
+pub fn rename_and_remove(
+    ws: &mut session::Workspace,
+    request: &Request,
+    errors: &mut Vec<OptionError>,
+) {
     for (old, new) in &request.rename {
         let new = new.trim();
         let taken = ws
@@ -839,7 +852,6 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
         }
     }
     ws.hosts.retain(|h| !request.remove.contains(&h.name));
-    ws
 }
 
 /// Answers the cluster question for a request.
