@@ -24,10 +24,16 @@ else
   echo "CLIPPY SKIPPED: the clippy component is missing and could not be installed"
 fi
 cargo test --workspace --locked
+
+step "Collectors: the pyVmomi collector against VMware's simulator serving the real SDDC, the govc and PowerCLI shapes, read by evcalc"
+bash scripts/test-collectors.sh
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 step "Browser: build the wasm module and run the page in headless Chromium"
 bash tests/e2e/run.sh
+
+step "Packages: the Python wheel and the npm tarball, built, installed and tested"
+bash scripts/test-packages.sh
 
 fuzz_seconds=${FUZZ_SECONDS:-10}
 if [ "$fuzz_seconds" -gt 0 ]; then
