@@ -145,6 +145,10 @@ pub enum Document {
     EvcModes(Vec<EvcModeInput>),
     /// A cluster's `ClusterEVCManager.evcState` (govc `object.collect -json`, PowerCLI `ConvertTo-Json`).
     EvcState(EvcStateInput),
+    /// One RVTools tab (vInfo or vHost): mode-level data only.
+    Inventory(crate::parse::rvtools::Inventory),
+    /// A vCenter vMotion / power-on CPU error text.
+    VmotionError(crate::parse::vmotion_error::VmotionError),
 }
 
 /// What a cluster's `evcState` says: its mode and the features its baseline's masks let through
@@ -178,6 +182,14 @@ pub enum Format {
     CpuidDump,
     /// `/proc/cpuinfo`.
     ProcCpuinfo,
+    /// An RVTools vInfo or vHost tab as CSV (also each such sheet of an `.xlsx` workbook).
+    RvtoolsCsv,
+    /// A vCenter / vSphere Client / `vmware.log` CPU error text.
+    VmotionError,
+    /// vSphere 9 Automation API `evc_mode` JSON (cluster or VM; custom EVC modes).
+    Evc9Json,
+    /// Legacy `cpuid.N.reg = "----:…"` mask lines (`/etc/vmware/config`, old `.vmx`).
+    LegacyCpuidMasks,
 }
 
 /// The result of parsing one input text.

@@ -211,6 +211,7 @@ fn strip(doc: &Document) -> Document {
         }),
         Document::EvcModes(list) => Document::EvcModes(list.clone()),
         Document::EvcState(s) => Document::EvcState(s.clone()),
+        other => other.clone(),
     }
 }
 

@@ -29,9 +29,11 @@ pub use crate::session::{OwnedSource, Request};
 
 pub mod check;
 pub mod host;
+pub mod inventory;
 pub mod maintenance;
 pub mod plan;
 pub mod vm;
+pub mod vmotion_error;
 
 /// The contract's version: `"schema": 2` in every answer.
 pub const SCHEMA: u32 = 2;
@@ -66,6 +68,10 @@ pub enum Question {
     Check,
     Maintenance,
     Plan,
+    /// Mode-level answer from RVTools tabs (`app::inventory`).
+    Inventory,
+    /// A vCenter error text explained (`app::vmotion_error`).
+    VmotionError,
 }
 
 /// One host, as loaded: what is particular to it. Everything the engine decides on is its
