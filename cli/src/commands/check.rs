@@ -94,7 +94,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     })
 }
 
-fn render(
+pub(crate) fn render(
     a: &CheckAnswer,
     modes: &ModeCatalogue,
     files: &[String],

@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod cluster;
+pub mod explain;
 pub mod host;
+pub mod inventory;
 pub mod maintenance;
 pub mod modes;
 pub mod plan;

@@ -43,30 +43,13 @@ pub(crate) fn take(
     ml: &mut ModeLevelInputs,
     source: &str,
     doc: &Document,
-    summary: &mut InputSummary,
+    _summary: &mut InputSummary,
 ) {
     match doc {
         Document::Inventory(inv) => {
-            summary.warnings.push(format!(
-                "RVTools {} tab ({} host{}, {} VM{}): mode-level data (EVC modes, no CPU features), answered by \
-                 `evcalc inventory` (`evcalc cluster` when no host dump is given)",
-                match inv.tab {
-                    crate::parse::rvtools::Tab::VInfo => "vInfo",
-                    crate::parse::rvtools::Tab::VHost => "vHost",
-                },
-                inv.hosts.len(),
-                if inv.hosts.len() == 1 { "" } else { "s" },
-                inv.vms.len(),
-                if inv.vms.len() == 1 { "" } else { "s" },
-            ));
             ml.tabs.push((source.to_string(), inv.clone()));
         }
         Document::VmotionError(e) => {
-            summary.warnings.push(format!(
-                "a vCenter CPU error text naming {} feature{}: explained by `evcalc explain`",
-                e.features.len(),
-                if e.features.len() == 1 { "" } else { "s" }
-            ));
             ml.errors.push((source.to_string(), e.clone()));
         }
         _ => {}
@@ -527,8 +510,8 @@ fn screen(
             ModeVerdict::MayBeBlocked,
             against,
             format!(
-                "its minimum mode {min} is above the Max EVC of {}{context}{}: likely blocked there (EVC is not \
-                 active, so the hosts' own features decide; collect their hostconfig and the VM's runtime)",
+                "its minimum mode {min} is above the Max EVC of {}{context}: likely blocked there (EVC is not \
+                 active, so the hosts' own features decide: collect their hostconfig and the VM's runtime){}",
                 below
                     .iter()
                     .chain(&other_vendor)
