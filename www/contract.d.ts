@@ -392,7 +392,7 @@ label: string, kind: Kind,
  */
 cpuid: string | null, };
 
-export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "proc-cpuinfo";
+export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "proc-cpuinfo" | "rvtools-csv" | "vmotion-error" | "evc9-json" | "legacy-cpuid-masks";
 
 export type Headline = { verdict: Verdict, text: string, 
 /**
@@ -862,7 +862,7 @@ verdict: Verdict, destinations: Array<Destination>, };
 
 export type Provenance = "given" | "read" | "assumed";
 
-export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan";
+export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan" | "inventory" | "vmotion-error";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**

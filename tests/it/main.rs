@@ -14,6 +14,8 @@ mod mechanisms;
 mod modes_export;
 mod props;
 mod roundtrip;
+mod rvtools;
 mod transcripts;
 mod vhw_bands;
 mod virsh_baseline;
+mod vmotion_error;
