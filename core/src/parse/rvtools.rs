@@ -628,6 +628,18 @@ pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
 /// without either sheet is an error listing the sheets it has.
 #[cfg(feature = "xlsx")]
 pub fn xlsx_tabs(bytes: &[u8]) -> Result<Vec<(String, String)>, ParseError> {
+    // Parsers never panic: a workbook that makes the zip or XML reader panic is an error.
+    std::panic::catch_unwind(|| xlsx_tabs_unguarded(bytes)).unwrap_or_else(|_| {
+        Err(ParseError::new(
+            1,
+            1,
+            "the workbook could not be read (a damaged .xlsx?); export the RVTools tabs as CSV instead",
+        ))
+    })
+}
+
+#[cfg(feature = "xlsx")]
+fn xlsx_tabs_unguarded(bytes: &[u8]) -> Result<Vec<(String, String)>, ParseError> {
     use calamine::{Data, Reader, Xlsx};
     let cursor = std::io::Cursor::new(bytes);
     let mut book: Xlsx<_> = Xlsx::new(cursor).map_err(|e| {
