@@ -316,6 +316,7 @@ fn maintenance_v2(c: &mut Criterion) {
                 loose_evc_masks: Vec::new(),
                 evc_state: None,
                 modes: modes.clone(),
+                mode_level: Default::default(),
                 inputs: Vec::new(),
                 errors: Vec::new(),
             };

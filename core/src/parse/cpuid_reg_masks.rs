@@ -148,7 +148,6 @@ pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
                 found.into_iter().map(Some).collect()
             };
             for feature in ids {
-                let m = m.clone();
                 let name = feature.map_or_else(
                     || format!("CPUID level 0x{level:x} {reg} bit {bit}"),
                     |id| cat.def(id).key.clone(),

@@ -1,5 +1,5 @@
 //! RVTools exports: the `vInfo` and `vHost` tabs, as CSV (one file per tab, RVTools'
-//! `-ExportAll2csv` or "Export to csv") or as an `.xlsx` workbook ([`xlsx_tabs`], behind the
+//! `-ExportAll2csv` or "Export to csv") or as an `.xlsx` workbook (`xlsx_tabs`, behind the
 //! `xlsx` feature), in both header flavours: the normal headers (`VM`, `Max EVC`,
 //! `min Required EVC Mode Key`) and the database names RVTools writes with `-DBColumnNames`
 //! (`vInfoVMName`, `vInfominRequiredEVCModeKey`, sheets `tabvInfo`/`tabvHost`).
