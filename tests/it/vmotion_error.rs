@@ -1,6 +1,6 @@
 //! vCenter CPU error texts (issue 22): one sample per form, each with its source (the samples
-//! are in `tests/data/synthetic/vmotion-errors/`, written by us in the sourced wording; the bit
-//! strings of the KB 1034926 form are ours, consistent with its AES-NI/PCLMULQDQ example).
+//! are in `tests/data/synthetic/vmotion-errors/`, written by us in the sourced wording; the KB
+//! 1034926 sample is the KB's own example with its host and required bits).
 
 use evcalc::app::vmotion_error::{self, ExplainAnswer, ExplainRequest};
 use evcalc::parse::vmotion_error::ErrorForm;

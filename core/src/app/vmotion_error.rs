@@ -129,7 +129,8 @@ fn words(f: &crate::parse::vmotion_error::ErrorFeature) -> String {
         )
     } else {
         format!(
-            "{} ({}): the VM needs it absent and the target shows it",
+            "{} ({}): the VM was powered on where it was absent and needs it absent; the target shows it (the \
+             legacy CPUID check of old virtual hardware, or a per-VM mask, compares both ways)",
             d.key, d.label
         )
     };

@@ -5,7 +5,9 @@
 //! * **CPUID register with bits** — "Host CPU is incompatible with the virtual machine's
 //!   requirements at CPUID level 0x1 register 'ecx'. Host bits: 0000:0010:… Required:
 //!   x000:0x0x:… Mismatch detected for these features: * AES-NI * PCLMULQDQ" (\[C\] VMware KB
-//!   1034926 / Broadcom 301390; KB 1008315). The bits are decoded with the catalogue's
+//!   1034926 / Broadcom 301390; KB 1008315). In the KB's own example the target *has* AES-NI and
+//!   PCLMULQDQ and the VM requires them `0`: a mismatch is either direction. The bits are
+//!   decoded with the catalogue's
 //!   leaf/register/bit positions; `Required` uses the `CpuIdInfo` requirement characters (`x`
 //!   unused, `0`/`1`, `R`, `H`, `T`, `F`, `-`: \[C\] vSphere API `HostCpuIdInfo`). Bit strings
 //!   are written bit 31 first (\[I\]: KB 52345's `cpuid.7.edx = "----:00--:…"` hides EDX bits 27
