@@ -173,7 +173,11 @@ fn render(a: &ExplainAnswer, ctx: &Ctx) -> String {
             "{}",
             st.paint(
                 Paint::Bold,
-                &format!("On the dumps, restricted to {}:", a.only.join(", "))
+                &wrap(
+                    &format!("On the dumps, restricted to {}:", a.only.join(", ")),
+                    crate::table::WIDTH,
+                    0
+                )
             )
         );
     }
