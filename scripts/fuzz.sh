@@ -16,7 +16,7 @@ root=$(pwd)
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 CARGO_FUZZ_VERSION=0.13.2
-ALL_TARGETS=(detect vmodl masklines govc_xml govc_json cpuid_dump cpuinfo session)
+ALL_TARGETS=(detect vmodl masklines govc_xml govc_json cpuid_dump cpuinfo session rvtools rvtools_xlsx vmotion_error evc9 cpuid_reg_masks)
 seconds=${1:-60}
 shift || true
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
@@ -69,6 +69,11 @@ seed govc_json tests/data/**/*.json "${malformed[@]}"
 seed cpuid_dump tests/data/cpuid/instlatx64/* tests/data/cpuid/libcpuid/* tests/data/cpuid/libvirt/* \
   tests/data/cpuid/local/*cpuid* "${malformed[@]}"
 seed cpuinfo tests/data/cpuid/local/*cpuinfo* "${malformed[@]}"
+seed rvtools tests/data/synthetic/rvtools/*/*.csv "${malformed[@]}"
+seed rvtools_xlsx tests/data/synthetic/rvtools/*.xlsx
+seed vmotion_error tests/data/synthetic/vmotion-errors/*.txt "${malformed[@]}"
+seed evc9 tests/data/synthetic/evc9/*.json "${malformed[@]}"
+seed cpuid_reg_masks tests/data/synthetic/legacy-masks/*.txt "${malformed[@]}"
 
 dict_for() {
   case "$1" in

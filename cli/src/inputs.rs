@@ -266,7 +266,33 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
     let mut skipped: Vec<String> = Vec::new();
     for f in files {
         let mut file_warnings = Vec::new();
-        let text = read_text(&f, &mut file_warnings)?;
+        let bytes = read_bounded(&f, MAX_INPUT_BYTES)?;
+        // An .xlsx workbook (RVTools): its vInfo/vHost sheets as CSV texts, each an input
+        // named `FILE:SHEET` that goes through format detection like any text.
+        if evcalc::parse::rvtools::is_zip(&bytes) {
+            match evcalc::parse::rvtools::xlsx_tabs(&bytes) {
+                Ok(tabs) => {
+                    for (sheet, csv) in tabs {
+                        texts.push((format!("{}:{sheet}", f.display), csv));
+                    }
+                    kept.push(f);
+                }
+                Err(_) if f.member => skipped.push(format!(
+                    "{} (a zip archive that is no RVTools workbook)",
+                    f.display.rsplit(['/', '\\']).next().unwrap_or(&f.display)
+                )),
+                Err(e) => {
+                    return Err(Fail::Input(vec![InputError {
+                        source: f.display.clone(),
+                        line: e.pos.line,
+                        col: e.pos.col,
+                        message: e.message,
+                    }]));
+                }
+            }
+            continue;
+        }
+        let text = decode_text(&f.display, bytes, &mut file_warnings);
         // Files found in a directory that are no evcalc input (INDEX.tsv, NOTES.txt, a
         // `:Zone.Identifier`, a binary) are skipped; files named on the command line stay strict.
         if f.member
@@ -279,7 +305,7 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
             continue;
         }
         warnings.append(&mut file_warnings);
-        texts.push(text);
+        texts.push((f.display.clone(), text));
         kept.push(f);
     }
     let files = kept;
@@ -304,13 +330,10 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
             )));
         }
     }
-    let sources: Vec<Source<'_>> = files
+    // A workbook's sheets carry their own names (`FILE:SHEET`).
+    let sources: Vec<Source<'_>> = texts
         .iter()
-        .zip(&texts)
-        .map(|(f, t)| Source {
-            name: &f.display,
-            text: t,
-        })
+        .map(|(n, t)| Source { name: n, text: t })
         .collect();
     let mut ws = session::load(&sources);
     if !ws.errors.is_empty() {

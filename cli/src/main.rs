@@ -35,7 +35,9 @@ Inputs (one or more per file; a directory means every file in it):
   vim-cmd hostsvc/hostsummary > esxi01-sum.txt    host: maxEVCModeKey, currentEVCModeKey (cross-check)
   vim-cmd vmsvc/get.runtime VMID > app01.txt      VM: featureRequirement (running VMs)
   vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear   a fragment: raw then masked block; only these keys are known
-  govc object.save (XML), govc/govmomi JSON, .vmx featMask.vm.* lines, /etc/vmware/config";
+  govc object.save (XML), govc/govmomi JSON, .vmx featMask.vm.* lines, /etc/vmware/config
+  RVTools vInfo/vHost (CSV or .xlsx)              mode level only: see `evcalc inventory`
+  a vCenter vMotion CPU error text                see `evcalc explain`";
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -45,6 +47,8 @@ Examples:
   evcalc host esxi01.txt                             highest EVC mode, mitigations
   evcalc modes intel-haswell                         a mode's baseline with evidence
   evcalc plan dumps/ --add new-host.txt              can a new host join? what changes?
+  evcalc inventory RVTools_export.xlsx               mode level: drift, common mode, VM pre-screen
+  evcalc explain error.txt dumps/                    a vCenter error: its features, mechanism, fix
 
 Exit status: 0 = compatible / evacuable / done, 1 = not compatible / not evacuable (blocked),
 2 = bad input or usage, 3 = no blocker found but not everything could be checked (fragments,
@@ -288,6 +292,75 @@ evcalc plan dumps/ --remove esxi04\n  evcalc plan dumps/ --evc intel-haswell --t
 evcalc plan old/ --evc intel-sandybridge --into new/ --to-evc intel-westmere"
     )]
     Plan(PlanArgs),
+    /// RVTools at mode level: hosts per cluster, Max EVC drift, highest common mode, VM pre-screen.
+    #[command(
+        long_about = "What an RVTools export can decide, at mode level (EVC modes, not CPU features): per \
+cluster the hosts grouped by (server vendor, Max EVC, ESX build, BIOS), Max EVC drift, the cluster's EVC state \
+from the hosts' Current EVC, the highest common mode (computed from the hosts' Max EVC and the mode \
+catalogue's order), VMs whose min Required EVC Mode Key exceeds their cluster's mode or other hosts' Max EVC, \
+and which hosts to collect `vim-cmd hostsvc/hostconfig` from next. --into CLUSTER or --to-evc MODE \
+pre-screens moves by VM name.
+
+Inputs: the vInfo and vHost tabs as CSV (one file per tab) or the .xlsx workbook, with RVTools' normal \
+headers or its -DBColumnNames names (sheets tabvInfo/tabvHost). `evcalc cluster` answers this way too when \
+only RVTools files are given.
+
+Exit status: 1 = a VM is blocked at mode level (its minimum mode is above the target's EVC mode, or the \
+vendor differs), 3 = no mode-level blocker (never 0: patch-era features such as MDCLEAR are invisible at mode \
+level), 2 = bad input.",
+        after_help = "Examples:\n  evcalc inventory RVTools_export.xlsx\n  \
+evcalc inventory RVTools_tabvInfo.csv RVTools_tabvHost.csv --cluster Prod\n  \
+evcalc inventory export.xlsx --cluster Old --into New\n  evcalc inventory export.xlsx --to-evc intel-haswell"
+    )]
+    Inventory(InventoryArgs),
+    /// Explain a vCenter vMotion CPU error: the features in plain words; with dumps, the fix.
+    #[command(
+        long_about = "Reads the error text vCenter, the vSphere Client or vmware.log shows when a vMotion or \
+power-on is refused for CPU features (\"Host CPU is incompatible with the virtual machine's requirements at \
+CPUID level 0x1 register 'ecx'. Host bits: … Required: …\", \"The virtual machine requires hardware features \
+that are unsupported or disabled on the target host: …\", \"Feature 'cpuid.ds' was absent, but must be \
+present.\", untranslated com.vmware.vim.vmfeature.* keys) and names the blocking features in plain words.
+
+Alone, the error is vCenter's verdict for that move (exit 1) and the answer says what to collect next. With \
+host dumps among the FILEs, the check is restricted to the error's features (like --only): the cluster answer, \
+or one move with --from/--to, gives the mechanism and the remedy; exit 1 when the dumps reproduce the block, 3 \
+when they do not.",
+        after_help = "Examples:\n  evcalc explain error.txt\n  evcalc explain error.txt dumps/\n  \
+evcalc explain error.txt dumps/ --from esxi01 --to esxi02"
+    )]
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InventoryArgs {
+    /// RVTools vInfo/vHost tabs (CSV) or workbooks (.xlsx); directories.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Only this cluster (with --into/--to-evc: the VMs to move come from it).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// Pre-screen moves into this cluster of the inventory (its EVC state from its hosts).
+    #[arg(long, value_name = "CLUSTER", conflicts_with = "to_evc")]
+    pub into: Option<String>,
+    /// Pre-screen the VMs against this EVC mode.
+    #[arg(long = "to-evc", value_name = "MODE")]
+    pub to_evc: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The error text, and optionally host and VM dumps (files or directories).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// With dumps: the move's source host.
+    #[arg(long, value_name = "HOST", requires = "to")]
+    pub from: Option<String>,
+    /// With dumps: the move's destination host.
+    #[arg(long, value_name = "HOST", requires = "from")]
+    pub to: Option<String>,
+    /// The cluster's EVC mode, or `none` (as for `cluster`).
+    #[arg(long, value_name = "MODE")]
+    pub evc: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -544,6 +617,8 @@ fn question_of(command: &Command) -> evcalc::app::Question {
         Command::Cluster(_) => Question::Cluster,
         Command::Maintenance(_) => Question::Maintenance,
         Command::Plan(_) => Question::Plan,
+        Command::Inventory(_) => Question::Inventory,
+        Command::Explain(_) => Question::VmotionError,
     }
 }
 
@@ -557,6 +632,8 @@ fn run(command: &Command, ctx: &Ctx) -> Result<commands::Output, inputs::Fail> {
         Command::Cluster(a) => commands::cluster::run(a, ctx),
         Command::Maintenance(a) => commands::maintenance::run(a, ctx),
         Command::Plan(a) => commands::plan::run(a, ctx),
+        Command::Inventory(a) => commands::inventory::run(a, ctx),
+        Command::Explain(a) => commands::explain::run(a, ctx),
     }
 }
 
@@ -580,6 +657,8 @@ fn nagios_status(
         Command::Cluster(_) => "cluster",
         Command::Maintenance(_) => "maintenance",
         Command::Plan(_) => "plan",
+        Command::Inventory(_) => "inventory",
+        Command::Explain(_) => "explain",
     };
 
     if args.iter().skip(1).any(|a| read_once(a)) {

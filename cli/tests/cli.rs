@@ -857,7 +857,7 @@ fn docs_json_examples_match_the_real_output() {
         examples += 1;
         rest = &after[json_start + json_len..];
     }
-    assert_eq!(examples, 7, "one example per command");
+    assert_eq!(examples, 9, "one example per command");
     assert!(
         errors.is_empty(),
         "docs/json.md disagrees with the binary:\n{}",

@@ -148,6 +148,10 @@ pub enum Document {
     /// A collector bundle's inventory: clusters, host membership, what could not be read
     /// (`docs/bundle.md`). Its hosts, VMs and EVC modes come as their own documents.
     Fleet(FleetInput),
+    /// One RVTools tab (vInfo or vHost): mode-level data only.
+    Inventory(crate::parse::rvtools::Inventory),
+    /// A vCenter vMotion / power-on CPU error text.
+    VmotionError(crate::parse::vmotion_error::VmotionError),
 }
 
 /// What a collector bundle says about its vCenter beyond hosts and VMs (`docs/bundle.md`).
@@ -241,6 +245,14 @@ pub enum Format {
     Bundle,
     /// `/proc/cpuinfo`.
     ProcCpuinfo,
+    /// An RVTools vInfo or vHost tab as CSV (also each such sheet of an `.xlsx` workbook).
+    RvtoolsCsv,
+    /// A vCenter / vSphere Client / `vmware.log` CPU error text.
+    VmotionError,
+    /// vSphere 9 Automation API `evc_mode` JSON (cluster or VM; custom EVC modes).
+    Evc9Json,
+    /// Legacy `cpuid.N.reg = "----:…"` mask lines (`/etc/vmware/config`, old `.vmx`).
+    LegacyCpuidMasks,
 }
 
 /// The result of parsing one input text.

@@ -64,6 +64,9 @@ pub struct Workspace {
     pub evc_state: Option<(crate::catalogue::FeatureSet, String)>,
     /// The EVC mode catalogue: built-in, or the SupportedEVCMode export found among the inputs.
     pub modes: ModeCatalogue,
+    /// Mode-level inputs (RVTools tabs) and vCenter error texts, with their source: answered by
+    /// `app::inventory` and `app::vmotion_error`.
+    pub mode_level: crate::app::inventory::ModeLevelInputs,
     pub inputs: Vec<InputSummary>,
     pub errors: Vec<InputError>,
     /// A collector bundle's inventory (clusters, membership, what was not collected), when one
@@ -96,6 +99,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         loose_evc_masks: Vec::new(),
         evc_state: None,
         modes: builtin_modes().clone(),
+        mode_level: Default::default(),
         inputs: Vec::new(),
         errors: Vec::new(),
         fleet: None,
@@ -311,6 +315,9 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     ws.evc_state = Some((set, what));
                 }
                 Document::Fleet(f) => crate::fleet::loaded(&mut ws, f, source.name, &mut summary),
+                Document::Inventory(_) | Document::VmotionError(_) => {
+                    crate::app::inventory::take(&mut ws.mode_level, source.name, doc, &mut summary);
+                }
                 Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
                     Ok(modes) => ws.modes = modes,
                     Err(e) => ws.errors.push(InputError {

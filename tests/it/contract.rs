@@ -4,10 +4,12 @@
 
 use evcalc::app::check::CheckAnswer;
 use evcalc::app::host::HostAnswer;
+use evcalc::app::inventory::InventoryAnswer;
 use evcalc::app::maintenance::MaintenanceAnswer;
 use evcalc::app::modes::ModesAnswer;
 use evcalc::app::plan::PlanAnswer;
 use evcalc::app::vm::VmAnswer;
+use evcalc::app::vmotion_error::ExplainAnswer;
 use evcalc::app::{ClusterAnswer, ErrorAnswer, Request};
 use evcalc_tests::*;
 use std::collections::BTreeMap;
@@ -69,6 +71,14 @@ fn json_schemas_are_fresh() {
     fresh(
         "docs/schema/error-answer.v2.schema.json",
         &schema_text::<ErrorAnswer>(),
+    );
+    fresh(
+        "docs/schema/inventory-answer.v2.schema.json",
+        &schema_text::<InventoryAnswer>(),
+    );
+    fresh(
+        "docs/schema/explain-answer.v2.schema.json",
+        &schema_text::<ExplainAnswer>(),
     );
 }
 

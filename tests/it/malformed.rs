@@ -602,6 +602,53 @@ fn rows() -> Vec<Row> {
             21,
             "expected `eax=0x` and up to 8 hex digits",
         ),
+        // -- issue 22's inputs
+        err(
+            "RVTools vHost CSV cut inside a quoted field",
+            "Host,Cluster,Max EVC\nesx1,\"Prod,intel-haswell\n",
+            2,
+            6,
+            "a quoted CSV field that never ends",
+        ),
+        checked(
+            "RVTools vInfo without the min Required EVC Mode Key column",
+            "VM,Powerstate,Cluster,Host\napp01,poweredOn,Prod,esx1\n",
+            "no `min Required EVC Mode Key` column",
+            |ws| {
+                (ws.mode_level.tabs.len() == 1 && ws.mode_level.tabs[0].1.vms.len() == 1)
+                    .then_some(())
+                    .ok_or_else(|| "one vInfo tab with one VM".to_string())
+            },
+        ),
+        err(
+            "vCenter error with a short host bit string",
+            "Host CPU is incompatible with the virtual machine's requirements at CPUID level 0x1 register 'ecx'.\n\
+             Host bits: 0000:0010\nRequired: x000:0x0x:xxx1:1xxx:xx1x:x01x:xxxx:xx1x\n",
+            2,
+            12,
+            "expected a 32-bit CPUID bit string",
+        ),
+        err(
+            "vCenter error naming no register",
+            "problem detected at CPUID level 0x1 register 'esx'.",
+            1,
+            21,
+            "expected `register 'eax'`",
+        ),
+        err(
+            "vSphere 9 evc_mode that is not an object",
+            "{\"evc_mode\": 3}",
+            1,
+            1,
+            "`evc_mode` must be an object",
+        ),
+        err(
+            "legacy cpuid mask line too short",
+            "cpuid.1.ecx = \"----:----\"\n",
+            1,
+            15,
+            "expected 32 mask characters",
+        ),
         err(
             "/proc/cpuinfo negative family",
             "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: -6\nflags\t\t: fpu sse2\n",
@@ -692,7 +739,9 @@ fn malformed_inputs_table() {
             } => {
                 let all = warnings(&ws);
                 if !ws.errors.is_empty()
-                    || ws.hosts.len() + ws.vms.len() == 0 && ws.loose_evc_masks.is_empty()
+                    || ws.hosts.len() + ws.vms.len() == 0
+                        && ws.loose_evc_masks.is_empty()
+                        && ws.mode_level.is_empty()
                 {
                     Some("expected the input to load".to_string())
                 } else if !warning.is_empty() && !all.iter().any(|w| w.contains(warning)) {

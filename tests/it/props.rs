@@ -165,6 +165,7 @@ proptest! {
                 loose_evc_masks: Vec::new(),
                 evc_state: None,
                 fleet: None,
+                mode_level: Default::default(),
                 modes: evcalc::evc::builtin_modes().clone(),
                 inputs: Vec::new(),
                 errors: Vec::new(),

@@ -212,6 +212,7 @@ fn strip(doc: &Document) -> Document {
         Document::EvcModes(list) => Document::EvcModes(list.clone()),
         Document::EvcState(s) => Document::EvcState(s.clone()),
         Document::Fleet(f) => Document::Fleet(f.clone()),
+        other => other.clone(),
     }
 }
 

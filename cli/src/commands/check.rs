@@ -96,7 +96,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
     })
 }
 
-fn render(
+pub(crate) fn render(
     a: &CheckAnswer,
     modes: &ModeCatalogue,
     files: &[String],

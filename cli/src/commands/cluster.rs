@@ -72,6 +72,20 @@ pub fn option_failure(errors: &[app::OptionError]) -> Option<Fail> {
 pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
     let mut loaded = inputs::load(files, ctx.modes.as_deref())?;
+    // Only mode-level or error-text inputs: their own answers (issue 22).
+    if loaded.ws.hosts.is_empty() && !loaded.ws.mode_level.tabs.is_empty() {
+        return super::inventory::answer_loaded(loaded, None, None, None, ctx);
+    }
+    if loaded.ws.hosts.is_empty() && !loaded.ws.mode_level.errors.is_empty() {
+        return super::explain::answer_loaded(
+            loaded,
+            None,
+            None,
+            &request(&args.evc),
+            &args.files,
+            ctx,
+        );
+    }
     let request = request(&args.evc);
     // A bundle of several clusters without --cluster: the fleet summary.
     if let Some(out) = super::fleet::summary(&loaded, &request, ctx)? {
@@ -226,7 +240,7 @@ fn cell_text(c: Option<&ClassCell>) -> Cell {
     }
 }
 
-fn render(
+pub(crate) fn render(
     a: &ClusterAnswer,
     modes: &ModeCatalogue,
     files: &[String],

@@ -3,8 +3,10 @@
 
 pub mod check;
 pub mod cluster;
+pub mod explain;
 pub mod fleet;
 pub mod host;
+pub mod inventory;
 pub mod maintenance;
 pub mod modes;
 pub mod plan;

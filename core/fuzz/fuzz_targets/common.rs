@@ -64,7 +64,12 @@ pub fn check(text: &str, result: &Result<(Vec<Document>, Vec<Warning>), ParseErr
                         check_entries(&lines, &m.evc_masks);
                         check_entries(&lines, &m.vm_masks);
                     }
-                    Document::EvcState(_) | Document::Fleet(_) => {}
+                    Document::EvcState(_) | Document::Fleet(_) | Document::Inventory(_) => {}
+                    Document::VmotionError(e) => {
+                        for f in &e.features {
+                            check_pos(&lines, f.pos, "error feature", true);
+                        }
+                    }
                     Document::EvcModes(modes) => {
                         for m in modes {
                             check_entries(&lines, &m.feature_capability);

@@ -29,10 +29,12 @@ pub use crate::session::{OwnedSource, Request};
 
 pub mod check;
 pub mod host;
+pub mod inventory;
 pub mod maintenance;
 pub mod modes;
 pub mod plan;
 pub mod vm;
+pub mod vmotion_error;
 pub mod workspace;
 
 /// The contract's version: `"schema": 2` in every answer.
@@ -150,6 +152,10 @@ pub enum Question {
     Maintenance,
     Plan,
     Modes,
+    /// Mode-level answer from RVTools tabs (`app::inventory`).
+    Inventory,
+    /// A vCenter error text explained (`app::vmotion_error`).
+    VmotionError,
 }
 
 /// One reason a command could not answer at all (exit 2): an input that could not be read

@@ -725,7 +725,9 @@ impl<'a> Parser<'a> {
                     if self.capturing() {
                         match r.resolve_char_ref() {
                             Ok(Some(c)) => self.capture.push(c),
-                            Ok(None) => match r.as_ref() {
+                            // `AsRef<[u8]>` named: other crates' impls (the xlsx feature's) make
+                            // a bare `as_ref()` ambiguous.
+                            Ok(None) => match AsRef::<[u8]>::as_ref(&*r) {
                                 b"amp" => self.capture.push('&'),
                                 b"lt" => self.capture.push('<'),
                                 b"gt" => self.capture.push('>'),

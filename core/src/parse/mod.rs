@@ -5,13 +5,17 @@
 
 pub mod bundle;
 pub mod cpuid_dump;
+pub mod cpuid_reg_masks;
 pub mod cpuinfo;
+pub mod evc9;
 pub mod evcstate;
 pub mod govc_json;
 pub mod govc_xml;
 pub mod masklines;
+pub mod rvtools;
 pub mod transcript;
 pub mod vmodl;
+pub mod vmotion_error;
 
 use crate::input::{Document, Format, HostInput, ParseError, Parsed, Pos, Warning};
 
@@ -134,8 +138,9 @@ fn unrecognised(text: &str, first_line: u32) -> ParseError {
             col,
             "unrecognised input: expected `vim-cmd hostsvc/hostconfig` or `vim-cmd vmsvc/get.runtime` output \
              (VMODL text such as `(vim.host.ConfigInfo) {`), `featMask.*` lines from /etc/vmware/config or a .vmx, \
-             govc object.save XML, govc/govmomi JSON, a raw CPUID dump (InstLatX64, `cpuid -r`, libvirt, libcpuid) \
-             or /proc/cpuinfo",
+             govc object.save XML, govc/govmomi JSON, a raw CPUID dump (InstLatX64, `cpuid -r`, libvirt, libcpuid), \
+             /proc/cpuinfo, an RVTools vInfo/vHost tab (CSV), a vCenter vMotion error text, vSphere 9 evc_mode JSON \
+             or legacy `cpuid.N.reg` mask lines",
         )
     })
 }
@@ -175,6 +180,10 @@ fn parse_one(text: &str, first_line: u32) -> Result<Parsed, ParseError> {
         Format::Bundle => bundle::parse(text),
         Format::CpuidDump => cpuid_dump::parse(text),
         Format::ProcCpuinfo => cpuinfo::parse(text),
+        Format::RvtoolsCsv => rvtools::parse(text),
+        Format::VmotionError => vmotion_error::parse(text),
+        Format::Evc9Json => evc9::parse(text),
+        Format::LegacyCpuidMasks => cpuid_reg_masks::parse(text),
     };
     // In XML, `&lt;` and `&quot;` are the normal escapes: no HTML hint there.
     let (mut documents, mut warnings) = result.map_err(|e| {
@@ -415,7 +424,11 @@ fn remap(documents: &mut [Document], warnings: &mut [Warning], map: &transcript:
                 m.evc_masks.iter_mut().for_each(|e| fix(&mut e.pos));
                 m.vm_masks.iter_mut().for_each(|e| fix(&mut e.pos));
             }
-            Document::EvcState(_) | Document::Fleet(_) => {}
+            Document::EvcState(_) | Document::Fleet(_) | Document::Inventory(_) => {}
+            Document::VmotionError(e) => {
+                e.features.iter_mut().for_each(|f| fix(&mut f.pos));
+                e.registers.iter_mut().for_each(|r| fix(&mut r.pos));
+            }
             Document::EvcModes(list) => {
                 for mode in list {
                     mode.feature_capability
@@ -533,6 +546,17 @@ fn pos_of(text: &str, at: usize) -> crate::input::Pos {
 /// Detects the input format from the text alone (the file name is never used).
 pub fn detect(text: &str) -> Option<Format> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    // Texts no other format reads: an RVTools tab's CSV header line, a vCenter error's words
+    // (before the CPUID dump check: a vmware.log holds `hostCPUID level` lines), vSphere 9 JSON.
+    if rvtools::looks_like(trimmed) {
+        return Some(Format::RvtoolsCsv);
+    }
+    if !trimmed.starts_with(['{', '[', '<']) && vmotion_error::looks_like(trimmed) {
+        return Some(Format::VmotionError);
+    }
+    if evc9::looks_like(trimmed) {
+        return Some(Format::Evc9Json);
+    }
     // Raw CPUID dumps: libvirt `<cpudata>` XML, InstLatX64/AIDA, `cpuid -r`, libcpuid, and
     // `vim.host.CpuIdInfo` bit strings without any host feature capabilities.
     if trimmed.starts_with('<') && trimmed.contains("<cpuid") && trimmed.contains("eax_in") {
@@ -567,6 +591,9 @@ pub fn detect(text: &str) -> Option<Format> {
     }
     if masklines::looks_like(trimmed) {
         return Some(Format::MaskLines);
+    }
+    if cpuid_reg_masks::looks_like(trimmed) {
+        return Some(Format::LegacyCpuidMasks);
     }
     None
 }
