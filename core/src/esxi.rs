@@ -342,19 +342,7 @@ impl VhwOnCpu {
     }
 }
 
-/// Reads `vmx-19`, `19`, `vmx-019`.
-pub fn parse_vhw(text: &str) -> Option<u8> {
-    let t = text.trim().to_ascii_lowercase();
-    let digits = t
-        .strip_prefix("vmx-")
-        .or_else(|| t.strip_prefix("vmx"))
-        .unwrap_or(&t);
-    digits
-        .trim()
-        .parse::<u8>()
-        .ok()
-        .filter(|v| (3..=40).contains(v))
-}
+pub use crate::value::parse_vhw;
 
 #[cfg(test)]
 mod tests {

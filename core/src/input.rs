@@ -149,9 +149,9 @@ pub enum Document {
     /// (`docs/bundle.md`). Its hosts, VMs and EVC modes come as their own documents.
     Fleet(FleetInput),
     /// One RVTools tab (vInfo or vHost): mode-level data only.
-    Inventory(crate::parse::rvtools::Inventory),
+    Inventory(Inventory),
     /// A vCenter vMotion / power-on CPU error text.
-    VmotionError(crate::parse::vmotion_error::VmotionError),
+    VmotionError(VmotionError),
 }
 
 /// What a collector bundle says about its vCenter beyond hosts and VMs (`docs/bundle.md`).
@@ -261,4 +261,128 @@ pub struct Parsed {
     pub format: Format,
     pub documents: Vec<Document>,
     pub warnings: Vec<Warning>,
+}
+
+// RVTools tabs (`parse::rvtools`): mode-level records.
+
+/// Which tab a CSV file or sheet is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Tab {
+    VInfo,
+    VHost,
+}
+
+/// The header flavour: RVTools' normal headers or its `-DBColumnNames` database names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Flavour {
+    Normal,
+    DbColumnNames,
+}
+
+/// One vHost row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InventoryHost {
+    pub name: String,
+    pub datacenter: Option<String>,
+    pub cluster: Option<String>,
+    pub cpu_model: Option<String>,
+    /// `Current EVC`: the cluster's EVC mode as vCenter reports it for this host (blank: EVC not
+    /// active in its cluster).
+    pub current_evc: Option<String>,
+    /// `Max EVC`: the highest mode the host could join, as vCenter reports it.
+    pub max_evc: Option<String>,
+    /// `ESX Version`, e.g. `VMware ESXi 8.0.3 build-24859861`.
+    pub esx_version: Option<String>,
+    pub server_vendor: Option<String>,
+    pub server_model: Option<String>,
+    pub bios_vendor: Option<String>,
+    pub bios_version: Option<String>,
+    pub bios_date: Option<String>,
+    /// 1-based line of the row.
+    pub line: u32,
+}
+
+/// One vInfo row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InventoryVm {
+    pub name: String,
+    /// `poweredOn`, `poweredOff`, `suspended`.
+    pub power_state: Option<String>,
+    pub template: bool,
+    pub cluster: Option<String>,
+    pub host: Option<String>,
+    pub datacenter: Option<String>,
+    /// `min Required EVC Mode Key` (set for powered-on VMs, vSphere 6.5+; blank when off).
+    pub min_required_evc: Option<String>,
+    /// `HW version` (`vmx-19` or `19`).
+    pub hw_version: Option<String>,
+    pub guest_os: Option<String>,
+    pub line: u32,
+}
+
+/// What one RVTools tab said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inventory {
+    pub tab: Tab,
+    pub flavour: Flavour,
+    pub hosts: Vec<InventoryHost>,
+    pub vms: Vec<InventoryVm>,
+    /// Fields the tab lacks that the mode-level answer uses (`Max EVC`, `min Required EVC Mode Key`).
+    pub missing: Vec<&'static str>,
+}
+
+// vCenter error texts (`parse::vmotion_error`).
+
+/// Which form of the error a finding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorForm {
+    /// CPUID level and register with host and required bits (KB 1034926).
+    CpuidBits,
+    /// CPUID level and register only (KB 1003718).
+    CpuidRegister,
+    /// Feature labels (KB 2109065).
+    FeatureLabels,
+    /// `vmware.log` feature-compatibility messages.
+    VmwareLog,
+    /// Untranslated `com.vmware.vim.vmfeature.*` keys (reported by admins, not confirmed).
+    VmfeatureKeys,
+}
+
+/// One feature the error names or its bits show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorFeature {
+    /// The catalogue feature, when the name or bit resolves to one.
+    pub feature: Option<crate::catalogue::FeatureId>,
+    /// What the text says (a label, a key, `bit 25`).
+    pub named: String,
+    /// `true`: the VM needs it and the host lacks it; `false`: the VM needs it absent.
+    pub must_be_present: bool,
+    /// Only a candidate (the error named a register, not the bit).
+    pub candidate: bool,
+    pub form: ErrorForm,
+    pub pos: Pos,
+}
+
+/// A CPUID register an error names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRegister {
+    pub level: u32,
+    pub register: crate::catalogue::Reg,
+    pub host_bits: Option<String>,
+    pub required_bits: Option<String>,
+    pub pos: Pos,
+}
+
+/// What one pasted error text says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VmotionError {
+    pub forms: Vec<ErrorForm>,
+    pub features: Vec<ErrorFeature>,
+    pub registers: Vec<ErrorRegister>,
 }

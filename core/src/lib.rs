@@ -54,7 +54,7 @@
 //! * [`app`] — the application layer: typed request, contract v2 answers over host classes.
 //! * [`classes`] — host classes (hosts identical in every engine-relevant input).
 //! * [`session`] — load many inputs at once, attributing errors to their source.
-//! * [`fleet`] — collector bundles: one cluster of a vCenter, the fleet summary.
+//! * [`app::fleet`] — collector bundles: one cluster of a vCenter, the fleet summary.
 //! * [`words`] — sentences written from the engine's typed facts (one place for words).
 //!
 //! ```
@@ -79,7 +79,6 @@ pub mod classes;
 pub mod esxi;
 pub mod evc;
 pub mod exposure;
-pub mod fleet;
 pub mod headline;
 pub mod input;
 pub mod model;

@@ -66,12 +66,12 @@ pub struct Workspace {
     pub modes: ModeCatalogue,
     /// Mode-level inputs (RVTools tabs) and vCenter error texts, with their source: answered by
     /// `app::inventory` and `app::vmotion_error`.
-    pub mode_level: crate::app::inventory::ModeLevelInputs,
+    pub mode_level: ModeLevelInputs,
     pub inputs: Vec<InputSummary>,
     pub errors: Vec<InputError>,
     /// A collector bundle's inventory (clusters, membership, what was not collected), when one
-    /// is among the inputs; `crate::fleet::select` narrows the workspace to one cluster.
-    pub fleet: Option<crate::fleet::Fleet>,
+    /// is among the inputs; `crate::app::fleet::select` narrows the workspace to one cluster.
+    pub fleet: Option<Fleet>,
 }
 
 /// The stem of a file name: `dir/esxi01.txt` → `esxi01`; also drops the inner kind suffixes
@@ -314,9 +314,9 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     ));
                     ws.evc_state = Some((set, what));
                 }
-                Document::Fleet(f) => crate::fleet::loaded(&mut ws, f, source.name, &mut summary),
+                Document::Fleet(f) => loaded_fleet(&mut ws, f, source.name, &mut summary),
                 Document::Inventory(_) | Document::VmotionError(_) => {
-                    crate::app::inventory::take(&mut ws.mode_level, source.name, doc, &mut summary);
+                    take_mode_level(&mut ws.mode_level, source.name, doc, &mut summary);
                 }
                 Document::EvcModes(list) => match ModeCatalogue::from_export(list, source.name) {
                     Ok(modes) => ws.modes = modes,
@@ -684,7 +684,7 @@ pub struct Request {
     pub evc_exposes: Option<String>,
     /// Limit verdicts to these features (`--only`).
     pub only: Vec<String>,
-    /// The cluster of a collector bundle to answer for (name or MoRef; `crate::fleet::select`).
+    /// The cluster of a collector bundle to answer for (name or MoRef; `crate::app::fleet::select`).
     pub cluster: Option<String>,
 }
 
@@ -714,4 +714,124 @@ pub struct ModeOption {
     pub key: String,
     pub label: String,
     pub vendor: crate::evc::Vendor,
+}
+
+/// A bundle's inventory as loaded, and which cluster the workspace holds.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    pub input: crate::input::FleetInput,
+    /// The input it came from.
+    pub source: String,
+    /// The cluster the workspace was narrowed to (index into `input.clusters`).
+    pub selected: Option<usize>,
+}
+
+impl Fleet {
+    /// The clusters (and standalone hosts' compute resources) that hold at least one host.
+    pub fn populated(&self) -> Vec<&crate::input::ClusterInput> {
+        self.input
+            .clusters
+            .iter()
+            .filter(|c| {
+                self.input
+                    .hosts
+                    .iter()
+                    .any(|h| h.parent.as_deref() == Some(&c.moref))
+            })
+            .collect()
+    }
+
+    /// The compute resource of the host with this MoRef.
+    pub(crate) fn parent_of(&self, moref: &str) -> Option<&str> {
+        self.input
+            .hosts
+            .iter()
+            .find(|h| h.moref == moref)
+            .and_then(|h| h.parent.as_deref())
+    }
+
+    pub(crate) fn names(&self) -> String {
+        let names: Vec<String> = self.populated().iter().map(|c| c.name.clone()).collect();
+        crate::names::host_list(&names)
+    }
+}
+
+/// Called by [`load`] for a bundle's [`crate::input::Document::Fleet`]: keeps the
+/// inventory and says where the EVC modes come from.
+pub(crate) fn loaded_fleet(
+    ws: &mut Workspace,
+    input: &crate::input::FleetInput,
+    source: &str,
+    summary: &mut InputSummary,
+) {
+    if let Some(first) = &ws.fleet {
+        ws.errors.push(InputError {
+            source: source.to_string(),
+            line: 1,
+            col: 1,
+            message: format!(
+                "a second collector bundle ({} is loaded already): give one bundle at a time",
+                first.source
+            ),
+        });
+        return;
+    }
+    if input.supported_modes > 0 {
+        summary.warnings.push(format!(
+            "the bundle's supportedEVCMode ({} modes, read from {}) replaces evcalc's built-in EVC baselines",
+            input.supported_modes,
+            input.vcenter.as_deref().unwrap_or("the vCenter")
+        ));
+    } else {
+        let why = input
+            .missing
+            .iter()
+            .find(|m| {
+                m.property
+                    .eq_ignore_ascii_case("capability.supportedEVCMode")
+            })
+            .map(|m| format!(" — not collected: {} —", m.reason))
+            .unwrap_or_default();
+        summary.warnings.push(format!(
+            "the bundle has no supportedEVCMode{why} so evcalc's built-in EVC baselines are used"
+        ));
+    }
+    ws.fleet = Some(Fleet {
+        input: input.clone(),
+        source: source.to_string(),
+        selected: None,
+    });
+}
+
+/// Mode-level inputs found while loading (`session::Workspace::mode_level`).
+#[derive(Debug, Clone, Default)]
+pub struct ModeLevelInputs {
+    /// RVTools tabs with their source name.
+    pub tabs: Vec<(String, crate::parse::rvtools::Inventory)>,
+    /// vCenter error texts with their source name (`app::vmotion_error`).
+    pub errors: Vec<(String, crate::parse::vmotion_error::VmotionError)>,
+}
+
+impl ModeLevelInputs {
+    pub fn is_empty(&self) -> bool {
+        self.tabs.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// Keeps a mode-level document of `source` (called by [`load`]).
+pub(crate) fn take_mode_level(
+    ml: &mut ModeLevelInputs,
+    source: &str,
+    doc: &Document,
+    _summary: &mut InputSummary,
+) {
+    match doc {
+        Document::Inventory(inv) => {
+            ml.tabs.push((source.to_string(), inv.clone()));
+        }
+        Document::VmotionError(e) => {
+            ml.errors.push((source.to_string(), e.clone()));
+        }
+        _ => {}
+    }
 }

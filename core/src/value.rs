@@ -201,6 +201,20 @@ impl fmt::Display for Requirement {
     }
 }
 
+/// Reads `vmx-19`, `19`, `vmx-019`.
+pub fn parse_vhw(text: &str) -> Option<u8> {
+    let t = text.trim().to_ascii_lowercase();
+    let digits = t
+        .strip_prefix("vmx-")
+        .or_else(|| t.strip_prefix("vmx"))
+        .unwrap_or(&t);
+    digits
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|v| (3..=40).contains(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,12 @@
 //! Collector bundles on the command line: `--cluster NAME` (through the core's
-//! [`evcalc::fleet::select`]), `plan --into CLUSTER`, and the fleet summary that `evcalc cluster
-//! BUNDLE` prints for a bundle of several clusters ([`evcalc::fleet::summary`]).
+//! [`evcalc::app::fleet::select`]), `plan --into CLUSTER`, and the fleet summary that `evcalc cluster
+//! BUNDLE` prints for a bundle of several clusters ([`evcalc::app::fleet::summary`]).
 
 use super::{Output, json, outln};
 use crate::Ctx;
 use crate::inputs::{Fail, Loaded};
 use crate::table::{Paint, WIDTH, field, wrap};
-use evcalc::fleet::FleetAnswer;
+use evcalc::app::fleet::FleetAnswer;
 use evcalc::report::Verdict;
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ const LW: usize = 12;
 /// so in the bundle's input warnings, which are added to the command's warnings here).
 pub fn narrow(loaded: &mut Loaded, cluster: Option<&str>, hint: Option<&str>) -> Result<(), Fail> {
     let before: Vec<usize> = loaded.ws.inputs.iter().map(|i| i.warnings.len()).collect();
-    if let Err(e) = evcalc::fleet::select(&mut loaded.ws, cluster, hint) {
+    if let Err(e) = evcalc::app::fleet::select(&mut loaded.ws, cluster, hint) {
         return Err(
             super::cluster::option_failure(&[e]).unwrap_or_else(|| Fail::Usage(String::new()))
         );
@@ -83,7 +83,7 @@ pub fn summary(
     if !several || request.cluster.is_some() {
         return Ok(None);
     }
-    let Some(answer) = evcalc::fleet::summary(&loaded.ws, request) else {
+    let Some(answer) = evcalc::app::fleet::summary(&loaded.ws, request) else {
         return Ok(None);
     };
     let errors: Vec<String> = answer

@@ -17,44 +17,11 @@
 use super::host::input_warnings;
 use super::{OptionError, Question, Request, SCHEMA, option_error};
 use crate::evc::{EvcMode, ModeCatalogue};
-use crate::input::Document;
-use crate::parse::rvtools::{Inventory, InventoryHost, InventoryVm};
-use crate::parse::vmotion_error::VmotionError;
+use crate::parse::rvtools::{InventoryHost, InventoryVm};
 use crate::session::{self, InputError, InputSummary};
 use serde::Serialize;
 
-/// Mode-level inputs found while loading (`session::Workspace::mode_level`).
-#[derive(Debug, Clone, Default)]
-pub struct ModeLevelInputs {
-    /// RVTools tabs with their source name.
-    pub tabs: Vec<(String, Inventory)>,
-    /// vCenter error texts with their source name (`app::vmotion_error`).
-    pub errors: Vec<(String, VmotionError)>,
-}
-
-impl ModeLevelInputs {
-    pub fn is_empty(&self) -> bool {
-        self.tabs.is_empty() && self.errors.is_empty()
-    }
-}
-
-/// Keeps a mode-level document of `source` (called by `session::load`).
-pub(crate) fn take(
-    ml: &mut ModeLevelInputs,
-    source: &str,
-    doc: &Document,
-    _summary: &mut InputSummary,
-) {
-    match doc {
-        Document::Inventory(inv) => {
-            ml.tabs.push((source.to_string(), inv.clone()));
-        }
-        Document::VmotionError(e) => {
-            ml.errors.push((source.to_string(), e.clone()));
-        }
-        _ => {}
-    }
-}
+pub use crate::session::ModeLevelInputs;
 
 /// The mode-level question.
 #[derive(Debug, Clone, Default)]

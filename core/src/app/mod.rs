@@ -28,6 +28,7 @@ use serde::Serialize;
 pub use crate::session::{OwnedSource, Request};
 
 pub mod check;
+pub mod fleet;
 pub mod host;
 pub mod inventory;
 pub mod maintenance;
@@ -808,7 +809,7 @@ pub fn load(request: &Request, errors: &mut Vec<OptionError>) -> session::Worksp
         .collect();
     let mut ws = session::load(&sources);
     // A collector bundle: the request's cluster (one place: `fleet::select`).
-    if let Err(e) = crate::fleet::select(&mut ws, request.cluster.as_deref(), None) {
+    if let Err(e) = crate::app::fleet::select(&mut ws, request.cluster.as_deref(), None) {
         errors.push(e);
     }
     rename_and_remove(&mut ws, request, errors);

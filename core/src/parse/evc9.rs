@@ -115,17 +115,6 @@ pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
             }),
         }
     }
-    if let Some(k) = &key
-        && crate::evc::builtin_modes().get(k).is_none()
-    {
-        warnings.push(Warning {
-            pos: Pos { line: 1, col: 1 },
-            message: format!(
-                "`{k}` is not a built-in EVC mode (a custom EVC mode?): its masks are read as the features it lets \
-                 through"
-            ),
-        });
-    }
     Ok((
         vec![Document::EvcState(EvcStateInput {
             mode: key,

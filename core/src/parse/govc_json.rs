@@ -824,7 +824,7 @@ impl Ctx<'_> {
             reported_min_evc: scalar("minRequiredEVCModeKey"),
             vhw: find_str(ms, &["config", "version"])
                 .as_deref()
-                .and_then(crate::esxi::parse_vhw),
+                .and_then(crate::value::parse_vhw),
             guest_id: find_str(ms, &["config", "guestId"]),
             pos,
         }));

@@ -519,7 +519,7 @@ impl ObjAcc {
             vhw: self
                 .config_version
                 .as_deref()
-                .and_then(crate::esxi::parse_vhw),
+                .and_then(crate::value::parse_vhw),
             guest_id: non_empty(self.guest_id),
             pos: self.pos,
         }));

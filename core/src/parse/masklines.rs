@@ -106,7 +106,7 @@ pub fn parse(text: &str) -> ParseResult {
             None => value_part.split_whitespace().next().unwrap_or_default(),
         };
         if is_vhw {
-            masks.vhw = crate::esxi::parse_vhw(&decode_vmx(value));
+            masks.vhw = crate::value::parse_vhw(&decode_vmx(value));
             continue;
         }
         if is_guest {

@@ -13,6 +13,7 @@
 
 use super::FastTrim;
 use crate::input::{Document, ParseError, Warning};
+pub use crate::input::{Flavour, Inventory, InventoryHost, InventoryVm, Tab};
 
 /// One column evcalc reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,24 +39,6 @@ pub enum Field {
     BiosVendor,
     BiosVersion,
     BiosDate,
-}
-
-/// Which tab a CSV file or sheet is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum Tab {
-    VInfo,
-    VHost,
-}
-
-/// The header flavour: RVTools' normal headers or its `-DBColumnNames` database names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-#[serde(rename_all = "kebab-case")]
-pub enum Flavour {
-    Normal,
-    DbColumnNames,
 }
 
 /// The header table: (field, tab, header as RVTools writes it, flavour). Matched
@@ -263,58 +246,6 @@ pub const COLUMNS: &[(Field, Tab, &str, Flavour)] = &[
         Flavour::DbColumnNames,
     ),
 ];
-
-/// One vHost row.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct InventoryHost {
-    pub name: String,
-    pub datacenter: Option<String>,
-    pub cluster: Option<String>,
-    pub cpu_model: Option<String>,
-    /// `Current EVC`: the cluster's EVC mode as vCenter reports it for this host (blank: EVC not
-    /// active in its cluster).
-    pub current_evc: Option<String>,
-    /// `Max EVC`: the highest mode the host could join, as vCenter reports it.
-    pub max_evc: Option<String>,
-    /// `ESX Version`, e.g. `VMware ESXi 8.0.3 build-24859861`.
-    pub esx_version: Option<String>,
-    pub server_vendor: Option<String>,
-    pub server_model: Option<String>,
-    pub bios_vendor: Option<String>,
-    pub bios_version: Option<String>,
-    pub bios_date: Option<String>,
-    /// 1-based line of the row.
-    pub line: u32,
-}
-
-/// One vInfo row.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct InventoryVm {
-    pub name: String,
-    /// `poweredOn`, `poweredOff`, `suspended`.
-    pub power_state: Option<String>,
-    pub template: bool,
-    pub cluster: Option<String>,
-    pub host: Option<String>,
-    pub datacenter: Option<String>,
-    /// `min Required EVC Mode Key` (set for powered-on VMs, vSphere 6.5+; blank when off).
-    pub min_required_evc: Option<String>,
-    /// `HW version` (`vmx-19` or `19`).
-    pub hw_version: Option<String>,
-    pub guest_os: Option<String>,
-    pub line: u32,
-}
-
-/// What one RVTools tab said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Inventory {
-    pub tab: Tab,
-    pub flavour: Flavour,
-    pub hosts: Vec<InventoryHost>,
-    pub vms: Vec<InventoryVm>,
-    /// Fields the tab lacks that the mode-level answer uses (`Max EVC`, `min Required EVC Mode Key`).
-    pub missing: Vec<&'static str>,
-}
 
 /// The separators RVTools' CSV may use: `,` (its own export), `;` (Excel's in European
 /// locales), tab.

@@ -30,55 +30,7 @@ use super::FastTrim;
 use crate::catalogue::{FeatureId, Reg, catalogue};
 use crate::input::{Document, ParseError, Pos, Warning};
 
-/// Which form of the error a finding came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorForm {
-    /// CPUID level and register with host and required bits (KB 1034926).
-    CpuidBits,
-    /// CPUID level and register only (KB 1003718).
-    CpuidRegister,
-    /// Feature labels (KB 2109065).
-    FeatureLabels,
-    /// `vmware.log` feature-compatibility messages.
-    VmwareLog,
-    /// Untranslated `com.vmware.vim.vmfeature.*` keys (reported by admins, not confirmed).
-    VmfeatureKeys,
-}
-
-/// One feature the error names or its bits show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorFeature {
-    /// The catalogue feature, when the name or bit resolves to one.
-    pub feature: Option<FeatureId>,
-    /// What the text says (a label, a key, `bit 25`).
-    pub named: String,
-    /// `true`: the VM needs it and the host lacks it; `false`: the VM needs it absent.
-    pub must_be_present: bool,
-    /// Only a candidate (the error named a register, not the bit).
-    pub candidate: bool,
-    pub form: ErrorForm,
-    pub pos: Pos,
-}
-
-/// A CPUID register an error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorRegister {
-    pub level: u32,
-    pub register: Reg,
-    pub host_bits: Option<String>,
-    pub required_bits: Option<String>,
-    pub pos: Pos,
-}
-
-/// What one pasted error text says.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VmotionError {
-    pub forms: Vec<ErrorForm>,
-    pub features: Vec<ErrorFeature>,
-    pub registers: Vec<ErrorRegister>,
-}
+pub use crate::input::{ErrorFeature, ErrorForm, ErrorRegister, VmotionError};
 
 const MARKERS: &[&str] = &[
     "is incompatible with the virtual machine's requirements at cpuid level",

@@ -10,98 +10,11 @@
 //! VMs that cannot leave their host.
 
 use crate::app::{self, OptionError, option_error};
-use crate::input::{ClusterInput, FleetInput};
+use crate::input::ClusterInput;
 use crate::model::EvcStateShown;
 use crate::report::Verdict;
-use crate::session::{InputSummary, Request, Workspace};
+use crate::session::{Fleet, Request, Workspace};
 use serde::Serialize;
-
-/// A bundle's inventory as loaded, and which cluster the workspace holds.
-#[derive(Debug, Clone)]
-pub struct Fleet {
-    pub input: FleetInput,
-    /// The input it came from.
-    pub source: String,
-    /// The cluster the workspace was narrowed to (index into `input.clusters`).
-    pub selected: Option<usize>,
-}
-
-impl Fleet {
-    /// The clusters (and standalone hosts' compute resources) that hold at least one host.
-    pub fn populated(&self) -> Vec<&ClusterInput> {
-        self.input
-            .clusters
-            .iter()
-            .filter(|c| {
-                self.input
-                    .hosts
-                    .iter()
-                    .any(|h| h.parent.as_deref() == Some(&c.moref))
-            })
-            .collect()
-    }
-
-    /// The compute resource of the host with this MoRef.
-    fn parent_of(&self, moref: &str) -> Option<&str> {
-        self.input
-            .hosts
-            .iter()
-            .find(|h| h.moref == moref)
-            .and_then(|h| h.parent.as_deref())
-    }
-
-    fn names(&self) -> String {
-        let names: Vec<String> = self.populated().iter().map(|c| c.name.clone()).collect();
-        crate::check::host_list(&names)
-    }
-}
-
-/// Called by `session::load` for a bundle's [`crate::input::Document::Fleet`]: keeps the
-/// inventory and says where the EVC modes come from.
-pub(crate) fn loaded(
-    ws: &mut Workspace,
-    input: &FleetInput,
-    source: &str,
-    summary: &mut InputSummary,
-) {
-    if let Some(first) = &ws.fleet {
-        ws.errors.push(crate::session::InputError {
-            source: source.to_string(),
-            line: 1,
-            col: 1,
-            message: format!(
-                "a second collector bundle ({} is loaded already): give one bundle at a time",
-                first.source
-            ),
-        });
-        return;
-    }
-    if input.supported_modes > 0 {
-        summary.warnings.push(format!(
-            "the bundle's supportedEVCMode ({} modes, read from {}) replaces evcalc's built-in EVC baselines",
-            input.supported_modes,
-            input.vcenter.as_deref().unwrap_or("the vCenter")
-        ));
-    } else {
-        let why = input
-            .missing
-            .iter()
-            .find(|m| {
-                m.property
-                    .eq_ignore_ascii_case("capability.supportedEVCMode")
-            })
-            .map(|m| format!(" — not collected: {} —", m.reason))
-            .unwrap_or_default();
-        summary.warnings.push(format!(
-            "the bundle has no supportedEVCMode{why} so evcalc's built-in EVC baselines are used"
-        ));
-    }
-    ws.fleet = Some(Fleet {
-        input: input.clone(),
-        source: source.to_string(),
-        selected: None,
-    });
-}
 
 /// Narrows `ws` to one cluster of its bundle: `cluster` by name or MoRef (case-insensitive),
 /// else the bundle's only populated cluster, else the cluster of `host_hint` (a host name).
