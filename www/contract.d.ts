@@ -418,7 +418,7 @@ label: string, kind: Kind,
  */
 cpuid: string | null, };
 
-export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "bundle" | "proc-cpuinfo";
+export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "bundle" | "proc-cpuinfo" | "rvtools-csv" | "vmotion-error" | "evc9-json" | "legacy-cpuid-masks";
 
 export type Headline = { verdict: Verdict, text: string, 
 /**
@@ -965,7 +965,7 @@ verdict: Verdict, destinations: Array<Destination>, };
 
 export type Provenance = "given" | "read" | "assumed";
 
-export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan" | "modes";
+export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan" | "modes" | "inventory" | "vmotion-error";
 
 export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
 /**
@@ -1049,7 +1049,7 @@ evc_exposes: string | null,
  */
 only: Array<string>, 
 /**
- * The cluster of a collector bundle to answer for (name or MoRef; `crate::fleet::select`).
+ * The cluster of a collector bundle to answer for (name or MoRef; `crate::app::fleet::select`).
  */
 cluster: string | null, };
 
