@@ -16,7 +16,7 @@ root=$(pwd)
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 CARGO_FUZZ_VERSION=0.13.2
-ALL_TARGETS=(detect vmodl masklines govc_xml govc_json cpuid_dump cpuinfo session rvtools rvtools_xlsx vmotion_error evc9 cpuid_reg_masks)
+ALL_TARGETS=(detect vmodl masklines govc_xml govc_json cpuid_dump cpuinfo session rvtools rvtools_xlsx vmotion_error evc9 cpuid_reg_masks bundle)
 seconds=${1:-60}
 shift || true
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
@@ -74,6 +74,7 @@ seed rvtools_xlsx tests/data/synthetic/rvtools/*.xlsx
 seed vmotion_error tests/data/synthetic/vmotion-errors/*.txt "${malformed[@]}"
 seed evc9 tests/data/synthetic/evc9/*.json "${malformed[@]}"
 seed cpuid_reg_masks tests/data/synthetic/legacy-masks/*.txt "${malformed[@]}"
+seed bundle tests/data/synthetic/bundle/*.json tests/data/collected/*.bundle.json "${malformed[@]}"
 
 dict_for() {
   case "$1" in

@@ -649,6 +649,21 @@ fn rows() -> Vec<Row> {
             15,
             "expected 32 mask characters",
         ),
+        // -- collector bundles (issue 22 item 7)
+        err(
+            "collector bundle of an unknown version",
+            "{\n  \"evcalcBundle\": 9,\n  \"clusters\": []\n}\n",
+            2,
+            3,
+            "evcalc bundle version 9",
+        ),
+        err(
+            "collector bundle cut inside a cluster",
+            "{\n  \"evcalcBundle\": 1,\n  \"clusters\": [\n    {\"moref\": \"domain-c1\", \"name\": \"Prod\"",
+            4,
+            41,
+            "EOF while parsing an object (the file looks truncated)",
+        ),
         err(
             "/proc/cpuinfo negative family",
             "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: -6\nflags\t\t: fpu sse2\n",
