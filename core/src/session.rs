@@ -468,17 +468,56 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
         let fragment = ws.hosts[index].clone();
         let known = fragment.known_only.clone().unwrap_or_default();
         let mut notes = Vec::new();
+        // Two inputs that disagree about a feature of one host (issue 20 item 11: a new `grep`
+        // after a fix, MDCLEAR 1, beside an old full dump, 0): neither input carries a boot
+        // time or build that proves it newer, so the feature is unknown on that host — never a
+        // silent choice that a confident verdict then rests on.
+        let mut conflicting = crate::catalogue::FeatureSet::default();
         for id in known.features.iter() {
             let key = Key::Known(id);
             let (a, b) = (fragment.caps.value(&key), ws.hosts[full].caps.value(&key));
-            if a != b {
+            let masked = match (&fragment.masked, &ws.hosts[full].masked) {
+                (Some(f), Some(h))
+                    if fragment
+                        .masked_known_only
+                        .as_ref()
+                        .is_none_or(|k| k.knows(&key)) =>
+                {
+                    Some((f.value(&key), h.value(&key)))
+                }
+                _ => None,
+            };
+            if a != b || masked.is_some_and(|(x, y)| x != y) {
+                conflicting.insert(id);
+                let shown = |raw: u64, m: Option<u64>| match m {
+                    Some(m) if m != raw => format!("{raw} (masked {m})"),
+                    _ => raw.to_string(),
+                };
                 notes.push(format!(
-                    "{} says {} = {a}, the full dump ({}) says {b}; the full dump is used",
+                    "{} says {} = {}, the full dump ({}) says {}: the inputs disagree and neither shows it is newer, \
+                     so {} is unknown on this host — load one capture of the host, or the newer one alone",
                     fragment.source,
                     key.name(),
-                    ws.hosts[full].source
+                    shown(a, masked.map(|m| m.0)),
+                    ws.hosts[full].source,
+                    shown(b, masked.map(|m| m.1)),
+                    key.name()
                 ));
             }
+        }
+        if !conflicting.is_empty() {
+            let host = &mut ws.hosts[full];
+            host.caps.present = host.caps.present.difference(conflicting);
+            for id in conflicting.iter() {
+                host.caps.numbers.remove(&id);
+            }
+            if let Some(m) = host.masked.as_mut() {
+                m.present = m.present.difference(conflicting);
+                for id in conflicting.iter() {
+                    m.numbers.remove(&id);
+                }
+            }
+            host.unrecorded = host.unrecorded.union(conflicting);
         }
         ws.hosts[full].warnings.extend(notes);
         if ws.hosts[full].name != original && ws.hosts[index].name.eq_ignore_ascii_case(&original) {

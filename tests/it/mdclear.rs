@@ -436,3 +436,41 @@ fn a_fragment_loaded_before_the_full_dumps_is_folded_too() {
     let hosts_listed: Vec<&String> = ws.inputs.iter().flat_map(|i| &i.hosts).collect();
     assert_eq!(hosts_listed, ["esxi01", "esxi02", "esxi03", "esxi04"]);
 }
+
+/// Issue 20 item 11: a new `grep` of esxi02 after its fix (MDCLEAR 1 in both blocks) loaded
+/// beside the old full dump (0): neither input shows it is newer, so esxi02's MDCLEAR is
+/// unknown — the move from esxi01 is `unknown`, not `blocked` (the old dump silently won) and
+/// not `compatible` (the new grep silently won); a warning names both inputs.
+#[test]
+fn conflicting_inputs_about_one_host_make_the_feature_unknown() {
+    let grep_after_fix = "[root@esxi02:~] vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear\n\
+         key = \"cpuid.MDCLEAR\",\n         featureName = \"cpuid.MDCLEAR\",\n         value = \"1\"\n      },\n\
+--\n         key = \"cpuid.MDCLEAR\",\n         featureName = \"cpuid.MDCLEAR\",\n         value = \"1\"\n      },\n";
+    let texts: Vec<(String, String)> = MDCLEAR_HOSTS
+        .iter()
+        .map(|f| (f.to_string(), read(f)))
+        .chain([("grep-after-fix.txt".to_string(), grep_after_fix.to_string())])
+        .collect();
+    let sources: Vec<Source<'_>> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    let mut ws = session::load(&sources);
+    assert!(ws.errors.is_empty(), "{:?}", ws.errors);
+    assert_eq!(ws.hosts.len(), 4, "the grep is folded into esxi02");
+    let esxi02 = host(&ws, "esxi02");
+    assert!(
+        esxi02
+            .warnings
+            .iter()
+            .any(|w| w.contains("grep-after-fix.txt")
+                && w.contains("esxi02.txt")
+                && w.contains("unknown")),
+        "{:?}",
+        esxi02.warnings
+    );
+    let a = cluster_of(&mut ws, "intel-haswell");
+    assert_eq!(a.host_cell(0, 1).unwrap().verdict, Verdict::Unknown);
+    assert_eq!(a.host_cell(0, 2).unwrap().verdict, Verdict::Blocked);
+    assert_ne!(a.outcome, Verdict::Compatible);
+}

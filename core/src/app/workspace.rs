@@ -74,7 +74,7 @@ pub struct Refusal {
 pub const QUESTIONS: [&str; 6] = ["hosts", "vms", "cluster", "check", "maintenance", "plan"];
 
 /// The options every question takes (the fields of [`Request`] but `inputs`).
-const COMMON_OPTIONS: [&str; 9] = [
+const COMMON_OPTIONS: [&str; 10] = [
     "evc",
     "per_vm_evc",
     "rename",
@@ -84,6 +84,7 @@ const COMMON_OPTIONS: [&str; 9] = [
     "vm_hw",
     "evc_exposes",
     "only",
+    "cluster",
 ];
 
 /// The options a question takes beyond [`COMMON_OPTIONS`].
@@ -169,10 +170,16 @@ impl Workspace {
         request: &Request,
         errors: &mut Vec<OptionError>,
     ) -> Cow<'_, session::Workspace> {
-        if request.rename.is_empty() && request.remove.is_empty() {
+        if request.rename.is_empty() && request.remove.is_empty() && request.cluster.is_none() {
             Cow::Borrowed(&self.ws)
         } else {
             let mut copy = self.ws.clone();
+            // A collector bundle's cluster (the one rule: `fleet::select`).
+            if request.cluster.is_some()
+                && let Err(e) = super::fleet::select(&mut copy, request.cluster.as_deref(), None)
+            {
+                errors.push(e);
+            }
             super::rename_and_remove(&mut copy, request, errors);
             Cow::Owned(copy)
         }
