@@ -157,7 +157,7 @@ fn unknown_cluster_is_a_usage_error_with_the_candidates() {
     // maintenance of a host the bundle does not have: no cluster to infer.
     let o = evcalc(&["maintenance", TWO, "--host", "esxi09"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("choose one with --cluster NAME"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--cluster: the bundle holds"));
 }
 
 #[test]

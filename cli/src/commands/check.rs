@@ -120,7 +120,7 @@ pub(crate) fn render(
         st.paint(Paint::Bold, to)
     );
     let n = m.requirements.len();
-    if let Some(source) = m.requirements_from.strip_prefix("input: ") {
+    if let Some(source) = m.vm_source.as_deref().filter(|_| m.real_vm) {
         let mut what = format!("{n} requirements read from {source}");
         if let Some(h) = &m.runs_on {
             what.push_str(&format!(" (runs on {h})"));

@@ -68,8 +68,7 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
 /// is named in its own column), or for a virtual hardware version the destination's ESXi does
 /// not run, why.
 pub fn blocker_text(b: &Blocker) -> String {
-    if b.feature.is_none()
-        && b.key.starts_with("vmx-")
+    if b.vhw_too_new.is_some()
         && let Some(why) = &b.why
     {
         return why.clone();

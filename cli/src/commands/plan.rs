@@ -108,14 +108,13 @@ fn render_answer(a: &PlanAnswer, modes: &ModeCatalogue) -> String {
     }
 }
 
-/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (--evc none)".
+/// "intel-haswell (Intel® "Haswell" Generation), given" / "disabled (given)".
 fn describe(evc: &EvcChoice, modes: &ModeCatalogue) -> String {
     match evc.mode.as_deref() {
         Some(key) => match modes.get(key) {
             Some(m) => format!("{} ({}), {}", m.key, m.label, evc.why),
             None => format!("{key}, {}", evc.why),
         },
-        None if evc.why == "given" => "disabled (--evc none)".to_string(),
         None => format!("disabled ({})", evc.why),
     }
 }

@@ -106,6 +106,8 @@ pub struct Move {
     pub requirements_from: String,
     /// Whether the requirements were read from a real VM's dump (else computed for "any VM").
     pub real_vm: bool,
+    /// The input a real VM's requirements were read from (`null` for computed requirements).
+    pub vm_source: Option<String>,
     /// The host the VM's dump says it runs on, as written (real VMs).
     pub runs_on: Option<String>,
     /// The requirements checked.
@@ -360,6 +362,7 @@ pub fn answer_in(
             vm: vm.name.clone(),
             requirements_from,
             real_vm: vm.from_input,
+            vm_source: vm.from_input.then(|| vm.source.clone()),
             runs_on: vm.host.clone().filter(|_| vm.from_input),
             requirements: check::checked_requirements(&vm),
             verdict,

@@ -73,7 +73,7 @@ pub fn select(
                     return Err(option_error(
                         crate::app::Opt::Cluster,
                         format!(
-                            "the bundle holds {} clusters ({}): choose one with --cluster NAME",
+                            "the bundle holds {} clusters ({}): choose one",
                             populated.len(),
                             fleet.names()
                         ),

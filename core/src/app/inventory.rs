@@ -544,7 +544,7 @@ pub fn answer_in(
     } else if host_rows.is_empty() {
         warnings.push(
             "no vHost tab: the clusters' hosts, modes and EVC state are unknown; VMs are screened only against \
-             --to-evc"
+             a target EVC mode"
                 .to_string(),
         );
     }
@@ -609,7 +609,7 @@ pub fn answer_in(
     if request.into.is_some() && request.to_evc.is_some() {
         option_errors.push(option_error(
             super::Opt::ToEvc,
-            "give either --into CLUSTER (its EVC state from the data) or --to-evc MODE, not both",
+            "give either a cluster to move into (its EVC state from the data) or a target EVC mode, not both",
         ));
     }
     if let Some(m) = &request.to_evc

@@ -188,8 +188,8 @@ pub fn parse(text: &str) -> ParseResult {
             warnings.push(Warning {
                 pos: c.pos,
                 message: format!(
-                    "two compute resources are named {} (in different datacenters?): select them by MoRef \
-                     (`--cluster {}`)",
+                    "two compute resources are named {} (in different datacenters?): select the cluster by its MoRef \
+                     ({})",
                     c.name, c.moref
                 ),
             });

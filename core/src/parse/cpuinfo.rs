@@ -393,7 +393,7 @@ pub fn parse(text: &str) -> ParseResult {
     }
     if !unseen.is_empty() {
         warnings.push(format!(
-            "/proc/cpuinfo has no flag for {} (unknown, not absent: unrecorded; a raw CPUID dump or --set cpuid.KEY=1 can \
+            "/proc/cpuinfo has no flag for {} (unknown, not absent: unrecorded; a raw CPUID dump or an override cpuid.KEY=1 can \
              supply them)",
             unseen.join(", ")
         ));

@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
     let mut warnings = vec![Warning {
         pos: Pos { line: 1, col: 1 },
         message: "vSphere 9 evc_mode JSON: read as the cluster's EVC setting (the VM shape is the same; for a VM's \
-                  per-VM EVC mode give --vm-evc KEY)"
+                  per-VM EVC mode, give it as the per-VM EVC mode)"
             .to_string(),
     }];
     let Some(mode) = mode else {
