@@ -468,11 +468,14 @@ impl Loaded {
             };
         }
         let names: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
-        match find_by_name(spec, &names, |i| session::stem(&hosts[i].source)) {
+        match evcalc::names::find_by_name(spec, &names, |i| session::stem(&hosts[i].source)) {
             Ok(i) => Ok(i),
             Err(reason) => Err(Fail::Usage(format!(
                 "{option} {spec}: {}; loaded hosts: {}",
-                reason.unwrap_or_else(|| "no host of that name and no such file".to_string()),
+                reason.map_or_else(
+                    || "no host of that name and no such file".to_string(),
+                    |m| format!("ambiguous, matches {}", m.join(", "))
+                ),
                 if names.is_empty() {
                     "none".to_string()
                 } else {
@@ -480,62 +483,5 @@ impl Loaded {
                 }
             ))),
         }
-    }
-}
-
-/// Finds `spec` among `names`: exact (case-insensitive), then short name (before the first
-/// dot), then the stem of the input file.
-/// `Err(None)`: not found; `Err(Some(why))`: ambiguous.
-fn find_by_name<'a>(
-    spec: &str,
-    names: &[&str],
-    stem_of: impl Fn(usize) -> &'a str,
-) -> Result<usize, Option<String>> {
-    let spec = spec.trim();
-    let short = |n: &str| n.split('.').next().unwrap_or(n).to_string();
-    let passes: [&dyn Fn(usize) -> bool; 3] = [
-        &|i| names[i].eq_ignore_ascii_case(spec),
-        &|i| short(names[i]).eq_ignore_ascii_case(spec),
-        &|i| stem_of(i).eq_ignore_ascii_case(spec),
-    ];
-    for pass in passes {
-        let hits: Vec<usize> = (0..names.len()).filter(|&i| pass(i)).collect();
-        match hits.as_slice() {
-            [one] => return Ok(*one),
-            [] => {}
-            many => {
-                return Err(Some(format!(
-                    "ambiguous, matches {}",
-                    many.iter()
-                        .map(|&i| names[i])
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-        }
-    }
-    Err(None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_match_exact_then_short_then_stem() {
-        let names = ["esxi01.lab.local", "esxi02.lab.local", "10.0.0.3"];
-        let stems = ["a", "b", "esxi03"];
-        let f = |s| find_by_name(s, &names, |i| stems[i]);
-        assert_eq!(f("ESXI01.lab.local"), Ok(0));
-        assert_eq!(f("esxi02"), Ok(1));
-        assert_eq!(f("esxi03"), Ok(2));
-        assert!(f("esxi09").is_err());
-        let dup = ["esxi01.a", "esxi01.b"];
-        assert!(
-            find_by_name("esxi01", &dup, |_| "x")
-                .unwrap_err()
-                .unwrap()
-                .contains("ambiguous")
-        );
     }
 }

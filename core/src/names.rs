@@ -152,3 +152,52 @@ pub fn names_plural(names: &[String]) -> bool {
             .first()
             .is_some_and(|n| n.contains('–') || n.contains(", ") || n.contains(" and "))
 }
+
+/// How a name given by a person matches a loaded host or VM: the one rule every question and
+/// front end uses (issue 19: host names were matched by four rules). Exact (case-insensitive),
+/// then the short name before the first dot (`esxi01` for `esxi01.lab.local`), then the stem of
+/// the input file (`esxi01` for `dumps/esxi01.txt`); the first pass with a hit decides.
+/// `Err(None)`: nothing matches; `Err(Some(names))`: several match in that pass (ambiguous).
+pub fn find_by_name<'a>(
+    spec: &str,
+    names: &[&str],
+    stem_of: impl Fn(usize) -> &'a str,
+) -> Result<usize, Option<Vec<String>>> {
+    let spec = spec.trim();
+    let short = |n: &str| n.split('.').next().unwrap_or(n).to_string();
+    let passes: [&dyn Fn(usize) -> bool; 3] = [
+        &|i| names[i].eq_ignore_ascii_case(spec),
+        &|i| short(names[i]).eq_ignore_ascii_case(spec),
+        &|i| stem_of(i).eq_ignore_ascii_case(spec),
+    ];
+    for pass in passes {
+        let hits: Vec<usize> = (0..names.len()).filter(|&i| pass(i)).collect();
+        match hits.as_slice() {
+            [one] => return Ok(*one),
+            [] => {}
+            many => return Err(Some(many.iter().map(|&i| names[i].to_string()).collect())),
+        }
+    }
+    Err(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_exact_then_short_then_stem() {
+        let names = ["esxi01.lab.local", "esxi02.lab.local", "10.0.0.3"];
+        let stems = ["a", "b", "esxi03"];
+        let f = |s| find_by_name(s, &names, |i| stems[i]);
+        assert_eq!(f("ESXI01.lab.local"), Ok(0));
+        assert_eq!(f("esxi02"), Ok(1));
+        assert_eq!(f("esxi03"), Ok(2));
+        assert_eq!(f("esxi09"), Err(None));
+        let dup = ["esxi01.a", "esxi01.b"];
+        assert_eq!(
+            find_by_name("esxi01", &dup, |_| "x"),
+            Err(Some(vec!["esxi01.a".to_string(), "esxi01.b".to_string()]))
+        );
+    }
+}

@@ -74,6 +74,12 @@ pub struct Workspace {
     pub fleet: Option<Fleet>,
 }
 
+/// [`crate::names::find_by_name`] over loaded hosts (their names, their inputs' stems).
+pub fn find_host(spec: &str, hosts: &[crate::model::Host]) -> Result<usize, Option<Vec<String>>> {
+    let names: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
+    crate::names::find_by_name(spec, &names, |i| stem(&hosts[i].source))
+}
+
 /// The stem of a file name: `dir/esxi01.txt` → `esxi01`; also drops the inner kind suffixes
 /// of our fixture names: `vm-app01.runtime.txt` → `vm-app01`, `vm-20.evc.json` → `vm-20`.
 pub fn stem(name: &str) -> &str {

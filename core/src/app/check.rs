@@ -139,16 +139,15 @@ pub struct Move {
     pub bands: Vec<Band>,
 }
 
+/// A host by the one name rule ([`crate::session::find_host`]); ambiguous names list the hosts
+/// they match.
 fn find_host(hosts: &[Host], name: &str) -> Result<usize, CheckError> {
-    hosts
-        .iter()
-        .position(|h| h.name.eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| {
-            CheckError::from(NoSuchHost {
-                name: name.trim().to_string(),
-                hosts: hosts.iter().map(|h| h.name.clone()).collect(),
-            })
+    crate::session::find_host(name, hosts).map_err(|matches| {
+        CheckError::from(NoSuchHost {
+            name: name.trim().to_string(),
+            hosts: matches.unwrap_or_else(|| hosts.iter().map(|h| h.name.clone()).collect()),
         })
+    })
 }
 
 /// Answers the check question for a request.

@@ -135,24 +135,17 @@ pub fn find_vms<'v>(
             spec: spec.to_string(),
         });
     }
-    let short = |n: &str| n.split('.').next().unwrap_or(n).to_string();
-    let passes: [&dyn Fn(&Vm) -> bool; 3] = [
-        &|v| v.name.eq_ignore_ascii_case(spec),
-        &|v| short(&v.name).eq_ignore_ascii_case(spec),
-        &|v| crate::session::stem(&v.source).eq_ignore_ascii_case(spec),
-    ];
-    for pass in passes {
-        let hits: Vec<&Vm> = vms.iter().filter(|v| pass(v)).collect();
-        match hits.as_slice() {
-            [] => {}
-            [one] => return Ok(vec![*one]),
-            many => {
-                return Err(MaintenanceError::AmbiguousVm {
-                    spec: spec.to_string(),
-                    matches: many.iter().map(|v| v.name.clone()).collect(),
-                });
-            }
+    // The one name rule (`crate::names::find_by_name`), over the VMs' names and inputs.
+    let names: Vec<&str> = vms.iter().map(|v| v.name.as_str()).collect();
+    match crate::names::find_by_name(spec, &names, |i| crate::session::stem(&vms[i].source)) {
+        Ok(i) => return Ok(vec![&vms[i]]),
+        Err(Some(matches)) => {
+            return Err(MaintenanceError::AmbiguousVm {
+                spec: spec.to_string(),
+                matches,
+            });
         }
+        Err(None) => {}
     }
     Err(MaintenanceError::NoSuchVm {
         spec: spec.to_string(),
@@ -250,9 +243,7 @@ pub fn answer_in(
     let mut t = Tables::default();
     let mut warnings = Vec::new();
 
-    let source = hosts
-        .iter()
-        .position(|h| h.name.eq_ignore_ascii_case(request.host.trim()));
+    let source = crate::session::find_host(&request.host, hosts).ok();
     let mut plan = None;
     match source {
         None => option_errors.push(

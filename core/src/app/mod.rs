@@ -447,11 +447,14 @@ impl ClusterAnswer {
         self.matrix.get(a)?.get(b)?.as_ref()
     }
 
-    /// The index of a host by name (case-insensitive).
+    /// The index of a host by the one name rule ([`crate::names::find_by_name`]: exact, short
+    /// name, or the stem of its input).
     pub fn host_index(&self, name: &str) -> Option<usize> {
-        self.hosts
-            .iter()
-            .position(|h| h.name.eq_ignore_ascii_case(name))
+        let names: Vec<&str> = self.hosts.iter().map(|h| h.name.as_str()).collect();
+        crate::names::find_by_name(name, &names, |i| {
+            crate::session::stem(&self.hosts[i].source)
+        })
+        .ok()
     }
 
     /// The blocking keys of a cell.
@@ -943,7 +946,7 @@ pub fn cluster_in(
     } else {
         let mut v = Vec::new();
         for name in &request.maintenance {
-            match hosts.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
+            match crate::session::find_host(name, hosts).ok() {
                 Some(i) => v.push(i),
                 None => option_errors.push(option_error(
                     Opt::Maintenance,
