@@ -4,7 +4,11 @@
 
 export type Absence = "not-on-cpu" | "masks-hide" | "mode-hides" | "raw-not-shown" | "per-vm-mask";
 
-export type AddHostReport = { host: string, 
+export type AddHostReport = { 
+/**
+ * The new host's name.
+ */
+host: string, 
 /**
  * The cluster's current EVC mode (`null` = EVC disabled).
  */
@@ -20,7 +24,15 @@ can_join: boolean | null,
 /**
  * The highest mode the new host supports on its own.
  */
-host_max_mode: string | null, max_common_before: string | null, max_common_after: string | null, 
+host_max_mode: string | null, 
+/**
+ * The highest EVC mode every (non-fragment) host of the cluster can join now.
+ */
+max_common_before: string | null, 
+/**
+ * The same with the new host.
+ */
+max_common_after: string | null, 
 /**
  * Whether the new host lowers the highest common mode.
  */
@@ -36,14 +48,30 @@ blocked_moves: Array<BlockedMove>,
 /**
  * One or two sentences.
  */
-summary: string, warnings: Array<string>, };
+summary: string, 
+/**
+ * What a person should know (powered-on VMs that block adding the host, fragments, …).
+ */
+warnings: Array<string>, };
 
-export type Admission = { host: string, mode: string, 
+export type Admission = { 
+/**
+ * The host's name.
+ */
+host: string, 
+/**
+ * The EVC mode's key.
+ */
+mode: string, 
 /**
  * `true` admitted, `false` not admitted; `null` when the host's data is a fragment or the
  * admission is uncertain (`verdict`).
  */
-admitted: boolean | null, verdict: AdmissionVerdict, 
+admitted: boolean | null, 
+/**
+ * The outcome: admitted, not admitted, uncertain or unknown.
+ */
+verdict: AdmissionVerdict, 
 /**
  * Admission features the host certainly lacks.
  */
@@ -55,7 +83,11 @@ unproven: Array<FeatureRef>,
 /**
  * Admission features the host's input does not record (verdict `uncertain`).
  */
-unrecorded: Array<FeatureRef>, vendor_mismatch: boolean, 
+unrecorded: Array<FeatureRef>, 
+/**
+ * The host's CPU vendor is not the mode's: never admitted.
+ */
+vendor_mismatch: boolean, 
 /**
  * Patch-era features the cluster's baseline exposes (a member's evidence shows it) that the
  * host lacks: not admitted (KB 52085/68024); also listed in `missing`.
@@ -68,7 +100,19 @@ reason: string | null, };
 
 export type AdmissionVerdict = "admitted" | "not-admitted" | "uncertain" | "unknown";
 
-export type Band = { vhw_from: number, vhw_to: number, verdict: Verdict, 
+export type Band = { 
+/**
+ * The lowest virtual hardware version of the band.
+ */
+vhw_from: number, 
+/**
+ * The highest virtual hardware version of the band.
+ */
+vhw_to: number, 
+/**
+ * The answer for VMs of the band.
+ */
+verdict: Verdict, 
 /**
  * Indices into `blockers`.
  */
@@ -76,11 +120,23 @@ blockers: Array<number>, };
 
 export type Basis = "raw" | "masked-list" | "feat-mask-lines" | "mode-baseline";
 
-export type BlockedMove = { vm: string, 
+export type BlockedMove = { 
+/**
+ * The VM, or "any VM powered on on …".
+ */
+vm: string, 
 /**
  * The host the VM runs on, when known.
  */
-from: string | null, to: string, missing: Array<Missing>, };
+from: string | null, 
+/**
+ * The host it cannot move to.
+ */
+to: string, 
+/**
+ * The requirements that host does not meet.
+ */
+missing: Array<Missing>, };
 
 export type Blocker = { 
 /**
@@ -90,7 +146,11 @@ key: string,
 /**
  * Index into `features`, for catalogue features.
  */
-feature: number | null, label: string, 
+feature: number | null, 
+/**
+ * The catalogue label, or the key for keys outside the catalogue.
+ */
+label: string, 
 /**
  * e.g. `Bool:Min:1`.
  */
@@ -120,7 +180,19 @@ vhw_too_new: VhwTooNew | null,
  */
 remedy: string | null, };
 
-export type ChangeModeReport = { from: string | null, to: string | null, direction: Direction, 
+export type ChangeModeReport = { 
+/**
+ * The current EVC mode (`null` = EVC disabled).
+ */
+from: string | null, 
+/**
+ * The target EVC mode (`null` = EVC disabled).
+ */
+to: string | null, 
+/**
+ * How the target relates to the current mode.
+ */
+direction: Direction, 
 /**
  * Whether vCenter would accept the change now: every host admitted and no running VM blocking.
  */
@@ -151,21 +223,57 @@ features_removed: Array<FeatureRef>,
 /**
  * The highest mode every (non-fragment) host can join, for comparison.
  */
-max_common_mode: string | null, summary: string, notes: Array<string>, };
+max_common_mode: string | null, 
+/**
+ * The answer in words.
+ */
+summary: string, 
+/**
+ * What a person should know (fragments, VMs whose host is not loaded, …).
+ */
+notes: Array<string>, };
 
 export type CheckAnswer = { 
 /**
  * Always 2.
  */
-schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, 
+schema: number, 
+/**
+ * `check`.
+ */
+question: Question, 
+/**
+ * What each input contributed.
+ */
+inputs: Array<InputSummary>, 
+/**
+ * Inputs that could not be read.
+ */
+errors: Array<InputError>, 
+/**
+ * Problems with the request's options.
+ */
+option_errors: Array<OptionError>, 
 /**
  * What a person should know (also printed to stderr by the CLI).
  */
-warnings: Array<string>, evc: EvcChoice, 
+warnings: Array<string>, 
+/**
+ * The cluster's EVC setting and why.
+ */
+evc: EvcChoice, 
 /**
  * With `to_evc`: the destination cluster's EVC setting the move is checked under.
  */
-to_evc: EvcChoice | null, per_vm_evc_mode: string | null, vm_hw: number | null, 
+to_evc: EvcChoice | null, 
+/**
+ * The per-VM EVC mode of "any VM" (what-if), when given and accepted.
+ */
+per_vm_evc_mode: string | null, 
+/**
+ * The virtual hardware version of "any VM", when given (else per band).
+ */
+vm_hw: number | null, 
 /**
  * The source host (index into `hosts`): `from`, or with `vm` the loaded host its dump names.
  */
@@ -173,7 +281,15 @@ from: number | null,
 /**
  * The destination host (index into `hosts`); `null` when not found (see `option_errors`).
  */
-to: number | null, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+to: number | null, 
+/**
+ * The hosts loaded, in load order.
+ */
+hosts: Array<HostEntry>, 
+/**
+ * The host classes (`hosts[i].class` indexes them).
+ */
+classes: Array<ClassEntry>, 
 /**
  * Interned catalogue features referenced by index.
  */
@@ -201,9 +317,21 @@ remedies: Array<Remedy>,
  */
 outcome: Verdict, };
 
-export type CheckedRequirement = { key: string, required: string, };
+export type CheckedRequirement = { 
+/**
+ * The key as the VM's input wrote it (or the canonical key, for a per-VM mask's requirement).
+ */
+key: string, 
+/**
+ * e.g. `Bool:Min:1`.
+ */
+required: string, };
 
-export type ClassCell = { verdict: Verdict, 
+export type ClassCell = { 
+/**
+ * Whether a VM powered on on the row class can move to the column class.
+ */
+verdict: Verdict, 
 /**
  * Indices into `blockers`.
  */
@@ -211,7 +339,11 @@ blockers: Array<number>,
 /**
  * Indices into `unknowns`: what keeps an unproven move from being judged.
  */
-unknowns: Array<number>, destination_not_admitted: boolean, 
+unknowns: Array<number>, 
+/**
+ * The destination class cannot be admitted to the cluster's EVC mode.
+ */
+destination_not_admitted: boolean, 
 /**
  * Per band of virtual hardware versions, when the answer differs between bands.
  */
@@ -225,7 +357,11 @@ label: string,
 /**
  * Indices into `hosts`.
  */
-hosts: Array<number>, report: HostReport, 
+hosts: Array<number>, 
+/**
+ * The class's host report (named with the class label).
+ */
+report: HostReport, 
 /**
  * Whether the class can be admitted to the cluster's EVC mode (`null` without EVC).
  */
@@ -235,7 +371,31 @@ export type ClusterAnswer = {
 /**
  * Always 2.
  */
-schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, evc: EvcChoice, per_vm_evc_mode: string | null, 
+schema: number, 
+/**
+ * `cluster`.
+ */
+question: Question, 
+/**
+ * What each input contributed.
+ */
+inputs: Array<InputSummary>, 
+/**
+ * Inputs that could not be read.
+ */
+errors: Array<InputError>, 
+/**
+ * Problems with the request's options.
+ */
+option_errors: Array<OptionError>, 
+/**
+ * The cluster's EVC setting and why.
+ */
+evc: EvcChoice, 
+/**
+ * The per-VM EVC mode of "any VM" (what-if), when given and accepted.
+ */
+per_vm_evc_mode: string | null, 
 /**
  * The virtual hardware version of "any VM", when given (else per band).
  */
@@ -247,11 +407,24 @@ modes: Array<ModeOption>,
 /**
  * `built-in` or the SupportedEVCMode export used.
  */
-modes_source: string, max_common_evc_mode: string | null, 
+modes_source: string, 
+/**
+ * The highest EVC mode every (non-fragment) host can join, computed from the hosts'
+ * features (`null`: none).
+ */
+max_common_evc_mode: string | null, 
 /**
  * Interned catalogue features referenced by index.
  */
-features: Array<FeatureRef>, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+features: Array<FeatureRef>, 
+/**
+ * The hosts loaded, in load order.
+ */
+hosts: Array<HostEntry>, 
+/**
+ * The host classes (`hosts[i].class` indexes them).
+ */
+classes: Array<ClassEntry>, 
 /**
  * Interned blockers referenced by index.
  */
@@ -268,7 +441,16 @@ matrix: Array<Array<ClassCell | null>>,
 /**
  * Why `matrix` is empty although there are hosts.
  */
-matrix_omitted: string | null, drift: Array<DriftEntry>, patch_era: Array<PatchFinding>, 
+matrix_omitted: string | null, 
+/**
+ * Features on which classes disagree.
+ */
+drift: Array<DriftEntry>, 
+/**
+ * Each patch-era feature (MDCLEAR, IBRS, …) the EVC setting can expose, across the classes
+ * (empty without EVC, unless hosts carry EVC masks).
+ */
+patch_era: Array<PatchFinding>, 
 /**
  * The class story, one line per finding ("3 hosts lack cpuid.MDCLEAR: esxi02–04 (…)").
  */
@@ -276,7 +458,24 @@ story: Array<string>,
 /**
  * blocked if any move is proven blocked, else unknown if any is unproven, else compatible.
  */
-outcome: Verdict, vms: Array<VmReport>, maintenance: Array<MaintenancePlan>, remedy_rules: Array<RemedyRule>, headline: Headline | null, };
+outcome: Verdict, 
+/**
+ * One report per VM loaded.
+ */
+vms: Array<VmReport>, 
+/**
+ * The maintenance plans, in host order: one per host class planned for "any VM", or one per
+ * host whose VMs were loaded.
+ */
+maintenance: Array<MaintenancePlan>, 
+/**
+ * Every remedy rule of `core/data/remedies.txt` (`Blocker.remedy` names one).
+ */
+remedy_rules: Array<RemedyRule>, 
+/**
+ * The worst finding in one sentence, with the next steps (`null` without hosts).
+ */
+headline: Headline | null, };
 
 export type CrossCheck = "agrees" | "differs" | "not-reported";
 
@@ -289,7 +488,11 @@ class: number,
  * The destination hosts of that class (indices into `hosts`) when they are not all of its
  * members: the class's members less the host being evacuated. `null`: every member.
  */
-hosts: Array<number> | null, verdict: Verdict, 
+hosts: Array<number> | null, 
+/**
+ * Whether the VMs can move to this destination.
+ */
+verdict: Verdict, 
 /**
  * Indices into `blockers`.
  */
@@ -297,7 +500,11 @@ blockers: Array<number>,
 /**
  * Indices into `unknowns`.
  */
-unknowns: Array<number>, destination_not_admitted: boolean, 
+unknowns: Array<number>, 
+/**
+ * The destination class cannot be admitted to the cluster's EVC mode.
+ */
+destination_not_admitted: boolean, 
 /**
  * The band of virtual hardware versions this answer is for (computed VMs).
  */
@@ -325,15 +532,27 @@ export type Direction = "raise" | "lower" | "same" | "enable" | "disable" | "inc
 
 export type Disruption = "host-power-cycle" | "host-reboot" | "host-bios" | "cluster-reconfigure" | "none";
 
-export type DriftEntry = { key: string, 
+export type DriftEntry = { 
+/**
+ * Canonical key (`cpuid.MDCLEAR`), or an unknown key as written.
+ */
+key: string, 
 /**
  * Index into `features`, for catalogue features.
  */
-feature: number | null, label: string, 
+feature: number | null, 
+/**
+ * The catalogue label, or the key for keys outside the catalogue.
+ */
+label: string, 
 /**
  * Classes that have it (indices into `classes`).
  */
-classes_with: Array<number>, classes_without: Array<number>, 
+classes_with: Array<number>, 
+/**
+ * Classes that lack it (indices into `classes`).
+ */
+classes_without: Array<number>, 
 /**
  * Per class with a value: (class, value).
  */
@@ -341,7 +560,11 @@ values: Array<[number, number]>,
 /**
  * Hosts that have it / lack it.
  */
-hosts_with: number, hosts_without: number, 
+hosts_with: number, 
+/**
+ * See `hosts_with`.
+ */
+hosts_without: number, 
 /**
  * Classes whose CPU has it but whose EVC masks hide it from VMs (they do not offer it).
  */
@@ -371,7 +594,11 @@ schema: number,
 /**
  * The question asked, when the command line got that far.
  */
-question: Question | null, errors: Array<ErrorItem>, };
+question: Question | null, 
+/**
+ * What went wrong, one item per problem.
+ */
+errors: Array<ErrorItem>, };
 
 export type ErrorItem = { 
 /**
@@ -381,13 +608,25 @@ source: string | null,
 /**
  * 1-based line and column in that input, when a file is involved.
  */
-line: number | null, col: number | null, message: string, };
+line: number | null, 
+/**
+ * 1-based column in that input, when a file is involved.
+ */
+col: number | null, 
+/**
+ * What went wrong.
+ */
+message: string, };
 
 export type EvcChoice = { 
 /**
  * `null` = EVC disabled.
  */
-mode: string | null, why: string, 
+mode: string | null, 
+/**
+ * Why that setting: "given", "reported by the hosts", "highest common mode", …
+ */
+why: string, 
 /**
  * The setting is an assumption (neither given nor in the data): answers are conditional on
  * it ("if the cluster runs intel-haswell: …") and never `compatible`.
@@ -398,11 +637,27 @@ export type EvcStateShown = { "state": "mode", "mode": string } | { "state": "no
 
 export type ExposureSource = "masked-list" | "feat-mask-lines" | "vm-requirement" | "option" | "evc-state" | "none";
 
-export type FeatureEvidence = { key: string, label: string, introduced_by: string, 
+export type FeatureEvidence = { 
+/**
+ * Canonical key, e.g. `cpuid.AVX2`.
+ */
+key: string, 
+/**
+ * The catalogue label.
+ */
+label: string, 
+/**
+ * The mode whose section added the feature (empty when no evidence is recorded).
+ */
+introduced_by: string, 
 /**
  * `C`, `D`, `I`, `R` or `Export`.
  */
-evidence: Tag, note: string, };
+evidence: Tag, 
+/**
+ * The evidence in words (empty when none is recorded).
+ */
+note: string, };
 
 export type FeatureRef = { 
 /**
@@ -412,7 +667,11 @@ key: string,
 /**
  * e.g. "Microarchitectural Data clear".
  */
-label: string, kind: Kind, 
+label: string, 
+/**
+ * How EVC treats the feature.
+ */
+kind: Kind, 
 /**
  * e.g. `CPUID.07H:EDX[10]`, when known.
  */
@@ -420,7 +679,15 @@ cpuid: string | null, };
 
 export type Format = "vmodl-text" | "mask-lines" | "govc-xml" | "govc-json" | "supported-evc-mode-json" | "cpuid-dump" | "bundle" | "proc-cpuinfo" | "rvtools-csv" | "vmotion-error" | "evc9-json" | "legacy-cpuid-masks";
 
-export type Headline = { verdict: Verdict, text: string, 
+export type Headline = { 
+/**
+ * The worst outcome: blocked, unknown, or compatible.
+ */
+verdict: Verdict, 
+/**
+ * The sentence.
+ */
+text: string, 
 /**
  * Next steps; commands in backticks.
  */
@@ -434,7 +701,15 @@ schema: number,
 /**
  * `host`.
  */
-question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, 
+question: Question, 
+/**
+ * What each input contributed.
+ */
+inputs: Array<InputSummary>, 
+/**
+ * Inputs that could not be read.
+ */
+errors: Array<InputError>, 
 /**
  * Problems with the request's options (`set`: an override that cannot be read; `rename`).
  */
@@ -456,15 +731,35 @@ overrides: Array<Override>,
  */
 hosts: Array<HostReport>, };
 
-export type HostEntry = { name: string, source: string, 
+export type HostEntry = { 
+/**
+ * The host's name (unique among the hosts loaded).
+ */
+name: string, 
+/**
+ * The input it came from (file name or paste label).
+ */
+source: string, 
 /**
  * Index into `classes`.
  */
-class: number, cpu_model: string | null, product: string | null, 
+class: number, 
+/**
+ * The CPU brand string (`summary.hardware.cpuModel`), when the input has it.
+ */
+cpu_model: string | null, 
+/**
+ * The ESXi release (`product.fullName`), when the input has it.
+ */
+product: string | null, 
 /**
  * The input's own `maxEVCModeKey` (cross-check only: never the answer).
  */
-reported_max_evc_mode: string | null, reported_current_evc_mode: string | null, 
+reported_max_evc_mode: string | null, 
+/**
+ * The input's own `currentEVCModeKey`, when it has one.
+ */
+reported_current_evc_mode: string | null, 
 /**
  * What the host's data shows about its cluster's EVC state (evidence for the EVC choice).
  */
@@ -472,9 +767,33 @@ evc_state: EvcStateShown,
 /**
  * The reported value against the class's computed `max_evc_mode`.
  */
-max_evc_cross_check: CrossCheck, warnings: Array<string>, };
+max_evc_cross_check: CrossCheck, 
+/**
+ * Remarks about the host's data.
+ */
+warnings: Array<string>, };
 
-export type HostReport = { name: string, source: string, vendor: Vendor | null, cpu_model: string | null, product: string | null, 
+export type HostReport = { 
+/**
+ * The host's name (in a cluster answer's class: the class label).
+ */
+name: string, 
+/**
+ * The input it came from (file name or paste label).
+ */
+source: string, 
+/**
+ * The CPU vendor (`null` when neither `cpuid.Intel`/`cpuid.AMD` nor the brand string tells).
+ */
+vendor: Vendor | null, 
+/**
+ * The CPU brand string (`summary.hardware.cpuModel`), when the input has it.
+ */
+cpu_model: string | null, 
+/**
+ * The ESXi release (`product.fullName`), when the input has it.
+ */
+product: string | null, 
 /**
  * Partial input: only the listed keys are known.
  */
@@ -482,7 +801,19 @@ fragment: boolean,
 /**
  * Number of known features with a non-zero value.
  */
-feature_count: number, family: number | null, model: number | null, stepping: number | null, 
+feature_count: number, 
+/**
+ * `cpuid.FAMILY`, when the input has it.
+ */
+family: number | null, 
+/**
+ * `cpuid.MODEL`, when the input has it.
+ */
+model: number | null, 
+/**
+ * `cpuid.STEPPING`, when the input has it.
+ */
+stepping: number | null, 
 /**
  * Highest EVC mode the host can certainly join, computed from its features.
  */
@@ -515,7 +846,15 @@ next_mode_blockers: Array<ModeBlockers>,
 /**
  * The input's own `maxEVCModeKey` (cross-check only).
  */
-reported_max_evc_mode: string | null, reported_current_evc_mode: string | null, max_evc_cross_check: CrossCheck, 
+reported_max_evc_mode: string | null, 
+/**
+ * The input's own `currentEVCModeKey`, when it has one.
+ */
+reported_current_evc_mode: string | null, 
+/**
+ * `reported_max_evc_mode` against the computed `max_evc_mode`.
+ */
+max_evc_cross_check: CrossCheck, 
 /**
  * Side-channel mitigation features the host reports.
  */
@@ -523,11 +862,53 @@ mitigations: Array<FeatureRef>,
 /**
  * Keys not in evcalc's catalogue, kept as written.
  */
-unknown_keys: Array<UnknownKey>, warnings: Array<string>, };
+unknown_keys: Array<UnknownKey>, 
+/**
+ * Remarks about the host's data and its cross-checks.
+ */
+warnings: Array<string>, };
 
-export type InputError = { source: string, line: number, col: number, message: string, };
+export type InputError = { 
+/**
+ * The input's name.
+ */
+source: string, 
+/**
+ * 1-based line of the problem (1 for problems with the input as a whole).
+ */
+line: number, 
+/**
+ * 1-based column of the problem.
+ */
+col: number, 
+/**
+ * What is wrong (for a parse error, what was expected).
+ */
+message: string, };
 
-export type InputSummary = { source: string, format: Format | null, hosts: Array<string>, vms: Array<string>, warnings: Array<string>, };
+export type InputSummary = { 
+/**
+ * The input's name (file name, "paste 1", …).
+ */
+source: string, 
+/**
+ * The format detected; `None` when the input could not be read or was skipped as a
+ * duplicate.
+ */
+format: Format | null, 
+/**
+ * The hosts it contributed, by their (unique) names.
+ */
+hosts: Array<string>, 
+/**
+ * The VMs it contributed, by name.
+ */
+vms: Array<string>, 
+/**
+ * Remarks about it (parser warnings as `line N: …`, a dump loaded twice, a host name already
+ * taken).
+ */
+warnings: Array<string>, };
 
 export type Kind = "vendor" | "identity" | "feature" | "mitigation" | "virtualization";
 
@@ -535,11 +916,35 @@ export type MaintenanceAnswer = {
 /**
  * Always 2.
  */
-schema: number, question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, option_errors: Array<OptionError>, 
+schema: number, 
+/**
+ * `maintenance`.
+ */
+question: Question, 
+/**
+ * What each input contributed.
+ */
+inputs: Array<InputSummary>, 
+/**
+ * Inputs that could not be read.
+ */
+errors: Array<InputError>, 
+/**
+ * Problems with the request's options.
+ */
+option_errors: Array<OptionError>, 
 /**
  * What a person should know about the inputs and the VMs chosen.
  */
-warnings: Array<string>, evc: EvcChoice, per_vm_evc_mode: string | null, 
+warnings: Array<string>, 
+/**
+ * The cluster's EVC setting and why.
+ */
+evc: EvcChoice, 
+/**
+ * The per-VM EVC mode of "any VM" (what-if), when given and accepted.
+ */
+per_vm_evc_mode: string | null, 
 /**
  * The virtual hardware version of "any VM", when given (else per band).
  */
@@ -551,7 +956,15 @@ host: number | null,
 /**
  * Interned catalogue features referenced by index.
  */
-features: Array<FeatureRef>, hosts: Array<HostEntry>, classes: Array<ClassEntry>, 
+features: Array<FeatureRef>, 
+/**
+ * The hosts loaded, in load order.
+ */
+hosts: Array<HostEntry>, 
+/**
+ * The host classes (`hosts[i].class` indexes them).
+ */
+classes: Array<ClassEntry>, 
 /**
  * Interned blockers referenced by index.
  */
@@ -568,7 +981,11 @@ plan: MaintenancePlan | null,
  * compatible (evacuable), blocked (some VM has no destination), unknown (not provable, or
  * not planned).
  */
-outcome: Verdict, remedy_rules: Array<RemedyRule>, };
+outcome: Verdict, 
+/**
+ * Every remedy rule of `core/data/remedies.txt` (`Blocker.remedy` names one).
+ */
+remedy_rules: Array<RemedyRule>, };
 
 export type MaintenancePlan = { 
 /**
@@ -591,9 +1008,25 @@ outcome: Verdict,
 /**
  * One sentence, e.g. "esxi01 cannot be fully evacuated: …".
  */
-verdict: string, vms: Array<PlanVms>, remedies: Array<Remedy>, };
+verdict: string, 
+/**
+ * The VMs on the hosts, grouped by identical requirements.
+ */
+vms: Array<PlanVms>, 
+/**
+ * What would let the blocked VMs move, ranked by disruption.
+ */
+remedies: Array<Remedy>, };
 
-export type MaskReport = { key: string, mask: string, };
+export type MaskReport = { 
+/**
+ * Canonical key, or the key lower-cased when it is outside the catalogue.
+ */
+key: string, 
+/**
+ * The mask, e.g. `Val:1`.
+ */
+mask: string, };
 
 export type Mechanism = "microcode" | "evc-masks" | "undetermined";
 
@@ -601,7 +1034,24 @@ export type Missing = {
 /**
  * As the VM's input wrote it.
  */
-key: string, canonical_key: string, label: string, kind: Kind | null, cpuid: string | null, 
+key: string, 
+/**
+ * Canonical key (`cpuid.MDCLEAR`), the key lower-cased when it is outside the catalogue, or
+ * `vmx-N`.
+ */
+canonical_key: string, 
+/**
+ * The catalogue label, or the key for keys outside the catalogue.
+ */
+label: string, 
+/**
+ * How EVC treats the feature (`null` for keys outside the catalogue).
+ */
+kind: Kind | null, 
+/**
+ * Where the feature's bit lives, e.g. `CPUID.07H:EDX[10]`, when known.
+ */
+cpuid: string | null, 
 /**
  * e.g. `Bool:Min:1`.
  */
@@ -634,7 +1084,11 @@ vhw_too_new: VhwTooNew | null,
  */
 remedy: string | null, };
 
-export type ModeBlockers = { mode: string, 
+export type ModeBlockers = { 
+/**
+ * The mode's key.
+ */
+mode: string, 
 /**
  * Admission features the host certainly lacks.
  */
@@ -648,9 +1102,41 @@ unproven: Array<FeatureRef>,
  */
 unrecorded: Array<FeatureRef>, };
 
-export type ModeOption = { key: string, label: string, vendor: Vendor, };
+export type ModeOption = { 
+/**
+ * The mode's key (`intel-haswell`).
+ */
+key: string, 
+/**
+ * The mode's vSphere label.
+ */
+label: string, 
+/**
+ * The mode's CPU vendor.
+ */
+vendor: Vendor, };
 
-export type ModeReport = { key: string, label: string, vendor: Vendor, tier: number, tracks: Array<string>, 
+export type ModeReport = { 
+/**
+ * The mode's key (`intel-haswell`).
+ */
+key: string, 
+/**
+ * The mode's vSphere label.
+ */
+label: string, 
+/**
+ * The CPU vendor whose hosts the mode is for.
+ */
+vendor: Vendor, 
+/**
+ * Position in the vendor's list (`vendorTier`-like); higher = newer.
+ */
+tier: number, 
+/**
+ * Track names (AMD: `a`, `b`); empty for Intel.
+ */
+tracks: Array<string>, 
 /**
  * Admission: features a host must have to join, with the evidence that it must.
  */
@@ -673,13 +1159,29 @@ pass_through: Array<FeatureEvidence>,
  * Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD) the mode can expose; whether a
  * cluster does depends on its hosts.
  */
-patch_era: Array<string>, pins: Array<UnknownKey>, source: string, };
+patch_era: Array<string>, 
+/**
+ * Identity values the mode's mask pins (FAMILY, MODEL, …).
+ */
+pins: Array<UnknownKey>, 
+/**
+ * Where the catalogue came from: `built-in` or the SupportedEVCMode export used.
+ */
+source: string, };
 
 export type ModesAnswer = { 
 /**
  * Always 2.
  */
-schema: number, question: Question, option_errors: Array<OptionError>, 
+schema: number, 
+/**
+ * `modes`.
+ */
+question: Question, 
+/**
+ * Problems with the request's options (`mode`: an unknown mode name).
+ */
+option_errors: Array<OptionError>, 
 /**
  * What a person should know about the catalogue read.
  */
@@ -736,11 +1238,39 @@ unknown_on_destination: Array<string>,
 /**
  * Whether the destination can be admitted to the EVC mode it is checked under.
  */
-admission: Admission | null, destination_not_admitted: boolean, 
+admission: Admission | null, 
+/**
+ * The destination cannot be admitted to the EVC mode it is checked under.
+ */
+destination_not_admitted: boolean, 
 /**
  * The EVC mode the destination is checked under (`null`: disabled).
  */
-evc_mode: string | null, vhw: number | null, vhw_from: Provenance, vhw_band: [number, number] | null, guest_os: string | null, per_vm_what_if: string | null, basis: Basis, 
+evc_mode: string | null, 
+/**
+ * The VM's virtual hardware version, when known (read, given, or the band's).
+ */
+vhw: number | null, 
+/**
+ * Where the VM's virtual hardware version came from.
+ */
+vhw_from: Provenance, 
+/**
+ * "Any VM": the band of virtual hardware versions checked (lowest, highest).
+ */
+vhw_band: [number, number] | null, 
+/**
+ * The VM's guest OS (`config.guestId`, `.vmx` `guestOS`), when its dump has it.
+ */
+guest_os: string | null, 
+/**
+ * The per-VM EVC mode named without masks (a what-if): its key.
+ */
+per_vm_what_if: string | null, 
+/**
+ * What the destination's EVC-effective capabilities were read from.
+ */
+basis: Basis, 
 /**
  * "Any VM": the answer per band of virtual hardware versions, when there are several (the
  * move above is the worst band's).
@@ -755,11 +1285,23 @@ from_evc: string | null,
 /**
  * The new cluster's EVC mode (`null` = disabled).
  */
-to_evc: string | null, old_hosts: Array<string>, new_hosts: Array<string>, 
+to_evc: string | null, 
+/**
+ * The old cluster's hosts.
+ */
+old_hosts: Array<string>, 
+/**
+ * The new cluster's hosts.
+ */
+new_hosts: Array<string>, 
 /**
  * Whether the VMs are computed ("any VM powered on on X") rather than given.
  */
-computed_vms: boolean, vms: Array<MoveIntoVm>, 
+computed_vms: boolean, 
+/**
+ * One entry per VM (or per band of "any VM").
+ */
+vms: Array<MoveIntoVm>, 
 /**
  * Worst proven over the VMs: blocked if any is blocked, else unknown if any is unknown.
  */
@@ -767,9 +1309,17 @@ verdict: Verdict,
 /**
  * One sentence.
  */
-summary: string, notes: Array<string>, };
+summary: string, 
+/**
+ * What a person should know about the move.
+ */
+notes: Array<string>, };
 
-export type MoveIntoVm = { vm: string, 
+export type MoveIntoVm = { 
+/**
+ * The VM, or "any VM powered on on …".
+ */
+vm: string, 
 /**
  * Its host in the old cluster, when known.
  */
@@ -777,7 +1327,11 @@ from: string | null,
 /**
  * `input` or how its requirements were computed.
  */
-requirements_from: string, vhw: number | null, 
+requirements_from: string, 
+/**
+ * Its virtual hardware version, when known.
+ */
+vhw: number | null, 
 /**
  * The band of virtual hardware versions it stands for (computed VMs).
  */
@@ -806,7 +1360,11 @@ blocking_features: Array<string>,
 /**
  * For a VM that cannot move live (blocked or unknown): the ways through, cheapest first.
  */
-ways: Array<WayThrough>, summary: string, };
+ways: Array<WayThrough>, 
+/**
+ * One sentence.
+ */
+summary: string, };
 
 export type Opt = "request" | "inputs" | "evc" | "per_vm_evc" | "vm_hw" | "evc_exposes" | "only" | "rename" | "remove" | "maintenance" | "hosts" | "host" | "vms" | "vm" | "from" | "to" | "to_evc" | "into" | "add" | "set" | "mode" | "cluster";
 
@@ -824,11 +1382,31 @@ export type Override = {
 /**
  * As written, with `cpuid.` added when the key had no prefix (`MDCLEAR` → `cpuid.MDCLEAR`).
  */
-key: string, value: number, };
+key: string, 
+/**
+ * The value to set (decimal or `0x` hex).
+ */
+value: number, };
 
-export type OwnedSource = { name: string, text: string, };
+export type OwnedSource = { 
+/**
+ * The name to report the input under (file name, "paste 1", …).
+ */
+name: string, 
+/**
+ * The input's text.
+ */
+text: string, };
 
-export type PatchFinding = { feature: string, label: string, 
+export type PatchFinding = { 
+/**
+ * Canonical key, e.g. `cpuid.MDCLEAR`.
+ */
+feature: string, 
+/**
+ * The catalogue label.
+ */
+label: string, 
 /**
  * Whether the cluster's baseline exposes it: yes when any host's evidence proves it
  * (vCenter wrote masks exposing it), no when every host's evidence shows it hidden.
@@ -842,14 +1420,26 @@ baseline_hosts: Array<string>,
  * Every host offers it raw and no evidence shows the masks: exposure probable (KB: "the
  * cluster will automatically upgrade its capabilities"), never proven.
  */
-probable: boolean, hosts: Array<PatchHost>, 
+probable: boolean, 
+/**
+ * One row per host (class representative in a cluster answer), in host order.
+ */
+hosts: Array<PatchHost>, 
 /**
  * Members that do not offer what the baseline exposes (EVCAdmissionFailedCPUFeaturesForMode
  * for a host being added).
  */
-non_compliant: Array<string>, summary: string, };
+non_compliant: Array<string>, 
+/**
+ * One line, e.g. "MDCLEAR: exposed by the cluster's baseline and offered by every host".
+ */
+summary: string, };
 
-export type PatchHost = { host: string, 
+export type PatchHost = { 
+/**
+ * The host's name.
+ */
+host: string, 
 /**
  * `featureCapability` value, when shown.
  */
@@ -861,7 +1451,15 @@ masked: number | null,
 /**
  * Whether the host's EVC masks expose the feature to VMs powered on there.
  */
-exposed: Tri, exposed_source: ExposureSource, evidence: string, 
+exposed: Tri, 
+/**
+ * Where the exposure was read (`none`: no evidence).
+ */
+exposed_source: ExposureSource, 
+/**
+ * What proves the exposure, in words (empty without evidence).
+ */
+evidence: string, 
 /**
  * Whether the host offers the feature to VMs arriving by vMotion (EVC-effective).
  */
@@ -884,7 +1482,11 @@ question: Question,
  * What each input contributed: the cluster's, then the added hosts', then the other
  * cluster's.
  */
-inputs: Array<InputSummary>, errors: Array<InputError>, 
+inputs: Array<InputSummary>, 
+/**
+ * Inputs that could not be read.
+ */
+errors: Array<InputError>, 
 /**
  * Problems with the request (`request`: nothing asked; `set`, `add`, `remove`, `to_evc`,
  * `into`, `vm_hw`, and the common options `evc`, `evc_exposes`, `rename`); a question with
@@ -948,7 +1550,11 @@ export type PlanVms = {
  * The VM, or "app01 and 156 other VMs with the same CPU requirements", or "any VM powered
  * on on esxi01 (vmx-9 and later)".
  */
-vm: string, vms: Array<string>, 
+vm: string, 
+/**
+ * The VMs this entry stands for, by name (one for "any VM").
+ */
+vms: Array<string>, 
 /**
  * `input`, or how the requirements were computed.
  */
@@ -961,23 +1567,71 @@ real_vm: boolean,
 /**
  * compatible (a proven destination), blocked (every destination blocked), unknown.
  */
-verdict: Verdict, destinations: Array<Destination>, };
+verdict: Verdict, 
+/**
+ * One answer per destination class.
+ */
+destinations: Array<Destination>, };
 
 export type Provenance = "given" | "read" | "assumed";
 
 export type Question = "cluster" | "host" | "vm" | "check" | "maintenance" | "plan" | "modes" | "inventory" | "vmotion-error";
 
-export type Remedy = { rank: number, scope: RemedyScope, action: string, why: string, disruption: string, verify: string | null, reference: string | null, 
+export type Remedy = { 
+/**
+ * Its place in the order, from 1 (the first to try).
+ */
+rank: number, 
+/**
+ * What it acts on.
+ */
+scope: RemedyScope, 
+/**
+ * What to do, with the hosts, features and mode filled in.
+ */
+action: string, 
+/**
+ * Why it helps: why the feature is missing.
+ */
+why: string, 
+/**
+ * What it costs in words (downtime, reboots, none).
+ */
+disruption: string, 
+/**
+ * How to check it worked (a command), when the rule has one.
+ */
+verify: string | null, 
+/**
+ * The sources behind it (KBs, documents), when the rule has them.
+ */
+reference: string | null, 
 /**
  * Evidence tag(s) of the advice.
  */
-evidence: string, features: Array<string>, hosts: Array<string>, vms: Array<string>, 
+evidence: string, 
+/**
+ * The feature keys it fixes.
+ */
+features: Array<string>, 
+/**
+ * The hosts it acts on.
+ */
+hosts: Array<string>, 
+/**
+ * The VMs it acts on.
+ */
+vms: Array<string>, 
 /**
  * The remedy rule of `core/data/remedies.txt` this comes from (`null`: computed VM-side).
  */
 rule: string | null, };
 
-export type RemedyRule = { name: string, 
+export type RemedyRule = { 
+/**
+ * The rule's section name (`mds`, `evc-masks`, `generation`, …).
+ */
+name: string, 
 /**
  * Why a host of the right generation can lack the feature.
  */
@@ -985,7 +1639,15 @@ cause: string,
 /**
  * What to do; `{hosts}` and `{features}` are placeholders.
  */
-action: string, verify: string, reference: string, 
+action: string, 
+/**
+ * How to check the fix worked (a command); placeholders as in `action`.
+ */
+verify: string, 
+/**
+ * The sources behind the rule (KBs, documents).
+ */
+reference: string, 
 /**
  * Evidence tag(s).
  */
@@ -1001,17 +1663,53 @@ disruption_text: string, };
 
 export type RemedyScope = "hosts" | "vms" | "cluster";
 
-export type RemoveHostReport = { host: string, evc_mode: string | null, remaining_hosts: Array<string>, max_common_before: string | null, max_common_after: string | null, raises_max_common: boolean, 
+export type RemoveHostReport = { 
+/**
+ * The removed host's name.
+ */
+host: string, 
+/**
+ * The cluster's EVC mode (`null` = EVC disabled).
+ */
+evc_mode: string | null, 
+/**
+ * The hosts left in the cluster.
+ */
+remaining_hosts: Array<string>, 
+/**
+ * The highest EVC mode every (non-fragment) host of the cluster can join now.
+ */
+max_common_before: string | null, 
+/**
+ * The same without the removed host.
+ */
+max_common_after: string | null, 
+/**
+ * Whether the highest common mode rises without the host.
+ */
+raises_max_common: boolean, 
 /**
  * Features the new highest common mode exposes that the old one did not.
  */
-gained_features: Array<FeatureRef>, limiting_hosts: Array<string>, 
+gained_features: Array<FeatureRef>, 
+/**
+ * Hosts whose own ceiling equals the new highest common mode (the cluster's bottleneck).
+ */
+limiting_hosts: Array<string>, 
 /**
  * The given VMs that run on the removed host (they must move first).
  */
-vms_on_host: Array<string>, summary: string, };
+vms_on_host: Array<string>, 
+/**
+ * The answer in words.
+ */
+summary: string, };
 
-export type Request = { inputs: Array<OwnedSource>, 
+export type Request = { 
+/**
+ * The input texts and their names.
+ */
+inputs: Array<OwnedSource>, 
 /**
  * Cluster EVC mode key, `none`, or absent (= chosen as in [`choose_evc`]).
  */
@@ -1053,7 +1751,15 @@ only: Array<string>,
  */
 cluster: string | null, };
 
-export type RequirementReport = { key: string, label: string, 
+export type RequirementReport = { 
+/**
+ * The key as the input wrote it.
+ */
+key: string, 
+/**
+ * The catalogue label, or the key for keys outside the catalogue.
+ */
+label: string, 
 /**
  * Whether the key is in evcalc's catalogue.
  */
@@ -1067,7 +1773,11 @@ export type Tag = "C" | "D" | "I" | "R" | "Export";
 
 export type Tri = "yes" | "no" | "unknown";
 
-export type UncertainMode = { mode: string, 
+export type UncertainMode = { 
+/**
+ * The mode's key.
+ */
+mode: string, 
 /**
  * Required features the input does not record.
  */
@@ -1081,13 +1791,30 @@ unproven: Array<FeatureRef>,
  */
 condition: string, };
 
-export type UnknownItem = { key: string, why: string, 
+export type UnknownItem = { 
+/**
+ * What is not proven: a requirement's key, "N features", an EVC mode key (admission), or
+ * `vmx-N`.
+ */
+key: string, 
+/**
+ * Why, in words.
+ */
+why: string, 
 /**
  * The feature keys this item covers (one, or several for "12 features not shown").
  */
 features: Array<string>, };
 
-export type UnknownKey = { key: string, value: number, };
+export type UnknownKey = { 
+/**
+ * The key (as written for unknown keys, canonical for pins).
+ */
+key: string, 
+/**
+ * The value (the host's `featureCapability` value, or the pinned value).
+ */
+value: number, };
 
 export type Vendor = "intel" | "amd";
 
@@ -1115,7 +1842,15 @@ schema: number,
 /**
  * `vm`.
  */
-question: Question, inputs: Array<InputSummary>, errors: Array<InputError>, 
+question: Question, 
+/**
+ * What each input contributed.
+ */
+inputs: Array<InputSummary>, 
+/**
+ * Inputs that could not be read.
+ */
+errors: Array<InputError>, 
 /**
  * Problems with the request's options (`rename`).
  */
@@ -1133,13 +1868,42 @@ modes_source: string,
  */
 vms: Array<VmReport>, };
 
-export type VmFeatures = { vm: string, host: string | null, 
+export type VmFeatures = { 
+/**
+ * The VM, or "any VM powered on on …".
+ */
+vm: string, 
+/**
+ * The host the VM runs on, when known.
+ */
+host: string | null, 
 /**
  * `input` or how its features were computed.
  */
-requirements_from: string, features: Array<FeatureRef>, };
+requirements_from: string, 
+/**
+ * The features concerned: those it would see after a power cycle (`vms_needing_power_cycle`),
+ * or those it uses that the target mode hides (`vms_blocking`).
+ */
+features: Array<FeatureRef>, };
 
-export type VmReport = { name: string, source: string, host: string | null, power_state: string | null, 
+export type VmReport = { 
+/**
+ * The VM's name (the input's, else from the input's file name).
+ */
+name: string, 
+/**
+ * The input it came from.
+ */
+source: string, 
+/**
+ * The host the input says it runs on (a MoRef id such as `host-14`, or a name).
+ */
+host: string | null, 
+/**
+ * `runtime.powerState` as the input reports it (`poweredOn`, …).
+ */
+power_state: string | null, 
 /**
  * Lowest EVC mode that admits the VM's requirements, computed.
  */
@@ -1147,15 +1911,35 @@ min_evc_mode: string | null,
 /**
  * The input's `minRequiredEVCModeKey` (cross-check only).
  */
-reported_min_evc_mode: string | null, min_evc_cross_check: CrossCheck, 
+reported_min_evc_mode: string | null, 
+/**
+ * `reported_min_evc_mode` against the computed `min_evc_mode`.
+ */
+min_evc_cross_check: CrossCheck, 
 /**
  * When the VM has per-VM EVC masks: the mode they correspond to, or `custom`.
  */
-per_vm_mask_mode: string | null, requirements: Array<RequirementReport>, masks: Array<MaskReport>, warnings: Array<string>, };
+per_vm_mask_mode: string | null, 
+/**
+ * `runtime.featureRequirement`, in input order.
+ */
+requirements: Array<RequirementReport>, 
+/**
+ * Per-VM masks (`runtime.featureMask`, `featMask.vm.*`), in input order.
+ */
+masks: Array<MaskReport>, 
+/**
+ * Remarks about the VM's data and its cross-checks.
+ */
+warnings: Array<string>, };
 
 export type WayKind = "cold-migration" | "per-vm-evc" | "lower-old-mode";
 
-export type WayThrough = { kind: WayKind, 
+export type WayThrough = { 
+/**
+ * Which way.
+ */
+kind: WayKind, 
 /**
  * Whether this way is open for the VM: `Some(false)` refused (see `refused`), `None` when
  * evcalc cannot prove the live move that follows it.

@@ -29,9 +29,13 @@ pub struct FeatureId(pub u16);
 /// A CPU register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reg {
+    /// EAX.
     Eax,
+    /// EBX.
     Ebx,
+    /// ECX.
     Ecx,
+    /// EDX.
     Edx,
 }
 
@@ -49,9 +53,13 @@ impl fmt::Display for Reg {
 /// Where a feature bit lives: `CPUID.(EAX=leaf, ECX=subleaf):reg[bit]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CpuidBit {
+    /// The CPUID leaf (the `EAX` input), e.g. `0x7`.
     pub leaf: u32,
+    /// The sub-leaf (the `ECX` input); 0 for leaves without sub-leaves.
     pub subleaf: u32,
+    /// The output register holding the bit.
     pub reg: Reg,
+    /// The bit's position in that register (0–31).
     pub bit: u8,
 }
 
@@ -125,7 +133,10 @@ pub struct FeatureDef {
     pub key: String,
     /// Human label (VMware's where it has one).
     pub label: String,
+    /// Where the feature's bit lives in CPUID, when it is one bit (`None` for vendor flags and
+    /// identity numbers such as FAMILY).
     pub cpuid: Option<CpuidBit>,
+    /// How EVC treats the feature.
     pub kind: Kind,
     /// VMware's support class (Yes | Any | No | Na | Unlisted).
     pub class: Class,
@@ -200,6 +211,7 @@ const _: () = assert!(
 pub struct FeatureSet([u64; WORDS]);
 
 impl FeatureSet {
+    /// The empty set.
     pub const EMPTY: FeatureSet = FeatureSet([0; WORDS]);
 
     /// The set of `ids`, usable in constants (the generated EVC mode data).
@@ -216,15 +228,19 @@ impl FeatureSet {
         FeatureSet(words)
     }
 
+    /// Adds `id`.
     pub fn insert(&mut self, id: FeatureId) {
         self.0[id.0 as usize / 64] |= 1 << (id.0 % 64);
     }
+    /// Removes `id`.
     pub fn remove(&mut self, id: FeatureId) {
         self.0[id.0 as usize / 64] &= !(1 << (id.0 % 64));
     }
+    /// Whether `id` is in the set.
     pub fn contains(&self, id: FeatureId) -> bool {
         self.0[id.0 as usize / 64] & (1 << (id.0 % 64)) != 0
     }
+    /// Features in either set.
     pub fn union(self, other: FeatureSet) -> FeatureSet {
         let mut out = self;
         for (o, b) in out.0.iter_mut().zip(other.0) {
@@ -232,6 +248,7 @@ impl FeatureSet {
         }
         out
     }
+    /// Features in both sets.
     pub fn intersection(self, other: FeatureSet) -> FeatureSet {
         let mut out = self;
         for (o, b) in out.0.iter_mut().zip(other.0) {
@@ -247,12 +264,15 @@ impl FeatureSet {
         }
         out
     }
+    /// Whether every feature of `self` is in `other`.
     pub fn is_subset(&self, other: &FeatureSet) -> bool {
         self.0.iter().zip(other.0.iter()).all(|(a, b)| a & !b == 0)
     }
+    /// Whether the set has no feature.
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|w| *w == 0)
     }
+    /// The number of features in the set.
     pub fn len(&self) -> usize {
         self.0.iter().map(|w| w.count_ones() as usize).sum()
     }
@@ -490,18 +510,22 @@ impl Catalogue {
             .unwrap_or_else(|| panic!("unknown built-in feature key {key}"))
     }
 
+    /// The row of a feature (panics on an id that is not from this catalogue).
     pub fn def(&self, id: FeatureId) -> &FeatureDef {
         &self.defs[id.0 as usize]
     }
 
+    /// The number of features in the catalogue.
     pub fn len(&self) -> usize {
         self.defs.len()
     }
 
+    /// Whether the catalogue has no feature.
     pub fn is_empty(&self) -> bool {
         self.defs.is_empty()
     }
 
+    /// Every feature and its row, in catalogue order.
     pub fn iter(&self) -> impl Iterator<Item = (FeatureId, &FeatureDef)> {
         self.defs
             .iter()

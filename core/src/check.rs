@@ -662,6 +662,8 @@ pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m Ev
         .collect()
 }
 
+/// The report of one VM: its requirements and masks, the lowest EVC mode that admits them
+/// (computed, cross-checked against the input's `minRequiredEVCModeKey`), and its per-VM mask mode.
 pub fn vm_report(vm: &Vm, modes: &ModeCatalogue) -> VmReport {
     let min = vm_min_mode(vm, modes).map(|m| m.key.clone());
     let mut warnings = vm.warnings.clone();
@@ -782,14 +784,20 @@ struct Entries {
 pub struct Outcome<'h> {
     /// The destination's name.
     pub to: &'h str,
+    /// compatible, blocked or unknown.
     pub verdict: Verdict,
+    /// The requirements the destination does not meet (shared between the VMs checked against
+    /// the same prepared destination).
     pub missing: Vec<std::sync::Arc<Missing>>,
+    /// What keeps the move from being proven.
     pub unknown: Vec<UnknownItem>,
     /// Shared, like the unmet-requirement entries.
     pub vhw_blocker: Option<std::sync::Arc<str>>,
     /// The highest virtual hardware version the destination's ESXi runs, when shown.
     pub destination_max_vhw: Option<u8>,
+    /// The VM's virtual hardware version, when known.
     pub vhw: Option<u8>,
+    /// "Any VM": the band of virtual hardware versions the VM stands for (lowest, highest).
     pub vhw_band: Option<(u8, u8)>,
     /// The destination cannot be admitted to the cluster's EVC mode.
     pub not_admitted: bool,
@@ -1681,6 +1689,7 @@ pub const MAX_MATRIX_HOSTS: usize = 2_000;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[error("no host named {name}; hosts: {}", .hosts.join(", "))]
 pub struct NoSuchHost {
+    /// The name as given.
     pub name: String,
     /// The loaded hosts' names.
     pub hosts: Vec<String>,
@@ -1714,7 +1723,9 @@ pub struct Evacuation<'h> {
     pub outcome: Verdict,
     /// One sentence, e.g. "esxi01 cannot be evacuated: …".
     pub verdict: String,
+    /// The VM groups on the host, each with its checks.
     pub vms: Vec<VmPlan<'h>>,
+    /// What would let the blocked VMs move, ranked.
     pub remedies: Vec<Remedy>,
 }
 

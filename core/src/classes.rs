@@ -133,10 +133,12 @@ impl HostClasses {
         }
     }
 
+    /// The number of classes.
     pub fn len(&self) -> usize {
         self.members.len()
     }
 
+    /// Whether there is no class (no host).
     pub fn is_empty(&self) -> bool {
         self.members.is_empty()
     }

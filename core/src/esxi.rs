@@ -32,9 +32,13 @@ use crate::evc::Vendor;
 /// A parsed `product.fullName` / `product.version` + build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Release {
+    /// Major version (`8` of 8.0.1).
     pub major: u32,
+    /// Minor version (`0` of 8.0.1).
     pub minor: u32,
+    /// Update (`1` of 8.0.1; 0 when the text has no third part).
     pub update: u32,
+    /// The build number (`build-…`), when the text has it.
     pub build: Option<u64>,
 }
 
@@ -186,9 +190,13 @@ pub enum FloorRule {
     /// CPUs of a family the release discontinued. `models` empty: the source names the family
     /// but no model list was retrieved, so no CPU is matched to it.
     Discontinued {
+        /// The CPUs in words ("Intel Westmere").
         cpu: &'static str,
+        /// Their vendor.
         vendor: Vendor,
+        /// Their CPUID family (`cpuid.FAMILY`).
         family: u64,
+        /// Their CPUID models (`cpuid.MODEL`).
         models: &'static [u64],
     },
 }
@@ -198,9 +206,13 @@ pub enum FloorRule {
 pub struct CpuFloor {
     /// First release the rule applies to; it applies to every later release.
     pub release: Version,
+    /// What the floor asks of the CPU.
     pub rule: FloorRule,
+    /// Whether the floor is hard or a support statement.
     pub kind: FloorKind,
+    /// The source, quoted or named.
     pub source: &'static str,
+    /// Its evidence tag(s), e.g. "\[C\] family, \[R\] models".
     pub tag: &'static str,
 }
 
@@ -275,20 +287,29 @@ pub enum VhwOnCpu {
     /// The hard floors are met, but every release that runs it discontinued the CPU (a support
     /// statement that `allowLegacyCPU=true` bypasses): unlikely, not impossible.
     Unlikely {
+        /// The first release that discontinued the CPU.
         release: Version,
+        /// The CPUs discontinued, in words.
         cpu: &'static str,
+        /// The floor (row of `esxi-cpu-floors.tsv`).
         floor: &'static CpuFloor,
     },
     /// A hard floor's keys are not shown by the data: it exists only if the CPU has them.
     Unshown {
+        /// The first release the floor applies to.
         release: Version,
+        /// The floor's keys the data does not show.
         keys: Vec<&'static str>,
+        /// The floor (row of `esxi-cpu-floors.tsv`).
         floor: &'static CpuFloor,
     },
     /// A hard floor's key is known to be 0: no release that runs it runs on this CPU.
     Impossible {
+        /// The first release the floor applies to.
         release: Version,
+        /// The floor's keys the CPU shows as 0.
         keys: Vec<&'static str>,
+        /// The floor (row of `esxi-cpu-floors.tsv`).
         floor: &'static CpuFloor,
     },
     /// A Workstation version: no ESXi release runs it.

@@ -113,10 +113,13 @@ impl fmt::Display for Tag {
 /// Why a feature is in a mode: which mode introduced it, with what evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
+    /// The feature.
     pub feature: FeatureId,
     /// The mode whose section added it.
     pub introduced_by: String,
+    /// The evidence level.
     pub tag: Tag,
+    /// The evidence in words (a source, a sample, a reasoning).
     pub note: String,
     /// Exposed where the host has it, never an admission requirement (`expose` lines).
     pub pass_through: bool,
@@ -127,7 +130,9 @@ pub struct Evidence {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
+    /// Intel (`GenuineIntel`, `cpuid.Intel`).
     Intel,
+    /// AMD (`AuthenticAMD`, `cpuid.AMD`).
     Amd,
 }
 
@@ -147,6 +152,7 @@ pub struct EvcMode {
     pub key: String,
     /// `Intel® "Haswell" Generation`.
     pub label: String,
+    /// The CPU vendor whose hosts the mode is for.
     pub vendor: Vendor,
     /// Position in the vendor's list (vendorTier-like); higher = newer.
     pub tier: u32,
@@ -276,6 +282,7 @@ impl EvcMode {
 /// A set of EVC modes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModeCatalogue {
+    /// The modes, in the catalogue's order (`evc-modes.txt`, or the export's).
     pub modes: Vec<EvcMode>,
     /// `built-in` or the export's name.
     pub source: String,
@@ -300,9 +307,12 @@ pub enum ExportError {
     /// A mode whose vendor is neither given as Intel/AMD nor told by its key.
     #[error("EVC mode {mode}: unknown vendor {vendor:?}")]
     UnknownVendor {
+        /// The mode's key.
         mode: String,
+        /// The vendor as the export gives it (`None`: not given).
         vendor: Option<String>,
     },
+    /// The export lists no modes.
     #[error("the SupportedEVCMode export lists no modes")]
     NoModes,
 }
@@ -319,12 +329,14 @@ pub enum EvcSetting<'a> {
 }
 
 impl<'a> EvcSetting<'a> {
+    /// The mode, `None` when EVC is disabled.
     pub fn mode(self) -> Option<&'a EvcMode> {
         match self {
             EvcSetting::Disabled => None,
             EvcSetting::Mode(m) => Some(m),
         }
     }
+    /// The mode's key, `None` when EVC is disabled.
     pub fn key(self) -> Option<String> {
         self.mode().map(|m| m.key.clone())
     }

@@ -67,10 +67,13 @@ pub use crate::model::{ClusterEvidence, ExposureSource};
 /// The exposure of one patch-era feature on one host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
+    /// The patch-era feature.
     pub feature: FeatureId,
     /// `Some(true)` exposed to VMs powered on there, `Some(false)` hidden, `None` unknown.
     pub exposed: Option<bool>,
+    /// Where the exposure was read (`none`: no evidence).
     pub source: ExposureSource,
+    /// What proves it, in words (empty without evidence).
     pub detail: String,
 }
 
@@ -97,6 +100,7 @@ pub struct Effective {
     /// Features whose effective value is not known (fragments, unrecorded leaves, patch-era
     /// features without exposure evidence).
     pub unknown: FeatureSet,
+    /// What the effective capabilities were read from.
     pub basis: Basis,
     /// One entry per patch-era feature the host's raw capabilities have or may have.
     pub exposure: Vec<Exposure>,
@@ -409,9 +413,20 @@ pub fn resolve_cluster(hosts: &mut [Host], vms: &[crate::model::Vm], options: &C
 pub enum ExposesError {
     /// A catalogue feature that is not patch-era (EVC never hides it).
     #[error("{part} is not a patch-era feature; expected some of {expected}")]
-    NotPatchEra { part: String, expected: String },
+    NotPatchEra {
+        /// The entry as written.
+        part: String,
+        /// The patch-era features' names, comma-separated.
+        expected: String,
+    },
+    /// A key the catalogue does not know.
     #[error("unknown feature {part}; expected `none` or some of {expected}")]
-    Unknown { part: String, expected: String },
+    Unknown {
+        /// The entry as written.
+        part: String,
+        /// The patch-era features' names, comma-separated.
+        expected: String,
+    },
 }
 
 /// Parses `--evc-exposes KEY[,KEY…]|none` into patch-era features.
@@ -545,8 +560,11 @@ pub enum Mechanism {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Tri {
+    /// Yes.
     Yes,
+    /// No.
     No,
+    /// The data does not tell.
     Unknown,
 }
 
@@ -564,6 +582,7 @@ impl From<Option<bool>> for Tri {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct PatchHost {
+    /// The host's name.
     pub host: String,
     /// `featureCapability` value, when shown.
     pub raw: Option<u64>,
@@ -571,7 +590,9 @@ pub struct PatchHost {
     pub masked: Option<u64>,
     /// Whether the host's EVC masks expose the feature to VMs powered on there.
     pub exposed: Tri,
+    /// Where the exposure was read (`none`: no evidence).
     pub exposed_source: ExposureSource,
+    /// What proves the exposure, in words (empty without evidence).
     pub evidence: String,
     /// Whether the host offers the feature to VMs arriving by vMotion (EVC-effective).
     pub offers: Tri,
@@ -583,7 +604,9 @@ pub struct PatchHost {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct PatchFinding {
+    /// Canonical key, e.g. `cpuid.MDCLEAR`.
     pub feature: String,
+    /// The catalogue label.
     pub label: String,
     /// Whether the cluster's baseline exposes it: yes when any host's evidence proves it
     /// (vCenter wrote masks exposing it), no when every host's evidence shows it hidden.
@@ -593,10 +616,12 @@ pub struct PatchFinding {
     /// Every host offers it raw and no evidence shows the masks: exposure probable (KB: "the
     /// cluster will automatically upgrade its capabilities"), never proven.
     pub probable: bool,
+    /// One row per host (class representative in a cluster answer), in host order.
     pub hosts: Vec<PatchHost>,
     /// Members that do not offer what the baseline exposes (EVCAdmissionFailedCPUFeaturesForMode
     /// for a host being added).
     pub non_compliant: Vec<String>,
+    /// One line, e.g. "MDCLEAR: exposed by the cluster's baseline and offered by every host".
     pub summary: String,
 }
 

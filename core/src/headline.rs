@@ -14,7 +14,9 @@ use crate::report::Verdict;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Headline {
+    /// The worst outcome: blocked, unknown, or compatible.
     pub verdict: Verdict,
+    /// The sentence.
     pub text: String,
     /// Next steps; commands in backticks.
     pub next: Vec<String>,

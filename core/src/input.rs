@@ -10,7 +10,9 @@ use crate::value::{Mask, Requirement};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Pos {
+    /// 1-based line; 0 = unknown.
     pub line: u32,
+    /// 1-based column; 0 = unknown.
     pub col: u32,
 }
 
@@ -18,7 +20,9 @@ pub struct Pos {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Warning {
+    /// Where in the input the remark applies.
     pub pos: Pos,
+    /// The remark.
     pub message: String,
 }
 
@@ -27,11 +31,14 @@ pub struct Warning {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[error("line {}, column {}: {message}", pos.line, pos.col)]
 pub struct ParseError {
+    /// Where the input stopped being what it claims to be.
     pub pos: Pos,
+    /// What was expected there.
     pub message: String,
 }
 
 impl ParseError {
+    /// An error at 1-based `line` and `col`.
     pub fn new(line: u32, col: u32, message: impl Into<String>) -> ParseError {
         ParseError {
             pos: Pos { line, col },
@@ -45,7 +52,9 @@ impl ParseError {
 pub struct Entry<T> {
     /// The key as written, e.g. `cpuid.MDCLEAR`.
     pub key: String,
+    /// The value as parsed (a capability number, a mask, a requirement).
     pub value: T,
+    /// Where the record was read.
     pub pos: Pos,
 }
 
@@ -89,9 +98,11 @@ pub struct HostInput {
 /// Everything a VM dump told us.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VmInput {
+    /// The VM's name as the input gives it; `None` → the caller names it (file name).
     pub name: Option<String>,
     /// The host the VM runs on as the input names it (MoRef id such as `host-14`, or a name).
     pub host: Option<String>,
+    /// `runtime.powerState` as written (`poweredOn`, `poweredOff`, `suspended`), when present.
     pub power_state: Option<String>,
     /// `runtime.featureRequirement`.
     pub requirements: Vec<Entry<Requirement>>,
@@ -105,6 +116,7 @@ pub struct VmInput {
     pub vhw: Option<u8>,
     /// Guest OS (`config.guestId`, `.vmx` `guestOS`).
     pub guest_id: Option<String>,
+    /// Where this VM's record starts in the text.
     pub pos: Pos,
 }
 
@@ -126,22 +138,34 @@ pub struct MaskInput {
 /// One EVC mode definition from an export of `ServiceInstance.Capability.SupportedEVCMode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EvcModeInput {
+    /// The mode's `key` (`intel-haswell`).
     pub key: String,
+    /// The mode's `label` (vSphere's display name), when present.
     pub label: Option<String>,
+    /// The mode's `vendor` (`intel`, `amd`), when present.
     pub vendor: Option<String>,
+    /// The mode's `vendorTier`: its rank among the vendor's modes, when present.
     pub vendor_tier: Option<i64>,
+    /// The mode's `track` entries, as written.
     pub track: Vec<String>,
+    /// The mode's `featureCapability` entries.
     pub feature_capability: Vec<Entry<u64>>,
+    /// The mode's `featureMask` entries.
     pub feature_mask: Vec<Entry<Mask>>,
+    /// The mode's `featureRequirement` entries.
     pub feature_requirement: Vec<Entry<Requirement>>,
 }
 
 /// One thing found in an input text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Document {
+    /// A host dump.
     Host(HostInput),
+    /// A VM dump.
     Vm(VmInput),
+    /// A standalone mask file.
     Masks(MaskInput),
+    /// An export of `SupportedEVCMode`: the EVC modes it defines, in its order.
     EvcModes(Vec<EvcModeInput>),
     /// A cluster's `ClusterEVCManager.evcState` (govc `object.collect -json`, PowerCLI `ConvertTo-Json`).
     EvcState(EvcStateInput),
@@ -178,7 +202,9 @@ pub struct FleetInput {
 /// One compute resource of a bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClusterInput {
+    /// The compute resource's MoRef (`domain-c35`).
     pub moref: String,
+    /// The compute resource's name.
     pub name: String,
     /// A standalone host's `ComputeResource` rather than a `ClusterComputeResource`.
     pub standalone: bool,
@@ -187,13 +213,16 @@ pub struct ClusterInput {
     pub current_evc: Option<Option<String>>,
     /// `EvcManager().evcState`, when the collector could read it.
     pub evc_state: Option<EvcStateInput>,
+    /// Where its record starts in the bundle.
     pub pos: Pos,
 }
 
 /// One host of a bundle, as far as membership goes (its features come as a [`HostInput`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FleetHostInput {
+    /// The host's MoRef (`host-14`).
     pub moref: String,
+    /// The host's name, when the bundle has it.
     pub name: Option<String>,
     /// MoRef of its compute resource (`parent`).
     pub parent: Option<String>,
@@ -216,6 +245,7 @@ pub struct MissingInput {
 /// (`featureMask` entries with `Val:1`, else `featureCapability` entries with value 1).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EvcStateInput {
+    /// `currentEVCModeKey` of the state (`None` when absent or empty).
     pub mode: Option<String>,
     /// Feature keys as written.
     pub exposed: Vec<String>,
@@ -258,8 +288,11 @@ pub enum Format {
 /// The result of parsing one input text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
+    /// The format detected.
     pub format: Format,
+    /// What the text holds, in input order.
     pub documents: Vec<Document>,
+    /// Non-fatal remarks about the text.
     pub warnings: Vec<Warning>,
 }
 

@@ -72,6 +72,8 @@
 //! assert_eq!(report.max_evc_mode, None); // SSE3 alone is below intel-merom
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod catalogue;
 pub mod check;

@@ -10,12 +10,15 @@ use std::collections::BTreeMap;
 /// A feature key: a catalogue feature, or a key the catalogue does not know (kept as written).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
+    /// A catalogue feature.
     Known(FeatureId),
     /// Lower-cased key.
     Unknown(String),
 }
 
 impl Key {
+    /// Resolves a key as written (case-insensitive) against the catalogue; a key it does not
+    /// know is kept trimmed and lower-cased.
     pub fn resolve(key: &str) -> Key {
         match catalogue().lookup(key) {
             Some(id) => Key::Known(id),
@@ -125,11 +128,18 @@ impl Capabilities {
 /// A host as the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Host {
+    /// The host's name: the input's, else the fallback (file name); made unique within a
+    /// workspace when loaded through [`crate::session::load`].
     pub name: String,
     /// Where it came from (file name or paste label).
     pub source: String,
+    /// `product.fullName` (e.g. "VMware ESXi 6.7.0 build-14320388"), when the input has it.
     pub product: Option<String>,
+    /// The CPU brand string (`summary.hardware.cpuModel`, `cpuPkg.description`), when the input
+    /// has it.
     pub cpu_model: Option<String>,
+    /// The CPU vendor: from `cpuid.Intel` / `cpuid.AMD` in `featureCapability`, else from the CPU
+    /// brand string; `None` when neither tells.
     pub vendor: Option<Vendor>,
     /// Raw `featureCapability`: what the CPU and ESXi offer, before EVC masks.
     pub caps: Capabilities,
@@ -150,12 +160,15 @@ pub struct Host {
     pub cluster_evidence: Vec<ClusterEvidence>,
     /// Cluster EVC masks stored on the host (`featMask.evc.*` of /etc/vmware/config).
     pub evc_masks: Vec<(Key, Mask)>,
+    /// `summary.maxEVCModeKey` as the input reports it: a cross-check only, never the answer.
     pub reported_max_evc: Option<String>,
+    /// `summary.currentEVCModeKey` as the input reports it (`None` when absent or empty).
     pub reported_current_evc: Option<String>,
     /// What the host's data shows about its cluster's EVC state (evidence, not an answer).
     pub evc_state: EvcStateShown,
     /// vSphere managed-object id (`host-14`), when the input has it.
     pub moref: Option<String>,
+    /// Remarks about the host's data (e.g. no `featureCapability` entries).
     pub warnings: Vec<String>,
 }
 
@@ -218,11 +231,14 @@ fn evc_state_shown(input: &HostInput) -> EvcStateShown {
 /// The keys a fragment lists.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Known {
+    /// The catalogue features the fragment lists.
     pub features: FeatureSet,
+    /// Keys outside the catalogue the fragment lists (lower-cased).
     pub unknown: Vec<String>,
 }
 
 impl Known {
+    /// Whether the fragment lists the key.
     pub fn knows(&self, key: &Key) -> bool {
         match key {
             Key::Known(id) => self.features.contains(*id),
@@ -336,9 +352,11 @@ fn vendor_from_brand(brand: &str) -> Option<Vendor> {
 /// One requirement of a VM.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VmRequirement {
+    /// The key, resolved against the catalogue.
     pub key: Key,
     /// The key as the input wrote it (or the canonical spelling for computed requirements).
     pub written: String,
+    /// What the VM requires of the key, e.g. `Bool:Min:1`.
     pub requirement: Requirement,
 }
 
@@ -354,6 +372,7 @@ pub struct Requirements {
 }
 
 impl Requirements {
+    /// Compiles a list of requirements (kept in `all` in the given order).
     pub fn from_list(list: Vec<VmRequirement>) -> Requirements {
         let mut out = Requirements::default();
         for r in &list {
@@ -420,11 +439,16 @@ pub enum Provenance {
 /// A VM as the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Vm {
+    /// The VM's name: the input's, else the fallback (file name), or "any VM powered on on …"
+    /// for computed VMs.
     pub name: String,
+    /// Where it came from (file name or paste label).
     pub source: String,
     /// Host the input says it runs on (a MoRef id or name), if any.
     pub host: Option<String>,
+    /// `runtime.powerState` as the input reports it (`poweredOn`, …), when present.
     pub power_state: Option<String>,
+    /// What the VM requires of a host: `runtime.featureRequirement`, or computed from a host.
     pub requirements: Requirements,
     /// Features the VM may require: the data cannot tell (exposure unknown, requirement role
     /// unproven, unrecorded leaves). A destination lacking one makes a move `unknown`.
@@ -439,9 +463,11 @@ pub struct Vm {
     pub mask_required: FeatureSet,
     /// Per-VM EVC named without masks (a what-if): the mode's key.
     pub per_vm_what_if: Option<String>,
+    /// `runtime.minRequiredEVCModeKey` as the input reports it: a cross-check only.
     pub reported_min_evc: Option<String>,
     /// Virtual hardware version and where it came from.
     pub vhw: Option<u8>,
+    /// Where `vhw` came from.
     pub vhw_from: Provenance,
     /// For "any VM powered on on X": the band of vHW versions this VM stands for.
     pub vhw_band: Option<(u8, u8)>,
@@ -451,15 +477,19 @@ pub struct Vm {
     /// `None` for real VMs and bands whose source release is known. A move that only a band
     /// that may not exist blocks is `unknown`, not `blocked` (issue 20, item 2).
     pub band_on_cpu: Option<crate::esxi::VhwOnCpu>,
+    /// The guest OS (`config.guestId`, `.vmx` `guestOS`), when the input has it.
     pub guest_id: Option<String>,
     /// Whether the requirements were read from input (`true`) or computed from a host (`false`).
     pub from_input: bool,
     /// Computed from a fragment: only some of the VM's requirements are known.
     pub partial: bool,
+    /// Remarks about the VM's data (e.g. no `featureRequirement` entries).
     pub warnings: Vec<String>,
 }
 
 impl Vm {
+    /// Resolves a parsed VM. `fallback_name` names VMs whose input has no name; `source` is the
+    /// input's name.
     pub fn from_input(input: &VmInput, fallback_name: &str, source: &str) -> Vm {
         let mut warnings = Vec::new();
         let mut seen: BTreeMap<Key, Requirement> = BTreeMap::new();
@@ -588,8 +618,11 @@ pub enum ExposureSource {
 /// Cluster-level evidence about one patch-era feature on one host (set by [`crate::exposure::resolve_cluster`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterEvidence {
+    /// The patch-era feature.
     pub feature: FeatureId,
+    /// Whether the host's EVC masks expose it to VMs.
     pub exposed: bool,
+    /// Where that was read.
     pub source: ExposureSource,
     /// What proves it, in words ("app01 requires cpuid.MDCLEAR").
     pub detail: String,

@@ -15,7 +15,9 @@ pub enum ModeNameError {
         or_list(candidates)
     )]
     Ambiguous {
+        /// The name as typed (trimmed).
         text: String,
+        /// The keys of the modes it fits.
         candidates: Vec<String>,
     },
     /// No mode has that key, short name or label.
@@ -25,8 +27,11 @@ pub enum ModeNameError {
         keys.join(", ")
     )]
     Unknown {
+        /// The name as typed (trimmed).
         text: String,
+        /// Keys of modes whose name is close to it ("did you mean").
         suggestions: Vec<String>,
+        /// Every mode key of the catalogue.
         keys: Vec<String>,
     },
 }

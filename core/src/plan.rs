@@ -70,18 +70,27 @@ use crate::report::{Admission, FeatureRef, Missing, Verdict};
 pub struct Override {
     /// As written, with `cpuid.` added when the key had no prefix (`MDCLEAR` → `cpuid.MDCLEAR`).
     pub key: String,
+    /// The value to set (decimal or `0x` hex).
     pub value: u64,
 }
 
 /// Why a `--set KEY=VALUE` override cannot be read ([`parse_override`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OverrideError {
+    /// No `=` in the text (the text as written).
     #[error("expected KEY=VALUE such as cpuid.MDCLEAR=1, found `{0}`")]
     NoEquals(String),
+    /// The key before `=` is empty or holds whitespace (the key as written).
     #[error("expected a feature key such as cpuid.MDCLEAR before `=`, found `{0}`")]
     BadKey(String),
+    /// The value is not a number.
     #[error("`{text}`: the value must be a number (0, 1, 0x19): {reason}")]
-    BadValue { text: String, reason: String },
+    BadValue {
+        /// The override as written.
+        text: String,
+        /// Why the value is not a number.
+        reason: String,
+    },
 }
 
 /// Parses `cpuid.MDCLEAR=1`, `MDCLEAR=0`, `cpuid.FAMILY=0x19`.
@@ -209,10 +218,13 @@ fn override_note(key: &Key, written: &str, before: Option<u64>, after: u64) -> S
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct BlockedMove {
+    /// The VM, or "any VM powered on on …".
     pub vm: String,
     /// The host the VM runs on, when known.
     pub from: Option<String>,
+    /// The host it cannot move to.
     pub to: String,
+    /// The requirements that host does not meet.
     pub missing: Vec<Missing>,
 }
 
@@ -220,6 +232,7 @@ pub struct BlockedMove {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct AddHostReport {
+    /// The new host's name.
     pub host: String,
     /// The cluster's current EVC mode (`null` = EVC disabled).
     pub evc_mode: Option<String>,
@@ -229,7 +242,9 @@ pub struct AddHostReport {
     pub can_join: Option<bool>,
     /// The highest mode the new host supports on its own.
     pub host_max_mode: Option<String>,
+    /// The highest EVC mode every (non-fragment) host of the cluster can join now.
     pub max_common_before: Option<String>,
+    /// The same with the new host.
     pub max_common_after: Option<String>,
     /// Whether the new host lowers the highest common mode.
     pub lowers_max_common: bool,
@@ -239,6 +254,7 @@ pub struct AddHostReport {
     pub blocked_moves: Vec<BlockedMove>,
     /// One or two sentences.
     pub summary: String,
+    /// What a person should know (powered-on VMs that block adding the host, fragments, …).
     pub warnings: Vec<String>,
 }
 
@@ -246,17 +262,25 @@ pub struct AddHostReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RemoveHostReport {
+    /// The removed host's name.
     pub host: String,
+    /// The cluster's EVC mode (`null` = EVC disabled).
     pub evc_mode: Option<String>,
+    /// The hosts left in the cluster.
     pub remaining_hosts: Vec<String>,
+    /// The highest EVC mode every (non-fragment) host of the cluster can join now.
     pub max_common_before: Option<String>,
+    /// The same without the removed host.
     pub max_common_after: Option<String>,
+    /// Whether the highest common mode rises without the host.
     pub raises_max_common: bool,
     /// Features the new highest common mode exposes that the old one did not.
     pub gained_features: Vec<FeatureRef>,
+    /// Hosts whose own ceiling equals the new highest common mode (the cluster's bottleneck).
     pub limiting_hosts: Vec<String>,
     /// The given VMs that run on the removed host (they must move first).
     pub vms_on_host: Vec<String>,
+    /// The answer in words.
     pub summary: String,
 }
 
@@ -269,6 +293,7 @@ pub enum Direction {
     Raise,
     /// The target mode's baseline is contained in the current one.
     Lower,
+    /// The same mode (or EVC stays disabled).
     Same,
     /// EVC disabled → a mode.
     Enable,
@@ -282,10 +307,14 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct VmFeatures {
+    /// The VM, or "any VM powered on on …".
     pub vm: String,
+    /// The host the VM runs on, when known.
     pub host: Option<String>,
     /// `input` or how its features were computed.
     pub requirements_from: String,
+    /// The features concerned: those it would see after a power cycle (`vms_needing_power_cycle`),
+    /// or those it uses that the target mode hides (`vms_blocking`).
     pub features: Vec<FeatureRef>,
 }
 
@@ -293,8 +322,11 @@ pub struct VmFeatures {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ChangeModeReport {
+    /// The current EVC mode (`null` = EVC disabled).
     pub from: Option<String>,
+    /// The target EVC mode (`null` = EVC disabled).
     pub to: Option<String>,
+    /// How the target relates to the current mode.
     pub direction: Direction,
     /// Whether vCenter would accept the change now: every host admitted and no running VM blocking.
     pub allowed: bool,
@@ -313,7 +345,9 @@ pub struct ChangeModeReport {
     pub features_removed: Vec<FeatureRef>,
     /// The highest mode every (non-fragment) host can join, for comparison.
     pub max_common_mode: Option<String>,
+    /// The answer in words.
     pub summary: String,
+    /// What a person should know (fragments, VMs whose host is not loaded, …).
     pub notes: Vec<String>,
 }
 
@@ -1067,6 +1101,7 @@ pub enum WayKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct WayThrough {
+    /// Which way.
     pub kind: WayKind,
     /// Whether this way is open for the VM: `Some(false)` refused (see `refused`), `None` when
     /// evcalc cannot prove the live move that follows it.
@@ -1105,11 +1140,13 @@ pub struct DestinationBlock {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MoveIntoVm {
+    /// The VM, or "any VM powered on on …".
     pub vm: String,
     /// Its host in the old cluster, when known.
     pub from: Option<String>,
     /// `input` or how its requirements were computed.
     pub requirements_from: String,
+    /// Its virtual hardware version, when known.
     pub vhw: Option<u8>,
     /// The band of virtual hardware versions it stands for (computed VMs).
     pub vhw_band: Option<(u8, u8)>,
@@ -1126,6 +1163,7 @@ pub struct MoveIntoVm {
     pub blocking_features: Vec<String>,
     /// For a VM that cannot move live (blocked or unknown): the ways through, cheapest first.
     pub ways: Vec<WayThrough>,
+    /// One sentence.
     pub summary: String,
 }
 
@@ -1138,15 +1176,19 @@ pub struct MoveIntoReport {
     pub from_evc: Option<String>,
     /// The new cluster's EVC mode (`null` = disabled).
     pub to_evc: Option<String>,
+    /// The old cluster's hosts.
     pub old_hosts: Vec<String>,
+    /// The new cluster's hosts.
     pub new_hosts: Vec<String>,
     /// Whether the VMs are computed ("any VM powered on on X") rather than given.
     pub computed_vms: bool,
+    /// One entry per VM (or per band of "any VM").
     pub vms: Vec<MoveIntoVm>,
     /// Worst proven over the VMs: blocked if any is blocked, else unknown if any is unknown.
     pub verdict: Verdict,
     /// One sentence.
     pub summary: String,
+    /// What a person should know about the move.
     pub notes: Vec<String>,
 }
 

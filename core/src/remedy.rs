@@ -15,14 +15,22 @@ pub use crate::report::Disruption;
 /// One remedy rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
+    /// The rule's section name in `remedies.txt` (`mds`, `evc-masks`, `generation`, …).
     pub name: String,
     /// Upper-case key names without `cpuid.`; empty = the default rule.
     pub keys: Vec<String>,
+    /// Why a host can lack the feature. `{hosts}`, `{features}`, `{feature}` (a grep pattern) and
+    /// `{mode}` are placeholders, filled by [`host_remedy`].
     pub cause: String,
+    /// What to do; placeholders as in `cause`.
     pub action: String,
+    /// How to check the fix worked (a command); placeholders as in `cause`.
     pub verify: String,
+    /// The sources behind the rule (KBs, documents).
     pub reference: String,
+    /// Evidence tag(s), e.g. "\[C\] KB 1003212".
     pub tag: String,
+    /// What applying the fix disrupts.
     pub disruption: Disruption,
 }
 

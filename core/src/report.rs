@@ -14,31 +14,42 @@ pub struct FeatureRef {
     pub key: String,
     /// e.g. "Microarchitectural Data clear".
     pub label: String,
+    /// How EVC treats the feature.
     pub kind: Kind,
     /// e.g. `CPUID.07H:EDX[10]`, when known.
     pub cpuid: Option<String>,
 }
 
+/// How an input's own verdict field (`maxEVCModeKey`, `minRequiredEVCModeKey`) compares with
+/// evcalc's computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum CrossCheck {
     /// The input's own verdict field agrees with evcalc's computation.
     Agrees,
+    /// The input's own verdict field differs from evcalc's computation (or evcalc computes none).
     Differs,
+    /// The input has no such field.
     NotReported,
 }
 
+/// A feature key and a value: a key outside the catalogue as written (`unknown_keys`), or an
+/// identity value an EVC mode pins (`pins`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct UnknownKey {
+    /// The key (as written for unknown keys, canonical for pins).
     pub key: String,
+    /// The value (the host's `featureCapability` value, or the pinned value).
     pub value: u64,
 }
 
+/// What a host lacks to join one EVC mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeBlockers {
+    /// The mode's key.
     pub mode: String,
     /// Admission features the host certainly lacks.
     pub missing: Vec<FeatureRef>,
@@ -54,6 +65,7 @@ pub struct ModeBlockers {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct UncertainMode {
+    /// The mode's key.
     pub mode: String,
     /// Required features the input does not record.
     pub unrecorded: Vec<FeatureRef>,
@@ -63,20 +75,30 @@ pub struct UncertainMode {
     pub condition: String,
 }
 
+/// One host: what it is (CPU, ESXi, features) and which EVC modes it can join, computed from
+/// its features.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct HostReport {
+    /// The host's name (in a cluster answer's class: the class label).
     pub name: String,
+    /// The input it came from (file name or paste label).
     pub source: String,
+    /// The CPU vendor (`null` when neither `cpuid.Intel`/`cpuid.AMD` nor the brand string tells).
     pub vendor: Option<Vendor>,
+    /// The CPU brand string (`summary.hardware.cpuModel`), when the input has it.
     pub cpu_model: Option<String>,
+    /// The ESXi release (`product.fullName`), when the input has it.
     pub product: Option<String>,
     /// Partial input: only the listed keys are known.
     pub fragment: bool,
     /// Number of known features with a non-zero value.
     pub feature_count: usize,
+    /// `cpuid.FAMILY`, when the input has it.
     pub family: Option<u64>,
+    /// `cpuid.MODEL`, when the input has it.
     pub model: Option<u64>,
+    /// `cpuid.STEPPING`, when the input has it.
     pub stepping: Option<u64>,
     /// Highest EVC mode the host can certainly join, computed from its features.
     pub max_evc_mode: Option<String>,
@@ -95,19 +117,25 @@ pub struct HostReport {
     pub next_mode_blockers: Vec<ModeBlockers>,
     /// The input's own `maxEVCModeKey` (cross-check only).
     pub reported_max_evc_mode: Option<String>,
+    /// The input's own `currentEVCModeKey`, when it has one.
     pub reported_current_evc_mode: Option<String>,
+    /// `reported_max_evc_mode` against the computed `max_evc_mode`.
     pub max_evc_cross_check: CrossCheck,
     /// Side-channel mitigation features the host reports.
     pub mitigations: Vec<FeatureRef>,
     /// Keys not in evcalc's catalogue, kept as written.
     pub unknown_keys: Vec<UnknownKey>,
+    /// Remarks about the host's data and its cross-checks.
     pub warnings: Vec<String>,
 }
 
+/// One requirement of a VM, as its input lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RequirementReport {
+    /// The key as the input wrote it.
     pub key: String,
+    /// The catalogue label, or the key for keys outside the catalogue.
     pub label: String,
     /// Whether the key is in evcalc's catalogue.
     pub known: bool,
@@ -115,29 +143,42 @@ pub struct RequirementReport {
     pub required: String,
 }
 
+/// One per-VM mask entry (`runtime.featureMask`, `featMask.vm.*`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MaskReport {
+    /// Canonical key, or the key lower-cased when it is outside the catalogue.
     pub key: String,
+    /// The mask, e.g. `Val:1`.
     pub mask: String,
 }
 
+/// One VM: its CPU requirements and the lowest EVC mode that admits them, computed from the
+/// requirements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct VmReport {
+    /// The VM's name (the input's, else from the input's file name).
     pub name: String,
+    /// The input it came from.
     pub source: String,
+    /// The host the input says it runs on (a MoRef id such as `host-14`, or a name).
     pub host: Option<String>,
+    /// `runtime.powerState` as the input reports it (`poweredOn`, …).
     pub power_state: Option<String>,
     /// Lowest EVC mode that admits the VM's requirements, computed.
     pub min_evc_mode: Option<String>,
     /// The input's `minRequiredEVCModeKey` (cross-check only).
     pub reported_min_evc_mode: Option<String>,
+    /// `reported_min_evc_mode` against the computed `min_evc_mode`.
     pub min_evc_cross_check: CrossCheck,
     /// When the VM has per-VM EVC masks: the mode they correspond to, or `custom`.
     pub per_vm_mask_mode: Option<String>,
+    /// `runtime.featureRequirement`, in input order.
     pub requirements: Vec<RequirementReport>,
+    /// Per-VM masks (`runtime.featureMask`, `featMask.vm.*`), in input order.
     pub masks: Vec<MaskReport>,
+    /// Remarks about the VM's data and its cross-checks.
     pub warnings: Vec<String>,
 }
 
@@ -184,9 +225,14 @@ pub struct VhwTooNew {
 pub struct Missing {
     /// As the VM's input wrote it.
     pub key: String,
+    /// Canonical key (`cpuid.MDCLEAR`), the key lower-cased when it is outside the catalogue, or
+    /// `vmx-N`.
     pub canonical_key: String,
+    /// The catalogue label, or the key for keys outside the catalogue.
     pub label: String,
+    /// How EVC treats the feature (`null` for keys outside the catalogue).
     pub kind: Option<Kind>,
+    /// Where the feature's bit lives, e.g. `CPUID.07H:EDX[10]`, when known.
     pub cpuid: Option<String>,
     /// e.g. `Bool:Min:1`.
     pub required: String,
@@ -211,12 +257,15 @@ pub struct Missing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RemedyRule {
+    /// The rule's section name (`mds`, `evc-masks`, `generation`, …).
     pub name: String,
     /// Why a host of the right generation can lack the feature.
     pub cause: String,
     /// What to do; `{hosts}` and `{features}` are placeholders.
     pub action: String,
+    /// How to check the fix worked (a command); placeholders as in `action`.
     pub verify: String,
+    /// The sources behind the rule (KBs, documents).
     pub reference: String,
     /// Evidence tag(s).
     pub evidence: String,
@@ -230,11 +279,14 @@ pub struct RemedyRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Admission {
+    /// The host's name.
     pub host: String,
+    /// The EVC mode's key.
     pub mode: String,
     /// `true` admitted, `false` not admitted; `null` when the host's data is a fragment or the
     /// admission is uncertain (`verdict`).
     pub admitted: Option<bool>,
+    /// The outcome: admitted, not admitted, uncertain or unknown.
     pub verdict: AdmissionVerdict,
     /// Admission features the host certainly lacks.
     pub missing: Vec<FeatureRef>,
@@ -242,6 +294,7 @@ pub struct Admission {
     pub unproven: Vec<FeatureRef>,
     /// Admission features the host's input does not record (verdict `uncertain`).
     pub unrecorded: Vec<FeatureRef>,
+    /// The host's CPU vendor is not the mode's: never admitted.
     pub vendor_mismatch: bool,
     /// Patch-era features the cluster's baseline exposes (a member's evidence shows it) that the
     /// host lacks: not admitted (KB 52085/68024); also listed in `missing`.
@@ -255,7 +308,10 @@ pub struct Admission {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum AdmissionVerdict {
+    /// The host can join the mode: its vendor's, with every feature the mode requires.
     Admitted,
+    /// The host lacks a feature the mode (or the cluster's baseline) requires, or its CPU vendor
+    /// is not the mode's.
     NotAdmitted,
     /// Nothing certainly blocks it, but the input does not record a required feature, or the
     /// host lacks features whose admission role is unproven.
@@ -282,7 +338,10 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct UnknownItem {
+    /// What is not proven: a requirement's key, "N features", an EVC mode key (admission), or
+    /// `vmx-N`.
     pub key: String,
+    /// Why, in words.
     pub why: String,
     /// The feature keys this item covers (one, or several for "12 features not shown").
     pub features: Vec<String>,
@@ -292,14 +351,19 @@ pub struct UnknownItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct CheckedRequirement {
+    /// The key as the VM's input wrote it (or the canonical key, for a per-VM mask's requirement).
     pub key: String,
+    /// e.g. `Bool:Min:1`.
     pub required: String,
 }
 
+/// One host's value of a feature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct HostValue {
+    /// The host's name.
     pub host: String,
+    /// Its raw `featureCapability` value.
     pub value: u64,
 }
 
@@ -307,15 +371,20 @@ pub struct HostValue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Drift {
+    /// Canonical key, or the key as written for keys outside the catalogue.
     pub key: String,
+    /// The catalogue label, or the key for keys outside the catalogue.
     pub label: String,
     /// `null` for keys not in the catalogue.
     pub kind: Option<Kind>,
+    /// Hosts whose raw `featureCapability` value is not 0.
     pub hosts_with: Vec<String>,
+    /// Hosts whose raw value is 0 (hosts whose data does not show the key are in neither list).
     pub hosts_without: Vec<String>,
     /// Hosts whose CPU has it (in `hosts_with`) but whose EVC masks hide it from VMs under the
     /// EVC setting: they do not offer it either.
     pub hosts_hidden: Vec<String>,
+    /// Per host whose data shows it: its raw value.
     pub values: Vec<HostValue>,
     /// Every host that shows it has it, with different values (no host lacks it).
     pub numbers_differ: bool,
@@ -325,14 +394,19 @@ pub struct Drift {
     pub blocks_vmotion: bool,
 }
 
+/// Can a VM powered on on one host move to another? (A host-level matrix cell.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct MatrixCell {
+    /// The destination host's name.
     pub to: String,
     /// `verdict == "compatible"`.
     pub compatible: bool,
+    /// compatible, blocked or unknown (the worst over the VMs checked).
     pub verdict: Verdict,
+    /// The requirements the destination does not meet.
     pub missing: Vec<Missing>,
+    /// The destination cannot be admitted to the cluster's EVC mode.
     pub destination_not_admitted: bool,
     /// What keeps an unproven move from being judged.
     pub unknown: Vec<UnknownItem>,
@@ -344,19 +418,26 @@ pub struct MatrixCell {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct BandCell {
+    /// The lowest virtual hardware version of the band.
     pub vhw_from: u8,
+    /// The highest virtual hardware version of the band.
     pub vhw_to: u8,
+    /// The answer for VMs of the band.
     pub verdict: Verdict,
     /// Blocking feature keys.
     pub missing: Vec<String>,
 }
 
+/// What a remedy acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum RemedyScope {
+    /// Hosts: microcode, BIOS or ESXi updates, or reading their data.
     Hosts,
+    /// VMs: power cycles, per-VM EVC.
     Vms,
+    /// The cluster: its EVC mode (re-applied, lowered or enabled), or where its VMs are kept.
     Cluster,
 }
 
@@ -364,17 +445,27 @@ pub enum RemedyScope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Remedy {
+    /// Its place in the order, from 1 (the first to try).
     pub rank: u32,
+    /// What it acts on.
     pub scope: RemedyScope,
+    /// What to do, with the hosts, features and mode filled in.
     pub action: String,
+    /// Why it helps: why the feature is missing.
     pub why: String,
+    /// What it costs in words (downtime, reboots, none).
     pub disruption: String,
+    /// How to check it worked (a command), when the rule has one.
     pub verify: Option<String>,
+    /// The sources behind it (KBs, documents), when the rule has them.
     pub reference: Option<String>,
     /// Evidence tag(s) of the advice.
     pub evidence: String,
+    /// The feature keys it fixes.
     pub features: Vec<String>,
+    /// The hosts it acts on.
     pub hosts: Vec<String>,
+    /// The VMs it acts on.
     pub vms: Vec<String>,
     /// The remedy rule of `core/data/remedies.txt` this comes from (`null`: computed VM-side).
     pub rule: Option<String>,
@@ -385,10 +476,15 @@ pub struct Remedy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeReport {
+    /// The mode's key (`intel-haswell`).
     pub key: String,
+    /// The mode's vSphere label.
     pub label: String,
+    /// The CPU vendor whose hosts the mode is for.
     pub vendor: Vendor,
+    /// Position in the vendor's list (`vendorTier`-like); higher = newer.
     pub tier: u32,
+    /// Track names (AMD: `a`, `b`); empty for Intel.
     pub tracks: Vec<String>,
     /// Admission: features a host must have to join, with the evidence that it must.
     pub required: Vec<FeatureEvidence>,
@@ -403,22 +499,30 @@ pub struct ModeReport {
     /// Patch-era features (IBRS/IBPB/STIBP, SSBD, MDCLEAR, FCMD) the mode can expose; whether a
     /// cluster does depends on its hosts.
     pub patch_era: Vec<String>,
+    /// Identity values the mode's mask pins (FAMILY, MODEL, …).
     pub pins: Vec<UnknownKey>,
+    /// Where the catalogue came from: `built-in` or the SupportedEVCMode export used.
     pub source: String,
 }
 
+/// A feature of an EVC mode and the evidence behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct FeatureEvidence {
+    /// Canonical key, e.g. `cpuid.AVX2`.
     pub key: String,
+    /// The catalogue label.
     pub label: String,
+    /// The mode whose section added the feature (empty when no evidence is recorded).
     pub introduced_by: String,
     /// `C`, `D`, `I`, `R` or `Export`.
     pub evidence: crate::evc::Tag,
+    /// The evidence in words (empty when none is recorded).
     pub note: String,
 }
 
 impl ModeReport {
+    /// The report of `mode`; `source` names the catalogue it came from.
     pub fn new(mode: &crate::evc::EvcMode, source: &str) -> ModeReport {
         let cat = crate::catalogue::catalogue();
         let ev = |id, e: Option<&crate::evc::Evidence>| {

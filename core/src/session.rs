@@ -14,7 +14,9 @@ pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 /// One input text and the name to report it under (file name, "paste 1", …).
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
+    /// The name to report the input under.
     pub name: &'a str,
+    /// The input's text.
     pub text: &'a str,
 }
 
@@ -22,10 +24,17 @@ pub struct Source<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct InputSummary {
+    /// The input's name (file name, "paste 1", …).
     pub source: String,
+    /// The format detected; `None` when the input could not be read or was skipped as a
+    /// duplicate.
     pub format: Option<Format>,
+    /// The hosts it contributed, by their (unique) names.
     pub hosts: Vec<String>,
+    /// The VMs it contributed, by name.
     pub vms: Vec<String>,
+    /// Remarks about it (parser warnings as `line N: …`, a dump loaded twice, a host name already
+    /// taken).
     pub warnings: Vec<String>,
 }
 
@@ -33,9 +42,13 @@ pub struct InputSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct InputError {
+    /// The input's name.
     pub source: String,
+    /// 1-based line of the problem (1 for problems with the input as a whole).
     pub line: u32,
+    /// 1-based column of the problem.
     pub col: u32,
+    /// What is wrong (for a parse error, what was expected).
     pub message: String,
 }
 
@@ -52,10 +65,12 @@ impl std::fmt::Display for InputError {
 /// Everything loaded from a set of inputs.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// The hosts loaded, in input order (names made unique).
     pub hosts: Vec<Host>,
     /// What the parser read for each host, parallel to `hosts` as `load` returns them (raw and
     /// masked `featureCapability` as listed, fragment flags): the evidence behind each `Host`.
     pub host_inputs: Vec<crate::input::HostInput>,
+    /// The VMs loaded, in input order.
     pub vms: Vec<Vm>,
     /// `featMask.evc.*` sets that could not be attached to a host by name.
     pub loose_evc_masks: Vec<(String, Vec<(Key, Mask)>)>,
@@ -67,7 +82,9 @@ pub struct Workspace {
     /// Mode-level inputs (RVTools tabs) and vCenter error texts, with their source: answered by
     /// `app::inventory` and `app::vmotion_error`.
     pub mode_level: ModeLevelInputs,
+    /// What each input contributed, in input order.
     pub inputs: Vec<InputSummary>,
+    /// The inputs that could not be read.
     pub errors: Vec<InputError>,
     /// A collector bundle's inventory (clusters, membership, what was not collected), when one
     /// is among the inputs; `crate::app::fleet::select` narrows the workspace to one cluster.
@@ -592,6 +609,7 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
 /// How the cluster EVC setting was chosen.
 #[derive(Debug, Clone, Copy)]
 pub struct ChosenEvc<'a> {
+    /// The EVC setting: a mode, or disabled.
     pub setting: EvcSetting<'a>,
     /// Why: "given", "reported by the hosts", "highest common mode", "no common mode".
     pub why: &'static str,
@@ -710,6 +728,7 @@ pub fn choose_mode<'m>(
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(default)]
 pub struct Request {
+    /// The input texts and their names.
     pub inputs: Vec<OwnedSource>,
     /// Cluster EVC mode key, `none`, or absent (= chosen as in [`choose_evc`]).
     pub evc: Option<String>,
@@ -733,10 +752,13 @@ pub struct Request {
     pub cluster: Option<String>,
 }
 
+/// One input text and its name, owned (what a request carries).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct OwnedSource {
+    /// The name to report the input under (file name, "paste 1", …).
     pub name: String,
+    /// The input's text.
     pub text: String,
 }
 
@@ -746,6 +768,7 @@ pub struct OwnedSource {
 pub struct EvcChoice {
     /// `null` = EVC disabled.
     pub mode: Option<String>,
+    /// Why that setting: "given", "reported by the hosts", "highest common mode", …
     pub why: String,
     /// The setting is an assumption (neither given nor in the data): answers are conditional on
     /// it ("if the cluster runs intel-haswell: …") and never `compatible`.
@@ -756,14 +779,18 @@ pub struct EvcChoice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeOption {
+    /// The mode's key (`intel-haswell`).
     pub key: String,
+    /// The mode's vSphere label.
     pub label: String,
+    /// The mode's CPU vendor.
     pub vendor: crate::evc::Vendor,
 }
 
 /// A bundle's inventory as loaded, and which cluster the workspace holds.
 #[derive(Debug, Clone)]
 pub struct Fleet {
+    /// The bundle's inventory as parsed.
     pub input: crate::input::FleetInput,
     /// The input it came from.
     pub source: String,

@@ -12,12 +12,16 @@ use std::fmt;
 /// Why a value did not parse. Carries the offending text for the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
+    /// The value is empty.
     #[error("empty value, expected a number")]
     Empty,
+    /// Not a decimal or `0x` hex number of at most 64 bits (the text as written).
     #[error("`{0}` is not a number (expected decimal or 0x-prefixed hex, at most 64 bits)")]
     NotANumber(String),
+    /// Not `Val:n`, `Max:n` or `Min:n` (the text as written).
     #[error("`{0}` is not a feature mask (expected Val:n, Max:n or Min:n)")]
     BadMask(String),
+    /// Not `[Bool:|Num:]Min:n` or `[Bool:|Num:]Match:n` (the text as written).
     #[error(
         "`{0}` is not a feature requirement (expected [Bool:|Num:]Min:n or [Bool:|Num:]Match:n)"
     )]
@@ -61,7 +65,9 @@ pub enum MaskOp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Mask {
+    /// How the mask changes the capability.
     pub op: MaskOp,
+    /// The mask's number.
     pub value: u64,
 }
 
@@ -114,7 +120,9 @@ impl fmt::Display for Mask {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum ReqType {
+    /// `Bool:`: a boolean feature (0 or 1).
     Bool,
+    /// `Num:`: a numeric value.
     Num,
     /// No type prefix (`Min:1`), as in VMware's own tests.
     Untyped,
@@ -134,8 +142,11 @@ pub enum ReqOp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Requirement {
+    /// The declared type (`Bool`, `Num`, or none).
     pub ty: ReqType,
+    /// The comparison against the host's capability.
     pub op: ReqOp,
+    /// The number compared with.
     pub value: u64,
 }
 

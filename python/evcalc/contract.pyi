@@ -50,6 +50,7 @@ __all__ = [
     "Move",
     "MoveIntoReport",
     "MoveIntoVm",
+    "Opt",
     "OptionError",
     "Override",
     "PatchFinding",
@@ -94,6 +95,7 @@ class AddHostReport(TypedDict):
     can_join: Optional[bool]
     #: The cluster's current EVC mode (`null` = EVC disabled).
     evc_mode: Optional[str]
+    #: The new host's name.
     host: str
     #: The highest mode the new host supports on its own.
     host_max_mode: Optional[str]
@@ -101,10 +103,13 @@ class AddHostReport(TypedDict):
     limiting_hosts: List[str]
     #: Whether the new host lowers the highest common mode.
     lowers_max_common: bool
+    #: The same with the new host.
     max_common_after: Optional[str]
+    #: The highest EVC mode every (non-fragment) host of the cluster can join now.
     max_common_before: Optional[str]
     #: One or two sentences.
     summary: str
+    #: What a person should know (powered-on VMs that block adding the host, fragments, …).
     warnings: List[str]
 
 
@@ -116,9 +121,11 @@ class Admission(TypedDict):
     #: Patch-era features the cluster's baseline exposes (a member's evidence shows it) that the
     #: host lacks: not admitted (KB 52085/68024); also listed in `missing`.
     baseline_exposes: List[FeatureRef]
+    #: The host's name.
     host: str
     #: Admission features the host certainly lacks.
     missing: List[FeatureRef]
+    #: The EVC mode's key.
     mode: str
     #: Why the verdict is `uncertain` or `unknown`.
     reason: Optional[str]
@@ -126,7 +133,9 @@ class Admission(TypedDict):
     unproven: List[FeatureRef]
     #: Admission features the host's input does not record (verdict `uncertain`).
     unrecorded: List[FeatureRef]
+    #: The host's CPU vendor is not the mode's: never admitted.
     vendor_mismatch: bool
+    #: The outcome: admitted, not admitted, uncertain or unknown.
     verdict: AdmissionVerdict
 
 
@@ -138,8 +147,11 @@ AdmissionVerdict = Literal["admitted", "not-admitted", "uncertain", "unknown"]
 class Band(TypedDict):
     #: Indices into `blockers`.
     blockers: List[int]
+    #: The answer for VMs of the band.
     verdict: Verdict
+    #: The lowest virtual hardware version of the band.
     vhw_from: int
+    #: The highest virtual hardware version of the band.
     vhw_to: int
 
 
@@ -170,6 +182,7 @@ class Blocker(TypedDict):
     feature: Optional[int]
     #: Canonical key (`cpuid.MDCLEAR`, an unknown key as written, or `vmx-21`).
     key: str
+    #: The catalogue label, or the key for keys outside the catalogue.
     label: str
     #: The destination's raw `featureCapability` value, when shown.
     raw_available: Optional[int]
@@ -233,7 +246,9 @@ CheckAnswer = TypedDict(
 
 # One requirement as checked.
 class CheckedRequirement(TypedDict):
+    #: The key as the VM's input wrote it (or the canonical key, for a per-VM mask's requirement).
     key: str
+    #: e.g. `Bool:Min:1`.
     required: str
 
 
@@ -244,9 +259,11 @@ class ClassCell(TypedDict):
     bands: List[Band]
     #: Indices into `blockers`.
     blockers: List[int]
+    #: The destination class cannot be admitted to the cluster's EVC mode.
     destination_not_admitted: bool
     #: Indices into `unknowns`: what keeps an unproven move from being judged.
     unknowns: List[int]
+    #: Whether a VM powered on on the row class can move to the column class.
     verdict: Verdict
 
 
@@ -259,6 +276,7 @@ class ClassEntry(TypedDict):
     hosts: List[int]
     #: e.g. `esxi02–04`.
     label: str
+    #: The class's host report (named with the class label).
     report: HostReport
 
 
@@ -267,32 +285,49 @@ class ClassEntry(TypedDict):
 class ClusterAnswer(TypedDict):
     #: Interned blockers referenced by index.
     blockers: List[Blocker]
+    #: The host classes (`hosts[i].class` indexes them).
     classes: List[ClassEntry]
+    #: Features on which classes disagree.
     drift: List[DriftEntry]
+    #: Inputs that could not be read.
     errors: List[InputError]
+    #: The cluster's EVC setting and why.
     evc: EvcChoice
     #: Interned catalogue features referenced by index.
     features: List[FeatureRef]
+    #: The worst finding in one sentence, with the next steps (`null` without hosts).
     headline: Optional[Headline]
+    #: The hosts loaded, in load order.
     hosts: List[HostEntry]
+    #: What each input contributed.
     inputs: List[InputSummary]
+    #: The maintenance plans, in host order: one per host class planned for "any VM", or one per
+    #: host whose VMs were loaded.
     maintenance: List[MaintenancePlan]
     #: `matrix[from_class][to_class]`; `null` on the diagonal of a one-host class (no other
     #: host to move to).
     matrix: List[List[Optional[ClassCell]]]
     #: Why `matrix` is empty although there are hosts.
     matrix_omitted: Optional[str]
+    #: The highest EVC mode every (non-fragment) host can join, computed from the hosts'
+    #: features (`null`: none).
     max_common_evc_mode: Optional[str]
     #: The EVC modes, for selectors.
     modes: List[ModeOption]
     #: `built-in` or the SupportedEVCMode export used.
     modes_source: str
+    #: Problems with the request's options.
     option_errors: List[OptionError]
     #: blocked if any move is proven blocked, else unknown if any is unproven, else compatible.
     outcome: Verdict
+    #: Each patch-era feature (MDCLEAR, IBRS, …) the EVC setting can expose, across the classes
+    #: (empty without EVC, unless hosts carry EVC masks).
     patch_era: List[PatchFinding]
+    #: The per-VM EVC mode of "any VM" (what-if), when given and accepted.
     per_vm_evc_mode: Optional[str]
+    #: `cluster`.
     question: Question
+    #: Every remedy rule of `core/data/remedies.txt` (`Blocker.remedy` names one).
     remedy_rules: List[RemedyRule]
     #: Always 2.
     schema: int
@@ -302,10 +337,13 @@ class ClusterAnswer(TypedDict):
     unknowns: List[UnknownItem]
     #: The virtual hardware version of "any VM", when given (else per band).
     vm_hw: Optional[int]
+    #: One report per VM loaded.
     vms: List[VmReport]
 
 
-CrossCheck = Literal["differs", "not-reported", "agrees"]
+# How an input's own verdict field (`maxEVCModeKey`, `minRequiredEVCModeKey`) compares with
+# evcalc's computation.
+CrossCheck = Literal["agrees", "differs", "not-reported"]
 
 
 # One destination class of a VM plan.
@@ -336,7 +374,7 @@ class DestinationBlock(TypedDict):
 
 
 # Kind of EVC change.
-Direction = Literal["same", "raise", "lower", "enable", "disable", "incomparable"]
+Direction = Literal["raise", "lower", "same", "enable", "disable", "incomparable"]
 
 
 # How disruptive a host-side fix is.
@@ -351,6 +389,7 @@ class DriftEntry(TypedDict):
     classes_hidden: List[int]
     #: Classes that have it (indices into `classes`).
     classes_with: List[int]
+    #: Classes that lack it (indices into `classes`).
     classes_without: List[int]
     #: Index into `features`, for catalogue features.
     feature: Optional[int]
@@ -358,8 +397,11 @@ class DriftEntry(TypedDict):
     hosts_hidden: int
     #: Hosts that have it / lack it.
     hosts_with: int
+    #: See `hosts_with`.
     hosts_without: int
+    #: Canonical key (`cpuid.MDCLEAR`), or an unknown key as written.
     key: str
+    #: The catalogue label, or the key for keys outside the catalogue.
     label: str
     #: Every class that shows it has it, with different values (no class lacks it).
     numbers_differ: bool
@@ -376,6 +418,7 @@ class EvcChoice(TypedDict):
     assumed: bool
     #: `null` = EVC disabled.
     mode: Optional[str]
+    #: Why that setting: "given", "reported by the hosts", "highest common mode", …
     why: str
 
 
@@ -419,28 +462,33 @@ class FeatureRef(TypedDict):
     cpuid: Optional[str]
     #: Canonical key, e.g. `cpuid.MDCLEAR`.
     key: str
+    #: How EVC treats the feature.
     kind: Kind
     #: e.g. "Microarchitectural Data clear".
     label: str
 
 
 # The input formats evcalc reads.
-Format = Literal["vmodl-text", "mask-lines", "govc-xml", "govc-json", "supported-evc-mode-json", "cpuid-dump", "proc-cpuinfo"]
+Format = Literal["vmodl-text", "mask-lines", "govc-xml", "govc-json", "supported-evc-mode-json", "cpuid-dump", "bundle", "proc-cpuinfo"]
 
 
 # One sentence and the next steps.
 class Headline(TypedDict):
     #: Next steps; commands in backticks.
     next: List[str]
+    #: The sentence.
     text: str
+    #: The worst outcome: blocked, unknown, or compatible.
     verdict: Verdict
 
 
 # The answer to "what are these hosts, and which EVC modes can they join?".
 class HostAnswer(TypedDict):
+    #: Inputs that could not be read.
     errors: List[InputError]
     #: One report per host, in load order.
     hosts: List[HostReport]
+    #: What each input contributed.
     inputs: List[InputSummary]
     #: `built-in` or the SupportedEVCMode export used.
     modes_source: str
@@ -475,13 +523,18 @@ HostEntry = TypedDict(
 )
 
 
+# One host: what it is (CPU, ESXi, features) and which EVC modes it can join, computed from
+# its features.
 class HostReport(TypedDict):
+    #: The CPU brand string (`summary.hardware.cpuModel`), when the input has it.
     cpu_model: Optional[str]
+    #: `cpuid.FAMILY`, when the input has it.
     family: Optional[int]
     #: Number of known features with a non-zero value.
     feature_count: int
     #: Partial input: only the listed keys are known.
     fragment: bool
+    #: `reported_max_evc_mode` against the computed `max_evc_mode`.
     max_evc_cross_check: CrossCheck
     #: Highest EVC mode the host can certainly join, computed from its features.
     max_evc_mode: Optional[str]
@@ -492,15 +545,21 @@ class HostReport(TypedDict):
     max_evc_summary: str
     #: Side-channel mitigation features the host reports.
     mitigations: List[FeatureRef]
+    #: `cpuid.MODEL`, when the input has it.
     model: Optional[int]
+    #: The host's name (in a cluster answer's class: the class label).
     name: str
     #: The next mode(s) above `max_evc_mode` and the features the host lacks for them.
     next_mode_blockers: List[ModeBlockers]
+    #: The ESXi release (`product.fullName`), when the input has it.
     product: Optional[str]
+    #: The input's own `currentEVCModeKey`, when it has one.
     reported_current_evc_mode: Optional[str]
     #: The input's own `maxEVCModeKey` (cross-check only).
     reported_max_evc_mode: Optional[str]
+    #: The input it came from (file name or paste label).
     source: str
+    #: `cpuid.STEPPING`, when the input has it.
     stepping: Optional[int]
     #: Every mode the host can join (modes are not one chain).
     supported_evc_modes: List[str]
@@ -510,24 +569,37 @@ class HostReport(TypedDict):
     unknown_keys: List[UnknownKey]
     #: Known features whose value the input does not record.
     unrecorded: List[FeatureRef]
+    #: The CPU vendor (`null` when neither `cpuid.Intel`/`cpuid.AMD` nor the brand string tells).
     vendor: Optional[Vendor]
+    #: Remarks about the host's data and its cross-checks.
     warnings: List[str]
 
 
 # An input that could not be read: which one, where, and what was expected.
 class InputError(TypedDict):
+    #: 1-based column of the problem.
     col: int
+    #: 1-based line of the problem (1 for problems with the input as a whole).
     line: int
+    #: What is wrong (for a parse error, what was expected).
     message: str
+    #: The input's name.
     source: str
 
 
 # What one input contributed.
 class InputSummary(TypedDict):
+    #: The format detected; `None` when the input could not be read or was skipped as a
+    #: duplicate.
     format: Optional[Format]
+    #: The hosts it contributed, by their (unique) names.
     hosts: List[str]
+    #: The input's name (file name, "paste 1", …).
     source: str
+    #: The VMs it contributed, by name.
     vms: List[str]
+    #: Remarks about it (parser warnings as `line N: …`, a dump loaded twice, a host name already
+    #: taken).
     warnings: List[str]
 
 
@@ -539,23 +611,32 @@ Kind = Literal["vendor", "identity", "feature", "mitigation", "virtualization"]
 class MaintenanceAnswer(TypedDict):
     #: Interned blockers referenced by index.
     blockers: List[Blocker]
+    #: The host classes (`hosts[i].class` indexes them).
     classes: List[ClassEntry]
+    #: Inputs that could not be read.
     errors: List[InputError]
+    #: The cluster's EVC setting and why.
     evc: EvcChoice
     #: Interned catalogue features referenced by index.
     features: List[FeatureRef]
     #: The host to evacuate (index into `hosts`); `null` when no loaded host has that name.
     host: Optional[int]
+    #: The hosts loaded, in load order.
     hosts: List[HostEntry]
+    #: What each input contributed.
     inputs: List[InputSummary]
+    #: Problems with the request's options.
     option_errors: List[OptionError]
     #: compatible (evacuable), blocked (some VM has no destination), unknown (not provable, or
     #: not planned).
     outcome: Verdict
+    #: The per-VM EVC mode of "any VM" (what-if), when given and accepted.
     per_vm_evc_mode: Optional[str]
     #: The plan (`null` when the request could not be planned: see `option_errors`).
     plan: Optional[MaintenancePlan]
+    #: `maintenance`.
     question: Question
+    #: Every remedy rule of `core/data/remedies.txt` (`Blocker.remedy` names one).
     remedy_rules: List[RemedyRule]
     #: Always 2.
     schema: int
@@ -582,8 +663,11 @@ MaintenancePlan = TypedDict(
 )
 
 
+# One per-VM mask entry (`runtime.featureMask`, `featMask.vm.*`).
 class MaskReport(TypedDict):
+    #: Canonical key, or the key lower-cased when it is outside the catalogue.
     key: str
+    #: The mask, e.g. `Val:1`.
     mask: str
 
 
@@ -598,11 +682,16 @@ class Missing(TypedDict):
     #: The destination's EVC-effective value (0 when the key is missing): what the move is
     #: checked against (`maskedFeatureCapability` in an EVC cluster, raw without EVC).
     available: int
+    #: Canonical key (`cpuid.MDCLEAR`), the key lower-cased when it is outside the catalogue, or
+    #: `vmx-N`.
     canonical_key: str
+    #: Where the feature's bit lives, e.g. `CPUID.07H:EDX[10]`, when known.
     cpuid: Optional[str]
     #: As the VM's input wrote it.
     key: str
+    #: How EVC treats the feature (`null` for keys outside the catalogue).
     kind: Optional[Kind]
+    #: The catalogue label, or the key for keys outside the catalogue.
     label: str
     #: The destination's raw `featureCapability` value, when its data shows it.
     raw_available: Optional[int]
@@ -618,9 +707,11 @@ class Missing(TypedDict):
     why: Optional[str]
 
 
+# What a host lacks to join one EVC mode.
 class ModeBlockers(TypedDict):
     #: Admission features the host certainly lacks.
     missing: List[FeatureRef]
+    #: The mode's key.
     mode: str
     #: Baseline features the host lacks whose admission role is unproven.
     unproven: List[FeatureRef]
@@ -630,8 +721,11 @@ class ModeBlockers(TypedDict):
 
 # An EVC mode in a selector.
 class ModeOption(TypedDict):
+    #: The mode's key (`intel-haswell`).
     key: str
+    #: The mode's vSphere label.
     label: str
+    #: The mode's CPU vendor.
     vendor: Vendor
 
 
@@ -642,14 +736,18 @@ class Move(TypedDict):
     #: "Any VM": the answer per band of virtual hardware versions, when there are several (the
     #: move above is the worst band's).
     bands: List[Band]
+    #: What the destination's EVC-effective capabilities were read from.
     basis: Basis
     #: Indices into `blockers` (unmet requirements; a virtual hardware version the destination
     #: ESXi does not run is a `vmx-N` blocker).
     blockers: List[int]
+    #: The destination cannot be admitted to the EVC mode it is checked under.
     destination_not_admitted: bool
     #: The EVC mode the destination is checked under (`null`: disabled).
     evc_mode: Optional[str]
+    #: The VM's guest OS (`config.guestId`, `.vmx` `guestOS`), when its dump has it.
     guest_os: Optional[str]
+    #: The per-VM EVC mode named without masks (a what-if): its key.
     per_vm_what_if: Optional[str]
     #: Whether the requirements were read from a real VM's dump (else computed for "any VM").
     real_vm: bool
@@ -667,8 +765,11 @@ class Move(TypedDict):
     #: mode; blocked: a requirement unmet or the destination cannot join; unknown: nothing
     #: checked blocks it, but partial data left something unchecked (`unknowns`).
     verdict: Verdict
+    #: The VM's virtual hardware version, when known (read, given, or the band's).
     vhw: Optional[int]
+    #: "Any VM": the band of virtual hardware versions checked (lowest, highest).
     vhw_band: Optional[List[int]]
+    #: Where the VM's virtual hardware version came from.
     vhw_from: Provenance
     #: The VM, or "any VM powered on on esxi01 (vmx-11 and later)".
     vm: str
@@ -681,8 +782,11 @@ class MoveIntoReport(TypedDict):
     computed_vms: bool
     #: The old cluster's EVC mode (`null` = disabled).
     from_evc: Optional[str]
+    #: The new cluster's hosts.
     new_hosts: List[str]
+    #: What a person should know about the move.
     notes: List[str]
+    #: The old cluster's hosts.
     old_hosts: List[str]
     #: One sentence.
     summary: str
@@ -690,6 +794,7 @@ class MoveIntoReport(TypedDict):
     to_evc: Optional[str]
     #: Worst proven over the VMs: blocked if any is blocked, else unknown if any is unknown.
     verdict: Verdict
+    #: One entry per VM (or per band of "any VM").
     vms: List[MoveIntoVm]
 
 
@@ -713,19 +818,24 @@ MoveIntoVm = TypedDict(
 )
 
 
+# A request's option, as the contract names it; each front end names it its own way (the CLI
+# `--vm-evc`, the page "Per-VM EVC mode"). Core messages never name a front end's flag.
+Opt = Literal["request", "inputs", "evc", "per_vm_evc", "vm_hw", "evc_exposes", "only", "rename", "remove", "maintenance", "hosts", "host", "vms", "vm", "from", "to", "to_evc", "into", "add", "set", "mode", "cluster"]
+
+
 # A problem with a request's options (not with its inputs: those are [`InputError`]s).
 class OptionError(TypedDict):
+    #: What is wrong, without naming a front end's flag.
     message: str
-    #: The option: `evc`, `per_vm_evc`, `vm_hw`, `evc_exposes`, `rename`, `maintenance`, `hosts`;
-    #: a question's own (`to`, `vms`, `set`, `remove`, `to_evc`, `into`, …); `request` for the
-    #: request as a whole.
-    option: str
+    #: The option the problem is with (typed: front ends name it their own way).
+    option: Opt
 
 
 # One `--set KEY=VALUE` adjustment of a host's capabilities.
 class Override(TypedDict):
     #: As written, with `cpuid.` added when the key had no prefix (`MDCLEAR` → `cpuid.MDCLEAR`).
     key: str
+    #: The value to set (decimal or `0x` hex).
     value: int
 
 
@@ -736,8 +846,11 @@ class PatchFinding(TypedDict):
     baseline: Tri
     #: Hosts whose evidence shows the baseline exposing it.
     baseline_hosts: List[str]
+    #: Canonical key, e.g. `cpuid.MDCLEAR`.
     feature: str
+    #: One row per host (class representative in a cluster answer), in host order.
     hosts: List[PatchHost]
+    #: The catalogue label.
     label: str
     #: Members that do not offer what the baseline exposes (EVCAdmissionFailedCPUFeaturesForMode
     #: for a host being added).
@@ -745,15 +858,19 @@ class PatchFinding(TypedDict):
     #: Every host offers it raw and no evidence shows the masks: exposure probable (KB: "the
     #: cluster will automatically upgrade its capabilities"), never proven.
     probable: bool
+    #: One line, e.g. "MDCLEAR: exposed by the cluster's baseline and offered by every host".
     summary: str
 
 
 # One host's evidence about one patch-era feature.
 class PatchHost(TypedDict):
+    #: What proves the exposure, in words (empty without evidence).
     evidence: str
     #: Whether the host's EVC masks expose the feature to VMs powered on there.
     exposed: Tri
+    #: Where the exposure was read (`none`: no evidence).
     exposed_source: ExposureSource
+    #: The host's name.
     host: str
     #: `maskedFeatureCapability` value, when shown.
     masked: Optional[int]
@@ -771,6 +888,7 @@ class PlanAnswer(TypedDict):
     add: List[AddHostReport]
     #: The EVC mode change (`to_evc` without `into`).
     change_evc: Optional[ChangeModeReport]
+    #: Inputs that could not be read.
     errors: List[InputError]
     #: The cluster's EVC setting (with `into`: the old cluster's) and why.
     evc: EvcChoice
@@ -812,6 +930,7 @@ class PlanAnswer(TypedDict):
 
 # VMs with identical requirements and where they can go.
 class PlanVms(TypedDict):
+    #: One answer per destination class.
     destinations: List[Destination]
     #: Whether the requirements were read from real VM dumps (else computed for "any VM"): the
     #: typed fact front ends branch on (never on `requirements_from`'s wording).
@@ -823,6 +942,7 @@ class PlanVms(TypedDict):
     #: The VM, or "app01 and 156 other VMs with the same CPU requirements", or "any VM powered
     #: on on esxi01 (vmx-9 and later)".
     vm: str
+    #: The VMs this entry stands for, by name (one for "any VM").
     vms: List[str]
 
 
@@ -831,24 +951,34 @@ Provenance = Literal["given", "read", "assumed"]
 
 
 # Which question an answer answers.
-Question = Literal["cluster", "host", "vm", "check", "maintenance", "plan"]
+Question = Literal["cluster", "host", "vm", "check", "maintenance", "plan", "modes"]
 
 
 # One way out, ranked by disruption (1 = least).
 class Remedy(TypedDict):
+    #: What to do, with the hosts, features and mode filled in.
     action: str
+    #: What it costs in words (downtime, reboots, none).
     disruption: str
     #: Evidence tag(s) of the advice.
     evidence: str
+    #: The feature keys it fixes.
     features: List[str]
+    #: The hosts it acts on.
     hosts: List[str]
+    #: Its place in the order, from 1 (the first to try).
     rank: int
+    #: The sources behind it (KBs, documents), when the rule has them.
     reference: Optional[str]
     #: The remedy rule of `core/data/remedies.txt` this comes from (`null`: computed VM-side).
     rule: Optional[str]
+    #: What it acts on.
     scope: RemedyScope
+    #: How to check it worked (a command), when the rule has one.
     verify: Optional[str]
+    #: The VMs it acts on.
     vms: List[str]
+    #: Why it helps: why the feature is missing.
     why: str
 
 
@@ -864,34 +994,49 @@ class RemedyRule(TypedDict):
     disruption_text: str
     #: Evidence tag(s).
     evidence: str
+    #: The rule's section name (`mds`, `evc-masks`, `generation`, …).
     name: str
+    #: The sources behind the rule (KBs, documents).
     reference: str
+    #: How to check the fix worked (a command); placeholders as in `action`.
     verify: str
 
 
+# What a remedy acts on.
 RemedyScope = Literal["hosts", "vms", "cluster"]
 
 
 # Answer to "what if this host leaves the cluster?".
 class RemoveHostReport(TypedDict):
+    #: The cluster's EVC mode (`null` = EVC disabled).
     evc_mode: Optional[str]
     #: Features the new highest common mode exposes that the old one did not.
     gained_features: List[FeatureRef]
+    #: The removed host's name.
     host: str
+    #: Hosts whose own ceiling equals the new highest common mode (the cluster's bottleneck).
     limiting_hosts: List[str]
+    #: The same without the removed host.
     max_common_after: Optional[str]
+    #: The highest EVC mode every (non-fragment) host of the cluster can join now.
     max_common_before: Optional[str]
+    #: Whether the highest common mode rises without the host.
     raises_max_common: bool
+    #: The hosts left in the cluster.
     remaining_hosts: List[str]
+    #: The answer in words.
     summary: str
     #: The given VMs that run on the removed host (they must move first).
     vms_on_host: List[str]
 
 
+# One requirement of a VM, as its input lists it.
 class RequirementReport(TypedDict):
+    #: The key as the input wrote it.
     key: str
     #: Whether the key is in evcalc's catalogue.
     known: bool
+    #: The catalogue label, or the key for keys outside the catalogue.
     label: str
     #: e.g. `Bool:Min:1`.
     required: str
@@ -907,6 +1052,7 @@ Tri = Literal["yes", "no", "unknown"]
 class UncertainMode(TypedDict):
     #: e.g. "if cpuid.XSAVEOPT, which the input does not record, is present".
     condition: str
+    #: The mode's key.
     mode: str
     #: Baseline features the host lacks whose admission role is unproven.
     unproven: List[FeatureRef]
@@ -918,12 +1064,19 @@ class UncertainMode(TypedDict):
 class UnknownItem(TypedDict):
     #: The feature keys this item covers (one, or several for "12 features not shown").
     features: List[str]
+    #: What is not proven: a requirement's key, "N features", an EVC mode key (admission), or
+    #: `vmx-N`.
     key: str
+    #: Why, in words.
     why: str
 
 
+# A feature key and a value: a key outside the catalogue as written (`unknown_keys`), or an
+# identity value an EVC mode pins (`pins`).
 class UnknownKey(TypedDict):
+    #: The key (as written for unknown keys, canonical for pins).
     key: str
+    #: The value (the host's `featureCapability` value, or the pinned value).
     value: int
 
 
@@ -947,7 +1100,9 @@ class VhwTooNew(TypedDict):
 
 # The answer to "what do these VMs require, and which EVC modes admit them?".
 class VmAnswer(TypedDict):
+    #: Inputs that could not be read.
     errors: List[InputError]
+    #: What each input contributed.
     inputs: List[InputSummary]
     #: `built-in` or the SupportedEVCMode export used.
     modes_source: str
@@ -965,27 +1120,41 @@ class VmAnswer(TypedDict):
 
 # A VM and the features a change affects.
 class VmFeatures(TypedDict):
+    #: The features concerned: those it would see after a power cycle (`vms_needing_power_cycle`),
+    #: or those it uses that the target mode hides (`vms_blocking`).
     features: List[FeatureRef]
+    #: The host the VM runs on, when known.
     host: Optional[str]
     #: `input` or how its features were computed.
     requirements_from: str
+    #: The VM, or "any VM powered on on …".
     vm: str
 
 
+# One VM: its CPU requirements and the lowest EVC mode that admits them, computed from the
+# requirements.
 class VmReport(TypedDict):
+    #: The host the input says it runs on (a MoRef id such as `host-14`, or a name).
     host: Optional[str]
+    #: Per-VM masks (`runtime.featureMask`, `featMask.vm.*`), in input order.
     masks: List[MaskReport]
+    #: `reported_min_evc_mode` against the computed `min_evc_mode`.
     min_evc_cross_check: CrossCheck
     #: Lowest EVC mode that admits the VM's requirements, computed.
     min_evc_mode: Optional[str]
+    #: The VM's name (the input's, else from the input's file name).
     name: str
     #: When the VM has per-VM EVC masks: the mode they correspond to, or `custom`.
     per_vm_mask_mode: Optional[str]
+    #: `runtime.powerState` as the input reports it (`poweredOn`, …).
     power_state: Optional[str]
     #: The input's `minRequiredEVCModeKey` (cross-check only).
     reported_min_evc_mode: Optional[str]
+    #: `runtime.featureRequirement`, in input order.
     requirements: List[RequirementReport]
+    #: The input it came from.
     source: str
+    #: Remarks about the VM's data and its cross-checks.
     warnings: List[str]
 
 
@@ -1001,6 +1170,7 @@ class WayThrough(TypedDict):
     action: str
     #: What it costs: power-offs, downtime, lasting effects.
     cost: str
+    #: Which way.
     kind: WayKind
     #: Patch-era mitigations the guest loses (`cpuid.MDCLEAR`, …).
     mitigations_lost: List[str]

@@ -21,6 +21,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(default)]
 pub struct CheckRequest {
+    /// The common request: inputs, the cluster's EVC setting and the other shared options.
     #[serde(flatten)]
     #[cfg_attr(feature = "schema", ts(flatten))]
     pub request: Request,
@@ -39,14 +40,24 @@ pub struct CheckRequest {
 /// Why a check request cannot be answered as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckError {
+    /// The destination or source host is not loaded.
     #[error(transparent)]
     NoSuchHost(#[from] NoSuchHost),
+    /// The VM named cannot be found, or the name matches several VMs.
     #[error(transparent)]
     Vm(#[from] MaintenanceError),
+    /// `vm` names an input holding several VMs: name one.
     #[error("{spec}: {} VMs found ({}); name one", .found.len(), .found.join(", "))]
-    SeveralVms { spec: String, found: Vec<String> },
+    SeveralVms {
+        /// The name given.
+        spec: String,
+        /// The VMs of that input, by name.
+        found: Vec<String>,
+    },
+    /// Neither a VM nor a source host was given.
     #[error("name the source host or a VM")]
     NoSource,
+    /// The destination cluster's EVC mode (`to_evc`) cannot be resolved: the message says why.
     #[error("{0}")]
     ToEvc(String),
 }
@@ -63,22 +74,31 @@ impl CheckError {
 pub struct CheckAnswer {
     /// Always 2.
     pub schema: u32,
+    /// `check`.
     pub question: Question,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Problems with the request's options.
     pub option_errors: Vec<OptionError>,
     /// What a person should know (also printed to stderr by the CLI).
     pub warnings: Vec<String>,
+    /// The cluster's EVC setting and why.
     pub evc: EvcChoice,
     /// With `to_evc`: the destination cluster's EVC setting the move is checked under.
     pub to_evc: Option<EvcChoice>,
+    /// The per-VM EVC mode of "any VM" (what-if), when given and accepted.
     pub per_vm_evc_mode: Option<String>,
+    /// The virtual hardware version of "any VM", when given (else per band).
     pub vm_hw: Option<u8>,
     /// The source host (index into `hosts`): `from`, or with `vm` the loaded host its dump names.
     pub from: Option<u32>,
     /// The destination host (index into `hosts`); `null` when not found (see `option_errors`).
     pub to: Option<u32>,
+    /// The hosts loaded, in load order.
     pub hosts: Vec<HostEntry>,
+    /// The host classes (`hosts[i].class` indexes them).
     pub classes: Vec<ClassEntry>,
     /// Interned catalogue features referenced by index.
     pub features: Vec<FeatureRef>,
@@ -125,14 +145,21 @@ pub struct Move {
     pub unknown_on_destination: Vec<String>,
     /// Whether the destination can be admitted to the EVC mode it is checked under.
     pub admission: Option<Admission>,
+    /// The destination cannot be admitted to the EVC mode it is checked under.
     pub destination_not_admitted: bool,
     /// The EVC mode the destination is checked under (`null`: disabled).
     pub evc_mode: Option<String>,
+    /// The VM's virtual hardware version, when known (read, given, or the band's).
     pub vhw: Option<u8>,
+    /// Where the VM's virtual hardware version came from.
     pub vhw_from: Provenance,
+    /// "Any VM": the band of virtual hardware versions checked (lowest, highest).
     pub vhw_band: Option<(u8, u8)>,
+    /// The VM's guest OS (`config.guestId`, `.vmx` `guestOS`), when its dump has it.
     pub guest_os: Option<String>,
+    /// The per-VM EVC mode named without masks (a what-if): its key.
     pub per_vm_what_if: Option<String>,
+    /// What the destination's EVC-effective capabilities were read from.
     pub basis: crate::exposure::Basis,
     /// "Any VM": the answer per band of virtual hardware versions, when there are several (the
     /// move above is the worst band's).

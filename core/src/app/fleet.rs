@@ -235,11 +235,15 @@ fn narrow(ws: &mut Workspace, fleet: &Fleet, index: usize) {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct FleetCluster {
+    /// The cluster's name.
     pub name: String,
+    /// The cluster's MoRef (`domain-c35`).
     pub moref: String,
+    /// How many of the bundle's hosts it holds.
     pub hosts: u32,
     /// VMs of the bundle on its hosts.
     pub vms: u32,
+    /// How many host classes its hosts form.
     pub classes: u32,
     /// The EVC setting the answer used, and why.
     pub evc: crate::session::EvcChoice,
@@ -250,6 +254,7 @@ pub struct FleetCluster {
     pub outcome: Verdict,
     /// Its headline (the worst finding and the next step).
     pub headline: Option<String>,
+    /// The cluster's class story, one line per finding (as `ClusterAnswer.story`).
     pub story: Vec<String>,
     /// Problems with the options for this cluster (e.g. `--evc` unknown).
     pub option_errors: Vec<String>,
@@ -259,7 +264,9 @@ pub struct FleetCluster {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct DifferingHost {
+    /// The cluster's name.
     pub cluster: String,
+    /// The host's name.
     pub host: String,
     /// Features the rest of its cluster offers and it does not (`cpuid.MDCLEAR`).
     pub lacks: Vec<String>,
@@ -273,8 +280,11 @@ pub struct DifferingHost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct StuckVms {
+    /// The cluster's name.
     pub cluster: String,
+    /// The host the VMs run on.
     pub host: String,
+    /// The VMs, by name.
     pub vms: Vec<String>,
     /// The blocking features (keys) over every destination.
     pub blockers: Vec<String>,
@@ -286,17 +296,25 @@ pub struct StuckVms {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct FleetAnswer {
+    /// The contract's version (2).
     pub schema: u32,
+    /// The input the bundle came from.
     pub source: String,
+    /// The vCenter (`vcenter.fullName`, else its host name), when the bundle has it.
     pub vcenter: Option<String>,
+    /// The collector that wrote the bundle (name and version), when the bundle has it.
     pub collector: Option<String>,
+    /// `collectedAt` as written, when the bundle has it.
     pub collected_at: Option<String>,
     /// Where the EVC mode baselines come from: the bundle's supportedEVCMode or built in.
     pub modes_source: String,
+    /// One entry per populated cluster, in the bundle's order.
     pub clusters: Vec<FleetCluster>,
     /// Names of the clusters whose outcome is not `compatible`.
     pub at_risk: Vec<String>,
+    /// Hosts whose features differ from the rest of their cluster.
     pub differing_hosts: Vec<DifferingHost>,
+    /// VMs that cannot leave their host.
     pub stuck_vms: Vec<StuckVms>,
     /// Every property the collector could not read: `object property: reason`.
     pub missing: Vec<String>,

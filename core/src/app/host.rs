@@ -16,6 +16,7 @@ use serde::Serialize;
 /// The `host` question: a request (its inputs, renames and removals) and the overrides.
 #[derive(Debug, Clone, Default)]
 pub struct HostRequest {
+    /// The common request: inputs, renames and removals.
     pub request: Request,
     /// `KEY=VALUE` adjustments of every host's features, as written (`cpuid.MDCLEAR=1`,
     /// `MDCLEAR=0`, `cpuid.FAMILY=0x19`), applied in order.
@@ -30,7 +31,9 @@ pub struct HostAnswer {
     pub schema: u32,
     /// `host`.
     pub question: Question,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
     /// Problems with the request's options (`set`: an override that cannot be read; `rename`).
     pub option_errors: Vec<OptionError>,

@@ -22,6 +22,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(default)]
 pub struct MaintenanceRequest {
+    /// The common request: inputs, the cluster's EVC setting and the other shared options.
     #[serde(flatten)]
     #[cfg_attr(feature = "schema", ts(flatten))]
     pub request: Request,
@@ -36,15 +37,31 @@ pub struct MaintenanceRequest {
 /// Why a maintenance request cannot be planned as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MaintenanceError {
+    /// The host to evacuate is not loaded.
     #[error(transparent)]
     NoSuchHost(#[from] NoSuchHost),
     /// An input named by `vms` holds no VM.
     #[error("{spec}: no VM found (expected `vim-cmd vmsvc/get.runtime`, govc VM or .vmx output)")]
-    NoVmInInput { spec: String },
+    NoVmInInput {
+        /// The input's name as given.
+        spec: String,
+    },
+    /// No loaded VM and no input has that name.
     #[error("{spec}: no VM of that name and no such input; loaded VMs: {}", list(.loaded))]
-    NoSuchVm { spec: String, loaded: Vec<String> },
+    NoSuchVm {
+        /// The name given.
+        spec: String,
+        /// The loaded VMs' names.
+        loaded: Vec<String>,
+    },
+    /// The name matches several VMs.
     #[error("{spec}: matches {} VMs ({}); name one", .matches.len(), .matches.join(", "))]
-    AmbiguousVm { spec: String, matches: Vec<String> },
+    AmbiguousVm {
+        /// The name given.
+        spec: String,
+        /// The VMs it matches, by name.
+        matches: Vec<String>,
+    },
 }
 
 fn list(names: &[String]) -> String {
@@ -75,13 +92,19 @@ impl MaintenanceError {
 pub struct MaintenanceAnswer {
     /// Always 2.
     pub schema: u32,
+    /// `maintenance`.
     pub question: Question,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Problems with the request's options.
     pub option_errors: Vec<OptionError>,
     /// What a person should know about the inputs and the VMs chosen.
     pub warnings: Vec<String>,
+    /// The cluster's EVC setting and why.
     pub evc: EvcChoice,
+    /// The per-VM EVC mode of "any VM" (what-if), when given and accepted.
     pub per_vm_evc_mode: Option<String>,
     /// The virtual hardware version of "any VM", when given (else per band).
     pub vm_hw: Option<u8>,
@@ -89,7 +112,9 @@ pub struct MaintenanceAnswer {
     pub host: Option<u32>,
     /// Interned catalogue features referenced by index.
     pub features: Vec<FeatureRef>,
+    /// The hosts loaded, in load order.
     pub hosts: Vec<HostEntry>,
+    /// The host classes (`hosts[i].class` indexes them).
     pub classes: Vec<ClassEntry>,
     /// Interned blockers referenced by index.
     pub blockers: Vec<Blocker>,
@@ -100,6 +125,7 @@ pub struct MaintenanceAnswer {
     /// compatible (evacuable), blocked (some VM has no destination), unknown (not provable, or
     /// not planned).
     pub outcome: Verdict,
+    /// Every remedy rule of `core/data/remedies.txt` (`Blocker.remedy` names one).
     pub remedy_rules: Vec<RemedyRule>,
 }
 
@@ -158,6 +184,8 @@ pub fn find_vms<'v>(
 pub struct VmSelection<'v> {
     /// Empty: "any VM powered on on the host".
     pub vms: Vec<&'v Vm>,
+    /// What to say about the VMs chosen (a VM whose dump names another host, one without
+    /// requirements, …).
     pub warnings: Vec<String>,
 }
 

@@ -146,12 +146,20 @@ pub(crate) fn option_error(option: Opt, message: impl Into<String>) -> OptionErr
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Question {
+    /// `cluster`: can VMs move between these hosts?
     Cluster,
+    /// `host`: what are these hosts, and which EVC modes can they join?
     Host,
+    /// `vm`: what do these VMs require, and which EVC modes admit them?
     Vm,
+    /// `check`: can this VM move to that host?
     Check,
+    /// `maintenance`: can this host be evacuated?
     Maintenance,
+    /// `plan`: what if hosts are added or removed, the EVC mode changes, or VMs move to another
+    /// cluster?
     Plan,
+    /// `modes`: which EVC modes are there, and what does each expose and require?
     Modes,
     /// Mode-level answer from RVTools tabs (`app::inventory`).
     Inventory,
@@ -168,7 +176,9 @@ pub struct ErrorItem {
     pub source: Option<String>,
     /// 1-based line and column in that input, when a file is involved.
     pub line: Option<u32>,
+    /// 1-based column in that input, when a file is involved.
     pub col: Option<u32>,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -203,6 +213,7 @@ pub struct ErrorAnswer {
     pub schema: u32,
     /// The question asked, when the command line got that far.
     pub question: Option<Question>,
+    /// What went wrong, one item per problem.
     pub errors: Vec<ErrorItem>,
 }
 
@@ -222,19 +233,25 @@ impl ErrorAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct HostEntry {
+    /// The host's name (unique among the hosts loaded).
     pub name: String,
+    /// The input it came from (file name or paste label).
     pub source: String,
     /// Index into `classes`.
     pub class: u32,
+    /// The CPU brand string (`summary.hardware.cpuModel`), when the input has it.
     pub cpu_model: Option<String>,
+    /// The ESXi release (`product.fullName`), when the input has it.
     pub product: Option<String>,
     /// The input's own `maxEVCModeKey` (cross-check only: never the answer).
     pub reported_max_evc_mode: Option<String>,
+    /// The input's own `currentEVCModeKey`, when it has one.
     pub reported_current_evc_mode: Option<String>,
     /// What the host's data shows about its cluster's EVC state (evidence for the EVC choice).
     pub evc_state: crate::model::EvcStateShown,
     /// The reported value against the class's computed `max_evc_mode`.
     pub max_evc_cross_check: CrossCheck,
+    /// Remarks about the host's data.
     pub warnings: Vec<String>,
 }
 
@@ -247,6 +264,7 @@ pub struct ClassEntry {
     pub label: String,
     /// Indices into `hosts`.
     pub hosts: Vec<u32>,
+    /// The class's host report (named with the class label).
     pub report: HostReport,
     /// Whether the class can be admitted to the cluster's EVC mode (`null` without EVC).
     pub admission: Option<Admission>,
@@ -261,6 +279,7 @@ pub struct Blocker {
     pub key: String,
     /// Index into `features`, for catalogue features.
     pub feature: Option<u32>,
+    /// The catalogue label, or the key for keys outside the catalogue.
     pub label: String,
     /// e.g. `Bool:Min:1`.
     pub required: String,
@@ -283,11 +302,13 @@ pub struct Blocker {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ClassCell {
+    /// Whether a VM powered on on the row class can move to the column class.
     pub verdict: Verdict,
     /// Indices into `blockers`.
     pub blockers: Vec<u32>,
     /// Indices into `unknowns`: what keeps an unproven move from being judged.
     pub unknowns: Vec<u32>,
+    /// The destination class cannot be admitted to the cluster's EVC mode.
     pub destination_not_admitted: bool,
     /// Per band of virtual hardware versions, when the answer differs between bands.
     pub bands: Vec<Band>,
@@ -297,8 +318,11 @@ pub struct ClassCell {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Band {
+    /// The lowest virtual hardware version of the band.
     pub vhw_from: u8,
+    /// The highest virtual hardware version of the band.
     pub vhw_to: u8,
+    /// The answer for VMs of the band.
     pub verdict: Verdict,
     /// Indices into `blockers`.
     pub blockers: Vec<u32>,
@@ -308,17 +332,21 @@ pub struct Band {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct DriftEntry {
+    /// Canonical key (`cpuid.MDCLEAR`), or an unknown key as written.
     pub key: String,
     /// Index into `features`, for catalogue features.
     pub feature: Option<u32>,
+    /// The catalogue label, or the key for keys outside the catalogue.
     pub label: String,
     /// Classes that have it (indices into `classes`).
     pub classes_with: Vec<u32>,
+    /// Classes that lack it (indices into `classes`).
     pub classes_without: Vec<u32>,
     /// Per class with a value: (class, value).
     pub values: Vec<(u32, u64)>,
     /// Hosts that have it / lack it.
     pub hosts_with: u32,
+    /// See `hosts_with`.
     pub hosts_without: u32,
     /// Classes whose CPU has it but whose EVC masks hide it from VMs (they do not offer it).
     pub classes_hidden: Vec<u32>,
@@ -341,11 +369,13 @@ pub struct Destination {
     /// The destination hosts of that class (indices into `hosts`) when they are not all of its
     /// members: the class's members less the host being evacuated. `null`: every member.
     pub hosts: Option<Vec<u32>>,
+    /// Whether the VMs can move to this destination.
     pub verdict: Verdict,
     /// Indices into `blockers`.
     pub blockers: Vec<u32>,
     /// Indices into `unknowns`.
     pub unknowns: Vec<u32>,
+    /// The destination class cannot be admitted to the cluster's EVC mode.
     pub destination_not_admitted: bool,
     /// The band of virtual hardware versions this answer is for (computed VMs).
     pub vhw_band: Option<(u8, u8)>,
@@ -358,6 +388,7 @@ pub struct PlanVms {
     /// The VM, or "app01 and 156 other VMs with the same CPU requirements", or "any VM powered
     /// on on esxi01 (vmx-9 and later)".
     pub vm: String,
+    /// The VMs this entry stands for, by name (one for "any VM").
     pub vms: Vec<String>,
     /// `input`, or how the requirements were computed.
     pub requirements_from: String,
@@ -366,6 +397,7 @@ pub struct PlanVms {
     pub real_vm: bool,
     /// compatible (a proven destination), blocked (every destination blocked), unknown.
     pub verdict: Verdict,
+    /// One answer per destination class.
     pub destinations: Vec<Destination>,
 }
 
@@ -384,7 +416,9 @@ pub struct MaintenancePlan {
     pub outcome: Verdict,
     /// One sentence, e.g. "esxi01 cannot be fully evacuated: …".
     pub verdict: String,
+    /// The VMs on the hosts, grouped by identical requirements.
     pub vms: Vec<PlanVms>,
+    /// What would let the blocked VMs move, ranked by disruption.
     pub remedies: Vec<Remedy>,
 }
 
@@ -395,11 +429,17 @@ pub struct MaintenancePlan {
 pub struct ClusterAnswer {
     /// Always 2.
     pub schema: u32,
+    /// `cluster`.
     pub question: Question,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Problems with the request's options.
     pub option_errors: Vec<OptionError>,
+    /// The cluster's EVC setting and why.
     pub evc: EvcChoice,
+    /// The per-VM EVC mode of "any VM" (what-if), when given and accepted.
     pub per_vm_evc_mode: Option<String>,
     /// The virtual hardware version of "any VM", when given (else per band).
     pub vm_hw: Option<u8>,
@@ -407,10 +447,14 @@ pub struct ClusterAnswer {
     pub modes: Vec<ModeOption>,
     /// `built-in` or the SupportedEVCMode export used.
     pub modes_source: String,
+    /// The highest EVC mode every (non-fragment) host can join, computed from the hosts'
+    /// features (`null`: none).
     pub max_common_evc_mode: Option<String>,
     /// Interned catalogue features referenced by index.
     pub features: Vec<FeatureRef>,
+    /// The hosts loaded, in load order.
     pub hosts: Vec<HostEntry>,
+    /// The host classes (`hosts[i].class` indexes them).
     pub classes: Vec<ClassEntry>,
     /// Interned blockers referenced by index.
     pub blockers: Vec<Blocker>,
@@ -421,15 +465,23 @@ pub struct ClusterAnswer {
     pub matrix: Vec<Vec<Option<ClassCell>>>,
     /// Why `matrix` is empty although there are hosts.
     pub matrix_omitted: Option<String>,
+    /// Features on which classes disagree.
     pub drift: Vec<DriftEntry>,
+    /// Each patch-era feature (MDCLEAR, IBRS, …) the EVC setting can expose, across the classes
+    /// (empty without EVC, unless hosts carry EVC masks).
     pub patch_era: Vec<PatchFinding>,
     /// The class story, one line per finding ("3 hosts lack cpuid.MDCLEAR: esxi02–04 (…)").
     pub story: Vec<String>,
     /// blocked if any move is proven blocked, else unknown if any is unproven, else compatible.
     pub outcome: Verdict,
+    /// One report per VM loaded.
     pub vms: Vec<VmReport>,
+    /// The maintenance plans, in host order: one per host class planned for "any VM", or one per
+    /// host whose VMs were loaded.
     pub maintenance: Vec<MaintenancePlan>,
+    /// Every remedy rule of `core/data/remedies.txt` (`Blocker.remedy` names one).
     pub remedy_rules: Vec<RemedyRule>,
+    /// The worst finding in one sentence, with the next steps (`null` without hosts).
     pub headline: Option<Headline>,
 }
 
@@ -587,9 +639,13 @@ impl Tables {
 
 /// The request's options, resolved (every rule about them is here).
 pub struct Resolved<'m> {
+    /// The cluster's EVC setting and why.
     pub chosen: ChosenEvc<'m>,
+    /// The per-VM EVC mode of "any VM", when given and accepted.
     pub per_vm: Option<&'m EvcMode>,
+    /// The virtual hardware version of "any VM", when given and readable.
     pub vhw: Option<u8>,
+    /// The patch-era features every host's masks expose (`evc_exposes`), when given and readable.
     pub evc_exposes: Option<crate::catalogue::FeatureSet>,
 }
 

@@ -13,7 +13,9 @@ use serde::Serialize;
 pub struct ModesAnswer {
     /// Always 2.
     pub schema: u32,
+    /// `modes`.
     pub question: Question,
+    /// Problems with the request's options (`mode`: an unknown mode name).
     pub option_errors: Vec<OptionError>,
     /// What a person should know about the catalogue read.
     pub warnings: Vec<String>,

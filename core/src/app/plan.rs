@@ -36,6 +36,7 @@ use serde::Serialize;
 /// `evc`, `evc_exposes`, renames and removals; `vm_hw` with `into` only) and the questions.
 #[derive(Debug, Clone, Default)]
 pub struct PlanRequest {
+    /// The cluster as it is: its inputs, current `evc`, `evc_exposes`, renames and removals.
     pub request: Request,
     /// Hosts to add (`--add`): inputs holding one host or more (any host or CPU input).
     pub add: Vec<OwnedSource>,
@@ -64,29 +65,36 @@ pub struct PlanInputs {
 /// Why a plan request cannot be answered as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
+    /// No question asked: no host to add or remove, no new EVC mode, no other cluster.
     #[error(
         "nothing to plan: ask at least one question (hosts to add, hosts to remove, a new EVC mode, or another cluster to move into)"
     )]
     NothingToPlan,
+    /// The cluster's inputs hold no host.
     #[error("no host found in the cluster's inputs")]
     NoHosts,
     /// `vm_hw` is the virtual hardware version of the VMs moving into another cluster.
     #[error("used only with another cluster to move into (the VMs moving there)")]
     VmHwWithoutInto,
+    /// Moving into another cluster was asked together with adding, removing or adjusting hosts.
     #[error("a question of its own: ask about added, removed or adjusted hosts in another request")]
     IntoWithOthers,
     /// An override that cannot be read.
     #[error(transparent)]
     Set(crate::plan::OverrideError),
+    /// Overrides (`set`) were given without hosts to add.
     #[error("adjusts the added hosts; there are none")]
     SetWithoutAdd,
+    /// The inputs of the hosts to add hold no host.
     #[error("the file holds no host")]
     AddHoldsNoHost,
+    /// The other cluster's inputs hold no host.
     #[error("the files hold no host of the new cluster")]
     IntoHoldsNoHost,
     /// A host to remove that is not in the cluster.
     #[error(transparent)]
     NoSuchHost(#[from] NoSuchHost),
+    /// The new EVC mode (`to_evc`) cannot be resolved.
     #[error(transparent)]
     ToEvc(#[from] ModeNameError),
 }
@@ -123,6 +131,7 @@ pub struct PlanAnswer {
     /// What each input contributed: the cluster's, then the added hosts', then the other
     /// cluster's.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
     /// Problems with the request (`request`: nothing asked; `set`, `add`, `remove`, `to_evc`,
     /// `into`, `vm_hw`, and the common options `evc`, `evc_exposes`, `rename`); a question with

@@ -14,6 +14,7 @@ use serde::Serialize;
 /// The `vm` question: a request's inputs (the VMs among them are answered).
 #[derive(Debug, Clone, Default)]
 pub struct VmRequest {
+    /// The common request: its inputs and the shared options.
     pub request: Request,
 }
 
@@ -25,7 +26,9 @@ pub struct VmAnswer {
     pub schema: u32,
     /// `vm`.
     pub question: Question,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
     /// Problems with the request's options (`rename`).
     pub option_errors: Vec<OptionError>,

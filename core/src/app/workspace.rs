@@ -32,6 +32,7 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HostOptions {
+    /// The common options (its `inputs` are not read: the workspace holds them).
     #[serde(flatten)]
     pub request: Request,
     /// `KEY=VALUE` adjustments of every host's features, in order.
@@ -44,6 +45,8 @@ pub struct HostOptions {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct PlanOptions {
+    /// The common options of the cluster as it is (its `inputs` are not read: the workspace
+    /// holds them).
     #[serde(flatten)]
     pub request: Request,
     /// Hosts to add: inputs holding one host or more.

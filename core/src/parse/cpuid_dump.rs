@@ -89,6 +89,7 @@ pub struct Leaves {
 }
 
 impl Leaves {
+    /// An empty map.
     pub fn new() -> Leaves {
         Leaves::default()
     }
@@ -113,10 +114,12 @@ impl Leaves {
         self.regs.get(&(leaf, subleaf)).map(|(_, p)| *p)
     }
 
+    /// The number of (leaf, sub-leaf) pairs recorded.
     pub fn len(&self) -> usize {
         self.regs.len()
     }
 
+    /// Whether nothing is recorded.
     pub fn is_empty(&self) -> bool {
         self.regs.is_empty()
     }
