@@ -2272,6 +2272,17 @@ fn remedies(
                     .iter()
                     .any(|d| admission_verdict(d, m) != Some(false))
             })
+            // A mode below a guest's CPU floor breaks that guest (issue 20 item 13): never
+            // proposed for a blocked VM whose guestId has a confirmed floor the mode lacks.
+            .filter(|m| {
+                crate::guest::broken_by(m.exposed).iter().all(|(f, _)| {
+                    f.tag != "[C]"
+                        || !vms.iter().any(|v| {
+                            all_vms.contains(&v.name)
+                                && v.guest_id.as_deref().is_some_and(|g| f.matches(g))
+                        })
+                })
+            })
             .collect();
         if !blocking.is_empty()
             && blockers.iter().all(|(k, ..)| matches!(k, Key::Known(_)))
@@ -2286,11 +2297,25 @@ fn remedies(
                 .map(mitigation_name)
                 .collect();
             let (who, pronoun, _) = vm_phrase(&all_vms, vms);
+            // Guests whose CPU floor the mode lacks, where the data does not name the guest.
+            let floors: Vec<String> = crate::guest::broken_by(best.exposed)
+                .iter()
+                .map(|(f, lacking)| format!("{} needs {}", f.name, lacking.join(", ")))
+                .collect();
+            let guest_note = if floors.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; check the guests first — {} lacks what some guests need to boot: {}",
+                    best.key,
+                    floors.join("; ")
+                )
+            };
             out.push(Remedy {
                 rank: 0,
                 scope: RemedyScope::Vms,
                 disruption: format!(
-                    "VM downtime (each VM powered off to change it); the VMs lose {} feature{}{}",
+                    "VM downtime (each VM powered off to change it); the VMs lose {} feature{}{}{guest_note}",
                     lost.len(),
                     if lost.len() == 1 { "" } else { "s" },
                     if lost_mit.is_empty() { String::new() } else { format!(", a security downgrade: {}", lost_mit.join(", ")) }

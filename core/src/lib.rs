@@ -81,6 +81,7 @@ pub mod classes;
 pub mod esxi;
 pub mod evc;
 pub mod exposure;
+pub mod guest;
 pub mod headline;
 pub mod input;
 pub mod model;

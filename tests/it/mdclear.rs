@@ -474,3 +474,47 @@ fn conflicting_inputs_about_one_host_make_the_feature_unknown() {
     assert_eq!(a.host_cell(0, 2).unwrap().verdict, Verdict::Blocked);
     assert_ne!(a.outcome, Verdict::Compatible);
 }
+
+/// Issue 20 item 13: per-VM EVC is never proposed below a guest's CPU floor. The incident's
+/// way out (per-VM EVC Westmere for app01) keeps x86-64-v2 but not v3: fine for an unnamed
+/// guest (with a note naming the floors it breaks), never for a RHEL 10 guest (x86-64-v3).
+#[test]
+fn per_vm_evc_respects_the_guests_cpu_floor() {
+    let mut files: Vec<&str> = MDCLEAR_HOSTS.to_vec();
+    files.push("examples/mdclear-cluster/vm-app01-on-esxi01.runtime.txt");
+    let base = load(&files);
+    let per_vm = |guest: Option<&str>| {
+        let mut ws = base.clone();
+        for v in &mut ws.vms {
+            v.guest_id = guest.map(str::to_string);
+        }
+        let a = maintenance_of(&mut ws, "esxi01", "intel-haswell", None);
+        a.plan
+            .expect("a plan")
+            .remedies
+            .into_iter()
+            .find(|r| r.action.contains("per-VM EVC"))
+    };
+    let unnamed = per_vm(None).expect("per-VM EVC for a guest evcalc does not know");
+    assert!(
+        unnamed.disruption.contains("check the guests first")
+            && unnamed.disruption.contains("RHEL 10 (x86-64-v3) needs"),
+        "{}",
+        unnamed.disruption
+    );
+    if let Some(r) = per_vm(Some("rhel10_64Guest")) {
+        let modes = evcalc::evc::builtin_modes();
+        let key = modes
+            .modes
+            .iter()
+            .find(|m| r.action.contains(&format!(" {} (", m.key)))
+            .expect("the proposed mode");
+        assert!(
+            evcalc::guest::broken_by(key.exposed)
+                .iter()
+                .all(|(f, _)| f.guest_id != "rhel10_64Guest"),
+            "{}",
+            r.action
+        );
+    }
+}
