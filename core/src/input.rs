@@ -303,7 +303,9 @@ pub struct Parsed {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Tab {
+    /// `vInfo`: one row per VM.
     VInfo,
+    /// `vHost`: one row per host.
     VHost,
 }
 
@@ -312,16 +314,22 @@ pub enum Tab {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Flavour {
+    /// The headers RVTools shows (`VM`, `Max EVC`, `min Required EVC Mode Key`).
     Normal,
+    /// The database names RVTools writes with `-DBColumnNames` (`vInfoVMName`, `vHostMaxEVC`).
     DbColumnNames,
 }
 
 /// One vHost row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InventoryHost {
+    /// `Host`: the host's name.
     pub name: String,
+    /// `Datacenter`; `None`: blank or no such column.
     pub datacenter: Option<String>,
+    /// `Cluster`; `None`: blank or no such column.
     pub cluster: Option<String>,
+    /// `CPU Model`; `None`: blank or no such column.
     pub cpu_model: Option<String>,
     /// `Current EVC`: the cluster's EVC mode as vCenter reports it for this host (blank: EVC not
     /// active in its cluster).
@@ -330,10 +338,15 @@ pub struct InventoryHost {
     pub max_evc: Option<String>,
     /// `ESX Version`, e.g. `VMware ESXi 8.0.3 build-24859861`.
     pub esx_version: Option<String>,
+    /// `Vendor` (the server's maker); `None`: blank or no such column.
     pub server_vendor: Option<String>,
+    /// `Model`; `None`: blank or no such column.
     pub server_model: Option<String>,
+    /// `BIOS Vendor`; `None`: blank or no such column.
     pub bios_vendor: Option<String>,
+    /// `BIOS Version`; `None`: blank or no such column.
     pub bios_version: Option<String>,
+    /// `BIOS Date` as written; `None`: blank or no such column.
     pub bios_date: Option<String>,
     /// 1-based line of the row.
     pub line: u32,
@@ -342,27 +355,38 @@ pub struct InventoryHost {
 /// One vInfo row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InventoryVm {
+    /// `VM`: the VM's name.
     pub name: String,
     /// `poweredOn`, `poweredOff`, `suspended`.
     pub power_state: Option<String>,
+    /// `Template` is `True` (any case): the row is a template.
     pub template: bool,
+    /// `Cluster`; `None`: blank or no such column.
     pub cluster: Option<String>,
+    /// `Host`: the host the VM is on; `None`: blank or no such column.
     pub host: Option<String>,
+    /// `Datacenter`; `None`: blank or no such column.
     pub datacenter: Option<String>,
     /// `min Required EVC Mode Key` (set for powered-on VMs, vSphere 6.5+; blank when off).
     pub min_required_evc: Option<String>,
     /// `HW version` (`vmx-19` or `19`).
     pub hw_version: Option<String>,
+    /// `OS according to the configuration file`; `None`: blank or no such column.
     pub guest_os: Option<String>,
+    /// 1-based line of the row.
     pub line: u32,
 }
 
 /// What one RVTools tab said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inventory {
+    /// Which tab the text is.
     pub tab: Tab,
+    /// The header flavour (`DbColumnNames` when any header read is a database name).
     pub flavour: Flavour,
+    /// The vHost rows (none for a vInfo tab); rows without a name are skipped.
     pub hosts: Vec<InventoryHost>,
+    /// The vInfo rows (none for a vHost tab); rows without a name are skipped.
     pub vms: Vec<InventoryVm>,
     /// Fields the tab lacks that the mode-level answer uses (`Max EVC`, `min Required EVC Mode Key`).
     pub missing: Vec<&'static str>,
@@ -398,24 +422,37 @@ pub struct ErrorFeature {
     pub must_be_present: bool,
     /// Only a candidate (the error named a register, not the bit).
     pub candidate: bool,
+    /// The form of the error it was read from.
     pub form: ErrorForm,
+    /// Where the text names it: its name, label or key, the `Required` bits, or (for a
+    /// candidate) the `CPUID level` of its register.
     pub pos: Pos,
 }
 
 /// A CPUID register an error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRegister {
+    /// The CPUID level (leaf), e.g. `0x80000001`.
     pub level: u32,
+    /// The register: `eax`, `ebx`, `ecx` or `edx`.
     pub register: crate::catalogue::Reg,
+    /// `Host bits` as groups of 4 joined by `:`, bit 31 first; `None`: the error shows no bits
+    /// (register only).
     pub host_bits: Option<String>,
+    /// `Required` bits, written the same way (`CpuIdInfo` characters `x`, `0`, `1`, `R`, `H`,
+    /// `T`, `F`, `-`); `None`: no bits.
     pub required_bits: Option<String>,
+    /// Where `CPUID level` stands in the text.
     pub pos: Pos,
 }
 
 /// What one pasted error text says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VmotionError {
+    /// The forms found, each once.
     pub forms: Vec<ErrorForm>,
+    /// The features it names, or (when it names none) the candidates of its registers.
     pub features: Vec<ErrorFeature>,
+    /// The CPUID registers it names (`CPUID level … register …`).
     pub registers: Vec<ErrorRegister>,
 }

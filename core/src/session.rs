@@ -885,6 +885,7 @@ pub struct ModeLevelInputs {
 }
 
 impl ModeLevelInputs {
+    /// Whether no RVTools tab and no error text were found.
     pub fn is_empty(&self) -> bool {
         self.tabs.is_empty() && self.errors.is_empty()
     }

@@ -26,6 +26,7 @@ pub use crate::session::ModeLevelInputs;
 /// The mode-level question.
 #[derive(Debug, Clone, Default)]
 pub struct InventoryRequest {
+    /// The common request: its inputs (RVTools vInfo/vHost tabs) and the shared options.
     pub request: Request,
     /// Only this cluster (and, with `into`/`to_evc`, the VMs to move come from it).
     pub cluster: Option<String>,
@@ -65,16 +66,25 @@ pub enum ModeVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeHost {
+    /// The host's name (vHost `Host`).
     pub name: String,
+    /// The input the row comes from.
     pub source: String,
+    /// 1-based line of the row in that input.
     pub line: u32,
+    /// vHost `CPU Model`; `None`: blank or no such column.
     pub cpu_model: Option<String>,
+    /// vHost `Vendor` (the server's maker); `None`: blank or no such column.
     pub server_vendor: Option<String>,
+    /// vHost `Model`; `None`: blank or no such column.
     pub server_model: Option<String>,
+    /// vHost `ESX Version` as written; `None`: blank or no such column.
     pub esx_version: Option<String>,
     /// `build-NNN` of `esx_version`, else the version as written.
     pub esx_build: Option<String>,
+    /// vHost `BIOS Version`; `None`: blank or no such column.
     pub bios_version: Option<String>,
+    /// vHost `BIOS Date` as written; `None`: blank or no such column.
     pub bios_date: Option<String>,
     /// As vCenter reported it (input data, not a verdict).
     pub current_evc: Option<String>,
@@ -86,10 +96,15 @@ pub struct ModeHost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct HostGroup {
+    /// The group's server vendor (vHost `Vendor`).
     pub server_vendor: Option<String>,
+    /// The group's `Max EVC`.
     pub max_evc: Option<String>,
+    /// The group's ESX build (as in [`ModeHost::esx_build`]).
     pub esx_build: Option<String>,
+    /// The group's `BIOS Version`.
     pub bios_version: Option<String>,
+    /// The group's host names, in input order.
     pub hosts: Vec<String>,
 }
 
@@ -97,7 +112,10 @@ pub struct HostGroup {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct ModeCount {
+    /// The `Max EVC` mode key as its first host writes it (compared case-insensitively);
+    /// `None`: hosts with a blank `Max EVC`.
     pub mode: Option<String>,
+    /// The names of the hosts reporting it.
     pub hosts: Vec<String>,
 }
 
@@ -108,7 +126,9 @@ pub struct EvcAtModeLevel {
     /// `true`: every host shows the same mode; `false`: every host shows none; `null`: the hosts
     /// disagree or the tab has no `Current EVC` column.
     pub active: Option<bool>,
+    /// The mode every host shows when `active` is `true`; else `None`.
     pub mode: Option<String>,
+    /// How the state was read, in words.
     pub why: String,
 }
 
@@ -116,15 +136,24 @@ pub struct EvcAtModeLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct VmFinding {
+    /// The VM's name (vInfo `VM`).
     pub vm: String,
+    /// The input the vInfo row comes from.
     pub source: String,
+    /// 1-based line of the row in that input.
     pub line: u32,
+    /// vInfo `Cluster` as written; `None`: blank or no such column.
     pub cluster: Option<String>,
+    /// vInfo `Host` (where the VM is); `None`: blank or no such column.
     pub host: Option<String>,
+    /// vInfo `min Required EVC Mode Key`; `None`: blank (powered off, a template) or no such
+    /// column.
     pub min_required_evc: Option<String>,
+    /// The VM's mode-level verdict.
     pub verdict: ModeVerdict,
     /// What it was compared with: a mode key, or host names.
     pub against: Vec<String>,
+    /// The reason for the verdict, in words.
     pub why: String,
 }
 
@@ -134,17 +163,25 @@ pub struct VmFinding {
 pub struct ModeCluster {
     /// The cluster's name; `(no cluster)` for standalone hosts.
     pub name: String,
+    /// The first `Datacenter` its hosts' vHost rows name; `None`: none does.
     pub datacenter: Option<String>,
+    /// Its hosts' vHost rows, in input order.
     pub hosts: Vec<ModeHost>,
+    /// Its hosts grouped by server vendor, Max EVC, ESX build and BIOS version.
     pub groups: Vec<HostGroup>,
     /// Distinct Max EVC modes with their hosts (more than one: drift).
     pub max_evc_modes: Vec<ModeCount>,
+    /// `true`: its hosts report more than one Max EVC (a blank one counts as one).
     pub drift: bool,
+    /// The cluster's EVC state as its hosts' `Current EVC` shows it.
     pub evc: EvcAtModeLevel,
     /// Computed from the hosts' Max EVC and the mode catalogue's order.
     pub highest_common_mode: Option<String>,
+    /// How `highest_common_mode` was computed, or why it was not.
     pub highest_common_why: String,
+    /// Its VMs: vInfo rows whose `Cluster` (else whose host's cluster) is this one.
     pub vms: u32,
+    /// Of those, the VMs whose `Powerstate` is `poweredOn`.
     pub vms_powered_on: u32,
     /// Powered-on VMs without a `min Required EVC Mode Key`.
     pub vms_without_mode: u32,
@@ -163,10 +200,16 @@ pub struct PreScreen {
     /// The target's EVC mode (`to_evc`, or the target cluster's Current EVC); `null`: EVC not
     /// active there, each host's Max EVC decides.
     pub target_mode: Option<String>,
+    /// The worst verdict of the moves, `not-screened` not counted (`not-screened` only when
+    /// no VM was screened).
     pub verdict: ModeVerdict,
+    /// How many moves are `blocked`.
     pub blocked: u32,
+    /// How many moves are `may-be-blocked`.
     pub may_be_blocked: u32,
+    /// How many moves are `no-mode-level-blocker`.
     pub no_mode_level_blocker: u32,
+    /// How many moves are `not-screened`.
     pub not_screened: u32,
     /// Every screened VM (blocked and in doubt first).
     pub moves: Vec<VmFinding>,
@@ -176,10 +219,13 @@ pub struct PreScreen {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct CollectHost {
+    /// The cluster the host belongs to.
     pub cluster: String,
+    /// The host to collect from: the first host of its group.
     pub host: String,
     /// The hosts it stands for (its group).
     pub stands_for: Vec<String>,
+    /// The command to run on it: `vim-cmd hostsvc/hostconfig > HOST.txt`.
     pub command: String,
 }
 
@@ -193,18 +239,31 @@ pub struct InventoryAnswer {
     pub question: Question,
     /// Always `mode`.
     pub level: DataLevel,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Problems with the request's options (an unknown cluster or EVC mode, both `into` and
+    /// `to_evc`, no RVTools tab among the inputs).
     pub option_errors: Vec<OptionError>,
+    /// What a person should know: the inputs' warnings, then the answer's own.
     pub warnings: Vec<String>,
+    /// `built-in` or the SupportedEVCMode export used (the mode catalogue and its order).
     pub modes_source: String,
     /// The worst mode-level verdict (of the pre-screen when there is one, else of the clusters).
     pub verdict: ModeVerdict,
+    /// The answer in a few sentences (per cluster, or of the pre-screen) and the hosts to collect
+    /// next.
     pub headline: String,
     /// Why mode-level data cannot say "compatible".
     pub limits: String,
+    /// The clusters in order of appearance (vHost rows first, then vInfo rows); with `cluster`,
+    /// only it and the `into` cluster.
     pub clusters: Vec<ModeCluster>,
+    /// The moves pre-screened against `into` or `to_evc`; `None`: no target (or the `into`
+    /// cluster was not found).
     pub prescreen: Option<PreScreen>,
+    /// One host per group of each cluster shown, to collect per-feature data from.
     pub collect_next: Vec<CollectHost>,
 }
 

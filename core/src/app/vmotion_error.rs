@@ -44,10 +44,13 @@ pub struct ErrorFeatureReport {
     pub candidate: bool,
     /// A patch-era mitigation (microcode and hypervisor patch, not CPU generation).
     pub patch_era: bool,
+    /// The form of the error it was read from.
     pub form: ErrorForm,
     /// The form is reported by admins but not confirmed by a public source.
     pub reported_not_confirmed: bool,
+    /// The input (error text) it comes from.
     pub source: String,
+    /// 1-based line in that text where the error names or shows it (for a candidate: its register).
     pub line: u32,
     /// The feature in plain words: what it is and what its absence on the target means.
     pub words: String,
@@ -61,8 +64,13 @@ pub struct ErrorRegisterReport {
     pub level: String,
     /// `eax`, `ebx`, `ecx` or `edx`.
     pub register: String,
+    /// The `Host bits` shown (groups of 4, bit 31 first); `None`: the error names the register
+    /// only.
     pub host_bits: Option<String>,
+    /// The `Required` bits shown (`CpuIdInfo` characters, bit 31 first); `None`: the error
+    /// names the register only.
     pub required_bits: Option<String>,
+    /// The input (error text) it comes from.
     pub source: String,
 }
 
@@ -74,18 +82,27 @@ pub struct ExplainAnswer {
     pub schema: u32,
     /// `vmotion-error`.
     pub question: Question,
+    /// What each input contributed.
     pub inputs: Vec<InputSummary>,
+    /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Problems with the request's options (no error text among the inputs, `from` without
+    /// `to`), with dumps also those of the check or cluster answer.
     pub option_errors: Vec<OptionError>,
+    /// What a person should know: the inputs' warnings, then the answer's own.
     pub warnings: Vec<String>,
     /// Alone: `blocked` (vCenter's verdict for that move). With dumps: evcalc's verdict on the
     /// dumps for the error's features, `unknown` when the dumps do not reproduce the error.
     pub verdict: Verdict,
     /// Where the verdict comes from: `vcenter-error` or `dumps`.
     pub verdict_from: String,
+    /// The answer in a sentence or two: what blocks, and whose verdict it is.
     pub headline: String,
+    /// The error forms found, each once.
     pub forms: Vec<ErrorForm>,
+    /// The features the error names (each once per form), or the candidates of a named register.
     pub features: Vec<ErrorFeatureReport>,
+    /// The CPUID registers the error names.
     pub registers: Vec<ErrorRegisterReport>,
     /// The catalogue keys the check was restricted to (`only`).
     pub only: Vec<String>,
@@ -98,6 +115,7 @@ pub struct ExplainAnswer {
 }
 
 impl ExplainAnswer {
+    /// The exit code: 0 compatible, 1 blocked, 3 unknown.
     pub fn exit_code(&self) -> u8 {
         match self.verdict {
             Verdict::Compatible => 0,

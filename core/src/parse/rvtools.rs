@@ -18,26 +18,47 @@ pub use crate::input::{Flavour, Inventory, InventoryHost, InventoryVm, Tab};
 /// One column evcalc reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// vInfo `VM` (`-DBColumnNames`: `vInfoVMName`).
     VmName,
+    /// vInfo `Powerstate` (`vInfoPowerstate`).
     Powerstate,
+    /// vInfo `Template` (`vInfoTemplate`).
     Template,
+    /// vInfo `Cluster` (`vInfoCluster`).
     VmCluster,
+    /// vInfo `Host` (`vInfoHost`).
     VmHost,
+    /// vInfo `Datacenter` (`vInfoDataCenter`).
     VmDatacenter,
+    /// vInfo `min Required EVC Mode Key` (`vInfominRequiredEVCModeKey`).
     MinRequiredEvc,
+    /// vInfo `HW version` (`VInfoVersion`).
     HwVersion,
+    /// vInfo `OS according to the configuration file` (`vInfoOS`).
     GuestOs,
+    /// vHost `Host` (`vHostName`).
     HostName,
+    /// vHost `Cluster` (`vHostCluster`).
     HostCluster,
+    /// vHost `Datacenter` (`vHostDatacenter`).
     HostDatacenter,
+    /// vHost `CPU Model` (`vHostCpuModel`).
     CpuModel,
+    /// vHost `Current EVC` (`vHostCurrentEVC` or `vHostCurrentEVCModeKey`).
     CurrentEvc,
+    /// vHost `Max EVC` (`vHostMaxEVC` or `vHostMaxEVCModeKey`).
     MaxEvc,
+    /// vHost `ESX Version` (`vHostFullName`).
     EsxVersion,
+    /// vHost `Vendor` (`vHostVendor`).
     ServerVendor,
+    /// vHost `Model` (`vHostModel`).
     ServerModel,
+    /// vHost `BIOS Vendor` (`vHostBiosVendor`).
     BiosVendor,
+    /// vHost `BIOS Version` (`vHostBiosVersion`).
     BiosVersion,
+    /// vHost `BIOS Date` (`vHostBiosDate`).
     BiosDate,
 }
 
