@@ -1,6 +1,7 @@
 //! Files → [`Workspace`]: directory expansion, reading (UTF-8 / UTF-16), `--modes`, and
 //! resolving `--from`/`--to`/`--host`/`--vm` arguments that may be a file or a name.
 
+use evcalc::app::workspace::decode_text;
 use evcalc::input::Format;
 use evcalc::session::{self, InputError, Source, Workspace};
 use std::path::{Path, PathBuf};
@@ -205,57 +206,10 @@ pub fn read_text(file: &InputFile, warnings: &mut Vec<String>) -> Result<String,
     Ok(decode_text(&file.display, bytes, warnings))
 }
 
-/// Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else UTF-8 with invalid bytes
-/// replaced (and a warning).
-fn decode_text(display: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> String {
-    let utf16 = |be: bool| {
-        let units: Vec<u16> = bytes[2..]
-            .chunks_exact(2)
-            .map(|c| {
-                if be {
-                    u16::from_be_bytes([c[0], c[1]])
-                } else {
-                    u16::from_le_bytes([c[0], c[1]])
-                }
-            })
-            .collect();
-        String::from_utf16_lossy(&units)
-    };
-    if bytes.starts_with(&[0xff, 0xfe]) {
-        return utf16(false);
-    }
-    if bytes.starts_with(&[0xfe, 0xff]) {
-        return utf16(true);
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            warnings.push(format!(
-                "{display}: not valid UTF-8; invalid bytes were replaced"
-            ));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    }
-}
-
-/// Why a file found in a directory is not an evcalc input (it is then skipped), if it is not.
+/// Why a file found in a directory is not an evcalc input (it is then skipped), if it is not:
+/// the core's one rule ([`evcalc::app::workspace::not_an_input`]), which the packages share.
 fn not_an_input(file: &InputFile, text: &str) -> Option<&'static str> {
-    if file.display.ends_with(":Zone.Identifier") {
-        return Some("a Windows download marker");
-    }
-    let head = &text.as_bytes()[..text.len().min(8192)];
-    let nuls = head.iter().filter(|&&b| b == 0).count();
-    // UTF-16 without a byte-order mark has a NUL in every other byte: the core explains that.
-    if nuls > 0 && nuls * 4 < head.len() {
-        return Some("binary");
-    }
-    if text.trim().is_empty() {
-        return Some("empty");
-    }
-    if nuls == 0 && evcalc::parse::detect(text).is_none() {
-        return Some("not a format evcalc reads");
-    }
-    None
+    evcalc::app::workspace::not_an_input(&file.display, text)
 }
 
 /// Loads files into one workspace; `--modes FILE` replaces the mode catalogue.
@@ -310,19 +264,7 @@ pub fn load(files: Vec<InputFile>, modes_file: Option<&Path>) -> Result<Loaded, 
     }
     let files = kept;
     if !skipped.is_empty() {
-        let shown: Vec<&str> = skipped.iter().take(5).map(String::as_str).collect();
-        warnings.push(format!(
-            "skipped {} file{} of the given directories that {} no evcalc input: {}{}",
-            skipped.len(),
-            if skipped.len() == 1 { "" } else { "s" },
-            if skipped.len() == 1 { "is" } else { "are" },
-            shown.join(", "),
-            if skipped.len() > 5 {
-                format!(", … ({} more)", skipped.len() - 5)
-            } else {
-                String::new()
-            }
-        ));
+        warnings.push(evcalc::app::workspace::skipped_warning(&skipped));
         if files.is_empty() {
             return Err(Fail::Usage(format!(
                 "no evcalc input among the files given ({})",

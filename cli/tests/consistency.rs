@@ -6,9 +6,9 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 fn evcalc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evcalc"))

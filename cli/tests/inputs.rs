@@ -8,9 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 fn evcalc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evcalc"))
@@ -18,14 +18,6 @@ fn evcalc(args: &[&str]) -> Output {
         .current_dir(root())
         .output()
         .expect("run evcalc")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A fresh directory under the target directory (no temp-file crate needed).

@@ -1,25 +1,11 @@
 //! Issue 22's inputs through the binary: RVTools (CSV tabs, `.xlsx`, both header flavours) at
 //! mode level, vCenter error texts, and their exit codes.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn evcalc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evcalc"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run evcalc")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)

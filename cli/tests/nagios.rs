@@ -3,8 +3,11 @@
 //! (`examples/mdclear-cluster/`: esxi01 reports cpuid.MDCLEAR = 1, esxi02–04 report 0).
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 const X: &str = "examples/mdclear-cluster";
 const HOSTS: [&str; 4] = [
@@ -14,19 +17,6 @@ const HOSTS: [&str; 4] = [
     "examples/mdclear-cluster/esxi04.txt",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn evcalc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evcalc"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run evcalc")
-}
-
 /// `evcalc <question> esxi01..04 <rest> --exit-codes nagios`.
 fn nagios(question: &str, rest: &[&str]) -> Output {
     let mut args = vec![question];
@@ -34,10 +24,6 @@ fn nagios(question: &str, rest: &[&str]) -> Output {
     args.extend(rest);
     args.extend(["--exit-codes", "nagios"]);
     evcalc(&args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn show(o: &Output) -> String {
@@ -76,10 +62,6 @@ fn status(o: &Output) -> String {
     }
     assert!(!o.stderr.contains(&b'\x1b') && !o.stdout.contains(&b'\x1b'));
     first
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 /// The long output is the command's human report (with `|` written as `¦`).

@@ -4,12 +4,12 @@
 //! run natively here; the worker passes its JSON through unchanged) are compared value by value.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 /// Files of `paths` (directories expanded as the CLI expands them, sorted).
 fn files(paths: &[&str]) -> Vec<String> {

@@ -3,12 +3,11 @@
 //! `tests/it/contract.rs`): the contract is what the binary prints, not only what the types say.
 
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 fn schema(name: &str) -> jsonschema::Validator {
     let path = root().join("docs/schema").join(name);

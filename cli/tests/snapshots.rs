@@ -8,8 +8,11 @@
 //! human snapshot after a `--- stderr ---` line, so the snapshot shows what a user sees.
 
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::{Command, Output};
+
+mod common;
+#[allow(unused_imports)]
+use common::*;
 
 const EXAMPLE: &str = "examples/mdclear-cluster";
 const STALE: &str = "examples/mdclear-stale-masks";
@@ -22,10 +25,6 @@ const EXAMPLE_HOSTS: [&str; 4] = [
     "examples/mdclear-cluster/esxi03.txt",
     "examples/mdclear-cluster/esxi04.txt",
 ];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evcalc"))
