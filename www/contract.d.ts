@@ -1209,6 +1209,10 @@ requirements_from: string,
  */
 real_vm: boolean, 
 /**
+ * The input a real VM's requirements were read from (`null` for computed requirements).
+ */
+vm_source: string | null, 
+/**
  * The host the VM's dump says it runs on, as written (real VMs).
  */
 runs_on: string | null, 

@@ -469,7 +469,7 @@ class FeatureRef(TypedDict):
 
 
 # The input formats evcalc reads.
-Format = Literal["vmodl-text", "mask-lines", "govc-xml", "govc-json", "supported-evc-mode-json", "cpuid-dump", "bundle", "proc-cpuinfo"]
+Format = Literal["vmodl-text", "mask-lines", "govc-xml", "govc-json", "supported-evc-mode-json", "cpuid-dump", "bundle", "proc-cpuinfo", "rvtools-csv", "vmotion-error", "evc9-json", "legacy-cpuid-masks"]
 
 
 # One sentence and the next steps.
@@ -773,6 +773,8 @@ class Move(TypedDict):
     vhw_from: Provenance
     #: The VM, or "any VM powered on on esxi01 (vmx-11 and later)".
     vm: str
+    #: The input a real VM's requirements were read from (`null` for computed requirements).
+    vm_source: Optional[str]
 
 
 # Answer to "can the VMs of this cluster move live into that one?" (cross-cluster or
@@ -951,7 +953,7 @@ Provenance = Literal["given", "read", "assumed"]
 
 
 # Which question an answer answers.
-Question = Literal["cluster", "host", "vm", "check", "maintenance", "plan", "modes"]
+Question = Literal["cluster", "host", "vm", "check", "maintenance", "plan", "modes", "inventory", "vmotion-error"]
 
 
 # One way out, ranked by disruption (1 = least).
