@@ -18,7 +18,11 @@ pub fn looks_like(text: &str) -> bool {
     if !t.starts_with('{') {
         return false;
     }
-    let lower = t[..t.len().min(4096)].to_ascii_lowercase();
+    let mut end = t.len().min(4096);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let lower = t[..end].to_ascii_lowercase();
     lower.contains("\"evc_mode\"")
         || (lower.contains("\"masks\"")
             && lower.contains("\"key\"")
@@ -128,6 +132,15 @@ pub fn parse(text: &str) -> Result<(Vec<Document>, Vec<Warning>), ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `props::parsers_never_panic_on_mutated_fixtures`: a multi-byte character across
+    /// byte 4096 (the detection window) panicked.
+    #[test]
+    fn detection_window_ends_on_a_character_boundary() {
+        let text = format!("{{\"a\": \"{}ຄ\"}}", "x".repeat(4094 - 7));
+        assert!(!text.is_char_boundary(4096));
+        assert!(!looks_like(&text));
+    }
 
     #[test]
     fn cluster_shape_and_null() {
