@@ -114,7 +114,7 @@ test('errors: InputError with source, line, column; OptionError with the option'
   const ws = await Workspace.load([EX]);
   assert.throws(() => ws.check('esxi01', 'esxi09'), (e) => e instanceof OptionError && e.option === 'to' && /esxi09/.test(e.message));
   assert.throws(() => ws.cluster({ evc: 'intel-nonsense' }), (e) => e instanceof OptionError && e.option === 'evc');
-  assert.throws(() => ws.ask('cluster', { evcc: 'x' }), (e) => e instanceof OptionError && e.option === 'evcc');
+  assert.throws(() => ws.ask('cluster', { evcc: 'x' }), (e) => e instanceof OptionError && e.option === 'request' && /`evcc`/.test(e.message));
   const onlyVm = await Workspace.load([`${EX}/vm-app01-on-esxi01.runtime.txt`]);
   assert.throws(() => onlyVm.cluster(), (e) => e instanceof OptionError && e.option === 'inputs');
 });

@@ -133,7 +133,8 @@ def test_option_errors_name_the_option(ws):
     assert e.value.option == "request"
     with pytest.raises(evcalc.OptionError) as e:
         ws.ask("cluster", {"evcc": "x"})
-    assert e.value.option == "evcc"
+    # An unknown option is a problem of the request as a whole; the message names it.
+    assert e.value.option == "request" and "`evcc`" in e.value.message
     only_vms = evcalc.Workspace.load([EXAMPLE / "vm-app01-on-esxi01.runtime.txt"])
     with pytest.raises(evcalc.OptionError) as e:
         only_vms.cluster()
@@ -172,9 +173,12 @@ def test_the_gil_is_released_while_the_engine_works():
     took = []
 
     def work():
+        # Long enough to tell a stall from scheduling noise: at least three answers and 0.3 s.
         t = time.perf_counter()
-        for _ in range(3):
+        calls = 0
+        while calls < 3 or time.perf_counter() - t < 0.3:
             ws.cluster(evc="intel-haswell")
+            calls += 1
         took.append(time.perf_counter() - t)
         done.set()
 
