@@ -1923,22 +1923,15 @@ fn maintenance_with<'h>(
             source.name
         )
     } else if verdict == Verdict::Blocked {
+        // The sentence is written from its parts (who, what they require and who lacks it),
+        // never by cutting a sentence written before (issue 19).
+        let (who, what_lacks) = blocked_vm_story(&plans);
         let what = if computed {
-            blocked_vm_story(&plans)
+            format!("{who} require {what_lacks}")
+        } else if vm_count == 1 {
+            format!("its VM has no destination: it requires {what_lacks}")
         } else {
-            let story = blocked_vm_story(&plans);
-            let reason = story
-                .split_once(" require ")
-                .map(|(_, r)| format!("they require {r}"))
-                .unwrap_or(story);
-            if vm_count == 1 {
-                format!(
-                    "its VM has no destination: {}",
-                    reason.replacen("they require", "it requires", 1)
-                )
-            } else {
-                format!("{blocked} of {vm_count} VMs have no destination: {reason}")
-            }
+            format!("{blocked} of {vm_count} VMs have no destination: they require {what_lacks}")
         };
         let tail = if unknown > 0 {
             format!("; {unknown} more not verifiable from the data")
@@ -1966,8 +1959,10 @@ fn maintenance_with<'h>(
     }
 }
 
-/// "VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04 do not offer".
-fn blocked_vm_story(plans: &[VmPlan<'_>]) -> String {
+/// The parts of "VMs of vmx-9 and later powered on there require cpuid.MDCLEAR, which esxi02–04
+/// do not offer": who (`VMs of vmx-9 and later powered on there`) and what they require that
+/// whom lacks (`cpuid.MDCLEAR, which esxi02–04 do not offer`).
+fn blocked_vm_story(plans: &[VmPlan<'_>]) -> (String, String) {
     let blocked: Vec<&VmPlan<'_>> = plans
         .iter()
         .filter(|p| p.verdict == Verdict::Blocked)
@@ -2019,11 +2014,14 @@ fn blocked_vm_story(plans: &[VmPlan<'_>]) -> String {
     } else {
         String::new()
     };
-    format!(
-        "{who} require {}{more}, which {} do{} not offer",
-        shown.join(", "),
-        host_list(&lacking),
-        if names_plural(&lacking) { "" } else { "es" }
+    (
+        who,
+        format!(
+            "{}{more}, which {} do{} not offer",
+            shown.join(", "),
+            host_list(&lacking),
+            if names_plural(&lacking) { "" } else { "es" }
+        ),
     )
 }
 
