@@ -259,7 +259,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                         }
                     }
                     original_names.push(host.name.clone());
-                    host.name = taken.unique(&host.name, &mut summary.warnings);
+                    host.name = taken.unique(&host.name, source.name, &mut summary.warnings);
                     summary.hosts.push(host.name.clone());
                     ws.hosts.push(host);
                     ws.host_inputs.push(h.clone());
@@ -354,7 +354,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         }
         ws.inputs.push(summary);
     }
-    fold_fragments(&mut ws, &original_names);
+    fold_fragments(&mut ws, &original_names, &taken.renamed);
     // `vim-cmd vmsvc/get.runtime` names the host `ha-host`: take the host from the file name
     // (`vm-app01-on-esxi01.runtime.txt`) when exactly one loaded host name appears in it.
     // (Host names and the answer per file are computed once: scans of every host per VM made
@@ -431,10 +431,13 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
 struct TakenNames {
     names: std::collections::HashSet<String>,
     next: std::collections::HashMap<String, u64>,
+    /// Every renaming, typed: (input, the name given, the warning's index in that input's
+    /// warnings). `fold_fragments` withdraws a warning by this record, never by its text.
+    renamed: Vec<(String, String, usize)>,
 }
 
 impl TakenNames {
-    fn unique(&mut self, name: &str, warnings: &mut Vec<String>) -> String {
+    fn unique(&mut self, name: &str, source: &str, warnings: &mut Vec<String>) -> String {
         let lower = name.to_ascii_lowercase();
         if self.names.insert(lower.clone()) {
             return name.to_string();
@@ -447,6 +450,8 @@ impl TakenNames {
                 warnings.push(format!(
                     "a host named {name} was already loaded; this one is called {candidate}"
                 ));
+                self.renamed
+                    .push((source.to_string(), candidate.clone(), warnings.len() - 1));
                 return candidate;
             }
         }
@@ -456,7 +461,23 @@ impl TakenNames {
 /// A fragment (e.g. `grep -A 2 MDCLEAR` output) of a host whose full dump is also loaded is
 /// not a second host: it is checked against the full dump (a disagreement is a warning — the
 /// two were taken at different times, e.g. before and after a power cycle) and dropped.
-fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
+fn fold_fragments(
+    ws: &mut Workspace,
+    original_names: &[String],
+    renamed: &[(String, String, usize)],
+) {
+    // Renaming warnings to withdraw: (input, warning index), applied at the end (only appends
+    // happen before, so the indices stay valid).
+    let mut withdraw: Vec<(String, usize)> = Vec::new();
+    let by_name: std::collections::HashMap<(&str, &str), usize> = renamed
+        .iter()
+        .map(|(s, n, i)| ((s.as_str(), n.as_str()), *i))
+        .collect();
+    let rename_warning = |source: &str, name: &str| {
+        by_name
+            .get(&(source, name))
+            .map(|&i| (source.to_string(), i))
+    };
     // The first full dump per lower-cased name, and the dropped fragments per input: a scan of
     // every host (and of the input's host list) per fragment made big `grep` pastes quadratic
     // (hardening probes: 20,000 fragments took 0.3 s, with 20,000 full dumps 1.6 s).
@@ -553,9 +574,7 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
                         h.clone_from(&original);
                     }
                 }
-                summary
-                    .warnings
-                    .retain(|w| !w.ends_with(&format!("this one is called {renamed}")));
+                withdraw.extend(rename_warning(&full_source, &renamed));
             }
         }
         if dropped
@@ -575,13 +594,10 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
             summary.hosts.retain(|h| !names.contains(h));
             let list = folded.remove(source).unwrap_or_default();
             // The fragment is no host of its own: its renaming (`esxi01 (2)`) is no news.
-            // (A set lookup per warning: a scan of the set per warning was quadratic.)
-            let renamed: std::collections::HashSet<&str> =
-                list.iter().map(|(_, loaded)| loaded.as_str()).collect();
-            summary.warnings.retain(|w| {
-                w.rsplit_once("; this one is called ")
-                    .is_none_or(|(_, name)| !renamed.contains(name))
-            });
+            withdraw.extend(
+                list.iter()
+                    .filter_map(|(_, loaded)| rename_warning(source, loaded)),
+            );
             let originals: Vec<&str> = list.iter().map(|(o, _)| o.as_str()).collect();
             summary.warnings.push(match originals.as_slice() {
                 [one] => format!(
@@ -592,6 +608,16 @@ fn fold_fragments(ws: &mut Workspace, original_names: &[String]) {
                     many.join(", ")
                 ),
             });
+        }
+    }
+    // Withdraw the renaming warnings, highest index first per input.
+    withdraw.sort_unstable_by(|a, b| b.cmp(a));
+    withdraw.dedup();
+    for (source, i) in withdraw {
+        if let Some(summary) = ws.inputs.iter_mut().find(|s| s.source == source)
+            && i < summary.warnings.len()
+        {
+            summary.warnings.remove(i);
         }
     }
     let mut index = 0;
