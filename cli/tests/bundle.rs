@@ -5,8 +5,10 @@
 //! `govc object.save` files; the govc and PowerCLI collectors' shapes read the same.
 
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::{Command, Output};
+
+mod common;
+use common::{root, show};
 
 const TWO: &str = "tests/data/synthetic/bundle/two-clusters.bundle.json";
 const MODES: &str = "tests/data/synthetic/bundle/modes.bundle.json";
@@ -16,19 +18,10 @@ const REAL: &str = "tests/data/real/govc/object.save-vmc-sddc";
 fn evcalc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evcalc"))
         .args(args)
-        .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .current_dir(root())
         .env("NO_COLOR", "1")
         .output()
         .expect("run evcalc")
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn json(args: &[&str], code: i32) -> Value {
@@ -296,15 +289,7 @@ fn the_pyvmomi_bundle_of_the_real_sddc_reads_as_the_real_govc_files() {
         host_view(SDDC),
         host_view(&format!("{REAL}/0082-HostSystem-host-14.xml"))
     );
-    let bundle: Value = serde_json::from_slice(
-        &std::fs::read(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join(SDDC),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let bundle: Value = serde_json::from_slice(&std::fs::read(root().join(SDDC)).unwrap()).unwrap();
     let h = &bundle["hostSystems"][0];
     assert_eq!(h["config.featureCapability"].as_array().unwrap().len(), 83);
     assert_eq!(
@@ -316,18 +301,14 @@ fn the_pyvmomi_bundle_of_the_real_sddc_reads_as_the_real_govc_files() {
     );
     // The 7 VMs: the same VM reports as the XML files.
     let vms = json(&["vm", SDDC], 0);
-    let mut xml: Vec<String> = std::fs::read_dir(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join(REAL),
-    )
-    .unwrap()
-    .filter_map(|e| {
-        let p = e.ok()?.path();
-        let n = p.file_name()?.to_str()?.to_string();
-        (n.contains("VirtualMachine") && n.ends_with(".xml")).then(|| format!("{REAL}/{n}"))
-    })
-    .collect();
+    let mut xml: Vec<String> = std::fs::read_dir(root().join(REAL))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            let n = p.file_name()?.to_str()?.to_string();
+            (n.contains("VirtualMachine") && n.ends_with(".xml")).then(|| format!("{REAL}/{n}"))
+        })
+        .collect();
     xml.sort();
     let mut args = vec!["vm"];
     args.extend(xml.iter().map(String::as_str));

@@ -3,8 +3,10 @@
 //! (InstLatX64, `tests/data/cpuid/`), issue 9 item 6.
 
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::{Command, Output};
+
+mod common;
+use common::{root, show};
 
 const D: &str = "tests/data/cpuid/instlatx64/";
 const SNB_E: &str = "GenuineIntel00206D7_SandyBridgeE_00_CPUID";
@@ -19,19 +21,10 @@ fn file(name: &str) -> String {
 fn evcalc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evcalc"))
         .args(args)
-        .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .current_dir(root())
         .env("NO_COLOR", "1")
         .output()
         .expect("run evcalc")
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// `plan SNB… --evc intel-sandybridge --into WSM… --to-evc intel-westmere [extra]`.
