@@ -4,7 +4,7 @@
 # the VMware Cloud SDDC our host-14 comes from (tests/data/real/sddc-objectsave/).
 #
 #  1. installs golang-go, golang-github-vmware-govmomi-dev and jq with apt when missing;
-#  2. builds the simulator offline (GOPATH mode) and evcalc (`cargo build -p evcalc-cli`);
+#  2. builds the simulator offline (GOPATH mode) and evcalc (`cargo test --workspace --no-run`);
 #  3. runs collectors/collect.py (pyVmomi from PyPI, in a venv under the target dir) against the
 #     simulator and checks its bundle: host-14's 83 features, the 7 VMs, what vcsim does not
 #     answer (supportedEVCMode, evcState) recorded as missing, and the same bundle as the
@@ -42,7 +42,9 @@ step "build the simulator (GOPATH mode, offline)"
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$W/gocache" GOFLAGS=-mod=mod \
   go build -o "$W/evcalc-vcsim" ./collectors/vcsim 2>"$W/go-build.log" || { cat "$W/go-build.log" >&2; fail "go build"; }
 step "build evcalc"
-cargo build -q -p evcalc-cli
+# As `cargo test --workspace` in scripts/test.sh built it (a no-op there): `cargo build -p
+# evcalc-cli` would unify other features and build the core again.
+cargo test -q --workspace --locked --no-run
 EVCALC=$T/debug/evcalc
 if [ ! -x "$W/venv/bin/python" ] || ! "$W/venv/bin/python" -c 'import pyVmomi, jsonschema' 2>/dev/null; then
   step "venv + pyvmomi, jsonschema (PyPI)"

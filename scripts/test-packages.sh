@@ -22,10 +22,11 @@ step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
 # Pinned test tools (PyPI / npm).
 MATURIN=1.16.0 PYTEST=9.2.0 MYPY=2.4.1 TYPESCRIPT=5.9.3
 
-# The whole workspace, as scripts/test.sh builds it just before (a no-op there; `-p evcalc-cli`
-# or a build without the test targets would build the core again with other features).
-step "CLI (compared with): cargo build --workspace --all-targets"
-cargo build --workspace --all-targets --locked
+# The CLI the answers are compared with, exactly as `cargo test --workspace` in scripts/test.sh
+# built it (a no-op there). Not `cargo build -p evcalc-cli`: without the test targets, feature
+# unification differs and the core would be built again.
+step "CLI (compared with): cargo test --workspace --no-run"
+cargo test --workspace --locked --no-run
 export EVCALC_CLI="$TARGET/debug/evcalc"
 
 step "Python: a fresh venv with maturin, pytest, mypy"

@@ -8,6 +8,7 @@ mod cpuid_validation;
 mod cross_cluster;
 mod evc9_legacy;
 mod evc_state;
+mod fuzz_replay;
 mod govc_real;
 mod malformed;
 mod mdclear;
@@ -20,3 +21,7 @@ mod transcripts;
 mod vhw_bands;
 mod virsh_baseline;
 mod vmotion_error;
+
+/// The fuzz targets' bodies and invariants, shared with `core/fuzz` (replayed by `fuzz_replay`).
+#[path = "../../core/fuzz/fuzz_targets/common.rs"]
+mod fuzz_common;

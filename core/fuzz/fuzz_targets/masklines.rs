@@ -5,8 +5,4 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let text = common::text(data);
-    let result = evcalc::parse::masklines::parse(&text);
-    common::check(&text, &result);
-});
+fuzz_target!(|data: &[u8]| common::masklines(data));

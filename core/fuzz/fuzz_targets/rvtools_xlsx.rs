@@ -7,13 +7,4 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let mut bytes = b"PK\x03\x04".to_vec();
-    bytes.extend_from_slice(data.strip_prefix(b"PK\x03\x04").unwrap_or(data));
-    if let Ok(tabs) = evcalc::parse::rvtools::xlsx_tabs(&bytes) {
-        for (_, csv) in tabs {
-            let result = evcalc::parse::parse(&csv).map(|p| (p.documents, p.warnings));
-            common::check(&csv, &result);
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| common::rvtools_xlsx(data));
