@@ -905,8 +905,8 @@ hosts: Array<string>,
  */
 vms: Array<string>, 
 /**
- * Remarks about it (parser warnings as `line N: …`, a dump loaded twice, a host name already
- * taken).
+ * Remarks about it (parser warnings with their line, a dump loaded twice, a host name
+ * already taken). Each serialises as one string, `line N: …` where it has a line.
  */
 warnings: Array<string>, };
 

@@ -557,7 +557,7 @@ fn main() -> ExitCode {
         Ok(out) => {
             // A fleet's warnings would bury the answer: the first MAX_WARNINGS, then a count
             // (`--json` has every one).
-            let grouped = group_warnings(&out.warnings);
+            let grouped = out.warning_lines();
             for w in grouped.iter().take(MAX_WARNINGS) {
                 eprint_line(&format!(
                     "{} {w}",
@@ -703,80 +703,6 @@ fn clap_message(e: &clap::Error) -> String {
 /// Warnings printed to stderr before the rest is counted.
 const MAX_WARNINGS: usize = 25;
 
-/// Warnings for a person: each text once, and one line for a remark that many inputs or hosts
-/// share ("64 hosts from raw CPUID dumps: approximations of what ESXi reports" instead of 64
-/// lines). A warning is `SUBJECT: [line N: ]TEXT`; warnings with the same TEXT and at least
-/// three subjects are grouped.
-pub fn group_warnings(warnings: &[String]) -> Vec<String> {
-    let split = |w: &str| -> (String, String) {
-        let Some((subject, rest)) = w.split_once(": ") else {
-            return (String::new(), w.to_string());
-        };
-        if subject.contains(' ') && !subject.starts_with("host ") {
-            return (String::new(), w.to_string());
-        }
-        let rest = match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-            Some((n, body)) if n.bytes().all(|c| c.is_ascii_digit()) => body,
-            _ => rest,
-        };
-        // `dumps/a.txt` and host `a` are the same subject.
-        let base = subject.rsplit(['/', '\\']).next().unwrap_or(subject);
-        let stem = base.split('.').next().unwrap_or(base);
-        (stem.to_string(), rest.to_string())
-    };
-    // Per body: its subjects in order of appearance (and as a set, for linear time on fleets).
-    let mut subjects: std::collections::HashMap<
-        String,
-        (Vec<String>, std::collections::HashSet<String>),
-    > = std::collections::HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut singles: Vec<(String, String)> = Vec::new();
-    for w in warnings {
-        if !seen.insert(w.as_str()) {
-            continue;
-        }
-        let (subject, body) = split(w);
-        let (list, set) = subjects.entry(body.clone()).or_default();
-        if !subject.is_empty() && set.insert(subject.clone()) {
-            list.push(subject);
-        }
-        singles.push((body, w.clone()));
-    }
-    let mut out = Vec::new();
-    let mut printed = std::collections::HashSet::new();
-    for (body, w) in singles {
-        let named = &subjects[&body].0;
-        if named.len() < 3 {
-            out.push(w);
-            continue;
-        }
-        if !printed.insert(body.clone()) {
-            continue;
-        }
-        let shown: Vec<&str> = named.iter().take(4).map(|s| s.as_str()).collect();
-        let more = if named.len() > 4 {
-            format!(", … ({} more)", named.len() - 4)
-        } else {
-            String::new()
-        };
-        if body.starts_with("derived from a raw CPUID dump") {
-            out.push(format!(
-                "{} hosts from raw CPUID dumps ({}{more}): approximations of what ESXi reports (ESXi version, BIOS \
-                 settings and microcode decide the rest)",
-                named.len(),
-                shown.join(", ")
-            ));
-        } else {
-            out.push(format!(
-                "{} inputs or hosts ({}{more}): {body}",
-                named.len(),
-                shown.join(", ")
-            ));
-        }
-    }
-    out
-}
-
 /// Writes to stdout; a closed pipe (`evcalc … | head`) is not an error.
 fn write_stdout(text: &str) -> Result<(), ()> {
     let mut out = std::io::stdout().lock();
@@ -810,25 +736,5 @@ mod tests {
     fn nagios_codes() {
         assert_eq!([0, 1, 2, 3].map(|c| ExitCodes::Nagios.map(c)), [0, 2, 3, 3]);
         assert_eq!([0, 1, 2, 3].map(|c| ExitCodes::Grep.map(c)), [0, 1, 2, 3]);
-    }
-
-    #[test]
-    fn warnings_are_grouped_and_never_repeated() {
-        let cpuid = "derived from a raw CPUID dump: an approximation of what ESXi reports (ESXi version, BIOS settings and microcode decide the rest)";
-        let mut warnings: Vec<String> = (0..64)
-            .map(|i| format!("dumps/cpu{i}.txt: line 1: {cpuid}"))
-            .collect();
-        warnings.extend((0..64).map(|i| format!("cpu{i}: {cpuid}")));
-        warnings.push("esxi01: something".to_string());
-        warnings.push("esxi01: something".to_string());
-        let out = group_warnings(&warnings);
-        assert_eq!(out.len(), 2, "{out:?}");
-        assert!(
-            out[0]
-                .starts_with("64 hosts from raw CPUID dumps (cpu0, cpu1, cpu2, cpu3, … (60 more))"),
-            "{}",
-            out[0]
-        );
-        assert_eq!(out[1], "esxi01: something");
     }
 }

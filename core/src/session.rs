@@ -33,9 +33,46 @@ pub struct InputSummary {
     pub hosts: Vec<String>,
     /// The VMs it contributed, by name.
     pub vms: Vec<String>,
-    /// Remarks about it (parser warnings as `line N: …`, a dump loaded twice, a host name already
-    /// taken).
-    pub warnings: Vec<String>,
+    /// Remarks about it (parser warnings with their line, a dump loaded twice, a host name
+    /// already taken). Each serialises as one string, `line N: …` where it has a line.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Vec<String>"),
+        ts(type = "Array<string>")
+    )]
+    pub warnings: Vec<InputWarning>,
+}
+
+/// A remark about one input: the line it applies to (when the parser gave one) and the text.
+/// Front ends group and place remarks by these parts, never by reading the text back; it
+/// serialises as one string (`line N: text`), as the contract has always had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputWarning {
+    /// The 1-based line the remark applies to, if it applies to one.
+    pub line: Option<u32>,
+    /// The remark itself.
+    pub text: String,
+}
+
+impl From<String> for InputWarning {
+    fn from(text: String) -> InputWarning {
+        InputWarning { line: None, text }
+    }
+}
+
+impl std::fmt::Display for InputWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
+
+impl Serialize for InputWarning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// An input that could not be read: which one, where, and what was expected.
@@ -193,22 +230,22 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                 .any(|d| matches!(d, Document::Host(_)));
         if whole {
             if let Some(first) = seen_texts.get(source.text.trim()) {
-                summary.warnings.push(format!(
+                summary.warnings.push(InputWarning::from(format!(
                     "identical to {first}: the same dump loaded twice is read once (merged, not a second host); if \
                      these are two hosts, name them apart (for a raw dump, a `== host` header line above it)"
-                ));
+                )));
                 ws.inputs.push(summary);
                 continue;
             }
             seen_texts.insert(source.text.trim(), source.name);
         }
         summary.format = Some(parsed.format);
-        summary.warnings.extend(
-            parsed
-                .warnings
-                .iter()
-                .map(|w| format!("line {}: {}", w.pos.line, w.message)),
-        );
+        summary
+            .warnings
+            .extend(parsed.warnings.iter().map(|w| InputWarning {
+                line: Some(w.pos.line),
+                text: w.message.clone(),
+            }));
         let host_docs = parsed
             .documents
             .iter()
@@ -238,13 +275,15 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                     if h.capabilities.is_empty() && !h.fragment {
                         h.to_mut().fragment = true;
                         if parsed.format == Format::VmodlText {
-                            summary.warnings.push(format!(
-                                "line {}: {} has no featureCapability (was the paste cut short, or is it \
-                                 `hostsvc/hostsummary` only?): its features are unknown; paste the whole \
-                                 `vim-cmd hostsvc/hostconfig` output",
-                                h.pos.line,
-                                h.name.as_deref().unwrap_or("the host")
-                            ));
+                            summary.warnings.push(InputWarning {
+                                line: Some(h.pos.line),
+                                text: format!(
+                                    "{} has no featureCapability (was the paste cut short, or is it \
+                                     `hostsvc/hostsummary` only?): its features are unknown; paste the \
+                                     whole `vim-cmd hostsvc/hostconfig` output",
+                                    h.name.as_deref().unwrap_or("the host")
+                                ),
+                            });
                         }
                     }
                     let h = h.as_ref();
@@ -327,14 +366,14 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                         state.from,
                         state.mode.as_deref().unwrap_or("the cluster")
                     );
-                    summary.warnings.push(format!(
+                    summary.warnings.push(InputWarning::from(format!(
                         "the cluster's evcState ({what}): its baseline exposes {}; used for hosts without evidence of their own",
                         if set.is_empty() {
                             "no patch-era feature".to_string()
                         } else {
                             set.iter().map(|id| cat.def(id).key.clone()).collect::<Vec<_>>().join(", ")
                         }
-                    ));
+                    )));
                     ws.evc_state = Some((set, what));
                 }
                 Document::Fleet(f) => loaded_fleet(&mut ws, f, source.name, &mut summary),
@@ -437,7 +476,7 @@ struct TakenNames {
 }
 
 impl TakenNames {
-    fn unique(&mut self, name: &str, source: &str, warnings: &mut Vec<String>) -> String {
+    fn unique(&mut self, name: &str, source: &str, warnings: &mut Vec<InputWarning>) -> String {
         let lower = name.to_ascii_lowercase();
         if self.names.insert(lower.clone()) {
             return name.to_string();
@@ -447,9 +486,9 @@ impl TakenNames {
             let candidate = format!("{name} ({n})");
             *n += 1;
             if self.names.insert(candidate.to_ascii_lowercase()) {
-                warnings.push(format!(
+                warnings.push(InputWarning::from(format!(
                     "a host named {name} was already loaded; this one is called {candidate}"
-                ));
+                )));
                 self.renamed
                     .push((source.to_string(), candidate.clone(), warnings.len() - 1));
                 return candidate;
@@ -599,7 +638,7 @@ fn fold_fragments(
                     .filter_map(|(_, loaded)| rename_warning(source, loaded)),
             );
             let originals: Vec<&str> = list.iter().map(|(o, _)| o.as_str()).collect();
-            summary.warnings.push(match originals.as_slice() {
+            summary.warnings.push(InputWarning::from(match originals.as_slice() {
                 [one] => format!(
                     "the fragment of {one} was checked against the full dump of {one} and not counted as another host"
                 ),
@@ -607,7 +646,7 @@ fn fold_fragments(
                     "the fragments of {} were checked against their full dumps and not counted as other hosts",
                     many.join(", ")
                 ),
-            });
+            }));
         }
     }
     // Withdraw the renaming warnings, highest index first per input.
@@ -875,11 +914,11 @@ pub(crate) fn loaded_fleet(
         return;
     }
     if input.supported_modes > 0 {
-        summary.warnings.push(format!(
+        summary.warnings.push(InputWarning::from(format!(
             "the bundle's supportedEVCMode ({} modes, read from {}) replaces evcalc's built-in EVC baselines",
             input.supported_modes,
             input.vcenter.as_deref().unwrap_or("the vCenter")
-        ));
+        )));
     } else {
         let why = input
             .missing
@@ -890,9 +929,9 @@ pub(crate) fn loaded_fleet(
             })
             .map(|m| format!(" — not collected: {} —", m.reason))
             .unwrap_or_default();
-        summary.warnings.push(format!(
+        summary.warnings.push(InputWarning::from(format!(
             "the bundle has no supportedEVCMode{why} so evcalc's built-in EVC baselines are used"
-        ));
+        )));
     }
     ws.fleet = Some(Fleet {
         input: input.clone(),

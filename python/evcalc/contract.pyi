@@ -598,8 +598,8 @@ class InputSummary(TypedDict):
     source: str
     #: The VMs it contributed, by name.
     vms: List[str]
-    #: Remarks about it (parser warnings as `line N: …`, a dump loaded twice, a host name already
-    #: taken).
+    #: Remarks about it (parser warnings with their line, a dump loaded twice, a host name
+    #: already taken). Each serialises as one string, `line N: …` where it has a line.
     warnings: List[str]
 
 

@@ -39,7 +39,12 @@ fn kb_52345_config_lines_are_decoded_per_feature() {
     );
     let ws = load(f);
     assert!(ws.errors.is_empty(), "{:?}", ws.errors);
-    let w = ws.inputs[0].warnings.join("\n");
+    let w = ws.inputs[0]
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     for k in ["cpuid.IBRS", "cpuid.IBPB", "cpuid.STIBP"] {
         assert!(w.contains(k), "{k}: {w}");
     }

@@ -691,7 +691,7 @@ fn warnings(ws: &Workspace) -> Vec<String> {
     let mut out: Vec<String> = ws
         .inputs
         .iter()
-        .flat_map(|i| i.warnings.iter().cloned())
+        .flat_map(|i| i.warnings.iter().map(|w| w.to_string()))
         .collect();
     out.extend(ws.hosts.iter().flat_map(|h| h.warnings.iter().cloned()));
     out.extend(ws.vms.iter().flat_map(|v| v.warnings.iter().cloned()));
@@ -1020,8 +1020,11 @@ fn big_inputs_take_linear_time() {
         let elapsed = started.elapsed();
         assert!(ws.errors.is_empty(), "{what}: {:?}", ws.errors);
         assert_eq!(ws.hosts.len(), expect_hosts, "{what}");
+        // A guard against quadratic blow-ups (minutes at this size), not a speed target: those
+        // are benchmarks (docs/performance.md). ~0.3 s each on an idle 2-core machine; the bound
+        // leaves room for a loaded CI machine.
         assert!(
-            elapsed < std::time::Duration::from_secs(3),
+            elapsed < std::time::Duration::from_secs(20),
             "{what}: {elapsed:?}"
         );
     }

@@ -246,7 +246,12 @@ fn a_prompt_without_output_is_a_host_whose_features_are_unknown() {
     assert!(
         esxi02.fragment && esxi02.capabilities.is_empty() && esxi02.masked_capabilities.is_empty()
     );
-    let warnings = ws.inputs[0].warnings.join("\n");
+    let warnings = ws.inputs[0]
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         warnings.contains("printed nothing on esxi02") && warnings.contains("grep -i -A 2 mdclear"),
         "{warnings}"
@@ -418,13 +423,21 @@ fn an_empty_header_block_is_reported_with_its_host_and_line() {
     let warning = ws.inputs[0]
         .warnings
         .iter()
-        .find(|w| w.contains("esxi03") && w.contains("no output"))
+        .find(|w| w.to_string().contains("esxi03") && w.to_string().contains("no output"))
         .unwrap_or_else(|| panic!("{:?}", ws.inputs[0].warnings));
-    assert!(warning.contains(&format!("line {line}")), "{warning}");
+    assert!(
+        warning.to_string().contains(&format!("line {line}")),
+        "{warning}"
+    );
     // A last header with nothing after it, too.
     let ws = load("loop.txt", &format!("{text}== esxi05\n"));
     assert_eq!(ws.hosts.len(), 5);
-    assert!(ws.inputs[0].warnings.iter().any(|w| w.contains("esxi05")));
+    assert!(
+        ws.inputs[0]
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("esxi05"))
+    );
 }
 
 /// A transcript cut inside one host's entry (the next prompt follows a `key` line without its
@@ -483,7 +496,7 @@ fn identical_duplicate_dumps_are_merged_with_a_warning() {
         ws.inputs[1]
             .warnings
             .iter()
-            .any(|w| w.contains("identical to a.txt")),
+            .any(|w| w.to_string().contains("identical to a.txt")),
         "{:?}",
         ws.inputs[1].warnings
     );
@@ -494,7 +507,7 @@ fn identical_duplicate_dumps_are_merged_with_a_warning() {
         ws.inputs[0]
             .warnings
             .iter()
-            .any(|w| w.contains("identical")),
+            .any(|w| w.to_string().contains("identical")),
         "{:?}",
         ws.inputs[0].warnings
     );
@@ -515,7 +528,7 @@ fn identical_duplicate_dumps_are_merged_with_a_warning() {
         ws.inputs[1]
             .warnings
             .iter()
-            .any(|w| w.contains("already loaded")),
+            .any(|w| w.to_string().contains("already loaded")),
         "{:?}",
         ws.inputs[1].warnings
     );

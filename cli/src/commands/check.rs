@@ -76,6 +76,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         args.files.iter().map(|p| p.display().to_string()).collect()
     };
     let mut warnings = loaded.warnings.clone();
+    let inputs = loaded.ws.inputs.clone();
     let mut answer = evcalc::app::check::answer_in(&mut loaded.ws, &request, Vec::new());
     // The inputs are done with: free them before the answer is rendered (peak memory).
     super::release(&mut loaded.ws);
@@ -93,6 +94,8 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output, Fail> {
         stdout,
         code: super::exit_code(answer.outcome),
         warnings: answer.warnings,
+        inputs,
+        ..Output::default()
     })
 }
 

@@ -98,27 +98,35 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
         )));
     }
     let modes = loaded.ws.modes.clone();
+    let inputs = loaded.ws.inputs.clone();
     let answer = app::cluster_in(&mut loaded.ws, &request, Vec::new());
     // The inputs are done with: free them before the answer is rendered (peak memory).
     super::release(&mut loaded.ws);
     if let Some(fail) = option_failure(&answer.option_errors) {
         return Err(fail);
     }
-    // The hosts' own warnings, less those the input warnings already print ("FILE: line N:
-    // TEXT", or grouped "N inputs or hosts (…): TEXT").
-    let printed: std::collections::HashSet<&str> = loaded
-        .warnings
+    // The hosts' own warnings, less those an input remark already says (the same parser
+    // message, compared by the remarks' typed text, never by cutting a printed line).
+    let said: std::collections::HashSet<&str> = inputs
         .iter()
-        .flat_map(|w| w.match_indices(": ").map(move |(i, _)| &w[i + 2..]))
+        .flat_map(|i| i.warnings.iter().map(|w| w.text.as_str()))
+        .collect();
+    let host_notes: Vec<(String, Vec<String>)> = answer
+        .hosts
+        .iter()
+        .map(|h| {
+            let own = h
+                .warnings
+                .iter()
+                .filter(|w| !said.contains(w.as_str()))
+                .cloned()
+                .collect();
+            (h.name.clone(), own)
+        })
         .collect();
     let mut warnings = loaded.warnings.clone();
-    for h in &answer.hosts {
-        warnings.extend(
-            h.warnings
-                .iter()
-                .filter(|w| !printed.contains(w.as_str()))
-                .map(|w| format!("{}: {w}", h.name)),
-        );
+    for (name, own) in &host_notes {
+        warnings.extend(own.iter().map(|w| format!("{name}: {w}")));
     }
     let warnings = super::dedup(warnings);
     let stdout = if ctx.json {
@@ -143,6 +151,8 @@ pub fn run(args: &ClusterArgs, ctx: &Ctx) -> Result<Output, Fail> {
         stdout,
         code: super::exit_code(answer.outcome),
         warnings,
+        inputs,
+        host_notes,
     })
 }
 

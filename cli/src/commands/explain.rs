@@ -49,6 +49,7 @@ pub fn answer_loaded(
         })
         .transpose()?;
     let modes = loaded.ws.modes.clone();
+    let inputs = loaded.ws.inputs.clone();
     let req = ExplainRequest {
         request: request.clone(),
         from: from.clone(),
@@ -95,6 +96,8 @@ pub fn answer_loaded(
         stdout,
         code: answer.exit_code(),
         warnings: super::dedup(warnings),
+        inputs,
+        ..Output::default()
     })
 }
 

@@ -111,6 +111,8 @@ pub fn summary(
         stdout,
         code: super::exit_code(answer.outcome),
         warnings,
+        inputs: loaded.ws.inputs.clone(),
+        ..Output::default()
     }))
 }
 

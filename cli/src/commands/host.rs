@@ -23,6 +23,7 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
         loaded.ws.hosts.push(host);
     }
     let modes = loaded.ws.modes.clone();
+    let inputs = loaded.ws.inputs.clone();
     let vms = loaded.ws.vms.len();
     let request = HostRequest {
         set: args.set.clone(),
@@ -50,7 +51,13 @@ pub fn run(args: &HostArgs, ctx: &Ctx) -> Result<Output, Fail> {
     Ok(Output {
         stdout,
         code: 0,
+        host_notes: answer
+            .hosts
+            .iter()
+            .map(|h| (h.name.clone(), h.warnings.clone()))
+            .collect(),
         warnings: answer.warnings,
+        inputs,
     })
 }
 

@@ -28,6 +28,7 @@ pub fn answer_loaded(
     ctx: &Ctx,
 ) -> Result<Output, Fail> {
     let Loaded { ws, warnings, .. } = loaded;
+    let inputs = ws.inputs.clone();
     let request = InventoryRequest {
         cluster,
         into,
@@ -49,6 +50,8 @@ pub fn answer_loaded(
         stdout,
         code: answer.exit_code(),
         warnings: super::dedup(all),
+        inputs,
+        ..Output::default()
     })
 }
 

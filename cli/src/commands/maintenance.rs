@@ -43,6 +43,7 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         vms: args.vms.iter().flat_map(|s| loaded.vm_specs(s)).collect(),
     };
     let modes = loaded.ws.modes.clone();
+    let inputs = loaded.ws.inputs.clone();
     let mut answer = app::maintenance::answer_in(&mut loaded.ws, &request, Vec::new());
     // The inputs are done with: free them before the answer is rendered (peak memory).
     super::release(&mut loaded.ws);
@@ -61,6 +62,8 @@ pub fn run(args: &MaintenanceArgs, ctx: &Ctx) -> Result<Output, Fail> {
         stdout,
         code: super::exit_code(answer.outcome),
         warnings: answer.warnings,
+        inputs,
+        ..Output::default()
     })
 }
 

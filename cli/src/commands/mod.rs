@@ -21,12 +21,30 @@ use evcalc::session::EvcChoice;
 use serde::Serialize;
 
 /// What a command produced.
+#[derive(Default)]
 pub struct Output {
     pub stdout: String,
     /// 0 = compatible / evacuable / done, 1 = not compatible / not evacuable.
     pub code: u8,
-    /// Printed to stderr as `warning: …` (deduplicated), also in the JSON `warnings` field.
+    /// Every warning once (also the JSON `warnings` field).
     pub warnings: Vec<String>,
+    /// The inputs' typed summaries: their remarks are printed grouped by their parts
+    /// ([`evcalc::app::host::warning_lines`]), never by reading `warnings` back.
+    pub inputs: Vec<evcalc::session::InputSummary>,
+    /// Each host's own remarks, by host name.
+    pub host_notes: Vec<(String, Vec<String>)>,
+}
+
+impl Output {
+    /// The warnings as printed to stderr: grouped where many inputs or hosts share one.
+    pub fn warning_lines(&self) -> Vec<String> {
+        let notes: Vec<(&str, &[String])> = self
+            .host_notes
+            .iter()
+            .map(|(n, w)| (n.as_str(), w.as_slice()))
+            .collect();
+        evcalc::app::host::warning_lines(&self.inputs, &notes, &self.warnings)
+    }
 }
 
 /// Appends a formatted line to a `String`.

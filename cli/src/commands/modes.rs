@@ -65,6 +65,7 @@ pub fn run(args: &ModesArgs, ctx: &Ctx) -> Result<Output, Fail> {
         stdout,
         code: 0,
         warnings,
+        ..Output::default()
     })
 }
 

@@ -60,6 +60,10 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
     };
     let modes = cluster.ws.modes.clone();
     let mut warnings = cluster.warnings;
+    let mut inputs = cluster.ws.inputs.clone();
+    for other in [&add, &into].into_iter().flatten() {
+        inputs.extend(other.ws.inputs.iter().cloned());
+    }
     for other in [&add, &into].into_iter().flatten() {
         warnings.extend(other.warnings.iter().cloned());
     }
@@ -85,6 +89,8 @@ pub fn run(args: &PlanArgs, ctx: &Ctx) -> Result<Output, Fail> {
         stdout,
         code: super::exit_code(answer.outcome),
         warnings: answer.warnings,
+        inputs,
+        ..Output::default()
     })
 }
 

@@ -15,6 +15,7 @@ pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
     let files = inputs::expand(&args.files)?;
     let loaded = inputs::load(files, ctx.modes.as_deref())?;
     let modes = loaded.ws.modes.clone();
+    let inputs = loaded.ws.inputs.clone();
     let hosts = loaded.ws.hosts.len();
     let answer = app::vm::answer_in(
         loaded.ws,
@@ -49,6 +50,8 @@ pub fn run(args: &VmArgs, ctx: &Ctx) -> Result<Output, Fail> {
         stdout,
         code: 0,
         warnings: answer.warnings,
+        inputs,
+        ..Output::default()
     })
 }
 

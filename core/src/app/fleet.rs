@@ -227,7 +227,9 @@ fn narrow(ws: &mut Workspace, fleet: &Fleet, index: usize) {
         }
     }
     if let Some(summary) = ws.inputs.iter_mut().find(|s| s.source == fleet.source) {
-        summary.warnings.extend(notes);
+        summary
+            .warnings
+            .extend(notes.into_iter().map(crate::session::InputWarning::from));
     }
 }
 

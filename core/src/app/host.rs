@@ -63,6 +63,101 @@ pub(crate) fn input_warnings(inputs: &[InputSummary]) -> Vec<String> {
         .collect()
 }
 
+/// Warnings as a person reads them: each input's remarks (`SOURCE: line N: text`), each host's
+/// own that no input remark already says (`HOST: text`), then `others` (the answer's, files
+/// skipped, …) not already said. A remark shared word for word by three or more inputs or
+/// hosts is said once, naming them ("64 inputs or hosts (a, b, c, d, … (60 more)): text").
+/// Grouping reads the remarks' typed parts ([`session::InputWarning`]), never their text; the
+/// JSON answers keep every remark one by one.
+pub fn warning_lines(
+    inputs: &[InputSummary],
+    hosts: &[(&str, &[String])],
+    others: &[String],
+) -> Vec<String> {
+    // (subject, line, text) in order of appearance; the subject of an input is its file stem.
+    let stem = |source: &str| -> String {
+        let base = source.rsplit(['/', '\\']).next().unwrap_or(source);
+        base.split('.').next().unwrap_or(base).to_string()
+    };
+    let mut items: Vec<(String, String, String)> = Vec::new(); // (subject shown, subject key, line text)
+    let mut bodies: Vec<String> = Vec::new();
+    let mut said = rustc_hash::FxHashSet::default();
+    for input in inputs {
+        for w in &input.warnings {
+            said.insert(w.text.clone());
+            items.push((input.source.clone(), stem(&input.source), w.to_string()));
+            bodies.push(w.text.clone());
+        }
+    }
+    for (name, own) in hosts {
+        for w in own.iter() {
+            if said.contains(w.as_str()) {
+                continue;
+            }
+            items.push((name.to_string(), stem(name), w.clone()));
+            bodies.push(w.clone());
+        }
+    }
+    // Per body: its distinct subjects in order.
+    let mut subjects: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
+    let mut pairs = rustc_hash::FxHashSet::default();
+    for ((_, key, _), body) in items.iter().zip(&bodies) {
+        if pairs.insert((key.as_str(), body.as_str())) {
+            subjects
+                .entry(body.as_str())
+                .or_default()
+                .push(key.as_str());
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for ((shown, _, line_text), body) in items.iter().zip(&bodies) {
+        let named = &subjects[body.as_str()];
+        let line = if named.len() < 3 {
+            format!("{shown}: {line_text}")
+        } else {
+            let listed: Vec<&str> = named.iter().take(4).copied().collect();
+            let more = if named.len() > 4 {
+                format!(", … ({} more)", named.len() - 4)
+            } else {
+                String::new()
+            };
+            if body == crate::parse::cpuid_dump::APPROXIMATION_WARNING {
+                format!(
+                    "{} hosts from raw CPUID dumps ({}{more}): approximations of what ESXi reports (ESXi \
+                     version, BIOS settings and microcode decide the rest)",
+                    named.len(),
+                    listed.join(", ")
+                )
+            } else {
+                format!(
+                    "{} inputs or hosts ({}{more}): {body}",
+                    named.len(),
+                    listed.join(", ")
+                )
+            }
+        };
+        if seen.insert(line.clone()) {
+            out.push(line);
+        }
+    }
+    let already: rustc_hash::FxHashSet<String> = inputs
+        .iter()
+        .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {w}", i.source)))
+        .chain(
+            hosts
+                .iter()
+                .flat_map(|(n, own)| own.iter().map(move |w| format!("{n}: {w}"))),
+        )
+        .collect();
+    for w in others {
+        if !already.contains(w) && seen.insert(w.clone()) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
 /// The warnings of loading, then each item's own (`name: text`), each once, in order.
 pub(crate) fn collect_warnings<'a>(
     mut warnings: Vec<String>,
@@ -191,5 +286,46 @@ mod tests {
         // The readable one is still applied, and the hosts are still reported.
         assert_eq!(a.overrides.len(), 1);
         assert_eq!(a.hosts.len(), 1);
+    }
+
+    #[test]
+    fn warnings_are_grouped_by_their_parts_and_never_repeated() {
+        let cpuid = crate::parse::cpuid_dump::APPROXIMATION_WARNING;
+        let inputs: Vec<InputSummary> = (0..64)
+            .map(|i| InputSummary {
+                source: format!("dumps/cpu{i}.txt"),
+                format: None,
+                hosts: vec![format!("cpu{i}")],
+                vms: Vec::new(),
+                warnings: vec![crate::session::InputWarning {
+                    line: Some(1),
+                    text: cpuid.to_string(),
+                }],
+            })
+            .collect();
+        let own = vec![cpuid.to_string()];
+        let other = vec!["something".to_string()];
+        let mut hosts: Vec<(String, Vec<String>)> =
+            (0..64).map(|i| (format!("cpu{i}"), own.clone())).collect();
+        hosts.push(("esxi01".to_string(), other.clone()));
+        hosts.push(("esxi01".to_string(), other));
+        let notes: Vec<(&str, &[String])> = hosts
+            .iter()
+            .map(|(n, w)| (n.as_str(), w.as_slice()))
+            .collect();
+        let flat = vec![
+            "dumps/cpu0.txt: line 1: ".to_string() + cpuid,
+            "a file was skipped".to_string(),
+        ];
+        let out = warning_lines(&inputs, &notes, &flat);
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert!(
+            out[0]
+                .starts_with("64 hosts from raw CPUID dumps (cpu0, cpu1, cpu2, cpu3, … (60 more))"),
+            "{}",
+            out[0]
+        );
+        assert_eq!(out[1], "esxi01: something");
+        assert_eq!(out[2], "a file was skipped");
     }
 }
