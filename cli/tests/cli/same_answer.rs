@@ -95,7 +95,7 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     }
 }
 
-fn same(paths: &[&str], options: &[&str], request: Value) {
+pub(crate) fn same(paths: &[&str], options: &[&str], request: Value) {
     let (c, p) = (cli(paths, options), page(paths, request));
     assert_eq!(c["schema"], 2);
     assert!(c["hosts"].as_array().is_some_and(|h| !h.is_empty()));
