@@ -736,3 +736,204 @@ fn plan_into_on_fragments_is_never_compatible() {
     ]);
     assert_eq!(c["outcome"], "blocked");
 }
+
+fn symbol(cell: &Value) -> &'static str {
+    match cell["verdict"].as_str() {
+        None => "-",
+        Some("compatible") => "ok",
+        Some("unknown") => "ok?",
+        Some("blocked") => "NO",
+        Some(_) => "??",
+    }
+}
+
+#[test]
+fn the_host_matrix_text_shows_the_verdicts_of_the_class_matrix() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let Some(k) = cluster(&case) else { continue };
+        let n = k.names.len();
+        let text = human_args(&case.args("cluster", &["--matrix", "hosts"]));
+        let mut lines = text.lines().skip_while(|l| {
+            let l = l.trim_start();
+            !(l.starts_with("VM powered on on") || l.starts_with("# VM powered on on"))
+        });
+        if lines.next().is_none() {
+            failures.push(format!("{}: no host matrix in\n{text}", case.origin));
+            continue;
+        }
+        for (a, line) in lines.take(n).enumerate() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let cells = &words[words.len().saturating_sub(n)..];
+            for b in 0..n {
+                let want = if a == b {
+                    "-"
+                } else {
+                    symbol(&k.answer["matrix"][k.class[a]][k.class[b]])
+                };
+                if cells.get(b) != Some(&want) {
+                    failures.push(format!(
+                        "{}: {} → {}: the text says {:?}, the JSON {want}",
+                        case.origin,
+                        k.names[a],
+                        k.names[b],
+                        cells.get(b)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A copy of host `name`'s input file under a new name (`NAME-copy`), or `None` when the host
+/// does not have a file of its own.
+fn renamed_copy(k: &Cluster, i: usize) -> Option<String> {
+    let name = &k.names[i];
+    let source = k.answer["hosts"][i]["source"].as_str()?;
+    let shared = k.answer["hosts"]
+        .as_array()?
+        .iter()
+        .filter(|h| h["source"] == source)
+        .count();
+    let path = root().join(source);
+    if shared != 1 || !path.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("consistency-copies");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The host name as the file stem (CPUID dumps) and as written in the dump (vim-cmd).
+    let copy = dir.join(format!("{name}-copy{ext}"));
+    let renamed = text.replace(&format!("\"{name}\""), &format!("\"{name}-copy\""));
+    std::fs::write(&copy, renamed).unwrap();
+    Some(copy.display().to_string())
+}
+
+#[test]
+fn admission_is_the_same_in_the_class_table_and_plan_add_for_every_host() {
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in cases() {
+        let Some(k) = cluster(&case) else { continue };
+        // Admission does not depend on a per-VM mode (and plan takes none).
+        if k.names.len() > MAX_HOSTS || k.answer["evc"]["mode"].is_null() || case.vm_evc.is_some() {
+            continue;
+        }
+        let evc = settled_evc(&k);
+        for i in 0..k.names.len() {
+            let Some(copy) = renamed_copy(&k, i) else {
+                continue;
+            };
+            let table = &k.answer["classes"][k.class[i]]["admission"];
+            let mut args = case.args("plan", &["--add", &copy]);
+            if case.evc.is_none() {
+                args.extend(["--evc".into(), evc.clone()]);
+            }
+            let p = json_args(&args);
+            let added = &p["add"][0];
+            compared += 1;
+            if added["can_join"] != table["admitted"] {
+                failures.push(format!(
+                    "{}: {} under {evc}: the class table says admitted = {}, plan --add of a \
+                     copy says can_join = {} ({})",
+                    case.origin, k.names[i], table["admitted"], added["can_join"], p
+                ));
+            }
+        }
+    }
+    assert!(compared > 20, "only {compared} comparisons");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_page_gives_the_cli_answer_for_every_case() {
+    for case in cases() {
+        if cluster(&case).is_none() {
+            continue;
+        }
+        let paths: Vec<&str> = case.inputs.iter().map(String::as_str).collect();
+        let mut options = Vec::new();
+        let mut request = serde_json::json!({});
+        if let Some(e) = &case.evc {
+            options.extend(["--evc", e.as_str()]);
+            request["evc"] = Value::String(e.clone());
+        }
+        if let Some(v) = &case.vm_evc {
+            options.extend(["--vm-evc", v.as_str()]);
+            request["per_vm_evc"] = Value::String(v.clone());
+        }
+        crate::same_answer::same(&paths, &options, request);
+    }
+}
+
+/// The blockers of every move a case's check answers name, with the human text of that check.
+fn checks_with_blockers(case: &Case, k: &Cluster) -> Vec<(String, Value, String)> {
+    let mut out = Vec::new();
+    let n = k.names.len().min(MAX_HOSTS);
+    for a in 0..n {
+        for b in (0..n).filter(|&b| b != a) {
+            if symbol(&k.answer["matrix"][k.class[a]][k.class[b]]) != "NO" {
+                continue;
+            }
+            let rest = ["--from", k.names[a].as_str(), "--to", k.names[b].as_str()];
+            let args = case.args("check", &rest);
+            let c = json_args(&args);
+            let text = human_args(&args);
+            out.push((format!("{} → {}", k.names[a], k.names[b]), c, text));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_human_text_never_contradicts_the_json_facts() {
+    let mut failures = Vec::new();
+    let mut seen_masks_hide = 0;
+    for case in cases() {
+        let Some(k) = cluster(&case) else { continue };
+        for (pair, c, text) in checks_with_blockers(&case, &k) {
+            for b in c["blockers"].as_array().into_iter().flatten() {
+                let key = b["key"].as_str().unwrap_or_default();
+                let row = text.lines().find(|l| l.trim_start().starts_with(key));
+                let masks_hide = b["raw_available"] == 1 && b["available"] == 0;
+                if masks_hide {
+                    seen_masks_hide += 1;
+                    // Raw 1, masked 0: the CPU has it; only the masks hide it.
+                    if !row.is_some_and(|r| r.contains("raw 1")) {
+                        failures.push(format!(
+                            "{}: {pair}: {key} raw 1 / masked 0, the row says {row:?}",
+                            case.origin
+                        ));
+                    }
+                    for wrong in ["microcode is\n", "microcode not active", "Activate the MDS"] {
+                        if text.contains(wrong) {
+                            failures.push(format!(
+                                "{}: {pair}: {key} raw 1 / masked 0, the text says {wrong:?}",
+                                case.origin
+                            ));
+                        }
+                    }
+                }
+                if b["absence"] == "not-on-cpu" && text.contains("masks hide") {
+                    failures.push(format!(
+                        "{}: {pair}: {key} is not on the CPU, the text says its masks hide it",
+                        case.origin
+                    ));
+                }
+                if !b["vhw_too_new"].is_null() && !text.contains("Upgrade ESXi") {
+                    failures.push(format!(
+                        "{}: {pair}: a vHW block without the ESXi upgrade in the text",
+                        case.origin
+                    ));
+                }
+            }
+        }
+    }
+    assert!(seen_masks_hide > 0, "no raw 1 / masked 0 case was checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
