@@ -937,3 +937,132 @@ fn the_human_text_never_contradicts_the_json_facts() {
     assert!(seen_masks_hide > 0, "no raw 1 / masked 0 case was checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// 64 hosts of both mechanisms: 40 copies of the example's esxi01 (MDCLEAR), 16 of its esxi02
+/// (raw 0: microcode) and 8 of the stale-mask example's esxi02 (raw 1, masked 0), renamed.
+fn fleet_of_64() -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("consistency-fleet-64");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..64 {
+        let from = match i {
+            0..40 => "examples/mdclear-cluster/esxi01.txt",
+            40..56 => "examples/mdclear-cluster/esxi02.txt",
+            _ => "examples/mdclear-stale-masks/esxi02.txt",
+        };
+        let text = std::fs::read_to_string(root().join(from)).unwrap();
+        let old = if from.ends_with("esxi01.txt") {
+            "\"esxi01\""
+        } else {
+            "\"esxi02\""
+        };
+        let text = text.replace(old, &format!("\"esx{i:02}\""));
+        std::fs::write(dir.join(format!("esx{i:02}.txt")), text).unwrap();
+    }
+    dir.display().to_string()
+}
+
+/// The number that starts `text` (after `-  ` in the human story), if any.
+fn leading_number(text: &str) -> Option<u64> {
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The count of hosts just before `marker` in `text`, e.g. `16` in "…: 16 hosts whose CPU …".
+fn number_before(text: &str, marker: &str) -> Option<u64> {
+    let head = &text[..text.find(marker)?];
+    let digits: String = head
+        .trim_end()
+        .trim_end_matches("hosts")
+        .trim_end_matches("host")
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn the_story_counts_the_hosts_the_drift_counts() {
+    let fleet = fleet_of_64();
+    let mut all = cases();
+    all.push(Case::new(
+        "64 hosts, both mechanisms",
+        &[&fleet],
+        Some("intel-haswell"),
+        None,
+    ));
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in all {
+        let a = json_args(&case.args("cluster", &[]));
+        for line in a["story"].as_array().into_iter().flatten() {
+            let line = line.as_str().unwrap_or_default();
+            let Some(n) = leading_number(line) else {
+                continue;
+            };
+            let lacking = [
+                " hosts do not offer ",
+                " host does not offer ",
+                " hosts lack ",
+                " host lacks ",
+            ];
+            let Some(verb) = lacking.iter().find(|v| line.contains(*v)) else {
+                continue;
+            };
+            let after = &line[line.find(verb).unwrap() + verb.len()..];
+            let key = after.split_whitespace().next().unwrap_or_default();
+            let Some(d) = a["drift"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|d| d["key"] == key)
+            else {
+                // The drift lists featureCapability differences: no entry means every host's CPU
+                // has it, so each one the story counts must be one whose masks hide it.
+                let raw0 = number_before(line, " whose CPU does not report it");
+                let hidden = number_before(line, " whose CPU has it but");
+                if raw0.is_some() || hidden != Some(n) {
+                    failures.push(format!(
+                        "{}: the story says {n} hosts lack {key} ({line}), the drift lists no \
+                         featureCapability difference",
+                        case.origin
+                    ));
+                }
+                continue;
+            };
+            compared += 1;
+            let without = d["hosts_without"].as_u64().unwrap_or(0);
+            let hidden = d["hosts_hidden"].as_u64().unwrap_or(0);
+            if n != without + hidden {
+                failures.push(format!(
+                    "{}: the story says {n} hosts lack {key}, the drift {without} missing + {hidden} \
+                     hidden ({})",
+                    case.origin, d["summary"]
+                ));
+            }
+            if let Some(m) = number_before(line, " whose CPU does not report it")
+                && m != without
+            {
+                failures.push(format!(
+                    "{}: story {m} vs drift {without} (raw 0)",
+                    case.origin
+                ));
+            }
+            if let Some(m) = number_before(line, " whose CPU has it but")
+                && m != hidden
+            {
+                failures.push(format!(
+                    "{}: story {m} vs drift {hidden} (masks)",
+                    case.origin
+                ));
+            }
+        }
+    }
+    assert!(compared >= 5, "only {compared} story lines compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
