@@ -979,3 +979,32 @@ fn plan_without_a_question_is_a_usage_error() {
     a.extend(["--add", GOVC_HOST, "--set", "MDCLEAR"]);
     assert_eq!(code(&evcalc(&a)), 2);
 }
+
+/// Issue 19: `--help` said `vim-cmd hostsvc/hostconfig` gives `maxEVCModeKey`; that field is in
+/// the host summary (`vim-cmd hostsvc/hostsummary`), not in `HostConfigInfo`.
+#[test]
+fn help_names_the_host_summary_as_the_source_of_max_evc_mode_key() {
+    let mut seen = 0;
+    for sub in [
+        &[][..],
+        &["host"],
+        &["check"],
+        &["cluster"],
+        &["maintenance"],
+        &["plan"],
+    ] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let o = evcalc(&args);
+        assert_eq!(code(&o), 0, "{}", show(&o));
+        for line in stdout(&o).lines().filter(|l| l.contains("maxEVCModeKey")) {
+            seen += 1;
+            assert!(
+                !line.contains("hostconfig") && line.contains("hostsummary"),
+                "evcalc {}: {line}",
+                args.join(" ")
+            );
+        }
+    }
+    assert!(seen > 0, "no help text names maxEVCModeKey");
+}
