@@ -1120,6 +1120,13 @@ fn remedy_contradictions(
                 b["remedy"]
             ));
         }
+        // A per-VM mask is the VM's own: only changing the VM's mode fixes it.
+        if b["absence"] == "per-vm-mask" && b["remedy"] != "per-vm-mask" {
+            out.push(format!(
+                "{origin}: {what}: {} required by a per-VM mask gets remedy {}",
+                b["key"], b["remedy"]
+            ));
+        }
         if evc_off && CLUSTER_MODE_RULES.iter().any(|r| b["remedy"] == *r) {
             out.push(format!(
                 "{origin}: {what}: EVC is off, yet {} gets remedy {}",
@@ -1138,6 +1145,55 @@ fn remedy_contradictions(
             .max();
         if let (Some(name), Some(hi)) = (g["vm"].as_str(), hi) {
             top_vhw.insert(name.to_string(), hi);
+        }
+    }
+    // The hosts whose ESXi cannot run a VM group's virtual hardware.
+    let host_name = |i: &Value| a["hosts"][i.as_u64().unwrap_or(0) as usize]["name"].clone();
+    let mut vhw_blocked: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for g in a["plan"]["vms"].as_array().into_iter().flatten() {
+        for d in g["destinations"].as_array().into_iter().flatten() {
+            let vhw =
+                d["blockers"].as_array().into_iter().flatten().any(|i| {
+                    !a["blockers"][i.as_u64().unwrap_or(0) as usize]["vhw_too_new"].is_null()
+                });
+            if !vhw {
+                continue;
+            }
+            let members: Vec<Value> = match d["hosts"].as_array() {
+                Some(h) => h.clone(),
+                None => a["classes"][d["class"].as_u64().unwrap_or(0) as usize]["hosts"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            vhw_blocked
+                .entry(g["vm"].as_str().unwrap_or_default().to_string())
+                .or_default()
+                .extend(
+                    members
+                        .iter()
+                        .filter_map(|i| host_name(i).as_str().map(str::to_string)),
+                );
+        }
+    }
+    for r in remedies.as_array().into_iter().flatten() {
+        // Never "power it on on H" where H's ESXi cannot run the VM's virtual hardware.
+        let action = r["action"].as_str().unwrap_or_default();
+        if r["scope"] != "vms" || !action.starts_with("Power off") {
+            continue;
+        }
+        for vm in r["vms"].as_array().into_iter().flatten() {
+            let Some(blocked) = vm.as_str().and_then(|v| vhw_blocked.get(v)) else {
+                continue;
+            };
+            for h in r["hosts"].as_array().into_iter().flatten() {
+                if h.as_str().is_some_and(|h| blocked.contains(h)) {
+                    out.push(format!(
+                        "{origin}: {what}: powers {vm} on on {h}, whose ESXi cannot run its \
+                         virtual hardware: {action}"
+                    ));
+                }
+            }
         }
     }
     for (rule, action, vms) in remedy_texts(remedies) {
@@ -1225,6 +1281,34 @@ fn remedies_checked(strict: bool) {
                 strict,
             ));
         }
+    }
+    // Every scenario's own question (with its --vm, --only, bundle …) as asked.
+    for s in crate::scenarios::all() {
+        let sub = s.args[0].as_str();
+        if !["check", "maintenance", "cluster"].contains(&sub) {
+            continue;
+        }
+        let a = json_args(&s.args);
+        answers += 1;
+        let remedies = match sub {
+            "check" => a["remedies"].clone(),
+            "maintenance" => a["plan"]["remedies"].clone(),
+            _ => Value::Array(
+                a["maintenance"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|m| m["remedies"].as_array().cloned().unwrap_or_default())
+                    .collect(),
+            ),
+        };
+        failures.extend(remedy_contradictions(
+            &format!("scenario {}", s.name),
+            sub,
+            &a,
+            &remedies,
+            strict,
+        ));
     }
     assert!(answers > 50, "only {answers} answers");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
