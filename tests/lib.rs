@@ -205,3 +205,42 @@ pub fn maintenance_plan(
     a.plan
         .unwrap_or_else(|| panic!("no plan for {host}: {:?}", a.option_errors))
 }
+
+/// `check --from from --to to` over fixture files through the application boundary (the
+/// workspace the CLI, Python and npm ask): request → answer, no engine internals.
+pub fn check_answer(
+    files: &[&str],
+    from: &str,
+    to: &str,
+    evc: Option<&str>,
+    per_vm_evc: Option<&str>,
+) -> evcalc::app::check::CheckAnswer {
+    let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    let request = request_of(&files, None);
+    let mut ws = evcalc::app::workspace::Workspace::load(request.inputs);
+    assert!(ws.errors().is_empty(), "{:#?}", ws.errors());
+    ws.check(&evcalc::app::check::CheckRequest {
+        request: evcalc::app::Request {
+            evc: evc.map(str::to_string),
+            per_vm_evc: per_vm_evc.map(str::to_string),
+            ..Default::default()
+        },
+        from: Some(from.to_string()),
+        to: to.to_string(),
+        vm: None,
+        to_evc: None,
+    })
+}
+
+/// The blockers of a check answer's move.
+pub fn move_blockers(a: &evcalc::app::check::CheckAnswer) -> Vec<&evcalc::app::Blocker> {
+    a.check
+        .as_ref()
+        .map(|m| {
+            m.blockers
+                .iter()
+                .map(|&b| &a.blockers[b as usize])
+                .collect()
+        })
+        .unwrap_or_default()
+}
