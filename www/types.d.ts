@@ -52,10 +52,14 @@ export interface AnalyzeReply {
   id: number;
   ok: true;
   analysis: ClusterAnswer | RequestError;
-  /** Time in the module (ms). */
+  /** Time in the module answering (ms). */
   ms: number;
-  /** Request size (characters). */
-  bytes: number;
+  /** Time in the module loading (parsing) the inputs (ms; 0 when they had not changed). */
+  loadMs: number;
+  /** Whether the inputs were loaded again (they changed). */
+  loaded: boolean;
+  /** Hosts in the loaded workspace. */
+  hosts: number;
   /** When the reply left the engine (performance.timeOrigin + now). */
   sentAt: number;
 }

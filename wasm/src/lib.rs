@@ -193,6 +193,21 @@ impl Workspace {
     pub fn ask(&mut self, question: &str, options_json: &str) -> String {
         self.inner.ask_json(question, options_json)
     }
+
+    /// The page's question: the cluster answer over the loaded inputs with `options` (JSON of
+    /// [`Request`] without `inputs`), as [`analyze`] gives it for the same inputs and options —
+    /// also when an input could not be read (its error is in the answer, the hosts that were
+    /// read are answered), where [`Workspace::ask`] refuses as the CLI does. Nothing is parsed
+    /// again: changing the EVC mode, a what-if, the vHW or a host selection re-answers from the
+    /// loaded hosts. Returns `{"request_error":{…}}` for options that cannot be read.
+    pub fn cluster(&mut self, options_json: &str) -> String {
+        match serde_json::from_str::<Request>(options_json) {
+            Ok(options) => serde_json::to_string(&self.inner.cluster(&options)).unwrap_or_else(
+                |e| request_error(format!("could not serialise the analysis: {e}"), 0, 0),
+            ),
+            Err(e) => request_error(format!("invalid request: {e}"), e.line(), e.column()),
+        }
+    }
 }
 
 /// Bytes of a file → `{"text":…,"warnings":[…]}` as the CLI reads files (UTF-8 with or without
@@ -234,6 +249,21 @@ pub fn vendor_keys() -> String {
         .map(|id| cat.def(id).key.as_str())
         .collect();
     keys.join(",")
+}
+
+/// The virtual hardware versions a VM can have, each with the first ESXi release that runs it
+/// (JSON `[{"vhw":19,"release":"ESXi 7.0 U2"},…]`, lowest first; versions no ESXi runs are left
+/// out): the page's vHW choice, in the core's words ([`evcalc::esxi::first_release`]).
+#[wasm_bindgen]
+pub fn vhw_releases() -> String {
+    let list: Vec<serde_json::Value> = (evcalc::check::MIN_VHW..=evcalc::check::MAX_VHW)
+        .filter_map(|v| {
+            evcalc::esxi::first_release(v).map(|r| {
+                serde_json::json!({ "vhw": v, "release": evcalc::esxi::release_name(r) })
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
 
 /// The evcalc version the module was built from.
