@@ -422,7 +422,7 @@ function render(a, extraErrors = []) {
   show('drift-panel', hosts.length > 1);
   show('maint-panel', hosts.length > 1);
   show('vms-panel', (a?.vms.length ?? 0) > 0);
-  show('remedies-panel', hosts.length > 1 && (a?.maintenance.some((m) => m.remedies.length) ?? false));
+  show('remedies-panel', hosts.length > 1 && !!a && fleetRemedies(a).length > 0);
   show('whatif-panel', hosts.length > 0);
   show('into-panel', hosts.length > 0);
   for (const id of ['download-json', 'download-md', 'copy-md', 'download-html']) $button(id).disabled = !a;
@@ -489,9 +489,9 @@ function renderHeadline(a) {
   // At fleet size (several plans, or remedies acting on many hosts) the next step is the top
   // remedies with the hosts each acts on counted, each a link to its hosts in "Remedies".
   const grouped = fleetRemedies(a);
-  const fleet = a.maintenance.length > 2 || grouped.some((r) => r.hosts.length > 6);
+  const fleet = hl.verdict === 'blocked' && (hl.next.length === 0 || a.hosts.length > 16);
   const top = grouped.filter((r) => r.hosts.length || r.vms.length).slice(0, 3);
-  const next = fleet && top.length && hl.verdict !== 'info'
+  const next = fleet && top.length
     ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '),
         h('ol', { class: 'hl-remedies' }, top.map((r) =>
           h('li', null, h('a', { href: `#fleet-remedy-${grouped.indexOf(r) + 1}`, class: 'remedy-count', onclick: (e) => { e.preventDefault(); openRemedy(grouped.indexOf(r) + 1); } }, countLabel(r)), ': ', withCode(firstSentence(r.action))))),
