@@ -312,10 +312,16 @@ async function run() {
         applyPerVmRefusal(reply);
         if (reply.per_vm_evc_mode) state.perVmApplied = state.perVmEvc;
         pruneOptions(reply);
+        if (reply.hosts.length > LONG_LIST) {
+          // A fleet: the headline first, then the rest after the browser painted it (no one
+          // long task for the whole page).
+          renderHeadline(reply);
+          await new Promise((r) => setTimeout(r, 0));
+        }
         render(reply);
-        if (reply.hosts.length) await refreshQuestions();
       }
       const t2 = performance.now();
+      if (!('request_error' in reply) && reply.hosts.length) await refreshQuestions();
       Object.assign(document.body.dataset, { transferMs: String(Math.round(transferMs)), renderMs: String(Math.round(t2 - received)) });
       if (state.pasteAt) {
         // From the paste event to the rendered answer (debounce included), for the tests' report.
@@ -657,6 +663,7 @@ function renderPlanAnswer(box, p) {
       m.notes.map((n) => h('p', { class: 'small muted' }, n))));
   }
   if (!box.childNodes.length) add(box, h('p', { class: 'muted' }, 'Nothing asked: paste a host to add, pick an EVC mode, or leave hosts out in the hosts table.'));
+  else add(box, h('p', { class: 'small' }, h('button', { type: 'button', class: 'small-btn plan-json', onclick: () => download(`evcalc-plan-${stamp()}.json`, 'application/json', `${JSON.stringify(p)}\n`) }, 'Download this answer as JSON'), h('span', { class: 'muted' }, ' (what evcalc plan … --json gives)')));
 }
 
 /** The what-if of `evcalc plan`: add a pasted host, change the EVC mode, and the hosts left out,

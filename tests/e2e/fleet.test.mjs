@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { REPO, startServer, startBrowser, openPage, analysed, seqOf, example, copy, pressPaste, shot } from './harness.mjs';
 
@@ -58,7 +59,7 @@ function cli() {
   if (!fs.existsSync(bin)) execFileSync('cargo', ['build', '-q', '-p', 'evcalc-cli'], { cwd: REPO, stdio: 'inherit' });
   return (args, cwd = REPO) => {
     try {
-      return JSON.parse(execFileSync(bin, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }));
+      return JSON.parse(execFileSync(bin, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] }));
     } catch (e) {
       if (e.stdout) return JSON.parse(e.stdout); // exit 1 and 3 answer too
       throw e;
@@ -208,41 +209,51 @@ test('the vHW choice gives the CLI’s answer (evcalc cluster --vm-hw)', async (
   await page.close();
 });
 
-test('a move between clusters gives the CLI’s answer (evcalc plan … --into … --to-evc …)', async (t) => {
+test('a move between clusters and a what-if of plan give the CLI’s answer (evcalc plan … --into … --to-evc …, --add … --to-evc …)', async (t) => {
   const run = cli();
-  const D = 'tests/data/cpuid/instlatx64/';
+  const D = path.join(REPO, 'tests/data/cpuid/instlatx64');
   const SNB = ['GenuineIntel00206D7_SandyBridgeE_00_CPUID.txt', 'GenuineIntel00206D5_SandyBridgeEP_CPUID.txt'];
-  const WSM = 'GenuineIntel00206C1_Gulftown_CPUID.txt';
+  const WSM = fs.readFileSync(path.join(D, 'GenuineIntel00206C1_Gulftown_CPUID.txt'), 'utf8');
+  // The CLI reads the same inputs under the page's names: the files by their names, the pastes
+  // as "other cluster" and "added host".
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evcalc-into-'));
+  for (const f of SNB) fs.copyFileSync(path.join(D, f), path.join(dir, f));
+  fs.writeFileSync(path.join(dir, 'other cluster'), WSM);
+  fs.writeFileSync(path.join(dir, 'added host'), WSM);
   const { page, problems } = await openPage(browser.context, base);
   let n = await seqOf(page);
-  await page.setInputFiles('#files', SNB.map((f) => path.join(REPO, D, f)));
+  await page.setInputFiles('#files', SNB.map((f) => path.join(D, f)));
   await analysed(page, n);
   n = await seqOf(page);
   await page.selectOption('#evc', 'intel-sandybridge');
   await analysed(page, n);
-  await page.fill('#into-input', fs.readFileSync(path.join(REPO, D, WSM), 'utf8'));
+  await page.fill('#into-input', WSM);
   await page.selectOption('#into-evc', 'intel-westmere');
   const t0 = Date.now();
   await page.click('#into-run');
   await page.waitForFunction(() => Number(document.getElementById('into-answer').dataset.seq ?? 0) >= 1);
   const ms = Date.now() - t0;
-  const expected = run(['plan', ...SNB.map((f) => D + f), '--evc', 'intel-sandybridge', '--to-evc', 'intel-westmere', '--into', D + WSM, '--json']);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#into-answer button.plan-json')]);
+  const pageInto = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+  const expected = run(['plan', ...SNB, '--evc', 'intel-sandybridge', '--to-evc', 'intel-westmere', '--into', 'other cluster', '--json'], dir);
+  assert.equal(expected.into.verdict, 'blocked');
+  for (const k of ['outcome', 'evc', 'to_evc', 'into']) assert.deepEqual(pageInto[k], expected[k], k);
   const shown = await page.locator('#into-answer .into-vms > li').evaluateAll((ls) => ls.map((l) => l.dataset.verdict));
   assert.deepEqual(shown, expected.into.vms.map((v) => v.verdict));
   const text = await page.locator('#into-answer').innerText();
-  assert.equal(expected.into.verdict, 'blocked');
   for (const v of expected.into.vms) for (const f of v.blocking_features) assert.ok(text.includes(f), `${f} named on the page`);
-  assert.match(text, /EVC intel-westmere/);
-  // And the change of this cluster's EVC mode, with a pasted host added (plan --add --to-evc).
-  await page.fill('#add-input', fs.readFileSync(path.join(REPO, D, WSM), 'utf8'));
+  // A what-if of this cluster: a pasted host added and the EVC mode raised, in one question.
+  await page.fill('#add-input', WSM);
   await page.selectOption('#to-evc', 'intel-westmere');
   await page.click('#whatif-run');
   await page.waitForFunction(() => Number(document.getElementById('whatif-answer').dataset.seq ?? 0) >= 1);
-  const wi = run(['plan', ...SNB.map((f) => D + f), '--evc', 'intel-sandybridge', '--add', D + WSM, '--to-evc', 'intel-westmere', '--json']);
-  const whatIf = await page.locator('#whatif-answer').innerText();
-  assert.ok(whatIf.includes(wi.change_evc.summary.replaceAll('`', '')), `${whatIf}\n---\n${wi.change_evc.summary}`);
-  assert.equal(wi.add.length, 1);
-  t.diagnostic(`between clusters: page = CLI (${expected.into.verdict}, ${expected.into.vms.length} VM rows) in ${ms} ms`);
+  const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('#whatif-answer button.plan-json')]);
+  const pageWhatIf = JSON.parse(fs.readFileSync(await dl2.path(), 'utf8'));
+  const wi = run(['plan', ...SNB, '--evc', 'intel-sandybridge', '--add', 'added host', '--to-evc', 'intel-westmere', '--json'], dir);
+  for (const k of ['outcome', 'add', 'change_evc', 'to_evc']) assert.deepEqual(pageWhatIf[k], wi[k], k);
+  assert.ok((await page.locator('#whatif-answer').innerText()).includes(wi.change_evc.summary.replaceAll('`', '')));
+  t.diagnostic(`between clusters: page = CLI (${expected.into.verdict}, ${expected.into.vms.length} VM rows), answered in ${ms} ms; what-if add + to-evc: page = CLI (${wi.outcome})`);
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
