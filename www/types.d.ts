@@ -47,7 +47,7 @@ export interface RequestError {
  * (the core defaults them). */
 export type PageRequest = Pick<Request, 'inputs' | 'evc' | 'per_vm_evc' | 'rename' | 'remove' | 'maintenance'> & Partial<Request>;
 
-/** The engine's reply to {kind: 'analyze'} (engine.js). */
+/** The engine's reply to {kind: 'answer'} (engine.js): the cluster answer of the loaded workspace. */
 export interface AnalyzeReply {
   id: number;
   ok: true;
