@@ -671,7 +671,9 @@ function renderPlanAnswer(box, p) {
 async function runWhatIf() {
   const text = /** @type {HTMLTextAreaElement} */ ($('add-input')).value;
   const toEvc = $select('to-evc').value;
-  const options = { ...commonOptions(), add: text.trim() ? [{ name: 'added host', text }] : [], to_evc: toEvc || null, remove: [...state.remove] };
+  // The core reads a vHW only for a move into another cluster (`plan --into`): not sent here.
+  const { vm_hw: _vhw, ...common } = commonOptions();
+  const options = { ...common, add: text.trim() ? [{ name: 'added host', text }] : [], to_evc: toEvc || null, remove: [...state.remove] };
   state.whatIf = options;
   const box = $('whatif-answer');
   if (!options.add.length && !options.to_evc && !options.remove.length) {
