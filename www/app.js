@@ -174,7 +174,10 @@ async function call(message) {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
+    const t0 = performance.now();
     worker.postMessage({ ...message, id });
+    // Posting copies the inputs (structured clone): measured for the tests' report.
+    if (message.inputs) document.body.dataset.postMs = String(Math.round(performance.now() - t0));
   });
 }
 
@@ -1790,7 +1793,10 @@ function addLargePaste(text) {
 
 function onPaste(e) {
   state.pasteAt = performance.now();
+  const tRead = performance.now();
   const text = e.clipboardData?.getData('text/plain') ?? '';
+  // How long the browser took to hand the paste over (the tests' report at fleet size).
+  document.body.dataset.pasteReadMs = String(Math.round(performance.now() - tRead));
   const inEditor = e.target === $('input');
   if (!inEditor && e.target instanceof HTMLElement && e.target.closest('input, textarea, select')) return;
   if (text.length > LARGE_PASTE) {

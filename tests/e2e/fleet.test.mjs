@@ -86,7 +86,7 @@ test('1,000 hosts: answered in the worker, headline with remedy counts in the fi
   const long1 = await longTasks(page);
   const d = await page.evaluate(() => ({ ...document.body.dataset }));
   assert.equal(d.reloaded, '1');
-  t.diagnostic(`1,000 hosts (${(text.length / 1e6).toFixed(1)} MB pasted): Ctrl+V → answer rendered in ${ms} ms (paste event → rendered ${d.pasteToRenderMs} ms); in the worker: parse ${d.loadMs} ms + answer ${d.answerMs} ms; worker → page ${d.transferMs} ms; render ${d.renderMs} ms; long tasks ${JSON.stringify(long1)} (longest ${Math.max(0, ...long1)} ms); progress shown: ${d.progressShown === '1'}`);
+  t.diagnostic(`1,000 hosts (${(text.length / 1e6).toFixed(1)} MB pasted): Ctrl+V → answer rendered in ${ms} ms (paste event → rendered ${d.pasteToRenderMs} ms); in the worker: parse ${d.loadMs} ms + answer ${d.answerMs} ms; worker → page ${d.transferMs} ms; render ${d.renderMs} ms; on the main thread: clipboard read ${d.pasteReadMs} ms, posting the inputs to the worker ${d.postMs} ms; long tasks ${JSON.stringify(long1)} (longest ${Math.max(0, ...long1)} ms); progress shown: ${d.progressShown === '1'}`);
   // The dumps do not say the cluster's EVC mode: the headline's next step asks for it.
   assert.match(await page.locator('#headline .hl-next').innerText(), /EVC mode/);
   // Given, the answer is re-computed from the loaded workspace (nothing parsed again).
