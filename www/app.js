@@ -9,7 +9,8 @@ import { plural, formatBytes, nameList, shortKey, formatName, modeLabel, hex } f
 import { VCLASS, VTEXT, partialHosts, classGrid, hostGrid, cellOf, moveCounts, blockersOf, unknownsOf, blockerKeys } from './matrix-view.js';
 import { headlineOf } from './headline.js';
 import { partsOf, masksSummary } from './parts.js';
-import { markdown } from './markdown.js';
+import { fleetRemedies, countLabel } from './fleet.js';
+import { markdown, reportHtml } from './markdown.js';
 
 // ------------------------------------------------------------------------------------------
 // State
@@ -18,6 +19,8 @@ const state = {
   items: [], // inputs besides the editor: {name, text, kind: 'file' | 'paste'}
   evc: '', // '' = automatic (the core chooses), 'none', or a mode key
   perVmEvc: '',
+  /** Virtual hardware version of "any VM" ('' = any: the worst over every version, per band). */
+  vmHw: '',
   rename: {}, // loaded name → displayed name
   remove: [], // displayed names left out
   /** @type {import('./types').ClusterAnswer | null} */
@@ -45,6 +48,18 @@ const state = {
   vmHosts: {},
   /** Where focus goes after the next render: a CSS selector, tried in order. */
   focusAfter: null,
+  /** The inputs the engine's workspace holds (parsed once): a request with the same inputs is
+   * answered from it without parsing again. */
+  loaded: null,
+  /** Classes whose every host is listed (long classes show their first hosts only). */
+  expanded: new Set(),
+  /** The questions asked below the cluster answer, asked again after every change: the
+   * what-if (plan options), the move into another cluster (plan options), one host's maintenance. */
+  whatIf: null,
+  into: null,
+  maintHost: '',
+  /** The virtual hardware versions the core knows ({vhw, release}), for the vHW selector. */
+  vhwList: [],
 };
 
 // ------------------------------------------------------------------------------------------
@@ -159,7 +174,10 @@ async function call(message) {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
+    const t0 = performance.now();
     worker.postMessage({ ...message, id });
+    // Posting copies the inputs (structured clone): measured for the tests' report.
+    if (message.inputs) document.body.dataset.postMs = String(Math.round(performance.now() - t0));
   });
 }
 
@@ -196,11 +214,50 @@ function buildRequest() {
     inputs,
     evc: state.evc || null,
     per_vm_evc: state.perVmEvc || null,
+    vm_hw: state.vmHw || null,
     rename: state.rename,
     remove: state.remove,
     maintenance: [],
   };
 }
+
+/** Whether two input lists are the same (names and texts; the texts are usually the very same
+ * strings, so this is cheap): the loaded workspace can answer without parsing again. */
+function sameInputs(a, b) {
+  return !!a && !!b && a.length === b.length && a.every((x, i) => x.name === b[i].name && x.text === b[i].text);
+}
+
+/** The options of a request (the request without its inputs): what the loaded workspace is asked. */
+function optionsOf(request) {
+  const { inputs: _inputs, ...options } = request;
+  return options;
+}
+
+/** A progress line for anything that takes longer than 300 ms: what is being done, and for how long. */
+function startProgress(text) {
+  const bar = $('progress');
+  const t0 = performance.now();
+  let shown = false;
+  const tick = () => {
+    const s = (performance.now() - t0) / 1000;
+    if (!shown) {
+      shown = true;
+      bar.hidden = false;
+      document.body.dataset.progressShown = '1';
+    }
+    put($('progress-text'), `${text} ${s.toFixed(1)} s`);
+  };
+  const timer = setTimeout(function again() {
+    tick();
+    progressTimer = setTimeout(again, 200);
+  }, 300);
+  progressTimer = timer;
+  return () => {
+    clearTimeout(progressTimer);
+    bar.hidden = true;
+  };
+}
+let progressTimer = 0;
 
 async function run() {
   if (running) {
@@ -219,7 +276,17 @@ async function run() {
   const t0 = performance.now();
   try {
     {
-      const answer = /** @type {import('./types').AnalyzeReply} */ (await call({ kind: 'analyze', request }));
+      // The inputs are sent (and parsed) only when they changed; otherwise the loaded
+      // workspace answers the new options without parsing anything again.
+      const reload = !sameInputs(state.loaded, request.inputs);
+      const stop = startProgress(reload ? `Reading ${plural(request.inputs.length, 'input')} (${formatBytes(bytes)}) and answering…` : 'Answering…');
+      let answer;
+      try {
+        answer = /** @type {import('./types').AnalyzeReply} */ (await call({ kind: 'answer', inputs: reload ? request.inputs : undefined, options: optionsOf(request) }));
+      } finally {
+        stop();
+      }
+      if (reload) state.loaded = request.inputs;
       const received = performance.now();
       const transferMs = performance.timeOrigin + received - answer.sentAt;
       state.request = request;
@@ -248,9 +315,16 @@ async function run() {
         applyPerVmRefusal(reply);
         if (reply.per_vm_evc_mode) state.perVmApplied = state.perVmEvc;
         pruneOptions(reply);
+        if (reply.hosts.length > LONG_LIST) {
+          // A fleet: the headline first, then the rest after the browser painted it (no one
+          // long task for the whole page).
+          renderHeadline(reply);
+          await new Promise((r) => setTimeout(r, 0));
+        }
         render(reply);
       }
       const t2 = performance.now();
+      if (!('request_error' in reply) && reply.hosts.length) await refreshQuestions();
       Object.assign(document.body.dataset, { transferMs: String(Math.round(transferMs)), renderMs: String(Math.round(t2 - received)) });
       if (state.pasteAt) {
         // From the paste event to the rendered answer (debounce included), for the tests' report.
@@ -263,16 +337,20 @@ async function run() {
       } else if (a) {
         setStatus(
           `${plural(a.hosts.length, 'host')} in ${classWord(a.classes.length)}, ${plural(a.vms.length, 'VM')} from ${plural(a.inputs.length, 'input')} (${formatBytes(bytes)}) · ` +
-            `analysed in ${Math.round(answer.ms)} ms, shown in ${Math.round(t2 - t0)} ms`,
+            `${answer.loaded ? `read in ${Math.round(answer.loadMs)} ms, ` : ''}answered in ${Math.round(answer.ms)} ms, shown in ${Math.round(t2 - t0)} ms`,
         );
         document.body.dataset.lastMs = String(Math.round(t2 - t0));
-        document.body.dataset.engineMs = String(Math.round(answer.ms));
+        document.body.dataset.engineMs = String(Math.round(answer.ms + answer.loadMs));
+        document.body.dataset.loadMs = String(Math.round(answer.loadMs));
+        document.body.dataset.answerMs = String(Math.round(answer.ms));
+        document.body.dataset.reloaded = answer.loaded ? '1' : '0';
       }
     }
   } catch (e) {
     state.analysis = null;
     render(null, [`The analysis failed: ${e.message}. This is a bug in evcalc; the inputs stay here — please report them.`]);
     setStatus('Analysis failed.', true);
+    state.loaded = null;
     if (e.crashed && worker) {
       worker.terminate();
       startWorker();
@@ -353,8 +431,10 @@ function render(a, extraErrors = []) {
   show('drift-panel', hosts.length > 1);
   show('maint-panel', hosts.length > 1);
   show('vms-panel', (a?.vms.length ?? 0) > 0);
-  $button('download-json').disabled = !a;
-  $button('download-md').disabled = !a;
+  show('remedies-panel', hosts.length > 1 && !!a && fleetRemedies(a).length > 0);
+  show('whatif-panel', hosts.length > 0);
+  show('into-panel', hosts.length > 0);
+  for (const id of ['download-json', 'download-md', 'copy-md', 'download-html']) $button(id).disabled = !a;
   if (!a) {
     applyFocus();
     return;
@@ -365,6 +445,8 @@ function render(a, extraErrors = []) {
   renderDetail(a);
   renderVms(a);
   renderMaintenance(a);
+  renderFleetRemedies(a);
+  renderPlanSelectors(a);
   applyFocus();
 }
 
@@ -411,11 +493,27 @@ function renderHeadline(a) {
   const choices = [];
   if (state.evc) choices.push(h('span', { class: 'choice' }, `cluster EVC ${state.evc === 'none' ? 'disabled' : state.evc} chosen by you`));
   if (a.per_vm_evc_mode) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: per-VM EVC ${a.per_vm_evc_mode}`));
+  if (a.vm_hw) choices.push(h('span', { class: 'choice' }, `VMs of vmx-${a.vm_hw} chosen by you`));
+  if (state.remove.length) choices.push(h('span', { class: 'choice whatif-choice' }, `what-if: ${plural(state.remove.length, 'host')} left out`));
+  // At fleet size (several plans, or remedies acting on many hosts) the next step is the top
+  // remedies with the hosts each acts on counted, each a link to its hosts in "Remedies".
+  const grouped = fleetRemedies(a);
+  const fleet = hl.verdict === 'blocked' && (hl.next.length === 0 || a.hosts.length > 16);
+  const top = grouped.filter((r) => r.hosts.length || r.vms.length).slice(0, 3);
+  const next = fleet && top.length
+    ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '),
+        h('ol', { class: 'hl-remedies' }, top.map((r) =>
+          h('li', null, h('a', { href: `#fleet-remedy-${grouped.indexOf(r) + 1}`, class: 'remedy-count', onclick: (e) => { e.preventDefault(); openRemedy(grouped.indexOf(r) + 1); } }, countLabel(r)), ': ', withCode(firstSentence(r.action))))),
+        grouped.length > top.length && h('p', { class: 'small' }, h('a', { href: '#remedies-panel' }, `All ${grouped.length} remedies`)))
+    : hl.next.length > 0
+      ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x)))))
+      : hl.verdict === 'compatible'
+        ? h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), h('span', null, 'nothing blocks a move; save the report for the change ticket (below), or ask a what-if: add a host, change the EVC mode, move to another cluster.'))
+        : null;
   add(box,
     h('h2', { id: 'headline-title' }, h('span', { class: 'hl-verdict' }, hl.title), choices.length > 0 && h('span', { class: 'choices' }, choices)),
     h('p', { class: 'hl-text' }, withCode(hl.text)),
-    hl.next.length > 0 &&
-      h('div', { class: 'hl-next' }, h('strong', null, 'Next: '), hl.next.length === 1 ? h('span', null, withCode(hl.next[0])) : h('ol', null, hl.next.map((x) => h('li', null, withCode(x))))),
+    next,
     hl.notes.map((n) => h('p', { class: 'hl-note' }, withCode(n))),
   );
   // The verdict covers only what could be read: say so next to it.
@@ -429,6 +527,207 @@ function renderHeadline(a) {
   }
   announce(`${hl.title.replace(/^[✓✕?] /, '')}. ${hl.text.replaceAll('`', '')}${unread ? ` ${unread} input${unread === 1 ? '' : 's'} could not be read.` : ''}`);
 }
+
+/** The first clause of a remedy's action, for the headline (the whole text is in "Remedies"). */
+function firstSentence(text) {
+  const m = text.match(/^(.{20,160}?)(?::\s|;\s|\.\s)/);
+  return m ? `${m[1]} …` : text.length > 180 ? `${text.slice(0, 170)} …` : text;
+}
+
+/** Opens a remedy of "Remedies" (its hosts listed) and moves focus to it. */
+function openRemedy(n) {
+  const li = document.getElementById(`fleet-remedy-${n}`);
+  if (!li) return;
+  const d = li.querySelector('details');
+  if (d) d.open = true;
+  li.scrollIntoView({ block: 'start', behavior: 'instant' });
+  li.focus();
+}
+
+/** Every remedy of the maintenance plans, grouped by rule, with the hosts each acts on.
+ * @param {import('./types').ClusterAnswer} a */
+function renderFleetRemedies(a) {
+  const list = $('fleet-remedies');
+  put(list);
+  const grouped = fleetRemedies(a);
+  grouped.forEach((r, i) => {
+    add(list,
+      h('li', { id: `fleet-remedy-${i + 1}`, tabindex: '-1', class: 'fleet-remedy', dataset: { rule: r.rule ?? '', hosts: String(r.hosts.length) } },
+        h('div', { class: 'remedy-head' }, h('strong', { class: 'remedy-count' }, countLabel(r)), ': ', withCode(r.action)),
+        h('div', { class: 'small' }, r.why),
+        h('dl', { class: 'meta' },
+          h('dt', null, 'Disruption'), h('dd', null, r.disruption),
+          r.features.length > 0 && [h('dt', null, 'Fixes'), h('dd', null, r.features.map((f, j) => [j ? ', ' : '', code(f)]))],
+          r.verify && [h('dt', null, 'Verify'), h('dd', null, withCode(r.verify))],
+          r.reference && [h('dt', null, 'Reference'), h('dd', null, r.reference)],
+          h('dt', null, 'Plans'), h('dd', null, nameList(r.plans, 6, 'other plans'))),
+        (r.hosts.length > 0 || r.vms.length > 0) &&
+          h('details', { class: 'remedy-hosts' },
+            h('summary', null, r.hosts.length ? `The ${plural(r.hosts.length, 'host')} it acts on` : `The ${plural(r.vms.length, 'VM')} it acts on`),
+            h('p', { class: 'small hostlist' }, (r.hosts.length ? r.hosts : r.vms).join(', ')))),
+    );
+  });
+}
+
+/** The EVC modes as select options (vendor groups), for the what-if and other-cluster selectors.
+ * @param {import('./types').ClusterAnswer} a */
+function modeOptions(a, withNone) {
+  const out = [];
+  if (withNone) out.push(h('option', { value: 'none' }, 'none — EVC disabled'));
+  for (const vendor of ['intel', 'amd']) {
+    const ms = a.modes.filter((m) => m.vendor === vendor);
+    if (ms.length) out.push(h('optgroup', { label: vendor === 'intel' ? 'Intel' : 'AMD' }, ms.map((m) => h('option', { value: m.key }, `${m.key} — ${m.label}`))));
+  }
+  return out;
+}
+
+let planModesSignature = '';
+/** The what-if, other-cluster and maintenance selectors, kept in step with the answer.
+ * @param {import('./types').ClusterAnswer} a */
+function renderPlanSelectors(a) {
+  const sig = a.modes.map((m) => m.key).join(',');
+  if (sig !== planModesSignature) {
+    planModesSignature = sig;
+    for (const [id, first] of [['to-evc', 'no change'], ['into-evc', 'automatic (from its hosts)']]) {
+      const sel = $select(id);
+      const v = sel.value;
+      put(sel, h('option', { value: '' }, first), ...modeOptions(a, true));
+      sel.value = v;
+    }
+  }
+  const mh = $select('maint-host');
+  const v = mh.value;
+  const names = a.hosts.map((x) => x.name);
+  if (mh.dataset.names !== names.join('\n')) {
+    mh.dataset.names = names.join('\n');
+    put(mh, h('option', { value: '' }, 'pick a host…'), names.map((n) => h('option', { value: n }, n)));
+    mh.value = names.includes(v) ? v : '';
+  }
+}
+
+/** The options every question of the loaded workspace shares: the page's choices. */
+function commonOptions() {
+  return { evc: state.evc || null, per_vm_evc: state.perVmEvc || null, vm_hw: state.vmHw || null, rename: state.rename };
+}
+
+/** Asks the loaded workspace another question (the CLI's answer for the same inputs and options).
+ * @returns {Promise<any>} the answer, `{refused}` or `{request_error}` */
+async function ask(question, options) {
+  const { answer } = await call({ kind: 'ask', question, options });
+  return answer;
+}
+
+/** Why the engine did not answer, in its own words (refusals and request errors), or null. */
+function refusalItems(ans) {
+  if (ans.request_error) return [ans.request_error.message];
+  if (ans.refused) return [...ans.refused.input_errors.map((e) => `${e.source}, line ${e.line}: ${e.message}`), ...ans.refused.option_errors.map((e) => `${optionName(e.option)}: ${e.message}`)];
+  return null;
+}
+
+const VERDICT_WORD = { compatible: '✓ yes', blocked: '✕ no', unknown: '? not proven' };
+
+/** A plan answer (`evcalc plan --json`): the added hosts, removed hosts, the EVC change and the
+ * move into another cluster, each with the core's sentence first.
+ * @param {HTMLElement} box
+ * @param {any} p */
+function renderPlanAnswer(box, p) {
+  put(box);
+  const refused = refusalItems(p);
+  if (refused) {
+    add(box, h('div', { class: 'errors' }, h('ul', null, refused.map((m) => h('li', { class: 'error' }, h('div', { class: 'what' }, m))))));
+    return;
+  }
+  const section = (title, verdict, ...body) => h('div', { class: `plan-part ${verdict ? VCLASS[verdict] ?? '' : ''}` }, h('h3', { class: 'subhead' }, title), body);
+  for (const r of p.add ?? []) {
+    add(box, section(`Add ${r.host}`, r.can_join === false || r.blocked_moves.length ? 'blocked' : r.can_join === null ? 'unknown' : 'compatible',
+      h('p', null, withCode(r.summary)),
+      r.blocked_moves.length > 0 && h('ul', null, r.blocked_moves.map((b) => h('li', null, `${b.vm}${b.from ? ` (on ${b.from})` : ''} → ${b.to}: lacks `, b.missing.map((m, i) => [i ? ', ' : '', code(m.key)])))),
+      r.warnings.map((w) => h('p', { class: 'small warn-text' }, w))));
+  }
+  for (const r of p.remove ?? []) add(box, section(`Remove ${r.host}`, null, h('p', null, withCode(r.summary))));
+  if (p.change_evc) {
+    const c = p.change_evc;
+    add(box, section(`Change EVC: ${c.from ?? 'disabled'} → ${c.to ?? 'disabled'}`, c.allowed ? 'compatible' : 'blocked',
+      h('p', null, withCode(c.summary)),
+      c.hosts_not_admitted.length > 0 && h('p', null, 'Hosts that cannot join: ', c.hosts_not_admitted.map((x, i) => [i ? '; ' : '', x.host, x.missing.length ? [' (lacks ', featureList(x.missing, 6), ')'] : ''])),
+      c.vms_blocking.length > 0 && h('p', null, 'Running VMs that block the change: ', c.vms_blocking.map((x) => x.vm).join(', ')),
+      c.notes.map((n) => h('p', { class: 'small muted' }, n))));
+  }
+  if (p.into) {
+    const m = p.into;
+    add(box, section(`Move into the other cluster (EVC ${m.to_evc ?? 'disabled'})`, m.verdict,
+      h('p', null, h('strong', null, VERDICT_WORD[m.verdict] ?? m.verdict), ' — ', withCode(m.summary)),
+      h('ul', { class: 'into-vms' }, m.vms.map((v) => h('li', { class: VCLASS[v.verdict], dataset: { verdict: v.verdict } },
+        h('strong', null, v.vm), `: ${VERDICT_WORD[v.verdict] ?? v.verdict}`,
+        v.blocking_features.length > 0 && [' — blocked by ', v.blocking_features.map((f, i) => [i ? ', ' : '', code(f)])],
+        h('div', { class: 'small' }, withCode(v.summary)),
+        v.ways.length > 0 && h('details', { class: 'ways' }, h('summary', null, `Ways through (${v.ways.length})`),
+          h('ul', null, v.ways.map((w) => h('li', null, h('strong', null, w.possible === false ? '✕ ' : w.possible ? '✓ ' : '? '), withCode(w.action), h('div', { class: 'small muted' }, w.cost), w.refused && h('div', { class: 'small warn-text' }, w.refused), w.security_downgrade && h('div', { class: 'small warn-text' }, w.security_downgrade)))))))),
+      m.notes.map((n) => h('p', { class: 'small muted' }, n))));
+  }
+  if (!box.childNodes.length) add(box, h('p', { class: 'muted' }, 'Nothing asked: paste a host to add, pick an EVC mode, or leave hosts out in the hosts table.'));
+  else add(box, h('p', { class: 'small' }, h('button', { type: 'button', class: 'small-btn plan-json', onclick: () => download(`evcalc-plan-${stamp()}.json`, 'application/json', `${JSON.stringify(p)}\n`) }, 'Download this answer as JSON'), h('span', { class: 'muted' }, ' (what evcalc plan … --json gives)')));
+}
+
+/** The what-if of `evcalc plan`: add a pasted host, change the EVC mode, and the hosts left out,
+ * combined in one question. */
+async function runWhatIf() {
+  const text = /** @type {HTMLTextAreaElement} */ ($('add-input')).value;
+  const toEvc = $select('to-evc').value;
+  // The core reads a vHW only for a move into another cluster (`plan --into`): not sent here.
+  const { vm_hw: _vhw, ...common } = commonOptions();
+  const options = { ...common, add: text.trim() ? [{ name: 'added host', text }] : [], to_evc: toEvc || null, remove: [...state.remove] };
+  state.whatIf = options;
+  const box = $('whatif-answer');
+  if (!options.add.length && !options.to_evc && !options.remove.length) {
+    renderPlanAnswer(box, {});
+    return;
+  }
+  renderPlanAnswer(box, await ask('plan', options));
+  box.dataset.seq = String(Number(box.dataset.seq ?? 0) + 1);
+}
+
+/** A move of this cluster's VMs into another cluster (`evcalc plan … --into … --to-evc …`). */
+async function runInto() {
+  const text = /** @type {HTMLTextAreaElement} */ ($('into-input')).value;
+  const box = $('into-answer');
+  if (!text.trim()) {
+    put(box, h('p', { class: 'muted' }, 'Paste the other cluster’s host dumps first.'));
+    return;
+  }
+  const toEvc = $select('into-evc').value;
+  const options = { ...commonOptions(), remove: [...state.remove], into: [{ name: 'other cluster', text }], to_evc: toEvc || null };
+  // `remove` of a plan is its own question; hosts left out are not part of this move's question.
+  options.remove = [];
+  state.into = options;
+  renderPlanAnswer(box, await ask('plan', options));
+  box.dataset.seq = String(Number(box.dataset.seq ?? 0) + 1);
+}
+
+/** Maintenance of one host (`evcalc maintenance --host X`). */
+async function runMaintenanceOf(host) {
+  const box = $('maint-one');
+  put(box);
+  state.maintHost = host;
+  if (!host) return;
+  const m = await ask('maintenance', { ...commonOptions(), remove: [...state.remove], host });
+  const refused = refusalItems(m);
+  if (refused) add(box, h('div', { class: 'errors' }, h('ul', null, refused.map((x) => h('li', { class: 'error' }, h('div', { class: 'what' }, x))))));
+  else if (m.plan) add(box, maintenancePlan(m, m.plan, false));
+  box.dataset.seq = String(Number(box.dataset.seq ?? 0) + 1);
+}
+
+/** After the cluster answer changed, the questions asked below it are asked again. */
+async function refreshQuestions() {
+  try {
+    if (state.whatIf) await runWhatIf();
+    if (state.into) await runInto();
+    if (state.maintHost) await runMaintenanceOf(state.maintHost);
+  } catch (e) {
+    setStatus(`A question could not be answered: ${e.message}`, true);
+  }
+}
+
 
 /** The live region: the verdict, not timings; only when it changes. */
 function announce(text) {
@@ -697,7 +996,11 @@ function renderHosts(a) {
             ` · ${plural(cls.hosts.length, 'host')}`,
             a.classes.length > 1 ? ` · class ${ci + 1} of ${a.classes.length}` : a.hosts.length > 1 ? ' · every host alike' : '',
             ' · highest EVC mode ', r.max_evc_mode ? h('strong', null, r.max_evc_summary || r.max_evc_mode) : r.fragment ? 'unknown (fragment)' : 'none'))));
-    for (const hi of cls.hosts) {
+    // A long list shows each class's first hosts; "Show all" lists the rest (a fleet of 1,000
+    // hosts would otherwise build 1,000 rows and 2,000 buttons on every answer).
+    const long = a.hosts.length > LONG_LIST && cls.hosts.length > SHOWN_PER_CLASS && !state.expanded.has(cls.label);
+    const shown = long ? cls.hosts.slice(0, SHOWN_PER_CLASS) : cls.hosts;
+    for (const hi of shown) {
       const host = a.hosts[hi];
       const renamedFrom = loadedName(host.name);
       const warnings = [...new Set([...host.warnings, ...r.warnings])];
@@ -725,6 +1028,16 @@ function renderHosts(a) {
         ),
       );
     }
+    if (long) {
+      add(group, h('tr', { class: 'more-row' }, h('td', { colspan: '7' },
+        h('button', { type: 'button', class: 'small-btn show-all', dataset: { class: cls.label }, onclick: () => {
+          state.expanded.add(cls.label);
+          state.focusAfter = [`#hosts-table tbody[data-class="${CSS.escape(cls.label)}"] tr[data-host]:nth-of-type(${SHOWN_PER_CLASS + 2}) button.rename`];
+          renderHosts(a);
+          applyFocus();
+        } }, `Show all ${cls.hosts.length} hosts of ${cls.label}`),
+        h('span', { class: 'small muted' }, ` (${cls.hosts.length - SHOWN_PER_CLASS} more, alike in every CPU feature)`))));
+    }
     add(table, group);
   });
   $('hosts-count').textContent = `${plural(a.hosts.length, 'host')} in ${classWord(a.classes.length)} · cluster EVC ${a.evc.mode ?? 'disabled'}${a.per_vm_evc_mode ? ` · per-VM EVC ${a.per_vm_evc_mode}` : ''}`;
@@ -734,6 +1047,10 @@ function renderHosts(a) {
     append(removed, ['Left out: ', state.remove.map((n) => h('span', { class: 'chip' }, n, ' ', h('button', { type: 'button', class: 'linkish', dataset: { host: n }, 'aria-label': `Restore ${n}`, onclick: () => restoreHost(n) }, 'restore')))]);
   }
 }
+
+/** Above this many hosts, each class lists its first SHOWN_PER_CLASS hosts until asked for all. */
+const LONG_LIST = 200;
+const SHOWN_PER_CLASS = 10;
 
 /** "Intel Xeon E5-2686 v4 …", else the family/model/stepping the class's dump has.
  * @param {import('./types').HostEntry} host
@@ -1395,29 +1712,33 @@ function renderMaintenance(a) {
   const box = $('maintenance');
   put(box);
   const many = a.maintenance.length > 8;
-  for (const m of a.maintenance) {
-    const ok = m.outcome === 'compatible';
-    const blocked = m.vms.some((v) => v.destinations.some((d) => d.verdict === 'blocked'));
-    const names = m.hosts.map((i) => a.hosts[i]?.name).filter(Boolean);
-    add(box,
-      h('details', { class: `maint ${ok ? 'ok' : 'bad'}`, open: !many || !ok ? true : null, dataset: { host: m.label, hosts: names.join(' '), class: a.classes[m.class]?.label ?? '' } },
-        h('summary', null,
-          h('span', { class: 'host' }, m.label),
-          names.length > 1 && h('span', { class: 'small muted' }, ` (${plural(names.length, 'host')})`),
-          h('span', { class: `tag ${ok ? 'ok' : m.outcome === 'unknown' ? 'warn' : 'bad'}` }, ok ? 'can be evacuated' : m.outcome === 'unknown' ? 'not verifiable' : 'cannot be fully evacuated'),
-          h('span', { class: 'verdict' }, m.verdict)),
-        h('div', { class: 'maint-body' },
-          names.length > 1 && h('div', { class: 'small muted' }, 'Hosts: ', hostNames(names, 12), ` — one plan for the class: any VM powered on on one of them.`),
-          m.vms.map((v) =>
-            h('div', { class: 'vmplan' },
-              h('div', { class: 'vmname' }, v.vm, h('span', { class: 'small muted' }, v.requirements_from === 'input' ? ' · requirements from its runtime data' : ` · requirements ${v.requirements_from}`)),
-              v.destinations.length === 0 && h('div', { class: 'muted' }, 'no other host'),
-              [...v.destinations].sort((x, y) => ({ compatible: 0, unknown: 1, blocked: 2 })[x.verdict] - ({ compatible: 0, unknown: 1, blocked: 2 })[y.verdict]).map((d) => destinationLine(a, d)))),
-          m.remedies.length ? [h('h3', { class: 'subhead' }, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
-        ),
-      ),
-    );
-  }
+  for (const m of a.maintenance) add(box, maintenancePlan(a, m, many));
+}
+
+/** One maintenance plan, open unless it is one of many that can be evacuated.
+ * @param {import('./types').ClusterAnswer | any} a the answer whose tables the plan indexes
+ * @param {import('./types').MaintenancePlan} m
+ * @param {boolean} many */
+function maintenancePlan(a, m, many) {
+  const ok = m.outcome === 'compatible';
+  const blocked = m.vms.some((v) => v.destinations.some((d) => d.verdict === 'blocked'));
+  const names = m.hosts.map((i) => a.hosts[i]?.name).filter(Boolean);
+  return h('details', { class: `maint ${ok ? 'ok' : 'bad'}`, open: !many || !ok ? true : null, dataset: { host: m.label, hosts: names.join(' '), class: a.classes[m.class]?.label ?? '' } },
+    h('summary', null,
+      h('span', { class: 'host' }, m.label),
+      names.length > 1 && h('span', { class: 'small muted' }, ` (${plural(names.length, 'host')})`),
+      h('span', { class: `tag ${ok ? 'ok' : m.outcome === 'unknown' ? 'warn' : 'bad'}` }, ok ? 'can be evacuated' : m.outcome === 'unknown' ? 'not verifiable' : 'cannot be fully evacuated'),
+      h('span', { class: 'verdict' }, m.verdict)),
+    h('div', { class: 'maint-body' },
+      names.length > 1 && h('div', { class: 'small muted' }, 'Hosts: ', hostNames(names, 12), ` — one plan for the class: any VM powered on on one of them.`),
+      m.vms.map((v) =>
+        h('div', { class: 'vmplan' },
+          h('div', { class: 'vmname' }, v.vm, h('span', { class: 'small muted' }, v.requirements_from === 'input' ? ' · requirements from its runtime data' : ` · requirements ${v.requirements_from}`)),
+          v.destinations.length === 0 && h('div', { class: 'muted' }, 'no other host'),
+          [...v.destinations].sort((x, y) => ({ compatible: 0, unknown: 1, blocked: 2 })[x.verdict] - ({ compatible: 0, unknown: 1, blocked: 2 })[y.verdict]).map((d) => destinationLine(a, d)))),
+      m.remedies.length ? [h('h3', { class: 'subhead' }, blocked ? 'Remedies, least disruptive first' : 'Notes'), remedyList(m.remedies)] : null,
+    ),
+  );
 }
 // ------------------------------------------------------------------------------------------
 // Reports
@@ -1472,7 +1793,10 @@ function addLargePaste(text) {
 
 function onPaste(e) {
   state.pasteAt = performance.now();
+  const tRead = performance.now();
   const text = e.clipboardData?.getData('text/plain') ?? '';
+  // How long the browser took to hand the paste over (the tests' report at fleet size).
+  document.body.dataset.pasteReadMs = String(Math.round(performance.now() - tRead));
   const inEditor = e.target === $('input');
   if (!inEditor && e.target instanceof HTMLElement && e.target.closest('input, textarea, select')) return;
   if (text.length > LARGE_PASTE) {
@@ -1545,8 +1869,10 @@ async function loadExample() {
     state.remove = [];
     state.evc = '';
     state.perVmEvc = '';
+    state.vmHw = '';
     state.perVmRefused = null;
     state.split = null;
+    resetQuestions();
     state.vmHosts = {};
     state.selected = null;
     state.matrixHosts = false;
@@ -1569,19 +1895,93 @@ function clearAll() {
   state.selected = null;
   state.evc = '';
   state.perVmEvc = '';
+  state.vmHw = '';
   state.perVmRefused = null;
   state.split = null;
+  resetQuestions();
   state.vmHosts = {};
   state.matrixHosts = false;
   state.focusAfter = ['#input'];
   $select('evc').value = '';
   $select('per-vm-evc').value = '';
+  $select('vm-hw').value = '';
   $('input').focus();
   editor().value = '';
   $('paste-meta').textContent = '';
   delete $('paste-meta').dataset.note;
   renderFileList();
   schedule();
+}
+
+/** The questions below the answer start empty again (Clear, Load example). */
+function resetQuestions() {
+  state.whatIf = null;
+  state.into = null;
+  state.maintHost = '';
+  state.expanded = new Set();
+  for (const id of ['whatif-answer', 'into-answer', 'maint-one']) put($(id));
+  for (const id of ['add-input', 'into-input']) /** @type {HTMLTextAreaElement} */ ($(id)).value = '';
+  for (const id of ['to-evc', 'into-evc', 'maint-host']) $select(id).value = '';
+}
+
+/** The vHW selector: "any version", then each version with the first ESXi release that runs it. */
+async function fillVhw() {
+  try {
+    const { vhw } = await call({ kind: 'vhw' });
+    state.vhwList = vhw;
+    put($select('vm-hw'), h('option', { value: '' }, 'any version (each cell: the worst over every version)'),
+      [...vhw].reverse().map((v) => h('option', { value: String(v.vhw) }, `vmx-${v.vhw} — runs on ${v.release} and later`)));
+    $select('vm-hw').value = state.vmHw;
+  } catch (e) {
+    setStatus(`Could not list the virtual hardware versions: ${e.message}`, true);
+  }
+}
+
+/** SHA-256 of each input, hex (crypto.subtle works offline and from file://). */
+async function inputDigests() {
+  const out = [];
+  for (const i of state.request?.inputs ?? []) {
+    const bytes = new TextEncoder().encode(i.text);
+    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    out.push({ name: i.name, bytes: bytes.length, sha256: [...d].map((b) => b.toString(16).padStart(2, '0')).join('') });
+  }
+  return out;
+}
+
+/** The report's context: what-ifs in force, inputs with their digests, version and time. */
+async function reportContext() {
+  const whatIfs = [];
+  if (state.evc) whatIfs.push(`Cluster EVC mode ${state.evc === 'none' ? 'disabled' : state.evc}, chosen on the page`);
+  if (state.perVmEvc) whatIfs.push(`Per-VM EVC ${state.perVmEvc} for every VM (what-if, not a live fix)`);
+  if (state.vmHw) whatIfs.push(`VMs of virtual hardware vmx-${state.vmHw}`);
+  if (state.remove.length) whatIfs.push(`Hosts left out: ${state.remove.join(', ')}`);
+  for (const [from, to] of Object.entries(state.rename)) whatIfs.push(`${from} renamed to ${to}`);
+  return { version: state.version, time: new Date().toISOString(), inputs: await inputDigests(), whatIfs, remedies: state.analysis ? fleetRemedies(state.analysis) : [] };
+}
+
+async function copyMarkdown() {
+  if (!state.analysis) return;
+  const text = markdown(state.analysis, await reportContext());
+  const note = $('report-note');
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Without clipboard permission (some file:// pages): a selected textarea and the copy command.
+    const ta = h('textarea', { class: 'sr-only', 'aria-hidden': 'true' });
+    ta.value = text;
+    add(document.body, ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+  note.textContent = 'Markdown report copied.';
+  document.body.dataset.copied = String(text.length);
+}
+
+async function saveHtml() {
+  if (!state.analysis) return;
+  const ctx = await reportContext();
+  download(`evcalc-report-${stamp()}.html`, 'text/html', reportHtml(markdown(state.analysis, ctx), ctx));
 }
 
 async function downloadJson() {
@@ -1640,13 +2040,22 @@ function wire() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && state.selected && !e.defaultPrevented && !(e.target instanceof HTMLSelectElement)) closeDetail();
   });
+  $('vm-hw').addEventListener('change', (e) => {
+    state.vmHw = /** @type {HTMLSelectElement} */ (e.target).value;
+    schedule();
+  });
+  $('whatif-run').addEventListener('click', () => runWhatIf().catch((e) => setStatus(`The what-if could not be answered: ${e.message}`, true)));
+  $('into-run').addEventListener('click', () => runInto().catch((e) => setStatus(`The move could not be answered: ${e.message}`, true)));
+  $select('maint-host').addEventListener('change', (e) => runMaintenanceOf(/** @type {HTMLSelectElement} */ (e.target).value).catch((err) => setStatus(`The maintenance plan could not be answered: ${err.message}`, true)));
+  $('copy-md').addEventListener('click', copyMarkdown);
+  $('download-html').addEventListener('click', saveHtml);
   $('load-example').addEventListener('click', loadExample);
   $('load-example-2').addEventListener('click', loadExample);
   $('clear-all').addEventListener('click', clearAll);
   $('matrix-hosts').addEventListener('click', toggleMatrixHosts);
   $('download-json').addEventListener('click', downloadJson);
   $('download-md').addEventListener('click', () => {
-    if (state.analysis) download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(state.analysis, state.version));
+    if (state.analysis) reportContext().then((ctx) => download(`evcalc-report-${stamp()}.md`, 'text/markdown', markdown(/** @type {any} */ (state.analysis), ctx)));
   });
 }
 
@@ -1658,6 +2067,7 @@ engineReady.then(
   () => {
     $('version').textContent = `evcalc ${state.version}`;
     document.body.dataset.state = 'ready';
+    fillVhw();
     schedule();
   },
   (e) => {

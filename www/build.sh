@@ -22,7 +22,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-cargo build --target wasm32-unknown-unknown --profile release-wasm -p evcalc-wasm
+# With the stateful `Workspace` (feature `workspace`): the page loads its inputs once and asks
+# every question of the loaded workspace.
+cargo build --target wasm32-unknown-unknown --profile release-wasm -p evcalc-wasm --features workspace
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo "$ROOT/target")"
 WASM="$TARGET_DIR/wasm32-unknown-unknown/release-wasm/evcalc_wasm.wasm"
 

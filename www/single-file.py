@@ -35,7 +35,7 @@ def read(name: str) -> str:
 
 
 # The page's modules, each after the modules it imports; app.js last.
-PAGE_MODULES = ["text.js", "dom.js", "matrix-view.js", "headline.js", "parts.js", "markdown.js", "app.js"]
+PAGE_MODULES = ["text.js", "dom.js", "matrix-view.js", "headline.js", "parts.js", "fleet.js", "markdown.js", "app.js"]
 IMPORT = re.compile(r"^import \{[^}]*\} from '\./([\w.-]+)';\n", re.M)
 
 
@@ -80,7 +80,7 @@ def main() -> None:
     css = read("style.css")
     app = page_modules()
     glue = scoped("evcalcGlue", strip_exports(read("pkg/evcalc_wasm.js"), "pkg/evcalc_wasm.js"),
-                  ["initSync", "analyze", "read_input", "vendor_keys", "version"])
+                  ["initSync", "analyze", "Workspace", "read_input", "vhw_releases", "vendor_keys", "version"])
     engine = scoped("evcalcEngine", strip_exports(read("engine.js"), "engine.js"), ["makeHandler"])
     wasm = base64.b64encode((WWW / "pkg" / "evcalc_wasm_bg.wasm").read_bytes()).decode()
     # The served page imports pkg/example.js on click; here the module's body becomes a function

@@ -47,15 +47,19 @@ export interface RequestError {
  * (the core defaults them). */
 export type PageRequest = Pick<Request, 'inputs' | 'evc' | 'per_vm_evc' | 'rename' | 'remove' | 'maintenance'> & Partial<Request>;
 
-/** The engine's reply to {kind: 'analyze'} (engine.js). */
+/** The engine's reply to {kind: 'answer'} (engine.js): the cluster answer of the loaded workspace. */
 export interface AnalyzeReply {
   id: number;
   ok: true;
   analysis: ClusterAnswer | RequestError;
-  /** Time in the module (ms). */
+  /** Time in the module answering (ms). */
   ms: number;
-  /** Request size (characters). */
-  bytes: number;
+  /** Time in the module loading (parsing) the inputs (ms; 0 when they had not changed). */
+  loadMs: number;
+  /** Whether the inputs were loaded again (they changed). */
+  loaded: boolean;
+  /** Hosts in the loaded workspace. */
+  hosts: number;
   /** When the reply left the engine (performance.timeOrigin + now). */
   sentAt: number;
 }

@@ -1,10 +1,10 @@
 // Runs the evcalc WebAssembly module off the main thread, so a large paste never freezes the
 // page. The protocol is engine.js's: the module's answer is passed on as it is. Posts
 // {kind: 'ready', version, vendors} once the module is loaded, {kind: 'fatal', error} if it is not.
-import init, { analyze, read_input, vendor_keys, version } from './pkg/evcalc_wasm.js';
+import init, { Workspace, read_input, vhw_releases, vendor_keys, version } from './pkg/evcalc_wasm.js';
 import { makeHandler } from './engine.js';
 
-const handle = makeHandler({ analyze, read_input });
+const handle = makeHandler({ Workspace, read_input, vhw_releases });
 
 const ready = init().then(
   () => postMessage({ kind: 'ready', version: version(), vendors: vendor_keys().split(',') }),

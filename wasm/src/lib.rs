@@ -193,6 +193,23 @@ impl Workspace {
     pub fn ask(&mut self, question: &str, options_json: &str) -> String {
         self.inner.ask_json(question, options_json)
     }
+
+    /// The page's question: the cluster answer over the loaded inputs with `options` (JSON of
+    /// [`Request`] without `inputs`), as [`analyze`] gives it for the same inputs and options —
+    /// also when an input could not be read (its error is in the answer, the hosts that were
+    /// read are answered), where [`Workspace::ask`] refuses as the CLI does. Nothing is parsed
+    /// again: changing the EVC mode, a what-if, the vHW or a host selection re-answers from the
+    /// loaded hosts. Returns `{"request_error":{…}}` for options that cannot be read.
+    pub fn cluster(&mut self, options_json: &str) -> String {
+        match serde_json::from_str::<Request>(options_json) {
+            Ok(options) => {
+                serde_json::to_string(&self.inner.cluster(&options)).unwrap_or_else(|e| {
+                    request_error(format!("could not serialise the analysis: {e}"), 0, 0)
+                })
+            }
+            Err(e) => request_error(format!("invalid request: {e}"), e.line(), e.column()),
+        }
+    }
 }
 
 /// Bytes of a file → `{"text":…,"warnings":[…]}` as the CLI reads files (UTF-8 with or without
@@ -234,6 +251,20 @@ pub fn vendor_keys() -> String {
         .map(|id| cat.def(id).key.as_str())
         .collect();
     keys.join(",")
+}
+
+/// The virtual hardware versions a VM can have, each with the first ESXi release that runs it
+/// (JSON `[{"vhw":19,"release":"ESXi 7.0 U2"},…]`, lowest first; versions no ESXi runs are left
+/// out): the page's vHW choice, in the core's words ([`evcalc::esxi::first_release`]).
+#[wasm_bindgen]
+pub fn vhw_releases() -> String {
+    let list: Vec<serde_json::Value> = (evcalc::check::MIN_VHW..=evcalc::check::MAX_VHW)
+        .filter_map(|v| {
+            evcalc::esxi::first_release(v)
+                .map(|r| serde_json::json!({ "vhw": v, "release": evcalc::esxi::release_name(r) }))
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
 
 /// The evcalc version the module was built from.
@@ -308,6 +339,45 @@ mod tests {
                 .unwrap()
                 .starts_with("invalid inputs")
         );
+    }
+
+    #[cfg(feature = "workspace")]
+    #[test]
+    fn the_pages_cluster_question_answers_the_hosts_read_beside_an_input_that_failed() {
+        let inputs = serde_json::json!([
+            { "name": "esxi01.txt", "text": ESXI01 },
+            { "name": "esxi02.txt", "text": ESXI02 },
+            { "name": "bad", "text": "\n\nhello world" },
+        ])
+        .to_string();
+        let mut ws = Workspace::new(&inputs, None).unwrap();
+        let parse = |s: String| serde_json::from_str::<serde_json::Value>(&s).unwrap();
+        let options = r#"{"evc":"intel-haswell","vm_hw":"8"}"#;
+        let a = parse(ws.cluster(options));
+        // What analyze gives for the same inputs and options.
+        let request = format!(r#"{{"inputs":{inputs},"evc":"intel-haswell","vm_hw":"8"}}"#);
+        assert_eq!(a, parse(analyze(&request)));
+        assert_eq!(a["errors"][0]["source"], "bad");
+        assert_eq!(a["hosts"].as_array().unwrap().len(), 2);
+        assert_eq!(a["vm_hw"], 8);
+        // Another EVC mode: answered from the loaded hosts.
+        let b = parse(ws.cluster(r#"{"evc":"intel-sandybridge"}"#));
+        assert_eq!(b["evc"]["mode"], "intel-sandybridge");
+        assert!(parse(ws.cluster("{"))["request_error"]["message"].is_string());
+    }
+
+    #[test]
+    fn vhw_releases_name_the_first_esxi_of_each_version() {
+        let list: Vec<serde_json::Value> = serde_json::from_str(&vhw_releases()).unwrap();
+        let find = |v: u64| {
+            list.iter()
+                .find(|x| x["vhw"] == v)
+                .map(|x| x["release"].clone())
+        };
+        assert_eq!(find(8), Some("ESXi 5.0".into()));
+        assert_eq!(find(19), Some("ESXi 7.0 U2".into()));
+        // Versions no ESXi runs (Workstation only) are not offered.
+        assert_eq!(find(12), None);
     }
 
     #[test]
