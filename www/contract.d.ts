@@ -530,7 +530,7 @@ not_admitted: string | null, };
 
 export type Direction = "raise" | "lower" | "same" | "enable" | "disable" | "incomparable";
 
-export type Disruption = "host-power-cycle" | "host-reboot" | "host-bios" | "cluster-reconfigure" | "none";
+export type Disruption = "host-power-cycle" | "host-reboot" | "host-bios" | "cluster-reconfigure" | "vm-downtime" | "none";
 
 export type DriftEntry = { 
 /**

@@ -1724,7 +1724,13 @@ pub fn move_into(
     if list.is_empty() {
         notes.push("no running VM and no complete old host: nothing to move".to_string());
     }
-    let verdict = crate::check::worst(out_vms.iter().map(|v| v.verdict));
+    // Nothing computed proves nothing: with no VM and no complete old host, the move is unknown
+    // (never "every VM group can move live" over an empty list).
+    let verdict = if out_vms.is_empty() {
+        Verdict::Unknown
+    } else {
+        crate::check::worst(out_vms.iter().map(|v| v.verdict))
+    };
     let blocked = out_vms
         .iter()
         .filter(|v| v.verdict == Verdict::Blocked)
@@ -1743,6 +1749,11 @@ pub fn move_into(
         .map(|m| m.key.as_str())
         .unwrap_or("EVC disabled");
     let summary = match verdict {
+        _ if out_vms.is_empty() => format!(
+            "nothing of the old cluster ({f}) could be checked against the new one ({t}): no running VM and no \
+             complete host dump (paste `vim-cmd hostsvc/hostconfig` of an old host, or its VMs' \
+             `vim-cmd vmsvc/get.runtime`)"
+        ),
         Verdict::Compatible => {
             format!("every {what} of the old cluster ({f}) can move live into the new one ({t})")
         }

@@ -108,6 +108,7 @@ pub fn host_remedy(
             }
             Disruption::None => RemedyScope::Cluster,
             Disruption::ClusterReconfigure => RemedyScope::Cluster,
+            Disruption::VmDowntime => RemedyScope::Vms,
             _ => RemedyScope::Hosts,
         },
         disruption: if rule.name == "patch-undetermined" {
@@ -263,6 +264,7 @@ fn parse_rules(text: &str) -> Result<Vec<Rule>, String> {
                     "host-bios" => Disruption::HostBios,
                     "host-reboot" => Disruption::HostReboot,
                     "cluster-reconfigure" => Disruption::ClusterReconfigure,
+                    "vm-downtime" => Disruption::VmDowntime,
                     "none" => Disruption::None,
                     other => return Err(format!("line {}: unknown disruption {other}", index + 1)),
                 }

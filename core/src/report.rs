@@ -587,6 +587,8 @@ pub enum Disruption {
     HostBios,
     /// Disable and re-enable the cluster's EVC mode: no reboot, no VM downtime.
     ClusterReconfigure,
+    /// Power each VM off and start it elsewhere (a cold migration): VM downtime, hosts unchanged.
+    VmDowntime,
     /// Nothing can be done on the host.
     None,
 }
@@ -600,6 +602,9 @@ impl Disruption {
             Disruption::HostBios => "rolling host reboot with a BIOS change (VMs stay up)",
             Disruption::ClusterReconfigure => {
                 "cluster EVC reconfiguration: no host reboot, no VM downtime (power on no VMs meanwhile)"
+            }
+            Disruption::VmDowntime => {
+                "VM downtime: each VM powered off and migrated cold (no host change)"
             }
             Disruption::None => {
                 "VM power cycles (lowering EVC affects VMs at their next power cycle)"

@@ -378,7 +378,7 @@ Direction = Literal["raise", "lower", "same", "enable", "disable", "incomparable
 
 
 # How disruptive a host-side fix is.
-Disruption = Literal["host-power-cycle", "host-reboot", "host-bios", "cluster-reconfigure", "none"]
+Disruption = Literal["host-power-cycle", "host-reboot", "host-bios", "cluster-reconfigure", "vm-downtime", "none"]
 
 
 # A feature on which classes disagree.

@@ -720,7 +720,6 @@ fn every_move_has_one_answer_in_check_cluster_maintenance_and_plan() {
 }
 
 #[test]
-#[ignore = "bug: plan --into over grep fragments answers compatible (exit 0, 'every VM group … can move live') when it computed no VM group, while check of the same move is blocked"]
 fn plan_into_on_fragments_is_never_compatible() {
     let g = "examples/mdclear-cluster/grep-MDCLEAR.txt";
     let args = ["plan", g, "--evc", "none", "--to-evc", "none", "--into", g];
@@ -1235,7 +1234,6 @@ fn remedies_never_contradict_the_facts() {
 }
 
 #[test]
-#[ignore = "bug: the per-VM EVC remedy lists VM groups that are all below vmx-14 (e.g. 'vmx-9 to vmx-10' on the InstLatX64 Sandy Bridge-E host, EVC off) in its typed vms, qualified only in its text ('those of vmx-14 and later')"]
 fn per_vm_evc_remedies_never_list_groups_below_vmx_14() {
     remedies_checked(true);
 }
@@ -1315,7 +1313,6 @@ fn remedies_checked(strict: bool) {
 }
 
 #[test]
-#[ignore = "bug: between an AMD and an Intel host (vendor mismatch) the remedy is 'enable EVC on the cluster at a mode every host supports' (rule generation-no-evc); no EVC mode spans vendors, only a cold migration moves such a VM"]
 fn a_vendor_mismatch_is_never_fixed_by_an_evc_mode() {
     let case = Case::new(
         "AMD and Intel",

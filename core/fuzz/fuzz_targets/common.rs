@@ -248,8 +248,11 @@ pub fn session(data: &[u8]) {
     }
 }
 
+/// A fuzz target's body.
+pub type Body = fn(&[u8]);
+
 /// Every target by name, as `scripts/fuzz.sh` names them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("detect", detect),
     ("vmodl", vmodl),
     ("masklines", masklines),

@@ -24,20 +24,32 @@ pub(super) fn remedies(
     // Entries already counted (an identity stands for one feature on one destination), and
     // (blocker, destination index) pairs: every plan has the same destinations, in order.
     let mut seen_entry = Seen::default();
+    let mut ruled = Seen::default();
     let mut seen = Seen::default();
     // (remedy rule, feature, destination) per unmet entry: the rule the engine chose from why
     // the destination lacks it (`Missing::absence`), the same in every command.
     let mut entry_rules: Vec<(&'static str, String, String)> = Vec::new();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for (j, dest) in plan.destinations.iter().enumerate() {
+            // A vendor mismatch (the VM requires the other vendor's identity) decides the move
+            // alone: the other features' rules (enable or lower EVC, microcode…) cannot help.
+            let vendor_mismatch = dest
+                .missing_entries()
+                .any(|m| m.kind == Some(crate::catalogue::Kind::Vendor));
             for m in dest.missing_entries() {
                 let ident = m as *const Missing as usize;
                 let canonical = m.canonical_key.as_str();
+                let moot = vendor_mismatch && m.kind != Some(crate::catalogue::Kind::Vendor);
+                // An entry's rule once, from the first plan where it is not moot (entries are
+                // shared by the VMs of one destination, of either vendor).
+                if !moot
+                    && ruled.insert(ident)
+                    && let Some(rule) = m.remedy
+                {
+                    entry_rules.push((rule, canonical.to_string(), dest.to().to_string()));
+                }
                 if !seen_entry.insert(ident) {
                     continue;
-                }
-                if let Some(rule) = m.remedy {
-                    entry_rules.push((rule, canonical.to_string(), dest.to().to_string()));
                 }
                 let key = Key::resolve(canonical);
                 let i = match blockers.iter().position(|b| b.0 == key) {
@@ -141,14 +153,13 @@ pub(super) fn remedies(
             .flat_map(|p| p.vms.iter().cloned())
             .collect();
         // The blocked VMs' virtual hardware: the highest (a target's ESXi must run it: issue 19,
-        // a vmx-19 VM was sent to an ESXi 6.7 host) and the lowest (per-VM EVC needs vmx-14).
+        // a vmx-19 VM was sent to an ESXi 6.7 host); per-VM EVC below reads each group's own.
         let vhw_of = |c: &Outcome<'_>| c.vhw_band.or(c.vhw.map(|v| (v, v)));
         let bands: Vec<(u8, u8)> = blocked_plans
             .iter()
             .filter_map(|p| p.destinations.first().and_then(vhw_of))
             .collect();
         let vhw_needed = bands.iter().map(|b| b.1).max();
-        let vhw_lowest = bands.iter().map(|b| b.0).min();
         let vhw_blocked = blocked_plans
             .iter()
             .any(|p| p.destinations.iter().any(|d| d.has_vhw_blocker()));
@@ -222,7 +233,27 @@ pub(super) fn remedies(
         // the VM already carries, a virtual hardware version).
         let vendor = source.vendor;
         let per_vm_blocked = entry_rules.iter().any(|(r, ..)| *r == "per-vm-mask");
-        let per_vm_possible = vhw_needed.is_none_or(|v| v >= 14) && !per_vm_blocked && !vhw_blocked;
+        // The blocked VM groups that can carry a per-VM mode: those whose vHW (band) reaches 14;
+        // a group wholly below vmx-14 is never named by this remedy.
+        let per_vm_plans: Vec<_> = blocked_plans
+            .iter()
+            .filter(|p| {
+                p.destinations
+                    .first()
+                    .and_then(vhw_of)
+                    .is_none_or(|b| b.1 >= 14)
+            })
+            .collect();
+        let per_vm_vms: Vec<String> = per_vm_plans
+            .iter()
+            .flat_map(|p| p.vms.iter().cloned())
+            .collect();
+        let per_vm_lowest = per_vm_plans
+            .iter()
+            .filter_map(|p| p.destinations.first().and_then(vhw_of))
+            .map(|b| b.0)
+            .min();
+        let per_vm_possible = !per_vm_vms.is_empty() && !per_vm_blocked && !vhw_blocked;
         let candidates: Vec<&EvcMode> = modes
             .modes
             .iter()
@@ -241,7 +272,7 @@ pub(super) fn remedies(
                 crate::guest::broken_by(m.exposed).iter().all(|(f, _)| {
                     f.tag != "[C]"
                         || !vms.iter().any(|v| {
-                            all_vms.contains(&v.name)
+                            per_vm_vms.contains(&v.name)
                                 && v.guest_id.as_deref().is_some_and(|g| f.matches(g))
                         })
                 })
@@ -259,7 +290,7 @@ pub(super) fn remedies(
                 .iter()
                 .map(mitigation_name)
                 .collect();
-            let (who, pronoun, _) = vm_phrase(&all_vms, vms);
+            let (who, pronoun, _) = vm_phrase(&per_vm_vms, vms);
             // Guests whose CPU floor the mode lacks, where the data does not name the guest.
             let floors: Vec<String> = crate::guest::broken_by(best.exposed)
                 .iter()
@@ -285,7 +316,7 @@ pub(super) fn remedies(
                 ),
                 action: format!(
                     "What-if, not a live fix: set per-VM EVC of {who}{} to {} ({}), then power {pronoun} on. Needs virtual hardware 14 or later, vSphere 6.7 or later, and each VM powered off",
-                    if vhw_lowest.is_some_and(|v| v < 14) { " (those of vmx-14 and later; older VMs cannot carry a per-VM mode)" } else { "" },
+                    if per_vm_lowest.is_some_and(|v| v < 14) { " (those of vmx-14 and later; older VMs cannot carry a per-VM mode)" } else { "" },
                     best.key, best.label
                 ),
                 why: format!(
@@ -298,7 +329,7 @@ pub(super) fn remedies(
                 evidence: "[C] vSphere docs (per-VM EVC); [I] mode choice by evcalc".to_string(),
                 features: blocking.iter().map(|id| cat.def(id).key.clone()).collect(),
                 hosts: Vec::new(),
-                vms: all_vms,
+                vms: per_vm_vms,
                 rule: None,
             });
         }

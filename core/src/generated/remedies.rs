@@ -116,6 +116,16 @@ pub(super) static RULES: &[RuleData] = &[
         disruption: Disruption::HostBios,
     },
     RuleData {
+        name: "vendor",
+        keys: &["INTEL", "AMD", "VIA", "CYRIX"],
+        cause: "The VM was powered on on a CPU of another vendor than {hosts}: vMotion never crosses CPU vendors, whatever the EVC mode, so every other missing feature of this move is moot",
+        action: "Power the VM off and migrate it cold to {hosts} (it starts there with that host's features), or keep it on hosts of its own vendor; no EVC mode spans AMD and Intel, so neither enabling nor lowering EVC helps",
+        verify: "evcalc host FILE   (the host's CPU vendor)",
+        reference: "vSphere docs, CPU compatibility for vMotion: \"the processors must come from the same vendor class (AMD or Intel) to be vMotion compatible\"",
+        tag: "[C] vSphere docs",
+        disruption: Disruption::VmDowntime,
+    },
+    RuleData {
         name: "generation",
         keys: &[],
         cause: "The destination's CPU generation does not have this feature: no setting or patch adds it",
