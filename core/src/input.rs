@@ -93,6 +93,11 @@ pub struct HostInput {
     /// Keys whose value the input does not record (e.g. a raw CPUID dump without CPUID.(0xD,1)):
     /// unknown, not absent. They are not in `capabilities`.
     pub unrecorded: Vec<String>,
+    /// Keys a `vim-cmd hostsvc/hostconfig | grep -i KEY` printed nothing for, on a host of a
+    /// release whose lists show only the features a host has (issue 20 item 9): they are in
+    /// `capabilities` and `masked_capabilities` with value 0, and this list says that the 0
+    /// rests on an empty grep and on that release's listing style.
+    pub not_listed: Vec<String>,
 }
 
 /// Everything a VM dump told us.

@@ -152,6 +152,9 @@ pub struct Host {
     pub masked_known_only: Option<Known>,
     /// Features whose value the input did not record (raw CPUID dumps without a leaf).
     pub unrecorded: FeatureSet,
+    /// Features read as 0 because a `grep -i` for them printed nothing on a release that lists
+    /// only present features ([`crate::esxi::listing_style`]; issue 20 item 9).
+    pub not_listed: FeatureSet,
     /// The ESXi release (`product.fullName`), when known.
     pub release: Option<crate::esxi::Release>,
     /// The highest virtual hardware version the host's ESXi runs, when known.
@@ -308,6 +311,11 @@ impl Host {
             masked_known_only,
             unrecorded: input
                 .unrecorded
+                .iter()
+                .filter_map(|k| cat.lookup(k))
+                .collect(),
+            not_listed: input
+                .not_listed
                 .iter()
                 .filter_map(|k| cat.lookup(k))
                 .collect(),

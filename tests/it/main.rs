@@ -6,6 +6,7 @@ mod classes;
 mod contract;
 mod cpuid_validation;
 mod cross_cluster;
+mod empty_grep;
 mod evc9_legacy;
 mod evc_state;
 mod govc_real;
