@@ -522,6 +522,44 @@ pub fn first_vhw(id: FeatureId) -> Option<u8> {
     catalogue_vhw::first_vhw(id)
 }
 
+/// The ESXi release (major, minor) every \[D\] requirement role of
+/// `core/data/requirement-roles.tsv` was observed on: ESXi 8.0 U1 (host-14), whose seven real VMs
+/// run Linux guests only (the file's `observed` column; issue 20 item 4). Updates of one release
+/// are taken to share its requirement rules \[I\].
+pub const ROLES_OBSERVED_ON: (u32, u32) = (8, 0);
+
+/// Features whose class in VMware's CPUID table was YES in earlier table versions and is no
+/// longer (\[C\] open-vm-tools `x86cpuid.h` history, evc-domain.md §5.3): HLE YES → ANY on
+/// 2021-10-18, MPX YES → ANY on 2021-05. Releases built before then exposed them by default.
+const FORMERLY_YES: &[&str] = &["cpuid.HLE", "cpuid.MPX"];
+
+/// Features a VM powered on on a host of `release` may require although the catalogue calls
+/// them not required (issue 20 item 4): the not-required roles were seen on ESXi 8.0 U1 only
+/// (\[D\] host-14), so they say nothing about another or an unknown release; where VMware's
+/// table gives (or gave) the feature class YES ("If the host supports this feature, we will
+/// expose it to the guest", \[C\]), a VM that saw it there is a possible requirement —
+/// HLE/RTM on ESXi 7.x and earlier. Identity, vendor and hardware-virtualization keys are left
+/// out: identity values are pinned by masks, not required, and VMX/SVM reach a guest only with
+/// nested virtualization (\[I\]; item 7). Empty for hosts of the observed release.
+pub fn roles_unobserved(release: Option<crate::esxi::Release>) -> FeatureSet {
+    if release.is_some_and(|r| (r.major, r.minor) == ROLES_OBSERVED_ON) {
+        return FeatureSet::EMPTY;
+    }
+    static SET: OnceLock<FeatureSet> = OnceLock::new();
+    *SET.get_or_init(|| {
+        let cat = catalogue();
+        cat.iter()
+            .filter(|(_, d)| {
+                d.role == crate::catalogue::Role::NotRequired
+                    && matches!(d.kind, Kind::Feature | Kind::Mitigation)
+                    && (d.class == crate::catalogue::Class::Yes
+                        || FORMERLY_YES.iter().any(|k| k.eq_ignore_ascii_case(&d.key)))
+            })
+            .map(|(id, _)| id)
+            .collect()
+    })
+}
+
 mod catalogue_vhw {
     use super::*;
 
@@ -752,4 +790,57 @@ pub fn findings(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<PatchFinding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fid;
+
+    /// Issue 20 item 4: the not-required roles seen on ESXi 8.0 U1 only are possible
+    /// requirements elsewhere where VMware's table gives (or gave) class YES.
+    #[test]
+    fn roles_by_release() {
+        let r = |p: &str| crate::esxi::Release::parse(p);
+        let elsewhere = roles_unobserved(None);
+        for id in [fid::HLE, fid::RTM, fid::DS, fid::MWAIT, fid::MPX] {
+            assert!(elsewhere.contains(id), "{}", catalogue().def(id).key);
+            assert!(roles_unobserved(r("VMware ESXi 7.0.3 build-21686933")).contains(id));
+        }
+        for id in [
+            fid::VMX,
+            fid::FP_SEGMENT_ZERO,
+            fid::FAMILY,
+            fid::SSE3,
+            fid::MDCLEAR,
+        ] {
+            assert!(!elsewhere.contains(id), "{}", catalogue().def(id).key);
+        }
+        assert!(roles_unobserved(r("VMware ESXi 8.0.1 build-22513723")).is_empty());
+        assert!(roles_unobserved(r("VMware ESXi 8.0.3")).is_empty());
+        assert!(!roles_unobserved(r("VMware ESX 9.0.0")).is_empty());
+    }
+
+    /// Every role of `requirement-roles.tsv` names where it was observed: the \[D\] rows on ESXi
+    /// 8.0.1 ([`ROLES_OBSERVED_ON`]), the \[I\] rows nowhere (`-`).
+    #[test]
+    fn every_role_says_where_it_was_observed() {
+        for line in include_str!("../data/requirement-roles.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 4, "{line}");
+            if cols[2].starts_with("[D]") {
+                let (major, minor) = ROLES_OBSERVED_ON;
+                assert!(
+                    cols[3].starts_with(&format!("ESXi {major}.{minor}.1 ")),
+                    "{line}"
+                );
+                assert!(cols[3].contains("guests"), "{line}");
+            } else {
+                assert_eq!(cols[3], "-", "{line}");
+            }
+        }
+    }
 }

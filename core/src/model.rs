@@ -463,6 +463,12 @@ pub struct Vm {
     pub maybe: FeatureSet,
     /// `cpuid.*` keys outside the catalogue that the VM may have seen (its host offers them).
     pub maybe_unknown_keys: Vec<String>,
+    /// For "any VM powered on on X": the part of `maybe` that is there only because X's release
+    /// is not the one the requirement roles were observed on
+    /// ([`crate::exposure::roles_unobserved`]; issue 20 item 4).
+    pub roles_unobserved: FeatureSet,
+    /// For "any VM powered on on X": X's ESXi release, when its data has one.
+    pub source_release: Option<crate::esxi::Release>,
     /// Per-VM masks (`runtime.featureMask` / `featMask.vm.*`).
     pub masks: Vec<(Key, Mask)>,
     /// Features the VM's per-VM EVC masks set to `Val:1`: needed to power on and to migrate

@@ -112,3 +112,16 @@ pub fn empty_grep_note(
         keys.join(", ")
     )
 }
+
+/// Why a feature the catalogue calls not required is a possible requirement of a VM powered on on
+/// a host of another or unknown release (issue 20 item 4), and what the destination shows.
+pub fn role_unobserved_text(source_release: Option<&str>, destination: &str) -> String {
+    let release = match source_release {
+        Some(r) => format!("the VM's host runs {r}"),
+        None => "the VM's host's ESXi release is not in its data".to_string(),
+    };
+    format!(
+        "VMs were seen not requiring it only on ESXi 8.0 U1 (Linux guests); {release}, and VMware's CPUID table \
+         exposes it to VMs by default (class YES, now or formerly): a possible requirement; {destination}"
+    )
+}

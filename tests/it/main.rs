@@ -15,6 +15,7 @@ mod mdclear;
 mod mechanisms;
 mod modes_export;
 mod props;
+mod roles_by_release;
 mod roundtrip;
 mod rvtools;
 mod transcripts;

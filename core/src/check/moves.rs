@@ -322,6 +322,16 @@ pub(super) fn findings(
                 key,
                 why,
             });
+        } else if vm.roles_unobserved.contains(id) && !eff.unknown.contains(id) {
+            let why = crate::words::role_unobserved_text(
+                vm.source_release.map(|r| r.name()).as_deref(),
+                &dest_lacks(id),
+            );
+            unknown.push(UnknownItem {
+                features: vec![key.clone()],
+                key,
+                why,
+            });
         } else if exposure::unproven().contains(id) && !eff.unknown.contains(id) {
             let why = format!(
                 "no real requirement list shows whether VMs that see it require it; {}",

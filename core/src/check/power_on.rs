@@ -61,7 +61,10 @@ pub fn power_on_at(
     };
     let (seen, maybe_seen) = seen_at(host, evc, per_vm, vhw_value);
     let requirable = exposure::requirable_at(vhw_value);
-    let unproven = exposure::unproven();
+    // Roles observed on ESXi 8.0 U1 only: on another or unknown release a not-required feature
+    // of class YES is a possible requirement (issue 20 item 4).
+    let by_release = exposure::roles_unobserved(host.release);
+    let unproven = exposure::unproven().union(by_release);
     let mask_required = per_vm.map(per_vm_required).unwrap_or_default();
     let required = seen.intersection(requirable).union(mask_required);
     let maybe = seen
@@ -113,6 +116,8 @@ pub fn power_on_at(
         requirements: Requirements::from_list(list),
         maybe,
         maybe_unknown_keys,
+        roles_unobserved: maybe.intersection(by_release),
+        source_release: host.release,
         mask_required,
         per_vm_what_if: per_vm.map(|p| p.key.clone()),
         vhw: Some(vhw_value),
