@@ -14,6 +14,7 @@ mod malformed;
 mod mdclear;
 mod mechanisms;
 mod modes_export;
+mod own_masks;
 mod props;
 mod roles_by_release;
 mod roundtrip;
