@@ -138,6 +138,30 @@ fn lines_expose(host: &Host) -> FeatureSet {
     crate::model::masks_expose(&host.evc_masks)
 }
 
+/// What the host's `featMask.evc` lines let through, and the features they leave open (issue
+/// 20 item 5): with `featureCompat.evc.completeMasks = "TRUE"` the lines are the whole set
+/// (nothing open); with `"FALSE"` features they do not name keep the host's value (\[C\] API
+/// `ApplyEvcModeVM_Task`: "features not specified ... keep the host's value" for
+/// `completeMasks = false`), so they pass; without the line (a `grep` of some keys) the lines
+/// are known for the keys they name and the rest of the host's features is unknown.
+fn lines_and_unnamed(host: &Host) -> (FeatureSet, FeatureSet) {
+    let lines = lines_expose(host);
+    let named: FeatureSet = host
+        .evc_masks
+        .iter()
+        .filter_map(|(k, _)| match k {
+            Key::Known(id) => Some(*id),
+            Key::Unknown(_) => None,
+        })
+        .collect();
+    let unnamed = host.caps.present.union(raw_unknown(host)).difference(named);
+    match host.evc_masks_complete {
+        Some(true) => (lines, FeatureSet::EMPTY),
+        Some(false) => (lines.union(unnamed), FeatureSet::EMPTY),
+        None => (lines, unnamed),
+    }
+}
+
 /// The EVC-effective capabilities of `host` under `evc`.
 pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
     effective_with(host, evc, true)
@@ -161,10 +185,10 @@ fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective 
             exposure: Vec::new(),
         },
         EvcSetting::Disabled => {
-            let lines = lines_expose(host);
+            let (lines, open) = lines_and_unnamed(host);
             Effective {
                 present: raw.intersection(lines),
-                unknown: raw_unknown.intersection(lines),
+                unknown: raw_unknown.intersection(lines).union(open),
                 basis: Basis::FeatMaskLines,
                 exposure: patch_exposure(host, patch.intersection(lines), None, details),
             }
@@ -209,10 +233,13 @@ fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective 
                 };
             }
             if !host.evc_masks.is_empty() {
-                let lines = lines_expose(host).intersection(ceiling);
+                let (lines, open) = lines_and_unnamed(host);
+                let lines = lines.intersection(ceiling);
                 return Effective {
                     present: raw.intersection(lines),
-                    unknown: raw_unknown.intersection(lines),
+                    unknown: raw_unknown
+                        .intersection(lines)
+                        .union(open.intersection(ceiling)),
                     basis: Basis::FeatMaskLines,
                     exposure: patch_exposure(host, mode_patch.intersection(lines), None, details),
                 };

@@ -138,6 +138,11 @@ pub struct MaskInput {
     pub vhw: Option<u8>,
     /// `guestOS` of a `.vmx`.
     pub guest_id: Option<String>,
+    /// `featureCompat.evc.completeMasks` as written (`TRUE` → `Some(true)`), when the text has
+    /// the line: with `TRUE` the `featMask.evc` lines are the whole mask set; `FALSE` leaves
+    /// features they do not name at the host's value (\[C\] API `ApplyEvcModeVM_Task`
+    /// `completeMasks`); without the line (a `grep` of some keys) the set is partial.
+    pub evc_complete: Option<bool>,
 }
 
 /// One EVC mode definition from an export of `ServiceInstance.Capability.SupportedEVCMode`.

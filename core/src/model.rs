@@ -163,6 +163,11 @@ pub struct Host {
     pub cluster_evidence: Vec<ClusterEvidence>,
     /// Cluster EVC masks stored on the host (`featMask.evc.*` of /etc/vmware/config).
     pub evc_masks: Vec<(Key, Mask)>,
+    /// The `featureCompat.evc.completeMasks` value read with `evc_masks`: `Some(true)` the lines
+    /// are the whole set (unnamed features hidden), `Some(false)` unnamed features keep the
+    /// host's value, `None` not shown (a grep of some lines): unnamed features are unknown
+    /// (issue 20 item 5).
+    pub evc_masks_complete: Option<bool>,
     /// `summary.maxEVCModeKey` as the input reports it: a cross-check only, never the answer.
     pub reported_max_evc: Option<String>,
     /// `summary.currentEVCModeKey` as the input reports it (`None` when absent or empty).
@@ -322,6 +327,7 @@ impl Host {
             max_vhw: release.and_then(crate::esxi::Release::max_vhw),
             release,
             cluster_evidence: Vec::new(),
+            evc_masks_complete: None,
             evc_masks: input
                 .evc_masks
                 .iter()

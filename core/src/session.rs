@@ -127,7 +127,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         errors: Vec::new(),
         fleet: None,
     };
-    let mut pending_masks: Vec<(String, Vec<(Key, Mask)>)> = Vec::new();
+    let mut pending_masks: Vec<(String, Vec<(Key, Mask)>, Option<bool>)> = Vec::new();
     let mut taken = TakenNames::default();
     // Host names as the inputs gave them, before de-duplication (parallel to `ws.hosts`).
     let mut original_names: Vec<String> = Vec::new();
@@ -310,6 +310,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                                 .iter()
                                 .map(|e| (Key::resolve(&e.key), e.value))
                                 .collect(),
+                            m.evc_complete,
                         ));
                     }
                 }
@@ -407,7 +408,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         }
     }
     // Attach `/etc/vmware/config` masks to the host whose name starts their file name.
-    for (source, masks) in pending_masks {
+    for (source, masks, complete) in pending_masks {
         let file = stem(&source).to_ascii_lowercase();
         let mut candidates: Vec<&mut Host> = ws
             .hosts
@@ -416,6 +417,13 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
             .collect();
         if candidates.len() == 1 {
             candidates[0].evc_masks.extend(masks);
+            // A complete set from any input settles it; else the first statement read.
+            let h = &mut candidates[0];
+            h.evc_masks_complete = match (h.evc_masks_complete, complete) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                _ => None,
+            };
         } else {
             ws.loose_evc_masks.push((source, masks));
         }

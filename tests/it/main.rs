@@ -15,6 +15,7 @@ mod mdclear;
 mod mechanisms;
 mod modes_export;
 mod own_masks;
+mod partial_masks;
 mod props;
 mod roles_by_release;
 mod roundtrip;
