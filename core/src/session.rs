@@ -127,7 +127,9 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         errors: Vec::new(),
         fleet: None,
     };
-    let mut pending_masks: Vec<(String, Vec<(Key, Mask)>, Option<bool>)> = Vec::new();
+    // (input, its featMask.evc lines, its featureCompat.evc.completeMasks value)
+    type PendingMasks = Vec<(String, Vec<(Key, Mask)>, Option<bool>)>;
+    let mut pending_masks: PendingMasks = Vec::new();
     let mut taken = TakenNames::default();
     // Host names as the inputs gave them, before de-duplication (parallel to `ws.hosts`).
     let mut original_names: Vec<String> = Vec::new();
