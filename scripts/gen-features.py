@@ -92,8 +92,10 @@ ROLES = {}
 for n, line in enumerate(read(os.path.join(DATA, "requirement-roles.tsv")).splitlines(), 1):
     if line.startswith("#") or not line.strip():
         continue
-    keys, role, evidence = line.split("\t")
+    keys, role, evidence, observed = line.split("\t")
     assert role in ("required", "not-required"), f"requirement-roles.tsv line {n}: role {role}"
+    # observed: where the role was seen (read by exposure::roles_unobserved's test, not by the catalogue)
+    assert observed == "-" or evidence.startswith("[D]"), f"requirement-roles.tsv line {n}: observed without [D]"
     for k in keys.split():
         assert k not in ROLES, f"requirement-roles.tsv line {n}: {k} listed twice"
         ROLES[k] = (role, evidence)

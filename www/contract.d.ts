@@ -2,7 +2,7 @@
 // types it uses) by tests/it/contract.rs with ts-rs. Do not edit: run
 // `EVCALC_REGEN=1 cargo test -p evcalc-tests contract`.
 
-export type Absence = "not-on-cpu" | "masks-hide" | "mode-hides" | "raw-not-shown" | "per-vm-mask";
+export type Absence = "not-on-cpu" | "masks-hide" | "mode-hides" | "raw-not-shown" | "per-vm-mask" | "not-listed";
 
 export type AddHostReport = { 
 /**
@@ -178,7 +178,12 @@ vhw_too_new: VhwTooNew | null,
 /**
  * Remedy rule name (`remedy_rules`), chosen from `absence`.
  */
-remedy: string | null, };
+remedy: string | null, 
+/**
+ * Set when the destination's running ESXi build already has the patch for the feature its
+ * CPU lacks (the microcode is what is missing).
+ */
+patched_build: PatchedBuild | null, };
 
 export type ChangeModeReport = { 
 /**
@@ -1079,6 +1084,12 @@ why: string | null,
  */
 vhw_too_new: VhwTooNew | null, 
 /**
+ * Set when the destination lacks a patch-era feature on its CPU (raw 0) although its
+ * running ESXi build already contains the patch that brings it (issue 20 item 10): the
+ * host has booted that build, so the microcode (BIOS/firmware), not ESXi, is what is missing.
+ */
+patched_build: PatchedBuild | null, 
+/**
  * Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
  * are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
  */
@@ -1472,6 +1483,28 @@ offers: Tri,
  * Set for hosts that do not offer a feature the baseline exposes.
  */
 mechanism: Mechanism | null, };
+
+export type PatchedBuild = { 
+/**
+ * The release the host runs ("ESXi 6.7").
+ */
+release: string, 
+/**
+ * The host's build number, when its data has one.
+ */
+build: number | null, 
+/**
+ * The first build of that release with the patch (`None`: every build of the release).
+ */
+first_patched_build: number | null, 
+/**
+ * The advisory that lists the builds ("VMSA-2019-0008").
+ */
+advisory: string, 
+/**
+ * Evidence tag of the build row (\[C\] from the advisory's table, \[I\] inferred).
+ */
+evidence: string, };
 
 export type PlanAnswer = { 
 /**

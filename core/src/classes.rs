@@ -58,7 +58,8 @@ pub fn differences(a: &Host, b: &Host) -> Vec<&'static str> {
     if a.evc_masks != b.evc_masks {
         out.push("featMask.evc lines");
     }
-    if a.known_only != b.known_only || a.unrecorded != b.unrecorded {
+    if a.known_only != b.known_only || a.unrecorded != b.unrecorded || a.not_listed != b.not_listed
+    {
         out.push("what their data shows (fragments, unrecorded CPUID leaves)");
     }
     if a.release != b.release || a.max_vhw != b.max_vhw {

@@ -170,6 +170,110 @@ pub(crate) fn first_release_for(vhw: u8) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Builds that contain the MDS patch (issue 20 item 10).
+
+/// One row of `core/data/mds-patched-builds.tsv`: the first build of a release that contains
+/// the MDS patch of VMSA-2019-0008 (hypervisor and bundled-microcode VIBs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MdsPatchedBuild {
+    /// ESXi major.minor the row covers; from 7.0 on every later release too.
+    pub release: (u32, u32),
+    /// The first build with the patch; `None`: every build of the release.
+    pub first_build: Option<u64>,
+    /// Where the build comes from.
+    pub source: &'static str,
+    /// Its evidence tag.
+    pub tag: &'static str,
+}
+
+/// The advisory the rows of [`MDS_PATCHED_BUILDS`] come from.
+pub const MDS_ADVISORY: &str = "VMSA-2019-0008";
+
+/// The rows of `core/data/mds-patched-builds.tsv`, in its order (the unit test
+/// `mds_builds_match_the_tsv` keeps them equal).
+pub const MDS_PATCHED_BUILDS: &[MdsPatchedBuild] = &[
+    // [C] VMSA-2019-0008's patch table: esx-base/cpu-microcode 6.0.0-3.116.13635687 (as quoted
+    // by Tenable plugins 125146 and 125218).
+    MdsPatchedBuild {
+        release: (6, 0),
+        first_build: Some(13_635_687),
+        source: "VMSA-2019-0008: ESXi 6.0 esx-base and cpu-microcode 6.0.0-3.116.13635687",
+        tag: "[C]",
+    },
+    // [C] same table: 6.5.0-2.88.13635690.
+    MdsPatchedBuild {
+        release: (6, 5),
+        first_build: Some(13_635_690),
+        source: "VMSA-2019-0008: ESXi 6.5 esx-base and cpu-microcode 6.5.0-2.88.13635690",
+        tag: "[C]",
+    },
+    // [C] same table: 6.7.0-2.55.13644319 (6.7 EP 09, 2019-05-14).
+    MdsPatchedBuild {
+        release: (6, 7),
+        first_build: Some(13_644_319),
+        source: "VMSA-2019-0008: ESXi 6.7 esx-base and cpu-microcode 6.7.0-2.55.13644319",
+        tag: "[C]",
+    },
+    // [I] 7.0 GA (2020-04) came after the advisory, which lists fixes for 6.0-6.7 only.
+    MdsPatchedBuild {
+        release: (7, 0),
+        first_build: None,
+        source: "ESXi 7.0 and later were released after VMSA-2019-0008 (which lists 6.0, 6.5, 6.7 only)",
+        tag: "[I]",
+    },
+];
+
+/// Whether a host's running ESXi build contains the MDS patch: `Some(row)` when it does (the
+/// host has booted that build, so its bundled microcode loader has run), `None` when it does not
+/// or the data cannot tell (no build number on 6.x, or a release without a row).
+pub fn mds_patch_in_build(release: Release) -> Option<&'static MdsPatchedBuild> {
+    let row = MDS_PATCHED_BUILDS.iter().rev().find(|r| {
+        if r.first_build.is_none() {
+            (release.major, release.minor) >= r.release
+        } else {
+            (release.major, release.minor) == r.release
+        }
+    })?;
+    match row.first_build {
+        None => Some(row),
+        Some(first) => release.build.filter(|b| *b >= first).map(|_| row),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// How a release lists feature capabilities (issue 20 item 9).
+
+/// How an ESXi release lists `featureCapability`: whether a feature the host lacks appears
+/// with value 0 or not at all. It decides what a `grep` that printed nothing means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingStyle {
+    /// Absent features are listed with `"0"` (\[D\] ESXi 6.x: the 6.7 U3 field report's grep
+    /// shows `value = "0"`; a 6.0 PowerCLI dump lists `cpuid.3DNOW "0"`).
+    AbsentAsZero,
+    /// Only the features the host has are listed, all `"1"` (\[D\] the one real ESXi 8.0.1
+    /// host, host-14 of a VMware Cloud SDDC, govc `object.save`: 83 raw and 83 masked keys,
+    /// every value 1).
+    PresentOnly,
+}
+
+/// How `release` lists its features, with the evidence; `None` where no data of that release
+/// was seen (ESXi 7.x: no real 7.x list is public, searched; other 8.0 updates and 9.0: only
+/// 8.0 U1 was observed, and an inference from it would be stated as a fact).
+pub fn listing_style(release: Release) -> Option<(ListingStyle, &'static str)> {
+    match (release.major, release.minor, release.update) {
+        (6, _, _) => Some((
+            ListingStyle::AbsentAsZero,
+            "[D] ESXi 6.x lists absent features as \"0\" (the 6.7 U3 field report, a 6.0 PowerCLI dump)",
+        )),
+        (8, 0, 1) => Some((
+            ListingStyle::PresentOnly,
+            "[D] the one real ESXi 8.0 U1 host (host-14, VMware Cloud) lists only the features it has",
+        )),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // CPU floors: which releases, and so which virtual hardware versions, can exist on a CPU.
 
 /// Whether a boot option bypasses a floor.
@@ -431,6 +535,47 @@ mod tests {
             Some("ESX 9.0".to_string())
         );
         assert_eq!(release_name((8, 0, 2)), "ESXi 8.0 U2");
+    }
+
+    /// [`MDS_PATCHED_BUILDS`] is `core/data/mds-patched-builds.tsv`, row by row.
+    #[test]
+    fn mds_builds_match_the_tsv() {
+        let tsv = include_str!("../data/mds-patched-builds.tsv");
+        let rows: Vec<Vec<&str>> = tsv
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.split('\t').collect())
+            .collect();
+        assert_eq!(rows.len(), MDS_PATCHED_BUILDS.len());
+        for (row, r) in rows.iter().zip(MDS_PATCHED_BUILDS) {
+            assert_eq!(
+                row[0],
+                format!("{}.{}", r.release.0, r.release.1),
+                "{row:?}"
+            );
+            let first = r.first_build.map_or("any".to_string(), |b| b.to_string());
+            assert_eq!(row[1], first, "{row:?}");
+            assert!(row[2].contains(MDS_ADVISORY), "{row:?}");
+            assert_eq!(row[3], r.tag, "{row:?}");
+        }
+    }
+
+    /// The field report's hosts (6.7 P01 / U3) run patched builds; 6.7 U2 (13006603) does not;
+    /// a 6.x host without a build number is unknown; 7.0 and 8.0 are patched.
+    #[test]
+    fn mds_patch_by_build() {
+        let has = |p: &str| Release::parse(p).and_then(mds_patch_in_build).is_some();
+        assert!(has("VMware ESXi 6.7.0 build-15160138"));
+        assert!(has("VMware ESXi 6.7.0 build-14320388"));
+        assert!(has("VMware ESXi 6.7.0 build-13644319"));
+        assert!(!has("VMware ESXi 6.7.0 build-13006603"));
+        assert!(!has("VMware ESXi 6.7.0"));
+        assert!(has("VMware ESXi 6.5.0 build-13932383"));
+        assert!(!has("VMware ESXi 6.5.0 build-13004031"));
+        assert!(has("VMware ESXi 6.0.0 build-13635687"));
+        assert!(!has("VMware ESXi 5.5.0 build-9919047"));
+        assert!(has("VMware ESXi 7.0.3 build-21686933"));
+        assert!(has("VMware ESXi 8.0.1 build-21495797"));
     }
 
     /// [`CPU_FLOORS`] is `core/data/esxi-cpu-floors.tsv`, row by row: release, rule keys or CPU,

@@ -138,6 +138,30 @@ fn lines_expose(host: &Host) -> FeatureSet {
     crate::model::masks_expose(&host.evc_masks)
 }
 
+/// What the host's `featMask.evc` lines let through, and the features they leave open (issue
+/// 20 item 5): with `featureCompat.evc.completeMasks = "TRUE"` the lines are the whole set
+/// (nothing open); with `"FALSE"` features they do not name keep the host's value (\[C\] API
+/// `ApplyEvcModeVM_Task`: "features not specified ... keep the host's value" for
+/// `completeMasks = false`), so they pass; without the line (a `grep` of some keys) the lines
+/// are known for the keys they name and the rest of the host's features is unknown.
+fn lines_and_unnamed(host: &Host) -> (FeatureSet, FeatureSet) {
+    let lines = lines_expose(host);
+    let named: FeatureSet = host
+        .evc_masks
+        .iter()
+        .filter_map(|(k, _)| match k {
+            Key::Known(id) => Some(*id),
+            Key::Unknown(_) => None,
+        })
+        .collect();
+    let unnamed = host.caps.present.union(raw_unknown(host)).difference(named);
+    match host.evc_masks_complete {
+        Some(true) => (lines, FeatureSet::EMPTY),
+        Some(false) => (lines.union(unnamed), FeatureSet::EMPTY),
+        None => (lines, unnamed),
+    }
+}
+
 /// The EVC-effective capabilities of `host` under `evc`.
 pub fn effective(host: &Host, evc: EvcSetting<'_>) -> Effective {
     effective_with(host, evc, true)
@@ -161,10 +185,10 @@ fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective 
             exposure: Vec::new(),
         },
         EvcSetting::Disabled => {
-            let lines = lines_expose(host);
+            let (lines, open) = lines_and_unnamed(host);
             Effective {
                 present: raw.intersection(lines),
-                unknown: raw_unknown.intersection(lines),
+                unknown: raw_unknown.intersection(lines).union(open),
                 basis: Basis::FeatMaskLines,
                 exposure: patch_exposure(host, patch.intersection(lines), None, details),
             }
@@ -183,6 +207,22 @@ fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective 
                 // A fragment lists only some keys: the rest of the masked list is unknown, and
                 // features neither list shows stay unknown.
                 let exposure = patch_exposure(host, mode_patch, None, details);
+                // A host's own masked list outranks evcalc's baseline ceilings (mostly [R]/[I])
+                // where it is evidence of the mode the host runs: the host reports this mode, has
+                // featMask.evc lines, or hides something it has (masked < raw: a host-level mask
+                // is active). A masked list equal to raw with nothing else is no evidence about a
+                // hypothetical mode's masks: the ceiling stays (issue 20 items 1 and 7).
+                let own = host
+                    .reported_current_evc
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(&mode.key))
+                    || !host.evc_masks.is_empty()
+                    || !raw.difference(masked.present).is_empty();
+                let ceiling = if own {
+                    ceiling.union(masked.present).union(m_unknown)
+                } else {
+                    ceiling
+                };
                 return Effective {
                     present: masked.present.intersection(ceiling),
                     unknown: m_unknown
@@ -193,10 +233,13 @@ fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective 
                 };
             }
             if !host.evc_masks.is_empty() {
-                let lines = lines_expose(host).intersection(ceiling);
+                let (lines, open) = lines_and_unnamed(host);
+                let lines = lines.intersection(ceiling);
                 return Effective {
                     present: raw.intersection(lines),
-                    unknown: raw_unknown.intersection(lines),
+                    unknown: raw_unknown
+                        .intersection(lines)
+                        .union(open.intersection(ceiling)),
                     basis: Basis::FeatMaskLines,
                     exposure: patch_exposure(host, mode_patch.intersection(lines), None, details),
                 };
@@ -522,6 +565,44 @@ pub fn first_vhw(id: FeatureId) -> Option<u8> {
     catalogue_vhw::first_vhw(id)
 }
 
+/// The ESXi release (major, minor) every \[D\] requirement role of
+/// `core/data/requirement-roles.tsv` was observed on: ESXi 8.0 U1 (host-14), whose seven real VMs
+/// run Linux guests only (the file's `observed` column; issue 20 item 4). Updates of one release
+/// are taken to share its requirement rules \[I\].
+pub const ROLES_OBSERVED_ON: (u32, u32) = (8, 0);
+
+/// Features whose class in VMware's CPUID table was YES in earlier table versions and is no
+/// longer (\[C\] open-vm-tools `x86cpuid.h` history, evc-domain.md §5.3): HLE YES → ANY on
+/// 2021-10-18, MPX YES → ANY on 2021-05. Releases built before then exposed them by default.
+const FORMERLY_YES: &[&str] = &["cpuid.HLE", "cpuid.MPX"];
+
+/// Features a VM powered on on a host of `release` may require although the catalogue calls
+/// them not required (issue 20 item 4): the not-required roles were seen on ESXi 8.0 U1 only
+/// (\[D\] host-14), so they say nothing about another or an unknown release; where VMware's
+/// table gives (or gave) the feature class YES ("If the host supports this feature, we will
+/// expose it to the guest", \[C\]), a VM that saw it there is a possible requirement —
+/// HLE/RTM on ESXi 7.x and earlier. Identity, vendor and hardware-virtualization keys are left
+/// out: identity values are pinned by masks, not required, and VMX/SVM reach a guest only with
+/// nested virtualization (\[I\]; item 7). Empty for hosts of the observed release.
+pub fn roles_unobserved(release: Option<crate::esxi::Release>) -> FeatureSet {
+    if release.is_some_and(|r| (r.major, r.minor) == ROLES_OBSERVED_ON) {
+        return FeatureSet::EMPTY;
+    }
+    static SET: OnceLock<FeatureSet> = OnceLock::new();
+    *SET.get_or_init(|| {
+        let cat = catalogue();
+        cat.iter()
+            .filter(|(_, d)| {
+                d.role == crate::catalogue::Role::NotRequired
+                    && matches!(d.kind, Kind::Feature | Kind::Mitigation)
+                    && (d.class == crate::catalogue::Class::Yes
+                        || FORMERLY_YES.iter().any(|k| k.eq_ignore_ascii_case(&d.key)))
+            })
+            .map(|(id, _)| id)
+            .collect()
+    })
+}
+
 mod catalogue_vhw {
     use super::*;
 
@@ -752,4 +833,57 @@ pub fn findings(hosts: &[Host], evc: EvcSetting<'_>) -> Vec<PatchFinding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fid;
+
+    /// Issue 20 item 4: the not-required roles seen on ESXi 8.0 U1 only are possible
+    /// requirements elsewhere where VMware's table gives (or gave) class YES.
+    #[test]
+    fn roles_by_release() {
+        let r = |p: &str| crate::esxi::Release::parse(p);
+        let elsewhere = roles_unobserved(None);
+        for id in [fid::HLE, fid::RTM, fid::DS, fid::MWAIT, fid::MPX] {
+            assert!(elsewhere.contains(id), "{}", catalogue().def(id).key);
+            assert!(roles_unobserved(r("VMware ESXi 7.0.3 build-21686933")).contains(id));
+        }
+        for id in [
+            fid::VMX,
+            fid::FP_SEGMENT_ZERO,
+            fid::FAMILY,
+            fid::SSE3,
+            fid::MDCLEAR,
+        ] {
+            assert!(!elsewhere.contains(id), "{}", catalogue().def(id).key);
+        }
+        assert!(roles_unobserved(r("VMware ESXi 8.0.1 build-22513723")).is_empty());
+        assert!(roles_unobserved(r("VMware ESXi 8.0.3")).is_empty());
+        assert!(!roles_unobserved(r("VMware ESX 9.0.0")).is_empty());
+    }
+
+    /// Every role of `requirement-roles.tsv` names where it was observed: the \[D\] rows on ESXi
+    /// 8.0.1 ([`ROLES_OBSERVED_ON`]), the \[I\] rows nowhere (`-`).
+    #[test]
+    fn every_role_says_where_it_was_observed() {
+        for line in include_str!("../data/requirement-roles.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 4, "{line}");
+            if cols[2].starts_with("[D]") {
+                let (major, minor) = ROLES_OBSERVED_ON;
+                assert!(
+                    cols[3].starts_with(&format!("ESXi {major}.{minor}.1 ")),
+                    "{line}"
+                );
+                assert!(cols[3].contains("guests"), "{line}");
+            } else {
+                assert_eq!(cols[3], "-", "{line}");
+            }
+        }
+    }
 }

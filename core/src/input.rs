@@ -93,6 +93,11 @@ pub struct HostInput {
     /// Keys whose value the input does not record (e.g. a raw CPUID dump without CPUID.(0xD,1)):
     /// unknown, not absent. They are not in `capabilities`.
     pub unrecorded: Vec<String>,
+    /// Keys a `vim-cmd hostsvc/hostconfig | grep -i KEY` printed nothing for, on a host of a
+    /// release whose lists show only the features a host has (issue 20 item 9): they are in
+    /// `capabilities` and `masked_capabilities` with value 0, and this list says that the 0
+    /// rests on an empty grep and on that release's listing style.
+    pub not_listed: Vec<String>,
 }
 
 /// Everything a VM dump told us.
@@ -133,6 +138,11 @@ pub struct MaskInput {
     pub vhw: Option<u8>,
     /// `guestOS` of a `.vmx`.
     pub guest_id: Option<String>,
+    /// `featureCompat.evc.completeMasks` as written (`TRUE` → `Some(true)`), when the text has
+    /// the line: with `TRUE` the `featMask.evc` lines are the whole mask set; `FALSE` leaves
+    /// features they do not name at the host's value (\[C\] API `ApplyEvcModeVM_Task`
+    /// `completeMasks`); without the line (a `grep` of some keys) the set is partial.
+    pub evc_complete: Option<bool>,
 }
 
 /// One EVC mode definition from an export of `ServiceInstance.Capability.SupportedEVCMode`.

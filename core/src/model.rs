@@ -152,6 +152,9 @@ pub struct Host {
     pub masked_known_only: Option<Known>,
     /// Features whose value the input did not record (raw CPUID dumps without a leaf).
     pub unrecorded: FeatureSet,
+    /// Features read as 0 because a `grep -i` for them printed nothing on a release that lists
+    /// only present features ([`crate::esxi::listing_style`]; issue 20 item 9).
+    pub not_listed: FeatureSet,
     /// The ESXi release (`product.fullName`), when known.
     pub release: Option<crate::esxi::Release>,
     /// The highest virtual hardware version the host's ESXi runs, when known.
@@ -160,6 +163,11 @@ pub struct Host {
     pub cluster_evidence: Vec<ClusterEvidence>,
     /// Cluster EVC masks stored on the host (`featMask.evc.*` of /etc/vmware/config).
     pub evc_masks: Vec<(Key, Mask)>,
+    /// The `featureCompat.evc.completeMasks` value read with `evc_masks`: `Some(true)` the lines
+    /// are the whole set (unnamed features hidden), `Some(false)` unnamed features keep the
+    /// host's value, `None` not shown (a grep of some lines): unnamed features are unknown
+    /// (issue 20 item 5).
+    pub evc_masks_complete: Option<bool>,
     /// `summary.maxEVCModeKey` as the input reports it: a cross-check only, never the answer.
     pub reported_max_evc: Option<String>,
     /// `summary.currentEVCModeKey` as the input reports it (`None` when absent or empty).
@@ -311,9 +319,15 @@ impl Host {
                 .iter()
                 .filter_map(|k| cat.lookup(k))
                 .collect(),
+            not_listed: input
+                .not_listed
+                .iter()
+                .filter_map(|k| cat.lookup(k))
+                .collect(),
             max_vhw: release.and_then(crate::esxi::Release::max_vhw),
             release,
             cluster_evidence: Vec::new(),
+            evc_masks_complete: None,
             evc_masks: input
                 .evc_masks
                 .iter()
@@ -455,6 +469,12 @@ pub struct Vm {
     pub maybe: FeatureSet,
     /// `cpuid.*` keys outside the catalogue that the VM may have seen (its host offers them).
     pub maybe_unknown_keys: Vec<String>,
+    /// For "any VM powered on on X": the part of `maybe` that is there only because X's release
+    /// is not the one the requirement roles were observed on
+    /// ([`crate::exposure::roles_unobserved`]; issue 20 item 4).
+    pub roles_unobserved: FeatureSet,
+    /// For "any VM powered on on X": X's ESXi release, when its data has one.
+    pub source_release: Option<crate::esxi::Release>,
     /// Per-VM masks (`runtime.featureMask` / `featMask.vm.*`).
     pub masks: Vec<(Key, Mask)>,
     /// Features the VM's per-VM EVC masks set to `Val:1`: needed to power on and to migrate

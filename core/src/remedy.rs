@@ -155,11 +155,15 @@ pub(crate) fn rule_for(id: FeatureId) -> Option<&'static Rule> {
 ///   (mechanism B: re-apply EVC); another feature → `mode-hides` (the VM saw it outside the mode);
 /// * raw not shown, patch-era → `patch-undetermined` (the commands that tell A from B);
 /// * raw 0 → the feature's own rule (microcode, BIOS switch); the generation rule, or without
-///   EVC `generation-no-evc` (no cluster mode to lower).
+///   EVC `generation-no-evc` (no cluster mode to lower);
+/// * raw 0 of MDCLEAR on a host whose running build already has the MDS patch
+///   (`patched_build`) → `mds-patched-build` (BIOS/firmware microcode and a cold power cycle
+///   first, not another reboot).
 pub(crate) fn rule_for_absence(
     id: FeatureId,
     absence: Option<crate::report::Absence>,
     evc_disabled: bool,
+    patched_build: bool,
 ) -> Option<&'static Rule> {
     use crate::report::Absence;
     let patch = crate::exposure::patch_era().contains(id);
@@ -169,6 +173,9 @@ pub(crate) fn rule_for_absence(
         Some(Absence::MasksHide | Absence::ModeHides) if patch => rule_named("evc-masks"),
         Some(Absence::MasksHide | Absence::ModeHides) => rule_named("mode-hides"),
         Some(Absence::RawNotShown) if patch => rule_named("patch-undetermined"),
+        Some(Absence::NotOnCpu | Absence::NotListed) if patched_build && own.name == "mds" => {
+            rule_named("mds-patched-build")
+        }
         _ if own.keys.is_empty() && evc_disabled => rule_named("generation-no-evc"),
         _ => Some(own),
     }

@@ -205,6 +205,27 @@ pub enum Absence {
     /// Only the VM's per-VM EVC mask requires it (`featMask.vm.*`): the VM cannot power on or
     /// resume there.
     PerVmMask,
+    /// The destination's `grep -i` for it printed nothing, on an ESXi release whose lists show
+    /// only the features a host has (\[D\] the one real ESXi 8.0 U1 host): read as raw and
+    /// masked 0. The answer rests on that empty grep and on that release's listing style.
+    NotListed,
+}
+
+/// A destination's running ESXi build that already contains the patch for a feature its CPU
+/// does not report (`core/data/mds-patched-builds.tsv`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+pub struct PatchedBuild {
+    /// The release the host runs ("ESXi 6.7").
+    pub release: String,
+    /// The host's build number, when its data has one.
+    pub build: Option<u64>,
+    /// The first build of that release with the patch (`None`: every build of the release).
+    pub first_patched_build: Option<u64>,
+    /// The advisory that lists the builds ("VMSA-2019-0008").
+    pub advisory: String,
+    /// Evidence tag of the build row (\[C\] from the advisory's table, \[I\] inferred).
+    pub evidence: String,
 }
 
 /// A VM's virtual hardware version above what the destination's ESXi runs.
@@ -248,6 +269,10 @@ pub struct Missing {
     /// Set when the blocker is the VM's virtual hardware version, which the destination's ESXi
     /// does not run (`key` is then `vmx-N`).
     pub vhw_too_new: Option<VhwTooNew>,
+    /// Set when the destination lacks a patch-era feature on its CPU (raw 0) although its
+    /// running ESXi build already contains the patch that brings it (issue 20 item 10): the
+    /// host has booted that build, so the microcode (BIOS/firmware), not ESXi, is what is missing.
+    pub patched_build: Option<PatchedBuild>,
     /// Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
     /// are listed once in `remedy_rules` (page) and `core/data/remedies.txt`.
     pub remedy: Option<&'static str>,

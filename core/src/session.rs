@@ -164,7 +164,9 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         errors: Vec::new(),
         fleet: None,
     };
-    let mut pending_masks: Vec<(String, Vec<(Key, Mask)>)> = Vec::new();
+    // (input, its featMask.evc lines, its featureCompat.evc.completeMasks value)
+    type PendingMasks = Vec<(String, Vec<(Key, Mask)>, Option<bool>)>;
+    let mut pending_masks: PendingMasks = Vec::new();
     let mut taken = TakenNames::default();
     // Host names as the inputs gave them, before de-duplication (parallel to `ws.hosts`).
     let mut original_names: Vec<String> = Vec::new();
@@ -349,6 +351,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
                                 .iter()
                                 .map(|e| (Key::resolve(&e.key), e.value))
                                 .collect(),
+                            m.evc_complete,
                         ));
                     }
                 }
@@ -446,7 +449,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         }
     }
     // Attach `/etc/vmware/config` masks to the host whose name starts their file name.
-    for (source, masks) in pending_masks {
+    for (source, masks, complete) in pending_masks {
         let file = stem(&source).to_ascii_lowercase();
         let mut candidates: Vec<&mut Host> = ws
             .hosts
@@ -455,6 +458,13 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
             .collect();
         if candidates.len() == 1 {
             candidates[0].evc_masks.extend(masks);
+            // A complete set from any input settles it; else the first statement read.
+            let h = &mut candidates[0];
+            h.evc_masks_complete = match (h.evc_masks_complete, complete) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                _ => None,
+            };
         } else {
             ws.loose_evc_masks.push((source, masks));
         }

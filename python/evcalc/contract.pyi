@@ -55,6 +55,7 @@ __all__ = [
     "Override",
     "PatchFinding",
     "PatchHost",
+    "PatchedBuild",
     "PlanAnswer",
     "PlanVms",
     "Provenance",
@@ -82,7 +83,7 @@ __all__ = [
 # Why a destination does not offer a required feature: a typed fact the engine establishes
 # once; every sentence about it (`why`) and the remedy rule (`remedy`) are derived from it, so
 # no command describes a host with raw 1 / masked 0 as lacking the feature (issue 19).
-Absence = Literal["not-on-cpu", "masks-hide", "mode-hides", "raw-not-shown", "per-vm-mask"]
+Absence = Literal["not-on-cpu", "masks-hide", "mode-hides", "raw-not-shown", "per-vm-mask", "not-listed"]
 
 
 # Answer to "what if this host joins the cluster?".
@@ -184,6 +185,9 @@ class Blocker(TypedDict):
     key: str
     #: The catalogue label, or the key for keys outside the catalogue.
     label: str
+    #: Set when the destination's running ESXi build already has the patch for the feature its
+    #: CPU lacks (the microcode is what is missing).
+    patched_build: Optional[PatchedBuild]
     #: The destination's raw `featureCapability` value, when shown.
     raw_available: Optional[int]
     #: Remedy rule name (`remedy_rules`), chosen from `absence`.
@@ -693,6 +697,10 @@ class Missing(TypedDict):
     kind: Optional[Kind]
     #: The catalogue label, or the key for keys outside the catalogue.
     label: str
+    #: Set when the destination lacks a patch-era feature on its CPU (raw 0) although its
+    #: running ESXi build already contains the patch that brings it (issue 20 item 10): the
+    #: host has booted that build, so the microcode (BIOS/firmware), not ESXi, is what is missing.
+    patched_build: Optional[PatchedBuild]
     #: The destination's raw `featureCapability` value, when its data shows it.
     raw_available: Optional[int]
     #: Name of the remedy rule for this feature (`mds`, `bios-aes`, `generation`, …): the rules
@@ -882,6 +890,21 @@ class PatchHost(TypedDict):
     offers: Tri
     #: `featureCapability` value, when shown.
     raw: Optional[int]
+
+
+# A destination's running ESXi build that already contains the patch for a feature its CPU
+# does not report (`core/data/mds-patched-builds.tsv`).
+class PatchedBuild(TypedDict):
+    #: The advisory that lists the builds ("VMSA-2019-0008").
+    advisory: str
+    #: The host's build number, when its data has one.
+    build: Optional[int]
+    #: Evidence tag of the build row (\[C\] from the advisory's table, \[I\] inferred).
+    evidence: str
+    #: The first build of that release with the patch (`None`: every build of the release).
+    first_patched_build: Optional[int]
+    #: The release the host runs ("ESXi 6.7").
+    release: str
 
 
 # The answer to the planning questions (contract v2).

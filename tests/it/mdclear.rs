@@ -151,22 +151,31 @@ fn maintenance_of_esxi01_is_blocked_and_power_cycling_the_other_hosts_comes_firs
     let first = &plan.remedies[0];
     assert_eq!(first.rank, 1);
     assert_eq!(first.hosts, ["esxi02", "esxi03", "esxi04"]);
-    // Mechanism A: esxi02–04 report featureCapability MDCLEAR = 0 (the CPU lacks it).
-    assert_eq!(first.rule.as_deref(), Some("mds"));
+    // Mechanism A: esxi02–04 report featureCapability MDCLEAR = 0 (the CPU lacks it) while
+    // they run ESXi 6.7 build 15160138, which already has the MDS patch (VMSA-2019-0008: 6.7
+    // build 13644319 and later): they have booted it, so BIOS/firmware microcode and the cold
+    // power cycle come first, not another reboot (issue 20 item 10).
+    assert_eq!(first.rule.as_deref(), Some("mds-patched-build"));
     assert!(
-        first
-            .action
-            .starts_with("Activate the MDS microcode on esxi02–04"),
+        first.action.starts_with(
+            "Activate the MDS microcode on esxi02–04 without counting on another reboot"
+        ),
         "{}",
         first.action
     );
     assert!(first.action.contains("vsish"), "{}", first.action);
+    assert!(first.action.contains("BIOS/firmware"), "{}", first.action);
+    assert!(
+        first.action.contains("cold power cycle"),
+        "{}",
+        first.action
+    );
     assert!(
         first
             .reference
             .as_deref()
             .unwrap_or_default()
-            .contains("68024")
+            .contains("VMSA-2019-0008")
     );
     assert!(
         first

@@ -100,9 +100,11 @@ fn mechanism_a_microcode_the_incident() {
     }
     let plan = maintenance_plan(&ws, "esxi01", evc);
     assert_eq!(plan.outcome, Verdict::Blocked);
+    // The hosts run 6.7 build 15160138, which has the MDS patch: firmware and a cold power
+    // cycle first (issue 20 item 10; `the_running_build_decides_the_mds_remedy`).
     assert_eq!(
         plan.remedies[0].rule.as_deref(),
-        Some("mds"),
+        Some("mds-patched-build"),
         "{:#?}",
         plan.remedies
     );
@@ -377,7 +379,9 @@ fn the_headline_names_the_fix_the_evidence_supports() {
         h.text
     );
     assert!(
-        h.next[0].contains("Activate the MDS microcode") && h.next[0].contains("`vsish"),
+        h.next[0].contains("BIOS/firmware")
+            && h.next[0].contains("cold power cycle")
+            && h.next[0].contains("`vsish"),
         "{:?}",
         h.next
     );
@@ -532,6 +536,80 @@ fn decision_view_equals_the_reported_view() {
                     assert!(brief.exposure.iter().all(|x| x.detail.is_empty()));
                 }
             }
+        }
+    }
+}
+
+/// Issue 20 item 10: a host whose running build already contains the MDS patch (VMSA-2019-0008,
+/// `core/data/mds-patched-builds.tsv`) and still reports raw MDCLEAR 0 has booted that build:
+/// the remedy leads with BIOS/firmware microcode and a cold power cycle. Where the build is older
+/// than the patch or not shown, today's remedy (activate the microcode, reboot) stays. Inputs: the
+/// example's four dumps (ESXi 6.7 build 15160138 = 6.7 P01, as the field report's hosts ran),
+/// with esxi02–04's product line changed.
+#[test]
+fn the_running_build_decides_the_mds_remedy() {
+    let cases = [
+        // (product on esxi02–04, rule, typed fact (build, first patched build))
+        (
+            "VMware ESXi 6.7.0 build-15160138",
+            "mds-patched-build",
+            Some((Some(15_160_138), Some(13_644_319))),
+        ),
+        (
+            "VMware ESXi 6.7.0 build-14320388",
+            "mds-patched-build",
+            Some((Some(14_320_388), Some(13_644_319))),
+        ),
+        ("VMware ESXi 6.7.0 build-13006603", "mds", None),
+        ("VMware ESXi 6.7.0", "mds", None),
+        (
+            "VMware ESXi 7.0.3 build-21686933",
+            "mds-patched-build",
+            Some((Some(21_686_933), None)),
+        ),
+    ];
+    for (product, rule, fact) in cases {
+        let texts: Vec<(String, String)> = files(&MDCLEAR_HOSTS)
+            .into_iter()
+            .map(|(n, t)| {
+                if n.ends_with("esxi01.txt") {
+                    (n, t)
+                } else {
+                    let t = t.replace("VMware ESXi 6.7.0 build-15160138", product);
+                    (n, t)
+                }
+            })
+            .collect();
+        let ws = load_texts(&texts);
+        let evc = haswell(&ws);
+        let plan = maintenance_plan(&ws, "esxi01", evc);
+        assert_eq!(plan.outcome, Verdict::Blocked, "{product}");
+        let first = &plan.remedies[0];
+        assert_eq!(
+            first.rule.as_deref(),
+            Some(rule),
+            "{product}: {:#?}",
+            plan.remedies
+        );
+        assert_eq!(first.hosts, ["esxi02", "esxi03", "esxi04"], "{product}");
+        let vm = evcalc::check::power_on(&ws.hosts[0], evc, None);
+        let r = evcalc_tests::check_vm(&vm, &ws.hosts[1], evc);
+        let m = &r.missing[0];
+        assert_eq!(m.canonical_key, "cpuid.MDCLEAR");
+        assert_eq!(
+            m.patched_build
+                .as_ref()
+                .map(|p| (p.build, p.first_patched_build)),
+            fact,
+            "{product}"
+        );
+        let why = m.why.as_deref().unwrap_or_default();
+        if let Some(p) = &m.patched_build {
+            assert_eq!(p.advisory, "VMSA-2019-0008");
+            assert!(why.contains("already contains the patch"), "{why}");
+            assert!(why.contains("VMSA-2019-0008"), "{why}");
+        } else {
+            assert_eq!(why, "esxi02's CPU does not offer it (featureCapability 0)");
         }
     }
 }

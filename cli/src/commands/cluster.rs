@@ -898,7 +898,12 @@ fn cell_reason(a: &ClusterAnswer, c: &ClassCell, max_features: usize) -> String 
             m.available == 0
                 && matches!(
                     m.absence,
-                    Some(Absence::NotOnCpu | Absence::RawNotShown | Absence::PerVmMask)
+                    Some(
+                        Absence::NotOnCpu
+                            | Absence::RawNotShown
+                            | Absence::PerVmMask
+                            | Absence::NotListed
+                    )
                 )
         });
     for m in &vhw {

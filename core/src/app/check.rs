@@ -311,15 +311,25 @@ pub fn answer_in(
                     .unwrap_or(0);
                 let top = hosts[f].max_vhw.unwrap_or(check::MAX_VHW);
                 if bands_checked.len() > 1 {
+                    // Adjacent bands with the same verdict are said once ("vmx-7 and earlier").
+                    let mut runs: Vec<(Option<(u8, u8)>, Verdict)> = Vec::new();
                     for (i, (vm, c)) in bands_checked.iter().enumerate() {
                         if i == worst {
+                            runs.push((None, c.verdict));
                             continue;
                         }
-                        let band = vm
-                            .vhw_band
-                            .map(|(lo, hi)| check::band_text(lo, hi, top))
-                            .unwrap_or_default();
-                        warnings.push(format!("VMs of {band}: {}", verdict_word(c.verdict)));
+                        match (runs.last_mut(), vm.vhw_band) {
+                            (Some((Some((_, hi)), v)), Some((_, h))) if *v == c.verdict => {
+                                *hi = h;
+                            }
+                            _ => runs.push((vm.vhw_band, c.verdict)),
+                        }
+                    }
+                    for (band, verdict) in runs {
+                        if let Some((lo, hi)) = band {
+                            let band = check::band_text(lo, hi, top);
+                            warnings.push(format!("VMs of {band}: {}", verdict_word(verdict)));
+                        }
                     }
                 }
                 chosen = bands_checked.get(worst).cloned();

@@ -295,6 +295,9 @@ pub struct Blocker {
     pub vhw_too_new: Option<crate::report::VhwTooNew>,
     /// Remedy rule name (`remedy_rules`), chosen from `absence`.
     pub remedy: Option<String>,
+    /// Set when the destination's running ESXi build already has the patch for the feature its
+    /// CPU lacks (the microcode is what is missing).
+    pub patched_build: Option<crate::report::PatchedBuild>,
 }
 
 /// A matrix cell: can a VM powered on on a host of the row class move to a host of the column
@@ -568,6 +571,7 @@ impl Tables {
                     && b.why == m.why
                     && b.absence == m.absence
                     && b.vhw_too_new == m.vhw_too_new
+                    && b.patched_build == m.patched_build
                 {
                     return i;
                 }
@@ -586,6 +590,7 @@ impl Tables {
             why: m.why.clone(),
             vhw_too_new: m.vhw_too_new.clone(),
             remedy: m.remedy.map(str::to_string),
+            patched_build: m.patched_build.clone(),
         });
         self.blocker_index.entry(hash).or_default().push(i);
         i

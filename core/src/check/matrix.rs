@@ -114,6 +114,7 @@ pub(crate) fn vhw_missing(text: &str, vhw: u8, destination_max: u8) -> Missing {
             needs_release: crate::esxi::first_release_for(vhw).to_string(),
         }),
         remedy: crate::remedy::rule_named("vhw").map(|r| r.name.as_str()),
+        patched_build: None,
     }
 }
 

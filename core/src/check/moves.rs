@@ -322,6 +322,16 @@ pub(super) fn findings(
                 key,
                 why,
             });
+        } else if vm.roles_unobserved.contains(id) && !eff.unknown.contains(id) {
+            let why = crate::words::role_unobserved_text(
+                vm.source_release.map(|r| r.name()).as_deref(),
+                &dest_lacks(id),
+            );
+            unknown.push(UnknownItem {
+                features: vec![key.clone()],
+                key,
+                why,
+            });
         } else if exposure::unproven().contains(id) && !eff.unknown.contains(id) {
             let why = format!(
                 "no real requirement list shows whether VMs that see it require it; {}",
@@ -645,18 +655,47 @@ pub(super) fn missing_entry(
         {
             Some(Absence::RawNotShown)
         }
+        // Read as 0 from an empty `grep -i` on a release that lists only present features.
+        Some(Absence::NotOnCpu) if matches!(key, Key::Known(id) if dest.not_listed.contains(id)) => {
+            Some(Absence::NotListed)
+        }
         a => a,
+    };
+    // The CPU lacks MDCLEAR although the host runs (so has booted) an ESXi build with the MDS
+    // patch: the remedy leads with BIOS/firmware microcode and a cold power cycle (issue 20
+    // item 10; builds: core/data/mds-patched-builds.tsv, [C] VMSA-2019-0008).
+    let patched_build = match (&key, absence, raw_available) {
+        (Key::Known(id), Some(Absence::NotOnCpu | Absence::NotListed), Some(0))
+            if *id == crate::catalogue::fid::MDCLEAR =>
+        {
+            dest.release.and_then(|release| {
+                crate::esxi::mds_patch_in_build(release).map(|row| crate::report::PatchedBuild {
+                    release: release.name(),
+                    build: release.build,
+                    first_patched_build: row.first_build,
+                    advisory: crate::esxi::MDS_ADVISORY.to_string(),
+                    evidence: row.tag.to_string(),
+                })
+            })
+        }
+        _ => None,
     };
     let (kind, cpuid, remedy) = match &key {
         Key::Known(id) => (
             Some(catalogue().def(*id).kind),
             cpuid_text(*id),
-            crate::remedy::rule_for_absence(*id, absence, eff.basis == exposure::Basis::Raw)
-                .map(|r| r.name.as_str()),
+            crate::remedy::rule_for_absence(
+                *id,
+                absence,
+                eff.basis == exposure::Basis::Raw,
+                patched_build.is_some(),
+            )
+            .map(|r| r.name.as_str()),
         ),
         Key::Unknown(_) => (None, None, None),
     };
-    let why = absence.map(|a| crate::words::absence_text(a, &dest.name, raw_available));
+    let why = absence
+        .map(|a| crate::words::absence_text(a, &dest.name, raw_available, patched_build.as_ref()));
     Missing {
         key: written.to_string(),
         canonical_key: key.name().to_string(),
@@ -670,5 +709,6 @@ pub(super) fn missing_entry(
         why,
         vhw_too_new: None,
         remedy,
+        patched_build,
     }
 }

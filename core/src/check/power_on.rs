@@ -61,7 +61,10 @@ pub fn power_on_at(
     };
     let (seen, maybe_seen) = seen_at(host, evc, per_vm, vhw_value);
     let requirable = exposure::requirable_at(vhw_value);
-    let unproven = exposure::unproven();
+    // Roles observed on ESXi 8.0 U1 only: on another or unknown release a not-required feature
+    // of class YES is a possible requirement (issue 20 item 4).
+    let by_release = exposure::roles_unobserved(host.release);
+    let unproven = exposure::unproven().union(by_release);
     let mask_required = per_vm.map(per_vm_required).unwrap_or_default();
     let required = seen.intersection(requirable).union(mask_required);
     let maybe = seen
@@ -113,6 +116,8 @@ pub fn power_on_at(
         requirements: Requirements::from_list(list),
         maybe,
         maybe_unknown_keys,
+        roles_unobserved: maybe.intersection(by_release),
+        source_release: host.release,
         mask_required,
         per_vm_what_if: per_vm.map(|p| p.key.clone()),
         vhw: Some(vhw_value),
@@ -285,16 +290,19 @@ pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m Ev
         return Vec::new();
     }
     let cat = catalogue();
-    // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
-    // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
-    let exposed: FeatureSet = masks_expose(&vm.masks)
-        .iter()
-        .filter(|id| cat.def(*id).kind != Kind::Virtualization)
-        .collect();
+    // Per-VM masks pass VT-x through (`featMask.vm.cpuid.VMX = "Val:1"`, [D] both real .vmx
+    // samples); the built-in modes pass it through too (issue 20 item 7), an exported mode may
+    // not: hardware virtualization does not tell modes apart.
+    let virt = |set: FeatureSet| -> FeatureSet {
+        set.iter()
+            .filter(|id| cat.def(*id).kind != Kind::Virtualization)
+            .collect()
+    };
+    let exposed = virt(masks_expose(&vm.masks));
     modes
         .modes
         .iter()
-        .filter(|m| m.exposed == exposed)
+        .filter(|m| virt(m.exposed) == exposed)
         .collect()
 }
 

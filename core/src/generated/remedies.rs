@@ -16,6 +16,16 @@ pub(super) static RULES: &[RuleData] = &[
         disruption: Disruption::HostReboot,
     },
     RuleData {
+        name: "mds-patched-build",
+        keys: &["-"],
+        cause: "The host's CPU does not report MD_CLEAR (featureCapability 0) although it runs, and so has booted, an ESXi build that already contains the MDS patch (VMSA-2019-0008: 6.0 build 13635687, 6.5 build 13635690, 6.7 build 13644319 and later; every 7.0 and later build; core/data/mds-patched-builds.tsv). At that boot ESXi's microcode loader ran: either it bundles no MD_CLEAR microcode for this CPU (or none newer than the BIOS's), or the microcode loaded has not taken effect. Another reboot into the same build loads nothing new",
+        action: "Activate the MDS microcode on {hosts} without counting on another reboot: their running ESXi build already contains the MDS patch and has booted it. Update the server BIOS/firmware to a release with the MDS (MD_CLEAR) microcode for this CPU (check the revision each runs: vsish -e cat /hardware/cpu/cpuList/0 | grep -i -A 2 microcode); then, one host at a time through maintenance mode, shut the host down, power the server off completely (cold power cycle: off, then on) and exit maintenance mode. The cold power cycle is what fixed the field report's hosts, which had been rebooted through the 6.7 P01 and U3 updates and still showed 0",
+        verify: "vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear   (first block = featureCapability, second = maskedFeatureCapability: both must be \"1\" on every host)",
+        reference: "VMSA-2019-0008 (the builds; core/data/mds-patched-builds.tsv); VMware KB 68024 (Broadcom 318788) \"vMotion and EVC Information\"; KB 67577 (Broadcom 318872): the MDS mitigation \"is dependent on Intel microcode updates (provided in separate ESXi patches)\"; VMware's microcode-loading note (2015): during each boot ESXi loads a bundled update only if it applies to the CPU and is newer than the one running, and VMware does not bundle every CPU's microcode; Broadcom KB 441638 (vsish microcode revision); the field report (ESXi 6.7 U3 hosts, rebooted, fixed by a cold power cycle)",
+        tag: "[C] builds (VMSA-2019-0008) and the boot-time microcode loader; [D] a cold power cycle fixed the field report's hosts after reboots had not (one report, not a rule)",
+        disruption: Disruption::HostBios,
+    },
+    RuleData {
         name: "spectre-v2",
         keys: &["IBRS", "IBPB", "STIBP"],
         cause: "IBRS/IBPB/STIBP come from the Spectre v2 microcode update and the matching ESXi patch; the host's CPU does not report them (featureCapability 0)",

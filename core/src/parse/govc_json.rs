@@ -761,6 +761,7 @@ impl Ctx<'_> {
             pos,
             fragment,
             unrecorded: Vec::new(),
+            not_listed: Vec::new(),
         }));
         Ok(())
     }

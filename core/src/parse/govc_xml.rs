@@ -469,6 +469,7 @@ impl ObjAcc {
             pos: self.pos,
             fragment: false,
             unrecorded: Vec::new(),
+            not_listed: Vec::new(),
         }));
     }
 

@@ -4,7 +4,8 @@
 //! Every line is `key = "value"`. `featMask.evc.*` lines go to [`MaskInput::evc_masks`],
 //! `featMask.vm.*` lines to [`MaskInput::vm_masks`], with the key after the scope prefix kept
 //! as written (`cpuid.MDCLEAR`, `hv.capable`). `displayName` names a `.vmx`. Every other line
-//! (`libdir = "/usr/lib/vmware"`, `featureCompat.evc.completeMasks = "TRUE"`, …) is ignored;
+//! (`libdir = "/usr/lib/vmware"`, …) is ignored, except `featureCompat.evc.completeMasks`
+//! ([`MaskInput::evc_complete`]: whether the `featMask.evc` lines are the whole set);
 //! `#` comments and blank lines are skipped. A malformed `featMask.*` line is an error.
 
 use super::ParseResult;
@@ -48,7 +49,8 @@ pub fn parse(text: &str) -> ParseResult {
         };
         let is_vhw = meta_key("virtualHW.version");
         let is_guest = meta_key("guestOS");
-        let is_name = meta_key("displayName") || is_vhw || is_guest;
+        let is_complete = meta_key("featureCompat.evc.completeMasks");
+        let is_name = meta_key("displayName") || is_vhw || is_guest || is_complete;
         if !is_mask && !is_name {
             continue;
         }
@@ -105,6 +107,10 @@ pub fn parse(text: &str) -> ParseResult {
             },
             None => value_part.split_whitespace().next().unwrap_or_default(),
         };
+        if is_complete {
+            masks.evc_complete = Some(value.trim().eq_ignore_ascii_case("true"));
+            continue;
+        }
         if is_vhw {
             masks.vhw = crate::value::parse_vhw(&decode_vmx(value));
             continue;
@@ -304,6 +310,14 @@ mod tests {
         assert!(looks_like(text));
         let (m, warnings) = masks(text);
         assert!(warnings.is_empty(), "{warnings:?}");
+        // issue 20 item 5: the completeness statement is read, not ignored.
+        assert_eq!(m.evc_complete, Some(true));
+        assert_eq!(
+            masks("featMask.evc.cpuid.MDCLEAR = \"Val:1\"\n")
+                .0
+                .evc_complete,
+            None
+        );
         let keys: Vec<&str> = m.evc_masks.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["cpuid.MDCLEAR", "cpuid.FAMILY"]);
         assert_eq!(m.evc_masks[0].pos, Pos { line: 6, col: 3 });

@@ -211,6 +211,55 @@ fn parse_one(text: &str, first_line: u32) -> Result<Parsed, ParseError> {
     })
 }
 
+/// A `grep -i` on `vim-cmd hostsvc/hostconfig` that printed nothing on a host whose version
+/// (printed by the same host in the same transcript) is of a release that lists only the
+/// features a host has ([`crate::esxi::listing_style`]): the keys it looked for are not offered
+/// there, raw and masked 0 (issue 20 item 9). `None` otherwise: the features stay unknown.
+fn empty_grep_host(
+    piece: &transcript::Piece<'_>,
+    command: &str,
+    header: Pos,
+) -> Option<(HostInput, Warning)> {
+    let (version, version_line) = piece.release.as_ref()?;
+    let release = crate::esxi::Release::parse(version)?;
+    let (style, evidence) = crate::esxi::listing_style(release)?;
+    if style != crate::esxi::ListingStyle::PresentOnly {
+        return None;
+    }
+    let keys = transcript::grep_keys(command)?;
+    let zero = |key: &String| crate::input::Entry {
+        key: key.clone(),
+        value: 0,
+        pos: header,
+    };
+    let host = HostInput {
+        name: piece.name.clone(),
+        product: Some(version.clone()),
+        pos: header,
+        fragment: true,
+        capabilities: keys.iter().map(zero).collect(),
+        masked_capabilities: keys.iter().map(zero).collect(),
+        not_listed: keys.clone(),
+        ..HostInput::default()
+    };
+    let who = piece.name.as_deref().unwrap_or("this host");
+    let message = crate::words::empty_grep_note(
+        command,
+        who,
+        &release.name(),
+        *version_line,
+        &keys,
+        evidence,
+    );
+    Some((
+        host,
+        Warning {
+            pos: header,
+            message,
+        },
+    ))
+}
+
 /// Parses each host's piece of a transcript on its own and names what it found after the
 /// prompt or header.
 fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed, ParseError> {
@@ -231,6 +280,14 @@ fn parse_pieces(text: &str, pieces: Vec<transcript::Piece<'_>>) -> Result<Parsed
             line: piece.header_line,
             col: 1,
         };
+        if let Some(command) = &piece.silent_command
+            && let Some((host, warning)) = empty_grep_host(&piece, command, header)
+        {
+            documents.push(Document::Host(host));
+            warnings.push(warning);
+            format.get_or_insert(Format::VmodlText);
+            continue;
+        }
         if let Some(command) = &piece.silent_command {
             documents.push(Document::Host(HostInput {
                 name: piece.name.clone(),

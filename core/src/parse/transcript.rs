@@ -58,6 +58,11 @@ pub struct Piece<'a> {
     /// A header naming a host with no output under it (`== esxi03` followed by the next header):
     /// reported, never dropped silently.
     pub empty_block: bool,
+    /// The ESXi version the same host printed in the same transcript (`vmware -v`, `vmware -vl`
+    /// or `esxcli system version get` after that host's prompt), e.g. "VMware ESXi 8.0.1
+    /// build-21495797", with the line it was read from. It tells which release's listing style
+    /// a silent `grep` ran on (issue 20 item 9).
+    pub release: Option<(String, u32)>,
 }
 
 /// Line numbers of a piece in the whole input.
@@ -246,6 +251,7 @@ fn split_prefixed(text: &str) -> Option<Vec<Piece<'_>>> {
                     header_line,
                     silent_command: None,
                     empty_block: false,
+                    release: None,
                 })
             })
             .collect(),
@@ -509,6 +515,171 @@ fn cpuid_line(line: &str) -> Option<CpuidLine> {
 }
 
 // ------------------------------------------------------------------------------------------
+// What a silent grep looked for
+
+/// The catalogue keys a `vim-cmd hostsvc/hostconfig | grep -i … PATTERN` looked for, when the
+/// grep ignores case (ESXi 7/8 print lower-case keys), is not inverted and its pattern is one
+/// key name or an alternation of key names (`mdclear`, `cpuid.MDCLEAR`, `-E 'ibrs|ibpb'`,
+/// `'ibrs\|ibpb'`). An empty output then means no listed line contains any of them. `None` for
+/// every other command: what its silence means is not decided here.
+pub(crate) fn grep_keys(command: &str) -> Option<Vec<String>> {
+    let lower = command.to_ascii_lowercase();
+    let at = lower.find("hostsvc/hostconfig")?;
+    let rest = &command[at..];
+    let pipe = rest.find('|')?;
+    let words = shell_words(&rest[pipe + 1..])?;
+    let mut words = words.iter().map(String::as_str);
+    let program = words.next()?;
+    let mut extended = program == "egrep";
+    if program != "grep" && program != "egrep" {
+        return None;
+    }
+    let (mut ignore_case, mut pattern) = (false, None::<String>);
+    while let Some(w) = words.next() {
+        if let Some(long) = w.strip_prefix("--") {
+            match long.split('=').next().unwrap_or_default() {
+                "ignore-case" => ignore_case = true,
+                "extended-regexp" => extended = true,
+                "after-context" | "before-context" | "context" if !long.contains('=') => {
+                    words.next()?;
+                }
+                "after-context" | "before-context" | "context" | "line-number" | "color"
+                | "colour" => {}
+                _ => return None,
+            }
+        } else if let Some(flags) = w.strip_prefix('-').filter(|f| !f.is_empty()) {
+            for (i, c) in flags.char_indices() {
+                match c {
+                    'i' | 'y' => ignore_case = true,
+                    'E' => extended = true,
+                    'n' | 'H' | 'h' | 's' => {}
+                    'A' | 'B' | 'C' | 'm' => {
+                        if flags[i + 1..].is_empty() {
+                            words.next()?;
+                        }
+                        break;
+                    }
+                    'e' => {
+                        let p = if flags[i + 1..].is_empty() {
+                            words.next()?.to_string()
+                        } else {
+                            flags[i + 1..].to_string()
+                        };
+                        if pattern.replace(p).is_some() {
+                            return None;
+                        }
+                        break;
+                    }
+                    '0'..='9' => break,
+                    _ => return None,
+                }
+            }
+        } else if pattern.is_none() {
+            pattern = Some(w.to_string());
+        } else {
+            return None; // a file name or a second pattern: not the hostconfig output alone
+        }
+    }
+    if !ignore_case {
+        return None;
+    }
+    let pattern = pattern?;
+    let alternatives: Vec<&str> = if extended {
+        pattern.split('|').collect()
+    } else {
+        pattern.split("\\|").collect()
+    };
+    let cat = crate::catalogue::catalogue();
+    alternatives
+        .into_iter()
+        .map(|alt| {
+            let alt = alt.trim();
+            let name = alt
+                .get(..6)
+                .filter(|p| p.eq_ignore_ascii_case("cpuid."))
+                .map_or(alt, |_| &alt[6..]);
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return None;
+            }
+            cat.lookup(&format!("cpuid.{name}"))
+                .map(|id| cat.def(id).key.clone())
+        })
+        .collect()
+}
+
+/// Splits a shell command's words (single and double quotes, no expansion); `None` when a
+/// quote is unbalanced or another pipe, redirection or command follows.
+fn shell_words(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '|' | ';' | '>' | '<' | '&' | '`' | '$') => return None,
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if in_word {
+        out.push(word);
+    }
+    Some(out)
+}
+
+// ------------------------------------------------------------------------------------------
+// Version commands
+
+/// The ESXi version a version command printed, as "VMware ESXi 8.0.1 build-21495797":
+/// `vmware -v` / `vmware -vl` print it on their first line; `esxcli system version get` prints
+/// `Product:`, `Version:` and `Build: Releasebuild-N` lines. `None` for other commands or output.
+fn version_output(command: &str, body: &str) -> Option<String> {
+    let c = command.trim();
+    if c.starts_with("vmware -v") {
+        let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+        return (line.starts_with("VMware ESX") && crate::esxi::Release::parse(line).is_some())
+            .then(|| line.to_string());
+    }
+    if c.starts_with("esxcli system version get") {
+        let field = |name: &str| {
+            body.lines()
+                .filter_map(|l| l.trim().split_once(':'))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let product = field("Product")?;
+        let version = field("Version")?;
+        let build = field("Build")
+            .map(|b| b.trim_start_matches("Releasebuild-").to_string())
+            .unwrap_or_default();
+        let text = if build.is_empty() {
+            format!("{product} {version}")
+        } else {
+            format!("{product} {version} build-{build}")
+        };
+        return crate::esxi::Release::parse(&text).map(|_| text);
+    }
+    None
+}
+
+// ------------------------------------------------------------------------------------------
 // Sections
 
 struct Open {
@@ -585,15 +756,27 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
     let mut pieces: Vec<Piece<'a>> = Vec::new();
     let mut boundaries = 0usize;
     let mut open = Open::new(None, 0, 0, 1, None);
-    let close = |open: &Open, end: usize, pieces: &mut Vec<Piece<'a>>| {
-        if open.content {
+    // (host, version, line) of the version commands' output (`vmware -v`): attached to the
+    // same host's pieces below, not hosts of their own.
+    let mut versions: Vec<(String, String, u32)> = Vec::new();
+    let mut close = |open: &Open, end: usize, pieces: &mut Vec<Piece<'a>>| {
+        let body = &text[open.start..end];
+        if open.content
+            && let Some(command) = &open.command
+            && let Some(version) = version_output(command, body)
+        {
+            if let Some(name) = &open.name {
+                versions.push((name.clone(), version, open.header_line));
+            }
+        } else if open.content {
             pieces.push(Piece {
                 name: open.name.clone(),
-                text: Cow::Borrowed(&text[open.start..end]),
+                text: Cow::Borrowed(body),
                 lines: LineMap::From(open.first),
                 header_line: open.header_line,
                 silent_command: None,
                 empty_block: false,
+                release: None,
             });
         } else if let Some(command) = &open.command {
             let lower = command.to_ascii_lowercase();
@@ -605,6 +788,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                     header_line: open.header_line,
                     silent_command: Some(command.clone()),
                     empty_block: false,
+                    release: None,
                 });
             }
         } else if open.header && open.name.is_some() {
@@ -617,6 +801,7 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
                 header_line: open.header_line,
                 silent_command: None,
                 empty_block: true,
+                release: None,
             });
         }
     };
@@ -716,6 +901,18 @@ fn split_sections<'a>(text: &'a str) -> Option<Vec<Piece<'a>>> {
     close(&open, text.len(), &mut pieces);
     if boundaries == 0 {
         return None;
+    }
+    // The version a host printed applies to every piece of that host in this transcript.
+    if !versions.is_empty() {
+        for piece in &mut pieces {
+            if let Some(name) = &piece.name
+                && let Some((_, version, line)) = versions
+                    .iter()
+                    .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+            {
+                piece.release = Some((version.clone(), *line));
+            }
+        }
     }
     // A silent prompt (or an empty header block) followed by the same host's output (a second
     // try with `grep -i`) is not a host of its own.
@@ -866,6 +1063,80 @@ mod tests {
         );
         let pieces = split(&text).unwrap();
         assert_eq!(pieces[1].lines.first(), 12);
+    }
+
+    #[test]
+    fn grep_keys_of_commands() {
+        let keys = |c: &str| grep_keys(c);
+        let md = Some(vec!["cpuid.MDCLEAR".to_string()]);
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear"),
+            md
+        );
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -iA 2 cpuid.MDCLEAR"),
+            md
+        );
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -A2 -i 'mdclear'"),
+            md
+        );
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig|grep --ignore-case --after-context=2 mdclear"),
+            md
+        );
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -i -A 2 -E 'ibrs|ibpb'"),
+            Some(vec!["cpuid.IBRS".to_string(), "cpuid.IBPB".to_string()])
+        );
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -i 'ibrs\\|stibp'"),
+            Some(vec!["cpuid.IBRS".to_string(), "cpuid.STIBP".to_string()])
+        );
+        // Case-sensitive (ESXi 7/8 keys are lower-case), inverted, regex, unknown key, other
+        // input, a further pipe: silence means nothing here.
+        assert_eq!(keys("vim-cmd hostsvc/hostconfig | grep -A 2 MDCLEAR"), None);
+        assert_eq!(keys("vim-cmd hostsvc/hostconfig | grep -iv mdclear"), None);
+        assert_eq!(keys("vim-cmd hostsvc/hostconfig | grep -i 'md.*'"), None);
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -i frobnicate"),
+            None
+        );
+        assert_eq!(keys("grep -i mdclear /etc/vmware/config"), None);
+        assert_eq!(
+            keys("vim-cmd hostsvc/hostconfig | grep -i mdclear | head"),
+            None
+        );
+    }
+
+    #[test]
+    fn version_commands_name_the_release() {
+        assert_eq!(
+            version_output("vmware -v", "VMware ESXi 8.0.1 build-21495797\n").as_deref(),
+            Some("VMware ESXi 8.0.1 build-21495797")
+        );
+        assert_eq!(
+            version_output(
+                "esxcli system version get",
+                "   Product: VMware ESXi\n   Version: 8.0.1\n   Build: Releasebuild-21495797\n   Update: 1\n   Patch: 15\n"
+            )
+            .as_deref(),
+            Some("VMware ESXi 8.0.1 build-21495797")
+        );
+        assert_eq!(version_output("vmware -v", "command not found"), None);
+        assert_eq!(
+            version_output("uname -a", "VMware ESXi 8.0.1 build-1"),
+            None
+        );
+        // The version piece is no host of its own; it names the release of the host's pieces.
+        let text = "[root@esxi02:~] vmware -v\nVMware ESXi 8.0.1 build-21495797\n[root@esxi02:~] vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear\n[root@esxi02:~] \n";
+        let pieces = split(text).unwrap();
+        assert_eq!(pieces.len(), 1, "{pieces:#?}");
+        assert!(pieces[0].silent_command.is_some());
+        assert_eq!(
+            pieces[0].release,
+            Some(("VMware ESXi 8.0.1 build-21495797".to_string(), 1))
+        );
     }
 
     #[test]
