@@ -50,7 +50,7 @@ fn answer(text: &str) -> (evcalc_tests::Checked, Vec<String>) {
     let warnings = ws
         .inputs
         .iter()
-        .flat_map(|i| i.warnings.iter().cloned())
+        .flat_map(|i| i.warnings.iter().map(|w| w.to_string()))
         .collect();
     (r, warnings)
 }
