@@ -14,7 +14,7 @@
 #  5. reads every bundle with target/debug/evcalc: host-14's report is the one its real
 #     object.save XML gives, the 7 VM reports are the XML's, the cluster answer exits 0;
 #  6. validates every bundle (fresh and committed) against docs/schema/bundle.v1.schema.json.
-# Prints the time each step took. The PowerCLI collector is checked by cli/tests/bundle.rs
+# Prints the time each step took. The PowerCLI collector is checked by cli/tests/cli/bundle.rs
 # against a bundle in PowerShell's text shape (no PowerShell on Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."

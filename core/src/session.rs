@@ -224,7 +224,7 @@ pub fn load(sources: &[Source<'_>]) -> Workspace {
         // name does, so a copy would silently be a second host). Two files of identical `grep`
         // output are two hosts whose output happens to agree; a hostconfig or govc dump names
         // its host, so a second copy gets the duplicate-name warning of `TakenNames::unique`
-        // (and `cli/tests/inputs.rs` builds a 64-host fleet from copies of one hostconfig).
+        // (and `cli/tests/cli/inputs.rs` builds a 64-host fleet from copies of one hostconfig).
         let whole = matches!(parsed.format, Format::CpuidDump | Format::ProcCpuinfo)
             && parsed
                 .documents
