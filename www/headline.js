@@ -13,13 +13,13 @@ export const VERDICT_TITLE = {
 const PROMPT_EXAMPLE = '`[root@esxi01:~] vim-cmd hostsvc/hostconfig | grep -i -A 2 mdclear`';
 
 /**
- * Hosts whose input gave no name: read from the editor (a paste, or a part of it) and named
- * by the core after the input ("paste") or by their order ("host 1…n").
+ * Hosts whose input gave no name (the core's typed `name_given`), read from the editor (a paste,
+ * or a part of it).
  * @param {import('./types').ClusterAnswer} a
  * @param {(source: string) => boolean} fromEditor
  */
 export function unnamedHosts(a, fromEditor) {
-  return a.hosts.filter((x) => fromEditor(x.source) && (x.name === x.source || /^host \d+$/.test(x.name)));
+  return a.hosts.filter((x) => fromEditor(x.source) && !x.name_given);
 }
 
 /**

@@ -31,6 +31,7 @@ pub struct HostClasses {
 fn engine_view(host: &Host) -> Host {
     Host {
         name: String::new(),
+        name_given: false,
         source: String::new(),
         product: None,
         cpu_model: None,

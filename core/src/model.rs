@@ -131,6 +131,9 @@ pub struct Host {
     /// The host's name: the input's, else the fallback (file name); made unique within a
     /// workspace when loaded through [`crate::session::load`].
     pub name: String,
+    /// Whether the input named the host (a DNS or host name in the data); `false` when `name`
+    /// is a fallback (the file name, or `host N` for unnamed hosts of one input).
+    pub name_given: bool,
     /// Where it came from (file name or paste label).
     pub source: String,
     /// `product.fullName` (e.g. "VMware ESXi 6.7.0 build-14320388"), when the input has it.
@@ -306,6 +309,7 @@ impl Host {
                 .clone()
                 .filter(|n| !n.trim().is_empty())
                 .unwrap_or_else(|| fallback_name.to_string()),
+            name_given: input.name.as_deref().is_some_and(|n| !n.trim().is_empty()),
             source: source.to_string(),
             product: input.product.clone(),
             cpu_model: input.cpu_model.clone(),

@@ -82,6 +82,9 @@ pub struct UncertainMode {
 pub struct HostReport {
     /// The host's name (in a cluster answer's class: the class label).
     pub name: String,
+    /// Whether the input named the host; `false` when `name` is a fallback (the file name, or
+    /// `host N` for several unnamed hosts of one input): front ends tell unnamed hosts by this.
+    pub name_given: bool,
     /// The input it came from (file name or paste label).
     pub source: String,
     /// The CPU vendor (`null` when neither `cpuid.Intel`/`cpuid.AMD` nor the brand string tells).

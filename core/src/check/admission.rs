@@ -168,6 +168,7 @@ pub fn host_report(host: &Host, modes: &ModeCatalogue) -> HostReport {
     }
     HostReport {
         name: host.name.clone(),
+        name_given: host.name_given,
         source: host.source.clone(),
         vendor: host.vendor,
         cpu_model: host.cpu_model.clone(),
