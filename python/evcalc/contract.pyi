@@ -553,6 +553,9 @@ class HostReport(TypedDict):
     model: Optional[int]
     #: The host's name (in a cluster answer's class: the class label).
     name: str
+    #: Whether the input named the host; `false` when `name` is a fallback (the file name, or
+    #: `host N` for several unnamed hosts of one input): front ends tell unnamed hosts by this.
+    name_given: bool
     #: The next mode(s) above `max_evc_mode` and the features the host lacks for them.
     next_mode_blockers: List[ModeBlockers]
     #: The ESXi release (`product.fullName`), when the input has it.
