@@ -742,6 +742,11 @@ export type HostEntry = {
  */
 name: string, 
 /**
+ * Whether the input named the host; `false` when `name` is a fallback (the file name, or
+ * `host N` for several unnamed hosts of one input): front ends tell unnamed hosts by this.
+ */
+name_given: boolean, 
+/**
  * The input it came from (file name or paste label).
  */
 source: string, 

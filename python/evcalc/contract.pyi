@@ -518,6 +518,7 @@ HostEntry = TypedDict(
         "evc_state": EvcStateShown,
         "max_evc_cross_check": CrossCheck,
         "name": str,
+        "name_given": bool,
         "product": Optional[str],
         "reported_current_evc_mode": Optional[str],
         "reported_max_evc_mode": Optional[str],

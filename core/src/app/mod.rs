@@ -235,6 +235,9 @@ impl ErrorAnswer {
 pub struct HostEntry {
     /// The host's name (unique among the hosts loaded).
     pub name: String,
+    /// Whether the input named the host; `false` when `name` is a fallback (the file name, or
+    /// `host N` for several unnamed hosts of one input): front ends tell unnamed hosts by this.
+    pub name_given: bool,
     /// The input it came from (file name or paste label).
     pub source: String,
     /// Index into `classes`.
@@ -1321,6 +1324,7 @@ pub(crate) fn entries(
             let computed = class_reports[class].max_evc_mode.as_deref();
             HostEntry {
                 name: h.name.clone(),
+                name_given: h.name_given,
                 source: h.source.clone(),
                 class: class as u32,
                 cpu_model: h.cpu_model.clone(),
