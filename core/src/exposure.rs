@@ -207,22 +207,6 @@ fn effective_with(host: &Host, evc: EvcSetting<'_>, details: bool) -> Effective 
                 // A fragment lists only some keys: the rest of the masked list is unknown, and
                 // features neither list shows stay unknown.
                 let exposure = patch_exposure(host, mode_patch, None, details);
-                // A host's own masked list outranks evcalc's baseline ceilings (mostly [R]/[I])
-                // where it is evidence of the mode the host runs: the host reports this mode, has
-                // featMask.evc lines, or hides something it has (masked < raw: a host-level mask
-                // is active). A masked list equal to raw with nothing else is no evidence about a
-                // hypothetical mode's masks: the ceiling stays (issue 20 items 1 and 7).
-                let own = host
-                    .reported_current_evc
-                    .as_deref()
-                    .is_some_and(|k| k.eq_ignore_ascii_case(&mode.key))
-                    || !host.evc_masks.is_empty()
-                    || !raw.difference(masked.present).is_empty();
-                let ceiling = if own {
-                    ceiling.union(masked.present).union(m_unknown)
-                } else {
-                    ceiling
-                };
                 return Effective {
                     present: masked.present.intersection(ceiling),
                     unknown: m_unknown

@@ -15,7 +15,6 @@ mod malformed;
 mod mdclear;
 mod mechanisms;
 mod modes_export;
-mod own_masks;
 mod partial_masks;
 mod props;
 mod roles_by_release;

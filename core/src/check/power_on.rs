@@ -290,19 +290,16 @@ pub fn modes_matching_masks<'m>(vm: &Vm, modes: &'m ModeCatalogue) -> Vec<&'m Ev
         return Vec::new();
     }
     let cat = catalogue();
-    // Per-VM masks pass VT-x through (`featMask.vm.cpuid.VMX = "Val:1"`, [D] both real .vmx
-    // samples); the built-in modes pass it through too (issue 20 item 7), an exported mode may
-    // not: hardware virtualization does not tell modes apart.
-    let virt = |set: FeatureSet| -> FeatureSet {
-        set.iter()
-            .filter(|id| cat.def(*id).kind != Kind::Virtualization)
-            .collect()
-    };
-    let exposed = virt(masks_expose(&vm.masks));
+    // Per-VM masks also pass VMX through for nested virtualization (`featMask.vm.cpuid.VMX`,
+    // [D] real .vmx samples); EVC baselines do not list it, so it does not count here.
+    let exposed: FeatureSet = masks_expose(&vm.masks)
+        .iter()
+        .filter(|id| cat.def(*id).kind != Kind::Virtualization)
+        .collect();
     modes
         .modes
         .iter()
-        .filter(|m| virt(m.exposed) == exposed)
+        .filter(|m| m.exposed == exposed)
         .collect()
 }
 
