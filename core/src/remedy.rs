@@ -135,6 +135,22 @@ pub fn rule_named(name: &str) -> Option<&'static Rule> {
 
 /// The rule for a feature: its own group, or the default for generational features.
 /// `None` for identity/vendor keys and unknown features.
+/// The rule of a vendor mismatch (`[vendor]` in `remedies.txt`).
+pub(crate) const VENDOR_RULE: &str = "vendor";
+
+/// Whether a move's blockers (their rules) show a vendor mismatch.
+pub(crate) fn vendor_mismatch<'r>(mut rules: impl Iterator<Item = &'r str>) -> bool {
+    rules.any(|r| r == VENDOR_RULE)
+}
+
+/// Whether `rule` can help a move: on a vendor mismatch only the vendor rule can (a cold
+/// migration; no EVC mode, microcode or BIOS setting spans AMD and Intel). One rule for the
+/// check's remedies and the plans' (\[C\] vSphere docs, CPU compatibility for vMotion: "the
+/// processors must come from the same vendor class").
+pub(crate) fn can_help(rule: &str, vendor_mismatch: bool) -> bool {
+    rule == VENDOR_RULE || !vendor_mismatch
+}
+
 pub(crate) fn rule_for(id: FeatureId) -> Option<&'static Rule> {
     // Resolved once per catalogue feature: every unmet requirement of every check asks.
     static BY_FEATURE: OnceLock<Vec<Option<&'static Rule>>> = OnceLock::new();

@@ -477,10 +477,15 @@ fn move_remedies(
     mode_key: &str,
 ) -> Vec<crate::report::Remedy> {
     let mut by_rule: Vec<(&str, Vec<String>)> = Vec::new();
-    for b in indices.iter().filter_map(|&i| blockers.get(i as usize)) {
+    let moves = || indices.iter().filter_map(|&i| blockers.get(i as usize));
+    let mismatch = crate::remedy::vendor_mismatch(moves().filter_map(|b| b.remedy.as_deref()));
+    for b in moves() {
         let Some(rule) = b.remedy.as_deref() else {
             continue;
         };
+        if !crate::remedy::can_help(rule, mismatch) {
+            continue;
+        }
         match by_rule.iter_mut().find(|(r, _)| *r == rule) {
             Some((_, features)) => features.push(b.key.clone()),
             None => by_rule.push((rule, vec![b.key.clone()])),

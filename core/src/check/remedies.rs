@@ -31,15 +31,15 @@ pub(super) fn remedies(
     let mut entry_rules: Vec<(&'static str, String, String)> = Vec::new();
     for plan in plans.iter().filter(|p| p.verdict == Verdict::Blocked) {
         for (j, dest) in plan.destinations.iter().enumerate() {
-            // A vendor mismatch (the VM requires the other vendor's identity) decides the move
-            // alone: the other features' rules (enable or lower EVC, microcode…) cannot help.
-            let vendor_mismatch = dest
-                .missing_entries()
-                .any(|m| m.kind == Some(crate::catalogue::Kind::Vendor));
+            let mismatch =
+                crate::remedy::vendor_mismatch(dest.missing_entries().filter_map(|m| m.remedy));
             for m in dest.missing_entries() {
                 let ident = m as *const Missing as usize;
                 let canonical = m.canonical_key.as_str();
-                let moot = vendor_mismatch && m.kind != Some(crate::catalogue::Kind::Vendor);
+                // A vendor mismatch decides the move alone (`remedy::can_help`).
+                let moot = m
+                    .remedy
+                    .is_some_and(|r| !crate::remedy::can_help(r, mismatch));
                 // An entry's rule once, from the first plan where it is not moot (entries are
                 // shared by the VMs of one destination, of either vendor).
                 if !moot
